@@ -1,0 +1,44 @@
+/* exc.h - exception values as the engine creates them and the trace carries them.
+ *
+ * An exception is immutable once created and reference counted, so a trace
+ * consumer may keep one beyond the event that showed it (cs_exc_ref) and must
+ * then drop it (cs_exc_unref).  Groups hold their members in order.
+ *
+ * Messages are stored as real AnyIO would print them, with memory addresses and
+ * task reprs removed (scenario-format.md section 3): asyncio cancellations read
+ * "Cancelled via cancel scope[; reason: R]", Trio ones
+ * "cancelled due to SOURCE[ with reason 'R']".
+ */
+#ifndef CS_EXC_H
+#define CS_EXC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct cs_exc cs_exc;
+
+struct cs_exc {
+    uint32_t refs;
+    int32_t cls;            /* class index in the program (CS_EXC_CANCELLED for cancellations) */
+    char *message;          /* owned; str(exc), or the group's message */
+    cs_exc **members;       /* owned references; groups only */
+    uint32_t nmembers;
+    cs_exc *context;        /* owned reference or NULL: Python's __context__ */
+    /* asyncio: a CancelledError issued by an AnyIO cancel scope (its message
+     * starts with "Cancelled via cancel scope"); only those are swallowed. */
+    bool anyio_cancel;
+    /* the cancel scope instance that issued this cancellation (-1 none) */
+    int32_t origin_scope;
+};
+
+/* New exception with one reference; `message` is copied (NULL = ""). */
+cs_exc *cs_exc_new(int32_t cls, const char *message);
+/* New group with one reference; steals nothing: takes new references to members. */
+cs_exc *cs_exc_new_group(int32_t cls, const char *message, cs_exc *const *members, uint32_t n);
+cs_exc *cs_exc_ref(cs_exc *e);
+void cs_exc_unref(cs_exc *e);
+/* Sets e->context to a new reference of ctx (releasing an older one). */
+void cs_exc_set_context(cs_exc *e, cs_exc *ctx);
+bool cs_exc_is_group(const cs_exc *e);
+
+#endif

@@ -1,0 +1,157 @@
+/* load_check.c - the checks that need the whole scenario, after conversion
+ * (the oracle's check_names, check_recursion and check_context), then the
+ * program's name tables and max_depth.
+ * All traversals go through load_walk.c (iterative, in the oracle's order).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "load_internal.h"
+#include "util.h"
+
+static void cs__decls_add(cs__decls *d, const char *name, cs_pos pos, int kind)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 32;
+        d->v = cs_xrealloc(d->v, d->cap * sizeof *d->v);
+    }
+    d->v[d->n++] = (cs_name_decl){name, pos, kind};
+}
+
+/* check_names, part 1: every task, scope and group name, unique. */
+static int cs__visit_declare(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t level, unsigned ctx, void *user)
+{
+    char r[256];
+    bool task = false;
+    int kind;
+    switch (st->op) {
+    case CS_OP_START_SOON: case CS_OP_START: case CS_OP_CREATE_TASK: task = true; kind = (int)st->op; break;
+    case CS_OP_TASK_GROUP: kind = CS_SCOPE_TASK_GROUP; break;
+    case CS_OP_CANCEL_SCOPE: kind = CS_SCOPE_CANCEL_SCOPE; break;
+    case CS_OP_MOVE_ON_AFTER: case CS_OP_MOVE_ON_AT: kind = CS_SCOPE_MOVE_ON; break;
+    case CS_OP_FAIL_AFTER: case CS_OP_FAIL_AT: kind = CS_SCOPE_FAIL_AFTER; break;
+    default: return 0;
+    }
+    if (!st->name)
+        return 0;
+    if (strpbrk(st->name, "[]#"))
+        return cs__fail(ld, st->pos, "name %s may not contain '[', ']' or '#'", cs__repr(r, sizeof r, st->name));
+    if (cs__strmap_get(&ld->decls, st->name) >= 0)
+        return cs__fail(ld, st->pos, "name %s is already used (names of tasks, scopes and groups must be unique)",
+                        cs__repr(r, sizeof r, st->name));
+    cs__decls *d = task ? &ld->tasks : &ld->scopes;
+    st->decl = (int32_t)d->n;
+    cs__strmap_put(&ld->decls, st->name, st->decl | (task ? CS__DECL_TASK : 0));
+    cs__decls_add(d, st->name, st->pos, kind);
+    return 0;
+}
+
+/* Index of a scope or group named `name` (groups only when group_only), or -1. */
+static int32_t cs__scope_ref(cs__loader *ld, const char *name, bool group_only)
+{
+    int32_t d = name ? cs__strmap_get(&ld->decls, name) : -1;
+    if (d < 0 || (d & CS__DECL_TASK))
+        return -1;
+    if (group_only && ld->scopes.v[d].kind != CS_SCOPE_TASK_GROUP)
+        return -1;
+    return d;
+}
+
+static int cs__resolve_match(cs__loader *ld, cs_stmt *st, const cs__refs *r)
+{
+    char q[256];
+    for (uint32_t h = 0; r && r->match && h < st->nhandlers; h++) {
+        int32_t *classes = (int32_t *)st->handlers[h].classes;
+        for (uint32_t j = 0; r->match[h] && j < st->handlers[h].nclasses; j++) {
+            classes[j] = cs__strmap_get(&ld->classes, r->match[h][j]);
+            if (classes[j] < 0)
+                return cs__fail(ld, r->mpos[h], "unknown exception class %s", cs__repr(q, sizeof q, r->match[h][j]));
+        }
+    }
+    return 0;
+}
+
+/* check_names, part 2: resolve every reference, replacing the refs index in
+ * st->ref by the index of what it names. */
+static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t level, unsigned ctx, void *user)
+{
+    char q[256];
+    const cs__refs *r = st->ref >= 0 ? &ld->refs[st->ref] : NULL;
+    const char *name = r ? r->ref : NULL;
+    int32_t d = -1;
+    st->ref = -1;
+    if (r && r->in) {
+        if ((st->ref = cs__scope_ref(ld, r->in, true)) < 0)
+            return cs__fail(ld, st->pos, "%s is not a task group", cs__repr(q, sizeof q, r->in));
+    }
+    cs__repr(q, sizeof q, name ? name : "");
+    switch (st->op) {
+    case CS_OP_CANCEL: case CS_OP_SET_SHIELD: case CS_OP_SET_DEADLINE: case CS_OP_PROBE:
+        if (name && (st->ref = cs__scope_ref(ld, name, false)) < 0)
+            return cs__fail(ld, st->pos, "%s is not a scope or task group", q);
+        return 0;
+    case CS_OP_AWAIT_TASK: case CS_OP_CANCEL_TASK:
+        d = cs__strmap_get(&ld->decls, name);
+        if (d < 0 || !(d & CS__DECL_TASK) || ld->tasks.v[d & ~CS__DECL_TASK].kind != CS_OP_CREATE_TASK)
+            return cs__fail(ld, st->pos, "%s is not a task created with create_task", q);
+        st->ref = d & ~CS__DECL_TASK;
+        return 0;
+    case CS_OP_WAIT: case CS_OP_SET:
+        if ((st->ref = cs__strmap_get(&ld->events, name)) < 0)
+            return cs__fail(ld, st->pos, "unknown event %s", q);
+        return 0;
+    case CS_OP_WITH_LOCK:
+        if ((st->ref = cs__strmap_get(&ld->locks, name)) < 0)
+            return cs__fail(ld, st->pos, "unknown lock %s", q);
+        return 0;
+    case CS_OP_WITH_SEMAPHORE:
+        if ((st->ref = cs__strmap_get(&ld->sems, name)) < 0)
+            return cs__fail(ld, st->pos, "unknown semaphore %s", q);
+        return 0;
+    case CS_OP_WITH_LIMITER: case CS_OP_TO_THREAD:
+        st->ref = cs__strmap_get(&ld->limiters, name ? name : "default");
+        if (st->ref < 0 && name && strcmp(name, "default") != 0)
+            return cs__fail(ld, st->pos, "unknown limiter %s", q);
+        return 0;
+    case CS_OP_CALL:
+        if ((st->ref = cs__strmap_get(&ld->funcs, name)) < 0)
+            return cs__fail(ld, st->pos, "unknown function %s", q);
+        return 0;
+    case CS_OP_RAISE:
+        if (!strcmp(name, "Cancelled") || !strcmp(name, "BaseExceptionGroup") || !strcmp(name, "ExceptionGroup"))
+            return cs__fail(ld, st->pos, "%s cannot be raised by a scenario", name);
+        if ((st->ref = cs__strmap_get(&ld->classes, name)) < 0)
+            return cs__fail(ld, st->pos, "unknown exception class %s", q);
+        return 0;
+    case CS_OP_TRY:
+        return cs__resolve_match(ld, st, r);
+    default:
+        return 0;
+    }
+}
+
+static const cs_name_decl *cs__decls_copy(cs__loader *ld, const cs__decls *d)
+{
+    cs_name_decl *v = cs__program_alloc(ld->prog, d->n * sizeof *v);
+    if (d->n)
+        memcpy(v, d->v, d->n * sizeof *v);
+    return v;
+}
+
+int cs__check_program(cs__loader *ld)
+{
+    if (cs__walk_all(ld, cs__visit_declare, NULL) < 0 || cs__walk_all(ld, cs__visit_resolve, NULL) < 0)
+        return -1;
+    ld->prog->scopes = cs__decls_copy(ld, &ld->scopes);
+    ld->prog->nscopes = ld->scopes.n;
+    ld->prog->tasks = cs__decls_copy(ld, &ld->tasks);
+    ld->prog->ntasks = ld->tasks.n;
+    uint32_t *order = cs_xcalloc(ld->prog->nfunctions, sizeof *order);
+    int rc = -1;
+    if (cs__check_recursion(ld, order) == 0 && cs__check_context(ld) == 0) {
+        cs__compute_depth(ld, order);
+        rc = 0;
+    }
+    free(order);
+    return rc;
+}

@@ -1,0 +1,169 @@
+/* load_internal.h - what the loader's files (load*.c) share.  Not for use
+ * outside the loader.
+ *
+ * Conversion (load_stmt.c) turns the JSON tree into cs_stmt trees but cannot
+ * resolve names yet: a reference may name something declared later.  So each
+ * statement that names something gets a cs__refs record holding the names as
+ * written, and its `ref` field temporarily holds that record's index (or -1).
+ * The whole-scenario checks (load_check.c) then resolve every `ref` in place.
+ */
+#ifndef CS_LOAD_INTERNAL_H
+#define CS_LOAD_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "json_pos.h"
+#include "load_arena.h"
+#include "load.h"
+#include "program.h"
+
+/* --- string -> int32 map (load_map.c) --------------------------------------- */
+
+typedef struct cs__strmap {
+    const char **keys; /* borrowed; must outlive the map */
+    int32_t *vals;
+    size_t cap, n;
+} cs__strmap;
+
+/* Sets key -> val (replacing). */
+void cs__strmap_put(cs__strmap *m, const char *key, int32_t val);
+/* The value of key, or -1. */
+int32_t cs__strmap_get(const cs__strmap *m, const char *key);
+void cs__strmap_free(cs__strmap *m);
+
+/* Python-style repr of a string ('x'), as the oracle's messages show names;
+ * writes at most n bytes (truncating) and returns out. */
+char *cs__repr(char *out, size_t n, const char *s);
+/* repr of any JSON value: strings as cs__repr, the rest as compact JSON. */
+char *cs__repr_json(char *out, size_t n, const json_t *v);
+
+/* --- the loader's state -------------------------------------------------------- */
+
+typedef struct cs__refs {
+    const char *ref;      /* the statement's reference as written, or NULL */
+    const char *in;       /* start_soon/start/create_task `in`, or NULL */
+    const char ***match;  /* try: per handler, its NULL-terminated match names (NULL = bare) */
+    cs_pos *mpos;         /* try: per handler, position of `match` */
+} cs__refs;
+
+/* Growable array of name declarations. */
+typedef struct cs__decls {
+    cs_name_decl *v;
+    uint32_t n, cap;
+} cs__decls;
+
+typedef struct cs__loader {
+    const char *path;
+    cs__jpos idx;
+    cs_load_error *err;
+    cs_program *prog;
+    cs_pos root;
+    bool failed;          /* an error has been recorded */
+
+    cs__strmap classes;   /* class name -> index ("Cancelled" included) */
+    cs__strmap events, locks, sems, limiters, funcs;
+    cs__strmap decls;     /* task/scope/group name -> index (tasks: | CS__DECL_TASK) */
+    cs__decls scopes, tasks;
+
+    cs__refs *refs;
+    uint32_t nrefs, caprefs;
+} cs__loader;
+
+#define CS__DECL_TASK 0x40000000
+
+/* Records an error (the first one wins) and returns -1. */
+int cs__fail(cs__loader *ld, cs_pos pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Node of member `key` of object `obj` at node `node`, or CS__JNONE. */
+uint32_t cs__member(const cs__loader *ld, const json_t *obj, uint32_t node, const char *key);
+
+static inline cs_pos cs__vpos(const cs__loader *ld, uint32_t node)
+{
+    return cs__jpos_value(&ld->idx, node);
+}
+
+static inline cs_pos cs__kpos(const cs__loader *ld, uint32_t node)
+{
+    return cs__jpos_key(&ld->idx, node);
+}
+
+/* load_stmt.c: a body (list of statements, or of thread steps when `thread`)
+ * at index node `node`. */
+int cs__conv_body(cs__loader *ld, const json_t *v, uint32_t node, bool thread, cs_body *out);
+
+/* How a value is read (load_stmt.c's schema names one per action and option). */
+typedef enum cs__kind {
+    K_ANY, K_SLEEP, K_NUMBER, K_NONNEG, K_TIMEOUT, K_DELAY, K_DEADLINE, K_BOOL, K_STRING,
+    K_COUNT, K_TASK_COUNT, K_PROBE, K_BODY, K_THREAD_BODY, K_HANDLERS, K_NAME
+} cs__kind;
+
+/* Where the value goes in the statement. */
+typedef enum cs__field {
+    F_DECL, F_REF, F_IN, F_DUR, F_NUM, F_SHIELD, F_ABANDON, F_COUNT, F_TEXT, F_JSON, F_PROBE,
+    F_BODY, F_EXCEPT, F_EXCEPT_STAR, F_ELSE, F_FINALLY
+} cs__field;
+
+/* load_value.c: the refs record of st (created on first use), as an index:
+ * nested conversion may grow (move) ld->refs. */
+uint32_t cs__refs_of(cs__loader *ld, cs_stmt *st);
+
+/* load_value.c: reads value v (at index node `node`) of kind `kind`, written
+ * under `key`, into field `field` of st. */
+int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key,
+                   const json_t *v, uint32_t node);
+
+/* --- load_walk.c: iterative preorder walks over statement trees ------------- */
+
+/* Context bits of a body (check_context): where its statements stand. */
+enum {
+    CS__CX_HAS_TG = 1,      /* inside a task group: start_soon may omit `in` */
+    CS__CX_IN_START = 2,    /* in a body run by `start`: `started` allowed */
+    CS__CX_IN_HANDLER = 4,  /* in an except handler: `reraise` allowed */
+    CS__CX_IN_STAR = 8,     /* directly in an except* handler: `return` forbidden */
+    CS__CX_IN_THREAD = 16,  /* thread steps: context rules do not apply */
+};
+
+typedef struct cs__frame {
+    cs_stmt *items;
+    uint32_t n, i, level;
+    unsigned ctx;
+} cs__frame;
+
+typedef struct cs__walk {
+    cs__frame *v;
+    size_t n, cap;
+} cs__walk;
+
+typedef int (*cs__visit_fn)(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t level, unsigned ctx, void *user);
+
+/* Pushes body b as the next frame to walk (a visitor may push a called
+ * function's body this way). */
+void cs__walk_push(cs__walk *w, const cs_body *b, uint32_t level, unsigned ctx);
+/* Walks body b (its statements at `level`, in context ctx) in preorder, in the
+ * oracle's order, calling fn on every statement and thread step; stops at the
+ * first fn that returns < 0 and returns that. */
+int cs__walk_body(cs__loader *ld, const cs_body *b, uint32_t level, unsigned ctx, cs__visit_fn fn, void *user);
+/* Walks main, then every function (the oracle's all_bodies()). */
+int cs__walk_all(cs__loader *ld, cs__visit_fn fn, void *user);
+
+/* load_decl.c: the top-level declarations and expectations of the scenario
+ * object `doc` (index node 0), each in the oracle's order. */
+int cs__load_exceptions(cs__loader *ld, const json_t *doc);
+int cs__load_resources(cs__loader *ld, const json_t *doc); /* limiters, semaphores, events, locks */
+int cs__load_expectations(cs__loader *ld, const json_t *doc);
+
+/* load_flow.c: no function reaches itself through `call` (fills `order`, one
+ * entry per function, with the functions in an order where every function
+ * comes after all it calls); the rules on where started / reraise / return /
+ * start_soon may stand; and the program's max_depth (needs `order`). */
+int cs__check_recursion(cs__loader *ld, uint32_t *order);
+int cs__check_context(cs__loader *ld);
+void cs__compute_depth(cs__loader *ld, const uint32_t *order);
+
+/* load_check.c: the whole-scenario checks, in the oracle's order: names and
+ * references (resolving every `ref`), recursion through `call`, where
+ * started/reraise/return/start_soon may appear; then max_depth. */
+int cs__check_program(cs__loader *ld);
+
+#endif

@@ -1,0 +1,273 @@
+/* load_stmt.c - converts statement lists (scenario-format.md section 2) from
+ * JSON into cs_stmt trees, checking every key and value kind.
+ *
+ * The schema below is the whole grammar: each action names how its argument
+ * and each option key are read (`kind`) and where the result goes (`field`).
+ * Checks happen in the reference oracle's order (action keys, unknown keys,
+ * the argument, then the options in schema order), so the first error reported
+ * for a file is the one the oracle reports.  Names are only recorded here
+ * (cs__refs); load_check.c resolves them once every declaration is known.
+ *
+ * Recursion: nested bodies recurse; the depth is bounded by Jansson's nesting
+ * limit (2048), i.e. at most ~1000 bodies deep.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "load_internal.h"
+#include "util.h"
+
+typedef struct cs__opt {
+    const char *key;
+    cs__kind kind;
+    cs__field field;
+    bool required;
+} cs__opt;
+
+typedef struct cs__action {
+    const char *name;
+    cs_op op;
+    cs__kind kind;
+    cs__field field;
+    cs__opt opts[4]; /* in the oracle's order; unused slots have key NULL */
+} cs__action;
+
+typedef struct cs__zero {
+    const char *name;
+    cs_op op;
+} cs__zero;
+
+#define BODY_REQ {"body", K_BODY, F_BODY, true}
+#define SCOPE_OPTS {{"id", K_NAME, F_DECL, false}, BODY_REQ, {"shield", K_BOOL, F_SHIELD, false}}
+
+static const cs__action cs__stmt_actions[] = {
+    {"sleep", CS_OP_SLEEP, K_SLEEP, F_DUR, {{0}}},
+    {"sleep_until", CS_OP_SLEEP_UNTIL, K_NUMBER, F_NUM, {{0}}},
+    {"busy", CS_OP_BUSY, K_NONNEG, F_DUR, {{0}}},
+    {"raise", CS_OP_RAISE, K_NAME, F_REF, {{"message", K_STRING, F_TEXT, false}}},
+    {"return", CS_OP_RETURN, K_ANY, F_JSON, {{0}}},
+    {"log", CS_OP_LOG, K_STRING, F_TEXT, {{0}}},
+    {"probe", CS_OP_PROBE, K_PROBE, F_PROBE, {{"scope", K_NAME, F_REF, false}}},
+    {"task_group", CS_OP_TASK_GROUP, K_NAME, F_DECL, {BODY_REQ}},
+    {"start_soon", CS_OP_START_SOON, K_NAME, F_DECL,
+     {BODY_REQ, {"in", K_NAME, F_IN, false}, {"count", K_TASK_COUNT, F_COUNT, false}}},
+    {"start", CS_OP_START, K_NAME, F_DECL, {BODY_REQ, {"in", K_NAME, F_IN, false}}},
+    {"started", CS_OP_STARTED, K_ANY, F_JSON, {{0}}},
+    {"create_task", CS_OP_CREATE_TASK, K_NAME, F_DECL, {BODY_REQ, {"in", K_NAME, F_IN, false}}},
+    {"await_task", CS_OP_AWAIT_TASK, K_NAME, F_REF, {{0}}},
+    {"cancel_task", CS_OP_CANCEL_TASK, K_NAME, F_REF, {{0}}},
+    {"cancel_scope", CS_OP_CANCEL_SCOPE, K_NAME, F_DECL,
+     {BODY_REQ, {"deadline", K_DEADLINE, F_NUM, false}, {"shield", K_BOOL, F_SHIELD, false}}},
+    {"move_on_after", CS_OP_MOVE_ON_AFTER, K_TIMEOUT, F_DUR, SCOPE_OPTS},
+    {"fail_after", CS_OP_FAIL_AFTER, K_TIMEOUT, F_DUR, SCOPE_OPTS},
+    {"move_on_at", CS_OP_MOVE_ON_AT, K_DELAY, F_DUR, SCOPE_OPTS},
+    {"fail_at", CS_OP_FAIL_AT, K_DELAY, F_DUR, SCOPE_OPTS},
+    {"cancel", CS_OP_CANCEL, K_NAME, F_REF, {{"reason", K_STRING, F_TEXT, false}}},
+    {"set_shield", CS_OP_SET_SHIELD, K_NAME, F_REF, {{"value", K_BOOL, F_SHIELD, true}}},
+    {"set_deadline", CS_OP_SET_DEADLINE, K_NAME, F_REF, {{"value", K_DEADLINE, F_NUM, true}}},
+    {"try", CS_OP_TRY, K_BODY, F_BODY,
+     {{"except", K_HANDLERS, F_EXCEPT, false}, {"except*", K_HANDLERS, F_EXCEPT_STAR, false},
+      {"else", K_BODY, F_ELSE, false}, {"finally", K_BODY, F_FINALLY, false}}},
+    {"to_thread", CS_OP_TO_THREAD, K_THREAD_BODY, F_BODY,
+     {{"abandon_on_cancel", K_BOOL, F_ABANDON, false}, {"limiter", K_NAME, F_REF, false}}},
+    {"wait", CS_OP_WAIT, K_NAME, F_REF, {{0}}},
+    {"set", CS_OP_SET, K_NAME, F_REF, {{0}}},
+    {"with_lock", CS_OP_WITH_LOCK, K_NAME, F_REF, {BODY_REQ}},
+    {"with_semaphore", CS_OP_WITH_SEMAPHORE, K_NAME, F_REF, {BODY_REQ}},
+    {"with_limiter", CS_OP_WITH_LIMITER, K_NAME, F_REF, {BODY_REQ}},
+    {"call", CS_OP_CALL, K_NAME, F_REF, {{0}}},
+    {"repeat", CS_OP_REPEAT, K_COUNT, F_COUNT, {BODY_REQ}},
+    {NULL, 0, 0, 0, {{0}}},
+};
+
+static const cs__action cs__thread_actions[] = {
+    {"block", CS_OP_BLOCK, K_NONNEG, F_DUR, {{0}}},
+    {"raise", CS_OP_RAISE, K_NAME, F_REF, {{"message", K_STRING, F_TEXT, false}}},
+    {"return", CS_OP_RETURN, K_ANY, F_JSON, {{0}}},
+    {"log", CS_OP_LOG, K_STRING, F_TEXT, {{0}}},
+    {"from_thread", CS_OP_FROM_THREAD, K_BODY, F_BODY, {{0}}},
+    {NULL, 0, 0, 0, {{0}}},
+};
+
+static const cs__zero cs__stmt_zero[] = {
+    {"sleep_forever", CS_OP_SLEEP_FOREVER},
+    {"checkpoint", CS_OP_CHECKPOINT},
+    {"checkpoint_if_cancelled", CS_OP_CHECKPOINT_IF_CANCELLED},
+    {"cancel_shielded_checkpoint", CS_OP_CANCEL_SHIELDED_CHECKPOINT},
+    {"reraise", CS_OP_RERAISE},
+    {NULL, 0},
+};
+
+static const cs__zero cs__thread_zero[] = {{"check_cancelled", CS_OP_CHECK_CANCELLED}, {NULL, 0}};
+
+
+static const cs__action *cs__find_action(const cs__action *tab, const char *k)
+{
+    for (; tab->name; tab++)
+        if (strcmp(tab->name, k) == 0)
+            return tab;
+    return NULL;
+}
+
+static const cs__zero *cs__find_zero(const cs__zero *tab, const char *k)
+{
+    for (; tab->name; tab++)
+        if (strcmp(tab->name, k) == 0)
+            return tab;
+    return NULL;
+}
+
+static const cs__opt *cs__find_opt(const cs__action *a, const char *k)
+{
+    for (int i = 0; i < 4 && a->opts[i].key; i++)
+        if (strcmp(a->opts[i].key, k) == 0)
+            return &a->opts[i];
+    return NULL;
+}
+
+/* Joins the keys of x (those that are actions when only_actions) into buf. */
+static void cs__join_keys(const json_t *x, const cs__action *tab, bool only_actions, char *buf, size_t n)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (void *it = json_object_iter((json_t *)x); it && o + 1 < n; it = json_object_iter_next((json_t *)x, it)) {
+        const char *k = json_object_iter_key(it);
+        if (only_actions && !cs__find_action(tab, k))
+            continue;
+        o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? ", " : "", k);
+    }
+}
+
+/* Initial field values of every statement (program.h's "absent" values). */
+static void cs__stmt_init(cs_stmt *st, cs_op op, cs_pos pos)
+{
+    memset(st, 0, sizeof *st);
+    st->op = op;
+    st->pos = pos;
+    st->decl = -1;
+    st->ref = -1;
+    st->count = -1;
+    st->value_json = "null";
+}
+
+/* The `try` and `probe` rules that look at several keys at once. */
+static int cs__stmt_rules(cs__loader *ld, const json_t *x, uint32_t node, cs_stmt *st)
+{
+    cs_pos pos = cs__vpos(ld, node);
+    if (st->op == CS_OP_TRY) {
+        bool ex = json_object_get(x, "except"), exs = json_object_get(x, "except*");
+        if (ex && exs)
+            return cs__fail(ld, pos, "a try cannot have both 'except' and 'except*'");
+        if (!ex && !exs && !st->has_finally)
+            return cs__fail(ld, pos, "a try needs 'except', 'except*' or 'finally'");
+        if (st->has_else && !ex && !exs)
+            return cs__fail(ld, cs__kpos(ld, cs__member(ld, x, node, "else")), "'else' needs 'except' or 'except*'");
+        const cs__refs *r = st->ref >= 0 ? &ld->refs[st->ref] : NULL;
+        for (uint32_t i = 0; exs && r && i < st->nhandlers; i++)
+            if (!r->match[i])
+                return cs__fail(ld, st->handlers[i].pos, "an except* handler needs 'match'");
+    }
+    if (st->op == CS_OP_PROBE) {
+        bool scope_probe = st->probe != CS_PROBE_EFFECTIVE_DEADLINE && st->probe != CS_PROBE_TIME;
+        bool has_scope = json_object_get(x, "scope") != NULL;
+        const char *pname = json_string_value(json_object_get(x, "probe"));
+        if (scope_probe && !has_scope)
+            return cs__fail(ld, pos, "probe '%s' needs 'scope'", pname);
+        if (!scope_probe && has_scope)
+            return cs__fail(ld, cs__kpos(ld, cs__member(ld, x, node, "scope")), "probe '%s' takes no 'scope'", pname);
+    }
+    return 0;
+}
+
+/* One statement (or thread step) x at index node `node`. */
+static int cs__conv_stmt(cs__loader *ld, const json_t *x, uint32_t node, bool thread, cs_stmt *st)
+{
+    const cs__action *tab = thread ? cs__thread_actions : cs__stmt_actions;
+    const cs__zero *zero = thread ? cs__thread_zero : cs__stmt_zero;
+    const char *what = thread ? "thread step" : "statement";
+    cs_pos pos = cs__vpos(ld, node);
+    char r[256], keys[256];
+    cs__stmt_init(st, CS_OP_COUNT, pos);
+    if (json_is_string(x)) {
+        const char *s = json_string_value(x);
+        const cs__zero *z = cs__find_zero(zero, s);
+        if (z) {
+            st->op = z->op;
+            return 0;
+        }
+        if (cs__find_action(tab, s))
+            return cs__fail(ld, pos, "%s %s needs an argument (write it as an object)", what, cs__repr(r, sizeof r, s));
+        return cs__fail(ld, pos, "unknown %s %s", what, cs__repr(r, sizeof r, s));
+    }
+    if (!json_is_object(x))
+        return cs__fail(ld, pos, "a %s must be a string or an object", what);
+
+    /* The action: exactly one key of x names one. */
+    const cs__action *act = NULL;
+    uint32_t c = cs__jpos_first(&ld->idx, node), anode = CS__JNONE;
+    for (void *it = json_object_iter((json_t *)x); it; it = json_object_iter_next((json_t *)x, it)) {
+        const char *k = json_object_iter_key(it);
+        const cs__action *a = cs__find_action(tab, k);
+        if (a && act) {
+            cs__join_keys(x, tab, true, keys, sizeof keys);
+            return cs__fail(ld, cs__kpos(ld, c), "%s has more than one action key (%s)", what, keys);
+        }
+        if (a) {
+            act = a;
+            anode = c;
+        }
+        c = cs__jpos_next(&ld->idx, node, c);
+    }
+    if (!act) {
+        c = cs__jpos_first(&ld->idx, node);
+        for (void *it = json_object_iter((json_t *)x); it; it = json_object_iter_next((json_t *)x, it)) {
+            const char *k = json_object_iter_key(it);
+            if (cs__find_zero(zero, k))
+                return cs__fail(ld, cs__kpos(ld, c), "%s takes no argument; write it as a bare string",
+                                cs__repr(r, sizeof r, k));
+            c = cs__jpos_next(&ld->idx, node, c);
+        }
+        cs__join_keys(x, tab, false, keys, sizeof keys);
+        return cs__fail(ld, pos, "%s has no known action key (keys: %s)", what, keys[0] ? keys : "none");
+    }
+    st->op = act->op;
+
+    c = cs__jpos_first(&ld->idx, node);
+    for (void *it = json_object_iter((json_t *)x); it; it = json_object_iter_next((json_t *)x, it)) {
+        const char *k = json_object_iter_key(it);
+        if (strcmp(k, act->name) != 0 && !cs__find_opt(act, k)) {
+            char o[64];
+            return cs__fail(ld, cs__kpos(ld, c), "unknown key %s for %s", cs__repr(r, sizeof r, k),
+                            cs__repr(o, sizeof o, act->name));
+        }
+        c = cs__jpos_next(&ld->idx, node, c);
+    }
+
+    if (cs__conv_field(ld, st, act->kind, act->field, act->name, json_object_get(x, act->name), anode) < 0)
+        return -1;
+    for (int i = 0; i < 4 && act->opts[i].key; i++) {
+        const cs__opt *o = &act->opts[i];
+        const json_t *v = json_object_get(x, o->key);
+        if (v) {
+            if (cs__conv_field(ld, st, o->kind, o->field, o->key, v, cs__member(ld, x, node, o->key)) < 0)
+                return -1;
+        } else if (o->required)
+            return cs__fail(ld, pos, "'%s' needs '%s'", act->name, o->key);
+    }
+    return cs__stmt_rules(ld, x, node, st);
+}
+
+int cs__conv_body(cs__loader *ld, const json_t *v, uint32_t node, bool thread, cs_body *out)
+{
+    if (!json_is_array(v))
+        return cs__fail(ld, cs__vpos(ld, node), "expected a list of %s", thread ? "thread steps" : "statements");
+    size_t n = json_array_size(v);
+    cs_stmt *items = cs__program_alloc(ld->prog, n * sizeof *items);
+    out->items = items;
+    out->n = (uint32_t)n;
+    uint32_t c = cs__jpos_first(&ld->idx, node);
+    for (size_t i = 0; i < n; i++, c = cs__jpos_next(&ld->idx, node, c))
+        if (cs__conv_stmt(ld, json_array_get(v, i), c, thread, &items[i]) < 0)
+            return -1;
+    return 0;
+}

@@ -1,0 +1,243 @@
+/* program.h - the validated, immutable scenario program the engine runs.
+ *
+ * The loader (sim/load.c) builds a cs_program from a scenario file; the engine
+ * (sim/engine*.c) only reads it.  Nothing here depends on Jansson: JSON values
+ * that the engine merely carries (return values, `started` values) are kept as
+ * compact JSON text.  Every statement keeps its file position so that errors
+ * found only at run time can still point at the file.
+ *
+ * Ownership: a cs_program owns everything reachable from it (one arena); free it
+ * with cs_program_free().  All pointers inside are borrowed from the program.
+ */
+#ifndef CS_PROGRAM_H
+#define CS_PROGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cs_pos {
+    uint32_t line; /* 1-based; 0 = unknown */
+    uint32_t col;  /* 1-based, in characters as Jansson counts them */
+} cs_pos;
+
+/* Built-in exception classes, in this order, are classes 0..CS_EXC_BUILTIN_COUNT-1
+ * of every program; user classes follow.  CS_EXC_CANCELLED is the backend's
+ * cancellation class (asyncio.CancelledError / trio.Cancelled): it can be
+ * matched ("Cancelled") but never raised by a scenario. */
+typedef enum cs_exc_class_id {
+    CS_EXC_BASE_EXCEPTION = 0,
+    CS_EXC_EXCEPTION,
+    CS_EXC_ARITHMETIC_ERROR,
+    CS_EXC_ZERO_DIVISION_ERROR,
+    CS_EXC_LOOKUP_ERROR,
+    CS_EXC_KEY_ERROR,
+    CS_EXC_INDEX_ERROR,
+    CS_EXC_VALUE_ERROR,
+    CS_EXC_TYPE_ERROR,
+    CS_EXC_RUNTIME_ERROR,
+    CS_EXC_NOT_IMPLEMENTED_ERROR,
+    CS_EXC_OS_ERROR,
+    CS_EXC_CONNECTION_ERROR,
+    CS_EXC_TIMEOUT_ERROR,
+    CS_EXC_KEYBOARD_INTERRUPT,
+    CS_EXC_SYSTEM_EXIT,
+    CS_EXC_GENERATOR_EXIT,
+    CS_EXC_BASE_EXCEPTION_GROUP,
+    CS_EXC_EXCEPTION_GROUP,
+    CS_EXC_TASK_FAILED,
+    CS_EXC_TASK_CANCELLED,
+    CS_EXC_WOULD_BLOCK,
+    CS_EXC_BROKEN_RESOURCE_ERROR,
+    CS_EXC_CLOSED_RESOURCE_ERROR,
+    CS_EXC_END_OF_STREAM,
+    CS_EXC_CANCELLED,
+    CS_EXC_BUILTIN_COUNT
+} cs_exc_class_id;
+
+typedef struct cs_exc_class {
+    const char *name;
+    int32_t base; /* class index of the base; -1 for BaseException */
+} cs_exc_class;
+
+/* Statement kinds (scenario-format.md section 2). */
+typedef enum cs_op {
+    CS_OP_SLEEP,
+    CS_OP_SLEEP_UNTIL,
+    CS_OP_SLEEP_FOREVER,
+    CS_OP_CHECKPOINT,
+    CS_OP_CHECKPOINT_IF_CANCELLED,
+    CS_OP_CANCEL_SHIELDED_CHECKPOINT,
+    CS_OP_BUSY,
+    CS_OP_RAISE,
+    CS_OP_RERAISE,
+    CS_OP_RETURN,
+    CS_OP_LOG,
+    CS_OP_PROBE,
+    CS_OP_TASK_GROUP,
+    CS_OP_START_SOON,
+    CS_OP_START,
+    CS_OP_STARTED,
+    CS_OP_CREATE_TASK,
+    CS_OP_AWAIT_TASK,
+    CS_OP_CANCEL_TASK,
+    CS_OP_CANCEL_SCOPE,
+    CS_OP_MOVE_ON_AFTER,
+    CS_OP_FAIL_AFTER,
+    CS_OP_MOVE_ON_AT, /* accepted as the reference oracle does: CancelScope(deadline=t) */
+    CS_OP_FAIL_AT,    /* fail_after(None) with the absolute deadline set on entry */
+    CS_OP_CANCEL,
+    CS_OP_SET_SHIELD,
+    CS_OP_SET_DEADLINE,
+    CS_OP_TRY,
+    CS_OP_TO_THREAD,
+    CS_OP_WAIT,
+    CS_OP_SET,
+    CS_OP_WITH_LOCK,
+    CS_OP_WITH_SEMAPHORE,
+    CS_OP_WITH_LIMITER,
+    CS_OP_CALL,
+    CS_OP_REPEAT,
+    /* thread steps (only inside a to_thread body) */
+    CS_OP_BLOCK,
+    CS_OP_FROM_THREAD,
+    CS_OP_CHECK_CANCELLED,
+    CS_OP_COUNT
+} cs_op;
+
+typedef enum cs_probe_kind {
+    CS_PROBE_EFFECTIVE_DEADLINE,
+    CS_PROBE_TIME,
+    CS_PROBE_CANCEL_CALLED,
+    CS_PROBE_CANCELLED_CAUGHT,
+    CS_PROBE_DEADLINE,
+    CS_PROBE_SHIELD
+} cs_probe_kind;
+
+/* A duration as written: a number, null (move_on_after/fail_after: no
+ * deadline), or {"uniform": [lo, hi]} drawn per task (format section 2). */
+typedef enum cs_dur_kind { CS_DUR_FIXED, CS_DUR_NONE, CS_DUR_UNIFORM } cs_dur_kind;
+
+typedef struct cs_dur {
+    cs_dur_kind kind;
+    double value;  /* CS_DUR_FIXED: seconds, finite */
+    double lo, hi; /* CS_DUR_UNIFORM: finite, lo <= hi */
+} cs_dur;
+
+typedef struct cs_stmt cs_stmt;
+
+typedef struct cs_body {
+    const cs_stmt *items;
+    uint32_t n;
+} cs_body;
+
+/* One `except` / `except*` clause. nclasses == 0 means a bare `except:` (only
+ * possible for plain `except`; `except*` always has a match). Class indices
+ * may be CS_EXC_CANCELLED. */
+typedef struct cs_handler {
+    const int32_t *classes;
+    uint32_t nclasses;
+    cs_body body;
+    cs_pos pos;
+} cs_handler;
+
+/* Name tables: indices into cs_program's tables. -1 = absent. */
+struct cs_stmt {
+    cs_op op;
+    cs_pos pos;
+
+    /* Declared name of what this statement creates: task (start_soon, start,
+     * create_task), task group, cancel_scope, or the `id` of
+     * move_on_after/fail_after/move_on_at/fail_at (NULL when no id).
+     * `decl` is its index in the matching table (tasks or scopes), or -1. */
+    const char *name;
+    int32_t decl;
+
+    /* Reference, resolved to a table index:
+     *  - cancel, set_shield, set_deadline, probe with scope: scopes[] index
+     *  - start_soon/start/create_task `in`: scopes[] index of a task group, -1 = innermost
+     *  - await_task, cancel_task: tasks[] index (a create_task name)
+     *  - wait, set: events[]; with_lock: locks[]; with_semaphore: semaphores[]
+     *  - with_limiter, to_thread `limiter`: limiters[] (-1 = default limiter)
+     *  - call: functions[]
+     *  - raise (statement or thread step): class index */
+    int32_t ref;
+
+    cs_dur dur;       /* sleep, busy, block, move_on_after, fail_after, move_on_at, fail_at */
+    double num;       /* sleep_until time; cancel_scope deadline; set_deadline value (+-inf allowed) */
+    bool has_num;     /* cancel_scope: deadline given */
+    bool shield;      /* cancel_scope/move_on/fail_after shield; set_shield value */
+    bool abandon;     /* to_thread abandon_on_cancel */
+    int64_t count;    /* start_soon count (-1 = no count); repeat count */
+    const char *text; /* log text; raise message (NULL = no message); cancel reason (NULL = none) */
+    const char *value_json; /* return / started value as compact JSON text ("null" default) */
+    cs_probe_kind probe;
+
+    cs_body body;     /* body of compound statements; the try body; to_thread steps; from_thread body */
+
+    /* try only */
+    const cs_handler *handlers;
+    uint32_t nhandlers;
+    bool star;        /* handlers are except* */
+    bool has_else, has_finally;
+    cs_body else_body, finally_body;
+};
+
+typedef enum cs_scope_decl_kind {
+    CS_SCOPE_CANCEL_SCOPE,
+    CS_SCOPE_MOVE_ON,
+    CS_SCOPE_FAIL_AFTER,
+    CS_SCOPE_TASK_GROUP
+} cs_scope_decl_kind;
+
+typedef struct cs_name_decl {
+    const char *name;
+    cs_pos pos;
+    int kind; /* scopes: cs_scope_decl_kind; tasks: the creating cs_op */
+} cs_name_decl;
+
+typedef struct cs_semaphore_decl {
+    const char *name;
+    int64_t value;
+} cs_semaphore_decl;
+
+typedef struct cs_limiter_decl {
+    const char *name;
+    int64_t tokens;  /* ignored when infinite */
+    bool infinite;
+} cs_limiter_decl;
+
+typedef struct cs_function {
+    const char *name;
+    cs_body body;
+    cs_pos pos;
+} cs_function;
+
+typedef struct cs_program {
+    const char *path;     /* file as given on the command line */
+    const char *name;     /* scenario name (default: file name without .json) */
+    bool run_asyncio, run_trio; /* `backends` */
+
+    const cs_exc_class *classes; /* builtins (cs_exc_class_id order), then user classes */
+    uint32_t nclasses;
+
+    const cs_name_decl *scopes; uint32_t nscopes; /* cancel scopes, timeout ids, task groups */
+    const cs_name_decl *tasks;  uint32_t ntasks;  /* start_soon / start / create_task names */
+    const char *const *events;  uint32_t nevents;
+    const char *const *locks;   uint32_t nlocks;
+    const cs_semaphore_decl *semaphores; uint32_t nsemaphores;
+    /* limiters declared in the file; "default" may be among them (it then
+     * overrides the default limiter's 40 tokens). */
+    const cs_limiter_decl *limiters; uint32_t nlimiters;
+    const cs_function *functions; uint32_t nfunctions;
+
+    cs_body main;
+    uint32_t max_depth; /* deepest statement nesting, for sizing frame stacks */
+} cs_program;
+
+/* Returns true when class `cls` is `base` or derives from it. */
+bool cs_exc_class_is(const cs_program *prog, int32_t cls, int32_t base);
+
+void cs_program_free(cs_program *prog);
+
+#endif

@@ -1,0 +1,60 @@
+/* util.c - checked allocation (see util.h). */
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void cs__oom(size_t n)
+{
+    fprintf(stderr, "cancelsim: out of memory (asked for %zu bytes)\n", n);
+    abort();
+}
+
+void *cs_xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        cs__oom(n);
+    return p;
+}
+
+void *cs_xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        cs__oom(n * size);
+    return p;
+}
+
+void *cs_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        cs__oom(n);
+    return q;
+}
+
+char *cs_xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = cs_xmalloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+char *cs_xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        n = 0;
+    char *s = cs_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}

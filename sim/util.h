@@ -1,0 +1,15 @@
+/* util.h - allocation that never returns NULL (an out-of-memory run aborts with
+ * a message rather than continuing half-built), and small string helpers. */
+#ifndef CS_UTIL_H
+#define CS_UTIL_H
+
+#include <stddef.h>
+
+void *cs_xmalloc(size_t n);
+void *cs_xcalloc(size_t n, size_t size);
+void *cs_xrealloc(void *p, size_t n);
+char *cs_xstrdup(const char *s);
+/* printf into a new string (caller frees). */
+char *cs_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
