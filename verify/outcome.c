@@ -1,0 +1,254 @@
+/* outcome.c - the outcome sink: folds trace events into a cs_outcome.
+ *
+ * Invariants: tasks[] is indexed by task id (ids are spawn order, main 0);
+ * scopes[] holds only named scopes, sorted by scope id, which is entry order,
+ * so a lookup is a binary search and no hash order can leak into the output;
+ * every string and exception kept is owned by the outcome.
+ */
+#include "outcome.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Makes room for `need` elements of `size` bytes in *p (capacity *cap). */
+static void cs__grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    *p = cs_xrealloc(*p, c * size);
+    *cap = c;
+}
+
+/* Copies s into the pool; returns its offset (CS_OUTCOME_NONE for NULL). */
+static size_t cs__intern(cs_outcome *o, const char *s)
+{
+    if (!s)
+        return CS_OUTCOME_NONE;
+    size_t n = strlen(s) + 1;
+    cs__grow((void **)&o->pool, &o->pool_cap, o->pool_len + n, 1);
+    size_t off = o->pool_len;
+    memcpy(o->pool + off, s, n);
+    o->pool_len += n;
+    return off;
+}
+
+cs_outcome *cs_outcome_new(void)
+{
+    cs_outcome *o = cs_xcalloc(1, sizeof *o);
+    o->scenario = CS_OUTCOME_NONE;
+    o->returned = CS_OUTCOME_NONE;
+    return o;
+}
+
+void cs_outcome_free(cs_outcome *o)
+{
+    if (!o)
+        return;
+    for (size_t i = 0; i < o->ntasks; i++)
+        cs_exc_unref(o->tasks[i].exc);
+    cs_exc_unref(o->raised);
+    free(o->tasks);
+    free(o->scopes);
+    free(o->log);
+    free(o->waiting);
+    free(o->class_names);
+    free(o->pool);
+    free(o);
+}
+
+const char *cs_outcome_str(const cs_outcome *o, size_t off)
+{
+    if (off == CS_OUTCOME_NONE || off >= o->pool_len)
+        return "";
+    return o->pool + off;
+}
+
+const char *cs_outcome_class_name(const cs_outcome *o, int32_t cls)
+{
+    if (cls == CS_EXC_CANCELLED)
+        return o->backend == CS_BACKEND_TRIO ? "Cancelled" : "CancelledError";
+    if (cls < 0 || (uint32_t)cls >= o->nclasses)
+        return "?";
+    return cs_outcome_str(o, o->class_names[cls]);
+}
+
+const char *cs_outcome_task_name(const cs_outcome *o, int32_t task)
+{
+    if (task < 0 || (size_t)task >= o->ntasks || !o->tasks[task].spawned)
+        return "?";
+    return cs_outcome_str(o, o->tasks[task].name);
+}
+
+const char *cs_scope_kind_name(cs_scope_kind kind)
+{
+    switch (kind) {
+    case CS_KIND_CANCEL_SCOPE: return "cancel_scope";
+    case CS_KIND_MOVE_ON: return "move_on";
+    case CS_KIND_FAIL_AFTER: return "fail_after";
+    case CS_KIND_TASK_GROUP: return "task_group";
+    case CS_KIND_INTERNAL: return "internal";
+    }
+    return "?";
+}
+
+const char *cs_task_state_name(cs_task_state state)
+{
+    switch (state) {
+    case CS_TASK_COMPLETED: return "completed";
+    case CS_TASK_FAILED: return "failed";
+    case CS_TASK_CANCELLED: return "cancelled";
+    case CS_TASK_UNFINISHED: return "unfinished";
+    }
+    return "?";
+}
+
+const char *cs_backend_name(cs_backend backend)
+{
+    return backend == CS_BACKEND_TRIO ? "trio" : "asyncio";
+}
+
+static void cs__on_run_start(cs_outcome *o, const cs_event *ev)
+{
+    const cs_program *prog = ev->program;
+    o->backend = ev->backend;
+    if (!prog)
+        return;
+    o->scenario = cs__intern(o, prog->name);
+    /* Names are copied so the outcome can be printed after the program is freed. */
+    free(o->class_names);
+    o->class_names = cs_xcalloc(prog->nclasses ? prog->nclasses : 1, sizeof *o->class_names);
+    o->nclasses = prog->nclasses;
+    for (uint32_t i = 0; i < prog->nclasses; i++)
+        o->class_names[i] = cs__intern(o, prog->classes[i].name);
+}
+
+/* The record of task id, creating empty slots up to it. */
+static cs_outcome_task *cs__task(cs_outcome *o, int32_t id)
+{
+    assert(id >= 0);
+    size_t need = (size_t)id + 1;
+    if (need > o->ntasks) {
+        cs__grow((void **)&o->tasks, &o->cap_tasks, need, sizeof *o->tasks);
+        for (size_t i = o->ntasks; i < need; i++)
+            o->tasks[i] = (cs_outcome_task){.name = CS_OUTCOME_NONE, .returned = CS_OUTCOME_NONE,
+                                            .state = CS_TASK_UNFINISHED};
+        o->ntasks = need;
+    }
+    return &o->tasks[id];
+}
+
+static void cs__on_task_spawn(cs_outcome *o, const cs_event *ev)
+{
+    if (ev->task < 0)
+        return;
+    cs_outcome_task *t = cs__task(o, ev->task);
+    t->name = cs__intern(o, ev->name);
+    t->spawned = true;
+}
+
+static void cs__on_task_end(cs_outcome *o, const cs_event *ev)
+{
+    if (ev->task < 0)
+        return;
+    cs_outcome_task *t = cs__task(o, ev->task);
+    t->state = ev->state;
+    t->end = ev->t;
+    /* Section 4 lists an exception for failed tasks only; a cancelled task's
+     * cancellation is not shown. */
+    cs_exc_unref(t->exc);
+    t->exc = ev->state == CS_TASK_FAILED ? cs_exc_ref(ev->exc) : NULL;
+    if (ev->state == CS_TASK_COMPLETED && ev->value_json)
+        t->returned = cs__intern(o, ev->value_json);
+}
+
+/* Index in scopes[] of scope id, or -1. */
+static ptrdiff_t cs__scope_find(const cs_outcome *o, int32_t id)
+{
+    size_t lo = 0, hi = o->nscopes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (o->scopes[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < o->nscopes && o->scopes[lo].id == id ? (ptrdiff_t)lo : -1;
+}
+
+static void cs__on_scope_enter(cs_outcome *o, const cs_event *ev)
+{
+    if (!ev->name || ev->scope < 0)
+        return;
+    cs__grow((void **)&o->scopes, &o->cap_scopes, o->nscopes + 1, sizeof *o->scopes);
+    /* Ids come in increasing order; the insertion keeps the array sorted even
+     * if an engine ever announced them otherwise. */
+    size_t at = o->nscopes;
+    while (at > 0 && o->scopes[at - 1].id > ev->scope)
+        at--;
+    memmove(&o->scopes[at + 1], &o->scopes[at], (o->nscopes - at) * sizeof *o->scopes);
+    o->scopes[at] = (cs_outcome_scope){.id = ev->scope, .name = cs__intern(o, ev->name),
+                                       .kind = ev->scope_kind, .deadline = ev->deadline,
+                                       .shield = ev->shield};
+    o->nscopes++;
+}
+
+/* SCOPE_EXIT and SCOPE_STATE: the scope's flags as they now stand. */
+static void cs__on_scope_state(cs_outcome *o, const cs_event *ev)
+{
+    ptrdiff_t i = cs__scope_find(o, ev->scope);
+    if (i < 0)
+        return;
+    cs_outcome_scope *s = &o->scopes[i];
+    s->cancel_called = ev->cancel_called;
+    s->cancelled_caught = ev->cancelled_caught;
+    s->deadline = ev->deadline;
+    s->shield = ev->shield;
+}
+
+static void cs__on_log(cs_outcome *o, const cs_event *ev)
+{
+    cs__grow((void **)&o->log, &o->cap_log, o->nlog + 1, sizeof *o->log);
+    o->log[o->nlog++] = (cs_outcome_log){.t = ev->t, .task = ev->task, .msg = cs__intern(o, ev->msg),
+                                         .value_kind = ev->value_kind, .boolean = ev->boolean,
+                                         .number = ev->number};
+}
+
+static void cs__on_task_waiting(cs_outcome *o, const cs_event *ev)
+{
+    cs__grow((void **)&o->waiting, &o->cap_waiting, o->nwaiting + 1, sizeof *o->waiting);
+    o->waiting[o->nwaiting++] = (cs_outcome_wait){.task = ev->task, .label = cs__intern(o, ev->label)};
+}
+
+static void cs__on_run_end(cs_outcome *o, const cs_event *ev)
+{
+    o->ended = true;
+    o->result = ev->result;
+    cs_exc_unref(o->raised);
+    o->raised = ev->result == CS_RESULT_RAISED ? cs_exc_ref(ev->exc) : NULL;
+    o->returned = ev->result == CS_RESULT_RETURNED ? cs__intern(o, ev->value_json) : CS_OUTCOME_NONE;
+}
+
+void cs_outcome_sink(void *outcome, const cs_event *ev)
+{
+    cs_outcome *o = outcome;
+    if (!o->ended)
+        o->end_time = ev->t;
+    switch (ev->kind) {
+    case CS_EV_RUN_START: cs__on_run_start(o, ev); break;
+    case CS_EV_TASK_SPAWN: cs__on_task_spawn(o, ev); break;
+    case CS_EV_TASK_END: cs__on_task_end(o, ev); break;
+    case CS_EV_SCOPE_ENTER: cs__on_scope_enter(o, ev); break;
+    case CS_EV_SCOPE_EXIT:
+    case CS_EV_SCOPE_STATE: cs__on_scope_state(o, ev); break;
+    case CS_EV_LOG: cs__on_log(o, ev); break;
+    case CS_EV_TASK_WAITING: cs__on_task_waiting(o, ev); break;
+    case CS_EV_RUN_END: cs__on_run_end(o, ev); break;
+    default: break; /* the other events do not change the outcome */
+    }
+}

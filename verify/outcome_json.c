@@ -1,0 +1,303 @@
+/* outcome_json.c - the outcome as JSON (scenario-format.md section 4).
+ *
+ * Two forms with the same content: a stream in the oracle's exact layout
+ * (json.dumps(indent=2, ensure_ascii=False)), and a Jansson value for
+ * expectation matching.  Both follow the oracle's key order: scenario,
+ * backend, result, end_time, tasks, scopes, log; per task state, end,
+ * exception, returned; per exception type, message, exceptions.
+ */
+#include "outcome.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "json_out.h"
+
+/* ---- streaming ---------------------------------------------------------- */
+
+static void cs__jw_exc(cs_jw *w, const cs_outcome *o, const cs_exc *e)
+{
+    cs_jw_begin_object(w);
+    cs_jw_key(w, "type");
+    cs_jw_string(w, cs_outcome_class_name(o, e->cls));
+    cs_jw_key(w, "message");
+    cs_jw_string(w, e->message ? e->message : "");
+    if (cs_exc_is_group(e)) {
+        cs_jw_key(w, "exceptions");
+        cs_jw_begin_array(w);
+        for (uint32_t i = 0; i < e->nmembers; i++)
+            cs__jw_exc(w, o, e->members[i]);
+        cs_jw_end_array(w);
+    }
+    cs_jw_end_object(w);
+}
+
+/* A returned value: compact JSON text, or null when absent. */
+static void cs__jw_returned(cs_jw *w, const cs_outcome *o, size_t off)
+{
+    if (off == CS_OUTCOME_NONE)
+        cs_jw_null(w);
+    else
+        cs_jw_json_text(w, cs_outcome_str(o, off));
+}
+
+static void cs__jw_result(cs_jw *w, const cs_outcome *o)
+{
+    if (!o->ended) {
+        cs_jw_null(w); /* the run never finished: nothing to report */
+        return;
+    }
+    cs_jw_begin_object(w);
+    switch (o->result) {
+    case CS_RESULT_RETURNED:
+        cs_jw_key(w, "returned");
+        cs__jw_returned(w, o, o->returned);
+        break;
+    case CS_RESULT_RAISED:
+        cs_jw_key(w, "raised");
+        if (o->raised)
+            cs__jw_exc(w, o, o->raised);
+        else
+            cs_jw_null(w);
+        break;
+    case CS_RESULT_DEADLOCK:
+        cs_jw_key(w, "deadlock");
+        cs_jw_begin_object(w);
+        cs_jw_key(w, "waiting");
+        cs_jw_begin_object(w);
+        for (size_t i = 0; i < o->nwaiting; i++) {
+            cs_jw_key(w, cs_outcome_task_name(o, o->waiting[i].task));
+            cs_jw_string(w, cs_outcome_str(o, o->waiting[i].label));
+        }
+        cs_jw_end_object(w);
+        cs_jw_end_object(w);
+        break;
+    case CS_RESULT_LIMIT_TIME:
+    case CS_RESULT_LIMIT_STEPS:
+        cs_jw_key(w, "limit");
+        cs_jw_string(w, o->result == CS_RESULT_LIMIT_TIME ? "time" : "steps");
+        break;
+    }
+    cs_jw_end_object(w);
+}
+
+static void cs__jw_tasks(cs_jw *w, const cs_outcome *o)
+{
+    cs_jw_begin_object(w);
+    for (size_t i = 0; i < o->ntasks; i++) {
+        const cs_outcome_task *t = &o->tasks[i];
+        if (!t->spawned)
+            continue;
+        cs_jw_key(w, cs_outcome_str(o, t->name));
+        cs_jw_begin_object(w);
+        cs_jw_key(w, "state");
+        cs_jw_string(w, cs_task_state_name(t->state));
+        if (t->state != CS_TASK_UNFINISHED) {
+            cs_jw_key(w, "end");
+            cs_jw_seconds(w, t->end);
+        }
+        if (t->exc) {
+            cs_jw_key(w, "exception");
+            cs__jw_exc(w, o, t->exc);
+        }
+        if (t->returned != CS_OUTCOME_NONE) {
+            cs_jw_key(w, "returned");
+            cs__jw_returned(w, o, t->returned);
+        }
+        cs_jw_end_object(w);
+    }
+    cs_jw_end_object(w);
+}
+
+static void cs__jw_scopes(cs_jw *w, const cs_outcome *o)
+{
+    cs_jw_begin_object(w);
+    for (size_t i = 0; i < o->nscopes; i++) {
+        const cs_outcome_scope *s = &o->scopes[i];
+        cs_jw_key(w, cs_outcome_str(o, s->name));
+        cs_jw_begin_object(w);
+        cs_jw_key(w, "kind");
+        cs_jw_string(w, cs_scope_kind_name(s->kind));
+        cs_jw_key(w, "cancel_called");
+        cs_jw_bool(w, s->cancel_called);
+        cs_jw_key(w, "cancelled_caught");
+        cs_jw_bool(w, s->cancelled_caught);
+        cs_jw_key(w, "deadline");
+        cs_jw_number(w, s->deadline);
+        cs_jw_key(w, "shield");
+        cs_jw_bool(w, s->shield);
+        cs_jw_end_object(w);
+    }
+    cs_jw_end_object(w);
+}
+
+static void cs__jw_log(cs_jw *w, const cs_outcome *o)
+{
+    cs_jw_begin_array(w);
+    for (size_t i = 0; i < o->nlog; i++) {
+        const cs_outcome_log *l = &o->log[i];
+        cs_jw_begin_object(w);
+        cs_jw_key(w, "t");
+        cs_jw_seconds(w, l->t);
+        cs_jw_key(w, "task");
+        cs_jw_string(w, cs_outcome_task_name(o, l->task));
+        cs_jw_key(w, "msg");
+        cs_jw_string(w, cs_outcome_str(o, l->msg));
+        if (l->value_kind != CS_VAL_NONE) {
+            cs_jw_key(w, "value");
+            if (l->value_kind == CS_VAL_BOOL)
+                cs_jw_bool(w, l->boolean);
+            else
+                cs_jw_number(w, l->number);
+        }
+        cs_jw_end_object(w);
+    }
+    cs_jw_end_array(w);
+}
+
+void cs_outcome_write_jw(const cs_outcome *o, cs_jw *w)
+{
+    cs_jw_begin_object(w);
+    cs_jw_key(w, "scenario");
+    cs_jw_string(w, cs_outcome_str(o, o->scenario));
+    cs_jw_key(w, "backend");
+    cs_jw_string(w, cs_backend_name(o->backend));
+    cs_jw_key(w, "result");
+    cs__jw_result(w, o);
+    cs_jw_key(w, "end_time");
+    cs_jw_seconds(w, o->end_time);
+    cs_jw_key(w, "tasks");
+    cs__jw_tasks(w, o);
+    cs_jw_key(w, "scopes");
+    cs__jw_scopes(w, o);
+    cs_jw_key(w, "log");
+    cs__jw_log(w, o);
+    cs_jw_end_object(w);
+}
+
+void cs_outcome_write_json(const cs_outcome *o, FILE *f, int base_indent)
+{
+    cs_jw w;
+    cs_jw_init(&w, f, 2, base_indent);
+    cs_outcome_write_jw(o, &w);
+}
+
+void cs_outcome_write_json_array(const cs_outcome *const *v, size_t n, FILE *f)
+{
+    cs_jw w;
+    cs_jw_init(&w, f, 2, 0);
+    cs_jw_begin_array(&w);
+    for (size_t i = 0; i < n; i++)
+        cs_outcome_write_jw(v[i], &w);
+    cs_jw_end_array(&w);
+}
+
+/* ---- Jansson ------------------------------------------------------------ */
+
+static json_t *cs__seconds(int64_t ns) { return cs_json_number((double)ns / 1e9); }
+
+static json_t *cs__exc_json(const cs_outcome *o, const cs_exc *e)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "type", json_string_nocheck(cs_outcome_class_name(o, e->cls)));
+    json_object_set_new(j, "message", json_string_nocheck(e->message ? e->message : ""));
+    if (cs_exc_is_group(e)) {
+        json_t *a = json_array();
+        for (uint32_t i = 0; i < e->nmembers; i++)
+            json_array_append_new(a, cs__exc_json(o, e->members[i]));
+        json_object_set_new(j, "exceptions", a);
+    }
+    return j;
+}
+
+static json_t *cs__returned_json(const cs_outcome *o, size_t off)
+{
+    if (off == CS_OUTCOME_NONE)
+        return json_null();
+    json_t *v = json_loads(cs_outcome_str(o, off), JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    if (!v)
+        return json_string_nocheck(cs_outcome_str(o, off)); /* unparsable: keep the text */
+    json_t *n = cs_json_normalize(v);
+    json_decref(v);
+    return n;
+}
+
+static json_t *cs__result_json(const cs_outcome *o)
+{
+    if (!o->ended)
+        return json_null();
+    json_t *r = json_object();
+    if (o->result == CS_RESULT_RETURNED) {
+        json_object_set_new(r, "returned", cs__returned_json(o, o->returned));
+    } else if (o->result == CS_RESULT_RAISED) {
+        json_object_set_new(r, "raised", o->raised ? cs__exc_json(o, o->raised) : json_null());
+    } else if (o->result == CS_RESULT_DEADLOCK) {
+        json_t *waiting = json_object();
+        for (size_t i = 0; i < o->nwaiting; i++)
+            json_object_set_new_nocheck(waiting, cs_outcome_task_name(o, o->waiting[i].task),
+                                json_string_nocheck(cs_outcome_str(o, o->waiting[i].label)));
+        json_object_set_new(r, "deadlock", json_pack("{s:o}", "waiting", waiting));
+    } else {
+        json_object_set_new(r, "limit", json_string(o->result == CS_RESULT_LIMIT_TIME ? "time" : "steps"));
+    }
+    return r;
+}
+
+static json_t *cs__task_json(const cs_outcome *o, const cs_outcome_task *t)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "state", json_string(cs_task_state_name(t->state)));
+    if (t->state != CS_TASK_UNFINISHED)
+        json_object_set_new(j, "end", cs__seconds(t->end));
+    if (t->exc)
+        json_object_set_new(j, "exception", cs__exc_json(o, t->exc));
+    if (t->returned != CS_OUTCOME_NONE)
+        json_object_set_new(j, "returned", cs__returned_json(o, t->returned));
+    return j;
+}
+
+static json_t *cs__scope_json(const cs_outcome_scope *s)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "kind", json_string(cs_scope_kind_name(s->kind)));
+    json_object_set_new(j, "cancel_called", json_boolean(s->cancel_called));
+    json_object_set_new(j, "cancelled_caught", json_boolean(s->cancelled_caught));
+    json_object_set_new(j, "deadline", cs_json_number(s->deadline));
+    json_object_set_new(j, "shield", json_boolean(s->shield));
+    return j;
+}
+
+static json_t *cs__log_json(const cs_outcome *o, const cs_outcome_log *l)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "t", cs__seconds(l->t));
+    json_object_set_new(j, "task", json_string_nocheck(cs_outcome_task_name(o, l->task)));
+    json_object_set_new(j, "msg", json_string_nocheck(cs_outcome_str(o, l->msg)));
+    if (l->value_kind == CS_VAL_BOOL)
+        json_object_set_new(j, "value", json_boolean(l->boolean));
+    else if (l->value_kind == CS_VAL_NUMBER)
+        json_object_set_new(j, "value", cs_json_number(l->number));
+    return j;
+}
+
+json_t *cs_outcome_to_json(const cs_outcome *o)
+{
+    json_t *tasks = json_object(), *scopes = json_object(), *log = json_array();
+    for (size_t i = 0; i < o->ntasks; i++)
+        if (o->tasks[i].spawned)
+            json_object_set_new_nocheck(tasks, cs_outcome_str(o, o->tasks[i].name), cs__task_json(o, &o->tasks[i]));
+    for (size_t i = 0; i < o->nscopes; i++)
+        json_object_set_new_nocheck(scopes, cs_outcome_str(o, o->scopes[i].name), cs__scope_json(&o->scopes[i]));
+    for (size_t i = 0; i < o->nlog; i++)
+        json_array_append_new(log, cs__log_json(o, &o->log[i]));
+
+    json_t *j = json_object();
+    json_object_set_new(j, "scenario", json_string_nocheck(cs_outcome_str(o, o->scenario)));
+    json_object_set_new(j, "backend", json_string(cs_backend_name(o->backend)));
+    json_object_set_new(j, "result", cs__result_json(o));
+    json_object_set_new(j, "end_time", cs__seconds(o->end_time));
+    json_object_set_new(j, "tasks", tasks);
+    json_object_set_new(j, "scopes", scopes);
+    json_object_set_new(j, "log", log);
+    return j;
+}

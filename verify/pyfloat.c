@@ -1,0 +1,121 @@
+/* pyfloat.c - Python's float repr and the oracle's jnum rule (see pyfloat.h).
+ *
+ * Python's repr picks the shortest decimal digit string that reads back to the
+ * same double; among strings of that length it takes the correctly rounded one.
+ * glibc's "%.*e" rounds correctly, so trying 1..17 significant digits and
+ * keeping the first that round-trips gives the same digits.  The layout rule
+ * is CPython's format_float_short for repr: scientific notation when the
+ * decimal exponent is < -4 or >= 16, with at least two exponent digits.
+ */
+#include "pyfloat.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 2^53: above this not every integer is a double, and jnum keeps the float. */
+#define CS__TWO_POW_53 9007199254740992.0
+
+/* Copies len bytes of src into buf with snprintf's truncation contract. */
+static size_t cs__emit(const char *src, size_t len, char *buf, size_t cap)
+{
+    if (cap > 0) {
+        size_t n = len < cap - 1 ? len : cap - 1;
+        memcpy(buf, src, n);
+        buf[n] = '\0';
+    }
+    return len;
+}
+
+/* Shortest round-trip significant digits of a finite x > 0, without a
+ * decimal point; *exp10 receives the exponent of the first digit
+ * (x ~ d.ddd * 10^exp10).  Returns the number of digits (1..17). */
+static int cs__shortest_digits(double x, char digits[18], int *exp10)
+{
+    char tmp[40];
+    assert(isfinite(x) && x > 0);
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
+        if (strtod(tmp, NULL) == x || prec == 17)
+            break;
+    }
+    /* tmp is "d[.ddd]e[+-]XX" */
+    int n = 0;
+    const char *p = tmp;
+    for (; *p != 'e'; p++)
+        if (*p != '.')
+            digits[n++] = *p;
+    *exp10 = atoi(p + 1);
+    while (n > 1 && digits[n - 1] == '0')
+        n--; /* never happens for a shortest string, kept as a guard */
+    digits[n] = '\0';
+    return n;
+}
+
+/* Lays out digits like CPython's repr: fixed when -4 <= exp10 < 16. */
+static size_t cs__layout(const char *digits, int n, int exp10, bool neg, char *out)
+{
+    size_t k = 0;
+    if (neg)
+        out[k++] = '-';
+    if (exp10 < -4 || exp10 >= 16) {
+        out[k++] = digits[0];
+        if (n > 1) {
+            out[k++] = '.';
+            memcpy(out + k, digits + 1, (size_t)n - 1);
+            k += (size_t)n - 1;
+        }
+        k += (size_t)sprintf(out + k, "e%c%02d", exp10 < 0 ? '-' : '+', abs(exp10));
+        return k;
+    }
+    int decpt = exp10 + 1; /* digits before the decimal point */
+    if (decpt <= 0) {
+        out[k++] = '0';
+        out[k++] = '.';
+        for (int i = 0; i < -decpt; i++)
+            out[k++] = '0';
+        memcpy(out + k, digits, (size_t)n);
+        return k + (size_t)n;
+    }
+    for (int i = 0; i < decpt; i++)
+        out[k++] = i < n ? digits[i] : '0';
+    out[k++] = '.';
+    if (decpt >= n) {
+        out[k++] = '0';
+        return k;
+    }
+    memcpy(out + k, digits + decpt, (size_t)(n - decpt));
+    return k + (size_t)(n - decpt);
+}
+
+size_t cs_format_pyfloat(double x, char *buf, size_t cap)
+{
+    char out[CS_PYFLOAT_BUFSIZE];
+    if (isnan(x))
+        return cs__emit("nan", 3, buf, cap);
+    if (isinf(x))
+        return x > 0 ? cs__emit("inf", 3, buf, cap) : cs__emit("-inf", 4, buf, cap);
+    if (x == 0)
+        return signbit(x) ? cs__emit("-0.0", 4, buf, cap) : cs__emit("0.0", 3, buf, cap);
+    char digits[18];
+    int exp10;
+    int n = cs__shortest_digits(fabs(x), digits, &exp10);
+    size_t len = cs__layout(digits, n, exp10, x < 0, out);
+    assert(len < sizeof out);
+    return cs__emit(out, len, buf, cap);
+}
+
+size_t cs_format_number(double x, char *buf, size_t cap)
+{
+    if (isnan(x))
+        return cs__emit("NaN", 3, buf, cap); /* what json.dumps writes */
+    if (isfinite(x) && x == floor(x) && fabs(x) < CS__TWO_POW_53) {
+        char out[CS_PYFLOAT_BUFSIZE];
+        int len = snprintf(out, sizeof out, "%lld", (long long)x);
+        return cs__emit(out, (size_t)len, buf, cap);
+    }
+    return cs_format_pyfloat(x, buf, cap);
+}

@@ -1,0 +1,378 @@
+/* trace_jsonl.c - trace events as JSON Lines (see trace_jsonl.h).
+ *
+ * Invariant: task names are indexed by task id; named scopes are kept sorted
+ * by id (entry order) and found by binary search, so the writer never depends
+ * on hash order or pointer values and the output is byte-stable.
+ */
+#include "trace_jsonl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_out.h"
+#include "util.h"
+
+typedef struct cs__named_scope {
+    int32_t id;
+    const char *name;
+} cs__named_scope;
+
+struct cs_trace_jsonl {
+    FILE *f;
+    cs_jw w;
+    const cs_program *program; /* borrowed from RUN_START: class names */
+    cs_backend backend;
+    const char **tasks;        /* borrowed names by task id */
+    size_t ntasks, cap_tasks;
+    cs__named_scope *scopes;
+    size_t nscopes, cap_scopes;
+};
+
+static const char *const cs__kind_names[] = {
+    [CS_EV_RUN_START] = "run_start", [CS_EV_TASK_SPAWN] = "task_spawn",
+    [CS_EV_TASK_START] = "task_start", [CS_EV_TASK_END] = "task_end",
+    [CS_EV_SCOPE_ENTER] = "scope_enter", [CS_EV_SCOPE_EXIT] = "scope_exit",
+    [CS_EV_SCOPE_STATE] = "scope_state", [CS_EV_CANCEL] = "cancel",
+    [CS_EV_CANCEL_DELIVERED] = "cancel_delivered", [CS_EV_RAISE] = "raise",
+    [CS_EV_CATCH] = "catch", [CS_EV_GROUP_RAISE] = "group_raise",
+    [CS_EV_THREAD_START] = "thread_start", [CS_EV_THREAD_END] = "thread_end",
+    [CS_EV_THREAD_ABANDONED] = "thread_abandoned", [CS_EV_SLEEP] = "sleep",
+    [CS_EV_WAKE] = "wake", [CS_EV_LOG] = "log", [CS_EV_TASK_WAITING] = "task_waiting",
+    [CS_EV_RUN_END] = "run_end",
+};
+
+const char *cs_event_kind_name(cs_event_kind kind)
+{
+    if ((size_t)kind >= sizeof cs__kind_names / sizeof cs__kind_names[0] || !cs__kind_names[kind])
+        return "?";
+    return cs__kind_names[kind];
+}
+
+cs_trace_jsonl *cs_trace_jsonl_new(FILE *f)
+{
+    cs_trace_jsonl *w = cs_xcalloc(1, sizeof *w);
+    w->f = f;
+    return w;
+}
+
+void cs_trace_jsonl_free(cs_trace_jsonl *w)
+{
+    if (!w)
+        return;
+    free(w->tasks);
+    free(w->scopes);
+    free(w);
+}
+
+/* ---- name tables -------------------------------------------------------- */
+
+static void cs__remember_task(cs_trace_jsonl *w, int32_t id, const char *name)
+{
+    if (id < 0)
+        return;
+    if ((size_t)id >= w->cap_tasks) {
+        size_t cap = w->cap_tasks ? w->cap_tasks : 64;
+        while (cap <= (size_t)id)
+            cap *= 2;
+        w->tasks = cs_xrealloc(w->tasks, cap * sizeof *w->tasks);
+        w->cap_tasks = cap;
+    }
+    for (size_t i = w->ntasks; i <= (size_t)id; i++)
+        w->tasks[i] = NULL;
+    if ((size_t)id >= w->ntasks)
+        w->ntasks = (size_t)id + 1;
+    w->tasks[id] = name;
+}
+
+static void cs__remember_scope(cs_trace_jsonl *w, int32_t id, const char *name)
+{
+    if (!name || id < 0)
+        return;
+    if (w->nscopes == w->cap_scopes) {
+        w->cap_scopes = w->cap_scopes ? w->cap_scopes * 2 : 64;
+        w->scopes = cs_xrealloc(w->scopes, w->cap_scopes * sizeof *w->scopes);
+    }
+    size_t at = w->nscopes; /* ids arrive in increasing order; insert keeps it sorted */
+    while (at > 0 && w->scopes[at - 1].id > id)
+        at--;
+    memmove(&w->scopes[at + 1], &w->scopes[at], (w->nscopes - at) * sizeof *w->scopes);
+    w->scopes[at] = (cs__named_scope){id, name};
+    w->nscopes++;
+}
+
+static const char *cs__scope_name(const cs_trace_jsonl *w, int32_t id)
+{
+    size_t lo = 0, hi = w->nscopes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (w->scopes[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < w->nscopes && w->scopes[lo].id == id ? w->scopes[lo].name : NULL;
+}
+
+/* ---- fields ------------------------------------------------------------- */
+
+static void cs__str_or_null(cs_jw *jw, const char *s)
+{
+    if (s)
+        cs_jw_string(jw, s);
+    else
+        cs_jw_null(jw);
+}
+
+static void cs__field_task(cs_trace_jsonl *w, const char *key, int32_t id)
+{
+    cs_jw_key(&w->w, key);
+    cs__str_or_null(&w->w, id >= 0 && (size_t)id < w->ntasks ? w->tasks[id] : NULL);
+}
+
+/* "scope": name or null, then "scope_id"; nothing when there is no scope. */
+static void cs__field_scope(cs_trace_jsonl *w, const char *key, const char *id_key, int32_t id)
+{
+    if (id < 0)
+        return;
+    cs_jw_key(&w->w, key);
+    cs__str_or_null(&w->w, cs__scope_name(w, id));
+    cs_jw_key(&w->w, id_key);
+    cs_jw_int(&w->w, id);
+}
+
+static const char *cs__class_name(const cs_trace_jsonl *w, int32_t cls)
+{
+    if (cls == CS_EXC_CANCELLED)
+        return w->backend == CS_BACKEND_TRIO ? "Cancelled" : "CancelledError";
+    if (!w->program || cls < 0 || (uint32_t)cls >= w->program->nclasses)
+        return "?";
+    return w->program->classes[cls].name;
+}
+
+static void cs__exc(cs_trace_jsonl *w, const cs_exc *e)
+{
+    cs_jw_begin_object(&w->w);
+    cs_jw_key(&w->w, "type");
+    cs_jw_string(&w->w, cs__class_name(w, e->cls));
+    cs_jw_key(&w->w, "message");
+    cs_jw_string(&w->w, e->message ? e->message : "");
+    if (cs_exc_is_group(e)) {
+        cs_jw_key(&w->w, "exceptions");
+        cs_jw_begin_array(&w->w);
+        for (uint32_t i = 0; i < e->nmembers; i++)
+            cs__exc(w, e->members[i]);
+        cs_jw_end_array(&w->w);
+    }
+    cs_jw_end_object(&w->w);
+}
+
+static void cs__field_exc(cs_trace_jsonl *w, const char *key, const cs_exc *e)
+{
+    if (!e)
+        return;
+    cs_jw_key(&w->w, key);
+    cs__exc(w, e);
+}
+
+static void cs__field_pos(cs_trace_jsonl *w, cs_pos pos)
+{
+    if (pos.line == 0)
+        return;
+    cs_jw_key(&w->w, "line");
+    cs_jw_int(&w->w, pos.line);
+    cs_jw_key(&w->w, "col");
+    cs_jw_int(&w->w, pos.col);
+}
+
+static void cs__field_bool(cs_trace_jsonl *w, const char *key, bool v)
+{
+    cs_jw_key(&w->w, key);
+    cs_jw_bool(&w->w, v);
+}
+
+static void cs__field_str(cs_trace_jsonl *w, const char *key, const char *s)
+{
+    if (!s)
+        return;
+    cs_jw_key(&w->w, key);
+    cs_jw_string(&w->w, s);
+}
+
+static void cs__field_seconds(cs_trace_jsonl *w, const char *key, double s)
+{
+    cs_jw_key(&w->w, key);
+    cs_jw_float(&w->w, s);
+}
+
+static void cs__field_value(cs_trace_jsonl *w, const char *key, const char *json)
+{
+    if (!json)
+        return;
+    cs_jw_key(&w->w, key);
+    cs_jw_json_text(&w->w, json);
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static const char *cs__cause_name(cs_cancel_cause c)
+{
+    switch (c) {
+    case CS_CAUSE_EXPLICIT: return "explicit";
+    case CS_CAUSE_DEADLINE: return "deadline";
+    case CS_CAUSE_TASK_FAILED: return "task_failed";
+    case CS_CAUSE_TASK_HANDLE: return "task_handle";
+    }
+    return "?";
+}
+
+static const char *cs__state_name(cs_task_state s)
+{
+    switch (s) {
+    case CS_TASK_COMPLETED: return "completed";
+    case CS_TASK_FAILED: return "failed";
+    case CS_TASK_CANCELLED: return "cancelled";
+    case CS_TASK_UNFINISHED: return "unfinished";
+    }
+    return "?";
+}
+
+static const char *cs__scope_kind_name(cs_scope_kind k)
+{
+    switch (k) {
+    case CS_KIND_CANCEL_SCOPE: return "cancel_scope";
+    case CS_KIND_MOVE_ON: return "move_on";
+    case CS_KIND_FAIL_AFTER: return "fail_after";
+    case CS_KIND_TASK_GROUP: return "task_group";
+    case CS_KIND_INTERNAL: return "internal";
+    }
+    return "?";
+}
+
+static void cs__body_run_start(cs_trace_jsonl *w, const cs_event *ev)
+{
+    w->program = ev->program;
+    w->backend = ev->backend;
+    cs__field_str(w, "scenario", ev->program ? ev->program->name : NULL);
+    cs__field_str(w, "backend", ev->backend == CS_BACKEND_TRIO ? "trio" : "asyncio");
+    cs_jw_key(&w->w, "seed");
+    cs_jw_int(&w->w, (long long)ev->seed); /* seeds above 2^63 print negative; none are */
+}
+
+static void cs__body_run_end(cs_trace_jsonl *w, const cs_event *ev)
+{
+    static const char *const results[] = {"returned", "raised", "deadlock", "limit", "limit"};
+    cs__field_str(w, "result", results[ev->result]);
+    if (ev->result == CS_RESULT_RETURNED) {
+        cs_jw_key(&w->w, "returned");
+        if (ev->value_json)
+            cs_jw_json_text(&w->w, ev->value_json);
+        else
+            cs_jw_null(&w->w);
+    }
+    cs__field_exc(w, "exception", ev->exc);
+    if (ev->result == CS_RESULT_LIMIT_TIME || ev->result == CS_RESULT_LIMIT_STEPS)
+        cs__field_str(w, "limit", ev->result == CS_RESULT_LIMIT_TIME ? "time" : "steps");
+}
+
+static void cs__body_scope(cs_trace_jsonl *w, const cs_event *ev)
+{
+    cs__field_scope(w, "scope", "scope_id", ev->scope);
+    if (ev->kind == CS_EV_SCOPE_ENTER) {
+        cs__field_str(w, "kind", cs__scope_kind_name(ev->scope_kind));
+        cs__field_task(w, "task", ev->task);
+        cs__field_scope(w, "parent_scope", "parent_scope_id", ev->parent);
+    } else {
+        cs__field_bool(w, "cancel_called", ev->cancel_called);
+        cs__field_bool(w, "cancelled_caught", ev->cancelled_caught);
+    }
+    cs__field_seconds(w, "deadline", ev->deadline);
+    cs__field_bool(w, "shield", ev->shield);
+    if (ev->kind == CS_EV_SCOPE_EXIT)
+        cs__field_exc(w, "exception", ev->exc);
+}
+
+static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
+{
+    cs__field_task(w, "task", ev->task);
+    switch (ev->kind) {
+    case CS_EV_TASK_SPAWN:
+        cs__field_task(w, "parent", ev->parent);
+        cs__field_scope(w, "group", "group_id", ev->group);
+        break;
+    case CS_EV_TASK_END:
+        cs__field_str(w, "state", cs__state_name(ev->state));
+        cs__field_exc(w, "exception", ev->exc);
+        cs__field_value(w, "returned", ev->value_json);
+        break;
+    case CS_EV_CANCEL_DELIVERED:
+        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_pos(w, ev->pos);
+        break;
+    case CS_EV_RAISE:
+    case CS_EV_CATCH:
+        cs__field_exc(w, "exception", ev->exc);
+        cs__field_pos(w, ev->pos);
+        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        break;
+    case CS_EV_GROUP_RAISE:
+        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_exc(w, "exception", ev->exc);
+        break;
+    case CS_EV_THREAD_END:
+        cs__field_exc(w, "exception", ev->exc);
+        break;
+    case CS_EV_SLEEP:
+        cs__field_seconds(w, "wake_at", ev->wake_at == INT64_MAX ? INFINITY : (double)ev->wake_at / 1e9);
+        cs__field_str(w, "label", ev->label);
+        break;
+    case CS_EV_TASK_WAITING:
+        cs__field_str(w, "label", ev->label);
+        break;
+    case CS_EV_LOG:
+        cs__field_str(w, "msg", ev->msg);
+        if (ev->value_kind == CS_VAL_BOOL)
+            cs__field_bool(w, "value", ev->boolean);
+        else if (ev->value_kind == CS_VAL_NUMBER)
+            cs__field_seconds(w, "value", ev->number);
+        break;
+    default:
+        break; /* task_start, thread_start, thread_abandoned, wake: the task only */
+    }
+}
+
+static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
+{
+    switch (ev->kind) {
+    case CS_EV_RUN_START: cs__body_run_start(w, ev); break;
+    case CS_EV_RUN_END: cs__body_run_end(w, ev); break;
+    case CS_EV_SCOPE_ENTER:
+    case CS_EV_SCOPE_EXIT:
+    case CS_EV_SCOPE_STATE: cs__body_scope(w, ev); break;
+    case CS_EV_CANCEL:
+        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_str(w, "cause", cs__cause_name(ev->cause));
+        cs__field_task(w, "task", ev->task);
+        break;
+    default: cs__body_task(w, ev); break;
+    }
+}
+
+void cs_trace_jsonl_sink(void *writer, const cs_event *ev)
+{
+    cs_trace_jsonl *w = writer;
+    /* Names are learnt before the line is written, so an event names itself. */
+    if (ev->kind == CS_EV_TASK_SPAWN)
+        cs__remember_task(w, ev->task, ev->name);
+    else if (ev->kind == CS_EV_SCOPE_ENTER)
+        cs__remember_scope(w, ev->scope, ev->name);
+    cs_jw_init(&w->w, w->f, CS_JW_ONE_LINE, 0);
+    cs_jw_begin_object(&w->w);
+    cs_jw_key(&w->w, "seq");
+    cs_jw_int(&w->w, (long long)ev->seq);
+    cs__field_seconds(w, "t", (double)ev->t / 1e9);
+    cs__field_str(w, "ev", cs_event_kind_name(ev->kind));
+    cs__body(w, ev);
+    cs_jw_end_object(&w->w);
+    fputc('\n', w->f);
+}
