@@ -1,0 +1,290 @@
+/* engine.c - one run: set up, drive the loop, report the end as trace events.
+ *
+ * Also the small services every engine file uses: emitting events, run-time
+ * scenario errors, instance names (`name`, `name#2`, ...), and time conversion.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+#include "util.h"
+
+void cs_run_options_init(cs_run_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->backend = CS_BACKEND_ASYNCIO;
+    opt->time_limit = CS_DEFAULT_TIME_LIMIT;
+    opt->step_limit = CS_DEFAULT_STEP_LIMIT;
+    opt->task_limit = CS_DEFAULT_TASK_LIMIT;
+}
+
+void cs__ev_init(cs__engine *e, cs_event *ev, cs_event_kind kind)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kind;
+    ev->t = e->now;
+    ev->task = ev->parent = ev->group = ev->scope = -1;
+}
+
+void cs__emit(cs__engine *e, cs_event *ev)
+{
+    ev->seq = e->ev_seq++;
+    ev->t = e->now;
+    for (uint32_t i = 0; i < e->opt.nsinks; i++)
+        e->opt.sinks[i].fn(e->opt.sinks[i].ctx, ev);
+}
+
+void cs__fail_scenario(cs__engine *e, cs_pos pos, const char *fmt, ...)
+{
+    if (e->aborted)
+        return;
+    e->aborted = true;
+    e->error = CS_E_SCENARIO;
+    if (e->err) {
+        e->err->pos = pos;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->err->message, sizeof e->err->message, fmt, ap);
+        va_end(ap);
+    }
+}
+
+cs_exc *cs__new_exc(cs__engine *e, int32_t cls, const char *msg)
+{
+    (void)e;
+    return cs_exc_new(cls, msg);
+}
+
+double cs__now_s(const cs__engine *e)
+{
+    return (double)e->now / 1e9;
+}
+
+/* Seconds to whole nanoseconds, saturating (huge durations become "beyond any
+ * time limit" rather than overflowing). */
+int64_t cs__s_to_ns(double s)
+{
+    double ns = nearbyint(s * 1e9);
+    if (ns >= 9.2e18)
+        return CS_NS_INF - 1;
+    if (ns <= -9.2e18)
+        return CS_NS_NEG_INF + 1;
+    return (int64_t)ns;
+}
+
+static uint64_t cs__hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* `base`, then `base#2`, `base#3`, ... per distinct base (caller frees). */
+char *cs__instance_name(cs__engine *e, const char *base)
+{
+    if (e->name_count * 2 >= e->name_cap) {
+        uint32_t ncap = e->name_cap ? e->name_cap * 2 : 256;
+        char **keys = cs_xcalloc(ncap, sizeof *keys);
+        uint32_t *uses = cs_xcalloc(ncap, sizeof *uses);
+        for (uint32_t i = 0; i < e->name_cap; i++) {
+            if (!e->name_keys[i])
+                continue;
+            uint32_t j = (uint32_t)(cs__hash(e->name_keys[i]) & (ncap - 1));
+            while (keys[j])
+                j = (j + 1) & (ncap - 1);
+            keys[j] = e->name_keys[i];
+            uses[j] = e->name_uses[i];
+        }
+        free(e->name_keys);
+        free(e->name_uses);
+        e->name_keys = keys;
+        e->name_uses = uses;
+        e->name_cap = ncap;
+    }
+    uint32_t j = (uint32_t)(cs__hash(base) & (e->name_cap - 1));
+    while (e->name_keys[j] && strcmp(e->name_keys[j], base) != 0)
+        j = (j + 1) & (e->name_cap - 1);
+    if (!e->name_keys[j]) {
+        e->name_keys[j] = cs_xstrdup(base);
+        e->name_count++;
+    }
+    uint32_t k = ++e->name_uses[j];
+    return k == 1 ? cs_xstrdup(base) : cs_xasprintf("%s#%u", base, k);
+}
+
+static void cs__emit_end(cs__engine *e)
+{
+    cs_event ev;
+    cs__task *main_task = e->tasks[0];
+    if (e->aborted) {
+        for (uint32_t i = 0; i < e->nscopes; i++) {
+            cs__scope *s = e->scopes[i];
+            if (!s->active || !s->name)
+                continue;
+            cs__ev_init(e, &ev, CS_EV_SCOPE_STATE);
+            ev.scope = s->id;
+            ev.name = s->name;
+            ev.scope_kind = s->kind;
+            ev.cancel_called = s->cancel_called;
+            ev.cancelled_caught = s->cancelled_caught;
+            ev.deadline = s->deadline;
+            ev.shield = s->shield;
+            cs__emit(e, &ev);
+        }
+        cs__ev_init(e, &ev, CS_EV_RUN_END);
+        ev.result = e->limit_kind;
+        cs__emit(e, &ev);
+        return;
+    }
+    if (main_task->run != CS__TS_DONE && !e->escaped) {
+        for (uint32_t i = 0; i < e->ntasks; i++) {
+            cs__task *t = e->tasks[i];
+            if (t->run == CS__TS_DONE)
+                continue;
+            cs__ev_init(e, &ev, CS_EV_TASK_WAITING);
+            ev.task = t->id;
+            ev.label = t->run == CS__TS_NEW ? "not started" : t->wait_label ? t->wait_label : "running";
+            cs__emit(e, &ev);
+        }
+        cs__ev_init(e, &ev, CS_EV_RUN_END);
+        ev.result = CS_RESULT_DEADLOCK;
+        cs__emit(e, &ev);
+        return;
+    }
+    cs__ev_init(e, &ev, CS_EV_RUN_END);
+    cs__completion *r = &main_task->result;
+    if (e->escaped) {
+        ev.result = CS_RESULT_RAISED;
+        ev.exc = e->escaped;
+    } else if (r->type == CS__C_EXC) {
+        ev.result = CS_RESULT_RAISED;
+        ev.exc = r->exc;
+    } else {
+        ev.result = CS_RESULT_RETURNED;
+        ev.value_json = r->type == CS__C_RETURN ? r->value_json : "null";
+    }
+    cs__emit(e, &ev);
+}
+
+/* asyncio.Runner.close(): cancel what is left (orphans) natively and let it
+ * finish. */
+static void cs__shutdown(cs__engine *e)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < e->ntasks; i++) {
+        cs__task *t = e->tasks[i];
+        if (t->run == CS__TS_DONE)
+            continue;
+        cs_exc *x = cs__new_exc(e, CS_EXC_CANCELLED, "");
+        cs__task_cancel(e, t, x);
+        cs_exc_unref(x);
+        any = true;
+    }
+    if (!any)
+        return;
+    e->stop = false;
+    e->escape = false;
+    for (;;) {
+        bool left = false;
+        for (uint32_t i = 0; i < e->ntasks && !left; i++)
+            left = e->tasks[i]->run != CS__TS_DONE;
+        if (!left || e->aborted || !cs__loop_run_once(e))
+            break;
+    }
+}
+
+static void cs__engine_free(cs__engine *e)
+{
+    for (uint32_t i = 0; i < e->ntasks; i++) {
+        cs__task *t = e->tasks[i];
+        while (t->nframes)
+            cs__pop(t);
+        free(t->frames);
+        cs__completion_clear(&t->result);
+        cs_exc_unref(t->cancel_exc);
+        cs__fut_unref(e, t->fut_waiter);
+        if (t->sleep_timer)
+            cs__timer_unref(e, t->sleep_timer);
+        free(t->name);
+        free(t);
+    }
+    free(e->tasks);
+    for (uint32_t i = 0; i < e->nscopes; i++) {
+        cs__scope *s = e->scopes[i];
+        if (s->timeout_handle)
+            cs__timer_unref(e, s->timeout_handle);
+        free(s->cancel_message);
+        cs_exc_unref(s->swallowed);
+        free((char *)s->name);
+        free(s);
+    }
+    free(e->scopes);
+    for (uint32_t i = 0; i < e->ntgs; i++) {
+        cs__tg *g = e->tgs[i];
+        for (uint32_t j = 0; j < g->nexcs; j++)
+            cs_exc_unref(g->excs[j]);
+        free(g->excs);
+        cs__fut_unref(e, g->on_completed);
+        free(g->label);
+        free(g);
+    }
+    free(e->tgs);
+    cs__loop_free(e);
+    for (uint32_t i = 0; i < e->name_cap; i++)
+        free(e->name_keys[i]);
+    free(e->name_keys);
+    free(e->name_uses);
+    cs_exc_unref(e->escaped);
+    free(e->scope_latest);
+    free(e->tg_latest);
+}
+
+int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
+{
+    if (opt->backend == CS_BACKEND_TRIO) {
+        /* Refuse rather than print asyncio's behaviour under Trio's name. */
+        if (err) {
+            memset(err, 0, sizeof *err);
+            snprintf(err->message, sizeof err->message, "the Trio backend is not modelled yet");
+        }
+        return CS_E_UNSUPPORTED;
+    }
+    cs__engine eng;
+    cs__engine *e = &eng;
+    memset(e, 0, sizeof *e);
+    e->prog = prog;
+    e->opt = *opt;
+    e->backend = opt->backend;
+    e->err = err;
+    e->scope_latest = cs_xmalloc((prog->nscopes + 1) * sizeof *e->scope_latest);
+    e->tg_latest = cs_xmalloc((prog->nscopes + 1) * sizeof *e->tg_latest);
+    for (uint32_t i = 0; i < prog->nscopes; i++)
+        e->scope_latest[i] = e->tg_latest[i] = -1;
+
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_RUN_START);
+    ev.backend = opt->backend;
+    ev.seed = opt->seed;
+    ev.program = prog;
+    cs__emit(e, &ev);
+
+    char *main_name = cs__instance_name(e, "main");
+    cs__task *m = cs__task_new(e, main_name, NULL, NULL);
+    free(main_name);
+    cs__push_body(m, prog->main);
+    cs__call_soon(e, CS__CB_TASK_STEP, m, NULL);
+    cs__loop_run(e);
+    if (!e->aborted && (m->run == CS__TS_DONE || e->escaped))
+        cs__shutdown(e);
+    int rc = CS_OK;
+    if (e->error) {
+        rc = e->error;
+    } else {
+        cs__emit_end(e);
+    }
+    cs__engine_free(e);
+    return rc;
+}

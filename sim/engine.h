@@ -1,0 +1,48 @@
+/* engine.h - run a cs_program in virtual time on a model of one AnyIO backend.
+ *
+ * The engine writes nothing itself: it emits trace events (trace.h) to the
+ * sinks it is given, ending with CS_EV_RUN_END.  A run that needs to stop on a
+ * scenario error found only at run time (a reference to an instance that does
+ * not exist yet) returns CS_E_SCENARIO with the position in `err`.
+ */
+#ifndef CS_ENGINE_H
+#define CS_ENGINE_H
+
+#include <stdint.h>
+
+#include "program.h"
+#include "trace.h"
+
+enum {
+    CS_OK = 0,
+    CS_E_SCENARIO = -1, /* scenario error found at run time: see cs_run_error */
+    CS_E_LIMIT = -2,    /* a limit refused the run before it started: see cs_run_error */
+    CS_E_UNSUPPORTED = -3, /* the backend is not modelled (yet): see cs_run_error */
+};
+
+typedef struct cs_run_error {
+    cs_pos pos;
+    char message[256];
+} cs_run_error;
+
+typedef struct cs_run_options {
+    cs_backend backend;
+    uint64_t seed;          /* Trio schedule choices; 0 = canonical (FIFO) */
+    double time_limit;      /* seconds of virtual time (default 1e9) */
+    uint64_t step_limit;    /* statements executed (default CS_DEFAULT_STEP_LIMIT) */
+    uint64_t task_limit;    /* tasks alive at once */
+    const cs_sink *sinks;
+    uint32_t nsinks;
+} cs_run_options;
+
+#define CS_DEFAULT_TIME_LIMIT 1e9
+#define CS_DEFAULT_STEP_LIMIT 10000000ULL
+#define CS_DEFAULT_TASK_LIMIT 10000000ULL
+
+void cs_run_options_init(cs_run_options *opt);
+
+/* Runs the program once. Returns CS_OK (the run ended: see the RUN_END event),
+ * or a negative CS_E_* with `err` filled in. */
+int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err);
+
+#endif

@@ -1,0 +1,285 @@
+/* engine_internal.h - the engine's private data model, shared by its files.
+ *
+ * One core (tasks as explicit frame stacks over the program tree, scopes, task
+ * groups, a virtual clock) and one scheduling policy per backend.  The asyncio
+ * policy mirrors CPython 3.11's event loop and AnyIO 4.14.2's asyncio backend
+ * structure for structure (ready queue of callbacks, timer heap, futures with
+ * done-callbacks, Task.__step / Task.cancel, CancelScope._deliver_cancellation),
+ * because outcomes depend on exactly when each of those runs.
+ *
+ * Invariants:
+ *  - every ordering decision is by (virtual time, sequence number) or by an
+ *    insertion-ordered list; never by pointer values;
+ *  - a task's frame stack depth is bounded by the program's nesting (plus call
+ *    depth, which the loader keeps acyclic), never by the C stack.
+ */
+#ifndef CS_ENGINE_INTERNAL_H
+#define CS_ENGINE_INTERNAL_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "exc.h"
+#include "program.h"
+#include "trace.h"
+
+#define CS_NS_INF INT64_MAX
+#define CS_NS_NEG_INF INT64_MIN
+
+typedef struct cs__task cs__task;
+typedef struct cs__scope cs__scope;
+typedef struct cs__tg cs__tg;
+typedef struct cs__fut cs__fut;
+typedef struct cs__timer cs__timer;
+typedef struct cs__engine cs__engine;
+
+/* A completion record: how a body, frame or task finished. */
+typedef enum { CS__C_NORMAL, CS__C_EXC, CS__C_RETURN } cs__ctype;
+typedef struct cs__completion {
+    cs__ctype type;
+    cs_exc *exc;            /* owned reference when type == EXC */
+    const char *value_json; /* RETURN: borrowed from the program */
+} cs__completion;
+
+typedef enum cs__frame_kind {
+    CS__F_BODY,
+    CS__F_TASK,       /* a child task's TaskHandle._run_coro wrapper */
+    CS__F_SCOPE,      /* cancel_scope / move_on_* / fail_* */
+    CS__F_TG,         /* async with create_task_group() */
+    CS__F_TRY,
+    CS__F_REPEAT,
+    CS__F_CALL,
+    CS__F_CSC,        /* lowlevel.cancel_shielded_checkpoint() */
+    CS__F_CIC,        /* lowlevel.checkpoint_if_cancelled() */
+    CS__F_AWAIT,      /* a single await of a simple statement (sleep, checkpoint) */
+} cs__frame_kind;
+
+typedef struct cs__frame {
+    uint8_t kind;
+    uint8_t phase;
+    uint32_t idx;        /* BODY: next statement; TRY: handler index; REPEAT: iterations done */
+    const cs_stmt *st;   /* the statement this frame runs (NULL for a task's top body) */
+    cs_body body;        /* BODY: the statements */
+    cs__completion saved;/* TRY/TG/SCOPE: the completion being carried */
+    cs_exc *handled;     /* TRY in a handler: the exception being handled (owned ref) */
+    cs_exc *aux;         /* TG: exc_val; TRY*: the rest still unmatched (owned ref) */
+    cs_exc **raised;     /* TRY*: new exceptions raised by handlers (owned refs) */
+    uint32_t nraised;
+    cs_exc **reraised;   /* TRY*: matched groups re-raised as they are (owned refs) */
+    uint32_t nreraised;
+    int32_t scope;       /* SCOPE/TG/CSC: scope id; TG: group id in `obj` */
+    int32_t obj;
+    int32_t scope2;      /* TG: the wait scope */
+} cs__frame;
+
+/* ---- asyncio loop objects ---- */
+
+typedef enum cs__cb_kind {
+    CS__CB_TASK_STEP,      /* Task.__step (a: task) */
+    CS__CB_TASK_WAKEUP,    /* Task.__wakeup (a: task, fut) */
+    CS__CB_SLEEP_DONE,     /* futures._set_result_unless_cancelled (fut) */
+    CS__CB_SCOPE_TIMEOUT,  /* CancelScope._timeout (scope) */
+    CS__CB_DELIVER,        /* CancelScope._deliver_cancellation(origin) (scope) */
+    CS__CB_TASK_DONE,      /* TaskGroup._spawn.task_done (task) */
+    CS__CB_RUN_COMPLETE,   /* run_until_complete's stop callback */
+} cs__cb_kind;
+
+struct cs__timer {
+    int64_t when;
+    uint64_t seq;
+    uint8_t kind;
+    bool cancelled;
+    bool in_heap;
+    uint32_t refs;       /* heap + owner */
+    void *a;
+};
+
+typedef struct cs__handle {
+    uint8_t kind;
+    void *a;
+    void *b;
+    cs__timer *timer;    /* non-NULL when it came from the timer heap */
+} cs__handle;
+
+typedef enum { CS__FUT_PENDING, CS__FUT_RESULT, CS__FUT_EXC, CS__FUT_CANCELLED } cs__fut_state;
+
+struct cs__fut {
+    uint8_t state;
+    uint32_t refs;
+    cs_exc *exc;          /* EXC: the exception; CANCELLED: the cancellation to raise */
+    cs__task *waiter;     /* the task whose __wakeup is the done-callback (or NULL) */
+    cs__fut *next_free;
+};
+
+/* ---- AnyIO objects ---- */
+
+struct cs__scope {
+    int32_t id;
+    const char *name;       /* instance name or NULL */
+    cs_scope_kind kind;
+    bool active, cancel_called, cancelled_caught, shield, entered_once;
+    double deadline;        /* seconds, as AnyIO holds it; +-inf */
+    char *cancel_message;   /* normalised message of the cancellation it issues (owned) */
+    cs_cancel_cause cause;
+    cs__timer *timeout_handle;
+    bool cancel_handle;     /* a delivery retry is queued */
+    cs__task *host;
+    cs__scope *parent;
+    /* insertion-ordered sets, as the reference order of AnyIO's sets */
+    cs__task *tasks_head, *tasks_tail;
+    cs__scope *kids_head, *kids_tail;
+    cs__scope *sib_prev, *sib_next;
+    uint32_t pending_uncancellations;
+    cs__tg *tg;             /* the task group whose scope this is, or NULL */
+    cs_exc *swallowed;      /* the cancellation its exit swallowed (owned), for fail_after */
+};
+
+struct cs__tg {
+    int32_t id;
+    cs__scope *scope;
+    uint32_t ntasks;        /* TaskGroup._tasks */
+    cs_exc **excs;          /* _exceptions (owned refs) */
+    uint32_t nexcs, capexcs;
+    cs__fut *on_completed;  /* _on_completed_fut (ref) or NULL */
+    bool entered;
+    int32_t decl;           /* declared name index, for `in` references */
+    char *label;            /* "task_group NAME": what the host waits on (owned) */
+};
+
+typedef enum { CS__TS_NEW, CS__TS_RUNNING, CS__TS_DONE } cs__task_run;
+
+struct cs__task {
+    int32_t id;
+    char *name;
+    cs__task_run run;
+    cs_task_state state;
+    cs__frame *frames;
+    uint32_t nframes, capframes;
+    /* asyncio.Task */
+    bool must_cancel;
+    cs_exc *cancel_exc;     /* what a pending cancel() will throw (owned ref) */
+    cs__fut *fut_waiter;    /* ref */
+    cs__timer *sleep_timer; /* asyncio.sleep's call_later handle (ref) */
+    /* AnyIO */
+    cs__scope *cancel_scope;  /* TaskState.cancel_scope */
+    cs__task *sprev, *snext;  /* membership in cancel_scope->tasks */
+    cs__scope *member_of;     /* which scope's task set holds it (NULL none) */
+    cs__tg *tg;               /* the group it was spawned into (NULL for main) */
+    cs__scope *handle_scope;
+    cs__completion result;
+    uint32_t draws;
+    const char *wait_label;
+};
+
+typedef struct cs__name_counter {
+    const char *name;
+    uint32_t uses;
+} cs__name_counter;
+
+struct cs__engine {
+    const cs_program *prog;
+    cs_run_options opt;
+    cs_backend backend;
+    int64_t now;
+    uint64_t seq;            /* timer registration order */
+    uint64_t ev_seq;         /* trace sequence */
+    uint64_t steps;
+
+    /* ready queue (ring) */
+    cs__handle *ready;
+    uint32_t rhead, rcount, rcap;
+    /* timer heap */
+    cs__timer **heap;
+    uint32_t nheap, capheap;
+    uint32_t live_timers;
+
+    cs__task **tasks;
+    uint32_t ntasks, captasks;
+    cs__scope **scopes;
+    uint32_t nscopes, capscopes;
+    cs__tg **tgs;
+    uint32_t ntgs, captgs;
+
+    /* latest instance per declared scope name / tg */
+    int32_t *scope_latest;   /* prog->nscopes: scope instance id or -1 */
+    int32_t *tg_latest;      /* prog->nscopes: tg id or -1 */
+    uint32_t *scope_uses;    /* prog->nscopes */
+    uint32_t *task_uses;     /* prog->ntasks */
+
+    cs__task *current;
+    /* instance-name counters: open addressing, keys owned */
+    char **name_keys;
+    uint32_t *name_uses;
+    uint32_t name_cap, name_count;
+    cs__fut *free_futs;
+    bool stop;               /* main finished: run_until_complete stops */
+    bool escape;             /* a KeyboardInterrupt/SystemExit left a task step (asyncio) */
+    cs_exc *escaped;         /* that exception (owned): what anyio.run() raises */
+    bool aborted;            /* a limit or a scenario error stopped the run */
+    int error;
+    cs_run_error *err;
+    cs_result_kind limit_kind;
+};
+
+/* engine.c */
+void cs__emit(cs__engine *e, cs_event *ev);
+void cs__ev_init(cs__engine *e, cs_event *ev, cs_event_kind kind);
+void cs__fail_scenario(cs__engine *e, cs_pos pos, const char *fmt, ...);
+cs_exc *cs__new_exc(cs__engine *e, int32_t cls, const char *msg);
+double cs__now_s(const cs__engine *e);
+int64_t cs__s_to_ns(double s);
+
+/* loop.c */
+void cs__call_soon(cs__engine *e, uint8_t kind, void *a, void *b);
+cs__timer *cs__call_at(cs__engine *e, int64_t when, uint8_t kind, void *a);
+void cs__timer_cancel(cs__engine *e, cs__timer *t);
+void cs__timer_unref(cs__engine *e, cs__timer *t);
+cs__fut *cs__fut_new(cs__engine *e);
+cs__fut *cs__fut_ref(cs__fut *f);
+void cs__fut_unref(cs__engine *e, cs__fut *f);
+void cs__fut_set_result(cs__engine *e, cs__fut *f);
+bool cs__fut_cancel(cs__engine *e, cs__fut *f, cs_exc *exc);
+void cs__loop_free(cs__engine *e);
+/* Runs the loop until main is done (or a limit/deadlock). */
+void cs__loop_run(cs__engine *e);
+bool cs__loop_run_once(cs__engine *e);
+
+/* task.c (asyncio.Task) */
+void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc);
+void cs__task_wakeup(cs__engine *e, cs__task *t, cs__fut *f);
+bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc);
+
+/* scope.c (AnyIO asyncio CancelScope) */
+cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, double deadline, bool shield);
+void cs__scope_enter(cs__engine *e, cs__scope *s, cs__task *t);
+cs__completion cs__scope_exit(cs__engine *e, cs__scope *s, cs__completion c);
+void cs__scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_cancel_cause cause);
+void cs__scope_deliver(cs__engine *e, cs__scope *s, cs__scope *origin);
+void cs__scope_timeout(cs__engine *e, cs__scope *s);
+void cs__scope_set_deadline(cs__engine *e, cs__scope *s, double deadline);
+void cs__scope_set_shield(cs__engine *e, cs__scope *s, bool shield);
+bool cs__scope_effectively_cancelled(const cs__scope *s);
+bool cs__scope_parent_cancel_visible(const cs__scope *s);
+void cs__scope_tasks_add(cs__scope *s, cs__task *t);
+void cs__scope_tasks_remove(cs__scope *s, cs__task *t);
+double cs__effective_deadline(const cs__engine *e, const cs__task *t);
+bool cs__is_anyio_cancel(const cs_exc *x);
+
+/* interp.c */
+cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg);
+/* Runs the task's coroutine from its current suspension with `in` (NORMAL or
+ * EXC thrown in) until it yields or finishes.  Returns true when it finished
+ * (t->result holds the completion); false when it yielded: then
+ * *yield_fut is the future awaited (ref), or NULL for a bare yield. */
+bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in, cs__fut **yield_fut);
+void cs__completion_clear(cs__completion *c);
+
+/* taskgroup.c */
+cs__tg *cs__tg_new(cs__engine *e, const char *name, int32_t decl);
+void cs__tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st);
+void cs__tg_task_done(cs__engine *e, cs__task *t);
+cs_exc *cs__make_group(cs__engine *e, const char *msg, cs_exc **v, uint32_t n);
+
+#endif

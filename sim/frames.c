@@ -1,0 +1,216 @@
+/* frames.c - stepping compound statements (the frames of interp.h).
+ *
+ * Each frame is stepped with the completion of what ran last and either pushes
+ * a child, yields, or pops itself with its own completion.  Phases are the
+ * points where the real Python code would resume.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+#include "util.h"
+
+/* Pops the top frame, handing `out` to its parent. */
+static int cs__finish(cs__task *t, cs__completion *c, cs__completion out)
+{
+    cs__pop(t);
+    *c = out;
+    return CS__CONT;
+}
+
+static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+{
+    if (c->type != CS__C_NORMAL || f->idx >= f->body.n) {
+        cs__completion out = *c;
+        c->type = CS__C_NORMAL;
+        c->exc = NULL;
+        return cs__finish(t, c, out);
+    }
+    const cs_stmt *st = &f->body.items[f->idx++];
+    if (++e->steps > e->opt.step_limit) {
+        e->aborted = true;
+        e->limit_kind = CS_RESULT_LIMIT_STEPS;
+        return CS__YIELD;
+    }
+    return cs__exec(e, t, st, c, yf);
+}
+
+/* ---- cancel scopes ---- */
+
+static cs_scope_kind cs__scope_kind_of(cs_op op)
+{
+    switch (op) {
+    case CS_OP_MOVE_ON_AFTER:
+    case CS_OP_MOVE_ON_AT:
+        return CS_KIND_MOVE_ON;
+    case CS_OP_FAIL_AFTER:
+    case CS_OP_FAIL_AT:
+        return CS_KIND_FAIL_AFTER;
+    default:
+        return CS_KIND_CANCEL_SCOPE;
+    }
+}
+
+static cs__scope *cs__named_scope_new(cs__engine *e, const cs_stmt *st, cs_scope_kind kind, double deadline,
+                                      bool shield)
+{
+    char *inst = st->name ? cs__instance_name(e, st->name) : NULL;
+    cs__scope *s = cs__scope_new(e, inst, kind, deadline, shield);
+    if (st->decl >= 0)
+        e->scope_latest[st->decl] = s->id;
+    return s;
+}
+
+static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    const cs_stmt *st = f->st;
+    if (f->phase == 0) {
+        double deadline = INFINITY;
+        switch (st->op) {
+        case CS_OP_CANCEL_SCOPE:
+            deadline = st->has_num ? st->num : INFINITY;
+            break;
+        case CS_OP_MOVE_ON_AFTER:
+        case CS_OP_FAIL_AFTER: {
+            double d = cs__dur(t, &st->dur);
+            deadline = d == INFINITY ? INFINITY : cs__now_s(e) + d;
+            break;
+        }
+        case CS_OP_MOVE_ON_AT:
+            deadline = st->dur.kind == CS_DUR_NONE ? INFINITY : st->dur.value;
+            break;
+        default: /* fail_at: fail_after(None), then the deadline is set on entry */
+            break;
+        }
+        cs__scope *s = cs__named_scope_new(e, st, cs__scope_kind_of(st->op), deadline, st->shield);
+        f->scope = s->id;
+        f->phase = 1;
+        cs__scope_enter(e, s, t);
+        if (st->op == CS_OP_FAIL_AT && st->dur.kind != CS_DUR_NONE)
+            cs__scope_set_deadline(e, s, st->dur.value);
+        cs__push_body(t, st->body);
+        return CS__CONT;
+    }
+    cs__scope *s = e->scopes[f->scope];
+    cs__completion out = cs__scope_exit(e, s, *c);
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    if (cs__scope_kind_of(st->op) == CS_KIND_FAIL_AFTER && out.type == CS__C_NORMAL && s->cancelled_caught &&
+        s->deadline != INFINITY && (s->deadline == -INFINITY || e->now >= cs__s_to_ns(s->deadline))) {
+        cs_exc *x = cs__new_exc(e, CS_EXC_TIMEOUT_ERROR, "");
+        if (s->swallowed)
+            cs_exc_set_context(x, s->swallowed);
+        cs__emit_raise(e, t, x, st->pos);
+        out = cs__c_exc(x);
+    }
+    return cs__finish(t, c, out);
+}
+
+/* lowlevel.cancel_shielded_checkpoint(): `with CancelScope(shield=True): await sleep(0)` */
+static int cs__step_csc(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+{
+    if (f->phase == 0) {
+        cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, true);
+        f->scope = s->id;
+        f->phase = 1;
+        cs__scope_enter(e, s, t);
+        return cs__await_sleep(e, t, 0, "cancel_shielded_checkpoint", yf);
+    }
+    cs__completion out = cs__scope_exit(e, e->scopes[f->scope], *c);
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    return cs__finish(t, c, out);
+}
+
+/* lowlevel.checkpoint_if_cancelled() on asyncio: sleep(0) while a visible scope
+ * has cancel_called (the delivery retry makes the sleep raise). */
+static int cs__step_cic(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+{
+    (void)f;
+    if (c->type != CS__C_NORMAL || !cs__cic_needed(t)) {
+        cs__completion out = *c;
+        c->type = CS__C_NORMAL;
+        c->exc = NULL;
+        return cs__finish(t, c, out);
+    }
+    return cs__await_sleep(e, t, 0, "checkpoint_if_cancelled", yf);
+}
+
+/* ---- loops and calls ---- */
+
+static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    (void)e;
+    if (c->type != CS__C_NORMAL || (int64_t)f->idx >= f->st->count) {
+        cs__completion out = *c;
+        c->type = CS__C_NORMAL;
+        c->exc = NULL;
+        return cs__finish(t, c, out);
+    }
+    f->idx++;
+    cs__push_body(t, f->st->body);
+    return CS__CONT;
+}
+
+static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    if (f->phase == 0) {
+        f->phase = 1;
+        cs__push_body(t, e->prog->functions[f->st->ref].body);
+        return CS__CONT;
+    }
+    cs__completion out = *c;
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    if (out.type == CS__C_RETURN) /* `return` ends the function only */
+        out.type = CS__C_NORMAL;
+    return cs__finish(t, c, out);
+}
+
+/* ---- the task wrapper: TaskHandle._run_coro ---- */
+
+static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    if (f->phase == 0) {
+        cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, false);
+        t->handle_scope = s;
+        f->phase = 1;
+        cs__scope_enter(e, s, t);
+        cs__push_body(t, f->st->body);
+        return CS__CONT;
+    }
+    cs__completion out = cs__scope_exit(e, t->handle_scope, *c);
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    return cs__finish(t, c, out);
+}
+
+int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+int cs__step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+
+int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
+{
+    cs__frame *f = &t->frames[t->nframes - 1];
+    switch (f->kind) {
+    case CS__F_BODY:
+        return cs__step_body(e, t, f, c, yf);
+    case CS__F_TASK:
+        return cs__step_task(e, t, f, c);
+    case CS__F_SCOPE:
+        return cs__step_scope(e, t, f, c);
+    case CS__F_TG:
+        return cs__step_tg(e, t, f, c, yf);
+    case CS__F_TRY:
+        return cs__step_try(e, t, f, c);
+    case CS__F_REPEAT:
+        return cs__step_repeat(e, t, f, c);
+    case CS__F_CALL:
+        return cs__step_call(e, t, f, c);
+    case CS__F_CSC:
+        return cs__step_csc(e, t, f, c, yf);
+    case CS__F_CIC:
+        return cs__step_cic(e, t, f, c, yf);
+    default:
+        abort();
+    }
+}

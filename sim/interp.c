@@ -1,0 +1,435 @@
+/* interp.c - runs a task's statements as an explicit frame stack.
+ *
+ * A task is not a C stack: it is a stack of frames over the program tree, so a
+ * million tasks cost a few hundred bytes each and nesting depth is bounded by
+ * data.  A frame is stepped with the completion of whatever ran last (a child
+ * frame, or the await it suspended on); it then pushes a child, pops itself
+ * with a completion for its parent, or yields (the task suspends on a future or
+ * a bare yield).  Python's statement semantics live here: try/except/else/
+ * finally, except* splitting, return through finally and scopes, bare raise.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+#include "interp.h"
+#include "util.h"
+
+
+void cs__completion_clear(cs__completion *c)
+{
+    if (c->type == CS__C_EXC)
+        cs_exc_unref(c->exc);
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    c->value_json = NULL;
+}
+
+cs__completion cs__c_exc(cs_exc *x) /* steals x */
+{
+    cs__completion c = {.type = CS__C_EXC, .exc = x};
+    return c;
+}
+
+cs__frame *cs__push(cs__task *t, uint8_t kind, const cs_stmt *st)
+{
+    if (t->nframes == t->capframes) {
+        t->capframes = t->capframes ? t->capframes * 2 : 4;
+        t->frames = cs_xrealloc(t->frames, t->capframes * sizeof *t->frames);
+    }
+    cs__frame *f = &t->frames[t->nframes++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->st = st;
+    f->scope = f->scope2 = f->obj = -1;
+    return f;
+}
+
+void cs__push_body(cs__task *t, cs_body body)
+{
+    cs__frame *f = cs__push(t, CS__F_BODY, NULL);
+    f->body = body;
+}
+
+void cs__pop(cs__task *t)
+{
+    cs__frame *f = &t->frames[--t->nframes];
+    cs__completion_clear(&f->saved);
+    cs_exc_unref(f->handled);
+    cs_exc_unref(f->aux);
+    for (uint32_t i = 0; i < f->nraised; i++)
+        cs_exc_unref(f->raised[i]);
+    free(f->raised);
+    for (uint32_t i = 0; i < f->nreraised; i++)
+        cs_exc_unref(f->reraised[i]);
+    free(f->reraised);
+}
+
+cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg)
+{
+    cs__task *t = cs_xcalloc(1, sizeof *t);
+    t->id = (int32_t)e->ntasks;
+    t->name = cs_xstrdup(name);
+    t->state = CS_TASK_UNFINISHED;
+    t->tg = tg;
+    if (e->ntasks == e->captasks) {
+        e->captasks = e->captasks ? e->captasks * 2 : 64;
+        e->tasks = cs_xrealloc(e->tasks, e->captasks * sizeof *e->tasks);
+    }
+    e->tasks[e->ntasks++] = t;
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_TASK_SPAWN);
+    ev.task = t->id;
+    ev.name = t->name;
+    ev.parent = parent ? parent->id : -1;
+    ev.group = tg ? tg->scope->id : -1;
+    cs__emit(e, &ev);
+    return t;
+}
+
+/* ---- small helpers ---- */
+
+static uint64_t cs__fnv1a64(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t cs__splitmix64(uint64_t z)
+{
+    z += 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+double cs_uniform_u(const char *task, uint64_t k)
+{
+    uint64_t x = cs__splitmix64(cs__fnv1a64(task) ^ (k * 0x9E3779B97F4A7C15ULL));
+    return (double)(x >> 11) * 0x1.0p-53;
+}
+
+/* A duration's value in seconds; a uniform one is the task's next draw,
+ * already rounded to whole nanoseconds. */
+double cs__dur(cs__task *t, const cs_dur *d)
+{
+    if (d->kind == CS_DUR_FIXED)
+        return d->value;
+    if (d->kind == CS_DUR_NONE)
+        return INFINITY;
+    double u = cs_uniform_u(t->name, t->draws++);
+    double v = d->lo + (d->hi - d->lo) * u;
+    return nearbyint(v * 1e9) / 1e9;
+}
+
+cs_exc *cs__handled_exc(cs__task *t)
+{
+    for (uint32_t i = t->nframes; i-- > 0;)
+        if (t->frames[i].handled)
+            return t->frames[i].handled;
+    return NULL;
+}
+
+/* str(exc) for an exception made with one string argument. KeyError prints the
+ * repr of its argument. */
+static char *cs__py_repr_str(const char *s)
+{
+    bool has_sq = strchr(s, '\'') != NULL, has_dq = strchr(s, '"') != NULL;
+    char q = (has_sq && !has_dq) ? '"' : '\'';
+    size_t n = strlen(s);
+    char *out = cs_xmalloc(n * 4 + 3), *o = out;
+    *o++ = q;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == (unsigned char)q || *p == '\\') {
+            *o++ = '\\';
+            *o++ = (char)*p;
+        } else if (*p == '\n') {
+            *o++ = '\\';
+            *o++ = 'n';
+        } else if (*p == '\r') {
+            *o++ = '\\';
+            *o++ = 'r';
+        } else if (*p == '\t') {
+            *o++ = '\\';
+            *o++ = 't';
+        } else if (*p < 0x20 || *p == 0x7f) {
+            o += sprintf(o, "\\x%02x", *p);
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o++ = q;
+    *o = 0;
+    return out;
+}
+
+cs_exc *cs__raise_new(cs__engine *e, cs__task *t, int32_t cls, const char *msg)
+{
+    cs_exc *x;
+    if (msg && cs_exc_class_is(e->prog, cls, CS_EXC_KEY_ERROR)) {
+        char *r = cs__py_repr_str(msg);
+        x = cs__new_exc(e, cls, r);
+        free(r);
+    } else {
+        x = cs__new_exc(e, cls, msg ? msg : "");
+    }
+    cs_exc *h = cs__handled_exc(t);
+    if (h)
+        cs_exc_set_context(x, h);
+    return x;
+}
+
+void cs__emit_raise(cs__engine *e, cs__task *t, cs_exc *x, cs_pos pos)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_RAISE);
+    ev.task = t->id;
+    ev.exc = x;
+    ev.pos = pos;
+    cs__emit(e, &ev);
+}
+
+static void cs__log(cs__engine *e, cs__task *t, const char *msg, cs_value_kind vk, double num, bool b)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_LOG);
+    ev.task = t->id;
+    ev.msg = msg;
+    ev.value_kind = vk;
+    ev.number = num;
+    ev.boolean = b;
+    cs__emit(e, &ev);
+}
+
+/* ---- awaits (asyncio) ---- */
+
+/* asyncio.sleep(delay): a bare yield for delay <= 0, else a future completed by
+ * a call_later timer; sleep(inf) arms no timer at all. */
+int cs__await_sleep(cs__engine *e, cs__task *t, double delay, const char *label, cs__fut **yf)
+{
+    t->wait_label = label;
+    if (!(delay > 0)) {
+        *yf = NULL;
+        return CS__YIELD;
+    }
+    cs__fut *f = cs__fut_new(e);
+    if (delay != INFINITY) {
+        int64_t d = cs__s_to_ns(delay);
+        int64_t when = d > CS_NS_INF - e->now ? CS_NS_INF - 1 : e->now + d;
+        t->sleep_timer = cs__call_at(e, when, CS__CB_SLEEP_DONE, cs__fut_ref(f));
+    }
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_SLEEP);
+    ev.task = t->id;
+    ev.wake_at = delay == INFINITY ? INT64_MAX : t->sleep_timer->when;
+    ev.label = label;
+    cs__emit(e, &ev);
+    *yf = f;
+    return CS__YIELD;
+}
+
+bool cs__cic_needed(const cs__task *t)
+{
+    for (const cs__scope *s = t->cancel_scope; s; s = s->parent) {
+        if (s->cancel_called)
+            return true;
+        if (s->shield)
+            return false;
+    }
+    return false;
+}
+
+/* ---- name instances ---- */
+
+cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl)
+{
+    int32_t id = e->scope_latest[decl];
+    if (id < 0) {
+        cs__fail_scenario(e, st->pos, "scope or task group '%s' is used before it was created",
+                          e->prog->scopes[decl].name);
+        return NULL;
+    }
+    return e->scopes[id];
+}
+
+char *cs__instance_name(cs__engine *e, const char *base);
+
+/* ---- statements ---- */
+
+int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, cs__fut **yf)
+{
+    switch (st->op) {
+    case CS_OP_SLEEP:
+        return cs__await_sleep(e, t, cs__dur(t, &st->dur), "sleep", yf);
+    case CS_OP_SLEEP_UNTIL: {
+        double d = st->num - cs__now_s(e);
+        return cs__await_sleep(e, t, d > 0 ? d : 0, "sleep_until", yf);
+    }
+    case CS_OP_SLEEP_FOREVER:
+        return cs__await_sleep(e, t, INFINITY, "sleep_forever", yf);
+    case CS_OP_CHECKPOINT:
+        return cs__await_sleep(e, t, 0, "checkpoint", yf);
+    case CS_OP_CHECKPOINT_IF_CANCELLED:
+        cs__push(t, CS__F_CIC, st);
+        return CS__CONT;
+    case CS_OP_CANCEL_SHIELDED_CHECKPOINT:
+        cs__push(t, CS__F_CSC, st);
+        return CS__CONT;
+    case CS_OP_BUSY: {
+        double d = cs__dur(t, &st->dur);
+        int64_t ns = cs__s_to_ns(d);
+        if ((double)e->now + (double)ns > e->opt.time_limit * 1e9) {
+            e->aborted = true;
+            e->limit_kind = CS_RESULT_LIMIT_TIME;
+            return CS__YIELD;
+        }
+        e->now += ns;
+        return CS__CONT;
+    }
+    case CS_OP_RAISE: {
+        cs_exc *x = cs__raise_new(e, t, st->ref, st->text);
+        cs__emit_raise(e, t, x, st->pos);
+        *c = cs__c_exc(x);
+        return CS__CONT;
+    }
+    case CS_OP_RERAISE: {
+        cs_exc *h = cs__handled_exc(t);
+        *c = cs__c_exc(cs_exc_ref(h));
+        return CS__CONT;
+    }
+    case CS_OP_RETURN:
+        c->type = CS__C_RETURN;
+        c->value_json = st->value_json;
+        return CS__CONT;
+    case CS_OP_LOG:
+        cs__log(e, t, st->text, CS_VAL_NONE, 0, false);
+        return CS__CONT;
+    case CS_OP_PROBE: {
+        if (st->probe == CS_PROBE_EFFECTIVE_DEADLINE) {
+            cs__log(e, t, "effective_deadline", CS_VAL_NUMBER, cs__effective_deadline(e, t), false);
+        } else if (st->probe == CS_PROBE_TIME) {
+            cs__log(e, t, "time", CS_VAL_NUMBER, cs__now_s(e), false);
+        } else {
+            cs__scope *s = cs__scope_ref(e, st, st->ref);
+            if (!s)
+                return CS__YIELD;
+            static const char *const names[] = {"", "", "cancel_called", "cancelled_caught", "deadline", "shield"};
+            char *msg = cs_xasprintf("%s.%s", e->prog->scopes[st->ref].name, names[st->probe]);
+            if (st->probe == CS_PROBE_DEADLINE)
+                cs__log(e, t, msg, CS_VAL_NUMBER, s->deadline, false);
+            else
+                cs__log(e, t, msg, CS_VAL_BOOL, 0,
+                        st->probe == CS_PROBE_CANCEL_CALLED      ? s->cancel_called
+                        : st->probe == CS_PROBE_CANCELLED_CAUGHT ? s->cancelled_caught
+                                                                 : s->shield);
+            free(msg);
+        }
+        return CS__CONT;
+    }
+    case CS_OP_TASK_GROUP:
+        cs__push(t, CS__F_TG, st);
+        return CS__CONT;
+    case CS_OP_START_SOON: {
+        cs__tg *g = NULL;
+        if (st->ref >= 0) {
+            int32_t gid = e->tg_latest[st->ref];
+            if (gid < 0) {
+                cs__fail_scenario(e, st->pos, "task group '%s' is used before it was created",
+                                  e->prog->scopes[st->ref].name);
+                return CS__YIELD;
+            }
+            g = e->tgs[gid];
+        } else {
+            for (uint32_t i = t->nframes; i-- > 0;)
+                if (t->frames[i].kind == CS__F_TG && t->frames[i].obj >= 0) {
+                    g = e->tgs[t->frames[i].obj];
+                    break;
+                }
+        }
+        if (!g->entered || !g->scope->active) {
+            cs_exc *x = cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR,
+                                      "This task group is not active; no new tasks can be started.");
+            cs__emit_raise(e, t, x, st->pos);
+            *c = cs__c_exc(x);
+            return CS__CONT;
+        }
+        if (st->count < 0) {
+            cs__tg_spawn(e, g, t, st->name, st);
+        } else {
+            for (int64_t i = 0; i < st->count && !e->aborted; i++) {
+                char *nm = cs_xasprintf("%s[%lld]", st->name, (long long)i);
+                cs__tg_spawn(e, g, t, nm, st);
+                free(nm);
+            }
+        }
+        return CS__CONT;
+    }
+    case CS_OP_CANCEL_SCOPE:
+    case CS_OP_MOVE_ON_AFTER:
+    case CS_OP_FAIL_AFTER:
+    case CS_OP_MOVE_ON_AT:
+    case CS_OP_FAIL_AT:
+        cs__push(t, CS__F_SCOPE, st);
+        return CS__CONT;
+    case CS_OP_CANCEL: {
+        cs__scope *s = cs__scope_ref(e, st, st->ref);
+        if (!s)
+            return CS__YIELD;
+        cs__scope_cancel(e, s, st->text, CS_CAUSE_EXPLICIT);
+        return CS__CONT;
+    }
+    case CS_OP_SET_SHIELD: {
+        cs__scope *s = cs__scope_ref(e, st, st->ref);
+        if (!s)
+            return CS__YIELD;
+        cs__scope_set_shield(e, s, st->shield);
+        return CS__CONT;
+    }
+    case CS_OP_SET_DEADLINE: {
+        cs__scope *s = cs__scope_ref(e, st, st->ref);
+        if (!s)
+            return CS__YIELD;
+        cs__scope_set_deadline(e, s, st->num);
+        return CS__CONT;
+    }
+    case CS_OP_TRY:
+        cs__push(t, CS__F_TRY, st);
+        return CS__CONT;
+    case CS_OP_CALL:
+        cs__push(t, CS__F_CALL, st);
+        return CS__CONT;
+    case CS_OP_REPEAT:
+        cs__push(t, CS__F_REPEAT, st);
+        return CS__CONT;
+    default:
+        cs__fail_scenario(e, st->pos, "this statement is not modelled yet");
+        e->error = CS_E_UNSUPPORTED;
+        return CS__YIELD;
+    }
+}
+
+
+bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in, cs__fut **yf)
+{
+    cs__completion c = in;
+    *yf = NULL;
+    for (;;) {
+        if (e->aborted) {
+            cs__completion_clear(&c);
+            return false;
+        }
+        if (t->nframes == 0) {
+            t->result = c;
+            return true;
+        }
+        if (cs__step_frame(e, t, &c, yf) == CS__YIELD) {
+            cs__completion_clear(&c);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/* interp.h - helpers shared by the statement interpreter (interp.c) and the
+ * compound-statement frames (frames.c). */
+#ifndef CS_INTERP_H
+#define CS_INTERP_H
+
+#include "engine_internal.h"
+
+enum { CS__CONT = 0, CS__YIELD = 1 };
+
+cs__completion cs__c_exc(cs_exc *x); /* steals x */
+cs__frame *cs__push(cs__task *t, uint8_t kind, const cs_stmt *st);
+void cs__push_body(cs__task *t, cs_body body);
+void cs__pop(cs__task *t);
+double cs__dur(cs__task *t, const cs_dur *d);
+cs_exc *cs__handled_exc(cs__task *t);
+cs_exc *cs__raise_new(cs__engine *e, cs__task *t, int32_t cls, const char *msg);
+void cs__emit_raise(cs__engine *e, cs__task *t, cs_exc *x, cs_pos pos);
+int cs__await_sleep(cs__engine *e, cs__task *t, double delay, const char *label, cs__fut **yf);
+bool cs__cic_needed(const cs__task *t);
+cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl);
+int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, cs__fut **yf);
+int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf);
+double cs_uniform_u(const char *task, uint64_t k);
+char *cs__instance_name(cs__engine *e, const char *base);
+
+/* exc_ops.c */
+typedef bool (*cs__exc_pred)(const cs_exc *x, void *ctx);
+/* BaseExceptionGroup.split(pred): *match and *rest are new references or NULL. */
+void cs__split(cs__engine *e, cs_exc *x, cs__exc_pred pred, void *ctx, cs_exc **match, cs_exc **rest);
+/* A group of these members with Python's class narrowing (new reference). */
+cs_exc *cs__make_group_narrow(cs__engine *e, const char *msg, cs_exc *const *v, uint32_t n);
+bool cs__exc_matches(const cs__engine *e, const cs_exc *x, const int32_t *classes, uint32_t n);
+
+#endif

@@ -1,0 +1,324 @@
+/* loop.c - CPython 3.11's asyncio event loop in virtual time.
+ *
+ * A FIFO ready queue of callbacks and a timer heap ordered by (when, sequence):
+ * each iteration first jumps the clock to the earliest timer when nothing is
+ * ready, moves every due timer behind the callbacks already queued, then runs
+ * exactly the callbacks present at that moment (BaseEventLoop._run_once).
+ * Futures carry one done-callback: the awaiting task's __wakeup, queued with
+ * call_soon when the future completes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+#include "util.h"
+
+void cs__call_soon(cs__engine *e, uint8_t kind, void *a, void *b)
+{
+    if (e->rcount == e->rcap) {
+        uint32_t ncap = e->rcap ? e->rcap * 2 : 64;
+        cs__handle *n = cs_xmalloc(ncap * sizeof *n);
+        for (uint32_t i = 0; i < e->rcount; i++)
+            n[i] = e->ready[(e->rhead + i) % e->rcap];
+        free(e->ready);
+        e->ready = n;
+        e->rhead = 0;
+        e->rcap = ncap;
+    }
+    cs__handle *h = &e->ready[(e->rhead + e->rcount) % e->rcap];
+    h->kind = kind;
+    h->a = a;
+    h->b = b;
+    h->timer = NULL;
+    e->rcount++;
+}
+
+static void cs__push_ready_timer(cs__engine *e, cs__timer *t)
+{
+    cs__call_soon(e, t->kind, t->a, NULL);
+    e->ready[(e->rhead + e->rcount - 1) % e->rcap].timer = t;
+}
+
+/* The timer heap is CPython's heapq, step for step, comparing TimerHandles by
+ * `when` alone (TimerHandle.__lt__): timers due at exactly the same instant come
+ * out in heapq's order, which is what real asyncio does in virtual time (it is
+ * not FIFO: eight equal call_at()s ran as 0 2 6 5 7 1 3 4, semantics §10.1). */
+static bool cs__timer_less(const cs__timer *a, const cs__timer *b)
+{
+    return a->when < b->when;
+}
+
+static void cs__sift_down(cs__timer **heap, uint32_t startpos, uint32_t pos)
+{
+    cs__timer *newitem = heap[pos];
+    while (pos > startpos) {
+        uint32_t parentpos = (pos - 1) >> 1;
+        cs__timer *parent = heap[parentpos];
+        if (cs__timer_less(newitem, parent)) {
+            heap[pos] = parent;
+            pos = parentpos;
+            continue;
+        }
+        break;
+    }
+    heap[pos] = newitem;
+}
+
+static void cs__sift_up(cs__timer **heap, uint32_t endpos, uint32_t pos)
+{
+    uint32_t startpos = pos;
+    cs__timer *newitem = heap[pos];
+    uint32_t childpos = 2 * pos + 1;
+    while (childpos < endpos) {
+        uint32_t rightpos = childpos + 1;
+        if (rightpos < endpos && !cs__timer_less(heap[childpos], heap[rightpos]))
+            childpos = rightpos;
+        heap[pos] = heap[childpos];
+        pos = childpos;
+        childpos = 2 * pos + 1;
+    }
+    heap[pos] = newitem;
+    cs__sift_down(heap, startpos, pos);
+}
+
+static void cs__heap_push(cs__engine *e, cs__timer *t)
+{
+    if (e->nheap == e->capheap) {
+        e->capheap = e->capheap ? e->capheap * 2 : 64;
+        e->heap = cs_xrealloc(e->heap, e->capheap * sizeof *e->heap);
+    }
+    e->heap[e->nheap++] = t;
+    cs__sift_down(e->heap, 0, e->nheap - 1);
+}
+
+static cs__timer *cs__heap_pop(cs__engine *e)
+{
+    cs__timer *last = e->heap[--e->nheap];
+    if (e->nheap == 0)
+        return last;
+    cs__timer *top = e->heap[0];
+    e->heap[0] = last;
+    cs__sift_up(e->heap, e->nheap, 0);
+    return top;
+}
+
+/* BaseEventLoop._run_once's clean-up: rebuild the heap without cancelled
+ * handles when they are more than half of over 100, else pop cancelled ones off
+ * the head. */
+static void cs__heap_clean(cs__engine *e)
+{
+    uint32_t cancelled = e->nheap - e->live_timers;
+    if (e->nheap > 100 && (double)cancelled / (double)e->nheap > 0.5) {
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < e->nheap; i++) {
+            cs__timer *t = e->heap[i];
+            if (t->cancelled) {
+                t->in_heap = false;
+                cs__timer_unref(e, t);
+            } else {
+                e->heap[n++] = t;
+            }
+        }
+        e->nheap = n;
+        for (uint32_t i = n / 2; i-- > 0;)
+            cs__sift_up(e->heap, n, i);
+        return;
+    }
+    while (e->nheap && e->heap[0]->cancelled) {
+        cs__timer *t = cs__heap_pop(e);
+        t->in_heap = false;
+        cs__timer_unref(e, t);
+    }
+}
+
+cs__timer *cs__call_at(cs__engine *e, int64_t when, uint8_t kind, void *a)
+{
+    cs__timer *t = cs_xcalloc(1, sizeof *t);
+    t->when = when;
+    t->seq = e->seq++;
+    t->kind = kind;
+    t->a = a;
+    t->refs = 2; /* the heap and the caller */
+    t->in_heap = true;
+    cs__heap_push(e, t);
+    e->live_timers++;
+    return t;
+}
+
+void cs__timer_cancel(cs__engine *e, cs__timer *t)
+{
+    if (t && !t->cancelled) {
+        t->cancelled = true;
+        if (t->in_heap)
+            e->live_timers--;
+    }
+}
+
+void cs__timer_unref(cs__engine *e, cs__timer *t)
+{
+    if (t && --t->refs == 0) {
+        if (t->kind == CS__CB_SLEEP_DONE)
+            cs__fut_unref(e, t->a);
+        free(t);
+    }
+}
+
+cs__fut *cs__fut_new(cs__engine *e)
+{
+    cs__fut *f = e->free_futs;
+    if (f)
+        e->free_futs = f->next_free;
+    else
+        f = cs_xmalloc(sizeof *f);
+    memset(f, 0, sizeof *f);
+    f->refs = 1;
+    return f;
+}
+
+cs__fut *cs__fut_ref(cs__fut *f)
+{
+    if (f)
+        f->refs++;
+    return f;
+}
+
+void cs__fut_unref(cs__engine *e, cs__fut *f)
+{
+    if (!f || --f->refs > 0)
+        return;
+    cs_exc_unref(f->exc);
+    f->next_free = e->free_futs;
+    e->free_futs = f;
+}
+
+static void cs__fut_schedule_callbacks(cs__engine *e, cs__fut *f)
+{
+    if (f->waiter) {
+        cs__call_soon(e, CS__CB_TASK_WAKEUP, f->waiter, cs__fut_ref(f));
+        f->waiter = NULL;
+    }
+}
+
+void cs__fut_set_result(cs__engine *e, cs__fut *f)
+{
+    if (f->state != CS__FUT_PENDING)
+        return;
+    f->state = CS__FUT_RESULT;
+    cs__fut_schedule_callbacks(e, f);
+}
+
+/* Future.cancel(msg): steals nothing; takes a new reference to exc. */
+bool cs__fut_cancel(cs__engine *e, cs__fut *f, cs_exc *exc)
+{
+    if (f->state != CS__FUT_PENDING)
+        return false;
+    f->state = CS__FUT_CANCELLED;
+    f->exc = cs_exc_ref(exc);
+    cs__fut_schedule_callbacks(e, f);
+    return true;
+}
+
+static void cs__run_handle(cs__engine *e, cs__handle h)
+{
+    switch (h.kind) {
+    case CS__CB_TASK_STEP:
+        cs__task_step(e, h.a, h.b);
+        break;
+    case CS__CB_TASK_WAKEUP:
+        cs__task_wakeup(e, h.a, h.b);
+        cs__fut_unref(e, h.b);
+        break;
+    case CS__CB_SLEEP_DONE:
+        cs__fut_set_result(e, h.a);
+        break;
+    case CS__CB_SCOPE_TIMEOUT:
+        cs__scope_timeout(e, h.a);
+        break;
+    case CS__CB_DELIVER: {
+        cs__scope *s = h.a;
+        s->cancel_handle = false;
+        cs__scope_deliver(e, s, s);
+        break;
+    }
+    case CS__CB_TASK_DONE:
+        cs__tg_task_done(e, h.a);
+        break;
+    case CS__CB_RUN_COMPLETE:
+        e->stop = true;
+        break;
+    }
+}
+
+/* One BaseEventLoop._run_once.  Returns false when nothing can ever run again. */
+bool cs__loop_run_once(cs__engine *e)
+{
+    cs__heap_clean(e);
+    if (e->rcount == 0) {
+        if (e->nheap == 0)
+            return false;
+        int64_t when = e->heap[0]->when;
+        if ((double)when > e->opt.time_limit * 1e9) {
+            e->aborted = true;
+            e->limit_kind = CS_RESULT_LIMIT_TIME;
+            return false;
+        }
+        if (when > e->now)
+            e->now = when;
+    }
+    while (e->nheap && e->heap[0]->when <= e->now) {
+        cs__timer *t = cs__heap_pop(e);
+        t->in_heap = false;
+        if (!t->cancelled)
+            e->live_timers--;
+        cs__push_ready_timer(e, t); /* a cancelled one is skipped when it runs */
+    }
+    uint32_t n = e->rcount;
+    for (uint32_t i = 0; i < n && !e->aborted && !e->escape; i++) {
+        cs__handle h = e->ready[e->rhead];
+        e->rhead = (e->rhead + 1) % e->rcap;
+        e->rcount--;
+        if (h.timer) {
+            bool cancelled = h.timer->cancelled;
+            h.timer->cancelled = true; /* it ran: a later cancel() is a no-op */
+            cs__timer_unref(e, h.timer);
+            if (cancelled)
+                continue;
+        }
+        cs__run_handle(e, h);
+    }
+    return true;
+}
+
+void cs__loop_run(cs__engine *e)
+{
+    while (!e->aborted && !e->stop && !e->escape) {
+        if (!cs__loop_run_once(e))
+            break;
+    }
+}
+
+void cs__loop_free(cs__engine *e)
+{
+    while (e->rcount) {
+        cs__handle h = e->ready[e->rhead];
+        e->rhead = (e->rhead + 1) % e->rcap;
+        e->rcount--;
+        if (h.timer)
+            cs__timer_unref(e, h.timer);
+        if (h.kind == CS__CB_TASK_WAKEUP)
+            cs__fut_unref(e, h.b);
+        if (h.kind == CS__CB_TASK_STEP)
+            cs_exc_unref(h.b);
+    }
+    free(e->ready);
+    for (uint32_t i = 0; i < e->nheap; i++) {
+        e->heap[i]->in_heap = false;
+        cs__timer_unref(e, e->heap[i]);
+    }
+    free(e->heap);
+    while (e->free_futs) {
+        cs__fut *f = e->free_futs;
+        e->free_futs = f->next_free;
+        free(f);
+    }
+}

@@ -1,0 +1,130 @@
+/* task.c - asyncio.Task (CPython 3.11): __step, __wakeup and cancel().
+ *
+ * A task's coroutine is the interpreter's frame stack (interp.c).  What matters
+ * for fidelity is reproduced exactly: a pending cancel() on a task that is not
+ * waiting on a future sets _must_cancel and the next step throws; a cancel() on
+ * a task waiting on a future cancels that future, and the task wakes one loop
+ * iteration later; done-callbacks are queued with call_soon when it finishes.
+ */
+#include <stdlib.h>
+
+#include "engine_internal.h"
+
+static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
+{
+    t->run = CS__TS_DONE;
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_TASK_END);
+    ev.task = t->id;
+    if (c.type == CS__C_EXC) {
+        if (c.exc->cls == CS_EXC_CANCELLED) {
+            t->state = CS_TASK_CANCELLED;
+        } else {
+            t->state = CS_TASK_FAILED;
+        }
+        ev.exc = c.exc;
+    } else if (t->must_cancel) {
+        /* Task is cancelled right before the coroutine stops: it ends cancelled. */
+        t->must_cancel = false;
+        t->state = CS_TASK_CANCELLED;
+        cs__completion_clear(&c);
+        c.type = CS__C_EXC;
+        c.exc = cs_exc_ref(t->cancel_exc);
+        ev.exc = c.exc;
+    } else {
+        t->state = CS_TASK_COMPLETED;
+        ev.value_json = c.type == CS__C_RETURN ? c.value_json : NULL;
+    }
+    ev.state = t->state;
+    t->result = c;
+    if (c.type == CS__C_EXC && !e->escaped &&
+        (c.exc->cls == CS_EXC_KEYBOARD_INTERRUPT || c.exc->cls == CS_EXC_SYSTEM_EXIT ||
+         cs_exc_class_is(e->prog, c.exc->cls, CS_EXC_KEYBOARD_INTERRUPT) ||
+         cs_exc_class_is(e->prog, c.exc->cls, CS_EXC_SYSTEM_EXIT))) {
+        /* Task.__step re-raises these out of run_until_complete at once; the
+         * Runner then cancels every other task and anyio.run() raises it bare. */
+        e->escaped = cs_exc_ref(c.exc);
+        e->escape = true;
+    }
+    cs__emit(e, &ev);
+    /* done callbacks, in the order they were added */
+    if (t->tg)
+        cs__call_soon(e, CS__CB_TASK_DONE, t, NULL);
+    if (t->id == 0)
+        cs__call_soon(e, CS__CB_RUN_COMPLETE, t, NULL);
+}
+
+/* Task.__step(exc): `exc` is an owned reference or NULL. */
+void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
+{
+    if (t->run == CS__TS_DONE) {
+        cs_exc_unref(exc);
+        return;
+    }
+    if (t->must_cancel) {
+        cs_exc_unref(exc);
+        exc = cs_exc_ref(t->cancel_exc);
+        t->must_cancel = false;
+    }
+    cs__fut_unref(e, t->fut_waiter);
+    t->fut_waiter = NULL;
+    if (t->sleep_timer) { /* asyncio.sleep's `finally: h.cancel()` */
+        cs__timer_cancel(e, t->sleep_timer);
+        cs__timer_unref(e, t->sleep_timer);
+        t->sleep_timer = NULL;
+    }
+    if (t->run == CS__TS_NEW) {
+        t->run = CS__TS_RUNNING;
+        cs_event ev;
+        cs__ev_init(e, &ev, CS_EV_TASK_START);
+        ev.task = t->id;
+        cs__emit(e, &ev);
+    }
+    cs__completion in = {.type = exc ? CS__C_EXC : CS__C_NORMAL, .exc = exc};
+    cs__fut *fut = NULL;
+    cs__task *prev = e->current;
+    e->current = t;
+    bool finished = cs__interp_resume(e, t, in, &fut);
+    e->current = prev;
+    if (e->aborted) {
+        cs__fut_unref(e, fut);
+        return;
+    }
+    if (finished) {
+        cs__task_finish(e, t, t->result);
+        return;
+    }
+    if (!fut) {
+        cs__call_soon(e, CS__CB_TASK_STEP, t, NULL); /* bare yield */
+        return;
+    }
+    t->fut_waiter = fut;
+    if (fut->state != CS__FUT_PENDING) {
+        cs__call_soon(e, CS__CB_TASK_WAKEUP, t, cs__fut_ref(fut));
+    } else {
+        fut->waiter = t;
+        if (t->must_cancel && cs__fut_cancel(e, fut, t->cancel_exc))
+            t->must_cancel = false;
+    }
+}
+
+void cs__task_wakeup(cs__engine *e, cs__task *t, cs__fut *f)
+{
+    if (f->state == CS__FUT_CANCELLED || f->state == CS__FUT_EXC)
+        cs__task_step(e, t, cs_exc_ref(f->exc));
+    else
+        cs__task_step(e, t, NULL);
+}
+
+/* Task.cancel(msg); takes a new reference to exc when it keeps it. */
+bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc)
+{
+    if (t->run == CS__TS_DONE)
+        return false;
+    if (t->fut_waiter && cs__fut_cancel(e, t->fut_waiter, exc))
+        return true;
+    t->must_cancel = true;
+    cs_exc_unref(t->cancel_exc);
+    t->cancel_exc = cs_exc_ref(exc);
+    return true;
+}

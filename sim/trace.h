@@ -1,0 +1,120 @@
+/* trace.h - the events a run emits (scenario-format.md section 5).
+ *
+ * The trace is the only thing that flows out of the engine: the outcome, the
+ * findings checker, the DOT graph, the timeline and the JSONL writer are all
+ * sinks that read these events and never the engine's internal state.
+ *
+ * An event is valid only during the sink call; strings and exceptions in it are
+ * borrowed (names live as long as the run; take cs_exc_ref to keep an
+ * exception).  Times are virtual nanoseconds since the start of the run.
+ */
+#ifndef CS_TRACE_H
+#define CS_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exc.h"
+#include "program.h"
+
+typedef enum cs_backend { CS_BACKEND_ASYNCIO = 0, CS_BACKEND_TRIO = 1 } cs_backend;
+
+typedef enum cs_event_kind {
+    CS_EV_RUN_START,        /* backend, seed, program */
+    CS_EV_TASK_SPAWN,       /* task, name, parent (-1 for main), group (-1 for main) */
+    CS_EV_TASK_START,       /* task: its first step runs */
+    CS_EV_TASK_END,         /* task, state, exc (failed/cancelled), value_json (returned) */
+    CS_EV_SCOPE_ENTER,      /* scope, name (NULL when anonymous), scope_kind, task, parent_scope, deadline, shield */
+    CS_EV_SCOPE_EXIT,       /* scope, cancel_called, cancelled_caught, deadline, shield, exc (leaving it, or NULL) */
+    CS_EV_SCOPE_STATE,      /* scope: state of a scope still open when the run stopped (limit/deadlock) */
+    CS_EV_CANCEL,           /* scope, cause, task (who called cancel(); -1 for a timer) */
+    CS_EV_CANCEL_DELIVERED, /* task, scope (the origin scope), pos (statement) */
+    CS_EV_RAISE,            /* task, exc, pos */
+    CS_EV_CATCH,            /* task, exc, pos (the handler or scope that caught it), scope (-1 for a handler) */
+    CS_EV_GROUP_RAISE,      /* task, scope (the task group's scope), exc (the group) */
+    CS_EV_THREAD_START,     /* task */
+    CS_EV_THREAD_END,       /* task, exc (thread raised) */
+    CS_EV_THREAD_ABANDONED, /* task */
+    CS_EV_SLEEP,            /* task, wake_at (INT64_MAX = forever), label */
+    CS_EV_WAKE,             /* task */
+    CS_EV_LOG,              /* task, msg, value_kind/value */
+    CS_EV_TASK_WAITING,     /* task, label: what an unfinished task waits on at a deadlock */
+    CS_EV_RUN_END           /* result, exc / value_json / limit, t = end time */
+} cs_event_kind;
+
+typedef enum cs_task_state {
+    CS_TASK_COMPLETED,
+    CS_TASK_FAILED,
+    CS_TASK_CANCELLED,
+    CS_TASK_UNFINISHED
+} cs_task_state;
+
+typedef enum cs_scope_kind {
+    CS_KIND_CANCEL_SCOPE,
+    CS_KIND_MOVE_ON,
+    CS_KIND_FAIL_AFTER,
+    CS_KIND_TASK_GROUP,
+    CS_KIND_INTERNAL /* a scope AnyIO makes itself (handle scope, sleep scope); never named */
+} cs_scope_kind;
+
+typedef enum cs_cancel_cause {
+    CS_CAUSE_EXPLICIT,
+    CS_CAUSE_DEADLINE,
+    CS_CAUSE_TASK_FAILED,
+    CS_CAUSE_TASK_HANDLE
+} cs_cancel_cause;
+
+typedef enum cs_value_kind { CS_VAL_NONE, CS_VAL_BOOL, CS_VAL_NUMBER } cs_value_kind;
+
+typedef enum cs_result_kind {
+    CS_RESULT_RETURNED,
+    CS_RESULT_RAISED,
+    CS_RESULT_DEADLOCK,
+    CS_RESULT_LIMIT_TIME,
+    CS_RESULT_LIMIT_STEPS
+} cs_result_kind;
+
+typedef struct cs_event {
+    cs_event_kind kind;
+    uint64_t seq;        /* 0, 1, 2, ... in emission order */
+    int64_t t;           /* virtual ns */
+
+    int32_t task;        /* task id (index in spawn order; main is 0) or -1 */
+    const char *name;    /* task or scope instance name (spawn, scope_enter); NULL if anonymous */
+    int32_t parent;      /* spawn: parent task; scope_enter: parent scope id (-1 none) */
+    int32_t group;       /* spawn: scope id of the task group spawned into (-1 for main) */
+
+    int32_t scope;       /* scope instance id (in entry order) or -1 */
+    cs_scope_kind scope_kind;
+    double deadline;     /* seconds since start; +-INFINITY allowed */
+    bool shield;
+    bool cancel_called;
+    bool cancelled_caught;
+    cs_cancel_cause cause;
+
+    cs_task_state state; /* task_end */
+    cs_exc *exc;         /* borrowed; may be NULL */
+    const char *value_json; /* task_end / run_end returned value (compact JSON), or NULL */
+
+    int64_t wake_at;     /* sleep: ns, INT64_MAX = never */
+    const char *label;   /* sleep / task_waiting: what the task waits on */
+    const char *msg;     /* log */
+    cs_value_kind value_kind;
+    double number;       /* log value (seconds; +-INFINITY) */
+    bool boolean;
+
+    cs_result_kind result; /* run_end */
+    cs_backend backend;    /* run_start */
+    uint64_t seed;         /* run_start */
+    const cs_program *program; /* run_start */
+    cs_pos pos;            /* statement position where meaningful; {0,0} otherwise */
+} cs_event;
+
+typedef void (*cs_sink_fn)(void *ctx, const cs_event *ev);
+
+typedef struct cs_sink {
+    cs_sink_fn fn;
+    void *ctx;
+} cs_sink;
+
+#endif

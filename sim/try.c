@@ -1,0 +1,266 @@
+/* try.c - try/except/else/finally and try/except* frames, with CPython 3.11's
+ * rules: a handler's exception gets the handled one as __context__; finally
+ * replaces the carried completion only when it does not end normally; except*
+ * wraps a naked exception, splits it handler by handler, and rebuilds what is
+ * re-raised (_PyExc_PrepReraiseStar). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+#include "util.h"
+
+enum { TRY_START, TRY_BODY, TRY_HANDLER, TRY_ELSE, TRY_FINALLY, TRY_STAR_HANDLER };
+
+static int cs__try_finally(cs__task *t, cs__frame *f, cs__completion *c)
+{
+    const cs_stmt *st = f->st;
+    if (st->has_finally) {
+        f->saved = *c;
+        c->type = CS__C_NORMAL;
+        c->exc = NULL;
+        f->phase = TRY_FINALLY;
+        cs__push_body(t, st->finally_body);
+        return CS__CONT;
+    }
+    cs__completion out = *c;
+    cs__pop(t);
+    *c = out;
+    return CS__CONT;
+}
+
+static bool cs__pred_classes(const cs_exc *x, void *ctx)
+{
+    const void **p = ctx;
+    const cs__engine *e = p[0];
+    const cs_handler *h = p[1];
+    return !cs_exc_is_group(x) && cs__exc_matches(e, x, h->classes, h->nclasses);
+}
+
+static bool cs__pred_group_match(const cs__engine *e, const cs_exc *x, const cs_handler *h)
+{
+    /* split() tests the whole group first, as CPython does */
+    return cs__exc_matches(e, x, h->classes, h->nclasses);
+}
+
+static bool cs__pred_split(const cs_exc *x, void *ctx)
+{
+    const void **p = ctx;
+    if (cs_exc_is_group(x))
+        return cs__pred_group_match(p[0], x, p[1]);
+    return cs__pred_classes(x, ctx);
+}
+
+/* The leaves (non-group members, by identity) of a set of exceptions. */
+typedef struct cs__leafset {
+    const cs_exc **v;
+    size_t n, cap;
+} cs__leafset;
+
+static void cs__leafset_add(cs__leafset *ls, const cs_exc *x)
+{
+    const cs_exc **stack = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (cs_exc_is_group(x)) {
+            if (n + x->nmembers > cap) {
+                cap = (n + x->nmembers) * 2;
+                stack = cs_xrealloc(stack, cap * sizeof *stack);
+            }
+            for (uint32_t i = 0; i < x->nmembers; i++)
+                stack[n++] = x->members[i];
+        } else {
+            if (ls->n == ls->cap) {
+                ls->cap = ls->cap ? ls->cap * 2 : 8;
+                ls->v = cs_xrealloc(ls->v, ls->cap * sizeof *ls->v);
+            }
+            ls->v[ls->n++] = x;
+        }
+        if (!n)
+            break;
+        x = stack[--n];
+    }
+    free(stack);
+}
+
+static bool cs__pred_leaf_in(const cs_exc *x, void *ctx)
+{
+    const cs__leafset *ls = ctx;
+    if (cs_exc_is_group(x))
+        return false;
+    for (size_t i = 0; i < ls->n; i++)
+        if (ls->v[i] == x)
+            return true;
+    return false;
+}
+
+/* Runs the next except* handler that matches what is left; else finishes. */
+static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    const cs_stmt *st = f->st;
+    while (f->aux && f->idx < st->nhandlers) {
+        const cs_handler *h = &st->handlers[f->idx++];
+        const void *ctx[2] = {e, h};
+        cs_exc *m, *r;
+        cs__split(e, f->aux, cs__pred_split, ctx, &m, &r);
+        if (!m) {
+            cs_exc_unref(r);
+            continue;
+        }
+        cs_exc_unref(f->aux);
+        f->aux = r;
+        f->handled = m;
+        f->phase = TRY_STAR_HANDLER;
+        cs__push_body(t, h->body);
+        return CS__CONT;
+    }
+    /* _PyExc_PrepReraiseStar */
+    cs_exc *orig = f->saved.exc;
+    bool naked = f->obj == 1;
+    cs_exc *result = NULL;
+    if (naked) {
+        if (f->nraised)
+            result = cs_exc_ref(f->raised[0]);
+        else if (f->aux)
+            result = cs_exc_ref(orig->members[0]);
+    } else {
+        /* leaves to re-raise: the unmatched rest and groups re-raised as is */
+        cs_exc **raised = cs_xcalloc(f->nraised + 1, sizeof *raised);
+        uint32_t nr = 0;
+        cs_exc **keep = cs_xcalloc(f->nraised + 1, sizeof *keep);
+        uint32_t nk = 0;
+        if (f->aux)
+            keep[nk++] = f->aux;
+        keep = cs_xrealloc(keep, (f->nreraised + 1) * sizeof *keep);
+        for (uint32_t i = 0; i < f->nreraised; i++)
+            keep[nk++] = f->reraised[i];
+        for (uint32_t i = 0; i < f->nraised; i++)
+            raised[nr++] = f->raised[i];
+        cs_exc *proj = NULL;
+        if (nk) {
+            /* projection of orig onto the kept leaves: split orig by leaf identity */
+            cs_exc *m, *r;
+            cs__leafset ls = {0};
+            for (uint32_t i = 0; i < nk; i++)
+                cs__leafset_add(&ls, keep[i]);
+            cs__split(e, orig, cs__pred_leaf_in, &ls, &m, &r);
+            free(ls.v);
+            cs_exc_unref(r);
+            proj = m;
+        }
+        if (nr == 0) {
+            result = proj;
+        } else {
+            if (proj)
+                raised[nr++] = proj;
+            result = cs__make_group_narrow(e, "", raised, nr);
+            if (proj)
+                cs_exc_unref(proj);
+        }
+        free(raised);
+        free(keep);
+    }
+    cs__completion out = {.type = CS__C_NORMAL};
+    if (result)
+        out = cs__c_exc(result);
+    cs__completion_clear(&f->saved);
+    cs_exc_unref(f->aux);
+    f->aux = NULL;
+    *c = out;
+    return cs__try_finally(t, f, c);
+}
+
+int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    const cs_stmt *st = f->st;
+    switch (f->phase) {
+    case TRY_START:
+        f->phase = TRY_BODY;
+        cs__push_body(t, st->body);
+        return CS__CONT;
+    case TRY_BODY:
+        if (c->type == CS__C_EXC && st->nhandlers && st->star) {
+            cs_exc *x = c->exc;
+            c->exc = NULL;
+            c->type = CS__C_NORMAL;
+            if (!cs_exc_is_group(x)) {
+                /* a naked exception is wrapped before matching */
+                cs_exc *g = cs__make_group_narrow(e, "", &x, 1);
+                cs_exc_unref(x);
+                x = g;
+                f->obj = 1;
+            }
+            f->saved = cs__c_exc(x);
+            f->aux = cs_exc_ref(x);
+            f->idx = 0;
+            return cs__star_next(e, t, f, c);
+        }
+        if (c->type == CS__C_EXC && st->nhandlers) {
+            for (uint32_t i = 0; i < st->nhandlers; i++) {
+                const cs_handler *h = &st->handlers[i];
+                if (cs__exc_matches(e, c->exc, h->classes, h->nclasses)) {
+                    cs_event ev;
+                    cs__ev_init(e, &ev, CS_EV_CATCH);
+                    ev.task = t->id;
+                    ev.exc = c->exc;
+                    ev.pos = h->pos;
+                    cs__emit(e, &ev);
+                    f->handled = c->exc;
+                    c->exc = NULL;
+                    c->type = CS__C_NORMAL;
+                    f->phase = TRY_HANDLER;
+                    cs__push_body(t, h->body);
+                    return CS__CONT;
+                }
+            }
+        }
+        if (c->type == CS__C_NORMAL && st->has_else) {
+            f->phase = TRY_ELSE;
+            cs__push_body(t, st->else_body);
+            return CS__CONT;
+        }
+        return cs__try_finally(t, f, c);
+    case TRY_HANDLER:
+        if (c->type == CS__C_EXC && c->exc != f->handled && !c->exc->context)
+            cs_exc_set_context(c->exc, f->handled);
+        cs_exc_unref(f->handled);
+        f->handled = NULL;
+        return cs__try_finally(t, f, c);
+    case TRY_ELSE:
+        return cs__try_finally(t, f, c);
+    case TRY_STAR_HANDLER:
+        if (c->type == CS__C_EXC) {
+            cs_exc ***arr = c->exc == f->handled ? &f->reraised : &f->raised;
+            uint32_t *n = c->exc == f->handled ? &f->nreraised : &f->nraised;
+            if (c->exc != f->handled && !c->exc->context)
+                cs_exc_set_context(c->exc, f->handled);
+            *arr = cs_xrealloc(*arr, (*n + 1) * sizeof **arr);
+            (*arr)[(*n)++] = c->exc;
+            c->exc = NULL;
+            c->type = CS__C_NORMAL;
+        } else if (c->type == CS__C_RETURN) {
+            /* not expressible (the loader rejects it); treat as normal end */
+            c->type = CS__C_NORMAL;
+        }
+        cs_exc_unref(f->handled);
+        f->handled = NULL;
+        return cs__star_next(e, t, f, c);
+    default: { /* TRY_FINALLY */
+        cs__completion out;
+        if (c->type == CS__C_NORMAL) {
+            out = f->saved;
+            f->saved.type = CS__C_NORMAL;
+            f->saved.exc = NULL;
+        } else {
+            out = *c;
+            if (out.type == CS__C_EXC && f->saved.type == CS__C_EXC && !out.exc->context &&
+                out.exc != f->saved.exc)
+                cs_exc_set_context(out.exc, f->saved.exc);
+        }
+        c->type = CS__C_NORMAL;
+        c->exc = NULL;
+        cs__pop(t);
+        *c = out;
+        return CS__CONT;
+    }
+    }
+}
