@@ -1,0 +1,57 @@
+/* args.c - small option parsers shared by the subcommands. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+bool cs_cli_parse_backend(const char *s, cs_backend_sel *out)
+{
+    if (strcmp(s, "both") == 0)
+        *out = CS_SEL_BOTH;
+    else if (strcmp(s, "asyncio") == 0)
+        *out = CS_SEL_ASYNCIO;
+    else if (strcmp(s, "trio") == 0)
+        *out = CS_SEL_TRIO;
+    else
+        return false;
+    return true;
+}
+
+bool cs_cli_parse_u64(const char *s, uint64_t *out)
+{
+    if (!*s || *s == '-' || *s == '+')
+        return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool cs_cli_parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !*s || !isfinite(v) || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+int cs_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "cancelsim %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'cancelsim help %s')\n", cmd);
+    return 2;
+}

@@ -1,0 +1,26 @@
+/* cli.h - the `cancelsim` subcommands (one file each) and their shared parsing. */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+int cs_cmd_run(int argc, char **argv);
+int cs_cmd_check(int argc, char **argv);
+int cs_cmd_verify(int argc, char **argv);
+int cs_cmd_help(int argc, char **argv);
+
+/* Which backends a command runs. */
+typedef enum { CS_SEL_BOTH, CS_SEL_ASYNCIO, CS_SEL_TRIO } cs_backend_sel;
+
+/* Parses "asyncio|trio|both"; false on anything else. */
+bool cs_cli_parse_backend(const char *s, cs_backend_sel *out);
+/* Parses a non-negative integer / a positive finite number; false on junk. */
+bool cs_cli_parse_u64(const char *s, uint64_t *out);
+bool cs_cli_parse_seconds(const char *s, double *out);
+/* Prints "cancelsim: MESSAGE" and the usage hint to stderr; returns 2. */
+int cs_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
