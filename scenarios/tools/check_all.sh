@@ -1,0 +1,26 @@
+#!/bin/sh
+# Check every scenario's expectations against real AnyIO 4.14.2 (the oracle):
+#   1. anyio_oracle.py --check on both backends (expect, expect_by_backend);
+#   2. for files with expect_any: every Trio schedule tried (fifo, lifo,
+#      random seeds 1..8) and asyncio must match one of its entries.
+# Usage: scenarios/tools/check_all.sh [DIR_OR_FILE...]   (default: scenarios/)
+# Environment: ANYIO_ORACLE (default /work/shared/tools/anyio_oracle.py),
+#              ANYIO_SITE (default /work/anyio_site).
+here=$(cd "$(dirname "$0")" && pwd)
+oracle=${ANYIO_ORACLE:-/work/shared/tools/anyio_oracle.py}
+site=${ANYIO_SITE:-/work/anyio_site}
+[ $# -gt 0 ] || set -- "$(dirname "$here")"
+pass=0
+fail=0
+for f in $(find "$@" -name '*.json' -not -path '*/tools/*' | sort); do
+    if PYTHONPATH="$site" python3 "$oracle" "$f" --check >/dev/null \
+        && { ! grep -q '"expect_any"' "$f" || python3 "$here/fill_expect.py" --verify-any "$f"; }
+    then
+        pass=$((pass + 1))
+    else
+        echo "FAIL $f"
+        fail=$((fail + 1))
+    fi
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
