@@ -1,0 +1,215 @@
+/* test_engine.c - Check tests for the engine's parts, each driven by a tiny
+ * scenario: timer order, cancel-scope delivery and swallowing, task-group
+ * aggregation, limits and determinism.  Expected values come from real AnyIO
+ * 4.14.2 on asyncio (anyio-semantics.md rows and experiments named below). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "load.h"
+#include "outcome.h"
+
+/* Runs `text` on asyncio and returns the outcome as JSON (new reference). */
+static json_t *run_json(const char *text)
+{
+    cs_scenario *sc = NULL;
+    cs_load_error err;
+    ck_assert_msg(cs_load_buffer("t.json", text, strlen(text), &sc, &err) == 0, "load: %s", err.message);
+    cs_outcome *o = cs_outcome_new();
+    cs_sink sink = {cs_outcome_sink, o};
+    cs_run_options opt;
+    cs_run_options_init(&opt);
+    opt.sinks = &sink;
+    opt.nsinks = 1;
+    opt.step_limit = 100000;
+    cs_run_error rerr;
+    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
+    json_t *j = cs_outcome_to_json(o);
+    cs_outcome_free(o);
+    cs_scenario_free(sc);
+    return j;
+}
+
+static const char *log_msg(json_t *j, size_t i)
+{
+    return json_string_value(json_object_get(json_array_get(json_object_get(j, "log"), i), "msg"));
+}
+
+static const char *result_type(json_t *j)
+{
+    return json_string_value(json_object_get(json_object_get(json_object_get(j, "result"), "raised"), "type"));
+}
+
+START_TEST(timers_fire_in_deadline_order)
+{
+    json_t *j = run_json("{\"main\":[{\"task_group\":\"g\",\"body\":["
+                         "{\"start_soon\":\"a\",\"body\":[{\"sleep\":3},{\"log\":\"a\"}]},"
+                         "{\"start_soon\":\"b\",\"body\":[{\"sleep\":1},{\"log\":\"b\"}]},"
+                         "{\"start_soon\":\"c\",\"body\":[{\"sleep\":2},{\"log\":\"c\"}]}]}]}");
+    ck_assert_str_eq(log_msg(j, 0), "b");
+    ck_assert_str_eq(log_msg(j, 1), "c");
+    ck_assert_str_eq(log_msg(j, 2), "a");
+    ck_assert_double_eq_tol(json_number_value(json_object_get(j, "end_time")), 3, 1e-9);
+    json_decref(j);
+}
+END_TEST
+
+/* Row 35: spawned tasks first run in spawn order after the host's step. */
+START_TEST(spawned_tasks_run_fifo_after_host)
+{
+    json_t *j = run_json("{\"main\":[{\"task_group\":\"g\",\"body\":["
+                         "{\"start_soon\":\"a\",\"body\":[{\"log\":\"a\"}]},"
+                         "{\"start_soon\":\"b\",\"body\":[{\"log\":\"b\"}]},"
+                         "{\"log\":\"host\"}, \"checkpoint\", {\"log\":\"host2\"}]}]}");
+    ck_assert_str_eq(log_msg(j, 0), "host");
+    ck_assert_str_eq(log_msg(j, 1), "a");
+    ck_assert_str_eq(log_msg(j, 2), "b");
+    ck_assert_str_eq(log_msg(j, 3), "host2");
+    json_decref(j);
+}
+END_TEST
+
+/* Row 15 / 3c: the outermost cancelled scope catches. */
+START_TEST(outermost_cancelled_scope_catches)
+{
+    json_t *j = run_json("{\"main\":[{\"cancel_scope\":\"outer\",\"body\":[{\"cancel_scope\":\"inner\",\"body\":["
+                         "{\"cancel\":\"inner\"},{\"cancel\":\"outer\"},\"checkpoint\"]}]}]}");
+    json_t *sc = json_object_get(j, "scopes");
+    ck_assert(json_is_true(json_object_get(json_object_get(sc, "outer"), "cancelled_caught")));
+    ck_assert(json_is_false(json_object_get(json_object_get(sc, "inner"), "cancelled_caught")));
+    ck_assert(json_is_true(json_object_get(json_object_get(sc, "inner"), "cancel_called")));
+    json_decref(j);
+}
+END_TEST
+
+/* 5a: a shielded scope inside a cancelled one completes; the first checkpoint
+ * after it raises and the outer scope catches. */
+START_TEST(shield_blocks_delivery)
+{
+    json_t *j = run_json("{\"main\":[{\"cancel_scope\":\"outer\",\"body\":[{\"cancel\":\"outer\"},"
+                         "{\"cancel_scope\":\"sh\",\"shield\":true,\"body\":[{\"sleep\":2},{\"log\":\"done\"}]},"
+                         "{\"log\":\"after\"},\"checkpoint\",{\"log\":\"never\"}]}]}");
+    ck_assert_str_eq(log_msg(j, 0), "done");
+    ck_assert_str_eq(log_msg(j, 1), "after");
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "log")), 2);
+    ck_assert_double_eq_tol(json_number_value(json_object_get(j, "end_time")), 2, 1e-9);
+    json_decref(j);
+}
+END_TEST
+
+/* 2d: cancellation is level-triggered: a swallowed one is delivered again. */
+START_TEST(level_triggered_redelivery)
+{
+    json_t *j = run_json("{\"main\":[{\"cancel_scope\":\"s\",\"body\":[{\"cancel\":\"s\"},"
+                         "{\"try\":[\"checkpoint\"],\"except\":[{\"match\":\"Cancelled\",\"body\":[{\"log\":\"caught\"}]}]},"
+                         "\"checkpoint\",{\"log\":\"never\"}]}]}");
+    ck_assert_str_eq(log_msg(j, 0), "caught");
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "log")), 1);
+    ck_assert(json_is_true(json_object_get(json_object_get(json_object_get(j, "scopes"), "s"), "cancelled_caught")));
+    json_decref(j);
+}
+END_TEST
+
+/* Row 7 (asyncio): children failing at the same instant are all collected, in
+ * timer order, in one ExceptionGroup. */
+START_TEST(group_collects_all_failures)
+{
+    json_t *j = run_json("{\"main\":[{\"task_group\":\"g\",\"body\":["
+                         "{\"start_soon\":\"a\",\"body\":[{\"sleep\":1},{\"raise\":\"ValueError\",\"message\":\"a\"}]},"
+                         "{\"start_soon\":\"b\",\"body\":[{\"sleep\":1},{\"raise\":\"KeyError\",\"message\":\"b\"}]}]}]}");
+    ck_assert_str_eq(result_type(j), "ExceptionGroup");
+    json_t *ex = json_object_get(json_object_get(json_object_get(j, "result"), "raised"), "exceptions");
+    ck_assert_uint_eq(json_array_size(ex), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ex, 0), "type")), "ValueError");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ex, 1), "message")), "'b'");
+    json_decref(j);
+}
+END_TEST
+
+/* Row 10: a BaseException member makes the group a BaseExceptionGroup. */
+START_TEST(base_exception_makes_base_group)
+{
+    json_t *j = run_json("{\"exceptions\":{\"MyBase\":\"BaseException\"},\"main\":[{\"task_group\":\"g\",\"body\":["
+                         "{\"start_soon\":\"a\",\"body\":[{\"raise\":\"MyBase\"}]}]}]}");
+    ck_assert_str_eq(result_type(j), "BaseExceptionGroup");
+    json_decref(j);
+}
+END_TEST
+
+/* Row 21: fail_after raises a bare TimeoutError; move_on_after does not. */
+START_TEST(fail_after_raises_timeout_error)
+{
+    json_t *j = run_json("{\"main\":[{\"move_on_after\":1,\"id\":\"m\",\"body\":[{\"sleep\":5}]},"
+                         "{\"fail_after\":1,\"id\":\"f\",\"body\":[{\"sleep\":5}]}]}");
+    ck_assert_str_eq(result_type(j), "TimeoutError");
+    ck_assert_double_eq_tol(json_number_value(json_object_get(j, "end_time")), 2, 1e-9);
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(deadlock_is_reported_with_labels)
+{
+    json_t *j = run_json("{\"main\":[\"sleep_forever\"]}");
+    json_t *dl = json_object_get(json_object_get(j, "result"), "deadlock");
+    ck_assert_ptr_nonnull(dl);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(dl, "waiting"), "main")), "sleep_forever");
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(step_limit_stops_a_busy_loop)
+{
+    json_t *j = run_json("{\"main\":[{\"repeat\":1000000000,\"body\":[{\"log\":\"x\"}]}]}");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "result"), "limit")), "steps");
+    json_decref(j);
+}
+END_TEST
+
+START_TEST(same_input_same_output)
+{
+    const char *s = "{\"main\":[{\"task_group\":\"g\",\"body\":[{\"start_soon\":\"w\",\"count\":20,\"body\":["
+                    "{\"sleep\":{\"uniform\":[0,5]}},{\"log\":\"x\"}]}]}]}";
+    json_t *a = run_json(s), *b = run_json(s);
+    char *sa = json_dumps(a, JSON_COMPACT), *sb = json_dumps(b, JSON_COMPACT);
+    ck_assert_str_eq(sa, sb);
+    free(sa);
+    free(sb);
+    json_decref(a);
+    json_decref(b);
+}
+END_TEST
+
+/* uniform-vectors.txt in the spec: the k-th draw of a task. */
+double cs_uniform_u(const char *task, uint64_t k);
+START_TEST(uniform_draws_match_vectors)
+{
+    ck_assert_double_eq_tol(cs_uniform_u("main", 0), 0.070492006470843194, 1e-17);
+    ck_assert_double_eq_tol(cs_uniform_u("t[1]", 1), 0.88004978929099087, 1e-17);
+    ck_assert_double_eq_tol(cs_uniform_u("a#2", 2), 0.42260979707583568, 1e-17);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("asyncio");
+    tcase_add_test(tc, timers_fire_in_deadline_order);
+    tcase_add_test(tc, spawned_tasks_run_fifo_after_host);
+    tcase_add_test(tc, outermost_cancelled_scope_catches);
+    tcase_add_test(tc, shield_blocks_delivery);
+    tcase_add_test(tc, level_triggered_redelivery);
+    tcase_add_test(tc, group_collects_all_failures);
+    tcase_add_test(tc, base_exception_makes_base_group);
+    tcase_add_test(tc, fail_after_raises_timeout_error);
+    tcase_add_test(tc, deadlock_is_reported_with_labels);
+    tcase_add_test(tc, step_limit_stops_a_busy_loop);
+    tcase_add_test(tc, same_input_same_output);
+    tcase_add_test(tc, uniform_draws_match_vectors);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
