@@ -264,10 +264,8 @@ int cs_load_file(const char *path, cs_scenario **out, cs_load_error *err)
         return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: %s", strerror(errno));
     size_t cap = 64 * 1024, len = 0;
     char *buf = cs_xmalloc(cap);
-    for (;;) {
+    while (len <= CS_LOAD_MAX_FILE) { /* past the limit, stop: it is rejected anyway */
         if (len == cap) {
-            if (cap > CS_LOAD_MAX_FILE) /* stop reading: the file is too large anyway */
-                break;
             cap *= 2;
             buf = cs_xrealloc(buf, cap);
         }

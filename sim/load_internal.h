@@ -94,14 +94,15 @@ int cs__conv_body(cs__loader *ld, const json_t *v, uint32_t node, bool thread, c
 
 /* How a value is read (load_stmt.c's schema names one per action and option). */
 typedef enum cs__kind {
-    K_ANY, K_SLEEP, K_NUMBER, K_NONNEG, K_TIMEOUT, K_DELAY, K_DEADLINE, K_BOOL, K_STRING,
-    K_COUNT, K_TASK_COUNT, K_PROBE, K_BODY, K_THREAD_BODY, K_HANDLERS, K_NAME
+    CS__K_ANY, CS__K_SLEEP, CS__K_NUMBER, CS__K_NONNEG, CS__K_TIMEOUT, CS__K_DELAY, CS__K_DEADLINE,
+    CS__K_BOOL, CS__K_STRING, CS__K_COUNT, CS__K_TASK_COUNT, CS__K_PROBE, CS__K_BODY, CS__K_THREAD_BODY,
+    CS__K_HANDLERS, CS__K_NAME
 } cs__kind;
 
 /* Where the value goes in the statement. */
 typedef enum cs__field {
-    F_DECL, F_REF, F_IN, F_DUR, F_NUM, F_SHIELD, F_ABANDON, F_COUNT, F_TEXT, F_JSON, F_PROBE,
-    F_BODY, F_EXCEPT, F_EXCEPT_STAR, F_ELSE, F_FINALLY
+    CS__F_DECL, CS__F_REF, CS__F_IN, CS__F_DUR, CS__F_NUM, CS__F_SHIELD, CS__F_ABANDON, CS__F_COUNT,
+    CS__F_TEXT, CS__F_JSON, CS__F_PROBE, CS__F_BODY, CS__F_EXCEPT, CS__F_EXCEPT_STAR, CS__F_ELSE, CS__F_FINALLY
 } cs__field;
 
 /* load_value.c: the refs record of st (created on first use), as an index:

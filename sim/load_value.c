@@ -151,31 +151,31 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
     cs_pos pos = cs__vpos(ld, node);
     cs__repr(k, sizeof k, key);
     switch (kind) {
-    case K_ANY: {
+    case CS__K_ANY: {
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         st->value_json = cs__program_strdup(ld->prog, s ? s : "null");
         free(s);
         return 0;
     }
-    case K_SLEEP: case K_NONNEG: case K_TIMEOUT: case K_DELAY: case K_NUMBER: case K_DEADLINE: {
-        if (json_is_object(v) && (kind == K_SLEEP || kind == K_NONNEG || kind == K_TIMEOUT))
-            return cs__conv_uniform(ld, v, node, kind != K_TIMEOUT, key, &st->dur);
+    case CS__K_SLEEP: case CS__K_NONNEG: case CS__K_TIMEOUT: case CS__K_DELAY: case CS__K_NUMBER: case CS__K_DEADLINE: {
+        if (json_is_object(v) && (kind == CS__K_SLEEP || kind == CS__K_NONNEG || kind == CS__K_TIMEOUT))
+            return cs__conv_uniform(ld, v, node, kind != CS__K_TIMEOUT, key, &st->dur);
         double x = 0;
-        if (json_is_null(v) && (kind == K_TIMEOUT || kind == K_DELAY)) {
+        if (json_is_null(v) && (kind == CS__K_TIMEOUT || kind == CS__K_DELAY)) {
             st->dur.kind = CS_DUR_NONE;
             return 0;
         }
-        if (kind == K_DEADLINE && json_is_string(v) &&
+        if (kind == CS__K_DEADLINE && json_is_string(v) &&
             (strcmp(json_string_value(v), "inf") == 0 || strcmp(json_string_value(v), "-inf") == 0))
             x = json_string_value(v)[0] == '-' ? -INFINITY : INFINITY;
-        else if (!cs__is_num(v) || (kind == K_NONNEG && json_number_value(v) < 0))
+        else if (!cs__is_num(v) || (kind == CS__K_NONNEG && json_number_value(v) < 0))
             return cs__fail(ld, pos, "%s: %s", k,
-                            kind == K_NONNEG ? "expected a number >= 0"
-                            : kind == K_TIMEOUT || kind == K_DELAY ? "expected a number or null"
-                            : kind == K_DEADLINE ? "expected a number or \"inf\"" : "expected a number");
+                            kind == CS__K_NONNEG ? "expected a number >= 0"
+                            : kind == CS__K_TIMEOUT || kind == CS__K_DELAY ? "expected a number or null"
+                            : kind == CS__K_DEADLINE ? "expected a number or \"inf\"" : "expected a number");
         else
             x = json_number_value(v);
-        if (field == F_DUR) {
+        if (field == CS__F_DUR) {
             st->dur.kind = CS_DUR_FIXED;
             st->dur.value = x;
         } else {
@@ -184,28 +184,28 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
         }
         return 0;
     }
-    case K_BOOL:
+    case CS__K_BOOL:
         if (!json_is_boolean(v))
             return cs__fail(ld, pos, "%s: expected true or false", k);
-        if (field == F_ABANDON)
+        if (field == CS__F_ABANDON)
             st->abandon = json_is_true(v);
         else
             st->shield = json_is_true(v);
         return 0;
-    case K_STRING:
+    case CS__K_STRING:
         if (!json_is_string(v))
             return cs__fail(ld, pos, "%s: expected a string", k);
         st->text = cs__program_strdup(ld->prog, json_string_value(v));
         return 0;
-    case K_COUNT: case K_TASK_COUNT:
+    case CS__K_COUNT: case CS__K_TASK_COUNT:
         if (!json_is_integer(v) || json_integer_value(v) < 0)
             return cs__fail(ld, pos, "%s: expected an integer >= 0", k);
-        if (kind == K_TASK_COUNT && json_integer_value(v) > CS_LOAD_MAX_COUNT)
+        if (kind == CS__K_TASK_COUNT && json_integer_value(v) > CS_LOAD_MAX_COUNT)
             return cs__fail(ld, pos, "%s: %" PRId64 " is more than the limit of %d tasks", k,
                             (int64_t)json_integer_value(v), CS_LOAD_MAX_COUNT);
         st->count = json_integer_value(v);
         return 0;
-    case K_PROBE:
+    case CS__K_PROBE:
         for (int p = 0; json_is_string(v) && p <= CS_PROBE_SHIELD; p++)
             if (strcmp(json_string_value(v), cs__probe_names[p]) == 0) {
                 st->probe = (cs_probe_kind)p;
@@ -213,30 +213,30 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
             }
         return cs__fail(ld, pos, "%s: unknown probe %s (one of cancel_called, cancelled_caught, deadline, "
                         "effective_deadline, shield, time)", k, cs__repr_json(r, sizeof r, v));
-    case K_BODY: case K_THREAD_BODY:
-        if (field == F_ELSE) {
+    case CS__K_BODY: case CS__K_THREAD_BODY:
+        if (field == CS__F_ELSE) {
             st->has_else = true;
             return cs__conv_body(ld, v, node, false, &st->else_body);
         }
-        if (field == F_FINALLY) {
+        if (field == CS__F_FINALLY) {
             st->has_finally = true;
             return cs__conv_body(ld, v, node, false, &st->finally_body);
         }
-        return cs__conv_body(ld, v, node, kind == K_THREAD_BODY, &st->body);
-    case K_HANDLERS:
-        return cs__conv_handlers(ld, v, node, key, st, field == F_EXCEPT_STAR);
-    case K_NAME:
+        return cs__conv_body(ld, v, node, kind == CS__K_THREAD_BODY, &st->body);
+    case CS__K_HANDLERS:
+        return cs__conv_handlers(ld, v, node, key, st, field == CS__F_EXCEPT_STAR);
+    case CS__K_NAME:
         break;
     }
     if (!json_is_string(v) || !json_string_value(v)[0])
         return cs__fail(ld, pos, "%s: expected a non-empty name", k);
     const char *name = cs__program_strdup(ld->prog, json_string_value(v));
-    if (field == F_DECL) {
+    if (field == CS__F_DECL) {
         st->name = name;
         return 0;
     }
     uint32_t ri = cs__refs_of(ld, st); /* may move ld->refs: index it afterwards */
-    if (field == F_IN)
+    if (field == CS__F_IN)
         ld->refs[ri].in = name;
     else
         ld->refs[ri].ref = name;

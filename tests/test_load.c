@@ -1,0 +1,543 @@
+/* test_load.c - the scenario loader (sim/load.h): what a valid file becomes,
+ * and where and why each kind of invalid file is rejected.
+ *
+ * Rejections are a table (one row per kind of error, each asserting line,
+ * column and message) run as a loop test; positions were checked against the
+ * reference oracle (shared/tools/anyio_oracle.py) where it reports them.
+ * Positive tests load a scenario using every statement and check the tree.
+ * A robustness test loads every prefix and many byte mutations of that
+ * scenario: each must load or fail with a position, never crash.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load.h"
+
+/* Loads text (as file "t/s.json"); asserts success. */
+static cs_scenario *cs_load_ok(const char *text)
+{
+    cs_scenario *sc = NULL;
+    cs_load_error err;
+    int rc = cs_load_buffer("t/s.json", text, strlen(text), &sc, &err);
+    ck_assert_msg(rc == 0, "unexpected error %u:%u: %s", err.line, err.col, err.message);
+    ck_assert_ptr_nonnull(sc);
+    return sc;
+}
+
+/* ---- rejections ---------------------------------------------------------- */
+
+typedef struct cs_reject_case {
+    const char *text;
+    uint32_t line, col;
+    const char *message; /* must be contained in the error message */
+} cs_reject_case;
+
+#define MAIN(b) "{\"main\": [" b "]}"
+#define TG(b) MAIN("{\"task_group\": \"tg\", \"body\": [" b "]}")
+
+static const cs_reject_case cs_reject_cases[] = {
+    /* bytes and syntax */
+    {"", 1, 1, "end of file"},
+    {"{\"main\": [\n", 2, 1, "expected"},
+    {"{\"main\": [{\"log\": \"a\\qb\"}]}", 1, 22, "invalid escape"},
+    {"{\"main\": [\"x\xff\"]}", 1, 13, "invalid UTF-8 (byte 0xff)"},
+    {"{\"main\": [\"\xc3\xa9\xc3\xa9\xed\xa0\x80\"]}", 1, 14, "invalid UTF-8 (byte 0xed)"},
+    {"\xef\xbb\xbf{\"main\": []}", 1, 1, "byte order mark"},
+    {"{\"main\": [],\n \"main\": []}", 2, 2, "duplicate object key"},
+    {MAIN("{\"sleep\": 1e999}"), 1, 25, "real number overflow"},
+    {MAIN("{\"repeat\": 123456789012345678901, \"body\": []}"), 1, 42, "too big integer"},
+    {"{\"main\": []} []", 1, 14, "end of file expected"},
+    {"[]", 1, 1, "a scenario must be a JSON object"},
+    {"  \"main\"", 1, 3, "a scenario must be a JSON object"},
+    /* top level */
+    {"{\"main\": [], \"mian\": 1}", 1, 14, "unknown key 'mian'"},
+    {"{\"format\": 2, \"main\": []}", 1, 12, "format must be 1"},
+    {"{\"format\": 1.0, \"main\": []}", 1, 12, "format must be 1"},
+    {"{\"name\": [], \"main\": []}", 1, 10, "name must be a string"},
+    {"{\"description\": 1, \"main\": []}", 1, 17, "description must be a string"},
+    {"{\"backends\": [], \"main\": []}", 1, 14, "backends must be a non-empty list"},
+    {"{\"backends\": [\"trio\", 3], \"main\": []}", 1, 23, "unknown backend 3"},
+    {"{\"backends\": [\"trio\", \"trio\"], \"main\": []}", 1, 23, "duplicate backend 'trio'"},
+    {"{\"name\": \"x\"}", 1, 1, "missing required key 'main'"},
+    {"{\"main\": 3}", 1, 10, "expected a list of statements"},
+    /* exceptions and resources */
+    {"{\"exceptions\": {\"KeyError\": \"Exception\"}, \"main\": []}", 1, 17, "would shadow a built-in class"},
+    {"{\"exceptions\": {\"1E\": \"Exception\"}, \"main\": []}", 1, 17, "is not an identifier"},
+    {"{\"exceptions\": {\"E\": null}, \"main\": []}", 1, 22, "base must be a class name"},
+    {"{\"exceptions\": {\"A\": \"B\", \"B\": \"A\"}, \"main\": []}", 1, 22, "exception 'A' has a cyclic base"},
+    {"{\"exceptions\": {\"G\": \"BaseExceptionGroup\"}, \"main\": []}", 1, 22, "may not derive from BaseExceptionGroup"},
+    {"{\"exceptions\": {\"A\": \"Nope\"}, \"main\": []}", 1, 22, "unknown base class 'Nope'"},
+    {"{\"limiters\": {\"db\": \"many\"}, \"main\": []}", 1, 21, "limiter 'db' must be an integer >= 0 or \"inf\""},
+    {"{\"semaphores\": {\"s\": true}, \"main\": []}", 1, 22, "semaphore 's' must be an integer >= 0"},
+    {"{\"locks\": [\"l\", \"l\"], \"main\": []}", 1, 17, "duplicate name 'l'"},
+    {"{\"events\": [7], \"main\": []}", 1, 13, "a name must be a non-empty string"},
+    {"{\"functions\": {\"f\": 1}, \"main\": []}", 1, 21, "expected a list of statements"},
+    /* statements */
+    {MAIN("1"), 1, 11, "a statement must be a string or an object"},
+    {MAIN("\"nap\""), 1, 11, "unknown statement 'nap'"},
+    {MAIN("\"busy\""), 1, 11, "needs an argument"},
+    {MAIN("{\"reraise\": 1}"), 1, 12, "'reraise' takes no argument"},
+    {MAIN("{\"x\": 1}"), 1, 11, "statement has no known action key (keys: x)"},
+    {MAIN("{\"log\": \"a\", \"set\": \"e\"}"), 1, 24, "more than one action key (log, set)"},
+    {MAIN("{\"log\": \"a\", \"level\": 1}"), 1, 24, "unknown key 'level' for 'log'"},
+    {MAIN("{\"sleep\": false}"), 1, 21, "'sleep': expected a number"},
+    {MAIN("{\"busy\": -0.5}"), 1, 20, "'busy': expected a number >= 0"},
+    {MAIN("{\"sleep_until\": null}"), 1, 27, "'sleep_until': expected a number"},
+    {MAIN("{\"sleep\": {\"uniform\": [0, 1], \"k\": 1}}"), 1, 41, "unknown key 'k'"},
+    {MAIN("{\"sleep\": {\"uniform\": [1]}}"), 1, 33, "expects a list [lo, hi]"},
+    {MAIN("{\"sleep\": {\"uniform\": [-1, 1]}}"), 1, 34, "expects lo >= 0"},
+    {MAIN("{\"busy\": {\"uniform\": [3, 2]}}"), 1, 32, "expects lo <= hi"},
+    {MAIN("{\"fail_after\": {\"uniform\": [-1e308, 1.7e308]}, \"body\": []}"), 1, 38, "range is too large"},
+    {MAIN("{\"move_on_after\": \"1\", \"body\": []}"), 1, 29, "expected a number or null"},
+    {MAIN("{\"cancel_scope\": \"s\", \"deadline\": \"never\", \"body\": []}"), 1, 45, "expected a number or \"inf\""},
+    {MAIN("{\"cancel_scope\": \"s\", \"shield\": 1, \"body\": []}"), 1, 43, "'shield': expected true or false"},
+    {MAIN("{\"repeat\": 2.5, \"body\": []}"), 1, 22, "'repeat': expected an integer >= 0"},
+    {TG("{\"start_soon\": \"a\", \"count\": 10000001, \"body\": []}"), 1, 70, "more than the limit of 10000000 tasks"},
+    {MAIN("{\"repeat\": 2}"), 1, 11, "'repeat' needs 'body'"},
+    {MAIN("{\"task_group\": \"\", \"body\": []}"), 1, 26, "expected a non-empty name"},
+    {MAIN("{\"probe\": \"now\"}"), 1, 21, "unknown probe 'now'"},
+    {MAIN("{\"probe\": \"shield\"}"), 1, 11, "probe 'shield' needs 'scope'"},
+    {MAIN("{\"probe\": \"time\", \"scope\": \"s\"}"), 1, 29, "probe 'time' takes no 'scope'"},
+    {MAIN("{\"try\": []}"), 1, 11, "a try needs 'except', 'except*' or 'finally'"},
+    {MAIN("{\"try\": [], \"except\": [], \"except*\": []}"), 1, 11, "cannot have both"},
+    {MAIN("{\"try\": [], \"finally\": [], \"else\": []}"), 1, 38, "'else' needs 'except' or 'except*'"},
+    {MAIN("{\"try\": [], \"except*\": [{\"body\": []}]}"), 1, 35, "an except* handler needs 'match'"},
+    {MAIN("{\"try\": [], \"except\": 1}"), 1, 33, "'except': expected a list of handlers"},
+    {MAIN("{\"try\": [], \"except\": [1]}"), 1, 34, "a handler must be an object"},
+    {MAIN("{\"try\": [], \"except\": [{\"body\": [], \"as\": 1}]}"), 1, 47, "unknown key 'as' in a handler"},
+    {MAIN("{\"try\": [], \"except\": [{}]}"), 1, 34, "a handler needs 'body'"},
+    {MAIN("{\"try\": [], \"except\": [{\"match\": [1], \"body\": []}]}"), 1, 44, "'match' must be a class name"},
+    {MAIN("{\"to_thread\": [\"checkpoint\"]}"), 1, 26, "unknown thread step 'checkpoint'"},
+    {MAIN("{\"to_thread\": [{\"block\": -1}]}"), 1, 36, "'block': expected a number >= 0"},
+    /* names and references */
+    {TG("{\"start_soon\": \"tg\", \"body\": []}"), 1, 41, "name 'tg' is already used"},
+    {TG("{\"start\": \"a]\", \"body\": []}"), 1, 41, "may not contain '[', ']' or '#'"},
+    {MAIN("{\"cancel_scope\": \"s\", \"body\": [{\"start\": \"a\", \"in\": \"s\", \"body\": []}]}"), 1, 42, "'s' is not a task group"},
+    {MAIN("{\"set_deadline\": \"s\", \"value\": 1}"), 1, 11, "'s' is not a scope or task group"},
+    {MAIN("{\"probe\": \"deadline\", \"scope\": \"s\"}"), 1, 11, "'s' is not a scope or task group"},
+    {TG("{\"start_soon\": \"a\", \"body\": []}, {\"cancel_task\": \"a\"}"), 1, 74, "'a' is not a task created with create_task"},
+    {MAIN("{\"set\": \"e\"}"), 1, 11, "unknown event 'e'"},
+    {MAIN("{\"with_lock\": \"l\", \"body\": []}"), 1, 11, "unknown lock 'l'"},
+    {MAIN("{\"with_semaphore\": \"p\", \"body\": []}"), 1, 11, "unknown semaphore 'p'"},
+    {MAIN("{\"with_limiter\": \"db\", \"body\": []}"), 1, 11, "unknown limiter 'db'"},
+    {MAIN("{\"call\": \"f\"}"), 1, 11, "unknown function 'f'"},
+    {MAIN("{\"raise\": \"Oops\"}"), 1, 11, "unknown exception class 'Oops'"},
+    {MAIN("{\"raise\": \"Cancelled\"}"), 1, 11, "Cancelled cannot be raised by a scenario"},
+    {MAIN("{\"try\": [], \"except\": [{\"match\": \"Oops\", \"body\": []}]}"), 1, 44, "unknown exception class 'Oops'"},
+    /* control flow */
+    {"{\"functions\": {\"f\": [{\"call\": \"g\"}], \"g\": [{\"call\": \"f\"}]}, \"main\": []}", 1, 44,
+     "function 'f' is called recursively"},
+    {MAIN("{\"started\": 1}"), 1, 11, "'started' is only allowed in a body run by 'start'"},
+    {MAIN("\"reraise\""), 1, 11, "'reraise' is only allowed inside an except handler"},
+    {MAIN("{\"try\": [], \"except*\": [{\"match\": \"KeyError\", \"body\": [{\"return\": 1}]}]}"), 1, 66,
+     "'return' is not allowed inside an except* handler"},
+    {MAIN("{\"create_task\": \"h\", \"body\": []}"), 1, 11, "'create_task' has no 'in' and no enclosing task group"},
+    /* expectations */
+    {"{\"main\": [], \"expect\": {\"ends\": 1}}", 1, 25, "unknown expectation key 'ends'"},
+    {"{\"main\": [], \"expect\": {\"tasks_in_state\": {\"failed\": true}}}", 1, 43, "tasks_in_state must map"},
+    {"{\"main\": [], \"expect_by_backend\": {\"uvloop\": {}}}", 1, 36, "unknown backend 'uvloop'"},
+    {"{\"main\": [], \"expect_any\": [{}, 1]}", 1, 33, "expectations must be an object"},
+    {"{\"main\": [], \"always\": {\"log_contains\": {}}}", 1, 41, "log_contains must be a list"},
+};
+
+START_TEST(test_reject)
+{
+    const cs_reject_case *c = &cs_reject_cases[_i];
+    cs_scenario *sc = NULL;
+    cs_load_error err;
+    int rc = cs_load_buffer("t/s.json", c->text, strlen(c->text), &sc, &err);
+    ck_assert_msg(rc == -1 && sc == NULL, "case %d loaded: %s", _i, c->text);
+    ck_assert_msg(err.line == c->line && err.col == c->col && strstr(err.message, c->message),
+                  "case %d: got %u:%u: %s; expected %u:%u: ...%s...", _i, err.line, err.col, err.message, c->line,
+                  c->col, c->message);
+    ck_assert_str_eq(err.path, "t/s.json");
+}
+END_TEST
+
+/* ---- a scenario using every statement ------------------------------------ */
+
+static const char cs_full[] =
+    "{\n"
+    "  \"format\": 1,\n"
+    "  \"name\": \"full\",\n"
+    "  \"backends\": [\"trio\"],\n"
+    "  \"exceptions\": {\"DbError\": \"AppError\", \"AppError\": \"Exception\"},\n"
+    "  \"limiters\": {\"db\": 2, \"wide\": \"inf\"},\n"
+    "  \"events\": [\"ready\"],\n"
+    "  \"locks\": [\"l\"],\n"
+    "  \"semaphores\": {\"pool\": 3},\n"
+    "  \"functions\": {\"worker\": [{\"sleep\": 1}, {\"call\": \"inner\"}], \"inner\": [{\"return\": [1, \"x\"]}]},\n"
+    "  \"main\": [\n"
+    "    {\"task_group\": \"tg\", \"body\": [\n"
+    "      {\"start_soon\": \"a\", \"count\": 3, \"body\": [{\"sleep\": {\"uniform\": [0.5, 1]}}, {\"raise\": \"DbError\", \"message\": \"x\"}]},\n"
+    "      {\"start\": \"srv\", \"in\": \"tg\", \"body\": [{\"started\": {\"port\": 80}}, \"sleep_forever\"]},\n"
+    "      {\"create_task\": \"h\", \"body\": [{\"call\": \"worker\"}]},\n"
+    "      {\"await_task\": \"h\"},\n"
+    "      {\"cancel_task\": \"h\"},\n"
+    "      {\"cancel_scope\": \"s\", \"deadline\": \"inf\", \"shield\": true, \"body\": [{\"probe\": \"cancelled_caught\", \"scope\": \"s\"}]},\n"
+    "      {\"move_on_after\": null, \"id\": \"m\", \"body\": []},\n"
+    "      {\"fail_after\": -2, \"body\": [\"checkpoint\", \"checkpoint_if_cancelled\", \"cancel_shielded_checkpoint\"]},\n"
+    "      {\"move_on_at\": 7, \"id\": \"mat\", \"shield\": true, \"body\": []},\n"
+    "      {\"fail_at\": null, \"body\": [{\"probe\": \"effective_deadline\"}, {\"probe\": \"time\"}]},\n"
+    "      {\"try\": [{\"to_thread\": [{\"block\": 1}, {\"log\": \"t\"}, {\"from_thread\": [{\"set\": \"ready\"}]}, \"check_cancelled\", {\"raise\": \"OSError\"}, {\"return\": null}], \"limiter\": \"db\", \"abandon_on_cancel\": true}],\n"
+    "       \"except\": [{\"match\": [\"AppError\", \"Cancelled\"], \"body\": [\"reraise\"]}, {\"body\": []}],\n"
+    "       \"else\": [{\"log\": \"fine\"}], \"finally\": [{\"cancel\": \"tg\", \"reason\": \"done\"}]},\n"
+    "      {\"try\": [{\"to_thread\": []}], \"except*\": [{\"match\": \"ValueError\", \"body\": [{\"call\": \"worker\"}]}]},\n"
+    "      {\"with_lock\": \"l\", \"body\": [{\"with_semaphore\": \"pool\", \"body\": [{\"with_limiter\": \"default\", \"body\": [{\"wait\": \"ready\"}]}]}]},\n"
+    "      {\"repeat\": 3, \"body\": [{\"set_shield\": \"m\", \"value\": false}, {\"set_deadline\": \"s\", \"value\": \"-inf\"}, {\"busy\": 0.5}, {\"sleep_until\": 4}, {\"sleep\": -1}, {\"cancel\": \"s\"}]}\n"
+    "    ]},\n"
+    "    {\"return\": 42}\n"
+    "  ],\n"
+    "  \"expect\": {\"result\": {\"returned\": 42}, \"findings\": []},\n"
+    "  \"expect_by_backend\": {\"trio\": {\"end_time\": 1}},\n"
+    "  \"expect_any\": [{\"end_time\": 1}],\n"
+    "  \"always\": {\"findings\": []}\n"
+    "}\n";
+
+static int32_t cs_class_index(const cs_program *p, const char *name)
+{
+    for (uint32_t i = 0; i < p->nclasses; i++)
+        if (strcmp(p->classes[i].name, name) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+START_TEST(test_full_header)
+{
+    cs_scenario *sc = cs_load_ok(cs_full);
+    const cs_program *p = sc->program;
+    ck_assert_str_eq(p->name, "full");
+    ck_assert_str_eq(p->path, "t/s.json");
+    ck_assert(p->run_trio && !p->run_asyncio);
+    /* user classes in file order, after the builtins; forward bases resolve */
+    ck_assert_uint_eq(p->nclasses, CS_EXC_BUILTIN_COUNT + 2);
+    ck_assert_str_eq(p->classes[CS_EXC_BUILTIN_COUNT].name, "DbError");
+    ck_assert_int_eq(p->classes[CS_EXC_BUILTIN_COUNT].base, CS_EXC_BUILTIN_COUNT + 1);
+    ck_assert_int_eq(p->classes[CS_EXC_BUILTIN_COUNT + 1].base, CS_EXC_EXCEPTION);
+    ck_assert_uint_eq(p->nlimiters, 2);
+    ck_assert(!p->limiters[0].infinite && p->limiters[0].tokens == 2);
+    ck_assert(p->limiters[1].infinite);
+    ck_assert_uint_eq(p->nevents, 1);
+    ck_assert_str_eq(p->events[0], "ready");
+    ck_assert_uint_eq(p->nlocks, 1);
+    ck_assert_uint_eq(p->nsemaphores, 1);
+    ck_assert_int_eq(p->semaphores[0].value, 3);
+    ck_assert_uint_eq(p->nfunctions, 2);
+    ck_assert_str_eq(p->functions[1].name, "inner");
+    ck_assert_str_eq(p->functions[1].body.items[0].value_json, "[1,\"x\"]");
+    ck_assert_int_eq(p->functions[0].body.items[1].ref, 1);
+    /* tables in declaration order (main first) */
+    ck_assert_uint_eq(p->nscopes, 4);
+    const char *scopes[] = {"tg", "s", "m", "mat"};
+    const int kinds[] = {CS_SCOPE_TASK_GROUP, CS_SCOPE_CANCEL_SCOPE, CS_SCOPE_MOVE_ON, CS_SCOPE_MOVE_ON};
+    for (int i = 0; i < 4; i++) {
+        ck_assert_str_eq(p->scopes[i].name, scopes[i]);
+        ck_assert_int_eq(p->scopes[i].kind, kinds[i]);
+    }
+    ck_assert_uint_eq(p->ntasks, 3);
+    ck_assert_str_eq(p->tasks[2].name, "h");
+    ck_assert_int_eq(p->tasks[2].kind, CS_OP_CREATE_TASK);
+    ck_assert_uint_eq(p->tasks[0].pos.line, 13);
+    ck_assert_uint_eq(p->tasks[0].pos.col, 7);
+    /* expectations kept as JSON */
+    ck_assert(json_is_object(sc->expect) && json_is_object(sc->expect_by_backend));
+    ck_assert(json_is_array(sc->expect_any) && json_is_object(sc->always));
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(sc->expect, "result"), "returned")), 42);
+    cs_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_full_statements)
+{
+    cs_scenario *sc = cs_load_ok(cs_full);
+    const cs_program *p = sc->program;
+    ck_assert_uint_eq(p->main.n, 2);
+    const cs_stmt *tg = &p->main.items[0];
+    ck_assert_int_eq(tg->op, CS_OP_TASK_GROUP);
+    ck_assert_int_eq(tg->decl, 0);
+    ck_assert_uint_eq(tg->pos.line, 12);
+    ck_assert_uint_eq(tg->pos.col, 5);
+    ck_assert_str_eq(p->main.items[1].value_json, "42");
+    const cs_stmt *b = tg->body.items;
+    ck_assert_uint_eq(tg->body.n, 14);
+
+    ck_assert_int_eq(b[0].op, CS_OP_START_SOON);
+    ck_assert_int_eq(b[0].count, 3);
+    ck_assert_int_eq(b[0].ref, -1); /* innermost group */
+    ck_assert_int_eq(b[0].body.items[0].dur.kind, CS_DUR_UNIFORM);
+    ck_assert(b[0].body.items[0].dur.lo == 0.5 && b[0].body.items[0].dur.hi == 1);
+    ck_assert_int_eq(b[0].body.items[1].ref, CS_EXC_BUILTIN_COUNT);
+    ck_assert_str_eq(b[0].body.items[1].text, "x");
+    ck_assert_int_eq(b[1].op, CS_OP_START);
+    ck_assert_int_eq(b[1].ref, 0);
+    ck_assert_int_eq(b[1].count, -1);
+    ck_assert_str_eq(b[1].body.items[0].value_json, "{\"port\":80}");
+    ck_assert_int_eq(b[3].op, CS_OP_AWAIT_TASK);
+    ck_assert_int_eq(b[3].ref, 2);
+    ck_assert_int_eq(b[5].op, CS_OP_CANCEL_SCOPE);
+    ck_assert(b[5].has_num && isinf(b[5].num) && b[5].num > 0 && b[5].shield);
+    ck_assert_int_eq(b[5].body.items[0].probe, CS_PROBE_CANCELLED_CAUGHT);
+    ck_assert_int_eq(b[5].body.items[0].ref, 1);
+    ck_assert_int_eq(b[6].dur.kind, CS_DUR_NONE);
+    ck_assert_int_eq(b[6].decl, 2);
+    ck_assert_int_eq(b[7].dur.kind, CS_DUR_FIXED);
+    ck_assert(b[7].dur.value == -2 && b[7].name == NULL && b[7].decl == -1);
+    ck_assert_int_eq(b[8].op, CS_OP_MOVE_ON_AT);
+    ck_assert(b[8].dur.value == 7 && b[8].shield);
+    ck_assert_int_eq(b[9].dur.kind, CS_DUR_NONE);
+
+    const cs_stmt *t = &b[10];
+    ck_assert_int_eq(t->op, CS_OP_TRY);
+    ck_assert(!t->star && t->has_else && t->has_finally);
+    ck_assert_uint_eq(t->nhandlers, 2);
+    ck_assert_uint_eq(t->handlers[0].nclasses, 2);
+    ck_assert_int_eq(t->handlers[0].classes[0], CS_EXC_BUILTIN_COUNT + 1);
+    ck_assert_int_eq(t->handlers[0].classes[1], CS_EXC_CANCELLED);
+    ck_assert_uint_eq(t->handlers[1].nclasses, 0);
+    ck_assert_int_eq(t->finally_body.items[0].ref, 0);
+    ck_assert_str_eq(t->finally_body.items[0].text, "done");
+    const cs_stmt *th = &t->body.items[0];
+    ck_assert_int_eq(th->op, CS_OP_TO_THREAD);
+    ck_assert(th->abandon && th->ref == 0);
+    ck_assert_uint_eq(th->body.n, 6);
+    const cs_op steps[] = {CS_OP_BLOCK, CS_OP_LOG, CS_OP_FROM_THREAD, CS_OP_CHECK_CANCELLED, CS_OP_RAISE, CS_OP_RETURN};
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(th->body.items[i].op, steps[i]);
+    ck_assert_int_eq(th->body.items[2].body.items[0].ref, 0);
+    ck_assert_int_eq(th->body.items[4].ref, CS_EXC_OS_ERROR);
+    ck_assert_ptr_null(th->body.items[4].text);
+    ck_assert_str_eq(th->body.items[5].value_json, "null");
+    ck_assert(b[11].star);
+    ck_assert_int_eq(b[11].body.items[0].ref, -1); /* default limiter, not declared */
+    ck_assert_int_eq(b[12].body.items[0].body.items[0].ref, -1);
+
+    const cs_stmt *r = &b[13];
+    ck_assert_int_eq(r->op, CS_OP_REPEAT);
+    ck_assert_int_eq(r->count, 3);
+    ck_assert(r->body.items[0].ref == 2 && !r->body.items[0].shield);
+    ck_assert(r->body.items[1].has_num && isinf(r->body.items[1].num) && r->body.items[1].num < 0);
+    ck_assert(r->body.items[4].dur.value == -1);
+    ck_assert_ptr_null(r->body.items[5].text);
+    /* main > tg > with_lock > with_semaphore > with_limiter > wait: 5 levels;
+     * main > tg > create_task > call worker > call inner: also 5 */
+    ck_assert_uint_eq(p->max_depth, 5);
+    cs_scenario_free(sc);
+}
+END_TEST
+
+/* ---- smaller positive cases ------------------------------------------------ */
+
+START_TEST(test_defaults)
+{
+    cs_scenario *sc = NULL;
+    cs_load_error err;
+    const char *text = "{\"main\": []}";
+    ck_assert_int_eq(cs_load_buffer("dir/sub/my-case.json", text, strlen(text), &sc, &err), 0);
+    const cs_program *p = sc->program;
+    ck_assert_str_eq(p->name, "my-case");
+    ck_assert(p->run_asyncio && p->run_trio);
+    ck_assert_uint_eq(p->nclasses, CS_EXC_BUILTIN_COUNT);
+    ck_assert_uint_eq(p->main.n, 0);
+    ck_assert_uint_eq(p->max_depth, 1);
+    ck_assert_ptr_null(sc->expect);
+    ck_assert_ptr_null(sc->expect_by_backend);
+    ck_assert_ptr_null(sc->expect_any);
+    ck_assert_ptr_null(sc->always);
+    cs_scenario_free(sc);
+    /* `name: null` means the default, as in the oracle */
+    ck_assert_int_eq(cs_load_buffer("x.txt", "{\"name\": null, \"main\": []}", 26, &sc, &err), 0);
+    ck_assert_str_eq(sc->program->name, "x.txt");
+    cs_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_class_hierarchy)
+{
+    cs_scenario *sc = cs_load_ok("{\"exceptions\": {\"E1\": \"KeyError\", \"E2\": \"E1\"}, \"main\": []}");
+    const cs_program *p = sc->program;
+    const char *names[] = {"BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "LookupError",
+                           "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError",
+                           "NotImplementedError", "OSError", "ConnectionError", "TimeoutError",
+                           "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup",
+                           "ExceptionGroup", "TaskFailed", "TaskCancelled", "WouldBlock", "BrokenResourceError",
+                           "ClosedResourceError", "EndOfStream", "Cancelled"};
+    for (int i = 0; i < CS_EXC_BUILTIN_COUNT; i++)
+        ck_assert_int_eq(cs_class_index(p, names[i]), i);
+    int32_t e2 = cs_class_index(p, "E2");
+    ck_assert(cs_exc_class_is(p, e2, CS_EXC_LOOKUP_ERROR));
+    ck_assert(cs_exc_class_is(p, e2, cs_class_index(p, "E1")));
+    ck_assert(!cs_exc_class_is(p, cs_class_index(p, "E1"), e2));
+    ck_assert(cs_exc_class_is(p, CS_EXC_ZERO_DIVISION_ERROR, CS_EXC_ARITHMETIC_ERROR));
+    ck_assert(cs_exc_class_is(p, CS_EXC_NOT_IMPLEMENTED_ERROR, CS_EXC_RUNTIME_ERROR));
+    ck_assert(cs_exc_class_is(p, CS_EXC_TIMEOUT_ERROR, CS_EXC_OS_ERROR));
+    ck_assert(cs_exc_class_is(p, CS_EXC_TASK_CANCELLED, CS_EXC_TASK_FAILED));
+    ck_assert(cs_exc_class_is(p, CS_EXC_EXCEPTION_GROUP, CS_EXC_EXCEPTION));
+    ck_assert(cs_exc_class_is(p, CS_EXC_EXCEPTION_GROUP, CS_EXC_BASE_EXCEPTION_GROUP));
+    ck_assert(!cs_exc_class_is(p, CS_EXC_BASE_EXCEPTION_GROUP, CS_EXC_EXCEPTION));
+    ck_assert(!cs_exc_class_is(p, CS_EXC_CANCELLED, CS_EXC_EXCEPTION));
+    ck_assert(cs_exc_class_is(p, CS_EXC_CANCELLED, CS_EXC_BASE_EXCEPTION));
+    ck_assert(!cs_exc_class_is(p, CS_EXC_KEYBOARD_INTERRUPT, CS_EXC_EXCEPTION));
+    ck_assert(!cs_exc_class_is(p, -1, CS_EXC_EXCEPTION));
+    ck_assert(!cs_exc_class_is(p, (int32_t)p->nclasses, CS_EXC_EXCEPTION));
+    cs_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_declared_default_limiter)
+{
+    cs_scenario *sc = cs_load_ok("{\"limiters\": {\"x\": 1, \"default\": 3}, \"main\": [{\"to_thread\": []}, "
+                                 "{\"with_limiter\": \"default\", \"body\": []}, {\"to_thread\": [], \"limiter\": \"x\"}]}");
+    ck_assert_int_eq(sc->program->main.items[0].ref, 1);
+    ck_assert_int_eq(sc->program->main.items[1].ref, 1);
+    ck_assert_int_eq(sc->program->main.items[2].ref, 0);
+    cs_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_context_through_calls)
+{
+    /* reraise in a function called from a handler; return in a function called
+     * from an except* handler; started in a function called by a start body */
+    cs_scenario *sc = cs_load_ok(
+        "{\"functions\": {\"r\": [\"reraise\"], \"ret\": [{\"return\": 1}], \"st\": [{\"started\": null}]},"
+        " \"main\": [{\"try\": [], \"except\": [{\"body\": [{\"call\": \"r\"}]}]},"
+        " {\"try\": [], \"except*\": [{\"match\": \"Cancelled\", \"body\": [{\"call\": \"ret\"}]}]},"
+        " {\"task_group\": \"g\", \"body\": [{\"start\": \"s\", \"body\": [{\"call\": \"st\"}]}]}]}");
+    ck_assert_uint_eq(sc->program->max_depth, 4);
+    cs_scenario_free(sc);
+}
+END_TEST
+
+/* Columns count characters (UTF-8 lead bytes), as Jansson does; '\r' and tab
+ * are one column each and only '\n' starts a line. */
+START_TEST(test_positions_characters)
+{
+    cs_scenario *sc;
+    cs_load_error err;
+    const char *t1 = "{\"main\": [{\"log\": \"h\xc3\xa9llo \xe2\x82\xac \xf0\x9f\x98\x80\"}, {\"sleep\": \"x\"}]}";
+    ck_assert_int_eq(cs_load_buffer("u.json", t1, strlen(t1), &sc, &err), -1);
+    ck_assert_uint_eq(err.line, 1);
+    ck_assert_uint_eq(err.col, 43);
+    const char *t2 = "{\r\n\t\"main\": [\r\n\t\t\"checkpoint\", {\"busy\": -1}]}";
+    ck_assert_int_eq(cs_load_buffer("c.json", t2, strlen(t2), &sc, &err), -1);
+    ck_assert_uint_eq(err.line, 3);
+    ck_assert_uint_eq(err.col, 26);
+    /* every statement keeps its position */
+    sc = cs_load_ok("{\"main\": [\n  \"checkpoint\",\n    {\"log\": \"\xc3\xa9\"}, {\"sleep\": 0}]}");
+    ck_assert_uint_eq(sc->program->main.items[0].pos.line, 2);
+    ck_assert_uint_eq(sc->program->main.items[0].pos.col, 3);
+    ck_assert_uint_eq(sc->program->main.items[2].pos.line, 3);
+    ck_assert_uint_eq(sc->program->main.items[2].pos.col, 19);
+    cs_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_buffer_not_terminated)
+{
+    char buf[64];
+    const char *t = "{\"main\": []}";
+    memset(buf, 'x', sizeof buf);
+    memcpy(buf, t, strlen(t));
+    cs_scenario *sc;
+    cs_load_error err;
+    ck_assert_int_eq(cs_load_buffer("b.json", buf, strlen(t), &sc, &err), 0);
+    cs_scenario_free(sc);
+    ck_assert_int_eq(cs_load_buffer("b.json", buf, strlen(t) - 1, &sc, &err), -1);
+}
+END_TEST
+
+START_TEST(test_files_and_printing)
+{
+    cs_scenario *sc;
+    cs_load_error err;
+    char *out = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(cs_load_file("/nonexistent/dir/x.json", &sc, &err), -1);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(err.line, 0);
+    FILE *f = open_memstream(&out, &n);
+    cs_load_error_print(&err, f);
+    fclose(f);
+    ck_assert_str_eq(out, "/nonexistent/dir/x.json: error: cannot read scenario: No such file or directory\n");
+    free(out);
+    ck_assert_int_eq(cs_load_file(".", &sc, &err), -1); /* a directory */
+    ck_assert_uint_eq(err.line, 0);
+    ck_assert_ptr_nonnull(strstr(err.message, "cannot read scenario"));
+
+    ck_assert_int_eq(cs_load_buffer("p.json", "{\"main\": 1}", 11, &sc, &err), -1);
+    f = open_memstream(&out, &n);
+    cs_load_error_print(&err, f);
+    fclose(f);
+    ck_assert_str_eq(out, "p.json:1:10: error: expected a list of statements\n");
+    free(out);
+
+    char path[4096];
+    const char *src = getenv("CS_SOURCE_DIR");
+    snprintf(path, sizeof path, "%s/tests/hostile/exc_cycle.json", src ? src : ".");
+    ck_assert_int_eq(cs_load_file(path, &sc, &err), -1);
+    ck_assert_uint_eq(err.line, 2);
+    ck_assert_uint_eq(err.col, 8);
+}
+END_TEST
+
+/* Every prefix and many single-byte mutations of the full scenario: each must
+ * load or fail with a position, without crashing (run under ASan in CI). */
+START_TEST(test_mutations_never_crash)
+{
+    size_t len = strlen(cs_full);
+    char *buf = malloc(len);
+    static const char repl[] = {'"', '{', '}', '[', ']', ',', ':', '\\', '0', '-', 'x', '\0', '\xff', '\xc3', '\n'};
+    for (size_t cut = 0; cut < len; cut++) {
+        cs_scenario *sc = NULL;
+        cs_load_error err;
+        if (cs_load_buffer("m.json", cs_full, cut, &sc, &err) == 0)
+            cs_scenario_free(sc);
+        else
+            ck_assert_msg(err.line >= 1 && err.col >= 1, "prefix %zu: no position", cut);
+    }
+    for (size_t i = 0; i < len; i++) {
+        for (size_t r = 0; r < sizeof repl; r++) {
+            memcpy(buf, cs_full, len);
+            buf[i] = repl[r];
+            cs_scenario *sc = NULL;
+            cs_load_error err;
+            if (cs_load_buffer("m.json", buf, len, &sc, &err) == 0)
+                cs_scenario_free(sc);
+            else
+                ck_assert_msg(err.line >= 1 && err.col >= 1, "mutation %zu/%zu: no position", i, r);
+        }
+    }
+    free(buf);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("load");
+    TCase *rej = tcase_create("reject");
+    tcase_add_loop_test(rej, test_reject, 0, (int)(sizeof cs_reject_cases / sizeof *cs_reject_cases));
+    suite_add_tcase(s, rej);
+    TCase *ok = tcase_create("accept");
+    tcase_add_test(ok, test_full_header);
+    tcase_add_test(ok, test_full_statements);
+    tcase_add_test(ok, test_defaults);
+    tcase_add_test(ok, test_class_hierarchy);
+    tcase_add_test(ok, test_declared_default_limiter);
+    tcase_add_test(ok, test_context_through_calls);
+    tcase_add_test(ok, test_positions_characters);
+    tcase_add_test(ok, test_buffer_not_terminated);
+    tcase_add_test(ok, test_files_and_printing);
+    suite_add_tcase(s, ok);
+    TCase *rob = tcase_create("robustness");
+    tcase_set_timeout(rob, 120);
+    tcase_add_test(rob, test_mutations_never_crash);
+    suite_add_tcase(s, rob);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
