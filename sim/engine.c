@@ -206,6 +206,7 @@ static void cs__engine_free(cs__engine *e)
         cs__completion_clear(&t->result);
         cs_exc_unref(t->cancel_exc);
         cs__fut_unref(e, t->fut_waiter);
+        cs__fut_unref(e, t->fut_waiter_prev);
         if (t->sleep_timer)
             cs__timer_unref(e, t->sleep_timer);
         free(t->name);
@@ -238,6 +239,13 @@ static void cs__engine_free(cs__engine *e)
     free(e->name_keys);
     free(e->name_uses);
     cs_exc_unref(e->escaped);
+    for (uint32_t i = 0; i < e->prog->nevents; i++) {
+        for (uint32_t j = 0; j < e->events[i].n; j++)
+            cs__fut_unref(e, e->events[i].waiters[j]);
+        free(e->events[i].waiters);
+        free(e->events[i].label);
+    }
+    free(e->events);
     free(e->scope_latest);
     free(e->tg_latest);
 }
@@ -263,6 +271,10 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     e->tg_latest = cs_xmalloc((prog->nscopes + 1) * sizeof *e->tg_latest);
     for (uint32_t i = 0; i < prog->nscopes; i++)
         e->scope_latest[i] = e->tg_latest[i] = -1;
+
+    e->events = cs_xcalloc(prog->nevents + 1, sizeof *e->events);
+    for (uint32_t i = 0; i < prog->nevents; i++)
+        e->events[i].label = cs_xasprintf("event %s", prog->events[i]);
 
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_RUN_START);

@@ -34,6 +34,7 @@ typedef struct cs__tg cs__tg;
 typedef struct cs__fut cs__fut;
 typedef struct cs__timer cs__timer;
 typedef struct cs__engine cs__engine;
+typedef struct cs__event cs__event;
 
 /* A completion record: how a body, frame or task finished. */
 typedef enum { CS__C_NORMAL, CS__C_EXC, CS__C_RETURN } cs__ctype;
@@ -162,6 +163,8 @@ struct cs__task {
     cs_exc *cancel_exc;     /* what a pending cancel() will throw (owned ref) */
     cs__fut *fut_waiter;    /* ref */
     cs__timer *sleep_timer; /* asyncio.sleep's call_later handle (ref) */
+    cs__event *event_wait;  /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
+    cs__fut *fut_waiter_prev; /* the future just woken from, during a step */
     /* AnyIO */
     cs__scope *cancel_scope;  /* TaskState.cancel_scope */
     cs__task *sprev, *snext;  /* membership in cancel_scope->tasks */
@@ -171,6 +174,14 @@ struct cs__task {
     cs__completion result;
     uint32_t draws;
     const char *wait_label;
+};
+
+/* asyncio.Event behind anyio.Event: a flag and its waiter futures (FIFO). */
+struct cs__event {
+    bool value;
+    cs__fut **waiters;   /* refs */
+    uint32_t n, cap;
+    char *label;         /* "event NAME" (owned) */
 };
 
 typedef struct cs__name_counter {
@@ -208,6 +219,7 @@ struct cs__engine {
     uint32_t *scope_uses;    /* prog->nscopes */
     uint32_t *task_uses;     /* prog->ntasks */
 
+    cs__event *events;       /* prog->nevents */
     cs__task *current;
     /* instance-name counters: open addressing, keys owned */
     char **name_keys;
@@ -275,6 +287,9 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
  * *yield_fut is the future awaited (ref), or NULL for a bare yield. */
 bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in, cs__fut **yield_fut);
 void cs__completion_clear(cs__completion *c);
+
+/* event.c */
+void cs__event_forget(cs__engine *e, cs__event *ev, cs__fut *f);
 
 /* taskgroup.c */
 cs__tg *cs__tg_new(cs__engine *e, const char *name, int32_t decl);

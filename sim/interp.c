@@ -403,6 +403,11 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
     case CS_OP_CALL:
         cs__push(t, CS__F_CALL, st);
         return CS__CONT;
+    case CS_OP_WAIT:
+        return cs__event_wait(e, t, &e->events[st->ref], yf);
+    case CS_OP_SET:
+        cs__event_set(e, &e->events[st->ref]);
+        return CS__CONT;
     case CS_OP_REPEAT:
         cs__push(t, CS__F_REPEAT, st);
         return CS__CONT;

@@ -23,6 +23,10 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf);
 double cs_uniform_u(const char *task, uint64_t k);
 char *cs__instance_name(cs__engine *e, const char *base);
 
+/* event.c */
+int cs__event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf);
+void cs__event_set(cs__engine *e, cs__event *ev);
+
 /* exc_ops.c */
 typedef bool (*cs__exc_pred)(const cs_exc *x, void *ctx);
 /* BaseExceptionGroup.split(pred): *match and *rest are new references or NULL. */

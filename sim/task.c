@@ -66,13 +66,19 @@ void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
         exc = cs_exc_ref(t->cancel_exc);
         t->must_cancel = false;
     }
-    cs__fut_unref(e, t->fut_waiter);
+    t->fut_waiter_prev = t->fut_waiter; /* released after the event clean-up below */
     t->fut_waiter = NULL;
     if (t->sleep_timer) { /* asyncio.sleep's `finally: h.cancel()` */
         cs__timer_cancel(e, t->sleep_timer);
         cs__timer_unref(e, t->sleep_timer);
         t->sleep_timer = NULL;
     }
+    if (t->event_wait) {
+        cs__event_forget(e, t->event_wait, t->fut_waiter_prev);
+        t->event_wait = NULL;
+    }
+    cs__fut_unref(e, t->fut_waiter_prev);
+    t->fut_waiter_prev = NULL;
     if (t->run == CS__TS_NEW) {
         t->run = CS__TS_RUNNING;
         cs_event ev;
