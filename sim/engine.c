@@ -233,12 +233,6 @@ static void cs__engine_free(cs__engine *e)
         free(g);
     }
     free(e->tgs);
-    cs__loop_free(e);
-    for (uint32_t i = 0; i < e->name_cap; i++)
-        free(e->name_keys[i]);
-    free(e->name_keys);
-    free(e->name_uses);
-    cs_exc_unref(e->escaped);
     for (uint32_t i = 0; i < e->prog->nevents; i++) {
         for (uint32_t j = 0; j < e->events[i].n; j++)
             cs__fut_unref(e, e->events[i].waiters[j]);
@@ -246,6 +240,12 @@ static void cs__engine_free(cs__engine *e)
         free(e->events[i].label);
     }
     free(e->events);
+    cs__loop_free(e); /* last: it frees the future pool the others return to */
+    for (uint32_t i = 0; i < e->name_cap; i++)
+        free(e->name_keys[i]);
+    free(e->name_keys);
+    free(e->name_uses);
+    cs_exc_unref(e->escaped);
     free(e->scope_latest);
     free(e->tg_latest);
 }
