@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "interp.h"
+#include "policy.h"
+#include "trio.h"
 #include "util.h"
 
 void cs_run_options_init(cs_run_options *opt)
@@ -73,6 +75,7 @@ int64_t cs__s_to_ns(double s)
         return CS_NS_NEG_INF + 1;
     return (int64_t)ns;
 }
+
 
 static uint64_t cs__hash(const char *s)
 {
@@ -196,6 +199,16 @@ static void cs__shutdown(cs__engine *e)
     }
 }
 
+/* asyncio.Runner.run(main): run until main is done, then close. */
+void cs__aio_run(cs__engine *e)
+{
+    cs__task *m = e->tasks[0];
+    cs__call_soon(e, CS__CB_TASK_STEP, m, NULL);
+    cs__loop_run(e);
+    if (!e->aborted && (m->run == CS__TS_DONE || e->escaped))
+        cs__shutdown(e);
+}
+
 static void cs__engine_free(cs__engine *e)
 {
     for (uint32_t i = 0; i < e->ntasks; i++) {
@@ -218,6 +231,7 @@ static void cs__engine_free(cs__engine *e)
         if (s->timeout_handle)
             cs__timer_unref(e, s->timeout_handle);
         free(s->cancel_message);
+        free(s->reason_text);
         cs_exc_unref(s->swallowed);
         free((char *)s->name);
         free(s);
@@ -237,9 +251,11 @@ static void cs__engine_free(cs__engine *e)
         for (uint32_t j = 0; j < e->events[i].n; j++)
             cs__fut_unref(e, e->events[i].waiters[j]);
         free(e->events[i].waiters);
+        free(e->events[i].tasks);
         free(e->events[i].label);
     }
     free(e->events);
+    cs__trio_free(e);
     cs__loop_free(e); /* last: it frees the future pool the others return to */
     for (uint32_t i = 0; i < e->name_cap; i++)
         free(e->name_keys[i]);
@@ -252,20 +268,14 @@ static void cs__engine_free(cs__engine *e)
 
 int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
 {
-    if (opt->backend == CS_BACKEND_TRIO) {
-        /* Refuse rather than print asyncio's behaviour under Trio's name. */
-        if (err) {
-            memset(err, 0, sizeof *err);
-            snprintf(err->message, sizeof err->message, "the Trio backend is not modelled yet");
-        }
-        return CS_E_UNSUPPORTED;
-    }
     cs__engine eng;
     cs__engine *e = &eng;
     memset(e, 0, sizeof *e);
     e->prog = prog;
     e->opt = *opt;
     e->backend = opt->backend;
+    e->pol = opt->backend == CS_BACKEND_TRIO ? &cs__policy_trio : &cs__policy_asyncio;
+    e->rng = opt->seed;
     e->err = err;
     e->scope_latest = cs_xmalloc((prog->nscopes + 1) * sizeof *e->scope_latest);
     e->tg_latest = cs_xmalloc((prog->nscopes + 1) * sizeof *e->tg_latest);
@@ -287,10 +297,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     cs__task *m = cs__task_new(e, main_name, NULL, NULL);
     free(main_name);
     cs__push_body(m, prog->main);
-    cs__call_soon(e, CS__CB_TASK_STEP, m, NULL);
-    cs__loop_run(e);
-    if (!e->aborted && (m->run == CS__TS_DONE || e->escaped))
-        cs__shutdown(e);
+    e->pol->run(e);
     int rc = CS_OK;
     if (e->error) {
         rc = e->error;

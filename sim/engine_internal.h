@@ -54,7 +54,8 @@ typedef enum cs__frame_kind {
     CS__F_CALL,
     CS__F_CSC,        /* lowlevel.cancel_shielded_checkpoint() */
     CS__F_CIC,        /* lowlevel.checkpoint_if_cancelled() */
-    CS__F_AWAIT,      /* a single await of a simple statement (sleep, checkpoint) */
+    CS__F_TRIO_CP,    /* trio.lowlevel.checkpoint(): schedule point, then cancel point */
+    CS__F_TRIO_SLEEP, /* trio.sleep_until(): move_on_at(deadline) around sleep_forever() */
 } cs__frame_kind;
 
 typedef struct cs__frame {
@@ -73,6 +74,7 @@ typedef struct cs__frame {
     int32_t scope;       /* SCOPE/TG/CSC: scope id; TG: group id in `obj` */
     int32_t obj;
     int32_t scope2;      /* TG: the wait scope */
+    double num;          /* TRIO_SLEEP: the delay */
 } cs__frame;
 
 /* ---- asyncio loop objects ---- */
@@ -135,6 +137,11 @@ struct cs__scope {
     uint32_t pending_uncancellations;
     cs__tg *tg;             /* the task group whose scope this is, or NULL */
     cs_exc *swallowed;      /* the cancellation its exit swallowed (owned), for fail_after */
+    /* Trio: the scope's CancelStatus and CancelReason */
+    bool effectively_cancelled;
+    int8_t reason_source;   /* -1 none, else cs__trio_source */
+    char *reason_text;      /* the reason's text (owned) or NULL */
+    double registered_deadline; /* what the deadline heap holds for it (inf: nothing) */
 };
 
 struct cs__tg {
@@ -147,6 +154,10 @@ struct cs__tg {
     bool entered;
     int32_t decl;           /* declared name index, for `in` references */
     char *label;            /* "task_group NAME": what the host waits on (owned) */
+    cs__task *host;
+    /* Trio nursery */
+    bool active;            /* AnyIO's TaskGroup._active */
+    bool nested_running, parent_waiting, closed;
 };
 
 typedef enum { CS__TS_NEW, CS__TS_RUNNING, CS__TS_DONE } cs__task_run;
@@ -165,11 +176,18 @@ struct cs__task {
     cs__timer *sleep_timer; /* asyncio.sleep's call_later handle (ref) */
     cs__event *event_wait;  /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
     cs__fut *fut_waiter_prev; /* the future just woken from, during a step */
+    /* Trio */
+    uint8_t abort_kind;     /* what aborting its current wait does (CS__ABORT_*), 0 = not parked */
+    bool parking;           /* set by an await that parks (wait_task_rescheduled) */
+    cs__event *trio_event;  /* the event whose waiter set holds it */
     /* AnyIO */
     cs__scope *cancel_scope;  /* TaskState.cancel_scope */
     cs__task *sprev, *snext;  /* membership in cancel_scope->tasks */
     cs__scope *member_of;     /* which scope's task set holds it (NULL none) */
     cs__tg *tg;               /* the group it was spawned into (NULL for main) */
+    cs__tg *default_tg;       /* the group a `start_soon` without `in` means when no
+                                 task group frame of its own encloses it: the one
+                                 that lexically enclosed its spawn */
     cs__scope *handle_scope;
     cs__completion result;
     uint32_t draws;
@@ -179,6 +197,8 @@ struct cs__task {
 /* asyncio.Event behind anyio.Event: a flag and its waiter futures (FIFO). */
 struct cs__event {
     bool value;
+    cs__task **tasks;    /* Trio: parked waiters, in insertion order */
+    uint32_t ntasks, captasks;
     cs__fut **waiters;   /* refs */
     uint32_t n, cap;
     char *label;         /* "event NAME" (owned) */
@@ -189,8 +209,11 @@ typedef struct cs__name_counter {
     uint32_t uses;
 } cs__name_counter;
 
+struct cs__policy;
+
 struct cs__engine {
     const cs_program *prog;
+    const struct cs__policy *pol;
     cs_run_options opt;
     cs_backend backend;
     int64_t now;
@@ -221,6 +244,14 @@ struct cs__engine {
 
     cs__event *events;       /* prog->nevents */
     cs__task *current;
+    /* Trio runner */
+    cs__task **runq;
+    uint32_t nrunq, caprunq;
+    struct cs__dl { double deadline; uint64_t counter; cs__scope *scope; } *dls;
+    uint32_t ndls, capdls;
+    uint64_t dl_counter;
+    uint64_t rng;            /* the seeded chooser's state */
+    cs_exc **runq_exc;       /* parallel to runq: what to throw in (owned) */
     /* instance-name counters: open addressing, keys owned */
     char **name_keys;
     uint32_t *name_uses;
@@ -276,6 +307,8 @@ bool cs__scope_effectively_cancelled(const cs__scope *s);
 bool cs__scope_parent_cancel_visible(const cs__scope *s);
 void cs__scope_tasks_add(cs__scope *s, cs__task *t);
 void cs__scope_tasks_remove(cs__scope *s, cs__task *t);
+void cs__scope_kids_add(cs__scope *p, cs__scope *k);
+void cs__scope_kids_remove(cs__scope *p, cs__scope *k);
 double cs__effective_deadline(const cs__engine *e, const cs__task *t);
 bool cs__is_anyio_cancel(const cs_exc *x);
 
@@ -291,9 +324,18 @@ void cs__completion_clear(cs__completion *c);
 /* event.c */
 void cs__event_forget(cs__engine *e, cs__event *ev, cs__fut *f);
 
+enum { CS__ABORT_NONE = 0, CS__ABORT_SUCCEEDED = 1, CS__ABORT_FAILED = 2 };
+typedef enum { CS__SRC_EXPLICIT, CS__SRC_DEADLINE, CS__SRC_NURSERY, CS__SRC_UNKNOWN } cs__trio_source;
+
+/* trio_*.c */
+typedef struct cs__trio_runq cs__trio_runq;
+void cs__trio_reschedule(cs__engine *e, cs__task *t, cs_exc *exc); /* steals exc */
+void cs__trio_attempt_delivery(cs__engine *e, cs__task *t);
+cs_exc *cs__trio_cancelled_exc(cs__engine *e, const cs__scope *s);
+void cs__trio_cancel(cs__engine *e, cs__scope *s, cs__trio_source src, const char *reason, cs_cancel_cause cause);
+
 /* taskgroup.c */
 cs__tg *cs__tg_new(cs__engine *e, const char *name, int32_t decl);
-void cs__tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st);
 void cs__tg_task_done(cs__engine *e, cs__task *t);
 cs_exc *cs__make_group(cs__engine *e, const char *msg, cs_exc **v, uint32_t n);
 

@@ -7,7 +7,7 @@
 #include "interp.h"
 #include "util.h"
 
-int cs__event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf)
+int cs__aio_event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf)
 {
     t->wait_label = ev->label;
     if (ev->value) {
@@ -38,7 +38,7 @@ void cs__event_forget(cs__engine *e, cs__event *ev, cs__fut *f)
     }
 }
 
-void cs__event_set(cs__engine *e, cs__event *ev)
+void cs__aio_event_set(cs__engine *e, cs__event *ev)
 {
     if (ev->value)
         return;

@@ -29,6 +29,8 @@ struct cs_exc {
     bool anyio_cancel;
     /* the cancel scope instance that issued this cancellation (-1 none) */
     int32_t origin_scope;
+    /* made with no arguments (repr "ValueError()"; str is "") */
+    bool noargs;
 };
 
 /* New exception with one reference; `message` is copied (NULL = ""). */

@@ -1,6 +1,8 @@
 /* exc_ops.c - Python's exception-group operations: class narrowing when a
  * group is built, BaseExceptionGroup.split(), and isinstance() matching. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "interp.h"
 #include "util.h"
@@ -66,4 +68,41 @@ void cs__split(cs__engine *e, cs_exc *x, cs__exc_pred pred, void *ctx, cs_exc **
         cs_exc_unref(rv[i]);
     free(mv);
     free(rv);
+}
+
+/* repr(exc) as Python prints it: ValueError('boom'), ValueError(), KeyError('k'),
+ * ExceptionGroup('msg', [ValueError('x')]).  Recursion is bounded by the group
+ * nesting depth, which program nesting bounds. */
+char *cs__exc_repr(const cs__engine *e, const cs_exc *x)
+{
+    const char *name = x->cls == CS_EXC_CANCELLED ? (e->backend == CS_BACKEND_TRIO ? "Cancelled" : "CancelledError")
+                                                  : e->prog->classes[x->cls].name;
+    if (cs_exc_is_group(x)) {
+        char *msg = cs__py_repr_str(x->message);
+        size_t cap = strlen(name) + strlen(msg) + 16, len = 0;
+        char *out = cs_xmalloc(cap);
+        len = (size_t)snprintf(out, cap, "%s(%s, [", name, msg);
+        free(msg);
+        for (uint32_t i = 0; i < x->nmembers; i++) {
+            char *m = cs__exc_repr(e, x->members[i]);
+            size_t need = len + strlen(m) + 8;
+            if (need > cap) {
+                cap = need * 2;
+                out = cs_xrealloc(out, cap);
+            }
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "", m);
+            free(m);
+        }
+        out = cs_xrealloc(out, len + 4);
+        memcpy(out + len, "])", 3);
+        return out;
+    }
+    if (x->noargs)
+        return cs_xasprintf("%s()", name);
+    if (cs_exc_class_is(e->prog, x->cls, CS_EXC_KEY_ERROR))
+        return cs_xasprintf("%s(%s)", name, x->message); /* str() is already the repr */
+    char *r = cs__py_repr_str(x->message);
+    char *out = cs_xasprintf("%s(%s)", name, r);
+    free(r);
+    return out;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "policy.h"
 #include "util.h"
 
 /* Pops the top frame, handing `out` to its parent. */
@@ -98,6 +99,7 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
     if (cs__scope_kind_of(st->op) == CS_KIND_FAIL_AFTER && out.type == CS__C_NORMAL && s->cancelled_caught &&
         s->deadline != INFINITY && (s->deadline == -INFINITY || e->now >= cs__s_to_ns(s->deadline))) {
         cs_exc *x = cs__new_exc(e, CS_EXC_TIMEOUT_ERROR, "");
+        x->noargs = true;
         if (s->swallowed)
             cs_exc_set_context(x, s->swallowed);
         cs__emit_raise(e, t, x, st->pos);
@@ -107,14 +109,14 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
 }
 
 /* lowlevel.cancel_shielded_checkpoint(): `with CancelScope(shield=True): await sleep(0)` */
-static int cs__step_csc(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+int cs__aio_step_csc(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (f->phase == 0) {
         cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, true);
         f->scope = s->id;
         f->phase = 1;
         cs__scope_enter(e, s, t);
-        return cs__await_sleep(e, t, 0, "cancel_shielded_checkpoint", yf);
+        return cs__aio_sleep(e, t, 0, "cancel_shielded_checkpoint", yf);
     }
     cs__completion out = cs__scope_exit(e, e->scopes[f->scope], *c);
     c->type = CS__C_NORMAL;
@@ -124,16 +126,16 @@ static int cs__step_csc(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
 
 /* lowlevel.checkpoint_if_cancelled() on asyncio: sleep(0) while a visible scope
  * has cancel_called (the delivery retry makes the sleep raise). */
-static int cs__step_cic(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+int cs__aio_step_cic(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     (void)f;
-    if (c->type != CS__C_NORMAL || !cs__cic_needed(t)) {
+    if (c->type != CS__C_NORMAL || !cs__aio_cic_needed(t)) {
         cs__completion out = *c;
         c->type = CS__C_NORMAL;
         c->exc = NULL;
         return cs__finish(t, c, out);
     }
-    return cs__await_sleep(e, t, 0, "checkpoint_if_cancelled", yf);
+    return cs__aio_sleep(e, t, 0, "checkpoint_if_cancelled", yf);
 }
 
 /* ---- loops and calls ---- */
@@ -186,7 +188,6 @@ static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
 }
 
 int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
-int cs__step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
 
 int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
 {
@@ -199,7 +200,7 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
     case CS__F_SCOPE:
         return cs__step_scope(e, t, f, c);
     case CS__F_TG:
-        return cs__step_tg(e, t, f, c, yf);
+        return e->pol->step_tg(e, t, f, c, yf);
     case CS__F_TRY:
         return cs__step_try(e, t, f, c);
     case CS__F_REPEAT:
@@ -207,9 +208,13 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
     case CS__F_CALL:
         return cs__step_call(e, t, f, c);
     case CS__F_CSC:
-        return cs__step_csc(e, t, f, c, yf);
+        return cs__aio_step_csc(e, t, f, c, yf);
     case CS__F_CIC:
-        return cs__step_cic(e, t, f, c, yf);
+        return cs__aio_step_cic(e, t, f, c, yf);
+    case CS__F_TRIO_CP:
+        return cs__trio_step_checkpoint(e, t, f, c, yf);
+    case CS__F_TRIO_SLEEP:
+        return cs__trio_step_sleep(e, t, f, c, yf);
     default:
         abort();
     }

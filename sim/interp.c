@@ -14,6 +14,7 @@
 
 #include "engine_internal.h"
 #include "interp.h"
+#include "policy.h"
 #include "util.h"
 
 
@@ -73,6 +74,7 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
     t->name = cs_xstrdup(name);
     t->state = CS_TASK_UNFINISHED;
     t->tg = tg;
+    t->default_tg = parent ? cs__innermost_tg(e, parent) : NULL;
     if (e->ntasks == e->captasks) {
         e->captasks = e->captasks ? e->captasks * 2 : 64;
         e->tasks = cs_xrealloc(e->tasks, e->captasks * sizeof *e->tasks);
@@ -137,7 +139,7 @@ cs_exc *cs__handled_exc(cs__task *t)
 
 /* str(exc) for an exception made with one string argument. KeyError prints the
  * repr of its argument. */
-static char *cs__py_repr_str(const char *s)
+char *cs__py_repr_str(const char *s)
 {
     bool has_sq = strchr(s, '\'') != NULL, has_dq = strchr(s, '"') != NULL;
     char q = (has_sq && !has_dq) ? '"' : '\'';
@@ -177,6 +179,7 @@ cs_exc *cs__raise_new(cs__engine *e, cs__task *t, int32_t cls, const char *msg)
         free(r);
     } else {
         x = cs__new_exc(e, cls, msg ? msg : "");
+        x->noargs = msg == NULL;
     }
     cs_exc *h = cs__handled_exc(t);
     if (h)
@@ -210,7 +213,7 @@ static void cs__log(cs__engine *e, cs__task *t, const char *msg, cs_value_kind v
 
 /* asyncio.sleep(delay): a bare yield for delay <= 0, else a future completed by
  * a call_later timer; sleep(inf) arms no timer at all. */
-int cs__await_sleep(cs__engine *e, cs__task *t, double delay, const char *label, cs__fut **yf)
+int cs__aio_sleep(cs__engine *e, cs__task *t, double delay, const char *label, cs__fut **yf)
 {
     t->wait_label = label;
     if (!(delay > 0)) {
@@ -233,7 +236,7 @@ int cs__await_sleep(cs__engine *e, cs__task *t, double delay, const char *label,
     return CS__YIELD;
 }
 
-bool cs__cic_needed(const cs__task *t)
+bool cs__aio_cic_needed(const cs__task *t)
 {
     for (const cs__scope *s = t->cancel_scope; s; s = s->parent) {
         if (s->cancel_called)
@@ -259,27 +262,36 @@ cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl)
 
 char *cs__instance_name(cs__engine *e, const char *base);
 
+/* The task group a `start_soon` without `in` spawns into: the innermost one
+ * open in this task, else the one inherited from where the task was spawned. */
+cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)
+{
+    for (uint32_t i = t->nframes; i-- > 0;)
+        if (t->frames[i].kind == CS__F_TG && t->frames[i].obj >= 0)
+            return e->tgs[t->frames[i].obj];
+    return t->default_tg;
+}
+
 /* ---- statements ---- */
 
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, cs__fut **yf)
 {
     switch (st->op) {
     case CS_OP_SLEEP:
-        return cs__await_sleep(e, t, cs__dur(t, &st->dur), "sleep", yf);
+        return e->pol->sleep(e, t, cs__dur(t, &st->dur), "sleep", yf);
     case CS_OP_SLEEP_UNTIL: {
+        /* anyio.sleep_until(t) is sleep(max(t - now, 0)) */
         double d = st->num - cs__now_s(e);
-        return cs__await_sleep(e, t, d > 0 ? d : 0, "sleep_until", yf);
+        return e->pol->sleep(e, t, d > 0 ? d : 0, "sleep_until", yf);
     }
     case CS_OP_SLEEP_FOREVER:
-        return cs__await_sleep(e, t, INFINITY, "sleep_forever", yf);
+        return e->pol->sleep(e, t, INFINITY, "sleep_forever", yf);
     case CS_OP_CHECKPOINT:
-        return cs__await_sleep(e, t, 0, "checkpoint", yf);
+        return e->pol->checkpoint(e, t, st, yf);
     case CS_OP_CHECKPOINT_IF_CANCELLED:
-        cs__push(t, CS__F_CIC, st);
-        return CS__CONT;
+        return e->pol->checkpoint_if_cancelled(e, t, st, yf);
     case CS_OP_CANCEL_SHIELDED_CHECKPOINT:
-        cs__push(t, CS__F_CSC, st);
-        return CS__CONT;
+        return e->pol->cancel_shielded_checkpoint(e, t, st, yf);
     case CS_OP_BUSY: {
         double d = cs__dur(t, &st->dur);
         int64_t ns = cs__s_to_ns(d);
@@ -324,7 +336,7 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
                 cs__log(e, t, msg, CS_VAL_NUMBER, s->deadline, false);
             else
                 cs__log(e, t, msg, CS_VAL_BOOL, 0,
-                        st->probe == CS_PROBE_CANCEL_CALLED      ? s->cancel_called
+                        st->probe == CS_PROBE_CANCEL_CALLED      ? e->pol->scope_cancel_called(e, s)
                         : st->probe == CS_PROBE_CANCELLED_CAUGHT ? s->cancelled_caught
                                                                  : s->shield);
             free(msg);
@@ -345,26 +357,19 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
             }
             g = e->tgs[gid];
         } else {
-            for (uint32_t i = t->nframes; i-- > 0;)
-                if (t->frames[i].kind == CS__F_TG && t->frames[i].obj >= 0) {
-                    g = e->tgs[t->frames[i].obj];
-                    break;
-                }
+            g = cs__innermost_tg(e, t);
         }
-        if (!g->entered || !g->scope->active) {
-            cs_exc *x = cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR,
-                                      "This task group is not active; no new tasks can be started.");
-            cs__emit_raise(e, t, x, st->pos);
-            *c = cs__c_exc(x);
-            return CS__CONT;
-        }
-        if (st->count < 0) {
-            cs__tg_spawn(e, g, t, st->name, st);
-        } else {
-            for (int64_t i = 0; i < st->count && !e->aborted; i++) {
-                char *nm = cs_xasprintf("%s[%lld]", st->name, (long long)i);
-                cs__tg_spawn(e, g, t, nm, st);
-                free(nm);
+        for (int64_t i = 0; i < (st->count < 0 ? 1 : st->count) && !e->aborted; i++) {
+            char *nm = st->count < 0 ? cs_xstrdup(st->name) : cs_xasprintf("%s[%lld]", st->name, (long long)i);
+            cs_exc *x = e->pol->spawn(e, g, t, nm, st);
+            free(nm);
+            if (x) {
+                cs_exc *h = cs__handled_exc(t);
+                if (h)
+                    cs_exc_set_context(x, h);
+                cs__emit_raise(e, t, x, st->pos);
+                *c = cs__c_exc(x);
+                return CS__CONT;
             }
         }
         return CS__CONT;
@@ -404,9 +409,9 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         cs__push(t, CS__F_CALL, st);
         return CS__CONT;
     case CS_OP_WAIT:
-        return cs__event_wait(e, t, &e->events[st->ref], yf);
+        return e->pol->event_wait(e, t, &e->events[st->ref], yf);
     case CS_OP_SET:
-        cs__event_set(e, &e->events[st->ref]);
+        e->pol->event_set(e, &e->events[st->ref]);
         return CS__CONT;
     case CS_OP_REPEAT:
         cs__push(t, CS__F_REPEAT, st);

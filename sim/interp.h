@@ -15,17 +15,37 @@ double cs__dur(cs__task *t, const cs_dur *d);
 cs_exc *cs__handled_exc(cs__task *t);
 cs_exc *cs__raise_new(cs__engine *e, cs__task *t, int32_t cls, const char *msg);
 void cs__emit_raise(cs__engine *e, cs__task *t, cs_exc *x, cs_pos pos);
-int cs__await_sleep(cs__engine *e, cs__task *t, double delay, const char *label, cs__fut **yf);
-bool cs__cic_needed(const cs__task *t);
+int cs__aio_sleep(cs__engine *e, cs__task *t, double delay, const char *label, cs__fut **yf);
+bool cs__aio_cic_needed(const cs__task *t);
 cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl);
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, cs__fut **yf);
 int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf);
 double cs_uniform_u(const char *task, uint64_t k);
 char *cs__instance_name(cs__engine *e, const char *base);
+cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t);
 
-/* event.c */
-int cs__event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf);
-void cs__event_set(cs__engine *e, cs__event *ev);
+/* asyncio policy entries (scope.c, taskgroup.c, event.c, frames.c, engine.c) */
+void cs__aio_scope_enter(cs__engine *e, cs__scope *s, cs__task *t);
+cs__completion cs__aio_scope_exit(cs__engine *e, cs__scope *s, cs__completion c);
+void cs__aio_scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_cancel_cause cause);
+void cs__aio_scope_set_deadline(cs__engine *e, cs__scope *s, double deadline);
+void cs__aio_scope_set_shield(cs__engine *e, cs__scope *s, bool shield);
+double cs__aio_effective_deadline(const cs__engine *e, const cs__task *t);
+int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st);
+int cs__aio_event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf);
+void cs__aio_event_set(cs__engine *e, cs__event *ev);
+int cs__aio_step_csc(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+int cs__aio_step_cic(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+void cs__aio_run(cs__engine *e);
+
+/* Trio policy frames (trio_*.c) */
+int cs__trio_step_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+
+/* str(exc) and repr(exc) as Python prints them */
+char *cs__py_repr_str(const char *s);
+char *cs__exc_repr(const cs__engine *e, const cs_exc *x);
 
 /* exc_ops.c */
 typedef bool (*cs__exc_pred)(const cs_exc *x, void *ctx);

@@ -22,6 +22,8 @@ cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, do
     s->kind = kind;
     s->deadline = deadline;
     s->shield = shield;
+    s->reason_source = -1;
+    s->registered_deadline = INFINITY;
     if (e->nscopes == e->capscopes) {
         e->capscopes = e->capscopes ? e->capscopes * 2 : 64;
         e->scopes = cs_xrealloc(e->scopes, e->capscopes * sizeof *e->scopes);
@@ -62,7 +64,7 @@ void cs__scope_tasks_remove(cs__scope *s, cs__task *t)
     t->member_of = NULL;
 }
 
-static void cs__kids_add(cs__scope *p, cs__scope *k)
+void cs__scope_kids_add(cs__scope *p, cs__scope *k)
 {
     k->sib_next = NULL;
     k->sib_prev = p->kids_tail;
@@ -73,7 +75,7 @@ static void cs__kids_add(cs__scope *p, cs__scope *k)
     p->kids_tail = k;
 }
 
-static void cs__kids_remove(cs__scope *p, cs__scope *k)
+void cs__scope_kids_remove(cs__scope *p, cs__scope *k)
 {
     if (k->sib_prev)
         k->sib_prev->sib_next = k->sib_next;
@@ -131,7 +133,7 @@ void cs__scope_timeout(cs__engine *e, cs__scope *s)
         return;
     int64_t when = cs__deadline_ns(s->deadline);
     if (e->now >= when) {
-        cs__scope_cancel(e, s, "deadline exceeded", CS_CAUSE_DEADLINE);
+        cs__aio_scope_cancel(e, s, "deadline exceeded", CS_CAUSE_DEADLINE);
     } else {
         s->timeout_handle = cs__call_at(e, when, CS__CB_SCOPE_TIMEOUT, s);
     }
@@ -224,7 +226,7 @@ static void cs__restart_in_parent(cs__engine *e, cs__scope *s)
     }
 }
 
-void cs__scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_cancel_cause cause)
+void cs__aio_scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_cancel_cause cause)
 {
     if (s->cancel_called)
         return;
@@ -243,7 +245,7 @@ void cs__scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_cancel
         cs__scope_deliver(e, s, s);
 }
 
-void cs__scope_enter(cs__engine *e, cs__scope *s, cs__task *t)
+void cs__aio_scope_enter(cs__engine *e, cs__scope *s, cs__task *t)
 {
     s->host = t;
     s->entered_once = true;
@@ -252,7 +254,7 @@ void cs__scope_enter(cs__engine *e, cs__scope *s, cs__task *t)
     s->parent = parent;
     t->cancel_scope = s;
     if (parent)
-        cs__kids_add(parent, s);
+        cs__scope_kids_add(parent, s);
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_SCOPE_ENTER);
     ev.scope = s->id;
@@ -276,14 +278,14 @@ static bool cs__pred_anyio_cancel(const cs_exc *x, void *ctx)
     return x->cls == CS_EXC_CANCELLED && cs__is_anyio_cancel(x);
 }
 
-cs__completion cs__scope_exit(cs__engine *e, cs__scope *s, cs__completion c)
+cs__completion cs__aio_scope_exit(cs__engine *e, cs__scope *s, cs__completion c)
 {
     cs__task *host = s->host;
     s->active = false;
     cs__scope_drop_timeout(e, s);
     cs__scope_tasks_remove(s, host);
     if (s->parent) {
-        cs__kids_remove(s->parent, s);
+        cs__scope_kids_remove(s->parent, s);
         cs__scope_tasks_add(s->parent, host);
     }
     host->cancel_scope = s->parent;
@@ -343,7 +345,7 @@ cs__completion cs__scope_exit(cs__engine *e, cs__scope *s, cs__completion c)
     return out;
 }
 
-void cs__scope_set_deadline(cs__engine *e, cs__scope *s, double deadline)
+void cs__aio_scope_set_deadline(cs__engine *e, cs__scope *s, double deadline)
 {
     s->deadline = deadline;
     cs__scope_drop_timeout(e, s);
@@ -351,7 +353,7 @@ void cs__scope_set_deadline(cs__engine *e, cs__scope *s, double deadline)
         cs__scope_timeout(e, s);
 }
 
-void cs__scope_set_shield(cs__engine *e, cs__scope *s, bool shield)
+void cs__aio_scope_set_shield(cs__engine *e, cs__scope *s, bool shield)
 {
     if (s->shield == shield)
         return;
@@ -360,7 +362,7 @@ void cs__scope_set_shield(cs__engine *e, cs__scope *s, bool shield)
         cs__restart_in_parent(e, s);
 }
 
-double cs__effective_deadline(const cs__engine *e, const cs__task *t)
+double cs__aio_effective_deadline(const cs__engine *e, const cs__task *t)
 {
     (void)e;
     double d = INFINITY;

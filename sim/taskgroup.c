@@ -48,8 +48,10 @@ static void cs__tg_record(cs__tg *g, cs_exc *x)
 
 /* TaskGroup._spawn: the task joins the group's scope at once; its first step
  * (entering its handle's own scope) is queued with call_soon. */
-void cs__tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st)
+cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st)
 {
+    if (!g->entered || !g->scope->active)
+        return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "This task group is not active; no new tasks can be started.");
     char *inst = cs__instance_name(e, name);
     cs__task *t = cs__task_new(e, inst, parent, g);
     free(inst);
@@ -59,6 +61,7 @@ void cs__tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, 
     cs__scope_tasks_add(g->scope, t);
     g->ntasks++;
     cs__call_soon(e, CS__CB_TASK_STEP, t, NULL);
+    return NULL;
 }
 
 /* task_done: runs one loop iteration after the child's last step. */
@@ -134,7 +137,7 @@ static int cs__tg_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *g, cs
     return CS__CONT;
 }
 
-int cs__step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     const cs_stmt *st = f->st;
     if (f->phase == TG_START) {
@@ -169,7 +172,7 @@ int cs__step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs_
         f->scope2 = w->id;
         cs__scope_enter(e, w, t);
         f->phase = TG_CSC;
-        return cs__await_sleep(e, t, 0, "task_group", yf);
+        return cs__aio_sleep(e, t, 0, "task_group", yf);
     }
     if (f->phase == TG_WAIT) {
         cs__fut_unref(e, g->on_completed);

@@ -1,0 +1,199 @@
+/* trio_runner.c - trio's run loop (unrolled_run) in virtual time.
+ *
+ * Each iteration: when nothing is runnable, jump the clock to the next
+ * deadline (MockClock with autojump_threshold=0); expire due deadlines, which
+ * cancels scopes and synchronously aborts parked tasks; then take the run queue
+ * as a batch and run it FIFO or reversed.  Seed 0 always runs FIFO (the
+ * canonical schedule); another seed draws each batch's order from a seeded
+ * generator, so any run is reproducible.  A task that yields a schedule point
+ * is rescheduled at once (into the next batch); one that parks has its pending
+ * cancellation delivered right after its step.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+#include "policy.h"
+#include "trio.h"
+#include "util.h"
+
+void cs__trio_reschedule(cs__engine *e, cs__task *t, cs_exc *exc)
+{
+    if (e->nrunq == e->caprunq) {
+        e->caprunq = e->caprunq ? e->caprunq * 2 : 64;
+        e->runq = cs_xrealloc(e->runq, e->caprunq * sizeof *e->runq);
+        e->runq_exc = cs_xrealloc(e->runq_exc, e->caprunq * sizeof *e->runq_exc);
+    }
+    t->abort_kind = CS__ABORT_NONE;
+    e->runq[e->nrunq] = t;
+    e->runq_exc[e->nrunq] = exc;
+    e->nrunq++;
+}
+
+static void cs__event_drop_task(cs__event *ev, cs__task *t)
+{
+    for (uint32_t i = 0; i < ev->ntasks; i++) {
+        if (ev->tasks[i] != t)
+            continue;
+        memmove(&ev->tasks[i], &ev->tasks[i + 1], (ev->ntasks - i - 1) * sizeof *ev->tasks);
+        ev->ntasks--;
+        return;
+    }
+}
+
+/* Task._attempt_delivery_of_any_pending_cancel */
+void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
+{
+    if (t->abort_kind == CS__ABORT_NONE || !t->cancel_scope || !t->cancel_scope->effectively_cancelled)
+        return;
+    uint8_t kind = t->abort_kind;
+    t->abort_kind = CS__ABORT_NONE; /* one attempt per blocking call */
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_CANCEL_DELIVERED);
+    ev.task = t->id;
+    ev.scope = t->cancel_scope->id;
+    cs__emit(e, &ev);
+    if (kind != CS__ABORT_SUCCEEDED)
+        return;
+    if (t->trio_event) {
+        cs__event_drop_task(t->trio_event, t);
+        t->trio_event = NULL;
+    }
+    cs__trio_reschedule(e, t, cs__trio_cancelled_exc(e, t->cancel_scope));
+}
+
+static void cs__trio_task_exited(cs__engine *e, cs__task *t)
+{
+    cs__completion c = t->result;
+    t->run = CS__TS_DONE;
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_TASK_END);
+    ev.task = t->id;
+    if (c.type == CS__C_EXC) {
+        t->state = c.exc->cls == CS_EXC_CANCELLED ? CS_TASK_CANCELLED : CS_TASK_FAILED;
+        ev.exc = c.exc;
+    } else {
+        t->state = CS_TASK_COMPLETED;
+        ev.value_json = c.type == CS__C_RETURN ? c.value_json : NULL;
+    }
+    ev.state = t->state;
+    cs__emit(e, &ev);
+    if (t->member_of)
+        cs__scope_tasks_remove(t->member_of, t);
+    t->cancel_scope = NULL;
+    if (t->tg)
+        cs__trio_child_finished(e, t->tg, t);
+    else
+        e->stop = true; /* main returned: the run ends */
+}
+
+static void cs__trio_task_step(cs__engine *e, cs__task *t, cs_exc *exc)
+{
+    if (t->run == CS__TS_DONE) {
+        cs_exc_unref(exc);
+        return;
+    }
+    if (t->run == CS__TS_NEW) {
+        t->run = CS__TS_RUNNING;
+        cs_event ev;
+        cs__ev_init(e, &ev, CS_EV_TASK_START);
+        ev.task = t->id;
+        cs__emit(e, &ev);
+    }
+    cs__completion in = {.type = exc ? CS__C_EXC : CS__C_NORMAL, .exc = exc};
+    cs__fut *fut = NULL;
+    t->parking = false;
+    cs__task *prev = e->current;
+    e->current = t;
+    bool finished = cs__interp_resume(e, t, in, &fut);
+    e->current = prev;
+    if (e->aborted)
+        return;
+    if (finished) {
+        cs__trio_task_exited(e, t);
+    } else if (t->parking) {
+        cs__trio_attempt_delivery(e, t);
+    } else {
+        cs__trio_reschedule(e, t, NULL); /* a schedule point */
+    }
+}
+
+/* The run's seeded generator (splitmix64): every schedule choice is drawn
+ * from it, so a seed reproduces a run. */
+uint64_t cs__trio_draw(cs__engine *e)
+{
+    uint64_t z = (e->rng += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/* Fisher-Yates with the run's generator. */
+void cs__trio_shuffle(cs__engine *e, void **v, size_t n)
+{
+    for (size_t k = n; k > 1; k--) {
+        size_t r = (size_t)(cs__trio_draw(e) % (uint64_t)k);
+        void *tmp = v[k - 1];
+        v[k - 1] = v[r];
+        v[r] = tmp;
+    }
+}
+
+/* Does this batch run reversed?  Seed 0 (the canonical schedule) never does. */
+static bool cs__trio_reverse(cs__engine *e)
+{
+    return e->opt.seed != 0 && (cs__trio_draw(e) >> 63) != 0;
+}
+
+void cs__trio_run(cs__engine *e)
+{
+    cs__trio_reschedule(e, e->tasks[0], NULL);
+    cs__task **batch = NULL;
+    cs_exc **bexc = NULL;
+    uint32_t cap = 0;
+    while (!e->aborted && !e->stop) {
+        if (e->nrunq == 0) {
+            double d = cs__trio_next_deadline(e);
+            if (d == INFINITY)
+                break; /* deadlock: nothing runnable, nothing to wake it */
+            int64_t when = d == -INFINITY ? e->now : cs__s_to_ns(d);
+            if ((double)when > e->opt.time_limit * 1e9) {
+                e->aborted = true;
+                e->limit_kind = CS_RESULT_LIMIT_TIME;
+                break;
+            }
+            if (when > e->now)
+                e->now = when;
+        }
+        cs__trio_expire(e);
+        uint32_t n = e->nrunq;
+        if (n > cap) {
+            cap = n * 2;
+            batch = cs_xrealloc(batch, cap * sizeof *batch);
+            bexc = cs_xrealloc(bexc, cap * sizeof *bexc);
+        }
+        memcpy(batch, e->runq, n * sizeof *batch);
+        memcpy(bexc, e->runq_exc, n * sizeof *bexc);
+        e->nrunq = 0;
+        bool rev = n > 1 && cs__trio_reverse(e);
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t k = rev ? n - 1 - i : i;
+            if (e->aborted) {
+                cs_exc_unref(bexc[k]);
+                continue;
+            }
+            cs__trio_task_step(e, batch[k], bexc[k]);
+        }
+    }
+    free(batch);
+    free(bexc);
+}
+
+void cs__trio_free(cs__engine *e)
+{
+    for (uint32_t i = 0; i < e->nrunq; i++)
+        cs_exc_unref(e->runq_exc[i]);
+    free(e->runq);
+    free(e->runq_exc);
+    free(e->dls);
+}

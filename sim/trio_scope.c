@@ -1,0 +1,369 @@
+/* trio_scope.c - trio.CancelScope and CancelStatus (trio 0.34, _core/_run.py),
+ * as AnyIO 4.14.2's thin wrapper uses them.
+ *
+ * A scope's status is cancelled when the scope is, or when a cancelled parent
+ * is visible through no shield.  recalculate() walks the status tree with an
+ * explicit stack, children pushed in insertion order and popped from the end
+ * (so visited last-first, as trio's list.extend()/pop() does), and aborts every
+ * parked task of a status that just became cancelled: that is what makes Trio's
+ * cancellation synchronous.  Exit swallows any Cancelled (or splits a group) if
+ * this scope is the one effectively cancelled and no cancelled parent shows.
+ * Deadlines live in a heap keyed (deadline, registration counter) with stale
+ * entries, as trio's Deadlines does (the counter is the oracle's tie-break).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+#include "policy.h"
+#include "trio.h"
+#include "util.h"
+
+static bool cs__parent_visible(const cs__scope *s)
+{
+    return s->parent && !s->shield && s->parent->effectively_cancelled;
+}
+
+/* Deadlines.add / _might_change_registered_deadline */
+static void cs__dl_less_swap(struct cs__dl *a, struct cs__dl *b)
+{
+    struct cs__dl t = *a;
+    *a = *b;
+    *b = t;
+}
+
+static bool cs__dl_less(const struct cs__dl *a, const struct cs__dl *b)
+{
+    return a->deadline < b->deadline || (a->deadline == b->deadline && a->counter < b->counter);
+}
+
+static void cs__dl_push(cs__engine *e, double deadline, cs__scope *s)
+{
+    if (e->ndls == e->capdls) {
+        e->capdls = e->capdls ? e->capdls * 2 : 64;
+        e->dls = cs_xrealloc(e->dls, e->capdls * sizeof *e->dls);
+    }
+    uint32_t i = e->ndls++;
+    e->dls[i] = (struct cs__dl){deadline, e->dl_counter++, s};
+    while (i > 0 && cs__dl_less(&e->dls[i], &e->dls[(i - 1) / 2])) {
+        cs__dl_less_swap(&e->dls[i], &e->dls[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+}
+
+void cs__trio_dl_pop(cs__engine *e)
+{
+    e->dls[0] = e->dls[--e->ndls];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < e->ndls && cs__dl_less(&e->dls[l], &e->dls[m]))
+            m = l;
+        if (r < e->ndls && cs__dl_less(&e->dls[r], &e->dls[m]))
+            m = r;
+        if (m == i)
+            break;
+        cs__dl_less_swap(&e->dls[i], &e->dls[m]);
+        i = m;
+    }
+}
+
+static void cs__register_deadline(cs__engine *e, cs__scope *s)
+{
+    double nd = (!s->active || s->cancel_called) ? INFINITY : s->deadline;
+    if (nd == s->registered_deadline)
+        return;
+    s->registered_deadline = nd;
+    if (nd != INFINITY)
+        cs__dl_push(e, nd, s);
+}
+
+bool cs__trio_deadline_due(const cs__engine *e, double deadline)
+{
+    if (deadline == INFINITY)
+        return false;
+    if (deadline == -INFINITY)
+        return true;
+    return cs__s_to_ns(deadline) <= e->now;
+}
+
+/* Aborts the parked tasks of a status that just became cancelled.  Trio
+ * iterates a set here; seed 0 takes insertion order, another seed a shuffle
+ * from the run's generator.  Delivery does not change the set. */
+static void cs__deliver_to_tasks(cs__engine *e, cs__scope *s)
+{
+    if (e->opt.seed == 0) {
+        for (cs__task *t = s->tasks_head; t; t = t->snext)
+            cs__trio_attempt_delivery(e, t);
+        return;
+    }
+    size_t n = 0;
+    for (cs__task *t = s->tasks_head; t; t = t->snext)
+        n++;
+    cs__task **v = cs_xmalloc((n ? n : 1) * sizeof *v);
+    n = 0;
+    for (cs__task *t = s->tasks_head; t; t = t->snext)
+        v[n++] = t;
+    cs__trio_shuffle(e, (void **)v, n);
+    for (size_t i = 0; i < n; i++)
+        cs__trio_attempt_delivery(e, v[i]);
+    free(v);
+}
+
+static void cs__recalculate(cs__engine *e, cs__scope *root)
+{
+    size_t cap = 16, n = 0;
+    cs__scope **todo = cs_xmalloc(cap * sizeof *todo);
+    todo[n++] = root;
+    while (n) {
+        cs__scope *cur = todo[--n];
+        bool ns = cur->cancel_called || cs__parent_visible(cur);
+        if (ns == cur->effectively_cancelled)
+            continue;
+        if (cur->reason_source < 0 && cs__parent_visible(cur)) {
+            cur->reason_source = cur->parent->reason_source;
+            free(cur->reason_text);
+            cur->reason_text = cur->parent->reason_text ? cs_xstrdup(cur->parent->reason_text) : NULL;
+        }
+        cur->effectively_cancelled = ns;
+        if (ns)
+            cs__deliver_to_tasks(e, cur);
+        size_t first = n;
+        for (cs__scope *k = cur->kids_head; k; k = k->sib_next) {
+            if (n == cap) {
+                cap *= 2;
+                todo = cs_xrealloc(todo, cap * sizeof *todo);
+            }
+            todo[n++] = k;
+        }
+        if (e->opt.seed != 0) /* a set in Trio: any order */
+            cs__trio_shuffle(e, (void **)&todo[first], n - first);
+    }
+    free(todo);
+}
+
+void cs__trio_cancel(cs__engine *e, cs__scope *s, cs__trio_source src, const char *reason, cs_cancel_cause cause)
+{
+    if (s->cancel_called)
+        return;
+    if (s->reason_source < 0) {
+        s->reason_source = (int8_t)src;
+        s->reason_text = reason ? cs_xstrdup(reason) : NULL;
+    }
+    s->cancel_called = true;
+    s->cause = cause;
+    cs__register_deadline(e, s);
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_CANCEL);
+    ev.scope = s->id;
+    ev.cause = cause;
+    ev.task = e->current ? e->current->id : -1;
+    cs__emit(e, &ev);
+    if (s->active)
+        cs__recalculate(e, s);
+}
+
+/* The Cancelled a parked task of status `s` receives. */
+cs_exc *cs__trio_cancelled_exc(cs__engine *e, const cs__scope *s)
+{
+    static const char *const names[] = {"explicit", "deadline", "nursery", "unknown"};
+    char *msg;
+    if (!s || s->reason_source < 0) {
+        msg = cs_xstrdup("cancelled due to unknown with reason 'misnesting'");
+    } else if (s->reason_text) {
+        char *r = cs__py_repr_str(s->reason_text);
+        msg = cs_xasprintf("cancelled due to %s with reason %s", names[s->reason_source], r);
+        free(r);
+    } else {
+        msg = cs_xasprintf("cancelled due to %s", names[s->reason_source]);
+    }
+    cs_exc *x = cs__new_exc(e, CS_EXC_CANCELLED, msg);
+    free(msg);
+    x->origin_scope = s ? s->id : -1;
+    return x;
+}
+
+static void cs__activate(cs__engine *e, cs__task *t, cs__scope *s)
+{
+    if (t->member_of)
+        cs__scope_tasks_remove(t->member_of, t);
+    t->cancel_scope = s;
+    if (s) {
+        cs__scope_tasks_add(s, t);
+        if (s->effectively_cancelled)
+            cs__trio_attempt_delivery(e, t);
+    }
+}
+
+static void cs__emit_scope(cs__engine *e, cs_event_kind kind, cs__scope *s, cs__task *t, cs_exc *x)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, kind);
+    ev.scope = s->id;
+    ev.name = s->name;
+    ev.scope_kind = s->kind;
+    ev.task = t->id;
+    ev.parent = s->parent ? s->parent->id : -1;
+    ev.deadline = s->deadline;
+    ev.shield = s->shield;
+    ev.cancel_called = s->cancel_called;
+    ev.cancelled_caught = s->cancelled_caught;
+    ev.exc = x;
+    cs__emit(e, &ev);
+}
+
+void cs__trio_scope_enter(cs__engine *e, cs__scope *s, cs__task *t)
+{
+    s->entered_once = true;
+    if (cs__trio_deadline_due(e, s->deadline))
+        cs__trio_cancel(e, s, CS__SRC_DEADLINE, NULL, CS_CAUSE_DEADLINE);
+    s->host = t;
+    s->parent = t->cancel_scope;
+    if (s->parent)
+        cs__scope_kids_add(s->parent, s);
+    cs__emit_scope(e, CS_EV_SCOPE_ENTER, s, t, NULL);
+    s->active = true;
+    cs__recalculate(e, s);
+    cs__activate(e, t, s);
+    cs__register_deadline(e, s);
+}
+
+static bool cs__is_cancelled(const cs_exc *x, void *ctx)
+{
+    (void)ctx;
+    return x->cls == CS_EXC_CANCELLED;
+}
+
+cs__completion cs__trio_scope_exit(cs__engine *e, cs__scope *s, cs__completion c)
+{
+    cs__task *t = s->host;
+    cs__activate(e, t, s->parent);
+    cs__completion out = c;
+    if (c.type == CS__C_EXC && s->effectively_cancelled && !cs__parent_visible(s)) {
+        if (c.exc->cls == CS_EXC_CANCELLED) {
+            s->cancelled_caught = true;
+            cs_exc_unref(s->swallowed);
+            s->swallowed = c.exc;
+            out.type = CS__C_NORMAL;
+            out.exc = NULL;
+        } else if (cs_exc_is_group(c.exc)) {
+            cs_exc *m, *r;
+            cs__split(e, c.exc, cs__is_cancelled, NULL, &m, &r);
+            if (m) {
+                s->cancelled_caught = true;
+                cs_exc_unref(s->swallowed);
+                s->swallowed = m;
+                cs_exc_unref(c.exc);
+                out.exc = r;
+                if (!r)
+                    out.type = CS__C_NORMAL;
+            } else {
+                cs_exc_unref(r);
+            }
+        }
+        if (s->cancelled_caught) {
+            cs_event ev;
+            cs__ev_init(e, &ev, CS_EV_CATCH);
+            ev.task = t->id;
+            ev.scope = s->id;
+            ev.exc = s->swallowed;
+            cs__emit(e, &ev);
+        }
+    }
+    if (s->parent)
+        cs__scope_kids_remove(s->parent, s);
+    s->active = false;
+    cs__register_deadline(e, s);
+    cs__emit_scope(e, CS_EV_SCOPE_EXIT, s, t, out.type == CS__C_EXC ? out.exc : NULL);
+    s->host = NULL;
+    return out;
+}
+
+void cs__trio_scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_cancel_cause cause)
+{
+    cs__trio_source src = cause == CS_CAUSE_DEADLINE ? CS__SRC_DEADLINE
+                          : cause == CS_CAUSE_TASK_FAILED ? CS__SRC_NURSERY
+                                                          : CS__SRC_EXPLICIT;
+    cs__trio_cancel(e, s, src, reason && *reason ? reason : NULL, cause);
+}
+
+void cs__trio_scope_set_deadline(cs__engine *e, cs__scope *s, double deadline)
+{
+    s->deadline = deadline;
+    cs__register_deadline(e, s);
+}
+
+void cs__trio_scope_set_shield(cs__engine *e, cs__scope *s, bool shield)
+{
+    s->shield = shield;
+    if (s->active)
+        cs__recalculate(e, s);
+}
+
+/* The cancel_called property: checks the clock lazily on an active scope. */
+bool cs__trio_scope_cancel_called(cs__engine *e, cs__scope *s)
+{
+    if ((s->active || !s->entered_once) && !s->cancel_called && cs__trio_deadline_due(e, s->deadline))
+        cs__trio_cancel(e, s, CS__SRC_DEADLINE, NULL, CS_CAUSE_DEADLINE);
+    return s->cancel_called;
+}
+
+double cs__trio_effective_deadline(const cs__engine *e, const cs__task *t)
+{
+    (void)e;
+    double d = INFINITY;
+    for (const cs__scope *s = t->cancel_scope; s; s = s->parent) {
+        if (s->effectively_cancelled)
+            return -INFINITY;
+        if (s->deadline < d)
+            d = s->deadline;
+        if (s->shield)
+            break;
+    }
+    return d;
+}
+
+/* Deadlines.expire(now): cancel every scope whose registered deadline is due.
+ * Real Trio breaks ties between equal deadlines by id(scope), a memory address;
+ * seed 0 takes registration order, another seed a shuffle drawn from the run's
+ * generator, so that every order Trio can produce is reachable. */
+void cs__trio_expire(cs__engine *e)
+{
+    struct cs__dl *due = NULL;
+    size_t n = 0, cap = 0;
+    while (e->ndls && cs__trio_deadline_due(e, e->dls[0].deadline)) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            due = cs_xrealloc(due, cap * sizeof *due);
+        }
+        due[n++] = e->dls[0];
+        cs__trio_dl_pop(e);
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && due[j].deadline == due[i].deadline)
+            j++;
+        for (size_t k = j - 1; e->opt.seed != 0 && k > i; k--) {
+            size_t r = i + (size_t)(cs__trio_draw(e) % (uint64_t)(k - i + 1));
+            struct cs__dl tmp = due[k];
+            due[k] = due[r];
+            due[r] = tmp;
+        }
+        i = j;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (due[i].deadline == due[i].scope->registered_deadline)
+            cs__trio_cancel(e, due[i].scope, CS__SRC_DEADLINE, NULL, CS_CAUSE_DEADLINE);
+    free(due);
+}
+
+/* Deadlines.next_deadline(): drops stale entries off the top. */
+double cs__trio_next_deadline(cs__engine *e)
+{
+    while (e->ndls) {
+        if (e->dls[0].deadline == e->dls[0].scope->registered_deadline)
+            return e->dls[0].deadline;
+        cs__trio_dl_pop(e);
+    }
+    return INFINITY;
+}
