@@ -213,6 +213,8 @@ static void cs__engine_free(cs__engine *e)
 {
     for (uint32_t i = 0; i < e->ntasks; i++) {
         cs__task *t = e->tasks[i];
+        for (uint32_t k = 0; k < t->nframes; k++)
+            cs__fut_unref(e, t->frames[k].fut); /* a stopped run leaves waits behind */
         while (t->nframes)
             cs__pop(t);
         free(t->frames);
@@ -255,6 +257,7 @@ static void cs__engine_free(cs__engine *e)
         free(e->events[i].label);
     }
     free(e->events);
+    cs__prims_free(e);
     cs__trio_free(e);
     cs__loop_free(e); /* last: it frees the future pool the others return to */
     for (uint32_t i = 0; i < e->name_cap; i++)
@@ -282,6 +285,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     for (uint32_t i = 0; i < prog->nscopes; i++)
         e->scope_latest[i] = e->tg_latest[i] = -1;
 
+    cs__prims_init(e);
     e->events = cs_xcalloc(prog->nevents + 1, sizeof *e->events);
     for (uint32_t i = 0; i < prog->nevents; i++)
         e->events[i].label = cs_xasprintf("event %s", prog->events[i]);

@@ -25,12 +25,24 @@ typedef struct cs_run_error {
     char message[256];
 } cs_run_error;
 
+/* The schedule choices a Trio run made: choice i picked choice[i] of arity[i]
+ * options (option 0 is the canonical schedule's).  Owned by the caller; free
+ * the two arrays. */
+typedef struct cs_choice_log {
+    uint32_t *choice;
+    uint32_t *arity;
+    size_t n, cap;
+} cs_choice_log;
+
 typedef struct cs_run_options {
     cs_backend backend;
     uint64_t seed;          /* Trio schedule choices; 0 = canonical (FIFO) */
     double time_limit;      /* seconds of virtual time (default 1e9) */
     uint64_t step_limit;    /* statements executed (default CS_DEFAULT_STEP_LIMIT) */
     uint64_t task_limit;    /* tasks alive at once */
+    const uint32_t *forced; /* Trio: the first schedule choices, then the seed decides */
+    size_t nforced;
+    cs_choice_log *choices; /* Trio: where to log the choices made, or NULL */
     const cs_sink *sinks;
     uint32_t nsinks;
 } cs_run_options;

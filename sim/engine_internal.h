@@ -35,6 +35,7 @@ typedef struct cs__fut cs__fut;
 typedef struct cs__timer cs__timer;
 typedef struct cs__engine cs__engine;
 typedef struct cs__event cs__event;
+typedef struct cs__prim cs__prim;
 
 /* A completion record: how a body, frame or task finished. */
 typedef enum { CS__C_NORMAL, CS__C_EXC, CS__C_RETURN } cs__ctype;
@@ -56,6 +57,7 @@ typedef enum cs__frame_kind {
     CS__F_CIC,        /* lowlevel.checkpoint_if_cancelled() */
     CS__F_TRIO_CP,    /* trio.lowlevel.checkpoint(): schedule point, then cancel point */
     CS__F_TRIO_SLEEP, /* trio.sleep_until(): move_on_at(deadline) around sleep_forever() */
+    CS__F_SYNC,       /* async with lock / semaphore / capacity limiter */
 } cs__frame_kind;
 
 typedef struct cs__frame {
@@ -75,6 +77,7 @@ typedef struct cs__frame {
     int32_t obj;
     int32_t scope2;      /* TG: the wait scope */
     double num;          /* TRIO_SLEEP: the delay */
+    cs__fut *fut;        /* SYNC on asyncio: the future it waits on (ref) */
 } cs__frame;
 
 /* ---- asyncio loop objects ---- */
@@ -180,6 +183,7 @@ struct cs__task {
     uint8_t abort_kind;     /* what aborting its current wait does (CS__ABORT_*), 0 = not parked */
     bool parking;           /* set by an await that parks (wait_task_rescheduled) */
     cs__event *trio_event;  /* the event whose waiter set holds it */
+    cs__prim *trio_prim;    /* the lock/semaphore/limiter whose parking lot holds it */
     /* AnyIO */
     cs__scope *cancel_scope;  /* TaskState.cancel_scope */
     cs__task *sprev, *snext;  /* membership in cancel_scope->tasks */
@@ -202,6 +206,23 @@ struct cs__event {
     cs__fut **waiters;   /* refs */
     uint32_t n, cap;
     char *label;         /* "event NAME" (owned) */
+};
+
+/* A Lock, Semaphore or CapacityLimiter, with its FIFO of waiters. */
+typedef enum { CS__PRIM_LOCK, CS__PRIM_SEMAPHORE, CS__PRIM_LIMITER } cs__prim_kind;
+typedef struct cs__waiter {
+    cs__task *task;
+    cs__fut *fut;        /* asyncio: what it awaits (ref); Trio: NULL (parked) */
+} cs__waiter;
+struct cs__prim {
+    cs__prim_kind kind;
+    char *label;         /* "lock L", "semaphore S", "limiter L" (owned) */
+    cs__task *owner;     /* Lock */
+    int64_t value;       /* Semaphore: value; Limiter: tokens borrowed */
+    int64_t total;       /* Limiter */
+    bool infinite;       /* Limiter with "inf" tokens */
+    cs__waiter *w;
+    uint32_t nw, capw;
 };
 
 typedef struct cs__name_counter {
@@ -243,6 +264,8 @@ struct cs__engine {
     uint32_t *task_uses;     /* prog->ntasks */
 
     cs__event *events;       /* prog->nevents */
+    cs__prim *prims;         /* locks, then semaphores, then limiters, then the default limiter */
+    uint32_t nprims;
     cs__task *current;
     /* Trio runner */
     cs__task **runq;
@@ -251,6 +274,7 @@ struct cs__engine {
     uint32_t ndls, capdls;
     uint64_t dl_counter;
     uint64_t rng;            /* the seeded chooser's state */
+    size_t nchoices;         /* schedule choices made so far */
     cs_exc **runq_exc;       /* parallel to runq: what to throw in (owned) */
     /* instance-name counters: open addressing, keys owned */
     char **name_keys;

@@ -215,6 +215,8 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
         return cs__trio_step_checkpoint(e, t, f, c, yf);
     case CS__F_TRIO_SLEEP:
         return cs__trio_step_sleep(e, t, f, c, yf);
+    case CS__F_SYNC:
+        return cs__step_sync(e, t, f, c, yf);
     default:
         abort();
     }

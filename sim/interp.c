@@ -408,6 +408,11 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
     case CS_OP_CALL:
         cs__push(t, CS__F_CALL, st);
         return CS__CONT;
+    case CS_OP_WITH_LOCK:
+    case CS_OP_WITH_SEMAPHORE:
+    case CS_OP_WITH_LIMITER:
+        cs__push(t, CS__F_SYNC, st);
+        return CS__CONT;
     case CS_OP_WAIT:
         return e->pol->event_wait(e, t, &e->events[st->ref], yf);
     case CS_OP_SET:

@@ -43,6 +43,12 @@ void cs__aio_run(cs__engine *e);
 int cs__trio_step_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
 int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
 
+/* sync.c */
+void cs__prims_init(cs__engine *e);
+void cs__prims_free(cs__engine *e);
+bool cs__prim_forget(cs__engine *e, cs__prim *p, cs__task *t);
+int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+
 /* str(exc) and repr(exc) as Python prints them */
 char *cs__py_repr_str(const char *s);
 char *cs__exc_repr(const cs__engine *e, const cs_exc *x);

@@ -23,5 +23,6 @@ void cs__trio_run(cs__engine *e);
 void cs__trio_free(cs__engine *e);
 uint64_t cs__trio_draw(cs__engine *e);
 void cs__trio_shuffle(cs__engine *e, void **v, size_t n);
+uint32_t cs__trio_choose(cs__engine *e, uint32_t k);
 
 #endif

@@ -149,8 +149,7 @@ static void cs__trio_event_set(cs__engine *e, cs__event *ev)
     ev->value = true;
     /* Trio's Event keeps a set of waiters: any order is possible; seed 0 takes
      * insertion order */
-    if (e->opt.seed != 0)
-        cs__trio_shuffle(e, (void **)ev->tasks, ev->ntasks);
+    cs__trio_shuffle(e, (void **)ev->tasks, ev->ntasks);
     for (uint32_t i = 0; i < ev->ntasks; i++) {
         ev->tasks[i]->trio_event = NULL;
         cs__trio_reschedule(e, ev->tasks[i], NULL);

@@ -59,6 +59,10 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
         cs__event_drop_task(t->trio_event, t);
         t->trio_event = NULL;
     }
+    if (t->trio_prim) {
+        cs__prim_forget(e, t->trio_prim, t);
+        t->trio_prim = NULL;
+    }
     cs__trio_reschedule(e, t, cs__trio_cancelled_exc(e, t->cancel_scope));
 }
 
@@ -128,21 +132,52 @@ uint64_t cs__trio_draw(cs__engine *e)
     return z ^ (z >> 31);
 }
 
-/* Fisher-Yates with the run's generator. */
+/* Every schedule choice goes through here: pick one of k options.  Option 0 is
+ * the canonical schedule's; a forced prefix (explore, --schedule) comes first,
+ * then the seed's generator (seed 0: always 0).  Each choice is logged so that
+ * explore can enumerate the alternatives. */
+uint32_t cs__trio_choose(cs__engine *e, uint32_t k)
+{
+    if (k < 2)
+        return 0;
+    size_t i = e->nchoices++;
+    uint32_t c;
+    if (i < e->opt.nforced)
+        c = e->opt.forced[i] < k ? e->opt.forced[i] : k - 1;
+    else if (e->opt.seed == 0)
+        c = 0;
+    else
+        c = (uint32_t)(cs__trio_draw(e) % k);
+    if (e->opt.choices) {
+        cs_choice_log *log = e->opt.choices;
+        if (log->n == log->cap) {
+            log->cap = log->cap ? log->cap * 2 : 64;
+            log->choice = cs_xrealloc(log->choice, log->cap * sizeof *log->choice);
+            log->arity = cs_xrealloc(log->arity, log->cap * sizeof *log->arity);
+        }
+        log->choice[log->n] = c;
+        log->arity[log->n] = k;
+        log->n++;
+    }
+    return c;
+}
+
+/* A permutation drawn as choices: Fisher-Yates where choice 0 keeps the
+ * element in place, so the canonical schedule keeps insertion order. */
 void cs__trio_shuffle(cs__engine *e, void **v, size_t n)
 {
     for (size_t k = n; k > 1; k--) {
-        size_t r = (size_t)(cs__trio_draw(e) % (uint64_t)k);
+        size_t r = k - 1 - cs__trio_choose(e, (uint32_t)(k > UINT32_MAX ? UINT32_MAX : k));
         void *tmp = v[k - 1];
         v[k - 1] = v[r];
         v[r] = tmp;
     }
 }
 
-/* Does this batch run reversed?  Seed 0 (the canonical schedule) never does. */
+/* Does this batch run reversed?  (Trio reverses with probability 1/2.) */
 static bool cs__trio_reverse(cs__engine *e)
 {
-    return e->opt.seed != 0 && (cs__trio_draw(e) >> 63) != 0;
+    return cs__trio_choose(e, 2) == 1;
 }
 
 void cs__trio_run(cs__engine *e)

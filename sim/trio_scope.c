@@ -92,11 +92,6 @@ bool cs__trio_deadline_due(const cs__engine *e, double deadline)
  * from the run's generator.  Delivery does not change the set. */
 static void cs__deliver_to_tasks(cs__engine *e, cs__scope *s)
 {
-    if (e->opt.seed == 0) {
-        for (cs__task *t = s->tasks_head; t; t = t->snext)
-            cs__trio_attempt_delivery(e, t);
-        return;
-    }
     size_t n = 0;
     for (cs__task *t = s->tasks_head; t; t = t->snext)
         n++;
@@ -136,8 +131,8 @@ static void cs__recalculate(cs__engine *e, cs__scope *root)
             }
             todo[n++] = k;
         }
-        if (e->opt.seed != 0) /* a set in Trio: any order */
-            cs__trio_shuffle(e, (void **)&todo[first], n - first);
+        /* a set in Trio: any order */
+        cs__trio_shuffle(e, (void **)&todo[first], n - first);
     }
     free(todo);
 }
@@ -343,11 +338,14 @@ void cs__trio_expire(cs__engine *e)
         size_t j = i + 1;
         while (j < n && due[j].deadline == due[i].deadline)
             j++;
-        for (size_t k = j - 1; e->opt.seed != 0 && k > i; k--) {
-            size_t r = i + (size_t)(cs__trio_draw(e) % (uint64_t)(k - i + 1));
-            struct cs__dl tmp = due[k];
-            due[k] = due[r];
-            due[r] = tmp;
+        if (j - i > 1) {
+            cs__scope **v = cs_xmalloc((j - i) * sizeof *v);
+            for (size_t k = i; k < j; k++)
+                v[k - i] = due[k].scope;
+            cs__trio_shuffle(e, (void **)v, j - i);
+            for (size_t k = i; k < j; k++)
+                due[k].scope = v[k - i];
+            free(v);
         }
         i = j;
     }
