@@ -1,8 +1,11 @@
 /* cmd_verify.c - `cancelsim verify PATH...`: run every scenario under the paths
- * on each of its backends and check its expectations (scenario-format.md §6).
- * One line per scenario and backend; for a failure the first difference and a
- * command that reproduces it.  --tap prints TAP version 14, --junit writes a
- * JUnit XML report.  Exit status: 0 all pass, 1 some fail, 2 bad input. */
+ * on each of its backends and check its expectations and the built-in findings
+ * (scenario-format.md §6).  Each backend runs twice, the second run only to
+ * compare traces byte for byte (the nondeterminism finding).  One line per
+ * scenario and backend; for a failure the first difference and a command that
+ * reproduces it.  --tap prints TAP version 14, --junit writes a JUnit XML
+ * report, --jobs N verifies in N worker processes (same output, same order).
+ * Exit status: 0 all pass, 1 some fail, 2 bad input. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +14,11 @@
 
 #include "cli.h"
 #include "expect.h"
+#include "findings.h"
 #include "load.h"
 #include "outcome.h"
 #include "util.h"
+#include "verify_pool.h"
 #include "verify_report.h"
 
 static int cs__cmp_str(const void *a, const void *b)
@@ -77,42 +82,143 @@ static int cs__collect(const char *path, char ***files, size_t *n, size_t *cap, 
     return rc;
 }
 
-/* Runs one scenario on one backend and checks it; fills the report entry. */
-static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b, cs_report_entry *r)
+/* One verify run: the sinks that only the first of the two runs feeds. */
+typedef struct cs__verify_run {
+    const cs_program *program;
+    cs_backend backend;
+    cs_outcome *outcome;
+    cs_findings *findings;
+    cs_run_error err;
+} cs__verify_run;
+
+static int cs__verify_run_fn(void *ctx, unsigned attempt, const cs_sink *trace)
 {
-    cs_outcome *o = cs_outcome_new();
-    cs_sink sink = {cs_outcome_sink, o};
+    cs__verify_run *v = ctx;
+    cs_sink sinks[3] = {*trace, {cs_outcome_sink, v->outcome}, {cs_findings_sink, v->findings}};
     cs_run_options opt;
     cs_run_options_init(&opt);
-    opt.backend = b;
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    cs_run_error err;
-    memset(&err, 0, sizeof err);
-    int rc = cs_run(sc->program, &opt, &err);
+    opt.backend = v->backend;
+    opt.sinks = sinks;
+    opt.nsinks = attempt == 0 ? 3 : 1;
+    memset(&v->err, 0, sizeof v->err);
+    return cs_run(v->program, &opt, &v->err);
+}
+
+/* "; findings: NAME: detail; ..." for a failure report, or "" (caller frees). */
+static char *cs__findings_detail(const cs_findings *f)
+{
+    cs_finding_kind k[CS_FINDING_COUNT];
+    size_t n = cs_findings_list(f, k);
+    char *s = cs_xstrdup("");
+    for (size_t i = 0; i < n; i++) {
+        char *t = cs_xasprintf("%s%s%s: %s", s, i ? "; " : " (", cs_finding_name(k[i]),
+                               cs_findings_detail(f, k[i]));
+        free(s);
+        s = t;
+    }
+    if (n) {
+        char *t = cs_xasprintf("%s)", s);
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
+/* Runs one scenario on one backend twice (the second run only to compare
+ * traces: nondeterminism), checks the outcome and the findings of the first;
+ * fills the report entry. */
+static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b, cs_report_entry *r)
+{
+    cs__verify_run v = {.program = sc->program, .backend = b};
+    v.outcome = cs_outcome_new();
+    v.findings = cs_findings_new();
+    bool differ = false;
+    int rc = cs_findings_run_twice(cs__verify_run_fn, &v, &differ);
     r->backend = b;
     r->replay = cs_xasprintf("cancelsim run %s --backend %s --format json", file, cs_backend_name(b));
     if (rc == CS_E_UNSUPPORTED) {
         r->status = CS_REPORT_SKIP;
-        r->detail = err.pos.line ? cs_xasprintf("%s:%u:%u: %s", file, err.pos.line, err.pos.col, err.message)
-                                 : cs_xstrdup(err.message);
+        r->detail = v.err.pos.line ? cs_xasprintf("%s:%u:%u: %s", file, v.err.pos.line, v.err.pos.col,
+                                                  v.err.message)
+                                   : cs_xstrdup(v.err.message);
+    } else if (rc == CS_FINDINGS_E_TMPFILE) {
+        r->status = CS_REPORT_ERROR;
+        r->detail = cs_xstrdup("cannot create a temporary file for the trace");
     } else if (rc != CS_OK) {
         r->status = CS_REPORT_ERROR;
-        r->detail = cs_xasprintf("%s:%u:%u: error: %s", file, err.pos.line, err.pos.col, err.message);
+        r->detail = cs_xasprintf("%s:%u:%u: error: %s", file, v.err.pos.line, v.err.pos.col, v.err.message);
     } else {
-        json_t *j = cs_outcome_to_json(o);
+        if (differ)
+            cs_findings_add(v.findings, CS_FINDING_NONDETERMINISM,
+                            "two runs with the same backend and seed gave different traces");
+        json_t *j = cs_outcome_to_json(v.outcome);
+        json_object_set_new(j, "findings", cs_findings_to_json(v.findings));
         char *diff = NULL;
         r->status = cs_expect_check(sc, b, j, &diff) == 0 ? CS_REPORT_PASS : CS_REPORT_FAIL;
-        r->detail = diff;
+        if (diff && strncmp(diff, "findings", 8) == 0) {
+            char *more = cs__findings_detail(v.findings);
+            r->detail = cs_xasprintf("%s%s", diff, more);
+            free(more);
+            free(diff);
+        } else {
+            r->detail = diff;
+        }
         json_decref(j);
     }
-    cs_outcome_free(o);
+    cs_outcome_free(v.outcome);
+    cs_findings_free(v.findings);
+}
+
+/* Verifies every backend of one file (cs_verify_file_fn). */
+static void cs__verify_file(const char *file, cs_verify_result *out)
+{
+    cs_scenario *sc = NULL;
+    cs_load_error lerr;
+    if (cs_load_file(file, &sc, &lerr) != 0) {
+        out->v = cs_xcalloc(1, sizeof *out->v);
+        out->n = 1;
+        out->bad = true;
+        out->v[0] = (cs_report_entry){.file = file, .status = CS_REPORT_ERROR, .name = cs_xstrdup(file)};
+        out->v[0].detail = cs_xasprintf("%s:%u:%u: error: %s", lerr.path, lerr.line, lerr.col, lerr.message);
+        return;
+    }
+    cs_backend bs[2];
+    size_t nb = 0;
+    if (sc->program->run_asyncio)
+        bs[nb++] = CS_BACKEND_ASYNCIO;
+    if (sc->program->run_trio)
+        bs[nb++] = CS_BACKEND_TRIO;
+    out->v = cs_xcalloc(nb ? nb : 1, sizeof *out->v);
+    for (size_t k = 0; k < nb; k++) {
+        cs_report_entry *r = &out->v[out->n++];
+        *r = (cs_report_entry){.file = file, .name = cs_xstrdup(sc->program->name)};
+        cs__verify_one(file, sc, bs[k], r);
+    }
+    cs_scenario_free(sc);
+}
+
+typedef struct cs__verify_acc {
+    cs_report *rep;
+    char *const *files;
+    bool bad;
+} cs__verify_acc;
+
+static void cs__verify_done(void *ctx, size_t i, cs_verify_result *r)
+{
+    cs__verify_acc *acc = ctx;
+    if (r->bad)
+        acc->bad = true;
+    for (size_t k = 0; k < r->n; k++) {
+        r->v[k].file = acc->files[i]; /* the parent's copy outlives the report */
+        cs_report_add(acc->rep, &r->v[k]);
+    }
 }
 
 int cs_cmd_verify(int argc, char **argv)
 {
     const char *junit = NULL;
     bool tap = false;
+    uint64_t jobs = 1;
     char **paths = cs_xcalloc((size_t)argc, sizeof *paths);
     size_t npaths = 0;
     for (int i = 1; i < argc; i++) {
@@ -120,7 +226,10 @@ int cs_cmd_verify(int argc, char **argv)
         if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
             fputs("usage: cancelsim verify PATH... [--junit OUT.xml] [--tap] [--jobs N]\n\n"
                   "Runs every scenario under the paths (folders recursively, *.json) on each\n"
-                  "of its backends and checks expect, expect_by_backend and expect_any.\n"
+                  "of its backends and checks expect, expect_by_backend and expect_any, and\n"
+                  "the built-in findings (an undeclared finding fails the scenario).  Each run\n"
+                  "is done twice and the traces compared (the nondeterminism finding).\n"
+                  "--jobs N verifies files in N worker processes; the output is the same.\n"
                   "Exit status: 0 all pass, 1 some fail, 2 bad input.\n",
                   stdout);
             free(paths);
@@ -130,7 +239,6 @@ int cs_cmd_verify(int argc, char **argv)
         } else if (strcmp(o, "--tap") == 0) {
             tap = true;
         } else if (strcmp(o, "--jobs") == 0 && i + 1 < argc) {
-            uint64_t jobs;
             if (!cs_cli_parse_u64(argv[++i], &jobs) || jobs == 0) {
                 free(paths);
                 return cs_cli_usage_error("verify", "--jobs must be a positive integer");
@@ -156,32 +264,10 @@ int cs_cmd_verify(int argc, char **argv)
 
     cs_report rep;
     cs_report_init(&rep, tap ? CS_REPORT_TAP : CS_REPORT_HUMAN, stdout);
-    for (size_t i = 0; i < nfiles; i++) {
-        cs_scenario *sc = NULL;
-        cs_load_error lerr;
-        if (cs_load_file(files[i], &sc, &lerr) != 0) {
-            cs_report_entry r = {.file = files[i], .status = CS_REPORT_ERROR};
-            char msg[2048];
-            snprintf(msg, sizeof msg, "%s:%u:%u: error: %s", lerr.path, lerr.line, lerr.col, lerr.message);
-            r.detail = cs_xstrdup(msg);
-            r.name = cs_xstrdup(files[i]);
-            cs_report_add(&rep, &r);
-            bad = 1;
-            continue;
-        }
-        cs_backend bs[2];
-        size_t nb = 0;
-        if (sc->program->run_asyncio)
-            bs[nb++] = CS_BACKEND_ASYNCIO;
-        if (sc->program->run_trio)
-            bs[nb++] = CS_BACKEND_TRIO;
-        for (size_t k = 0; k < nb; k++) {
-            cs_report_entry r = {.file = files[i], .name = cs_xstrdup(sc->program->name)};
-            cs__verify_one(files[i], sc, bs[k], &r);
-            cs_report_add(&rep, &r);
-        }
-        cs_scenario_free(sc);
-    }
+    cs__verify_acc acc = {.rep = &rep, .files = files};
+    cs_verify_pool(files, nfiles, jobs > 256 ? 256u : (unsigned)jobs, cs__verify_file, cs__verify_done, &acc);
+    if (acc.bad)
+        bad = 1;
     int rc = cs_report_finish(&rep, junit);
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);

@@ -206,23 +206,46 @@ int cs_expect_match(const json_t *expect, const json_t *outcome, char **diff)
     return 0;
 }
 
+/* A finding the scenario does not declare fails it (section 6: "default:
+ * none"), so an expectation without `findings` stands for `"findings": []`.
+ * Returns a new reference: `e` (or an empty object) with the default added. */
+static json_t *cs__with_default_findings(const json_t *e)
+{
+    json_t *out = e ? json_copy((json_t *)e) : json_object();
+    if (!json_object_get(out, "findings"))
+        json_object_set_new(out, "findings", json_array());
+    return out;
+}
+
 int cs_expect_check(const cs_scenario *sc, cs_backend backend, const json_t *outcome, char **diff)
 {
     *diff = NULL;
     json_t *m = cs_expect_merged(sc, backend);
+    bool alts = sc->expect_any && json_array_size(sc->expect_any);
+    bool declared = m && json_object_get(m, "findings");
+    /* With alternatives and no findings in the merged expectation, each
+     * alternative declares its own (missing = none). */
+    if (!alts) {
+        json_t *full = cs__with_default_findings(m);
+        json_decref(m);
+        m = full;
+    }
     if (m) {
         int rc = cs_expect_match(m, outcome, diff);
         json_decref(m);
         if (rc)
             return rc;
     }
-    if (sc->expect_any && json_array_size(sc->expect_any)) {
+    if (alts) {
         char *first = NULL;
         size_t i;
         json_t *alt;
         json_array_foreach(sc->expect_any, i, alt) {
             char *d = NULL;
-            if (cs_expect_match(alt, outcome, &d) == 0) {
+            json_t *a = declared ? json_incref(alt) : cs__with_default_findings(alt);
+            int rc = cs_expect_match(a, outcome, &d);
+            json_decref(a);
+            if (rc == 0) {
                 free(d);
                 free(first);
                 return 0;

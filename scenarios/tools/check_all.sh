@@ -12,8 +12,16 @@ site=${ANYIO_SITE:-/work/anyio_site}
 [ $# -gt 0 ] || set -- "$(dirname "$here")"
 pass=0
 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 for f in $(find "$@" -name '*.json' -not -path '*/tools/*' | sort); do
-    if PYTHONPATH="$site" python3 "$oracle" "$f" --check >/dev/null \
+    # The oracle does not know `findings` (computed from cancelsim's trace, not
+    # from AnyIO): check a copy without them.
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+for k in ("expect",): d.get(k, {}).pop("findings", None)
+for b in d.get("expect_by_backend", {}).values(): b.pop("findings", None)
+json.dump(d, open(sys.argv[2], "w"))' "$f" "$tmp/s.json"
+    if PYTHONPATH="$site" python3 "$oracle" "$tmp/s.json" --check >/dev/null \
         && { ! grep -q '"expect_any"' "$f" || python3 "$here/fill_expect.py" --verify-any "$f"; }
     then
         pass=$((pass + 1))

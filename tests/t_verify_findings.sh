@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# t_verify_findings.sh CANCELSIM - `cancelsim verify` and the built-in
+# findings: an undeclared finding fails a scenario (exit 1, the finding named),
+# a declared one passes, a declared finding that does not occur fails, and
+# expect_any alternatives declare their own; --jobs N prints byte-identical
+# output (human, TAP and JUnit) to --jobs 1.  Prints "N passed, N failed".
+set -u
+cs="$1"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# a deadlock, first undeclared, then declared
+cat > "$tmp/dl.json" <<'EOF'
+{"backends": ["asyncio"], "events": ["e"], "main": [{"wait": "e"}],
+ "expect": {"result": {"deadlock": {"waiting": {"main": "event e"}}}}}
+EOF
+"$cs" verify "$tmp/dl.json" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q 'findings: expected \[\], got \["deadlock"\]' "$tmp/out" \
+    && ok || bad "undeclared deadlock: rc=$rc $(cat "$tmp/out")"
+sed 's/"expect": {/"expect": {"findings": ["deadlock"], /' "$tmp/dl.json" > "$tmp/dl-declared.json"
+"$cs" verify "$tmp/dl-declared.json" >"$tmp/out" 2>&1 && ok || bad "declared deadlock: $(cat "$tmp/out")"
+
+# no expect at all still checks findings (none expected)
+echo '{"backends": ["asyncio"], "events": ["e"], "main": [{"wait": "e"}]}' > "$tmp/bare.json"
+"$cs" verify "$tmp/bare.json" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "finding without any expect"
+
+# a declared finding that does not happen fails
+echo '{"backends": ["asyncio"], "main": [{"sleep": 1}], "expect": {"findings": ["orphan_task"]}}' > "$tmp/none.json"
+"$cs" verify "$tmp/none.json" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "declared but absent finding"
+
+# an exception replaced in a finally is lost
+cat > "$tmp/lost.json" <<'EOF'
+{"backends": ["asyncio"],
+ "main": [{"try": [{"try": [{"raise": "ValueError"}], "finally": [{"raise": "KeyError"}]}],
+           "except": [{"match": "KeyError", "body": []}]}],
+ "expect": {"result": {"returned": null}}}
+EOF
+"$cs" verify "$tmp/lost.json" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q 'lost_exception: ValueError' "$tmp/out" && ok || bad "lost exception: $(cat "$tmp/out")"
+
+# expect_any: each alternative declares its findings (missing = none)
+cat > "$tmp/any.json" <<'EOF'
+{"backends": ["asyncio"], "events": ["e"], "main": [{"wait": "e"}],
+ "expect_any": [{"end_time": 5}, {"end_time": 0, "findings": ["deadlock"]}]}
+EOF
+"$cs" verify "$tmp/any.json" >"$tmp/out" 2>&1 && ok || bad "expect_any with findings: $(cat "$tmp/out")"
+sed 's/, "findings": \["deadlock"\]//' "$tmp/any.json" > "$tmp/any2.json"
+"$cs" verify "$tmp/any2.json" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "expect_any without findings"
+
+# --jobs: same bytes as one job, whatever the format (a few quick folders:
+# the whole corpus holds step-limit runs that take seconds)
+dirs="scenarios/taskgroup scenarios/exceptions scenarios/finally scenarios/cancel_scope"
+"$cs" verify $dirs "$tmp" >"$tmp/j1" 2>&1
+"$cs" verify $dirs "$tmp" --jobs 3 >"$tmp/j3" 2>&1
+cmp -s "$tmp/j1" "$tmp/j3" && ok || bad "--jobs 3 output differs from --jobs 1"
+"$cs" verify $dirs --tap --junit "$tmp/a.xml" >"$tmp/t1" 2>&1; r1=$?
+"$cs" verify $dirs --tap --junit "$tmp/b.xml" --jobs 2 >"$tmp/t2" 2>&1; r2=$?
+cmp -s "$tmp/t1" "$tmp/t2" && cmp -s "$tmp/a.xml" "$tmp/b.xml" && [ $r1 -eq $r2 ] \
+    && ok || bad "--jobs 2 TAP/JUnit differ (rc $r1 vs $r2)"
+"$cs" verify "$tmp/none.json" --jobs 0 >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--jobs 0 accepted"
+
+echo "verify-findings: $pass passed, $fail failed"
+[ $fail -eq 0 ]

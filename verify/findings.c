@@ -1,0 +1,500 @@
+/* findings.c - the findings sink (see findings.h).
+ *
+ * Invariants: tasks[] is indexed by task id and scopes[] by scope id (both
+ * dense, so both are flat arrays grown by doubling); a task's `cur` is its
+ * innermost open scope, or the group scope it was spawned into once it has
+ * left all of its own; a scope's `parent` is the scope that was innermost for
+ * its host when it was entered, so following `parent` from a task's `cur` is
+ * the chain a cancellation travels.
+ *
+ * shield_breach and early_deadline are found when the cancellation happens but
+ * only reported when the scope exits (or the run ends) with the shield or
+ * deadline it was entered with: `set_shield` and `set_deadline` emit no event,
+ * so a change shows only there, and a scope whose shield or deadline the
+ * program can change (a `set_shield` / `set_deadline` naming it) is never
+ * judged at all.
+ */
+#include "findings.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings_internal.h"
+#include "util.h"
+
+enum {
+    CS__T_ENDED = 1,      /* TASK_END seen */
+    CS__T_SAW_CANCEL = 2, /* left a scope of its own that was cancelled */
+};
+
+enum {
+    CS__S_ENTERED = 1,
+    CS__S_EXITED = 2,
+    CS__S_SHIELD = 4,         /* shield as entered */
+    CS__S_CANCELLED = 8,      /* a CANCEL named it */
+    CS__S_SHIELD_MUT = 16,    /* its shield can change unseen */
+    CS__S_DEADLINE_MUT = 32,  /* its deadline can change unseen */
+    CS__S_PENDING = 64,       /* has a pending record */
+};
+
+typedef struct cs__ftask {
+    const char *name; /* borrowed from the run; read only while it lasts */
+    int32_t cur;
+    int32_t group;
+    uint8_t flags;
+} cs__ftask;
+
+typedef struct cs__fscope {
+    const char *name; /* borrowed, NULL when anonymous */
+    int32_t parent;
+    int32_t host;
+    int32_t live;     /* tasks spawned into it (a task group) not yet ended */
+    uint8_t flags;
+    double deadline;  /* as entered */
+} cs__fscope;
+
+/* A shield_breach or early_deadline seen but not yet settled. */
+typedef struct cs__pending {
+    cs_finding_kind kind;
+    int32_t scope, task, origin;
+    int64_t t;
+    bool live;
+} cs__pending;
+
+struct cs_findings {
+    cs__ftask *tasks;   size_t ntasks, cap_tasks;
+    cs__fscope *scopes; size_t nscopes, cap_scopes;
+    cs__pending *pend;  size_t npend, cap_pend;
+    bool found[CS_FINDING_COUNT];
+    char *detail[CS_FINDING_COUNT];
+    const cs_program *program; /* borrowed between RUN_START and RUN_END */
+    const char **mut_shield;   size_t nmut_shield;   /* declared names, borrowed */
+    const char **mut_deadline; size_t nmut_deadline;
+    cs__lost lost;
+};
+
+static const char *const cs__names[CS_FINDING_COUNT] = {
+    [CS_FINDING_CANCEL_ESCAPE] = "cancel_escape",   [CS_FINDING_DEADLOCK] = "deadlock",
+    [CS_FINDING_EARLY_DEADLINE] = "early_deadline", [CS_FINDING_LOST_EXCEPTION] = "lost_exception",
+    [CS_FINDING_NONDETERMINISM] = "nondeterminism", [CS_FINDING_ORPHAN_TASK] = "orphan_task",
+    [CS_FINDING_SHIELD_BREACH] = "shield_breach",
+};
+
+const char *cs_finding_name(cs_finding_kind kind)
+{
+    return (unsigned)kind < CS_FINDING_COUNT ? cs__names[kind] : NULL;
+}
+
+cs_findings *cs_findings_new(void)
+{
+    cs_findings *f = cs_xcalloc(1, sizeof *f);
+    cs__lost_init(&f->lost);
+    return f;
+}
+
+void cs_findings_free(cs_findings *f)
+{
+    if (!f)
+        return;
+    for (int k = 0; k < CS_FINDING_COUNT; k++)
+        free(f->detail[k]);
+    free(f->tasks);
+    free(f->scopes);
+    free(f->pend);
+    free(f->mut_shield);
+    free(f->mut_deadline);
+    cs__lost_free(&f->lost);
+    free(f);
+}
+
+void cs_findings_add(cs_findings *f, cs_finding_kind kind, const char *detail)
+{
+    if ((unsigned)kind >= CS_FINDING_COUNT || f->found[kind])
+        return;
+    f->found[kind] = true;
+    f->detail[kind] = cs_xstrdup(detail ? detail : cs__names[kind]);
+}
+
+bool cs_findings_has(const cs_findings *f, cs_finding_kind kind)
+{
+    return (unsigned)kind < CS_FINDING_COUNT && f->found[kind];
+}
+
+size_t cs_findings_list(const cs_findings *f, cs_finding_kind out[CS_FINDING_COUNT])
+{
+    size_t n = 0;
+    for (int k = 0; k < CS_FINDING_COUNT; k++)
+        if (f->found[k])
+            out[n++] = (cs_finding_kind)k;
+    return n;
+}
+
+const char *cs_findings_detail(const cs_findings *f, cs_finding_kind kind)
+{
+    return cs_findings_has(f, kind) ? f->detail[kind] : NULL;
+}
+
+json_t *cs_findings_to_json(const cs_findings *f)
+{
+    json_t *a = json_array();
+    for (int k = 0; k < CS_FINDING_COUNT; k++)
+        if (f->found[k])
+            json_array_append_new(a, json_string(cs__names[k]));
+    return a;
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+static void cs__grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    *p = cs_xrealloc(*p, c * size);
+    *cap = c;
+}
+
+/* The task with id `id`, created blank when first named (NULL for id < 0). */
+static cs__ftask *cs__task(cs_findings *f, int32_t id)
+{
+    if (id < 0)
+        return NULL;
+    if ((size_t)id >= f->ntasks) {
+        cs__grow((void **)&f->tasks, &f->cap_tasks, (size_t)id + 1, sizeof *f->tasks);
+        for (size_t i = f->ntasks; i <= (size_t)id; i++)
+            f->tasks[i] = (cs__ftask){.cur = -1, .group = -1};
+        f->ntasks = (size_t)id + 1;
+    }
+    return &f->tasks[id];
+}
+
+static cs__fscope *cs__scope(cs_findings *f, int32_t id)
+{
+    if (id < 0)
+        return NULL;
+    if ((size_t)id >= f->nscopes) {
+        cs__grow((void **)&f->scopes, &f->cap_scopes, (size_t)id + 1, sizeof *f->scopes);
+        for (size_t i = f->nscopes; i <= (size_t)id; i++)
+            f->scopes[i] = (cs__fscope){.parent = -1, .host = -1, .deadline = INFINITY};
+        f->nscopes = (size_t)id + 1;
+    }
+    return &f->scopes[id];
+}
+
+static const char *cs__tname(const cs_findings *f, int32_t id)
+{
+    if (id < 0 || (size_t)id >= f->ntasks || !f->tasks[id].name)
+        return "?";
+    return f->tasks[id].name;
+}
+
+static const char *cs__sname(const cs_findings *f, int32_t id)
+{
+    if (id < 0 || (size_t)id >= f->nscopes || !f->scopes[id].name)
+        return "(anonymous)";
+    return f->scopes[id].name;
+}
+
+static void cs__report(cs_findings *f, cs_finding_kind kind, char *detail)
+{
+    if (!f->found[kind]) {
+        f->found[kind] = true;
+        f->detail[kind] = detail;
+    } else {
+        free(detail);
+    }
+}
+
+/* ---- what the program can change unseen --------------------------------- */
+
+static void cs__note_mut(const char ***v, size_t *n, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i], name) == 0)
+            return;
+    *v = cs_xrealloc((void *)*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = name;
+}
+
+/* Collects the scope names that `set_shield` / `set_deadline` statements name,
+ * walking every body of the program with an explicit stack. */
+static void cs__scan_program(cs_findings *f, const cs_program *p)
+{
+    size_t cap = 64, n = 0;
+    cs_body *stack = cs_xmalloc(cap * sizeof *stack);
+    stack[n++] = p->main;
+    for (uint32_t i = 0; i < p->nfunctions; i++) {
+        cs__grow((void **)&stack, &cap, n + 1, sizeof *stack);
+        stack[n++] = p->functions[i].body;
+    }
+    while (n) {
+        cs_body b = stack[--n];
+        for (uint32_t i = 0; i < b.n; i++) {
+            const cs_stmt *s = &b.items[i];
+            if ((s->op == CS_OP_SET_SHIELD || s->op == CS_OP_SET_DEADLINE) && s->ref >= 0 &&
+                (uint32_t)s->ref < p->nscopes) {
+                if (s->op == CS_OP_SET_SHIELD)
+                    cs__note_mut(&f->mut_shield, &f->nmut_shield, p->scopes[s->ref].name);
+                else
+                    cs__note_mut(&f->mut_deadline, &f->nmut_deadline, p->scopes[s->ref].name);
+            }
+            cs__grow((void **)&stack, &cap, n + 3 + s->nhandlers, sizeof *stack);
+            stack[n++] = s->body;
+            stack[n++] = s->else_body;
+            stack[n++] = s->finally_body;
+            for (uint32_t h = 0; h < s->nhandlers; h++)
+                stack[n++] = s->handlers[h].body;
+        }
+    }
+    free(stack);
+}
+
+/* Instance names are the declared name, or it followed by "#N". */
+static bool cs__name_in(const char *const *v, size_t n, const char *inst)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(v[i]);
+        if (strncmp(inst, v[i], len) == 0 && (inst[len] == 0 || inst[len] == '#'))
+            return true;
+    }
+    return false;
+}
+
+/* ---- deferred checks ---------------------------------------------------- */
+
+static void cs__pend(cs_findings *f, cs_finding_kind kind, int32_t scope, int32_t task, int32_t origin, int64_t t)
+{
+    cs__grow((void **)&f->pend, &f->cap_pend, f->npend + 1, sizeof *f->pend);
+    f->pend[f->npend++] = (cs__pending){kind, scope, task, origin, t, true};
+    f->scopes[scope].flags |= CS__S_PENDING;
+}
+
+static void cs__settle_one(cs_findings *f, cs__pending *p)
+{
+    const cs__fscope *s = &f->scopes[p->scope];
+    p->live = false;
+    if (p->kind == CS_FINDING_SHIELD_BREACH && !(s->flags & CS__S_SHIELD_MUT))
+        cs__report(f, p->kind,
+                   cs_xasprintf("a cancellation of scope '%s' reached task '%s' inside shielded scope '%s' "
+                                "at t=%.9g",
+                                cs__sname(f, p->origin), cs__tname(f, p->task), cs__sname(f, p->scope),
+                                (double)p->t / 1e9));
+    else if (p->kind == CS_FINDING_EARLY_DEADLINE && !(s->flags & CS__S_DEADLINE_MUT))
+        cs__report(f, p->kind,
+                   cs_xasprintf("scope '%s' was cancelled by its deadline %.9g at t=%.9g", cs__sname(f, p->scope),
+                                s->deadline, (double)p->t / 1e9));
+}
+
+/* Settles the pending records of one scope (scope < 0: of every scope). */
+static void cs__settle(cs_findings *f, int32_t scope)
+{
+    if (scope >= 0 && !(f->scopes[scope].flags & CS__S_PENDING))
+        return;
+    for (size_t i = 0; i < f->npend; i++)
+        if (f->pend[i].live && (scope < 0 || f->pend[i].scope == scope))
+            cs__settle_one(f, &f->pend[i]);
+    if (scope >= 0)
+        f->scopes[scope].flags &= (uint8_t)~CS__S_PENDING;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static void cs__on_spawn(cs_findings *f, const cs_event *ev)
+{
+    cs__ftask *t = cs__task(f, ev->task);
+    if (!t)
+        return;
+    t->name = ev->name;
+    t->group = ev->group;
+    t->cur = ev->group;
+    cs__fscope *g = cs__scope(f, ev->group);
+    if (!g)
+        return;
+    g->live++;
+    if (g->flags & CS__S_EXITED)
+        cs__report(f, CS_FINDING_ORPHAN_TASK,
+                   cs_xasprintf("task '%s' was spawned into task group '%s' after its block exited (t=%.9g)",
+                                cs__tname(f, ev->task), cs__sname(f, ev->group), (double)ev->t / 1e9));
+}
+
+/* Was any scope on the chain from `scope` outwards ever cancelled? */
+static bool cs__chain_cancelled(const cs_findings *f, int32_t scope)
+{
+    for (size_t steps = 0; scope >= 0 && (size_t)scope < f->nscopes && steps <= f->nscopes; steps++) {
+        if (f->scopes[scope].flags & CS__S_CANCELLED)
+            return true;
+        scope = f->scopes[scope].parent;
+    }
+    return false;
+}
+
+static void cs__on_task_end(cs_findings *f, const cs_event *ev)
+{
+    cs__ftask *t = cs__task(f, ev->task);
+    if (!t)
+        return;
+    if (!(t->flags & CS__T_ENDED) && t->group >= 0)
+        cs__scope(f, t->group)->live--;
+    t->flags |= CS__T_ENDED;
+    cs__lost_account(&f->lost, ev->exc);
+    if (ev->state == CS_TASK_CANCELLED && !(t->flags & CS__T_SAW_CANCEL) && !cs__chain_cancelled(f, t->cur))
+        cs__report(f, CS_FINDING_CANCEL_ESCAPE,
+                   cs_xasprintf("task '%s' ended cancelled at t=%.9g though no scope of it was cancelled",
+                                cs__tname(f, ev->task), (double)ev->t / 1e9));
+}
+
+static void cs__on_scope_enter(cs_findings *f, const cs_event *ev)
+{
+    cs__fscope *s = cs__scope(f, ev->scope);
+    if (!s)
+        return;
+    s->name = ev->name;
+    s->parent = ev->parent;
+    s->host = ev->task;
+    s->deadline = ev->deadline;
+    s->flags = (uint8_t)((s->flags & CS__S_CANCELLED) | CS__S_ENTERED | (ev->shield ? CS__S_SHIELD : 0));
+    if (ev->name && cs__name_in(f->mut_shield, f->nmut_shield, ev->name))
+        s->flags |= CS__S_SHIELD_MUT;
+    if (ev->name && cs__name_in(f->mut_deadline, f->nmut_deadline, ev->name))
+        s->flags |= CS__S_DEADLINE_MUT;
+    cs__ftask *t = cs__task(f, ev->task);
+    if (t)
+        t->cur = ev->scope;
+}
+
+/* A shield or deadline that differs from the one entered changed unseen:
+ * stop trusting it.  Then settle what was pending on the scope. */
+static void cs__on_scope_final(cs_findings *f, const cs_event *ev, cs__fscope *s)
+{
+    if (!ev->shield != !(s->flags & CS__S_SHIELD))
+        s->flags |= CS__S_SHIELD_MUT;
+    if (ev->deadline != s->deadline && !(isnan(ev->deadline) && isnan(s->deadline)))
+        s->flags |= CS__S_DEADLINE_MUT;
+    cs__settle(f, ev->scope);
+}
+
+static void cs__on_scope_exit(cs_findings *f, const cs_event *ev)
+{
+    cs__fscope *s = cs__scope(f, ev->scope);
+    if (!s)
+        return;
+    s->flags |= CS__S_EXITED;
+    cs__ftask *t = cs__task(f, ev->task >= 0 ? ev->task : s->host);
+    if (t) {
+        if (ev->cancel_called || (s->flags & CS__S_CANCELLED))
+            t->flags |= CS__T_SAW_CANCEL;
+        t->cur = s->parent;
+    }
+    cs__on_scope_final(f, ev, s);
+    if (s->live > 0) {
+        /* name the first child still running: a scan, but only once per run */
+        int32_t child = -1;
+        for (size_t i = 0; i < f->ntasks && !f->found[CS_FINDING_ORPHAN_TASK] && child < 0; i++)
+            if (f->tasks[i].group == ev->scope && !(f->tasks[i].flags & CS__T_ENDED))
+                child = (int32_t)i;
+        cs__report(f, CS_FINDING_ORPHAN_TASK,
+                   cs_xasprintf("task '%s' still runs after task group '%s' exited at t=%.9g",
+                                cs__tname(f, child), cs__sname(f, ev->scope), (double)ev->t / 1e9));
+    }
+}
+
+static void cs__on_cancel(cs_findings *f, const cs_event *ev)
+{
+    cs__fscope *s = cs__scope(f, ev->scope);
+    if (!s)
+        return;
+    s->flags |= CS__S_CANCELLED;
+    /* more than a nanosecond early: the engine rounds deadlines to whole ns */
+    if (ev->cause == CS_CAUSE_DEADLINE && !(s->flags & CS__S_DEADLINE_MUT) && (s->flags & CS__S_ENTERED) &&
+        s->deadline * 1e9 - (double)ev->t > 1.0)
+        cs__pend(f, CS_FINDING_EARLY_DEADLINE, ev->scope, ev->task, ev->scope, ev->t);
+}
+
+/* Walks the task's chain to the origin; a shielded scope met before it
+ * (other than the origin itself) is a breach, if the origin is on the chain
+ * at all (otherwise the trace does not say how the cancellation got there). */
+static void cs__on_delivered(cs_findings *f, const cs_event *ev)
+{
+    cs__ftask *t = cs__task(f, ev->task);
+    if (!t || ev->scope < 0)
+        return;
+    int32_t shielded = -1;
+    int32_t s = t->cur;
+    for (size_t steps = 0; s >= 0 && (size_t)s < f->nscopes && steps <= f->nscopes; steps++) {
+        if (s == ev->scope) {
+            if (shielded >= 0)
+                cs__pend(f, CS_FINDING_SHIELD_BREACH, shielded, ev->task, ev->scope, ev->t);
+            return;
+        }
+        const cs__fscope *sc = &f->scopes[s];
+        if (shielded < 0 && (sc->flags & CS__S_SHIELD) && !(sc->flags & CS__S_SHIELD_MUT))
+            shielded = s;
+        s = sc->parent;
+    }
+}
+
+static void cs__on_run_end(cs_findings *f, const cs_event *ev)
+{
+    if (ev->result == CS_RESULT_DEADLOCK)
+        cs__report(f, CS_FINDING_DEADLOCK, cs_xasprintf("every task waits at t=%.9g", (double)ev->t / 1e9));
+    if (ev->result == CS_RESULT_RAISED && ev->exc) {
+        cs__lost_account(&f->lost, ev->exc);
+        if (ev->exc->cls == CS_EXC_CANCELLED)
+            cs__report(f, CS_FINDING_CANCEL_ESCAPE, cs_xstrdup("a cancellation exception left anyio.run()"));
+    }
+    /* A run stopped by a limit or a deadlock may still have exceptions in
+     * flight: only a run that finished can show one vanished. */
+    ptrdiff_t k = cs__lost_first(&f->lost);
+    if (k >= 0 && (ev->result == CS_RESULT_RETURNED || ev->result == CS_RESULT_RAISED)) {
+        const cs_exc *x = f->lost.raised[k];
+        const char *cls = f->program && x->cls >= 0 && (uint32_t)x->cls < f->program->nclasses
+                              ? f->program->classes[x->cls].name
+                              : "exception";
+        cs__report(f, CS_FINDING_LOST_EXCEPTION,
+                   cs_xasprintf("%s('%s') raised by task '%s' was never caught nor re-raised", cls, x->message,
+                                cs__tname(f, f->lost.raiser[k])));
+    }
+    cs__settle(f, -1);
+    /* names borrowed from the run die with it */
+    f->program = NULL;
+    f->nmut_shield = f->nmut_deadline = 0;
+    for (size_t i = 0; i < f->ntasks; i++)
+        f->tasks[i].name = NULL;
+    for (size_t i = 0; i < f->nscopes; i++)
+        f->scopes[i].name = NULL;
+}
+
+void cs_findings_sink(void *findings, const cs_event *ev)
+{
+    cs_findings *f = findings;
+    switch (ev->kind) {
+    case CS_EV_RUN_START:
+        f->program = ev->program;
+        if (ev->program)
+            cs__scan_program(f, ev->program);
+        break;
+    case CS_EV_TASK_SPAWN: cs__on_spawn(f, ev); break;
+    case CS_EV_TASK_END: cs__on_task_end(f, ev); break;
+    case CS_EV_SCOPE_ENTER: cs__on_scope_enter(f, ev); break;
+    case CS_EV_SCOPE_EXIT: cs__on_scope_exit(f, ev); break;
+    case CS_EV_SCOPE_STATE:
+        if (ev->scope >= 0 && (size_t)ev->scope < f->nscopes)
+            cs__on_scope_final(f, ev, &f->scopes[ev->scope]);
+        break;
+    case CS_EV_CANCEL: cs__on_cancel(f, ev); break;
+    case CS_EV_CANCEL_DELIVERED: cs__on_delivered(f, ev); break;
+    case CS_EV_RAISE:
+    case CS_EV_THREAD_END:
+        /* an abandoned thread's error is never delivered, so it stays unaccounted */
+        if (ev->exc && ev->exc->cls != CS_EXC_CANCELLED)
+            cs__lost_raised(&f->lost, ev->exc, ev->task);
+        break;
+    case CS_EV_CATCH:
+    case CS_EV_GROUP_RAISE: cs__lost_account(&f->lost, ev->exc); break;
+    case CS_EV_RUN_END: cs__on_run_end(f, ev); break;
+    default: break;
+    }
+}

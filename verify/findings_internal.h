@@ -1,0 +1,38 @@
+/* findings_internal.h - pieces of the findings checker shared between its
+ * files (findings.c, findings_lost.c); not for use elsewhere. */
+#ifndef CS_FINDINGS_INTERNAL_H
+#define CS_FINDINGS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exc.h"
+
+/* Non-cancellation exceptions raised during the run, by identity, each with
+ * whether it has been accounted for (caught, or a member of something a group,
+ * a task or the run raised).  Holds a reference to every exception, so no
+ * pointer can be reused by a later exception while it is in the table. */
+typedef struct cs__lost {
+    cs_exc **raised;     /* owned references, in order of first raise */
+    int32_t *raiser;     /* task id that first raised it */
+    bool *accounted;
+    size_t n, cap;
+    uint32_t *slots;     /* open addressing: index + 1 into raised[], 0 = empty */
+    size_t nslots;       /* a power of two, at least twice n */
+    cs_exc **stack;      /* scratch for walking groups */
+    size_t stack_cap;
+} cs__lost;
+
+void cs__lost_init(cs__lost *l);
+void cs__lost_free(cs__lost *l);
+/* Records a raise of `x` by `task` (a second raise of the same object is one entry). */
+void cs__lost_raised(cs__lost *l, cs_exc *x, int32_t task);
+/* Marks `x` and every member of it, at any depth, as accounted for.  Contexts
+ * are not followed: an exception that survives only as another's __context__
+ * has been replaced, which is what lost_exception is about. */
+void cs__lost_account(cs__lost *l, const cs_exc *x);
+/* Index of the first raised exception never accounted for, or -1. */
+ptrdiff_t cs__lost_first(const cs__lost *l);
+
+#endif

@@ -1,0 +1,113 @@
+/* findings_lost.c - the identity table behind the lost_exception finding.
+ *
+ * The engine passes one cs_exc object along as an exception propagates, is
+ * caught, or is collected into a group, so "the same exception" is "the same
+ * pointer".  The table maps pointers to their first-raise index; it is only
+ * ever probed, never iterated, so pointer values cannot decide any order that
+ * reaches the output (raised[] is in raise order).
+ */
+#include "findings_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void cs__lost_init(cs__lost *l)
+{
+    memset(l, 0, sizeof *l);
+}
+
+void cs__lost_free(cs__lost *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        cs_exc_unref(l->raised[i]);
+    free(l->raised);
+    free(l->raiser);
+    free(l->accounted);
+    free(l->slots);
+    free(l->stack);
+    memset(l, 0, sizeof *l);
+}
+
+static size_t cs__hash_ptr(const void *p, size_t mask)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x & mask;
+}
+
+/* Slot holding `x`, or the empty slot where it would go. */
+static size_t cs__find_slot(const cs__lost *l, const cs_exc *x)
+{
+    size_t mask = l->nslots - 1;
+    size_t i = cs__hash_ptr(x, mask);
+    while (l->slots[i] && l->raised[l->slots[i] - 1] != x)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void cs__rehash(cs__lost *l, size_t nslots)
+{
+    free(l->slots);
+    l->slots = cs_xcalloc(nslots, sizeof *l->slots);
+    l->nslots = nslots;
+    for (size_t k = 0; k < l->n; k++)
+        l->slots[cs__find_slot(l, l->raised[k])] = (uint32_t)(k + 1);
+}
+
+void cs__lost_raised(cs__lost *l, cs_exc *x, int32_t task)
+{
+    if (!x || l->n >= UINT32_MAX - 1)
+        return;
+    if (l->nslots && l->slots[cs__find_slot(l, x)])
+        return;
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->raised = cs_xrealloc(l->raised, l->cap * sizeof *l->raised);
+        l->raiser = cs_xrealloc(l->raiser, l->cap * sizeof *l->raiser);
+        l->accounted = cs_xrealloc(l->accounted, l->cap * sizeof *l->accounted);
+    }
+    size_t k = l->n++;
+    l->raised[k] = cs_exc_ref(x);
+    l->raiser[k] = task;
+    l->accounted[k] = false;
+    /* keep the load at most one half so probes stay short */
+    if (l->n * 2 > l->nslots)
+        cs__rehash(l, l->nslots ? l->nslots * 2 : 128);
+    else
+        l->slots[cs__find_slot(l, x)] = (uint32_t)(k + 1);
+}
+
+void cs__lost_account(cs__lost *l, const cs_exc *x)
+{
+    if (!x || !l->n)
+        return;
+    size_t n = 0;
+    const cs_exc *e = x;
+    /* explicit stack: groups nest as deep as task groups do */
+    for (;;) {
+        size_t s = l->slots[cs__find_slot(l, e)];
+        if (s)
+            l->accounted[s - 1] = true;
+        if (n + e->nmembers > l->stack_cap) {
+            l->stack_cap = (n + e->nmembers) * 2;
+            l->stack = cs_xrealloc(l->stack, l->stack_cap * sizeof *l->stack);
+        }
+        for (uint32_t i = 0; i < e->nmembers; i++)
+            l->stack[n++] = e->members[i];
+        if (!n)
+            break;
+        e = l->stack[--n];
+    }
+}
+
+ptrdiff_t cs__lost_first(const cs__lost *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!l->accounted[i])
+            return (ptrdiff_t)i;
+    return -1;
+}
