@@ -1,0 +1,796 @@
+#!/usr/bin/env python3
+"""anyio_reference.py - run a cancelsim scenario on real AnyIO and print its
+outcome (scenario-format.md section 4) as JSON.
+
+    python3 tools/anyio_reference.py FILE.json [--backend asyncio|trio|both]
+
+Needs AnyIO 4.14 or later importable (and Trio for --backend trio), e.g.
+PYTHONPATH=/path/to/site.  The program runs in virtual time:
+
+- asyncio: an event loop whose clock (loop.time()) starts at 0 and, whenever
+  the loop would block, jumps straight to the next timer;
+- Trio: trio.testing.MockClock(autojump_threshold=0), which does the same.
+
+When every task waits and no timer is pending the run is a deadlock, reported
+as cancelsim does: {"deadlock": {"waiting": {task: label}}}; more statements
+than --step-limit (default 10,000,000, as cancelsim) stop it with
+{"limit": "steps"}.  Where real AnyIO or Trio leave an order to memory
+addresses or random numbers, the script takes the order cancelsim models (its
+Trio seed 0): asyncio delivers a scope's cancellation to its tasks in order of
+entry; Trio runs each batch FIFO, expires equal deadlines in registration
+order and walks its cancel-status and event-waiter sets in insertion order.
+Other schedules are real too; `cancelsim explore` lists them.
+
+Only a subset of the format is supported, enough to cross-check the engine on
+the core of structured concurrency: task groups, start_soon (with count),
+sleep / sleep_until / sleep_forever, the three checkpoints, busy, raise,
+reraise, return, log, probe, cancel_scope / move_on_after / fail_after with
+shields and deadlines, cancel, set_shield, set_deadline, try / except / else /
+finally, call, repeat, and events (wait / set).  A scenario that uses anything
+else is refused before it runs, naming the statement, with exit status 3.
+Exit status: 0 ran (whatever the scenario raised), 2 unreadable file or bad
+arguments, 3 unsupported scenario or AnyIO missing.
+
+The outcome is compared with cancelsim's by tests/t_reference.sh; see
+tools/README.md.
+"""
+import argparse
+import json
+import math
+import re
+import selectors
+import sys
+
+# ---------------------------------------------------------------------------
+# The supported subset
+# ---------------------------------------------------------------------------
+
+ZERO_ARG = {"sleep_forever", "checkpoint", "checkpoint_if_cancelled", "cancel_shielded_checkpoint", "reraise"}
+ACTIONS = {"sleep", "sleep_until", "busy", "raise", "return", "log", "probe", "task_group", "start_soon",
+           "cancel_scope", "move_on_after", "fail_after", "cancel", "set_shield", "set_deadline", "try",
+           "call", "repeat", "wait", "set"}
+ALL_ACTIONS = ACTIONS | {"start", "started", "create_task", "await_task", "cancel_task", "move_on_at",
+                         "fail_at", "to_thread", "with_lock", "with_semaphore", "with_limiter"}
+SCOPE_KINDS = {"cancel_scope": "cancel_scope", "move_on_after": "move_on", "fail_after": "fail_after"}
+
+
+class Unsupported(Exception):
+    """The scenario uses something this script does not model."""
+
+
+def action_of(st):
+    if isinstance(st, str):
+        return st
+    for k in st:
+        if k in ALL_ACTIONS:
+            return k
+    raise Unsupported(f"statement with no known action key: {json.dumps(st)}")
+
+
+def sub_bodies(st):
+    if isinstance(st, str):
+        return []
+    out = [st[k] for k in ("body", "else", "finally") if k in st]
+    if "try" in st:
+        out.append(st["try"])
+    for h in st.get("except", []):
+        out.append(h["body"])
+    return out
+
+
+def check_supported(doc):
+    """Raises Unsupported naming the first statement outside the subset."""
+    bodies = [doc["main"], *doc.get("functions", {}).values()]
+    while bodies:
+        for st in bodies.pop():
+            a = action_of(st)
+            if a not in ZERO_ARG and a not in ACTIONS:
+                raise Unsupported(f"statement '{a}' is not supported by this script")
+            if a == "try" and "except*" in st:
+                raise Unsupported("statement 'try' with 'except*' is not supported by this script")
+            bodies.extend(sub_bodies(st))
+
+
+# ---------------------------------------------------------------------------
+# Values as the outcome writes them
+# ---------------------------------------------------------------------------
+
+def jnum(x):
+    """Infinite floats as strings, integral floats as integers (as cancelsim prints)."""
+    if isinstance(x, float):
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+        if x.is_integer() and abs(x) < 2 ** 53:
+            return int(x)
+    return x
+
+
+def num_in(v):
+    """A time or deadline from the file ("inf" / "-inf" allowed)."""
+    if v == "inf":
+        return math.inf
+    if v == "-inf":
+        return -math.inf
+    return v
+
+
+_ASYNCIO_CANCEL = re.compile(r"^Cancelled via cancel scope [0-9a-f]+(?: by <.*?>)?(; reason: .*)?$", re.S)
+
+
+def exc_message(e):
+    """str(e), without the memory addresses real cancellation messages hold."""
+    if type(e).__name__ == "Cancelled" and hasattr(e, "source"):
+        reason = getattr(e, "reason", None)
+        return f"cancelled due to {e.source}" + ("" if reason is None else f" with reason {reason!r}")
+    m = _ASYNCIO_CANCEL.match(str(e))
+    if m:
+        return "Cancelled via cancel scope" + (m.group(1) or "")
+    return str(e)
+
+
+def exc_json(e):
+    if isinstance(e, BaseExceptionGroup):
+        return {"type": type(e).__name__, "message": e.message, "exceptions": [exc_json(x) for x in e.exceptions]}
+    return {"type": type(e).__name__, "message": exc_message(e)}
+
+
+# The uniform durations of scenario-format.md section 2.
+M64 = (1 << 64) - 1
+
+
+def fnv1a64(text):
+    h = 0xCBF29CE484222325
+    for b in text.encode("utf-8"):
+        h = ((h ^ b) * 0x100000001B3) & M64
+    return h
+
+
+def splitmix64(z):
+    z = (z + 0x9E3779B97F4A7C15) & M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def uniform_draw(task_name, k, lo, hi):
+    u = (splitmix64(fnv1a64(task_name) ^ ((k * 0x9E3779B97F4A7C15) & M64)) >> 11) * 2.0 ** -53
+    return round((lo + (hi - lo) * u) * 1e9) / 1e9  # round() ties to even, as nearbyint
+
+
+# ---------------------------------------------------------------------------
+# Virtual time
+# ---------------------------------------------------------------------------
+
+class Stop(BaseException):
+    """The run is over for the outcome (a deadlock or a limit); whatever the
+    program does while it is torn down is not part of it."""
+
+
+class Deadlock(Stop):
+    """Every task waits and no timer is pending."""
+
+
+class StepLimit(Stop):
+    """More statements ran than --step-limit allows."""
+
+
+class _JumpSelector(selectors.BaseSelector):
+    """A selector that never reports I/O: a wait with a timeout jumps the
+    loop's clock to its next timer; a wait without one is a deadlock."""
+
+    def __init__(self):
+        self._keys = {}
+        self.loop = None
+
+    @staticmethod
+    def _fd(fileobj):
+        return fileobj if isinstance(fileobj, int) else fileobj.fileno()
+
+    def register(self, fileobj, events, data=None):
+        key = selectors.SelectorKey(fileobj, self._fd(fileobj), events, data)
+        self._keys[key.fd] = key
+        return key
+
+    def unregister(self, fileobj):
+        return self._keys.pop(self._fd(fileobj))
+
+    def get_map(self):
+        return dict(self._keys)
+
+    def select(self, timeout=None):
+        scheduled = self.loop._scheduled
+        # sleep(inf) arms a timer at infinity: one that never fires
+        if timeout is None or (timeout > 0 and (not scheduled or scheduled[0]._when == math.inf)):
+            self.loop.on_deadlock()
+        elif timeout > 0:
+            # jump exactly to the timer, not to now + timeout (no rounding drift)
+            self.loop.vt = max(self.loop.vt, scheduled[0]._when)
+        return []
+
+    def close(self):
+        self._keys.clear()
+
+
+def make_virtual_loop(interp):
+    import asyncio
+
+    class VirtualLoop(asyncio.SelectorEventLoop):
+        def __init__(self):
+            self.vt = 0.0
+            sel = _JumpSelector()
+            super().__init__(sel)
+            sel.loop = self
+            interp.loop = self
+
+        def time(self):
+            return self.vt
+
+        def on_deadlock(self):
+            interp.on_deadlock()
+
+    return VirtualLoop
+
+
+def make_trio_clock(interp):
+    """trio.testing.MockClock(autojump_threshold=0): when every task is
+    blocked it jumps to the next deadline.  With no deadline left it would
+    spin forever instead, so its autojump hook (called by the run loop exactly
+    when everything is idle; MockClock cannot be subclassed) is wrapped to
+    report a deadlock there."""
+    import trio
+    from trio.testing import MockClock
+
+    clock = MockClock(autojump_threshold=0)
+    jump = clock._autojump
+
+    def autojump():
+        if trio.lowlevel.current_statistics().seconds_to_next_deadline == math.inf:
+            interp.on_deadlock()
+        jump()
+
+    clock._autojump = autojump
+    return clock
+
+
+class _OrderedSet:
+    """A set that iterates in insertion order (for AnyIO's scope task sets)."""
+
+    def __init__(self, items=()):
+        self._d = dict.fromkeys(items)
+
+    def add(self, x):
+        self._d[x] = None
+
+    def remove(self, x):
+        del self._d[x]
+
+    def discard(self, x):
+        self._d.pop(x, None)
+
+    def __contains__(self, x):
+        return x in self._d
+
+    def __iter__(self):
+        return iter(list(self._d))
+
+    def __len__(self):
+        return len(self._d)
+
+    def clear(self):
+        self._d.clear()
+
+
+def patch_asyncio_sets():
+    """Real AnyIO iterates CancelScope._tasks / _child_scopes, sets ordered by
+    memory address; use the order of entry instead (cancelsim's rule)."""
+    import anyio._backends._asyncio as backend
+
+    orig = backend.CancelScope.__init__
+    if getattr(orig, "_reference_patched", False):
+        return
+
+    def init(self, *args, **kwargs):
+        orig(self, *args, **kwargs)
+        self._tasks = _OrderedSet(self._tasks)
+        self._child_scopes = _OrderedSet(self._child_scopes)
+
+    init._reference_patched = True
+    backend.CancelScope.__init__ = init
+
+
+def patch_trio_order():
+    """Make Trio's choices the canonical ones cancelsim's seed 0 models: each
+    batch of runnable tasks runs FIFO (Trio reverses a batch at random), equal
+    deadlines expire in registration order (Trio breaks ties by id()), and
+    the sets Trio iterates to deliver cancellations or wake event waiters do
+    so in insertion order (Trio's sets iterate by hash)."""
+    import itertools
+    import random
+    from heapq import heappush
+
+    import trio._core._run as run
+    import trio._sync as sync
+
+    class Fifo(random.Random):
+        def random(self):
+            return 0.0  # < 0.5: the batch is reversed, then popped from the end: FIFO
+
+    run._r = Fifo()
+    if getattr(run.Deadlines.add, "_reference_patched", False):
+        return
+    ticket = itertools.count()
+
+    def add(self, deadline, cancel_scope):
+        heappush(self._heap, (deadline, next(ticket), cancel_scope))
+        self._active += 1
+
+    status_init = run.CancelStatus.__init__
+
+    def cancel_status_init(self, *args, **kwargs):
+        status_init(self, *args, **kwargs)
+        self._children = _OrderedSet(self._children)
+        self._tasks = _OrderedSet(self._tasks)
+
+    event_init = sync.Event.__init__
+
+    def ev_init(self, *args, **kwargs):
+        event_init(self, *args, **kwargs)
+        self._tasks = _OrderedSet(self._tasks)
+
+    add._reference_patched = True
+    run.Deadlines.add = add
+    run.CancelStatus.__init__ = cancel_status_init
+    run.CancelStatus.children = property(lambda self: tuple(self._children))
+    run.CancelStatus.tasks = property(lambda self: tuple(self._tasks))
+    sync.Event.__init__ = ev_init
+
+
+# ---------------------------------------------------------------------------
+# The interpreter
+# ---------------------------------------------------------------------------
+
+class Ret:
+    """`return v` travels back to the function boundary as a value, not an
+    exception, so scopes and task groups see a normal exit as Python would."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+class Task:
+    def __init__(self, name):
+        self.name = name
+        self.state = "unfinished"
+        self.end = None
+        self.exc = None
+        self.returned = Ret  # Ret itself = no `return` ran
+        self.draws = 0
+        self.wait = None
+        self.started = False
+
+
+class Ctx:
+    def __init__(self, task, tg=None):
+        self.task = task
+        self.tg = tg
+
+
+class Interp:
+    def __init__(self, doc, backend, step_limit=10_000_000):
+        import anyio
+
+        self.steps = 0
+        self.step_limit = step_limit
+
+        self.anyio = anyio
+        self.doc = doc
+        self.backend = backend
+        self.tasks = []
+        self.scopes = {}  # instance name -> outcome entry, in order of entry
+        self.log = []
+        self.uses = {}
+        self.latest = {}  # declared name -> most recent instance object
+        self.functions = doc.get("functions", {})
+        self.events = {}
+        self.frozen = None  # the outcome at a deadlock
+        self.clock = None  # Trio's MockClock
+        self.loop = None  # the virtual asyncio loop
+        self.classes = self._classes(doc.get("exceptions", {}))
+
+    def _classes(self, user):
+        import builtins
+
+        cls = {n: getattr(builtins, n) for n in (
+            "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "LookupError", "KeyError",
+            "IndexError", "ValueError", "TypeError", "RuntimeError", "NotImplementedError", "OSError",
+            "ConnectionError", "TimeoutError", "KeyboardInterrupt", "SystemExit", "GeneratorExit",
+            "BaseExceptionGroup", "ExceptionGroup")}
+        for n in ("TaskFailed", "TaskCancelled", "WouldBlock", "BrokenResourceError", "ClosedResourceError",
+                  "EndOfStream"):
+            if hasattr(self.anyio, n):
+                cls[n] = getattr(self.anyio, n)
+        pending = dict(user)
+        while pending:  # bases may be declared after their subclasses
+            for name, base in list(pending.items()):
+                if base in cls:
+                    cls[name] = type(name, (cls[base],), {})
+                    del pending[name]
+        return cls
+
+    # -- time, names, records ------------------------------------------------
+
+    def now(self):
+        # read the clocks directly: this also works outside the run's loop
+        if self.backend == "trio":
+            return self.clock.current_time()
+        return self.loop.vt if self.loop else 0.0
+
+    def busy(self, d):
+        if self.backend == "trio":
+            self.clock.jump(d)
+        else:
+            self.loop.vt += d
+
+    def instance(self, name):
+        n = self.uses[name] = self.uses.get(name, 0) + 1
+        return name if n == 1 else f"{name}#{n}"
+
+    def new_task(self, name):
+        t = Task(name)
+        self.tasks.append(t)
+        return t
+
+    def dur(self, v, task):
+        if isinstance(v, dict):
+            lo, hi = v["uniform"]
+            k = task.draws
+            task.draws += 1
+            return uniform_draw(task.name, k, lo, hi)
+        return v
+
+    def add_log(self, task, msg, value=Ret):
+        if self.frozen is None:
+            line = {"t": jnum(self.now()), "task": task.name, "msg": msg}
+            if value is not Ret:
+                line["value"] = jnum(value)
+            self.log.append(line)
+
+    def enter_scope(self, name, kind, obj):
+        self.scopes[name] = [kind, obj, None]  # in the order of entry; state filled at exit
+
+    def exit_scope(self, name):
+        entry = self.scopes[name]
+        if self.frozen is None:
+            entry[2] = self.scope_state(entry[0], entry[1])
+
+    def scope_state(self, kind, s):
+        return {"kind": kind, "cancel_called": s.cancel_called, "cancelled_caught": s.cancelled_caught,
+                "deadline": jnum(float(s.deadline)), "shield": s.shield}
+
+    def freeze(self, result):
+        # The abandoned run is torn down by the garbage collector later, which
+        # complains about it; those complaints are not the scenario's.
+        sys.unraisablehook = lambda unraisable: None
+        if self.frozen is None:
+            self.frozen = self.outcome(result)
+
+    def on_deadlock(self):
+        waiting = {t.name: t.wait or ("running" if t.started else "not started")
+                   for t in self.tasks if t.state == "unfinished"}
+        self.freeze({"deadlock": {"waiting": waiting}})
+        raise Deadlock()
+
+    # -- statements ----------------------------------------------------------
+
+    async def body(self, stmts, ctx):
+        for st in stmts:
+            r = await self.stmt(st, ctx)
+            if r is not None:
+                return r
+        return None
+
+    async def stmt(self, st, ctx):
+        self.steps += 1
+        if self.steps > self.step_limit:
+            self.freeze({"limit": "steps"})
+            raise StepLimit()
+        a = action_of(st)
+        lowlevel = self.anyio.lowlevel
+        if a == "sleep_forever":
+            ctx.task.wait = "sleep_forever"
+            await self.anyio.sleep_forever()
+        elif a == "checkpoint":
+            await lowlevel.checkpoint()
+        elif a == "checkpoint_if_cancelled":
+            await lowlevel.checkpoint_if_cancelled()
+        elif a == "cancel_shielded_checkpoint":
+            await lowlevel.cancel_shielded_checkpoint()
+        elif a == "reraise":
+            raise  # noqa: PLE0704 - runs inside the except block of the enclosing `try` statement
+        elif a == "sleep":
+            await self.anyio.sleep(self.dur(st["sleep"], ctx.task))
+        elif a == "sleep_until":
+            await self.anyio.sleep_until(st["sleep_until"])
+        elif a == "busy":
+            self.busy(self.dur(st["busy"], ctx.task))
+        elif a == "raise":
+            cls = self.classes[st["raise"]]
+            raise cls(st["message"]) if "message" in st else cls()
+        elif a == "return":
+            return Ret(st["return"])
+        elif a == "log":
+            self.add_log(ctx.task, st["log"])
+        elif a == "probe":
+            self.probe(st, ctx)
+        elif a == "task_group":
+            return await self.task_group(st, ctx)
+        elif a == "start_soon":
+            self.start_soon(st, ctx)
+        elif a in SCOPE_KINDS:
+            return await self.scope(st, a, ctx)
+        elif a == "cancel":
+            self.scope_obj(st["cancel"]).cancel(st.get("reason"))
+        elif a == "set_shield":
+            self.scope_obj(st["set_shield"]).shield = st["value"]
+        elif a == "set_deadline":
+            self.scope_obj(st["set_deadline"]).deadline = num_in(st["value"])
+        elif a == "try":
+            return await self.try_(st, ctx)
+        elif a == "call":
+            await self.body(self.functions[st["call"]], ctx)  # a `return` ends the function only
+        elif a == "repeat":
+            for _ in range(st["repeat"]):
+                r = await self.body(st["body"], ctx)
+                if r is not None:
+                    return r
+        elif a == "wait":
+            ctx.task.wait = f"event {st['wait']}"
+            await self.event(st["wait"]).wait()
+        elif a == "set":
+            self.event(st["set"]).set()
+        ctx.task.wait = None
+        return None
+
+    def event(self, name):
+        if name not in self.events:
+            self.events[name] = self.anyio.Event()
+        return self.events[name]
+
+    def scope_obj(self, name):
+        obj = self.latest[name]
+        return getattr(obj, "cancel_scope", obj)  # a task group cancels through its scope
+
+    def probe(self, st, ctx):
+        what = st["probe"]
+        if what == "effective_deadline":
+            self.add_log(ctx.task, what, float(self.anyio.current_effective_deadline()))
+        elif what == "time":
+            self.add_log(ctx.task, what, self.now())
+        else:
+            value = getattr(self.scope_obj(st["scope"]), what)
+            self.add_log(ctx.task, f"{st['scope']}.{what}", float(value) if what == "deadline" else value)
+
+    async def task_group(self, st, ctx):
+        name = self.instance(st["task_group"])
+        tg = self.anyio.create_task_group()
+        r = None  # stays None when the group's scope swallows a cancellation
+        try:
+            async with tg:
+                self.latest[st["task_group"]] = tg
+                self.enter_scope(name, "task_group", tg.cancel_scope)
+                try:
+                    r = await self.body(st["body"], Ctx(ctx.task, tg))
+                finally:
+                    ctx.task.wait = f"task_group {name}"
+            ctx.task.wait = None
+            return r
+        finally:
+            if name in self.scopes:
+                self.exit_scope(name)
+
+    def start_soon(self, st, ctx):
+        tg = self.latest[st["in"]] if "in" in st else ctx.tg
+        count = st.get("count")
+        names = [st["start_soon"]] if count is None else [f"{st['start_soon']}[{i}]" for i in range(count)]
+        for base in names:
+            rec = self.new_task(self.instance(base))
+            tg.start_soon(self.task_main, rec, st["body"], Ctx(rec, ctx.tg), name=rec.name)
+
+    async def scope(self, st, action, ctx):
+        kind = SCOPE_KINDS[action]
+        declared = st["cancel_scope"] if action == "cancel_scope" else st.get("id")
+        name = self.instance(declared) if declared else None
+        shield = st.get("shield", False)
+        if action == "cancel_scope":
+            cm = self.anyio.CancelScope(deadline=num_in(st.get("deadline", math.inf)), shield=shield)
+        else:
+            delay = self.dur(st[action], ctx.task)
+            make = self.anyio.move_on_after if action == "move_on_after" else self.anyio.fail_after
+            cm = make(delay, shield=shield)
+        scope = None
+        try:
+            with cm as scope:
+                if name:
+                    self.latest[declared] = scope
+                    self.enter_scope(name, kind, scope)
+                return await self.body(st["body"], ctx)
+        finally:
+            if name and scope is not None:
+                self.exit_scope(name)
+
+    def matches(self, e, match):
+        names = [match] if isinstance(match, str) else match
+        for n in names:
+            cls = self.anyio.get_cancelled_exc_class() if n == "Cancelled" else self.classes[n]
+            if isinstance(e, cls):
+                return True
+        return False
+
+    async def try_(self, st, ctx):
+        r = None
+        try:
+            r = await self.body(st["try"], ctx)
+        except BaseException as e:
+            if isinstance(e, Stop):
+                raise
+            for h in st.get("except", []):
+                if "match" not in h or self.matches(e, h["match"]):
+                    # still inside this except block: `reraise` and the
+                    # __context__ of anything raised here work as in Python
+                    r = await self.body(h["body"], ctx)
+                    break
+            else:
+                raise
+        else:
+            if "else" in st and r is None:
+                r = await self.body(st["else"], ctx)
+        finally:
+            if "finally" in st:
+                rf = await self.body(st["finally"], ctx)
+                if rf is not None:
+                    return rf  # noqa: B012 - a return in finally drops what was in flight, as in Python
+        return r
+
+    # -- tasks and the run ---------------------------------------------------
+
+    def finished(self, rec, exc=None, ret=None):
+        if self.frozen is not None or rec.state != "unfinished":
+            return
+        rec.end = self.now()
+        if exc is None:
+            rec.state = "completed"
+            if ret is not None:
+                rec.returned = ret.value
+        elif isinstance(exc, self.anyio.get_cancelled_exc_class()):
+            rec.state = "cancelled"
+        else:
+            rec.state = "failed"
+            rec.exc = exc
+
+    async def task_main(self, rec, body, ctx):
+        if self.backend == "asyncio":
+            import asyncio
+
+            # a cancel() that lands as the coroutine returns ends the task
+            # cancelled: only the task itself knows
+            def done(task):
+                if task.cancelled() and rec.state == "completed" and self.frozen is None:
+                    rec.state = "cancelled"
+                    rec.returned = Ret
+
+            asyncio.current_task().add_done_callback(done)
+        rec.started = True
+        try:
+            r = await self.body(body, ctx)
+        except BaseException as e:
+            self.finished(rec, e)
+            raise
+        self.finished(rec, None, r)
+
+    async def main(self):
+        rec = self.new_task("main")
+        rec.started = True
+        try:
+            r = await self.body(self.doc["main"], Ctx(rec))
+        except BaseException as e:
+            self.finished(rec, e)
+            raise
+        self.finished(rec, None, r)
+        return r.value if r is not None else None
+
+    def outcome(self, result):
+        tasks = {}
+        for t in self.tasks:
+            entry = {"state": t.state}
+            if t.state != "unfinished":
+                entry["end"] = jnum(t.end)
+            if t.exc is not None:
+                entry["exception"] = exc_json(t.exc)
+            if t.returned is not Ret:
+                entry["returned"] = t.returned
+            tasks[t.name] = entry
+        # a scope still open (at a deadlock) shows its current state
+        scopes = {n: e[2] or self.scope_state(e[0], e[1]) for n, e in self.scopes.items()}
+        return {"scenario": self.doc.get("name") or None, "backend": self.backend, "result": result,
+                "end_time": jnum(self.now()), "tasks": tasks, "scopes": scopes, "log": list(self.log)}
+
+    def run(self):
+        anyio = self.anyio
+        if self.backend == "asyncio":
+            patch_asyncio_sets()
+            options = {"loop_factory": make_virtual_loop(self)}
+        else:
+            patch_trio_order()
+            self.clock = make_trio_clock(self)
+            options = {"clock": self.clock}
+        try:
+            value = anyio.run(self.main, backend=self.backend, backend_options=options)
+            result = {"returned": value}
+        except BaseException as e:  # noqa: BLE001 - whatever anyio.run raises is the outcome
+            if self.frozen is not None:
+                return self.frozen
+            result = {"raised": exc_json(e)}
+        return self.outcome(result)
+
+
+def anyio_problem():
+    """Why AnyIO cannot be used here, or None."""
+    try:
+        import anyio
+    except ImportError:
+        return "AnyIO is not importable (set PYTHONPATH)"
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            parts = tuple(int(p) for p in version("anyio").split(".")[:2])
+            return None if parts >= (4, 14) else f"AnyIO {version('anyio')} is older than 4.14"
+        except (PackageNotFoundError, ValueError):
+            pass
+    except ImportError:
+        pass
+    # a source checkout without metadata: TaskFailed came with 4.14's TaskHandle
+    return None if hasattr(anyio, "TaskFailed") else "AnyIO is older than 4.14"
+
+
+def scenario_name(path, doc):
+    name = doc.get("name")
+    if isinstance(name, str):
+        return name
+    base = path.rsplit("/", 1)[-1]
+    return base[:-5] if base.endswith(".json") else base
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Run a cancelsim scenario on real AnyIO (a subset of the format).")
+    ap.add_argument("file")
+    ap.add_argument("--backend", choices=["asyncio", "trio", "both"], default="asyncio")
+    ap.add_argument("--step-limit", type=int, default=10_000_000,
+                    help="stop with {\"limit\": \"steps\"} after this many statements (as cancelsim; "
+                         "the count may differ slightly, and Python is slow at it)")
+    args = ap.parse_args(argv)
+    try:
+        with open(args.file, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"{args.file}: error: {e}", file=sys.stderr)
+        return 2
+    problem = anyio_problem()
+    if problem:
+        print(f"anyio_reference.py: {problem}", file=sys.stderr)
+        return 3
+    try:
+        check_supported(doc)
+    except Unsupported as e:
+        print(f"{args.file}: unsupported: {e}", file=sys.stderr)
+        return 3
+    doc["name"] = scenario_name(args.file, doc)
+    listed = doc.get("backends", ["asyncio", "trio"])
+    backends = [b for b in ("asyncio", "trio") if b in listed] if args.backend == "both" else [args.backend]
+    outs = [Interp(doc, b, args.step_limit).run() for b in backends]
+    print(json.dumps(outs[0] if len(outs) == 1 else outs, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
