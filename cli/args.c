@@ -55,3 +55,35 @@ int cs_cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\n(see 'cancelsim help %s')\n", cmd);
     return 2;
 }
+
+bool cs_cli_parse_schedule(const char *s, uint32_t **out, size_t *n)
+{
+    size_t cap = 16, k = 0;
+    uint32_t *v = malloc(cap * sizeof *v);
+    if (!v)
+        return false;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        errno = 0;
+        unsigned long x = strtoul(p, &end, 10);
+        if (end == p || errno || x > UINT32_MAX || (*end && *end != ',')) {
+            free(v);
+            return false;
+        }
+        if (k == cap) {
+            cap *= 2;
+            uint32_t *nv = realloc(v, cap * sizeof *v);
+            if (!nv) {
+                free(v);
+                return false;
+            }
+            v = nv;
+        }
+        v[k++] = (uint32_t)x;
+        p = *end ? end + 1 : end;
+    }
+    *out = v;
+    *n = k;
+    return true;
+}

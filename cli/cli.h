@@ -9,7 +9,10 @@
 
 int cs_cmd_run(int argc, char **argv);
 int cs_cmd_check(int argc, char **argv);
+int cs_cmd_explore(int argc, char **argv);
 int cs_cmd_verify(int argc, char **argv);
+int cs_cmd_dot(int argc, char **argv);
+int cs_cmd_timeline(int argc, char **argv);
 int cs_cmd_help(int argc, char **argv);
 
 /* Which backends a command runs. */
@@ -20,7 +23,15 @@ bool cs_cli_parse_backend(const char *s, cs_backend_sel *out);
 /* Parses a non-negative integer / a positive finite number; false on junk. */
 bool cs_cli_parse_u64(const char *s, uint64_t *out);
 bool cs_cli_parse_seconds(const char *s, double *out);
+/* Parses "c0,c1,..." (schedule choices) into a new array; false on junk. */
+bool cs_cli_parse_schedule(const char *s, uint32_t **out, size_t *n);
 /* Prints "cancelsim: MESSAGE" and the usage hint to stderr; returns 2. */
 int cs_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses "asyncio|trio" (commands that draw one run); false otherwise. */
+bool cs_cli_parse_one_backend(const char *s, cs_backend *out);
+/* Loads FILE and runs it once into `sink` (cmd_dot.c).  Returns 0, or 2 after
+ * printing why (bad file, scenario error at run time, backend not available). */
+int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, cs_sink sink);
 
 #endif

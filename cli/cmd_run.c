@@ -13,12 +13,15 @@ static const char *const cs__run_help =
     "usage: cancelsim run FILE [--backend asyncio|trio|both] [--seed N]\n"
     "                          [--format text|json] [--trace OUT.jsonl]\n"
     "                          [--time-limit SECONDS] [--step-limit N]\n"
+    "                          [--schedule C0,C1,...]\n"
     "\n"
     "Runs the scenario in virtual time on a model of AnyIO 4.14.2 and prints what\n"
     "anyio.run() gives, each task's end state, each named scope's flags and the\n"
     "log.  --format json prints one object for one backend, an array for both.\n"
     "--trace writes every trace event as JSON Lines.  Exit status: 0 ran\n"
-    "(whatever the scenario raised), 2 bad input.\n";
+    "(whatever the scenario raised), 2 bad input.  --seed N picks Trio's\n"
+    "schedule (0: every batch FIFO, equal deadlines in registration order);\n"
+    "--schedule replays exact schedule choices as `explore` prints them.\n";
 
 typedef struct cs__run_args {
     const char *file;
@@ -29,6 +32,8 @@ typedef struct cs__run_args {
     const char *trace;
     double time_limit;
     uint64_t step_limit;
+    uint32_t *schedule;
+    size_t nschedule;
 } cs__run_args;
 
 static int cs__run_parse(int argc, char **argv, cs__run_args *a)
@@ -59,6 +64,12 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
                 a->json = true;
             else if (strcmp(v, "text") != 0)
                 return cs_cli_usage_error("run", "--format must be text or json, not '%s'", v);
+            i++;
+        } else if (strcmp(o, "--schedule") == 0) {
+            free(a->schedule);
+            a->schedule = NULL;
+            if (!cs_cli_parse_schedule(v, &a->schedule, &a->nschedule))
+                return cs_cli_usage_error("run", "--schedule must be a comma-separated list of choices");
             i++;
         } else if (strcmp(o, "--trace") == 0) {
             a->trace = v;
@@ -97,6 +108,8 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
     opt.seed = a->seed;
     opt.time_limit = a->time_limit;
     opt.step_limit = a->step_limit;
+    opt.forced = a->schedule;
+    opt.nforced = a->nschedule;
     opt.sinks = sinks;
     opt.nsinks = tw ? 2 : 1;
     cs_run_error err;
@@ -128,12 +141,15 @@ int cs_cmd_run(int argc, char **argv)
 {
     cs__run_args a;
     int prc = cs__run_parse(argc, argv, &a);
-    if (prc)
+    if (prc) {
+        free(a.schedule);
         return prc == 1 ? 0 : prc;
+    }
     cs_scenario *sc = NULL;
     cs_load_error lerr;
     if (cs_load_file(a.file, &sc, &lerr) != 0) {
         cs_load_error_print(&lerr, stderr);
+        free(a.schedule);
         return 2;
     }
     cs_backend order[2];
@@ -146,6 +162,7 @@ int cs_cmd_run(int argc, char **argv)
     if (a.trace && !(trace = fopen(a.trace, "w"))) {
         fprintf(stderr, "cancelsim run: cannot write %s\n", a.trace);
         cs_scenario_free(sc);
+        free(a.schedule);
         return 2;
     }
     cs_outcome *outs[2] = {NULL, NULL};
@@ -181,5 +198,6 @@ int cs_cmd_run(int argc, char **argv)
     if (trace)
         fclose(trace);
     cs_scenario_free(sc);
+    free(a.schedule);
     return rc;
 }

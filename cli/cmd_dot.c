@@ -1,0 +1,154 @@
+/* cmd_dot.c - `cancelsim dot FILE`: the cancellation graph of one run as DOT
+ * text, or rendered to SVG/PNG through the Graphviz libraries (render/dot.h).
+ *
+ * Also home of cs_cli_run_one_sink, the load-and-run step `dot` and
+ * `timeline` share: both draw exactly one run of one backend.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dot.h"
+#include "load.h"
+#include "outcome.h"
+
+static const char *const cs__dot_help =
+    "usage: cancelsim dot FILE [--backend asyncio|trio] [--seed N] [-o OUT]\n"
+    "                          [--render svg|png]\n"
+    "\n"
+    "Runs the scenario once and prints its cancellation graph as Graphviz DOT:\n"
+    "tasks (colour and shape give how each ended), task groups and named scopes\n"
+    "as nested clusters (shielded ones in bold blue), spawn edges, cancellation\n"
+    "edges from each cancelled scope to the tasks it reached (cause and time),\n"
+    "and exception edges from failing tasks through the groups that collected\n"
+    "them up to what anyio.run() raised.  --render draws it through Graphviz\n"
+    "(no `dot` program needed).  The backend defaults to asyncio.  Output goes\n"
+    "to OUT or standard output.  Exit status: 0 drawn, 2 bad input or a backend\n"
+    "that is not available.\n";
+
+int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, cs_sink sink)
+{
+    cs_scenario *sc = NULL;
+    cs_load_error lerr;
+    if (cs_load_file(file, &sc, &lerr) != 0) {
+        cs_load_error_print(&lerr, stderr);
+        return 2;
+    }
+    cs_run_options opt;
+    cs_run_options_init(&opt);
+    opt.backend = backend;
+    opt.seed = seed;
+    opt.sinks = &sink;
+    opt.nsinks = 1;
+    cs_run_error err;
+    memset(&err, 0, sizeof err);
+    int rc = cs_run(sc->program, &opt, &err);
+    cs_scenario_free(sc);
+    if (rc == CS_OK)
+        return 0;
+    if (err.pos.line)
+        fprintf(stderr, "%s:%u:%u: error: %s\n", file, err.pos.line, err.pos.col, err.message);
+    else if (rc == CS_E_UNSUPPORTED)
+        fprintf(stderr, "cancelsim %s: the %s backend is not available: %s\n", cmd, cs_backend_name(backend),
+                err.message);
+    else
+        fprintf(stderr, "%s: error: %s\n", file, err.message);
+    return 2;
+}
+
+/* Parses "asyncio|trio" (one run is drawn, so not "both"). */
+bool cs_cli_parse_one_backend(const char *s, cs_backend *out)
+{
+    cs_backend_sel sel;
+    if (!cs_cli_parse_backend(s, &sel) || sel == CS_SEL_BOTH)
+        return false;
+    *out = sel == CS_SEL_TRIO ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO;
+    return true;
+}
+
+typedef struct cs__dot_args {
+    const char *file, *out, *render;
+    cs_backend backend;
+    uint64_t seed;
+} cs__dot_args;
+
+static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->backend = CS_BACKEND_ASYNCIO;
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+            fputs(cs__dot_help, stdout);
+            return 1;
+        }
+        if (o[0] == '-' && o[1] && !v)
+            return cs_cli_usage_error("dot", "option %s needs a value", o);
+        if (strcmp(o, "--backend") == 0) {
+            if (!cs_cli_parse_one_backend(v, &a->backend))
+                return cs_cli_usage_error("dot", "--backend must be asyncio or trio, not '%s'", v);
+        } else if (strcmp(o, "--seed") == 0) {
+            if (!cs_cli_parse_u64(v, &a->seed))
+                return cs_cli_usage_error("dot", "--seed must be a non-negative integer, not '%s'", v);
+        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
+            a->out = v;
+        } else if (strcmp(o, "--render") == 0) {
+            if (strcmp(v, "svg") != 0 && strcmp(v, "png") != 0)
+                return cs_cli_usage_error("dot", "--render must be svg or png, not '%s'", v);
+            a->render = v;
+        } else if (o[0] == '-' && o[1]) {
+            return cs_cli_usage_error("dot", "unknown option '%s'", o);
+        } else if (!a->file) {
+            a->file = o;
+            continue;
+        } else {
+            return cs_cli_usage_error("dot", "only one FILE may be given");
+        }
+        i++;
+    }
+    if (!a->file)
+        return cs_cli_usage_error("dot", "missing FILE");
+    return 0;
+}
+
+/* Writes the graph (text or image) to the chosen output. */
+static int cs__dot_emit(const cs__dot_args *a, const cs_dot *d)
+{
+    FILE *f = a->out ? fopen(a->out, a->render ? "wb" : "w") : stdout;
+    if (!f) {
+        fprintf(stderr, "cancelsim dot: cannot write %s\n", a->out);
+        return 2;
+    }
+    char *text = cs_dot_to_string(d, NULL);
+    int rc = 0;
+    char err[256];
+    if (a->render && cs_gv_render(text, a->render, f, err, sizeof err) != 0) {
+        fprintf(stderr, "cancelsim dot: %s\n", err);
+        rc = 2;
+    } else if (!a->render) {
+        fputs(text, f);
+    }
+    free(text);
+    if (fflush(f) != 0 || ferror(f)) {
+        fprintf(stderr, "cancelsim dot: error writing %s\n", a->out ? a->out : "standard output");
+        rc = 2;
+    }
+    if (a->out)
+        fclose(f);
+    return rc;
+}
+
+int cs_cmd_dot(int argc, char **argv)
+{
+    cs__dot_args a;
+    int prc = cs__dot_parse(argc, argv, &a);
+    if (prc)
+        return prc == 1 ? 0 : prc;
+    cs_dot *d = cs_dot_new();
+    int rc = cs_cli_run_one_sink("dot", a.file, a.backend, a.seed, (cs_sink){cs_dot_sink, d});
+    if (rc == 0)
+        rc = cs__dot_emit(&a, d);
+    cs_dot_free(d);
+    return rc;
+}

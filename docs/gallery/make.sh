@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make.sh [CANCELSIM] - renders the gallery PNGs in this folder from corpus
+# scenarios, through `cancelsim dot --render png` (Graphviz's libraries, no
+# `dot` program).  CANCELSIM defaults to build/cancelsim under the repo root.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cs="${1:-$root/build/cancelsim}"
+[ -x "$cs" ] || { echo "make.sh: no cancelsim at $cs (pass its path)" >&2; exit 2; }
+
+render() { # scenario (relative to scenarios/, no .json) -> gallery name
+    "$cs" dot "$root/scenarios/$1.json" --backend asyncio --render png -o "$here/$2.png"
+    echo "wrote docs/gallery/$2.png"
+}
+
+render taskgroup/sibling-failure-cancels-sibling 1-sibling-failure-cancels-siblings
+render timeouts/move-on-vs-fail-after            2-move-on-after-vs-fail-after
+render timeouts/busy-delays-others               3-busy-delays-a-sibling
+render shield/shielded-cleanup-in-finally        4-shielded-cleanup
+render nesting/nested-group-in-child             5-nested-task-groups

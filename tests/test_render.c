@@ -1,0 +1,304 @@
+/* test_render.c - Check tests for render/: the DOT graph against frozen golden
+ * files (tests/golden/dot/NAME.dot, byte for byte), every corpus scenario's
+ * graph parsed back by cgraph, every corpus scenario's timeline checked for
+ * structure (sorted ts, B/E balanced per track, flows started before they
+ * end), and gvc rendering to SVG and PNG in process.
+ *
+ * Runs from the repository root (CTest sets the working directory).  Runs the
+ * engine cannot do yet (cs_run returns CS_E_UNSUPPORTED) are skipped.  To
+ * refreeze the goldens after an intended change, run with
+ * CS_UPDATE_GOLDEN=1 and look at the diff before committing it.
+ */
+#include <check.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dot.h"
+#include "engine.h"
+#include "load.h"
+#include "timeline.h"
+#include "util.h"
+
+/* Limits: the corpus is a few hundred files at most. */
+#define MAX_FILES 4096
+
+static const char *const golden[] = {
+    "taskgroup/sibling-failure-cancels-sibling",
+    "taskgroup/host-body-raises",
+    "taskgroup/child-swallows-cancel-level-triggered",
+    "taskgroup/tg-cancel-with-reason",
+    "timeouts/move-on-vs-fail-after",
+    "timeouts/busy-delays-others",
+    "shield/shielded-cleanup-in-finally",
+    "shield/shield-before-outer-cancel",
+    "nesting/nested-group-in-child",
+    "nesting/nested-group-in-host-body",
+    "nesting/group-inside-shield",
+    "cancel_scope/cancel-with-reason",
+    "exceptions/except-star-split",
+    "run/deadlock",
+    "run/step-limit",
+    "schedules/three-fail-same-instant",
+    "finally/raise-in-finally-of-cancelled-child",
+};
+
+/* Runs `path` on asyncio into sink; returns cs_run's status (load must work). */
+static int run_into(const char *path, cs_sink sink)
+{
+    cs_scenario *sc = NULL;
+    cs_load_error err;
+    ck_assert_msg(cs_load_file(path, &sc, &err) == 0, "%s: %s", path, err.message);
+    cs_run_options opt;
+    cs_run_options_init(&opt);
+    opt.sinks = &sink;
+    opt.nsinks = 1;
+    cs_run_error rerr;
+    memset(&rerr, 0, sizeof rerr);
+    int rc = cs_run(sc->program, &opt, &rerr);
+    cs_scenario_free(sc);
+    ck_assert_msg(rc == CS_OK || rc == CS_E_UNSUPPORTED, "%s: run failed: %s", path, rerr.message);
+    return rc;
+}
+
+/* The DOT text of one run (new string), or NULL when the run is unsupported. */
+static char *dot_of(const char *path)
+{
+    cs_dot *d = cs_dot_new();
+    char *text = run_into(path, (cs_sink){cs_dot_sink, d}) == CS_OK ? cs_dot_to_string(d, NULL) : NULL;
+    cs_dot_free(d);
+    return text;
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = cs_xmalloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    buf[got] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends every *.json under dir (recursively) to v. */
+static void collect(const char *dir, char **v, size_t *n)
+{
+    DIR *d = opendir(dir);
+    ck_assert_msg(d != NULL, "cannot open %s", dir);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = cs_xasprintf("%s/%s", dir, e->d_name);
+        struct stat st;
+        size_t len = strlen(p);
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+            collect(p, v, n);
+            free(p);
+        } else if (len > 5 && strcmp(p + len - 5, ".json") == 0 && *n < MAX_FILES) {
+            v[(*n)++] = p;
+        } else {
+            free(p);
+        }
+    }
+    closedir(d);
+}
+
+/* The corpus, sorted (new array of new strings, NULL-terminated). */
+static char **corpus(size_t *n)
+{
+    char **v = cs_xcalloc(MAX_FILES + 1, sizeof *v);
+    *n = 0;
+    collect("scenarios", v, n);
+    qsort(v, *n, sizeof *v, cmp_str);
+    ck_assert_uint_gt(*n, 12);
+    return v;
+}
+
+static void corpus_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+START_TEST(dot_matches_golden)
+{
+    const char *name = golden[_i];
+    char *path = cs_xasprintf("scenarios/%s.json", name);
+    const char *base = strrchr(name, '/') + 1;
+    char *gpath = cs_xasprintf("tests/golden/dot/%s.dot", base);
+    char *text = dot_of(path);
+    ck_assert_msg(text != NULL, "%s: run unsupported, pick another golden", name);
+    if (getenv("CS_UPDATE_GOLDEN")) {
+        FILE *f = fopen(gpath, "w");
+        ck_assert_msg(f != NULL, "cannot write %s", gpath);
+        fputs(text, f);
+        fclose(f);
+    }
+    char *want = read_all(gpath);
+    ck_assert_msg(want != NULL, "missing golden %s (CS_UPDATE_GOLDEN=1 writes it)", gpath);
+    ck_assert_msg(strcmp(text, want) == 0, "%s differs from %s", name, gpath);
+    free(want);
+    free(text);
+    free(gpath);
+    free(path);
+}
+END_TEST
+
+START_TEST(every_dot_parses_and_is_stable)
+{
+    size_t n, ran = 0;
+    char **v = corpus(&n);
+    for (size_t i = 0; i < n; i++) {
+        char *a = dot_of(v[i]);
+        if (!a)
+            continue;
+        char *b = dot_of(v[i]);
+        ck_assert_msg(strcmp(a, b) == 0, "%s: DOT differs between two runs", v[i]);
+        ck_assert_msg(cs_gv_parses(a), "%s: cgraph cannot parse the DOT", v[i]);
+        ck_assert_msg(strstr(a, "0x") == NULL, "%s: a pointer value leaked into the DOT", v[i]);
+        free(a);
+        free(b);
+        ran++;
+    }
+    ck_assert_uint_gt(ran, 12);
+    corpus_free(v, n);
+}
+END_TEST
+
+/* Checks one timeline document; returns NULL or a new description of the fault. */
+static char *timeline_fault(json_t *doc)
+{
+    json_t *evs = json_object_get(doc, "traceEvents");
+    if (!json_is_array(evs) || strcmp(json_string_value(json_object_get(doc, "displayTimeUnit")), "ms") != 0)
+        return cs_xstrdup("not a trace document");
+    long long depth[4096] = {0};
+    double last = -1;
+    size_t i;
+    json_t *e;
+    json_t *flows = json_object();
+    char *fault = NULL;
+    json_array_foreach(evs, i, e) {
+        double ts = json_number_value(json_object_get(e, "ts"));
+        long long tid = json_integer_value(json_object_get(e, "tid"));
+        const char *ph = json_string_value(json_object_get(e, "ph"));
+        if (!ph || tid < 0 || tid >= 4096 || ts < last) {
+            fault = cs_xasprintf("event %zu: bad ph/tid or ts goes back", i);
+            break;
+        }
+        last = ts;
+        char id[32];
+        snprintf(id, sizeof id, "%lld", (long long)json_integer_value(json_object_get(e, "id")));
+        if (strcmp(ph, "B") == 0)
+            depth[tid]++;
+        else if (strcmp(ph, "E") == 0 && --depth[tid] < 0)
+            fault = cs_xasprintf("event %zu: E without B on tid %lld", i, tid);
+        else if (strcmp(ph, "s") == 0)
+            json_object_set_new(flows, id, json_true());
+        else if (strcmp(ph, "f") == 0 && !json_object_get(flows, id))
+            fault = cs_xasprintf("event %zu: flow %s ends before it starts", i, id);
+        if (fault)
+            break;
+    }
+    for (int t = 0; t < 4096 && !fault; t++)
+        if (depth[t])
+            fault = cs_xasprintf("tid %d: %lld slices left open", t, depth[t]);
+    json_decref(flows);
+    return fault;
+}
+
+START_TEST(every_timeline_is_well_formed)
+{
+    size_t n, ran = 0;
+    char **v = corpus(&n);
+    for (size_t i = 0; i < n; i++) {
+        cs_timeline *tl = cs_timeline_new();
+        if (run_into(v[i], (cs_sink){cs_timeline_sink, tl}) != CS_OK) {
+            cs_timeline_free(tl);
+            continue;
+        }
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        ck_assert_int_eq(cs_timeline_write(tl, f), 0);
+        fclose(f);
+        cs_timeline_free(tl);
+        json_error_t jerr;
+        json_t *doc = json_loadb(buf, len, 0, &jerr);
+        ck_assert_msg(doc != NULL, "%s: timeline is not JSON: %s (line %d)", v[i], jerr.text, jerr.line);
+        char *fault = timeline_fault(doc);
+        ck_assert_msg(fault == NULL, "%s: %s", v[i], fault ? fault : "");
+        json_decref(doc);
+        free(buf);
+        ran++;
+    }
+    ck_assert_uint_gt(ran, 12);
+    corpus_free(v, n);
+}
+END_TEST
+
+/* Renders through gvc into a temporary file; returns its first bytes. */
+static void render_head(const char *text, const char *format, char *head, size_t cap)
+{
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    char err[256];
+    ck_assert_msg(cs_gv_render(text, format, f, err, sizeof err) == 0, "%s: %s", format, err);
+    rewind(f);
+    size_t got = fread(head, 1, cap - 1, f);
+    head[got] = '\0';
+    ck_assert_uint_gt(got, 8);
+    fclose(f);
+}
+
+START_TEST(renders_svg_and_png)
+{
+    char *text = dot_of("scenarios/shield/shielded-cleanup-in-finally.json");
+    ck_assert_ptr_nonnull(text);
+    char head[512];
+    render_head(text, "svg", head, sizeof head);
+    ck_assert_msg(strstr(head, "<svg") != NULL || strstr(head, "<?xml") != NULL, "not SVG: %.40s", head);
+    render_head(text, "png", head, sizeof head);
+    ck_assert(memcmp(head, "\x89PNG", 4) == 0);
+    char err[64];
+    ck_assert_int_eq(cs_gv_render(text, "gif", stdout, err, sizeof err), -1);
+    ck_assert(!cs_gv_parses("digraph { a -> }"));
+    free(text);
+}
+END_TEST
+
+static Suite *render_suite(void)
+{
+    Suite *s = suite_create("render");
+    TCase *tc = tcase_create("render");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, dot_matches_golden, 0, (int)(sizeof golden / sizeof golden[0]));
+    tcase_add_test(tc, every_dot_parses_and_is_stable);
+    tcase_add_test(tc, every_timeline_is_well_formed);
+    tcase_add_test(tc, renders_svg_and_png);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(render_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
