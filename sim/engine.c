@@ -219,6 +219,15 @@ static void cs__engine_free(cs__engine *e)
             cs__pop(t);
         free(t->frames);
         cs__completion_clear(&t->result);
+        cs__completion_clear(&t->body);
+        if (t->finished) {
+            for (uint32_t j = 0; j < t->finished->n; j++)
+                cs__fut_unref(e, t->finished->waiters[j]);
+            free(t->finished->waiters);
+            free(t->finished->tasks);
+            free(t->finished->label);
+            free(t->finished);
+        }
         cs_exc_unref(t->cancel_exc);
         cs__fut_unref(e, t->fut_waiter);
         cs__fut_unref(e, t->fut_waiter_prev);
@@ -267,6 +276,7 @@ static void cs__engine_free(cs__engine *e)
     cs_exc_unref(e->escaped);
     free(e->scope_latest);
     free(e->tg_latest);
+    free(e->task_latest);
 }
 
 int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
@@ -284,6 +294,9 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     e->tg_latest = cs_xmalloc((prog->nscopes + 1) * sizeof *e->tg_latest);
     for (uint32_t i = 0; i < prog->nscopes; i++)
         e->scope_latest[i] = e->tg_latest[i] = -1;
+    e->task_latest = cs_xmalloc((prog->ntasks + 1) * sizeof *e->task_latest);
+    for (uint32_t i = 0; i < prog->ntasks; i++)
+        e->task_latest[i] = -1;
 
     cs__prims_init(e);
     e->events = cs_xcalloc(prog->nevents + 1, sizeof *e->events);

@@ -58,6 +58,7 @@ typedef enum cs__frame_kind {
     CS__F_TRIO_CP,    /* trio.lowlevel.checkpoint(): schedule point, then cancel point */
     CS__F_TRIO_SLEEP, /* trio.sleep_until(): move_on_at(deadline) around sleep_forever() */
     CS__F_SYNC,       /* async with lock / semaphore / capacity limiter */
+    CS__F_AWAIT_TASK, /* await handle */
 } cs__frame_kind;
 
 typedef struct cs__frame {
@@ -192,7 +193,10 @@ struct cs__task {
     cs__tg *default_tg;       /* the group a `start_soon` without `in` means when no
                                  task group frame of its own encloses it: the one
                                  that lexically enclosed its spawn */
-    cs__scope *handle_scope;
+    cs__scope *handle_scope;  /* its TaskHandle's own scope, made at spawn */
+    cs__event *finished;      /* TaskHandle._finished_event (create_task only; owned) */
+    bool body_done;           /* the body ended (before the handle scope's exit) */
+    cs__completion body;      /* how: what the task's record and await_task see */
     cs__completion result;
     uint32_t draws;
     const char *wait_label;
@@ -260,6 +264,7 @@ struct cs__engine {
     /* latest instance per declared scope name / tg */
     int32_t *scope_latest;   /* prog->nscopes: scope instance id or -1 */
     int32_t *tg_latest;      /* prog->nscopes: tg id or -1 */
+    int32_t *task_latest;    /* prog->ntasks: task id or -1 */
     uint32_t *scope_uses;    /* prog->nscopes */
     uint32_t *task_uses;     /* prog->ntasks */
 
@@ -317,6 +322,7 @@ bool cs__loop_run_once(cs__engine *e);
 void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc);
 void cs__task_wakeup(cs__engine *e, cs__task *t, cs__fut *f);
 bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc);
+void cs__task_state_of(cs__task *t, const cs__completion *c, cs_event *ev);
 
 /* scope.c (AnyIO asyncio CancelScope) */
 cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, double deadline, bool shield);

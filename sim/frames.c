@@ -174,13 +174,19 @@ static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
 static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (f->phase == 0) {
-        cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, false);
-        t->handle_scope = s;
         f->phase = 1;
-        cs__scope_enter(e, s, t);
+        cs__scope_enter(e, t->handle_scope, t);
         cs__push_body(t, f->st->body);
         return CS__CONT;
     }
+    /* _run_coro: record the outcome, set the finished event, then leave the
+     * handle's scope (which swallows a cancellation from handle.cancel()) */
+    t->body_done = true;
+    t->body = *c;
+    if (c->type == CS__C_EXC)
+        cs_exc_ref(c->exc);
+    if (t->finished)
+        e->pol->event_set(e, t->finished);
     cs__completion out = cs__scope_exit(e, t->handle_scope, *c);
     c->type = CS__C_NORMAL;
     c->exc = NULL;
@@ -188,6 +194,29 @@ static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
 }
 
 int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+
+/* `await handle`: wait on the finished event (a cancel point), then return the
+ * value or raise TaskCancelled / TaskFailed chained to the task's exception. */
+static int cs__step_await_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+{
+    cs__task *h = e->tasks[f->obj];
+    if (f->phase == 0) {
+        f->phase = 1;
+        return e->pol->event_wait(e, t, h->finished, yf);
+    }
+    cs__completion out = *c;
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    if (out.type == CS__C_NORMAL && h->body.type == CS__C_EXC) {
+        bool cancelled = h->body.exc->cls == CS_EXC_CANCELLED;
+        cs_exc *x = cs__raise_new(e, t, cancelled ? CS_EXC_TASK_CANCELLED : CS_EXC_TASK_FAILED,
+                                  cancelled ? "the task was cancelled" : "the task raised an exception");
+        cs_exc_set_context(x, h->body.exc);
+        cs__emit_raise(e, t, x, f->st->pos);
+        out = cs__c_exc(x);
+    }
+    return cs__finish(t, c, out);
+}
 
 int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
 {
@@ -217,6 +246,8 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
         return cs__trio_step_sleep(e, t, f, c, yf);
     case CS__F_SYNC:
         return cs__step_sync(e, t, f, c, yf);
+    case CS__F_AWAIT_TASK:
+        return cs__step_await_task(e, t, f, c, yf);
     default:
         abort();
     }

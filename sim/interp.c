@@ -272,6 +272,30 @@ cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)
     return t->default_tg;
 }
 
+/* What every spawned task gets before its first step: its TaskHandle's scope
+ * (cancel_task may cancel it before the task starts) and, for create_task, the
+ * finished event that `await` waits on. */
+void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    t->handle_scope = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, false);
+    if (st->op == CS_OP_CREATE_TASK) {
+        t->finished = cs_xcalloc(1, sizeof *t->finished);
+        t->finished->label = cs_xasprintf("await_task %s", st->name);
+        if (st->decl >= 0)
+            e->task_latest[st->decl] = t->id;
+    }
+}
+
+static cs__task *cs__handle_ref(cs__engine *e, const cs_stmt *st)
+{
+    int32_t id = st->ref >= 0 ? e->task_latest[st->ref] : -1;
+    if (id < 0) {
+        cs__fail_scenario(e, st->pos, "task '%s' is used before it was created", e->prog->tasks[st->ref].name);
+        return NULL;
+    }
+    return e->tasks[id];
+}
+
 /* ---- statements ---- */
 
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, cs__fut **yf)
@@ -346,6 +370,23 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
     case CS_OP_TASK_GROUP:
         cs__push(t, CS__F_TG, st);
         return CS__CONT;
+    case CS_OP_AWAIT_TASK: {
+        cs__task *h = cs__handle_ref(e, st);
+        if (!h)
+            return CS__YIELD;
+        cs__frame *f = cs__push(t, CS__F_AWAIT_TASK, st);
+        f->obj = h->id;
+        return CS__CONT;
+    }
+    case CS_OP_CANCEL_TASK: {
+        cs__task *h = cs__handle_ref(e, st);
+        if (!h)
+            return CS__YIELD;
+        if (!h->finished->value)
+            cs__scope_cancel(e, h->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
+        return CS__CONT;
+    }
+    case CS_OP_CREATE_TASK:
     case CS_OP_START_SOON: {
         cs__tg *g = NULL;
         if (st->ref >= 0) {
@@ -359,8 +400,9 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         } else {
             g = cs__innermost_tg(e, t);
         }
-        for (int64_t i = 0; i < (st->count < 0 ? 1 : st->count) && !e->aborted; i++) {
-            char *nm = st->count < 0 ? cs_xstrdup(st->name) : cs_xasprintf("%s[%lld]", st->name, (long long)i);
+        bool counted = st->op == CS_OP_START_SOON && st->count >= 0;
+        for (int64_t i = 0; i < (counted ? st->count : 1) && !e->aborted; i++) {
+            char *nm = !counted ? cs_xstrdup(st->name) : cs_xasprintf("%s[%lld]", st->name, (long long)i);
             cs_exc *x = e->pol->spawn(e, g, t, nm, st);
             free(nm);
             if (x) {

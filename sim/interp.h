@@ -23,6 +23,7 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf);
 double cs_uniform_u(const char *task, uint64_t k);
 char *cs__instance_name(cs__engine *e, const char *base);
 cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t);
+void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st);
 
 /* asyncio policy entries (scope.c, taskgroup.c, event.c, frames.c, engine.c) */
 void cs__aio_scope_enter(cs__engine *e, cs__scope *s, cs__task *t);

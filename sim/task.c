@@ -10,31 +10,35 @@
 
 #include "engine_internal.h"
 
+/* Fills the task's end state and the TASK_END event from a completion. */
+void cs__task_state_of(cs__task *t, const cs__completion *c, cs_event *ev)
+{
+    if (c->type == CS__C_EXC) {
+        t->state = c->exc->cls == CS_EXC_CANCELLED ? CS_TASK_CANCELLED : CS_TASK_FAILED;
+        ev->exc = c->exc;
+    } else {
+        t->state = CS_TASK_COMPLETED;
+        ev->value_json = c->type == CS__C_RETURN ? c->value_json : NULL;
+    }
+    ev->state = t->state;
+}
+
 static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
 {
     t->run = CS__TS_DONE;
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_END);
     ev.task = t->id;
-    if (c.type == CS__C_EXC) {
-        if (c.exc->cls == CS_EXC_CANCELLED) {
-            t->state = CS_TASK_CANCELLED;
-        } else {
-            t->state = CS_TASK_FAILED;
-        }
-        ev.exc = c.exc;
-    } else if (t->must_cancel) {
+    if (c.type != CS__C_EXC && t->must_cancel) {
         /* Task is cancelled right before the coroutine stops: it ends cancelled. */
         t->must_cancel = false;
-        t->state = CS_TASK_CANCELLED;
         cs__completion_clear(&c);
         c.type = CS__C_EXC;
         c.exc = cs_exc_ref(t->cancel_exc);
-        ev.exc = c.exc;
-    } else {
-        t->state = CS_TASK_COMPLETED;
-        ev.value_json = c.type == CS__C_RETURN ? c.value_json : NULL;
     }
+    /* the record shows how the body ended, before its handle's scope */
+    const cs__completion *rec = t->body_done && c.type != CS__C_EXC ? &t->body : &c;
+    cs__task_state_of(t, rec, &ev);
     ev.state = t->state;
     t->result = c;
     if (c.type == CS__C_EXC && !e->escaped &&

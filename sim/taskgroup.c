@@ -55,8 +55,8 @@ cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char 
     char *inst = cs__instance_name(e, name);
     cs__task *t = cs__task_new(e, inst, parent, g);
     free(inst);
-    cs__frame *f = cs__push(t, CS__F_TASK, st);
-    (void)f;
+    cs__push(t, CS__F_TASK, st);
+    cs__task_prepare(e, t, st);
     t->cancel_scope = g->scope;
     cs__scope_tasks_add(g->scope, t);
     g->ntasks++;

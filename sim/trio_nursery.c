@@ -63,6 +63,7 @@ cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *n
     cs__task *t = cs__task_new(e, inst, parent, g);
     free(inst);
     cs__push(t, CS__F_TASK, st);
+    cs__task_prepare(e, t, st);
     t->cancel_scope = g->scope;
     cs__scope_tasks_add(g->scope, t);
     g->ntasks++;

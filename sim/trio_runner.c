@@ -73,14 +73,7 @@ static void cs__trio_task_exited(cs__engine *e, cs__task *t)
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_END);
     ev.task = t->id;
-    if (c.type == CS__C_EXC) {
-        t->state = c.exc->cls == CS_EXC_CANCELLED ? CS_TASK_CANCELLED : CS_TASK_FAILED;
-        ev.exc = c.exc;
-    } else {
-        t->state = CS_TASK_COMPLETED;
-        ev.value_json = c.type == CS__C_RETURN ? c.value_json : NULL;
-    }
-    ev.state = t->state;
+    cs__task_state_of(t, t->body_done && c.type != CS__C_EXC ? &t->body : &c, &ev);
     cs__emit(e, &ev);
     if (t->member_of)
         cs__scope_tasks_remove(t->member_of, t);
