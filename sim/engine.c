@@ -220,6 +220,8 @@ static void cs__engine_free(cs__engine *e)
         free(t->frames);
         cs__completion_clear(&t->result);
         cs__completion_clear(&t->body);
+        cs__fut_unref(e, t->start_fut);
+        free(t->start_label);
         if (t->finished) {
             for (uint32_t j = 0; j < t->finished->n; j++)
                 cs__fut_unref(e, t->finished->waiters[j]);

@@ -59,6 +59,7 @@ typedef enum cs__frame_kind {
     CS__F_TRIO_SLEEP, /* trio.sleep_until(): move_on_at(deadline) around sleep_forever() */
     CS__F_SYNC,       /* async with lock / semaphore / capacity limiter */
     CS__F_AWAIT_TASK, /* await handle */
+    CS__F_START,      /* await tg.start(fn) */
 } cs__frame_kind;
 
 typedef struct cs__frame {
@@ -162,6 +163,8 @@ struct cs__tg {
     /* Trio nursery */
     bool active;            /* AnyIO's TaskGroup._active */
     bool nested_running, parent_waiting, closed;
+    uint32_t pending_starts;
+    cs__tg *eventual;       /* Trio start()'s temporary nursery: the group its child is for */
 };
 
 typedef enum { CS__TS_NEW, CS__TS_RUNNING, CS__TS_DONE } cs__task_run;
@@ -194,7 +197,13 @@ struct cs__task {
                                  task group frame of its own encloses it: the one
                                  that lexically enclosed its spawn */
     cs__scope *handle_scope;  /* its TaskHandle's own scope, made at spawn */
-    cs__event *finished;      /* TaskHandle._finished_event (create_task only; owned) */
+    cs__event *finished;      /* TaskHandle._finished_event (create_task, start; owned) */
+    /* started by `start`: its task status */
+    cs__fut *start_fut;       /* asyncio: the future start() awaits (ref) */
+    cs__tg *start_old;        /* Trio: the temporary nursery it starts in */
+    cs__tg *start_new;        /* Trio: the task group it moves to on started() */
+    bool started;             /* Trio: task_status.started() was called */
+    char *start_label;        /* "start NAME": what the caller waits on (owned) */
     bool body_done;           /* the body ended (before the handle scope's exit) */
     cs__completion body;      /* how: what the task's record and await_task see */
     cs__completion result;
@@ -312,6 +321,7 @@ cs__fut *cs__fut_new(cs__engine *e);
 cs__fut *cs__fut_ref(cs__fut *f);
 void cs__fut_unref(cs__engine *e, cs__fut *f);
 void cs__fut_set_result(cs__engine *e, cs__fut *f);
+void cs__fut_set_exception(cs__engine *e, cs__fut *f, cs_exc *exc); /* takes a new ref */
 bool cs__fut_cancel(cs__engine *e, cs__fut *f, cs_exc *exc);
 void cs__loop_free(cs__engine *e);
 /* Runs the loop until main is done (or a limit/deadlock). */

@@ -85,7 +85,8 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
     ev.task = t->id;
     ev.name = t->name;
     ev.parent = parent ? parent->id : -1;
-    ev.group = tg ? tg->scope->id : -1;
+    /* a child in start()'s temporary nursery is announced as the group's it is for */
+    ev.group = tg ? (tg->eventual ? tg->eventual : tg)->scope->id : -1;
     cs__emit(e, &ev);
     return t;
 }
@@ -278,12 +279,27 @@ cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)
 void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st)
 {
     t->handle_scope = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, false);
-    if (st->op == CS_OP_CREATE_TASK) {
+    if (st->op == CS_OP_CREATE_TASK || st->op == CS_OP_START) {
         t->finished = cs_xcalloc(1, sizeof *t->finished);
         t->finished->label = cs_xasprintf("await_task %s", st->name);
+        if (st->op == CS_OP_START)
+            t->start_label = cs_xasprintf("start %s", st->name);
         if (st->decl >= 0)
             e->task_latest[st->decl] = t->id;
     }
+}
+
+/* The group a spawning statement names with `in`, or the innermost one. */
+cs__tg *cs__target_tg(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    if (st->ref < 0)
+        return cs__innermost_tg(e, t);
+    int32_t gid = e->tg_latest[st->ref];
+    if (gid < 0) {
+        cs__fail_scenario(e, st->pos, "task group '%s' is used before it was created", e->prog->scopes[st->ref].name);
+        return NULL;
+    }
+    return e->tgs[gid];
 }
 
 static cs__task *cs__handle_ref(cs__engine *e, const cs_stmt *st)
@@ -386,20 +402,16 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
             cs__scope_cancel(e, h->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
         return CS__CONT;
     }
+    case CS_OP_START:
+        cs__push(t, CS__F_START, st);
+        return CS__CONT;
+    case CS_OP_STARTED:
+        return cs__started(e, t, st, c);
     case CS_OP_CREATE_TASK:
     case CS_OP_START_SOON: {
-        cs__tg *g = NULL;
-        if (st->ref >= 0) {
-            int32_t gid = e->tg_latest[st->ref];
-            if (gid < 0) {
-                cs__fail_scenario(e, st->pos, "task group '%s' is used before it was created",
-                                  e->prog->scopes[st->ref].name);
-                return CS__YIELD;
-            }
-            g = e->tgs[gid];
-        } else {
-            g = cs__innermost_tg(e, t);
-        }
+        cs__tg *g = cs__target_tg(e, t, st);
+        if (!g)
+            return CS__YIELD;
         bool counted = st->op == CS_OP_START_SOON && st->count >= 0;
         for (int64_t i = 0; i < (counted ? st->count : 1) && !e->aborted; i++) {
             char *nm = !counted ? cs_xstrdup(st->name) : cs_xasprintf("%s[%lld]", st->name, (long long)i);

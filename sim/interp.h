@@ -24,6 +24,7 @@ double cs_uniform_u(const char *task, uint64_t k);
 char *cs__instance_name(cs__engine *e, const char *base);
 cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t);
 void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st);
+cs__tg *cs__target_tg(cs__engine *e, cs__task *t, const cs_stmt *st);
 
 /* asyncio policy entries (scope.c, taskgroup.c, event.c, frames.c, engine.c) */
 void cs__aio_scope_enter(cs__engine *e, cs__scope *s, cs__task *t);
@@ -43,6 +44,10 @@ void cs__aio_run(cs__engine *e);
 /* Trio policy frames (trio_*.c) */
 int cs__trio_step_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
 int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+
+/* start.c */
+int cs__step_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+int cs__started(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 
 /* sync.c */
 void cs__prims_init(cs__engine *e);

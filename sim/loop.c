@@ -207,6 +207,15 @@ void cs__fut_set_result(cs__engine *e, cs__fut *f)
     cs__fut_schedule_callbacks(e, f);
 }
 
+void cs__fut_set_exception(cs__engine *e, cs__fut *f, cs_exc *exc)
+{
+    if (f->state != CS__FUT_PENDING)
+        return;
+    f->state = CS__FUT_EXC;
+    f->exc = cs_exc_ref(exc);
+    cs__fut_schedule_callbacks(e, f);
+}
+
 /* Future.cancel(msg): steals nothing; takes a new reference to exc. */
 bool cs__fut_cancel(cs__engine *e, cs__fut *f, cs_exc *exc)
 {

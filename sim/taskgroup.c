@@ -73,9 +73,22 @@ void cs__tg_task_done(cs__engine *e, cs__task *t)
     g->ntasks--;
     if (g->on_completed && g->ntasks == 0)
         cs__fut_set_result(e, g->on_completed);
-    if (t->result.type != CS__C_EXC)
+    cs__fut *sf = t->start_fut; /* a task from start(): its status future decides */
+    if (t->result.type != CS__C_EXC) {
+        if (sf && sf->state == CS__FUT_PENDING) {
+            cs_exc *x = cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "Child exited without calling task_status.started()");
+            cs__fut_set_exception(e, sf, x);
+            cs_exc_unref(x);
+        }
         return;
+    }
     cs_exc *x = t->result.exc;
+    if (sf && sf->state == CS__FUT_CANCELLED)
+        return;
+    if (sf && sf->state == CS__FUT_PENDING) {
+        cs__fut_set_exception(e, sf, x); /* start() raises it bare; the group never sees it */
+        return;
+    }
     if (x->cls != CS_EXC_CANCELLED)
         cs__tg_record(g, x);
     if (!cs__scope_effectively_cancelled(g->scope))

@@ -20,6 +20,9 @@ int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
 cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st);
 void cs__trio_child_finished(cs__engine *e, cs__tg *g, cs__task *t);
 void cs__trio_run(cs__engine *e);
+void cs__nursery_check_closed(cs__engine *e, cs__tg *g);
+void cs__nursery_add_exc(cs__engine *e, cs__tg *g, cs_exc *x, const char *what);
+void cs__trio_reparent(cs__engine *e, cs__scope *s, cs__scope *parent);
 void cs__trio_free(cs__engine *e);
 uint64_t cs__trio_draw(cs__engine *e);
 void cs__trio_shuffle(cs__engine *e, void **v, size_t n);

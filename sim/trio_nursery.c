@@ -20,7 +20,7 @@
 
 enum { NS_START, NS_BODY, NS_WAIT };
 
-static void cs__nursery_add_exc(cs__engine *e, cs__tg *g, cs_exc *x, const char *what)
+void cs__nursery_add_exc(cs__engine *e, cs__tg *g, cs_exc *x, const char *what)
 {
     if (g->nexcs == g->capexcs) {
         g->capexcs = g->capexcs ? g->capexcs * 2 : 4;
@@ -34,9 +34,9 @@ static void cs__nursery_add_exc(cs__engine *e, cs__tg *g, cs_exc *x, const char 
     free(reason);
 }
 
-static void cs__nursery_check_closed(cs__engine *e, cs__tg *g)
+void cs__nursery_check_closed(cs__engine *e, cs__tg *g)
 {
-    if (g->nested_running || g->ntasks)
+    if (g->nested_running || g->ntasks || g->pending_starts)
         return;
     g->closed = true;
     if (g->parent_waiting) {

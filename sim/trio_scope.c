@@ -365,3 +365,15 @@ double cs__trio_next_deadline(cs__engine *e)
     }
     return INFINITY;
 }
+
+/* CancelStatus.parent = parent (task_status.started() moving a child). */
+void cs__trio_reparent(cs__engine *e, cs__scope *s, cs__scope *parent)
+{
+    if (s->parent)
+        cs__scope_kids_remove(s->parent, s);
+    s->parent = parent;
+    if (parent) {
+        cs__scope_kids_add(parent, s);
+        cs__recalculate(e, s);
+    }
+}
