@@ -147,6 +147,8 @@ struct cs__scope {
     int8_t reason_source;   /* -1 none, else cs__trio_source */
     char *reason_text;      /* the reason's text (owned) or NULL */
     double registered_deadline; /* what the deadline heap holds for it (inf: nothing) */
+    int32_t origin;         /* the scope whose cancellation this status carries (-1 none) */
+    bool sleep_scope;       /* trio.sleep()'s own move_on_at scope: its expiry is a wake-up */
 };
 
 struct cs__tg {

@@ -23,6 +23,7 @@ cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, do
     s->deadline = deadline;
     s->shield = shield;
     s->reason_source = -1;
+    s->origin = -1;
     s->registered_deadline = INFINITY;
     if (e->nscopes == e->capscopes) {
         e->capscopes = e->capscopes ? e->capscopes * 2 : 64;

@@ -83,12 +83,6 @@ static int cs__nursery_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *
     cs__completion in = {.type = CS__C_NORMAL};
     if (g->nexcs) {
         cs_exc *grp = cs__make_group_narrow(e, "Exceptions from Trio nursery", g->excs, g->nexcs);
-        cs_event ev;
-        cs__ev_init(e, &ev, CS_EV_GROUP_RAISE);
-        ev.task = t->id;
-        ev.scope = g->scope->id;
-        ev.exc = grp;
-        cs__emit(e, &ev);
         in = cs__c_exc(grp);
         for (uint32_t i = 0; i < g->nexcs; i++)
             cs_exc_unref(g->excs[i]);
@@ -109,6 +103,16 @@ static int cs__nursery_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *
             out.exc = x;
         }
         cs_exc_unref(r);
+    }
+    if (out.type == CS__C_EXC && cs_exc_is_group(out.exc)) {
+        /* what leaves the task group: the group after its scope stripped the
+         * Cancelled it caught */
+        cs_event ev;
+        cs__ev_init(e, &ev, CS_EV_GROUP_RAISE);
+        ev.task = t->id;
+        ev.scope = g->scope->id;
+        ev.exc = out.exc;
+        cs__emit(e, &ev);
     }
     if (out.type == CS__C_NORMAL && f->saved.type == CS__C_RETURN)
         out = f->saved;

@@ -63,6 +63,7 @@ int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
         f->phase = 1;
         double deadline = cs__now_s(e) + f->num;
         cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, deadline, false);
+        s->sleep_scope = true;
         f->scope = s->id;
         cs__trio_scope_enter(e, s, t);
         cs_event ev;

@@ -48,10 +48,16 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
         return;
     uint8_t kind = t->abort_kind;
     t->abort_kind = CS__ABORT_NONE; /* one attempt per blocking call */
+    int32_t origin = t->cancel_scope->origin;
     cs_event ev;
-    cs__ev_init(e, &ev, CS_EV_CANCEL_DELIVERED);
-    ev.task = t->id;
-    ev.scope = t->cancel_scope->id;
+    if (origin >= 0 && e->scopes[origin]->sleep_scope) {
+        cs__ev_init(e, &ev, CS_EV_WAKE); /* the sleep's own deadline: it just ends */
+        ev.task = t->id;
+    } else {
+        cs__ev_init(e, &ev, CS_EV_CANCEL_DELIVERED);
+        ev.task = t->id;
+        ev.scope = origin >= 0 ? origin : t->cancel_scope->id;
+    }
     cs__emit(e, &ev);
     if (kind != CS__ABORT_SUCCEEDED)
         return;

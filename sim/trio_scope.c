@@ -119,6 +119,7 @@ static void cs__recalculate(cs__engine *e, cs__scope *root)
             cur->reason_source = cur->parent->reason_source;
             free(cur->reason_text);
             cur->reason_text = cur->parent->reason_text ? cs_xstrdup(cur->parent->reason_text) : NULL;
+            cur->origin = cur->parent->origin;
         }
         cur->effectively_cancelled = ns;
         if (ns)
@@ -144,10 +145,16 @@ void cs__trio_cancel(cs__engine *e, cs__scope *s, cs__trio_source src, const cha
     if (s->reason_source < 0) {
         s->reason_source = (int8_t)src;
         s->reason_text = reason ? cs_xstrdup(reason) : NULL;
+        s->origin = s->id;
     }
     s->cancel_called = true;
     s->cause = cause;
     cs__register_deadline(e, s);
+    if (s->sleep_scope) { /* a sleep ending, not a cancellation anyone asked for */
+        if (s->active)
+            cs__recalculate(e, s);
+        return;
+    }
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_CANCEL);
     ev.scope = s->id;
