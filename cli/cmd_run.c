@@ -13,7 +13,7 @@ static const char *const cs__run_help =
     "usage: cancelsim run FILE [--backend asyncio|trio|both] [--seed N]\n"
     "                          [--format text|json] [--trace OUT.jsonl]\n"
     "                          [--time-limit SECONDS] [--step-limit N]\n"
-    "                          [--schedule C0,C1,...]\n"
+    "                          [--task-limit N] [--schedule C0,C1,...]\n"
     "\n"
     "Runs the scenario in virtual time on a model of AnyIO 4.14.2 and prints what\n"
     "anyio.run() gives, each task's end state, each named scope's flags and the\n"
@@ -32,6 +32,7 @@ typedef struct cs__run_args {
     const char *trace;
     double time_limit;
     uint64_t step_limit;
+    uint64_t task_limit;
     uint32_t *schedule;
     size_t nschedule;
 } cs__run_args;
@@ -41,6 +42,7 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
     memset(a, 0, sizeof *a);
     a->time_limit = CS_DEFAULT_TIME_LIMIT;
     a->step_limit = CS_DEFAULT_STEP_LIMIT;
+    a->task_limit = CS_DEFAULT_TASK_LIMIT;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -64,6 +66,10 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
                 a->json = true;
             else if (strcmp(v, "text") != 0)
                 return cs_cli_usage_error("run", "--format must be text or json, not '%s'", v);
+            i++;
+        } else if (strcmp(o, "--task-limit") == 0) {
+            if (!cs_cli_parse_u64(v, &a->task_limit) || a->task_limit == 0)
+                return cs_cli_usage_error("run", "--task-limit must be a positive integer");
             i++;
         } else if (strcmp(o, "--schedule") == 0) {
             free(a->schedule);
@@ -108,6 +114,7 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
     opt.seed = a->seed;
     opt.time_limit = a->time_limit;
     opt.step_limit = a->step_limit;
+    opt.task_limit = a->task_limit;
     opt.forced = a->schedule;
     opt.nforced = a->nschedule;
     opt.sinks = sinks;

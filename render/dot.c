@@ -362,6 +362,7 @@ static void cs__on_run_end(cs_dot *d, const cs_event *ev)
     case CS_RESULT_DEADLOCK: d->result_text = cs_xstrdup("deadlock"); break;
     case CS_RESULT_LIMIT_TIME: d->result_text = cs_xstrdup("stopped: time limit"); break;
     case CS_RESULT_LIMIT_STEPS: d->result_text = cs_xstrdup("stopped: step limit"); break;
+    case CS_RESULT_LIMIT_TASKS: d->result_text = cs_xstrdup("stopped: task limit"); break;
     }
 }
 

@@ -69,6 +69,10 @@ void cs__pop(cs__task *t)
 
 cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg)
 {
+    if (e->ntasks >= e->opt.task_limit) {
+        e->aborted = true;
+        e->limit_kind = CS_RESULT_LIMIT_TASKS;
+    }
     cs__task *t = cs_xcalloc(1, sizeof *t);
     t->id = (int32_t)e->ntasks;
     t->name = cs_xstrdup(name);

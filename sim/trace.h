@@ -71,8 +71,15 @@ typedef enum cs_result_kind {
     CS_RESULT_RAISED,
     CS_RESULT_DEADLOCK,
     CS_RESULT_LIMIT_TIME,
-    CS_RESULT_LIMIT_STEPS
+    CS_RESULT_LIMIT_STEPS,
+    CS_RESULT_LIMIT_TASKS
 } cs_result_kind;
+
+/* "time", "steps", "tasks": the name a limit result prints as. */
+static inline const char *cs_limit_name(cs_result_kind r)
+{
+    return r == CS_RESULT_LIMIT_TIME ? "time" : r == CS_RESULT_LIMIT_TASKS ? "tasks" : "steps";
+}
 
 typedef struct cs_event {
     cs_event_kind kind;

@@ -10,7 +10,10 @@
 #include "load.h"
 #include "outcome.h"
 
-/* Runs `text` on asyncio and returns the outcome as JSON (new reference). */
+static uint64_t g_task_limit = CS_DEFAULT_TASK_LIMIT;
+static cs_backend g_backend = CS_BACKEND_ASYNCIO;
+
+/* Runs `text` on asyncio (or g_backend) and returns the outcome as JSON (new reference). */
 static json_t *run_json(const char *text)
 {
     cs_scenario *sc = NULL;
@@ -23,6 +26,8 @@ static json_t *run_json(const char *text)
     opt.sinks = &sink;
     opt.nsinks = 1;
     opt.step_limit = 100000;
+    opt.task_limit = g_task_limit;
+    opt.backend = g_backend;
     cs_run_error rerr;
     ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
     json_t *j = cs_outcome_to_json(o);
@@ -190,6 +195,23 @@ START_TEST(uniform_draws_match_vectors)
 }
 END_TEST
 
+START_TEST(task_limit_stops_a_spawn_storm)
+{
+    for (int b = 0; b < 2; b++) {
+        g_task_limit = 3;
+        g_backend = b ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO;
+        json_t *j = run_json("{\"main\":[{\"task_group\":\"g\",\"body\":[{\"start_soon\":\"w\",\"count\":5,"
+                             "\"body\":[\"sleep_forever\"]}]}]}");
+        g_task_limit = CS_DEFAULT_TASK_LIMIT;
+        g_backend = CS_BACKEND_ASYNCIO;
+        ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "result"), "limit")), "tasks");
+        ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(j, "tasks"), "main"), "state")),
+                         "unfinished");
+        json_decref(j);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -206,6 +228,7 @@ int main(void)
     tcase_add_test(tc, step_limit_stops_a_busy_loop);
     tcase_add_test(tc, same_input_same_output);
     tcase_add_test(tc, uniform_draws_match_vectors);
+    tcase_add_test(tc, task_limit_stops_a_spawn_storm);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

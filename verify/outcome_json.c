@@ -74,8 +74,9 @@ static void cs__jw_result(cs_jw *w, const cs_outcome *o)
         break;
     case CS_RESULT_LIMIT_TIME:
     case CS_RESULT_LIMIT_STEPS:
+    case CS_RESULT_LIMIT_TASKS:
         cs_jw_key(w, "limit");
-        cs_jw_string(w, o->result == CS_RESULT_LIMIT_TIME ? "time" : "steps");
+        cs_jw_string(w, cs_limit_name(o->result));
         break;
     }
     cs_jw_end_object(w);
@@ -238,7 +239,7 @@ static json_t *cs__result_json(const cs_outcome *o)
                                 json_string_nocheck(cs_outcome_str(o, o->waiting[i].label)));
         json_object_set_new(r, "deadlock", json_pack("{s:o}", "waiting", waiting));
     } else {
-        json_object_set_new(r, "limit", json_string(o->result == CS_RESULT_LIMIT_TIME ? "time" : "steps"));
+        json_object_set_new(r, "limit", json_string(cs_limit_name(o->result)));
     }
     return r;
 }

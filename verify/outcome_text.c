@@ -110,6 +110,9 @@ static void cs__text_result(FILE *f, const cs_outcome *o)
     case CS_RESULT_LIMIT_STEPS:
         fputs("stopped: step limit\n", f);
         break;
+    case CS_RESULT_LIMIT_TASKS:
+        fputs("stopped: task limit\n", f);
+        break;
     }
 }
 

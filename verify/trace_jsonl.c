@@ -271,8 +271,9 @@ static void cs__body_run_end(cs_trace_jsonl *w, const cs_event *ev)
             cs_jw_null(&w->w);
     }
     cs__field_exc(w, "exception", ev->exc);
-    if (ev->result == CS_RESULT_LIMIT_TIME || ev->result == CS_RESULT_LIMIT_STEPS)
-        cs__field_str(w, "limit", ev->result == CS_RESULT_LIMIT_TIME ? "time" : "steps");
+    if (ev->result == CS_RESULT_LIMIT_TIME || ev->result == CS_RESULT_LIMIT_STEPS ||
+        ev->result == CS_RESULT_LIMIT_TASKS)
+        cs__field_str(w, "limit", cs_limit_name(ev->result));
 }
 
 static void cs__body_scope(cs_trace_jsonl *w, const cs_event *ev)
