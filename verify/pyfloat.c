@@ -10,6 +10,7 @@
 #include "pyfloat.h"
 
 #include <assert.h>
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,9 +38,14 @@ static int cs__shortest_digits(double x, char digits[18], int *exp10)
 {
     char tmp[40];
     assert(isfinite(x) && x > 0);
-    for (int prec = 1; prec <= 17; prec++) {
+    /* Any decimal of at most 15 significant digits maps to its own double, so
+     * when the nearest 15-digit decimal round-trips, it stripped of trailing
+     * zeros is the shortest (and the nearest at that length); else 16, else
+     * 17 digits, which always round-trip.  Three tries, not seventeen. */
+    /* (subnormals have fewer digits of precision: search them all) */
+    for (int prec = x < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
-        if (strtod(tmp, NULL) == x || prec == 17)
+        if (prec == 17 || strtod(tmp, NULL) == x)
             break;
     }
     /* tmp is "d[.ddd]e[+-]XX" */
@@ -50,7 +56,7 @@ static int cs__shortest_digits(double x, char digits[18], int *exp10)
             digits[n++] = *p;
     *exp10 = atoi(p + 1);
     while (n > 1 && digits[n - 1] == '0')
-        n--; /* never happens for a shortest string, kept as a guard */
+        n--; /* the 15-digit form of a shorter number ends in zeros */
     digits[n] = '\0';
     return n;
 }
