@@ -99,7 +99,8 @@ static bool cs__next_schedule(const cs_choice_log *log, uint32_t **forced, size_
     while (i-- > 0) {
         if (log->choice[i] + 1 < log->arity[i]) {
             *forced = cs_xrealloc(*forced, (i + 1) * sizeof **forced);
-            memcpy(*forced, log->choice, i * sizeof **forced);
+            if (i)
+                memcpy(*forced, log->choice, i * sizeof **forced);
             (*forced)[i] = log->choice[i] + 1;
             *nforced = i + 1;
             return true;
@@ -234,7 +235,8 @@ int cs_cmd_explore(int argc, char **argv)
             f->schedules = 1;
             f->nforced = log.n;
             f->forced = cs_xmalloc((log.n ? log.n : 1) * sizeof *f->forced);
-            memcpy(f->forced, log.choice, log.n * sizeof *f->forced);
+            if (log.n)
+                memcpy(f->forced, log.choice, log.n * sizeof *f->forced);
         }
         if (!cs__next_schedule(&log, &forced, &nforced)) {
             complete = true;

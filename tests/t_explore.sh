@@ -35,6 +35,14 @@ for name, n in sorted(expected.items()):
             print(f"FAIL {f}: replay '{o['replay']}' gives another outcome"); ok = False
     passed += ok
     failed += not ok
+# every corpus scenario explores cleanly (a bounded number of schedules)
+import glob
+for f in sorted(glob.glob("scenarios/*/*.json")):
+    p = subprocess.run([cs, "explore", f, "--max-schedules", "50", "--format", "json"], capture_output=True, text=True)
+    if p.returncode != 0 or not p.stdout.startswith("{"):
+        print(f"FAIL explore {f}: exit {p.returncode} {p.stderr.strip()[:200]}"); failed += 1
+    else:
+        passed += 1
 print(f"explore: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY
