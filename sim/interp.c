@@ -131,7 +131,10 @@ double cs__dur(cs__task *t, const cs_dur *d)
         return INFINITY;
     double u = cs_uniform_u(t->name, t->draws++);
     double v = d->lo + (d->hi - d->lo) * u;
-    return nearbyint(v * 1e9) / 1e9;
+    double r = nearbyint(v * 1e9) / 1e9;
+    /* a draw too large to count in nanoseconds is still a finite duration
+     * (beyond any time limit), never "forever" */
+    return isfinite(r) ? r : v;
 }
 
 cs_exc *cs__handled_exc(cs__task *t)
@@ -417,6 +420,12 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         if (!g)
             return CS__YIELD;
         bool counted = st->op == CS_OP_START_SOON && st->count >= 0;
+        if (counted && (uint64_t)st->count > e->opt.task_limit - e->ntasks) {
+            /* the whole count cannot fit: stop before building a million tasks */
+            e->aborted = true;
+            e->limit_kind = CS_RESULT_LIMIT_TASKS;
+            return CS__YIELD;
+        }
         for (int64_t i = 0; i < (counted ? st->count : 1) && !e->aborted; i++) {
             char *nm = !counted ? cs_xstrdup(st->name) : cs_xasprintf("%s[%lld]", st->name, (long long)i);
             cs_exc *x = e->pol->spawn(e, g, t, nm, st);

@@ -10,6 +10,8 @@
 #include "load.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +261,15 @@ int cs_load_file(const char *path, cs_scenario **out, cs_load_error *err)
 {
     *out = NULL;
     cs__error_init(err, path);
+    /* stat first: a FIFO or device would block or never end, a directory is
+     * no file, and an oversized file is refused without reading it */
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: not a regular file");
+    if ((uintmax_t)st.st_size > CS_LOAD_MAX_FILE)
+        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: larger than %u bytes", CS_LOAD_MAX_FILE);
     FILE *f = fopen(path, "rb");
     if (!f)
         return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: %s", strerror(errno));
