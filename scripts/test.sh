@@ -17,3 +17,6 @@ cmake --build build-asan -j"$jobs"
 # Graphviz's own layout and font plugins leak; tests/lsan.supp names only those.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0" ctest --output-on-failure -j"$jobs")
+
+# Fuzz both targets briefly (loader; loader + engine) under ASan and UBSan.
+bash scripts/fuzz_ci.sh 30
