@@ -38,6 +38,39 @@ void cs__emit(cs__engine *e, cs_event *ev)
         e->opt.sinks[i].fn(e->opt.sinks[i].ctx, ev);
 }
 
+/* Events both backends emit at the same points. */
+void cs__emit_cancel(cs__engine *e, const cs__scope *s, cs_cancel_cause cause)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_CANCEL);
+    ev.scope = s->id;
+    ev.cause = cause;
+    ev.task = e->current ? e->current->id : -1;
+    cs__emit(e, &ev);
+}
+
+void cs__emit_group_raise(cs__engine *e, const cs__task *t, const cs__scope *s, cs_exc *group)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_GROUP_RAISE);
+    ev.task = t->id;
+    ev.scope = s->id;
+    ev.exc = group;
+    cs__emit(e, &ev);
+}
+
+/* A task's first step: it is running from now on. */
+void cs__task_started(cs__engine *e, cs__task *t)
+{
+    if (t->run != CS__TS_NEW)
+        return;
+    t->run = CS__TS_RUNNING;
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_TASK_START);
+    ev.task = t->id;
+    cs__emit(e, &ev);
+}
+
 void cs__fail_scenario(cs__engine *e, cs_pos pos, const char *fmt, ...)
 {
     if (e->aborted)

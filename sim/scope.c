@@ -236,12 +236,7 @@ void cs__aio_scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_ca
     s->cause = cause;
     s->cancel_message = reason && *reason ? cs_xasprintf("Cancelled via cancel scope; reason: %s", reason)
                                           : cs_xstrdup("Cancelled via cancel scope");
-    cs_event ev;
-    cs__ev_init(e, &ev, CS_EV_CANCEL);
-    ev.scope = s->id;
-    ev.cause = cause;
-    ev.task = e->current ? e->current->id : -1;
-    cs__emit(e, &ev);
+    cs__emit_cancel(e, s, cause);
     if (s->host)
         cs__scope_deliver(e, s, s);
 }

@@ -83,13 +83,7 @@ void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
     }
     cs__fut_unref(e, t->fut_waiter_prev);
     t->fut_waiter_prev = NULL;
-    if (t->run == CS__TS_NEW) {
-        t->run = CS__TS_RUNNING;
-        cs_event ev;
-        cs__ev_init(e, &ev, CS_EV_TASK_START);
-        ev.task = t->id;
-        cs__emit(e, &ev);
-    }
+    cs__task_started(e, t);
     cs__completion in = {.type = exc ? CS__C_EXC : CS__C_NORMAL, .exc = exc};
     cs__fut *fut = NULL;
     cs__task *prev = e->current;

@@ -120,12 +120,7 @@ static int cs__tg_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *g, cs
         out = cs__scope_exit(e, s, inner);
     } else if (g->nexcs) {
         cs_exc *grp = cs__make_group_narrow(e, "unhandled errors in a TaskGroup", g->excs, g->nexcs);
-        cs_event ev;
-        cs__ev_init(e, &ev, CS_EV_GROUP_RAISE);
-        ev.task = t->id;
-        ev.scope = s->id;
-        ev.exc = grp;
-        cs__emit(e, &ev);
+        cs__emit_group_raise(e, t, s, grp);
         out = cs__scope_exit(e, s, cs__c_exc(grp));
     } else if (f->aux) {
         cs_exc *x = f->aux;

@@ -107,12 +107,7 @@ static int cs__nursery_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *
     if (out.type == CS__C_EXC && cs_exc_is_group(out.exc)) {
         /* what leaves the task group: the group after its scope stripped the
          * Cancelled it caught */
-        cs_event ev;
-        cs__ev_init(e, &ev, CS_EV_GROUP_RAISE);
-        ev.task = t->id;
-        ev.scope = g->scope->id;
-        ev.exc = out.exc;
-        cs__emit(e, &ev);
+        cs__emit_group_raise(e, t, g->scope, out.exc);
     }
     if (out.type == CS__C_NORMAL && f->saved.type == CS__C_RETURN)
         out = f->saved;

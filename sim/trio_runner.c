@@ -96,13 +96,7 @@ static void cs__trio_task_step(cs__engine *e, cs__task *t, cs_exc *exc)
         cs_exc_unref(exc);
         return;
     }
-    if (t->run == CS__TS_NEW) {
-        t->run = CS__TS_RUNNING;
-        cs_event ev;
-        cs__ev_init(e, &ev, CS_EV_TASK_START);
-        ev.task = t->id;
-        cs__emit(e, &ev);
-    }
+    cs__task_started(e, t);
     cs__completion in = {.type = exc ? CS__C_EXC : CS__C_NORMAL, .exc = exc};
     cs__fut *fut = NULL;
     t->parking = false;

@@ -155,12 +155,7 @@ void cs__trio_cancel(cs__engine *e, cs__scope *s, cs__trio_source src, const cha
             cs__recalculate(e, s);
         return;
     }
-    cs_event ev;
-    cs__ev_init(e, &ev, CS_EV_CANCEL);
-    ev.scope = s->id;
-    ev.cause = cause;
-    ev.task = e->current ? e->current->id : -1;
-    cs__emit(e, &ev);
+    cs__emit_cancel(e, s, cause);
     if (s->active)
         cs__recalculate(e, s);
 }
