@@ -301,6 +301,7 @@ static void cs__engine_free(cs__engine *e)
         free(e->events[i].label);
     }
     free(e->events);
+    cs__threads_free(e);
     cs__prims_free(e);
     cs__trio_free(e);
     cs__loop_free(e); /* last: it frees the future pool the others return to */

@@ -60,6 +60,7 @@ typedef enum cs__frame_kind {
     CS__F_SYNC,       /* async with lock / semaphore / capacity limiter */
     CS__F_AWAIT_TASK, /* await handle */
     CS__F_START,      /* await tg.start(fn) */
+    CS__F_TO_THREAD,  /* await to_thread.run_sync(fn) */
 } cs__frame_kind;
 
 typedef struct cs__frame {
@@ -92,6 +93,7 @@ typedef enum cs__cb_kind {
     CS__CB_DELIVER,        /* CancelScope._deliver_cancellation(origin) (scope) */
     CS__CB_TASK_DONE,      /* TaskGroup._spawn.task_done (task) */
     CS__CB_RUN_COMPLETE,   /* run_until_complete's stop callback */
+    CS__CB_THREAD_REPORT,  /* WorkerThread._report_result (thread) */
 } cs__cb_kind;
 
 struct cs__timer {
@@ -190,6 +192,8 @@ struct cs__task {
     bool parking;           /* set by an await that parks (wait_task_rescheduled) */
     cs__event *trio_event;  /* the event whose waiter set holds it */
     cs__prim *trio_prim;    /* the lock/semaphore/limiter whose parking lot holds it */
+    struct cs__thread *thread; /* Trio: the worker thread it waits for in to_thread */
+    bool is_system;         /* Trio: the run_sync_soon system task (not a scenario task) */
     /* AnyIO */
     cs__scope *cancel_scope;  /* TaskState.cancel_scope */
     cs__task *sprev, *snext;  /* membership in cancel_scope->tasks */
@@ -283,6 +287,12 @@ struct cs__engine {
     cs__prim *prims;         /* locks, then semaphores, then limiters, then the default limiter */
     uint32_t nprims;
     cs__task *current;
+    /* worker threads (thread.c) */
+    struct cs__thread **threads;
+    uint32_t nthreads, capthreads;
+    struct cs__thread *reports;  /* Trio: finished threads awaiting run_sync_soon */
+    cs__task *sys_task;          /* Trio: the run_sync_soon task (owned) */
+    bool sys_queued;
     /* Trio runner */
     cs__task **runq;
     uint32_t nrunq, caprunq;

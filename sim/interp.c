@@ -347,7 +347,14 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
             e->limit_kind = CS_RESULT_LIMIT_TIME;
             return CS__YIELD;
         }
-        e->now += ns;
+        /* the loop is blocked; worker threads run on at their own times */
+        int64_t target = e->now + ns;
+        for (int64_t w; (w = cs__threads_next_wake(e)) <= target && !e->aborted;) {
+            if (w > e->now)
+                e->now = w;
+            cs__threads_release_due(e);
+        }
+        e->now = target;
         return CS__CONT;
     }
     case CS_OP_RAISE: {
@@ -474,6 +481,9 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         return CS__CONT;
     case CS_OP_CALL:
         cs__push(t, CS__F_CALL, st);
+        return CS__CONT;
+    case CS_OP_TO_THREAD:
+        cs__push(t, CS__F_TO_THREAD, st);
         return CS__CONT;
     case CS_OP_WITH_LOCK:
     case CS_OP_WITH_SEMAPHORE:

@@ -54,6 +54,18 @@ void cs__prims_init(cs__engine *e);
 void cs__prims_free(cs__engine *e);
 bool cs__prim_forget(cs__engine *e, cs__prim *p, cs__task *t);
 int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+cs__prim *cs__prim_of(cs__engine *e, const cs_stmt *st);
+void cs__prim_release(cs__engine *e, cs__prim *p);
+
+/* thread.c */
+typedef struct cs__thread cs__thread;
+int cs__step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+void cs__threads_release_due(cs__engine *e);
+int64_t cs__threads_next_wake(const cs__engine *e);
+void cs__thread_report(cs__engine *e, cs__thread *th);
+void cs__trio_thread_reports(cs__engine *e);
+void cs__threads_free(cs__engine *e);
+void cs__trio_thread_cancelled(cs__engine *e, cs__task *t, bool abandoned);
 
 /* str(exc) and repr(exc) as Python prints them */
 char *cs__py_repr_str(const char *s);

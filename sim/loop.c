@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_internal.h"
+#include "interp.h"
 #include "util.h"
 
 void cs__call_soon(cs__engine *e, uint8_t kind, void *a, void *b)
@@ -255,6 +255,9 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
     case CS__CB_RUN_COMPLETE:
         e->stop = true;
         break;
+    case CS__CB_THREAD_REPORT:
+        cs__thread_report(e, h.a);
+        break;
     }
 }
 
@@ -263,9 +266,13 @@ bool cs__loop_run_once(cs__engine *e)
 {
     cs__heap_clean(e);
     if (e->rcount == 0) {
-        if (e->nheap == 0)
+        /* idle: the clock jumps to the next timer or worker-thread wake-up */
+        int64_t wake = cs__threads_next_wake(e);
+        if (e->nheap == 0 && wake == CS_NS_INF)
             return false;
-        int64_t when = e->heap[0]->when;
+        int64_t when = e->nheap ? e->heap[0]->when : wake;
+        if (wake < when)
+            when = wake;
         if ((double)when > e->opt.time_limit * 1e9) {
             e->aborted = true;
             e->limit_kind = CS_RESULT_LIMIT_TIME;
@@ -273,6 +280,7 @@ bool cs__loop_run_once(cs__engine *e)
         }
         if (when > e->now)
             e->now = when;
+        cs__threads_release_due(e);
     }
     while (e->nheap && e->heap[0]->when <= e->now) {
         cs__timer *t = cs__heap_pop(e);

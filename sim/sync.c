@@ -57,7 +57,7 @@ void cs__prims_free(cs__engine *e)
     free(e->prims);
 }
 
-static cs__prim *cs__prim_of(cs__engine *e, const cs_stmt *st)
+cs__prim *cs__prim_of(cs__engine *e, const cs_stmt *st)
 {
     const cs_program *p = e->prog;
     switch (st->op) {
@@ -132,7 +132,7 @@ bool cs__prim_forget(cs__engine *e, cs__prim *p, cs__task *t)
 }
 
 /* Hands the primitive to the next waiter, or puts it back. */
-static void cs__release(cs__engine *e, cs__prim *p)
+void cs__prim_release(cs__engine *e, cs__prim *p)
 {
     bool trio = e->backend == CS_BACKEND_TRIO;
     if (p->kind == CS__PRIM_LIMITER)
@@ -167,6 +167,17 @@ static int cs__finish(cs__task *t, cs__completion *c, cs__completion out)
 {
     cs__pop(t);
     *c = out;
+    return CS__CONT;
+}
+
+/* Acquired: run the body (async with), or, for to_thread's limiter (idx 1),
+ * hand back holding it. */
+static int cs__acquired(cs__task *t, cs__frame *f, cs__completion *c)
+{
+    if (f->idx == 1)
+        return cs__finish(t, c, (cs__completion){.type = CS__C_NORMAL});
+    f->phase = SY_BODY;
+    cs__push_body(t, f->st->body);
     return CS__CONT;
 }
 
@@ -215,12 +226,10 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
         return e->pol->cancel_shielded_checkpoint(e, t, f->st, yf);
     case SY_CSC:
         if (c->type != CS__C_NORMAL) {
-            cs__release(e, p);
+            cs__prim_release(e, p);
             return cs__finish(t, c, *c);
         }
-        f->phase = SY_BODY;
-        cs__push_body(t, f->st->body);
-        return CS__CONT;
+        return cs__acquired(t, f, c);
     case SY_WAIT: {
         bool handed;
         if (trio) {
@@ -242,15 +251,13 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
         }
         if (c->type != CS__C_NORMAL) {
             if (handed)
-                cs__release(e, p);
+                cs__prim_release(e, p);
             return cs__finish(t, c, *c);
         }
-        f->phase = SY_BODY;
-        cs__push_body(t, f->st->body);
-        return CS__CONT;
+        return cs__acquired(t, f, c);
     }
     default: /* SY_BODY: __aexit__ releases */
-        cs__release(e, p);
+        cs__prim_release(e, p);
         return cs__finish(t, c, *c);
     }
 }

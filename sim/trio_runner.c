@@ -48,6 +48,8 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
         return;
     uint8_t kind = t->abort_kind;
     t->abort_kind = CS__ABORT_NONE; /* one attempt per blocking call */
+    if (t->thread)
+        cs__trio_thread_cancelled(e, t, kind == CS__ABORT_SUCCEEDED);
     int32_t origin = t->cancel_scope->origin;
     cs_event ev;
     if (origin >= 0 && e->scopes[origin]->sleep_scope) {
@@ -92,6 +94,11 @@ static void cs__trio_task_exited(cs__engine *e, cs__task *t)
 
 static void cs__trio_task_step(cs__engine *e, cs__task *t, cs_exc *exc)
 {
+    if (t->is_system) { /* the run_sync_soon task: threads report back */
+        e->sys_queued = false;
+        cs__trio_thread_reports(e);
+        return;
+    }
     if (t->run == CS__TS_DONE) {
         cs_exc_unref(exc);
         return;
@@ -180,11 +187,14 @@ void cs__trio_run(cs__engine *e)
     cs_exc **bexc = NULL;
     uint32_t cap = 0;
     while (!e->aborted && !e->stop) {
-        if (e->nrunq == 0) {
+        if (e->nrunq == 0 && !e->reports) {
             double d = cs__trio_next_deadline(e);
-            if (d == INFINITY)
+            int64_t wake = cs__threads_next_wake(e);
+            if (d == INFINITY && wake == CS_NS_INF)
                 break; /* deadlock: nothing runnable, nothing to wake it */
-            int64_t when = d == -INFINITY ? e->now : cs__s_to_ns(d);
+            int64_t when = d == INFINITY ? CS_NS_INF : d == -INFINITY ? e->now : cs__s_to_ns(d);
+            if (wake < when)
+                when = wake;
             if ((double)when > e->opt.time_limit * 1e9) {
                 e->aborted = true;
                 e->limit_kind = CS_RESULT_LIMIT_TIME;
@@ -192,6 +202,17 @@ void cs__trio_run(cs__engine *e)
             }
             if (when > e->now)
                 e->now = when;
+            cs__threads_release_due(e);
+        }
+        if (e->reports && !e->sys_queued) {
+            /* the run_sync_soon queue wakes its system task through I/O */
+            if (!e->sys_task) {
+                e->sys_task = cs_xcalloc(1, sizeof *e->sys_task);
+                e->sys_task->is_system = true;
+                e->sys_task->id = -1;
+            }
+            e->sys_queued = true;
+            cs__trio_reschedule(e, e->sys_task, NULL);
         }
         cs__trio_expire(e);
         uint32_t n = e->nrunq;
@@ -219,6 +240,7 @@ void cs__trio_run(cs__engine *e)
 
 void cs__trio_free(cs__engine *e)
 {
+    free(e->sys_task);
     for (uint32_t i = 0; i < e->nrunq; i++)
         cs_exc_unref(e->runq_exc[i]);
     free(e->runq);

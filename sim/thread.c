@@ -1,0 +1,350 @@
+/* thread.c - `to_thread.run_sync` with worker threads in virtual time.
+ *
+ * A worker thread runs its steps in lock-step with the loop: released (when it
+ * starts, or when its `block` ends), it runs at that virtual instant until its
+ * next block or its end, before the loop goes on.  `block` takes virtual time
+ * without blocking the loop (`busy` does block it; threads keep running).
+ *
+ * asyncio (AnyIO's run_sync_in_worker_thread): checkpoint(), `async with
+ * limiter`, then a CancelScope shielded unless abandon_on_cancel, and an await
+ * on a future that the thread completes through call_soon_threadsafe.  Not
+ * abandoning, a cancellation waits for the thread and its result is returned;
+ * abandoning, the future is cancelled, the token returned at once and the
+ * result dropped.
+ * Trio (trio.to_thread.run_sync): checkpoint_if_cancelled(), the limiter
+ * acquired for a placeholder, then a park whose abort fails (the thread is
+ * awaited) or succeeds (abandoned).  The thread's end reaches the loop through
+ * run_sync_soon: a system step in a later batch releases the token and
+ * reschedules the host, unless it was abandoned.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "interp.h"
+#include "policy.h"
+#include "trio.h"
+#include "util.h"
+
+struct cs__thread {
+    cs__task *host;
+    const cs_stmt *st;       /* the to_thread statement: its steps and options */
+    uint32_t idx;            /* next step */
+    int64_t wake;            /* blocked until (ns) */
+    uint64_t seq;
+    bool blocked, done, abandoned;
+    cs__completion result;   /* how the thread function ended */
+    cs__fut *fut;            /* asyncio: the future run_sync awaits (ref) */
+    cs__scope *worker_scope; /* asyncio: where check_cancelled() looks */
+    cs_exc *cancel_exc;      /* Trio: the cancellation delivered to the host, if any */
+    cs__prim *limiter;
+    cs__thread *next_report; /* Trio: queued for the run_sync_soon step */
+};
+
+enum { TH_BEGIN, TH_LIMITER, TH_STARTED };
+
+static cs__thread *cs__thread_new(cs__engine *e, cs__task *host, const cs_stmt *st)
+{
+    cs__thread *th = cs_xcalloc(1, sizeof *th);
+    th->host = host;
+    th->st = st;
+    th->seq = e->seq++;
+    if (e->nthreads == e->capthreads) {
+        e->capthreads = e->capthreads ? e->capthreads * 2 : 8;
+        e->threads = cs_xrealloc(e->threads, e->capthreads * sizeof *e->threads);
+    }
+    e->threads[e->nthreads++] = th;
+    return th;
+}
+
+/* check_cancelled(): asyncio walks the scopes from the worker's; Trio raises
+ * the cancellation once one was delivered to the host. */
+static cs_exc *cs__check_cancelled(cs__engine *e, cs__thread *th)
+{
+    if (e->backend == CS_BACKEND_TRIO)
+        return th->cancel_exc ? cs_exc_ref(th->cancel_exc) : NULL;
+    for (cs__scope *s = th->worker_scope; s; s = s->parent) {
+        if (s->cancel_called) {
+            cs_exc *x = cs__new_exc(e, CS_EXC_CANCELLED, "Cancelled via cancel scope");
+            x->anyio_cancel = true;
+            x->origin_scope = s->id;
+            return x;
+        }
+        if (s->shield)
+            break;
+    }
+    return NULL;
+}
+
+static void cs__thread_finished(cs__engine *e, cs__thread *th)
+{
+    th->done = true;
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_THREAD_END);
+    ev.task = th->host->id;
+    ev.exc = th->result.type == CS__C_EXC ? th->result.exc : NULL;
+    cs__emit(e, &ev);
+    if (e->backend == CS_BACKEND_TRIO) {
+        /* deliver_worker_fn_result -> trio_token.run_sync_soon(report_back) */
+        th->next_report = NULL;
+        cs__thread **tail = &e->reports;
+        while (*tail)
+            tail = &(*tail)->next_report;
+        *tail = th;
+    } else {
+        cs__call_soon(e, CS__CB_THREAD_REPORT, th, NULL);
+    }
+}
+
+/* Runs the thread from where it stands to its next block or its end. */
+static void cs__thread_run(cs__engine *e, cs__thread *th)
+{
+    th->blocked = false;
+    const cs_body *steps = &th->st->body;
+    while (th->idx < steps->n && !e->aborted) {
+        const cs_stmt *s = &steps->items[th->idx++];
+        switch (s->op) {
+        case CS_OP_LOG: {
+            cs_event ev;
+            cs__ev_init(e, &ev, CS_EV_LOG);
+            ev.task = th->host->id;
+            ev.msg = s->text;
+            cs__emit(e, &ev);
+            break;
+        }
+        case CS_OP_BLOCK: {
+            double d = cs__dur(th->host, &s->dur);
+            if (!(d > 0))
+                break;
+            int64_t ns = cs__s_to_ns(d);
+            th->wake = ns > CS_NS_INF - e->now ? CS_NS_INF - 1 : e->now + ns;
+            th->blocked = true;
+            return;
+        }
+        case CS_OP_RAISE: {
+            cs_exc *x = cs__raise_new(e, th->host, s->ref, s->text);
+            cs_exc_set_context(x, NULL);
+            cs__emit_raise(e, th->host, x, s->pos);
+            th->result = cs__c_exc(x);
+            cs__thread_finished(e, th);
+            return;
+        }
+        case CS_OP_RETURN:
+            th->result.type = CS__C_RETURN;
+            th->result.value_json = s->value_json;
+            cs__thread_finished(e, th);
+            return;
+        case CS_OP_CHECK_CANCELLED: {
+            cs_exc *x = cs__check_cancelled(e, th);
+            if (x) {
+                th->result = cs__c_exc(x);
+                cs__thread_finished(e, th);
+                return;
+            }
+            break;
+        }
+        default: /* from_thread */
+            cs__fail_scenario(e, s->pos, "this statement is not modelled yet");
+            e->error = CS_E_UNSUPPORTED;
+            return;
+        }
+    }
+    if (!th->done && !e->aborted)
+        cs__thread_finished(e, th);
+}
+
+int64_t cs__threads_next_wake(const cs__engine *e)
+{
+    int64_t best = CS_NS_INF;
+    for (uint32_t i = 0; i < e->nthreads; i++) {
+        const cs__thread *th = e->threads[i];
+        if (th->blocked && th->wake < best)
+            best = th->wake;
+    }
+    return best;
+}
+
+/* Releases, one at a time in (wake, start) order, every thread whose block has
+ * ended by now. */
+void cs__threads_release_due(cs__engine *e)
+{
+    for (;;) {
+        cs__thread *pick = NULL;
+        for (uint32_t i = 0; i < e->nthreads; i++) {
+            cs__thread *th = e->threads[i];
+            if (th->blocked && th->wake <= e->now &&
+                (!pick || th->wake < pick->wake || (th->wake == pick->wake && th->seq < pick->seq)))
+                pick = th;
+        }
+        if (!pick || e->aborted)
+            return;
+        cs__thread_run(e, pick);
+    }
+}
+
+/* asyncio: WorkerThread._report_result, run by the loop. */
+void cs__thread_report(cs__engine *e, cs__thread *th)
+{
+    cs__fut *f = th->fut;
+    if (!f || f->state == CS__FUT_CANCELLED)
+        return;
+    if (th->result.type == CS__C_EXC)
+        cs__fut_set_exception(e, f, th->result.exc);
+    else
+        cs__fut_set_result(e, f);
+}
+
+/* Trio: the run_sync_soon system step: report_back_in_trio_thread_fn for each
+ * finished thread, in order. */
+void cs__trio_thread_reports(cs__engine *e)
+{
+    while (e->reports) {
+        cs__thread *th = e->reports;
+        e->reports = th->next_report;
+        cs__prim_release(e, th->limiter);
+        if (!th->abandoned)
+            cs__trio_reschedule(e, th->host, NULL);
+    }
+}
+
+static void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_THREAD_START);
+    ev.task = t->id;
+    cs__emit(e, &ev);
+    cs__thread_run(e, th);
+}
+
+static int cs__finish(cs__task *t, cs__completion *c, cs__completion out)
+{
+    cs__pop(t);
+    *c = out;
+    return CS__CONT;
+}
+
+/* The thread's outcome as run_sync gives it: its exception, or normal. */
+static cs__completion cs__thread_outcome(cs__thread *th)
+{
+    if (th->result.type == CS__C_EXC)
+        return cs__c_exc(cs_exc_ref(th->result.exc));
+    return (cs__completion){.type = CS__C_NORMAL};
+}
+
+static int cs__aio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+{
+    const cs_stmt *st = f->st;
+    switch (f->phase) {
+    case TH_BEGIN:
+        f->phase = TH_LIMITER;
+        return cs__aio_sleep(e, t, 0, "to_thread", yf); /* await checkpoint() */
+    case TH_LIMITER:
+        if (c->type != CS__C_NORMAL)
+            return cs__finish(t, c, *c);
+        f->phase = TH_STARTED;
+        cs__push(t, CS__F_SYNC, st)->idx = 1; /* async with limiter: acquire */
+        return CS__CONT;
+    case TH_STARTED: {
+        if (f->scope < 0) {
+            if (c->type != CS__C_NORMAL)
+                return cs__finish(t, c, *c);
+            cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, !st->abandon);
+            f->scope = s->id;
+            cs__scope_enter(e, s, t);
+            cs__thread *th = cs__thread_new(e, t, st);
+            th->limiter = cs__prim_of(e, st);
+            th->worker_scope = st->abandon || !s->parent ? s : s->parent;
+            cs__fut *fut = cs__fut_new(e);
+            th->fut = cs__fut_ref(fut);
+            f->obj = (int32_t)(e->nthreads - 1);
+            t->wait_label = "to_thread";
+            cs__thread_start(e, t, th);
+            *yf = fut;
+            return CS__YIELD;
+        }
+        cs__completion r = cs__scope_exit(e, e->scopes[f->scope], *c);
+        c->type = CS__C_NORMAL;
+        c->exc = NULL;
+        cs__prim_release(e, cs__prim_of(e, st)); /* the limiter's __aexit__ */
+        if (r.type == CS__C_RETURN)
+            r.type = CS__C_NORMAL;
+        if (r.type == CS__C_EXC && e->threads[f->obj]->result.type != CS__C_EXC && r.exc->cls == CS_EXC_CANCELLED) {
+            cs_event ev; /* run_sync gave up on the thread */
+            cs__ev_init(e, &ev, CS_EV_THREAD_ABANDONED);
+            ev.task = t->id;
+            cs__emit(e, &ev);
+        }
+        return cs__finish(t, c, r);
+    }
+    }
+    return CS__CONT;
+}
+
+static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+{
+    const cs_stmt *st = f->st;
+    switch (f->phase) {
+    case TH_BEGIN:
+        f->phase = TH_LIMITER;
+        return e->pol->checkpoint_if_cancelled(e, t, st, yf);
+    case TH_LIMITER:
+        if (c->type != CS__C_NORMAL)
+            return cs__finish(t, c, *c);
+        f->phase = TH_STARTED;
+        cs__push(t, CS__F_SYNC, st)->idx = 1; /* limiter.acquire_on_behalf_of(placeholder) */
+        return CS__CONT;
+    default: {
+        if (f->obj < 0) {
+            if (c->type != CS__C_NORMAL)
+                return cs__finish(t, c, *c);
+            cs__thread *th = cs__thread_new(e, t, st);
+            th->limiter = cs__prim_of(e, st);
+            f->obj = (int32_t)(e->nthreads - 1);
+            t->thread = th;
+            t->wait_label = "to_thread";
+            cs__thread_start(e, t, th);
+            t->parking = true;
+            t->abort_kind = st->abandon ? CS__ABORT_SUCCEEDED : CS__ABORT_FAILED;
+            *yf = NULL;
+            return CS__YIELD;
+        }
+        cs__thread *th = e->threads[f->obj];
+        t->thread = NULL;
+        if (c->type != CS__C_NORMAL) { /* abandoned: the cancellation */
+            cs_event ev;
+            cs__ev_init(e, &ev, CS_EV_THREAD_ABANDONED);
+            ev.task = t->id;
+            cs__emit(e, &ev);
+            return cs__finish(t, c, *c);
+        }
+        return cs__finish(t, c, cs__thread_outcome(th));
+    }
+    }
+}
+
+int cs__step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+{
+    return e->backend == CS_BACKEND_TRIO ? cs__trio_to_thread(e, t, f, c, yf) : cs__aio_to_thread(e, t, f, c, yf);
+}
+
+/* A cancellation delivered to a Trio host parked in to_thread: the abort
+ * records it for check_cancelled(), and abandons the thread if it may. */
+void cs__trio_thread_cancelled(cs__engine *e, cs__task *t, bool abandoned)
+{
+    cs__thread *th = t->thread;
+    if (!th->cancel_exc)
+        th->cancel_exc = cs__trio_cancelled_exc(e, t->cancel_scope);
+    if (abandoned)
+        th->abandoned = true;
+}
+
+void cs__threads_free(cs__engine *e)
+{
+    for (uint32_t i = 0; i < e->nthreads; i++) {
+        cs__thread *th = e->threads[i];
+        cs__completion_clear(&th->result);
+        cs__fut_unref(e, th->fut);
+        cs_exc_unref(th->cancel_exc);
+        free(th);
+    }
+    free(e->threads);
+}
