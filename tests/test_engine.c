@@ -3,6 +3,7 @@
  * aggregation, limits and determinism.  Expected values come from real AnyIO
  * 4.14.2 on asyncio (anyio-semantics.md rows and experiments named below). */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,6 +213,72 @@ START_TEST(task_limit_stops_a_spawn_storm)
 }
 END_TEST
 
+static double task_end(json_t *j, const char *task)
+{
+    return json_number_value(json_object_get(json_object_get(json_object_get(j, "tasks"), task), "end"));
+}
+
+/* 8j (real AnyIO 4.14.2, experiment q08b): an abandoned thread keeps its
+ * CapacityLimiter token until it finishes on Trio, not on asyncio. */
+START_TEST(abandoned_thread_token_per_backend)
+{
+    const char *s = "{\"limiters\":{\"one\":1},\"main\":[{\"task_group\":\"tg\",\"body\":["
+                    "{\"start_soon\":\"a\",\"body\":[{\"move_on_after\":1,\"body\":[{\"to_thread\":[{\"block\":3}],"
+                    "\"abandon_on_cancel\":true,\"limiter\":\"one\"}]}]},"
+                    "{\"start_soon\":\"b\",\"body\":[{\"sleep\":0.5},{\"to_thread\":[{\"block\":1}],\"limiter\":\"one\"}]}]}]}";
+    json_t *a = run_json(s);
+    g_backend = CS_BACKEND_TRIO;
+    json_t *t = run_json(s);
+    g_backend = CS_BACKEND_ASYNCIO;
+    ck_assert_double_eq_tol(task_end(a, "b"), 2, 1e-9);
+    ck_assert_double_eq_tol(task_end(t, "b"), 4, 1e-9);
+    json_decref(a);
+    json_decref(t);
+}
+END_TEST
+
+/* A thread's block takes virtual time without blocking the loop: a sibling's
+ * sleep ends on time (t=1); `busy` of the same length, run first, delays the
+ * sibling's first step to t=2, so its sleep ends at t=3. */
+START_TEST(thread_block_does_not_block_loop)
+{
+    json_t *th = run_json("{\"main\":[{\"task_group\":\"g\",\"body\":[{\"start_soon\":\"w\",\"body\":"
+                          "[{\"to_thread\":[{\"block\":2}]}]},{\"start_soon\":\"s\",\"body\":[{\"sleep\":1},"
+                          "{\"probe\":\"time\"}]}]}]}");
+    json_t *busy = run_json("{\"main\":[{\"task_group\":\"g\",\"body\":[{\"start_soon\":\"w\",\"body\":"
+                            "[{\"busy\":2}]},{\"start_soon\":\"s\",\"body\":[{\"sleep\":1},{\"probe\":\"time\"}]}]}]}");
+    ck_assert_double_eq_tol(task_end(th, "s"), 1, 1e-9);
+    ck_assert_double_eq_tol(task_end(busy, "s"), 3, 1e-9);
+    json_decref(th);
+    json_decref(busy);
+}
+END_TEST
+
+/* Lock and semaphore hand-off is FIFO on both backends (row 38), and a limiter
+ * of one token serialises threads in arrival order. */
+START_TEST(primitive_queues_are_fifo)
+{
+    const char *s = "{\"locks\":[\"l\"],\"limiters\":{\"c\":1},\"main\":[{\"task_group\":\"g\",\"body\":["
+                    "{\"start_soon\":\"t\",\"count\":3,\"body\":[{\"with_lock\":\"l\",\"body\":[{\"log\":\"in\"},"
+                    "{\"sleep\":1}]},{\"to_thread\":[{\"block\":1}],\"limiter\":\"c\"}]}]}]}";
+    for (int b = 0; b < 2; b++) {
+        g_backend = b ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO;
+        json_t *j = run_json(s);
+        json_t *log = json_object_get(j, "log");
+        for (size_t i = 0; i < 3; i++) {
+            char want[8];
+            snprintf(want, sizeof want, "t[%zu]", i);
+            ck_assert_str_eq(json_string_value(json_object_get(json_array_get(log, i), "task")), want);
+        }
+        /* the lock hands over at 1, 2, 3; each thread then waits for the token */
+        ck_assert_double_eq_tol(task_end(j, "t[0]"), 2, 1e-9);
+        ck_assert_double_eq_tol(task_end(j, "t[2]"), 4, 1e-9);
+        json_decref(j);
+    }
+    g_backend = CS_BACKEND_ASYNCIO;
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -229,6 +296,9 @@ int main(void)
     tcase_add_test(tc, same_input_same_output);
     tcase_add_test(tc, uniform_draws_match_vectors);
     tcase_add_test(tc, task_limit_stops_a_spawn_storm);
+    tcase_add_test(tc, abandoned_thread_token_per_backend);
+    tcase_add_test(tc, thread_block_does_not_block_loop);
+    tcase_add_test(tc, primitive_queues_are_fifo);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
