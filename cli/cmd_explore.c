@@ -52,12 +52,20 @@ static cs_outcome *cs__explore_run(const cs_scenario *sc, const uint32_t *forced
     return o;
 }
 
+/* The outcome's identity: its section 4 JSON on one line (the writer's key
+ * order is fixed, so equal outcomes give equal text). */
 static char *cs__outcome_key(const cs_outcome *o)
 {
-    json_t *j = cs_outcome_to_json(o);
-    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(j);
-    return s;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return cs_xstrdup("");
+    cs_jw w;
+    cs_jw_init(&w, f, CS_JW_ONE_LINE, 0);
+    cs_outcome_write_jw(o, &w);
+    fclose(f);
+    return buf;
 }
 
 static char *cs__schedule_text(const uint32_t *v, size_t n)
