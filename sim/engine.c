@@ -65,6 +65,8 @@ void cs__task_started(cs__engine *e, cs__task *t)
     if (t->run != CS__TS_NEW)
         return;
     t->run = CS__TS_RUNNING;
+    if (t->ft_thread)
+        return; /* not a scenario task */
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_START);
     ev.task = t->id;
@@ -183,6 +185,9 @@ static void cs__emit_end(cs__engine *e)
             cs__ev_init(e, &ev, CS_EV_TASK_WAITING);
             ev.task = t->id;
             ev.label = t->run == CS__TS_NEW ? "not started" : t->wait_label ? t->wait_label : "running";
+            for (uint32_t k = 0; k < t->nframes; k++)
+                if (t->frames[k].kind == CS__F_FT_HOST)
+                    ev.label = "to_thread"; /* a from_thread body's waits are the thread's, not the task's */
             cs__emit(e, &ev);
         }
         cs__ev_init(e, &ev, CS_EV_RUN_END);

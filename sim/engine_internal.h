@@ -61,6 +61,8 @@ typedef enum cs__frame_kind {
     CS__F_AWAIT_TASK, /* await handle */
     CS__F_START,      /* await tg.start(fn) */
     CS__F_TO_THREAD,  /* await to_thread.run_sync(fn) */
+    CS__F_FT_TASK,    /* the root of a from_thread body's own task */
+    CS__F_FT_HOST,    /* Trio: a from_thread body run in the waiting host (Run.run) */
 } cs__frame_kind;
 
 typedef struct cs__frame {
@@ -94,6 +96,8 @@ typedef enum cs__cb_kind {
     CS__CB_TASK_DONE,      /* TaskGroup._spawn.task_done (task) */
     CS__CB_RUN_COMPLETE,   /* run_until_complete's stop callback */
     CS__CB_THREAD_REPORT,  /* WorkerThread._report_result (thread) */
+    CS__CB_FT_START,       /* run_coroutine_threadsafe's callback: create the task (thread) */
+    CS__CB_FT_DONE,        /* the task's future chained back: release the thread (thread) */
 } cs__cb_kind;
 
 struct cs__timer {
@@ -193,7 +197,12 @@ struct cs__task {
     cs__event *trio_event;  /* the event whose waiter set holds it */
     cs__prim *trio_prim;    /* the lock/semaphore/limiter whose parking lot holds it */
     struct cs__thread *thread; /* Trio: the worker thread it waits for in to_thread */
+    bool thread_wait;       /* Trio: parked in to_thread's own wait (its abort applies) */
     bool is_system;         /* Trio: the run_sync_soon system task (not a scenario task) */
+    /* a from_thread body's own task (asyncio, or Trio's system nursery): not a
+     * scenario task; its events and draws are the calling task's */
+    struct cs__thread *ft_thread;
+    cs__task *draw_owner;
     /* AnyIO */
     cs__scope *cancel_scope;  /* TaskState.cancel_scope */
     cs__task *sprev, *snext;  /* membership in cancel_scope->tasks */
@@ -291,7 +300,11 @@ struct cs__engine {
     struct cs__thread **threads;
     uint32_t nthreads, capthreads;
     struct cs__thread *reports;  /* Trio: finished threads awaiting run_sync_soon */
+    struct cs__thread **released;/* threads released during a step: they run after it */
+    uint32_t nreleased, capreleased;
     cs__task *sys_task;          /* Trio: the run_sync_soon task (owned) */
+    cs__task **ft_tasks;         /* from_thread bodies' own tasks (owned) */
+    uint32_t nft, capft;
     bool sys_queued;
     /* Trio runner */
     cs__task **runq;

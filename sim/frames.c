@@ -252,6 +252,10 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
         return cs__step_start(e, t, f, c, yf);
     case CS__F_TO_THREAD:
         return cs__step_to_thread(e, t, f, c, yf);
+    case CS__F_FT_TASK:
+        return cs__step_ft_task(e, t, f, c);
+    case CS__F_FT_HOST:
+        return cs__step_ft_host(e, t, f, c, yf);
     default:
         abort();
     }

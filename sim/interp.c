@@ -129,6 +129,8 @@ double cs__dur(cs__task *t, const cs_dur *d)
         return d->value;
     if (d->kind == CS_DUR_NONE)
         return INFINITY;
+    if (t->draw_owner) /* a from_thread body draws as the task that called to_thread */
+        t = t->draw_owner;
     double u = cs_uniform_u(t->name, t->draws++);
     double v = d->lo + (d->hi - d->lo) * u;
     double r = nearbyint(v * 1e9) / 1e9;

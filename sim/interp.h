@@ -65,7 +65,13 @@ int64_t cs__threads_next_wake(const cs__engine *e);
 void cs__thread_report(cs__engine *e, cs__thread *th);
 void cs__trio_thread_reports(cs__engine *e);
 void cs__threads_free(cs__engine *e);
+void cs__threads_flush(cs__engine *e);
 void cs__trio_thread_cancelled(cs__engine *e, cs__task *t, bool abandoned);
+void cs__ft_start(cs__engine *e, cs__thread *th);
+void cs__ft_done(cs__engine *e, cs__thread *th);
+int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+int cs__step_ft_host(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+void cs__trio_ft_task_exited(cs__engine *e, cs__task *t);
 
 /* str(exc) and repr(exc) as Python prints them */
 char *cs__py_repr_str(const char *s);

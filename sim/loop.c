@@ -258,6 +258,12 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
     case CS__CB_THREAD_REPORT:
         cs__thread_report(e, h.a);
         break;
+    case CS__CB_FT_START:
+        cs__ft_start(e, h.a);
+        break;
+    case CS__CB_FT_DONE:
+        cs__ft_done(e, h.a);
+        break;
     }
 }
 
@@ -302,6 +308,8 @@ bool cs__loop_run_once(cs__engine *e)
                 continue;
         }
         cs__run_handle(e, h);
+        if (e->nreleased)
+            cs__threads_flush(e);
     }
     return true;
 }

@@ -184,7 +184,7 @@ static int cs__acquired(cs__task *t, cs__frame *f, cs__completion *c)
 static int cs__wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim *p, cs__fut **yf)
 {
     f->phase = SY_WAIT;
-    t->wait_label = p->label;
+    t->wait_label = f->idx == 1 ? "to_thread" : p->label; /* to_thread's own limiter wait */
     if (e->backend == CS_BACKEND_TRIO) {
         cs__queue(p, t, NULL);
         t->trio_prim = p;

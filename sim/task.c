@@ -25,6 +25,14 @@ void cs__task_state_of(cs__task *t, const cs__completion *c, cs_event *ev)
 
 static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
 {
+    if (t->ft_thread) { /* a from_thread body's task: its future goes back to the thread */
+        t->run = CS__TS_DONE;
+        t->result = c;
+        if (t->member_of)
+            cs__scope_tasks_remove(t->member_of, t);
+        cs__call_soon(e, CS__CB_FT_DONE, t->ft_thread, NULL);
+        return;
+    }
     t->run = CS__TS_DONE;
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_END);

@@ -38,7 +38,19 @@ struct cs__thread {
     cs_exc *cancel_exc;      /* Trio: the cancellation delivered to the host, if any */
     cs__prim *limiter;
     cs__thread *next_report; /* Trio: queued for the run_sync_soon step */
+    uint8_t report_kind;     /* what that step does for it (RQ_*) */
+    const cs_body *ft_body;  /* the from_thread body it waits on */
+    bool run_request;        /* Trio: the host was woken to run ft_body */
+    bool reported;           /* Trio: the host was woken with the result */
+    cs__task *ft_task;       /* the from_thread body's own task, if any */
+    cs__completion ft_result;/* Trio host: how the body ended, for the thread */
 };
+
+enum { RQ_REPORT, RQ_RUN_HOST, RQ_RUN_SYSTEM };
+
+static void cs__thread_run(cs__engine *e, cs__thread *th);
+static void cs__thread_finished(cs__engine *e, cs__thread *th);
+static void cs__thread_release(cs__engine *e, cs__thread *th);
 
 enum { TH_BEGIN, TH_LIMITER, TH_STARTED };
 
@@ -75,6 +87,123 @@ static cs_exc *cs__check_cancelled(cs__engine *e, cs__thread *th)
     return NULL;
 }
 
+/* trio_token.run_sync_soon(...): the system step runs these in order. */
+static void cs__trio_queue(cs__engine *e, cs__thread *th, uint8_t kind)
+{
+    th->report_kind = kind;
+    th->next_report = NULL;
+    cs__thread **tail = &e->reports;
+    while (*tail)
+        tail = &(*tail)->next_report;
+    *tail = th;
+}
+
+/* The thread's from_thread call returned (or raised): it runs on. */
+static void cs__ft_resume(cs__engine *e, cs__thread *th, const cs__completion *r)
+{
+    if (r->type == CS__C_EXC) {
+        th->result = cs__c_exc(cs_exc_ref(r->exc));
+        cs__thread_finished(e, th);
+    } else {
+        cs__thread_release(e, th);
+    }
+}
+
+/* A from_thread body's own task: asyncio's run_coroutine_threadsafe task (in
+ * the worker's cancel scope), or a task of Trio's system nursery. */
+static cs__task *cs__ft_task_new(cs__engine *e, cs__thread *th)
+{
+    cs__task *t = cs_xcalloc(1, sizeof *t);
+    t->id = th->host->id;
+    t->name = cs_xstrdup(th->host->name);
+    t->state = CS_TASK_UNFINISHED;
+    t->draw_owner = th->host;
+    t->ft_thread = th;
+    cs__push(t, CS__F_FT_TASK, NULL);
+    if (e->nft == e->capft) {
+        e->capft = e->capft ? e->capft * 2 : 4;
+        e->ft_tasks = cs_xrealloc(e->ft_tasks, e->capft * sizeof *e->ft_tasks);
+    }
+    e->ft_tasks[e->nft++] = t;
+    th->ft_task = t;
+    return t;
+}
+
+void cs__ft_start(cs__engine *e, cs__thread *th)
+{
+    cs__task *t = cs__ft_task_new(e, th);
+    cs__call_soon(e, CS__CB_TASK_STEP, t, NULL);
+}
+
+void cs__ft_done(cs__engine *e, cs__thread *th)
+{
+    cs__ft_resume(e, th, &th->ft_task->result);
+}
+
+void cs__trio_ft_task_exited(cs__engine *e, cs__task *t)
+{
+    t->run = CS__TS_DONE;
+    cs__ft_resume(e, t->ft_thread, &t->result);
+}
+
+int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    cs__thread *th = t->ft_thread;
+    if (f->phase == 0) {
+        f->phase = 1;
+        if (e->backend != CS_BACKEND_TRIO && th->worker_scope) {
+            /* task_wrapper: TaskState(None, scope); scope._tasks.add(task) */
+            t->cancel_scope = th->worker_scope;
+            cs__scope_tasks_add(th->worker_scope, t);
+        }
+        cs__push_body(t, *th->ft_body);
+        return CS__CONT;
+    }
+    cs__completion out = *c;
+    if (out.type == CS__C_RETURN)
+        out.type = CS__C_NORMAL;
+    cs__pop(t);
+    *c = out;
+    return CS__CONT;
+}
+
+/* Trio's Run.run() in the waiting host: a schedule point, the body with its
+ * outcome captured, another schedule point, then the thread gets the outcome. */
+int cs__step_ft_host(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+{
+    cs__thread *th = e->threads[f->obj]; /* not t->thread: the body may call to_thread itself */
+    switch (f->phase) {
+    case 0:
+        f->phase = 1;
+        *yf = NULL;
+        return CS__YIELD;
+    case 1:
+        f->phase = 2;
+        cs__push_body(t, *th->ft_body);
+        return CS__CONT;
+    case 2:
+        cs__completion_clear(&th->ft_result);
+        th->ft_result = *c;
+        if (th->ft_result.type == CS__C_RETURN)
+            th->ft_result.type = CS__C_NORMAL;
+        c->type = CS__C_NORMAL;
+        c->exc = NULL;
+        f->phase = 3;
+        *yf = NULL;
+        return CS__YIELD;
+    default: {
+        cs__completion r = th->ft_result;
+        th->ft_result.type = CS__C_NORMAL;
+        th->ft_result.exc = NULL;
+        cs__ft_resume(e, th, &r);
+        cs__completion_clear(&r);
+        cs__pop(t);
+        c->type = CS__C_NORMAL;
+        return CS__CONT;
+    }
+    }
+}
+
 static void cs__thread_finished(cs__engine *e, cs__thread *th)
 {
     th->done = true;
@@ -85,11 +214,7 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
     cs__emit(e, &ev);
     if (e->backend == CS_BACKEND_TRIO) {
         /* deliver_worker_fn_result -> trio_token.run_sync_soon(report_back) */
-        th->next_report = NULL;
-        cs__thread **tail = &e->reports;
-        while (*tail)
-            tail = &(*tail)->next_report;
-        *tail = th;
+        cs__trio_queue(e, th, RQ_REPORT);
     } else {
         cs__call_soon(e, CS__CB_THREAD_REPORT, th, NULL);
     }
@@ -142,9 +267,12 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             }
             break;
         }
-        default: /* from_thread */
-            cs__fail_scenario(e, s->pos, "this statement is not modelled yet");
-            e->error = CS_E_UNSUPPORTED;
+        default: /* from_thread: the thread blocks until the body ran in the loop */
+            th->ft_body = &s->body;
+            if (e->backend != CS_BACKEND_TRIO)
+                cs__call_soon(e, CS__CB_FT_START, th, NULL);
+            else
+                cs__trio_queue(e, th, th->st->abandon ? RQ_RUN_SYSTEM : RQ_RUN_HOST);
             return;
         }
     }
@@ -200,10 +328,42 @@ void cs__trio_thread_reports(cs__engine *e)
     while (e->reports) {
         cs__thread *th = e->reports;
         e->reports = th->next_report;
-        cs__prim_release(e, th->limiter);
-        if (!th->abandoned)
+        switch (th->report_kind) {
+        case RQ_REPORT:
+            cs__prim_release(e, th->limiter);
+            if (!th->abandoned) {
+                th->reported = true;
+                cs__trio_reschedule(e, th->host, NULL);
+            }
+            break;
+        case RQ_RUN_HOST: /* reschedule the host with the Run message */
+            th->run_request = true;
             cs__trio_reschedule(e, th->host, NULL);
+            break;
+        default: /* spawn_system_task(run_system) */
+            cs__trio_reschedule(e, cs__ft_task_new(e, th), NULL);
+            break;
+        }
     }
+}
+
+/* A thread released during a task step (started, or handed a from_thread
+ * result) runs once that step is over: the loop syncs with its threads between
+ * steps (asyncio: before each handle; Trio: after each task step). */
+static void cs__thread_release(cs__engine *e, cs__thread *th)
+{
+    if (e->nreleased == e->capreleased) {
+        e->capreleased = e->capreleased ? e->capreleased * 2 : 8;
+        e->released = cs_xrealloc(e->released, e->capreleased * sizeof *e->released);
+    }
+    e->released[e->nreleased++] = th;
+}
+
+void cs__threads_flush(cs__engine *e)
+{
+    for (uint32_t i = 0; i < e->nreleased && !e->aborted; i++)
+        cs__thread_run(e, e->released[i]);
+    e->nreleased = 0;
 }
 
 static void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th)
@@ -212,7 +372,7 @@ static void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th)
     cs__ev_init(e, &ev, CS_EV_THREAD_START);
     ev.task = t->id;
     cs__emit(e, &ev);
-    cs__thread_run(e, th);
+    cs__thread_release(e, th);
 }
 
 static int cs__finish(cs__task *t, cs__completion *c, cs__completion out)
@@ -302,12 +462,27 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
             t->thread = th;
             t->wait_label = "to_thread";
             cs__thread_start(e, t, th);
+            t->thread = th;
             t->parking = true;
+            t->thread_wait = true;
             t->abort_kind = st->abandon ? CS__ABORT_SUCCEEDED : CS__ABORT_FAILED;
             *yf = NULL;
             return CS__YIELD;
         }
         cs__thread *th = e->threads[f->obj];
+        if (c->type == CS__C_NORMAL && th->run_request) { /* from_thread.run in the host */
+            th->run_request = false;
+            cs__push(t, CS__F_FT_HOST, st)->obj = f->obj;
+            return CS__CONT;
+        }
+        if (c->type == CS__C_NORMAL && !th->reported) { /* back to waiting for the thread */
+            t->wait_label = "to_thread";
+            t->parking = true;
+            t->thread_wait = true;
+            t->abort_kind = st->abandon ? CS__ABORT_SUCCEEDED : CS__ABORT_FAILED;
+            *yf = NULL;
+            return CS__YIELD;
+        }
         t->thread = NULL;
         if (c->type != CS__C_NORMAL) { /* abandoned: the cancellation */
             cs_event ev;
@@ -342,9 +517,26 @@ void cs__threads_free(cs__engine *e)
     for (uint32_t i = 0; i < e->nthreads; i++) {
         cs__thread *th = e->threads[i];
         cs__completion_clear(&th->result);
+        cs__completion_clear(&th->ft_result);
         cs__fut_unref(e, th->fut);
         cs_exc_unref(th->cancel_exc);
         free(th);
     }
     free(e->threads);
+    free(e->released);
+    for (uint32_t i = 0; i < e->nft; i++) {
+        cs__task *t = e->ft_tasks[i];
+        while (t->nframes)
+            cs__pop(t);
+        free(t->frames);
+        cs__completion_clear(&t->result);
+        cs_exc_unref(t->cancel_exc);
+        cs__fut_unref(e, t->fut_waiter);
+        cs__fut_unref(e, t->fut_waiter_prev);
+        if (t->sleep_timer)
+            cs__timer_unref(e, t->sleep_timer);
+        free(t->name);
+        free(t);
+    }
+    free(e->ft_tasks);
 }

@@ -48,7 +48,7 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
         return;
     uint8_t kind = t->abort_kind;
     t->abort_kind = CS__ABORT_NONE; /* one attempt per blocking call */
-    if (t->thread)
+    if (t->thread && t->thread_wait)
         cs__trio_thread_cancelled(e, t, kind == CS__ABORT_SUCCEEDED);
     int32_t origin = t->cancel_scope->origin;
     cs_event ev;
@@ -76,6 +76,10 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
 
 static void cs__trio_task_exited(cs__engine *e, cs__task *t)
 {
+    if (t->ft_thread) {
+        cs__trio_ft_task_exited(e, t);
+        return;
+    }
     cs__completion c = t->result;
     t->run = CS__TS_DONE;
     cs_event ev;
@@ -107,6 +111,7 @@ static void cs__trio_task_step(cs__engine *e, cs__task *t, cs_exc *exc)
     cs__completion in = {.type = exc ? CS__C_EXC : CS__C_NORMAL, .exc = exc};
     cs__fut *fut = NULL;
     t->parking = false;
+    t->thread_wait = false;
     cs__task *prev = e->current;
     e->current = t;
     bool finished = cs__interp_resume(e, t, in, &fut);
@@ -232,6 +237,8 @@ void cs__trio_run(cs__engine *e)
                 continue;
             }
             cs__trio_task_step(e, batch[k], bexc[k]);
+            if (e->nreleased)
+                cs__threads_flush(e);
         }
     }
     free(batch);
