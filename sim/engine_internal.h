@@ -241,6 +241,7 @@ typedef enum { CS__PRIM_LOCK, CS__PRIM_SEMAPHORE, CS__PRIM_LIMITER } cs__prim_ki
 typedef struct cs__waiter {
     cs__task *task;
     cs__fut *fut;        /* asyncio: what it awaits (ref); Trio: NULL (parked) */
+    bool placeholder;    /* Trio to_thread: borrows for a placeholder, not the task */
 } cs__waiter;
 struct cs__prim {
     cs__prim_kind kind;
@@ -251,6 +252,8 @@ struct cs__prim {
     bool infinite;       /* Limiter with "inf" tokens */
     cs__waiter *w;
     uint32_t nw, capw;
+    cs__task **borrowers; /* Limiter: tasks holding a token (placeholders are not listed) */
+    uint32_t nb, capb;
 };
 
 typedef struct cs__name_counter {

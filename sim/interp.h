@@ -55,7 +55,7 @@ void cs__prims_free(cs__engine *e);
 bool cs__prim_forget(cs__engine *e, cs__prim *p, cs__task *t);
 int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
 cs__prim *cs__prim_of(cs__engine *e, const cs_stmt *st);
-void cs__prim_release(cs__engine *e, cs__prim *p);
+void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower);
 
 /* thread.c */
 typedef struct cs__thread cs__thread;

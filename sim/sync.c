@@ -52,6 +52,7 @@ void cs__prims_free(cs__engine *e)
         for (uint32_t j = 0; j < e->prims[i].nw; j++)
             cs__fut_unref(e, e->prims[i].w[j].fut);
         free(e->prims[i].w);
+        free(e->prims[i].borrowers);
         free(e->prims[i].label);
     }
     free(e->prims);
@@ -90,23 +91,62 @@ static bool cs__available(const cs__prim *p)
     }
 }
 
-static void cs__take(cs__prim *p, cs__task *t)
+static void cs__borrow(cs__prim *p, cs__task *t)
 {
-    if (p->kind == CS__PRIM_LOCK)
-        p->owner = t;
-    else if (p->kind == CS__PRIM_SEMAPHORE)
-        p->value--;
-    else
-        p->value++;
+    if (!t)
+        return;
+    if (p->nb == p->capb) {
+        p->capb = p->capb ? p->capb * 2 : 4;
+        p->borrowers = cs_xrealloc(p->borrowers, p->capb * sizeof *p->borrowers);
+    }
+    p->borrowers[p->nb++] = t;
 }
 
-static void cs__queue(cs__prim *p, cs__task *t, cs__fut *f)
+static bool cs__borrowing(const cs__prim *p, const cs__task *t)
+{
+    for (uint32_t i = 0; i < p->nb; i++)
+        if (p->borrowers[i] == t)
+            return true;
+    return false;
+}
+
+static void cs__unborrow(cs__prim *p, const cs__task *t)
+{
+    for (uint32_t i = 0; i < p->nb; i++) {
+        if (p->borrowers[i] != t)
+            continue;
+        memmove(&p->borrowers[i], &p->borrowers[i + 1], (p->nb - i - 1) * sizeof *p->borrowers);
+        p->nb--;
+        return;
+    }
+}
+
+/* The borrower a limiter acquisition is for: the task, except Trio's
+ * to_thread, which borrows for a placeholder of its own. */
+static cs__task *cs__borrower(const cs__engine *e, cs__task *t, const cs__frame *f)
+{
+    return e->backend == CS_BACKEND_TRIO && f->idx == 1 ? NULL : t;
+}
+
+static void cs__take(cs__prim *p, cs__task *t)
+{
+    if (p->kind == CS__PRIM_LOCK) {
+        p->owner = t;
+    } else if (p->kind == CS__PRIM_SEMAPHORE) {
+        p->value--;
+    } else {
+        p->value++;
+        cs__borrow(p, t);
+    }
+}
+
+static void cs__queue(cs__prim *p, cs__task *t, cs__fut *f, bool placeholder)
 {
     if (p->nw == p->capw) {
         p->capw = p->capw ? p->capw * 2 : 4;
         p->w = cs_xrealloc(p->w, p->capw * sizeof *p->w);
     }
-    p->w[p->nw++] = (cs__waiter){t, f};
+    p->w[p->nw++] = (cs__waiter){t, f, placeholder};
 }
 
 static cs__waiter cs__pop_first(cs__prim *p)
@@ -132,21 +172,25 @@ bool cs__prim_forget(cs__engine *e, cs__prim *p, cs__task *t)
 }
 
 /* Hands the primitive to the next waiter, or puts it back. */
-void cs__prim_release(cs__engine *e, cs__prim *p)
+void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
 {
     bool trio = e->backend == CS_BACKEND_TRIO;
-    if (p->kind == CS__PRIM_LIMITER)
+    if (p->kind == CS__PRIM_LIMITER) {
         p->value--;
+        cs__unborrow(p, borrower);
+    }
     while (p->nw && (p->kind != CS__PRIM_LIMITER || cs__limiter_free(p))) {
         cs__waiter w = cs__pop_first(p);
         if (!trio && w.fut->state == CS__FUT_CANCELLED && p->kind != CS__PRIM_LIMITER) {
             cs__fut_unref(e, w.fut);
             continue;
         }
-        if (p->kind == CS__PRIM_LOCK)
+        if (p->kind == CS__PRIM_LOCK) {
             p->owner = w.task;
-        else if (p->kind == CS__PRIM_LIMITER)
+        } else if (p->kind == CS__PRIM_LIMITER) {
             p->value++;
+            cs__borrow(p, w.placeholder ? NULL : w.task);
+        }
         if (trio) {
             w.task->trio_prim = NULL;
             cs__trio_reschedule(e, w.task, NULL);
@@ -186,7 +230,7 @@ static int cs__wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim *p, cs__f
     f->phase = SY_WAIT;
     t->wait_label = f->idx == 1 ? "to_thread" : p->label; /* to_thread's own limiter wait */
     if (e->backend == CS_BACKEND_TRIO) {
-        cs__queue(p, t, NULL);
+        cs__queue(p, t, NULL, f->idx == 1);
         t->trio_prim = p;
         t->parking = true;
         t->abort_kind = CS__ABORT_SUCCEEDED;
@@ -194,7 +238,7 @@ static int cs__wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim *p, cs__f
         return CS__YIELD;
     }
     cs__fut *fut = cs__fut_new(e);
-    cs__queue(p, t, cs__fut_ref(fut));
+    cs__queue(p, t, cs__fut_ref(fut), false);
     f->fut = cs__fut_ref(fut);
     *yf = fut;
     return CS__YIELD;
@@ -219,14 +263,19 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
     case SY_CIC:
         if (c->type != CS__C_NORMAL)
             return cs__finish(t, c, *c);
+        if (p->kind == CS__PRIM_LIMITER && cs__borrower(e, t, f) && cs__borrowing(p, t)) {
+            cs_exc *x = cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR,
+                                      "this borrower is already holding one of this CapacityLimiter's tokens");
+            return cs__finish(t, c, cs__c_exc(x));
+        }
         if (!cs__available(p))
             return cs__wait(e, t, f, p, yf);
-        cs__take(p, t);
+        cs__take(p, cs__borrower(e, t, f));
         f->phase = SY_CSC;
         return e->pol->cancel_shielded_checkpoint(e, t, f->st, yf);
     case SY_CSC:
         if (c->type != CS__C_NORMAL) {
-            cs__prim_release(e, p);
+            cs__prim_release(e, p, cs__borrower(e, t, f));
             return cs__finish(t, c, *c);
         }
         return cs__acquired(t, f, c);
@@ -251,13 +300,13 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
         }
         if (c->type != CS__C_NORMAL) {
             if (handed)
-                cs__prim_release(e, p);
+                cs__prim_release(e, p, cs__borrower(e, t, f));
             return cs__finish(t, c, *c);
         }
         return cs__acquired(t, f, c);
     }
     default: /* SY_BODY: __aexit__ releases */
-        cs__prim_release(e, p);
+        cs__prim_release(e, p, cs__borrower(e, t, f));
         return cs__finish(t, c, *c);
     }
 }

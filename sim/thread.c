@@ -330,7 +330,7 @@ void cs__trio_thread_reports(cs__engine *e)
         e->reports = th->next_report;
         switch (th->report_kind) {
         case RQ_REPORT:
-            cs__prim_release(e, th->limiter);
+            cs__prim_release(e, th->limiter, NULL); /* the placeholder's token */
             if (!th->abandoned) {
                 th->reported = true;
                 cs__trio_reschedule(e, th->host, NULL);
@@ -424,7 +424,7 @@ static int cs__aio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__compl
         cs__completion r = cs__scope_exit(e, e->scopes[f->scope], *c);
         c->type = CS__C_NORMAL;
         c->exc = NULL;
-        cs__prim_release(e, cs__prim_of(e, st)); /* the limiter's __aexit__ */
+        cs__prim_release(e, cs__prim_of(e, st), t); /* the limiter's __aexit__ */
         if (r.type == CS__C_RETURN)
             r.type = CS__C_NORMAL;
         if (r.type == CS__C_EXC && e->threads[f->obj]->result.type != CS__C_EXC && r.exc->cls == CS_EXC_CANCELLED) {
