@@ -49,7 +49,10 @@ for t in "${targets[@]}"; do
     log="$tmp/$t.log"
     echo "== $t: ${secs}s"
     start=$(date +%s)
-    "$out/$t" -max_total_time="$secs" -max_len=65536 -timeout=5 -rss_limit_mb=2048 \
+    # CS_FUZZ_SEED / CS_FUZZ_RUNS make a run reproducible (CI uses both, so a
+    # green local run of the same commit means a green CI run)
+    "$out/$t" -max_total_time="$secs" ${CS_FUZZ_SEED:+-seed=$CS_FUZZ_SEED} ${CS_FUZZ_RUNS:+-runs=$CS_FUZZ_RUNS} \
+        -max_len=65536 -timeout=5 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$art/" \
         "$tmp/corpus-$t" "$tmp/seed" >"$log" 2>&1
     rc=$?

@@ -58,4 +58,6 @@ fi
 . scripts/deps.sh
 cs_install_deps
 
+# a fixed seed and number of inputs: the same commit fuzzes the same inputs
+export CS_FUZZ_SEED="${CS_FUZZ_SEED:-1}" CS_FUZZ_RUNS="${CS_FUZZ_RUNS:-150000}"
 exec fuzz/run.sh "$secs"

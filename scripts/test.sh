@@ -19,4 +19,4 @@ cmake --build build-asan -j"$jobs"
     LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0" ctest --output-on-failure -j"$jobs")
 
 # Fuzz both targets briefly (loader; loader + engine) under ASan and UBSan.
-bash scripts/fuzz_ci.sh 30
+bash scripts/fuzz_ci.sh 60

@@ -149,6 +149,12 @@ static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
         c->exc = NULL;
         return cs__finish(t, c, out);
     }
+    /* an iteration is a step too, so `repeat` of an empty body is bounded */
+    if (++e->steps > e->opt.step_limit) {
+        e->aborted = true;
+        e->limit_kind = CS_RESULT_LIMIT_STEPS;
+        return CS__YIELD;
+    }
     f->idx++;
     cs__push_body(t, f->st->body);
     return CS__CONT;
