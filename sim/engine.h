@@ -48,7 +48,7 @@ typedef struct cs_run_options {
 } cs_run_options;
 
 #define CS_DEFAULT_TIME_LIMIT 1e9
-#define CS_DEFAULT_STEP_LIMIT 10000000ULL
+#define CS_DEFAULT_STEP_LIMIT 2000000ULL
 /* 2^20 tasks besides main: room for the million-task benchmarks, and a hostile
  * `count` stops after about a GiB rather than exhausting the machine. */
 #define CS_DEFAULT_TASK_LIMIT 1048577ULL
