@@ -11,21 +11,13 @@
 #include "policy.h"
 #include "util.h"
 
-/* Pops the top frame, handing `out` to its parent. */
-static int cs__finish(cs__task *t, cs__completion *c, cs__completion out)
-{
-    cs__pop(t);
-    *c = out;
-    return CS__CONT;
-}
-
 static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (c->type != CS__C_NORMAL || f->idx >= f->body.n) {
         cs__completion out = *c;
         c->type = CS__C_NORMAL;
         c->exc = NULL;
-        return cs__finish(t, c, out);
+        return cs__pop_with(t, c, out);
     }
     const cs_stmt *st = &f->body.items[f->idx++];
     if (++e->steps > e->opt.step_limit) {
@@ -105,7 +97,7 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
         cs__emit_raise(e, t, x, st->pos);
         out = cs__c_exc(x);
     }
-    return cs__finish(t, c, out);
+    return cs__pop_with(t, c, out);
 }
 
 /* lowlevel.cancel_shielded_checkpoint(): `with CancelScope(shield=True): await sleep(0)` */
@@ -121,7 +113,7 @@ int cs__aio_step_csc(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
     cs__completion out = cs__scope_exit(e, e->scopes[f->scope], *c);
     c->type = CS__C_NORMAL;
     c->exc = NULL;
-    return cs__finish(t, c, out);
+    return cs__pop_with(t, c, out);
 }
 
 /* lowlevel.checkpoint_if_cancelled() on asyncio: sleep(0) while a visible scope
@@ -133,7 +125,7 @@ int cs__aio_step_cic(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
         cs__completion out = *c;
         c->type = CS__C_NORMAL;
         c->exc = NULL;
-        return cs__finish(t, c, out);
+        return cs__pop_with(t, c, out);
     }
     return cs__aio_sleep(e, t, 0, "checkpoint_if_cancelled", yf);
 }
@@ -147,7 +139,7 @@ static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
         cs__completion out = *c;
         c->type = CS__C_NORMAL;
         c->exc = NULL;
-        return cs__finish(t, c, out);
+        return cs__pop_with(t, c, out);
     }
     /* an iteration is a step too, so `repeat` of an empty body is bounded */
     if (++e->steps > e->opt.step_limit) {
@@ -172,7 +164,7 @@ static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     c->exc = NULL;
     if (out.type == CS__C_RETURN) /* `return` ends the function only */
         out.type = CS__C_NORMAL;
-    return cs__finish(t, c, out);
+    return cs__pop_with(t, c, out);
 }
 
 /* ---- the task wrapper: TaskHandle._run_coro ---- */
@@ -196,7 +188,7 @@ static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     cs__completion out = cs__scope_exit(e, t->handle_scope, *c);
     c->type = CS__C_NORMAL;
     c->exc = NULL;
-    return cs__finish(t, c, out);
+    return cs__pop_with(t, c, out);
 }
 
 int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
@@ -221,7 +213,7 @@ static int cs__step_await_task(cs__engine *e, cs__task *t, cs__frame *f, cs__com
         cs__emit_raise(e, t, x, f->st->pos);
         out = cs__c_exc(x);
     }
-    return cs__finish(t, c, out);
+    return cs__pop_with(t, c, out);
 }
 
 int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)

@@ -67,6 +67,14 @@ void cs__pop(cs__task *t)
     free(f->reraised);
 }
 
+/* Pops the top frame and hands `out` (owned) to its parent as *c. */
+int cs__pop_with(cs__task *t, cs__completion *c, cs__completion out)
+{
+    cs__pop(t);
+    *c = out;
+    return CS__CONT;
+}
+
 cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg)
 {
     if (e->ntasks >= e->opt.task_limit) {

@@ -11,6 +11,7 @@ cs__completion cs__c_exc(cs_exc *x); /* steals x */
 cs__frame *cs__push(cs__task *t, uint8_t kind, const cs_stmt *st);
 void cs__push_body(cs__task *t, cs_body body);
 void cs__pop(cs__task *t);
+int cs__pop_with(cs__task *t, cs__completion *c, cs__completion out);
 double cs__dur(cs__task *t, const cs_dur *d);
 cs_exc *cs__handled_exc(cs__task *t);
 cs_exc *cs__raise_new(cs__engine *e, cs__task *t, int32_t cls, const char *msg);

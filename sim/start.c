@@ -30,13 +30,6 @@ static int cs__start_raise(cs__engine *e, cs__task *t, cs__completion *c, const 
     return CS__CONT;
 }
 
-static int cs__start_done(cs__task *t, cs__completion *c, cs__completion out)
-{
-    cs__pop(t);
-    *c = out;
-    return CS__CONT;
-}
-
 /* ---- asyncio ---- */
 
 static int cs__aio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
@@ -64,7 +57,7 @@ static int cs__aio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         f->fut = NULL;
         bool pending = child->run != CS__TS_DONE && !child->finished->value && !child->handle_scope->cancel_called;
         if (c->type != CS__C_EXC || !pending)
-            return cs__start_done(t, c, *c);
+            return cs__pop_with(t, c, *c);
         /* handle.cancel(); with CancelScope(shield=True): await handle.wait() */
         cs__scope_cancel(e, child->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
         f->saved = *c;
@@ -80,11 +73,11 @@ static int cs__aio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     c->type = CS__C_NORMAL;
     c->exc = NULL;
     if (r.type == CS__C_EXC)
-        return cs__start_done(t, c, r);
+        return cs__pop_with(t, c, r);
     cs__completion out = f->saved;
     f->saved.type = CS__C_NORMAL;
     f->saved.exc = NULL;
-    return cs__start_done(t, c, out);
+    return cs__pop_with(t, c, out);
 }
 
 /* ---- Trio ---- */
@@ -143,10 +136,10 @@ static int cs__trio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
     g->pending_starts--;
     cs__nursery_check_closed(e, g);
     if (out.type == CS__C_EXC)
-        return cs__start_done(t, c, out);
+        return cs__pop_with(t, c, out);
     if (!child->started)
         return cs__start_raise(e, t, c, "child exited without calling task_status.started()");
-    return cs__start_done(t, c, out);
+    return cs__pop_with(t, c, out);
 }
 
 int cs__step_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)

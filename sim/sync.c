@@ -207,19 +207,12 @@ void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
         p->value++;
 }
 
-static int cs__finish(cs__task *t, cs__completion *c, cs__completion out)
-{
-    cs__pop(t);
-    *c = out;
-    return CS__CONT;
-}
-
 /* Acquired: run the body (async with), or, for to_thread's limiter (idx 1),
  * hand back holding it. */
 static int cs__acquired(cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (f->idx == 1)
-        return cs__finish(t, c, (cs__completion){.type = CS__C_NORMAL});
+        return cs__pop_with(t, c, (cs__completion){.type = CS__C_NORMAL});
     f->phase = SY_BODY;
     cs__push_body(t, f->st->body);
     return CS__CONT;
@@ -252,7 +245,7 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
     case SY_START:
         if (p->kind == CS__PRIM_LOCK && p->owner == t) {
             cs_exc *x = cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR, "Attempted to acquire an already held Lock");
-            return cs__finish(t, c, cs__c_exc(x));
+            return cs__pop_with(t, c, cs__c_exc(x));
         }
         /* asyncio takes a free Lock/Semaphore without queueing; everything
          * else first checks for cancellation */
@@ -262,11 +255,11 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
         return e->pol->checkpoint_if_cancelled(e, t, f->st, yf);
     case SY_CIC:
         if (c->type != CS__C_NORMAL)
-            return cs__finish(t, c, *c);
+            return cs__pop_with(t, c, *c);
         if (p->kind == CS__PRIM_LIMITER && cs__borrower(e, t, f) && cs__borrowing(p, t)) {
             cs_exc *x = cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR,
                                       "this borrower is already holding one of this CapacityLimiter's tokens");
-            return cs__finish(t, c, cs__c_exc(x));
+            return cs__pop_with(t, c, cs__c_exc(x));
         }
         if (!cs__available(p))
             return cs__wait(e, t, f, p, yf);
@@ -276,7 +269,7 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
     case SY_CSC:
         if (c->type != CS__C_NORMAL) {
             cs__prim_release(e, p, cs__borrower(e, t, f));
-            return cs__finish(t, c, *c);
+            return cs__pop_with(t, c, *c);
         }
         return cs__acquired(t, f, c);
     case SY_WAIT: {
@@ -301,12 +294,12 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
         if (c->type != CS__C_NORMAL) {
             if (handed)
                 cs__prim_release(e, p, cs__borrower(e, t, f));
-            return cs__finish(t, c, *c);
+            return cs__pop_with(t, c, *c);
         }
         return cs__acquired(t, f, c);
     }
     default: /* SY_BODY: __aexit__ releases */
         cs__prim_release(e, p, cs__borrower(e, t, f));
-        return cs__finish(t, c, *c);
+        return cs__pop_with(t, c, *c);
     }
 }

@@ -375,13 +375,6 @@ static void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th)
     cs__thread_release(e, th);
 }
 
-static int cs__finish(cs__task *t, cs__completion *c, cs__completion out)
-{
-    cs__pop(t);
-    *c = out;
-    return CS__CONT;
-}
-
 /* The thread's outcome as run_sync gives it: its exception, or normal. */
 static cs__completion cs__thread_outcome(cs__thread *th)
 {
@@ -399,14 +392,14 @@ static int cs__aio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__compl
         return cs__aio_sleep(e, t, 0, "to_thread", yf); /* await checkpoint() */
     case TH_LIMITER:
         if (c->type != CS__C_NORMAL)
-            return cs__finish(t, c, *c);
+            return cs__pop_with(t, c, *c);
         f->phase = TH_STARTED;
         cs__push(t, CS__F_SYNC, st)->idx = 1; /* async with limiter: acquire */
         return CS__CONT;
     case TH_STARTED: {
         if (f->scope < 0) {
             if (c->type != CS__C_NORMAL)
-                return cs__finish(t, c, *c);
+                return cs__pop_with(t, c, *c);
             cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, !st->abandon);
             f->scope = s->id;
             cs__scope_enter(e, s, t);
@@ -433,7 +426,7 @@ static int cs__aio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__compl
             ev.task = t->id;
             cs__emit(e, &ev);
         }
-        return cs__finish(t, c, r);
+        return cs__pop_with(t, c, r);
     }
     }
     return CS__CONT;
@@ -448,14 +441,14 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
         return e->pol->checkpoint_if_cancelled(e, t, st, yf);
     case TH_LIMITER:
         if (c->type != CS__C_NORMAL)
-            return cs__finish(t, c, *c);
+            return cs__pop_with(t, c, *c);
         f->phase = TH_STARTED;
         cs__push(t, CS__F_SYNC, st)->idx = 1; /* limiter.acquire_on_behalf_of(placeholder) */
         return CS__CONT;
     default: {
         if (f->obj < 0) {
             if (c->type != CS__C_NORMAL)
-                return cs__finish(t, c, *c);
+                return cs__pop_with(t, c, *c);
             cs__thread *th = cs__thread_new(e, t, st);
             th->limiter = cs__prim_of(e, st);
             f->obj = (int32_t)(e->nthreads - 1);
@@ -489,9 +482,9 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
             cs__ev_init(e, &ev, CS_EV_THREAD_ABANDONED);
             ev.task = t->id;
             cs__emit(e, &ev);
-            return cs__finish(t, c, *c);
+            return cs__pop_with(t, c, *c);
         }
-        return cs__finish(t, c, cs__thread_outcome(th));
+        return cs__pop_with(t, c, cs__thread_outcome(th));
     }
     }
 }
