@@ -1,94 +1,158 @@
 #!/usr/bin/env bash
-# run.sh [CANCELSIM] - "Performance at scale" benchmarks (W1-W6), one table.
+# run.sh [BUILD_DIR] - "Performance at scale" benchmarks (W1-W6), one table.
 #
-# Each run is `cancelsim run FILE --backend B --format json --step-limit 1e9`
-# with stdout to /dev/null, timed by /usr/bin/time -f "%e %M" (wall seconds,
-# peak RSS).  No --trace, except the extra "W1+trace" rows (W1 at 1e5 with
-# --trace to a file) that show what writing the trace costs.  Sizes grow
-# 1e3..1e6; a size is skipped once the previous size took over 20 s, a single
-# run is killed after RUN_TIMEOUT s (default 150), and the whole script stops
-# starting new runs after BUDGET s (default 600).  Scenario files come from
-# bench/gen.py, written to a temporary directory removed at the end.
-# Build a Release copy first, e.g.
+# BUILD_DIR holds cancelsim and cancelsim-bench (default: build/); build a
+# Release copy first:
 #   cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release && cmake --build build-rel -j2
-#   bench/run.sh build-rel/cancelsim
+#   bench/run.sh build-rel
+#
+# W1-W4 (N = SIZES) and W5 (depth D) run through cancelsim-bench (bench_run.c):
+# the same work as `cancelsim run FILE --backend B --format json`, the JSON
+# outcome written to a file, plus the engine's event count.  Each row is the
+# best of REPEAT runs (by wall time; its peak RSS is shown).  Columns:
+#   events     engine events (bench/README.md: loop callbacks on asyncio; task
+#              steps, deadline expiries and deliveries on Trio)
+#   wall_s     load + run + JSON outcome written (process start/exit excluded)
+#   ev/s       events / run time (the run includes the trace sinks)
+#   rss_MiB    peak resident set; B/task = peak RSS / N (W5: per scope)
+# W1+trace rows: W1 with --trace to a file (TRACE_SIZES).  W6: 1,000 small
+# files through `cancelsim verify DIR`, timed by /usr/bin/time, best of REPEAT.
+#
+# Environment: SIZES (default "1000 10000 100000 1000000"), REPEAT (3),
+# WORKLOADS ("W1 W2 W3 W4"), BACKENDS ("asyncio trio"), TRACE_SIZES ("100000
+# 1000000"), RUN_TIMEOUT (150 s per run), BUDGET (1200 s: no new rows after),
+# CURVE=FILE (also write the rows as TSV for bench/plot.py).
+# ANYIO=1: also run each W1-W4 scenario up to ANYIO_MAX_N (default 10000) on
+# real AnyIO (tools/anyio_reference.py; PYTHONPATH or ANYIO_SITE must make
+# anyio and trio importable) and print its wall time and the speed-up.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-cs="$(realpath "${1:-$here/../build/cancelsim}")"
-[ -x "$cs" ] || { echo "run.sh: no cancelsim at $cs" >&2; exit 2; }
-[ -x /usr/bin/time ] || { echo "run.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-RUN_TIMEOUT="${RUN_TIMEOUT:-150}"
-BUDGET="${BUDGET:-600}"
+bdir="$(realpath "${1:-$here/../build}")"
+cs="$bdir/cancelsim"
+bench="$bdir/cancelsim-bench"
+[ -x "$bench" ] || { echo "run.sh: no cancelsim-bench in $bdir" >&2; exit 2; }
+[ -x "$cs" ] || { echo "run.sh: no cancelsim in $bdir" >&2; exit 2; }
 SIZES="${SIZES:-1000 10000 100000 1000000}"
+REPEAT="${REPEAT:-3}"
+WORKLOADS="${WORKLOADS:-W1 W2 W3 W4}"
+BACKENDS="${BACKENDS:-asyncio trio}"
+TRACE_SIZES="${TRACE_SIZES:-100000 1000000}"
+RUN_TIMEOUT="${RUN_TIMEOUT:-150}"
+BUDGET="${BUDGET:-1200}"
+ANYIO="${ANYIO:-0}"
+ANYIO_MAX_N="${ANYIO_MAX_N:-10000}"
+export PYTHONPATH="${ANYIO_SITE:+$ANYIO_SITE:}${PYTHONPATH:-}"
 tmp="$(mktemp -d /tmp/cancelsim-bench.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
 t0=$(date +%s)
+curve="${CURVE:-}"
+[ -n "$curve" ] && printf 'workload\tbackend\tN\tevents\twall_s\trun_s\tevents_per_s\trss_kib\tbytes_per_task\n' > "$curve"
 
-printf '%-9s %-8s %8s %9s %9s %10s  %s\n' workload backend N "wall_s" "rss_MiB" "B/task" note
+hdr() { printf '%-9s %-8s %8s %10s %8s %8s %10s %8s %8s  %s\n' workload backend N events wall_s run_s "ev/s" rss_MiB B/task note; }
+over_budget() { [ $(( $(date +%s) - t0 )) -ge "$BUDGET" ]; }
+skip() { printf '%-9s %-8s %8s %10s %8s %8s %10s %8s %8s  %s\n' "$1" "$2" "$3" - - - - - - "$4"; }
 
-# measure LABEL BACKEND N CMD... : time CMD, print one row, set $last_wall
-measure() {
-    local label=$1 backend=$2 n=$3; shift 3
-    local note="" rc
-    timeout "$RUN_TIMEOUT" /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" > /dev/null 2> "$tmp/err"
-    rc=$?
-    if [ $rc -eq 124 ] || [ ! -s "$tmp/time" ] || grep -q signal "$tmp/time"; then
-        last_wall=999999
-        printf '%-9s %-8s %8s %9s %9s %10s  %s\n' "$label" "$backend" "$n" ">$RUN_TIMEOUT" - - "timeout/killed"
-        return
-    fi
-    [ $rc -ne 0 ] && note="exit $rc: $(head -c 80 "$tmp/err" | tr '\n' ' ')"
-    read -r wall kb < <(tail -1 "$tmp/time")
-    last_wall=$wall
-    awk -v l="$label" -v b="$backend" -v n="$n" -v w="$wall" -v kb="$kb" -v note="$note" \
-        'BEGIN { printf "%-9s %-8s %8s %9.2f %9.1f %10.0f  %s\n", l, b, n, w, kb / 1024, kb * 1024 / n, note }'
+# bench_row LABEL BACKEND N FILE [EXTRA ARGS]: best of REPEAT, one row; sets $last_wall
+bench_row() {
+    local label=$1 backend=$2 n=$3 file=$4; shift 4
+    local best="" bw=999999 line w rc
+    for _ in $(seq "$REPEAT"); do
+        line="$(timeout "$RUN_TIMEOUT" "$bench" "$file" --backend "$backend" --out "$tmp/out.json" "$@" 2> "$tmp/err")"
+        rc=$?
+        if [ $rc -ne 0 ]; then
+            last_wall=999999
+            skip "$label" "$backend" "$n" "$([ $rc -eq 124 ] && echo "timeout ${RUN_TIMEOUT} s" || echo "exit $rc: $(head -c 80 "$tmp/err" | tr '\n' ' ')")"
+            return
+        fi
+        w=$(sed 's/.*wall_s=\([^ ]*\).*/\1/' <<< "$line")
+        if awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; then bw=$w; best=$line; fi
+    done
+    last_wall=$bw
+    awk -v l="$label" -v b="$backend" -v n="$n" -v line="$best" -v curve="$curve" '
+        BEGIN {
+            m = split(line, kv, " ");
+            for (i = 1; i <= m; i++) { split(kv[i], p, "="); v[p[1]] = p[2] }
+            bpt = v["rss_kib"] * 1024 / n;
+            printf "%-9s %-8s %8s %10d %8.3f %8.3f %10.0f %8.1f %8.0f\n", l, b, n, v["events"], v["wall_s"], v["run_s"],
+                   v["events_per_s"], v["rss_kib"] / 1024, bpt;
+            if (curve != "")
+                printf "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%.0f\n", l, b, n, v["events"], v["wall_s"], v["run_s"],
+                       v["events_per_s"], v["rss_kib"], bpt >> curve;
+        }'
 }
 
-over_budget() { [ $(( $(date +%s) - t0 )) -ge "$BUDGET" ]; }
+gen() { # gen W N -> path
+    local f="$tmp/$(echo "$1" | tr A-Z a-z)-$2.json"
+    [ -f "$f" ] || python3 "$here/gen.py" "$1" "$2" "$tmp" > /dev/null
+    echo "$f"
+}
 
-for w in W1 W2 W3 W4; do
-    for b in asyncio trio; do
+hdr
+for w in $WORKLOADS; do
+    for b in $BACKENDS; do
         prev=0
         for n in $SIZES; do
-            if awk -v p="$prev" 'BEGIN { exit !(p > 20) }'; then
-                printf '%-9s %-8s %8s %9s %9s %10s  %s\n' "$w" "$b" "$n" - - - "skipped: previous size took ${prev} s"
-                continue
-            fi
-            if over_budget; then
-                printf '%-9s %-8s %8s %9s %9s %10s  %s\n' "$w" "$b" "$n" - - - "skipped: ${BUDGET} s budget spent"
-                continue
-            fi
-            f="$tmp/$(echo "$w" | tr A-Z a-z)-$n.json"
-            [ -f "$f" ] || python3 "$here/gen.py" "$w" "$n" "$tmp" > /dev/null
-            measure "$w" "$b" "$n" "$cs" run "$f" --backend "$b" --format json --step-limit 1000000000
+            if awk -v p="$prev" 'BEGIN { exit !(p > 30) }'; then skip "$w" "$b" "$n" "skipped: previous size took ${prev} s"; continue; fi
+            if over_budget; then skip "$w" "$b" "$n" "skipped: ${BUDGET} s budget spent"; continue; fi
+            bench_row "$w" "$b" "$n" "$(gen "$w" "$n")"
             prev=$last_wall
         done
     done
 done
-
-for b in asyncio trio; do
-    for d in 10 100 1000; do
-        f="$tmp/w5-$d.json"
-        [ -f "$f" ] || python3 "$here/gen.py" W5 "$d" "$tmp" > /dev/null
-        measure W5 "$b" "$d" "$cs" run "$f" --backend "$b" --format json --step-limit 1000000000
+for b in $BACKENDS; do
+    for n in $TRACE_SIZES; do
+        if over_budget; then skip W1+trace "$b" "$n" "skipped: ${BUDGET} s budget spent"; continue; fi
+        bench_row W1+trace "$b" "$n" "$(gen W1 "$n")" --trace "$tmp/trace.jsonl"
+        [ -f "$tmp/trace.jsonl" ] && printf '%-9s %-8s %8s  %s\n' "" "" "" \
+            "trace: $(wc -l < "$tmp/trace.jsonl") lines, $(( $(stat -c %s "$tmp/trace.jsonl") / 1048576 )) MiB"
+        rm -f "$tmp/trace.jsonl"
     done
+done
+for b in $BACKENDS; do
+    for d in 10 100 1000; do
+        bench_row W5 "$b" "$d" "$(gen W5 "$d")"
+    done
+done
+# the deepest W5 the loader takes, and one deeper that it must refuse
+for d in 1100; do
+    f="$(gen W5 "$d")"
+    msg="$("$cs" run "$f" --format json 2>&1 > /dev/null | head -1)"
+    printf '%-9s %-8s %8s  %s\n' W5 load "$d" "refused: ${msg:0:110}"
 done
 
 # W6: verify runs every file on both backends, each run twice (nondeterminism check).
 d6="$(python3 "$here/gen.py" W6 1000 "$tmp")"
-measure W6 both 1000 "$cs" verify "$d6"
-
-# Trace-writing cost: W1 at 1e5 with --trace to a real file.
-f="$tmp/w1-100000.json"
-[ -f "$f" ] || python3 "$here/gen.py" W1 100000 "$tmp" > /dev/null
-for b in asyncio trio; do
-    if over_budget; then
-        printf '%-9s %-8s %8s %9s %9s %10s  %s\n' W1+trace "$b" 100000 - - - "skipped: ${BUDGET} s budget spent"
-        continue
-    fi
-    measure W1+trace "$b" 100000 "$cs" run "$f" --backend "$b" --format json --step-limit 1000000000 --trace "$tmp/trace.jsonl"
-    printf '%-9s %-8s %8s %9s %9s %10s  %s\n' "" "" "" "" "" "" \
-        "trace: $(wc -l < "$tmp/trace.jsonl") events, $(( $(stat -c %s "$tmp/trace.jsonl") / 1048576 )) MiB"
-    rm -f "$tmp/trace.jsonl"
+bw=999999 bk=0
+for _ in $(seq "$REPEAT"); do
+    /usr/bin/time -f "%e %M" -o "$tmp/time" "$cs" verify "$d6" > "$tmp/w6.out" 2>&1
+    read -r wall kb < <(tail -1 "$tmp/time")
+    if awk -v a="$wall" -v b="$bw" 'BEGIN { exit !(a < b) }'; then bw=$wall; bk=$kb; fi
 done
-echo "total: $(( $(date +%s) - t0 )) s; $(date -u +%Y-%m-%dT%H:%MZ); $(nproc) CPUs; $cs"
+printf '%-9s %-8s %8s %10s %8.2f %8s %10s %8.1f %8s  %s\n' W6 both 1000 - "$bw" - - "$(awk -v k="$bk" 'BEGIN { print k / 1024 }')" - \
+    "$(tail -1 "$tmp/w6.out")"
+
+if [ "$ANYIO" = 1 ]; then
+    echo
+    if ! python3 -c "import sys; sys.path.insert(0, '$here/../tools'); import trio, anyio_reference as r; sys.exit(1 if r.anyio_problem() else 0)" 2>/dev/null; then
+        echo "real AnyIO: not importable (set ANYIO_SITE or PYTHONPATH); no comparison"
+    else
+        printf '%-9s %-8s %8s %10s %10s %8s\n' workload backend N anyio_s cancelsim_s speedup
+        for w in $WORKLOADS; do
+            for b in $BACKENDS; do
+                for n in $SIZES; do
+                    [ "$n" -le "$ANYIO_MAX_N" ] || continue
+                    f="$(gen "$w" "$n")"
+                    /usr/bin/time -f "%e" -o "$tmp/atime" python3 "$here/../tools/anyio_reference.py" "$f" --backend "$b" \
+                        --step-limit 1000000000 > /dev/null 2> "$tmp/aerr" || { printf '%-9s %-8s %8s  %s\n' "$w" "$b" "$n" \
+                        "anyio_reference failed: $(tail -1 "$tmp/aerr" | head -c 80)"; continue; }
+                    a=$(tail -1 "$tmp/atime")
+                    line="$("$bench" "$f" --backend "$b" --out "$tmp/out.json")"
+                    c=$(sed 's/.*wall_s=\([^ ]*\).*/\1/' <<< "$line")
+                    awk -v w="$w" -v b="$b" -v n="$n" -v a="$a" -v c="$c" \
+                        'BEGIN { printf "%-9s %-8s %8s %10.2f %10.3f %7.0fx\n", w, b, n, a, c, c > 0 ? a / c : 0 }'
+                done
+            done
+        done
+    fi
+fi
+echo "total: $(( $(date +%s) - t0 )) s; $(date -u +%Y-%m-%dT%H:%MZ); $(nproc) CPUs; load $(cut -d' ' -f1-3 /proc/loadavg); $bdir"

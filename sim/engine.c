@@ -112,44 +112,61 @@ int64_t cs__s_to_ns(double s)
 }
 
 
-static uint64_t cs__hash(const char *s)
+static uint32_t cs__hash(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
+    return (uint32_t)(h ^ (h >> 32));
 }
 
-/* `base`, then `base#2`, `base#3`, ... per distinct base (caller frees). */
+/* `base`, then `base#2`, `base#3`, ... per distinct base (caller frees).
+ * A million `count` children are a million distinct bases, so the table keeps
+ * each key's hash beside its uses (probing and growing never touch the key
+ * strings, which live in one pool). */
 char *cs__instance_name(cs__engine *e, const char *base)
 {
     if (e->name_count * 2 >= e->name_cap) {
         uint32_t ncap = e->name_cap ? e->name_cap * 2 : 256;
-        char **keys = cs_xcalloc(ncap, sizeof *keys);
-        uint32_t *uses = cs_xcalloc(ncap, sizeof *uses);
+        struct cs__name_slot *slots = cs_xcalloc(ncap, sizeof *slots);
         for (uint32_t i = 0; i < e->name_cap; i++) {
-            if (!e->name_keys[i])
+            if (!e->name_slots[i].key)
                 continue;
-            uint32_t j = (uint32_t)(cs__hash(e->name_keys[i]) & (ncap - 1));
-            while (keys[j])
+            uint32_t j = e->name_slots[i].hash & (ncap - 1);
+            while (slots[j].key)
                 j = (j + 1) & (ncap - 1);
-            keys[j] = e->name_keys[i];
-            uses[j] = e->name_uses[i];
+            slots[j] = e->name_slots[i];
         }
-        free(e->name_keys);
-        free(e->name_uses);
-        e->name_keys = keys;
-        e->name_uses = uses;
+        free(e->name_slots);
+        e->name_slots = slots;
         e->name_cap = ncap;
     }
-    uint32_t j = (uint32_t)(cs__hash(base) & (e->name_cap - 1));
-    while (e->name_keys[j] && strcmp(e->name_keys[j], base) != 0)
+    uint32_t h = cs__hash(base);
+    uint32_t j = h & (e->name_cap - 1);
+    struct cs__name_slot *sl;
+    for (;;) {
+        sl = &e->name_slots[j];
+        if (!sl->key || (sl->hash == h && strcmp(e->name_pool + sl->key - 1, base) == 0))
+            break;
         j = (j + 1) & (e->name_cap - 1);
-    if (!e->name_keys[j]) {
-        e->name_keys[j] = cs_xstrdup(base);
+    }
+    if (!sl->key) {
+        size_t len = strlen(base) + 1;
+        if (e->name_pool_len + len > e->name_pool_cap) {
+            e->name_pool_cap = (e->name_pool_cap ? e->name_pool_cap * 2 : 4096) + len;
+            e->name_pool = cs_xrealloc(e->name_pool, e->name_pool_cap);
+        }
+        if (e->name_pool_len + len >= UINT32_MAX) {
+            fprintf(stderr, "cancelsim: instance names beyond 4 GiB\n");
+            abort();
+        }
+        memcpy(e->name_pool + e->name_pool_len, base, len);
+        sl->hash = h;
+        sl->key = (uint32_t)(e->name_pool_len + 1);
+        e->name_pool_len += len;
         e->name_count++;
     }
-    uint32_t k = ++e->name_uses[j];
+    uint32_t k = ++sl->uses;
     return k == 1 ? cs_xstrdup(base) : cs_xasprintf("%s#%u", base, k);
 }
 
@@ -310,10 +327,8 @@ static void cs__engine_free(cs__engine *e)
     cs__prims_free(e);
     cs__trio_free(e);
     cs__loop_free(e); /* last: it frees the future pool the others return to */
-    for (uint32_t i = 0; i < e->name_cap; i++)
-        free(e->name_keys[i]);
-    free(e->name_keys);
-    free(e->name_uses);
+    free(e->name_slots);
+    free(e->name_pool);
     cs_exc_unref(e->escaped);
     free(e->scope_latest);
     free(e->tg_latest);
@@ -362,6 +377,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     } else {
         cs__emit_end(e);
     }
+    cs__run_stats_record(e);
     cs__engine_free(e);
     return rc;
 }

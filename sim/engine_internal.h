@@ -276,10 +276,14 @@ struct cs__engine {
     /* ready queue (ring) */
     cs__handle *ready;
     uint32_t rhead, rcount, rcap;
-    /* timer heap */
-    cs__timer **heap;
+    /* timer heap: each entry carries its timer's `when`, so sifting reads
+     * only the heap array (the order is still by `when` alone, loop.c) */
+    struct cs__heap_ent { int64_t when; cs__timer *t; } *heap;
     uint32_t nheap, capheap;
     uint32_t live_timers;
+    cs__timer *free_timers;  /* timer pool (linked through `a`) */
+    uint64_t nevents;        /* engine events: loop callbacks run, Trio task steps,
+                                deadline expiries and delivery attempts (bench/README.md) */
 
     cs__task **tasks;
     uint32_t ntasks, captasks;
@@ -318,9 +322,11 @@ struct cs__engine {
     uint64_t rng;            /* the seeded chooser's state */
     size_t nchoices;         /* schedule choices made so far */
     cs_exc **runq_exc;       /* parallel to runq: what to throw in (owned) */
-    /* instance-name counters: open addressing, keys owned */
-    char **name_keys;
-    uint32_t *name_uses;
+    /* instance-name counters: open addressing over compact slots (the key's
+     * hash, its offset + 1 in name_pool, 0 = empty; its uses), engine.c */
+    struct cs__name_slot { uint32_t hash, key, uses; } *name_slots;
+    char *name_pool;
+    size_t name_pool_len, name_pool_cap;
     uint32_t name_cap, name_count;
     cs__fut *free_futs;
     bool stop;               /* main finished: run_until_complete stops */
@@ -342,6 +348,8 @@ void cs__fail_scenario(cs__engine *e, cs_pos pos, const char *fmt, ...);
 cs_exc *cs__new_exc(cs__engine *e, int32_t cls, const char *msg);
 double cs__now_s(const cs__engine *e);
 int64_t cs__s_to_ns(double s);
+/* run_stats.c: keep this run's counters for cs_run_stats_last() */
+void cs__run_stats_record(const cs__engine *e);
 
 /* loop.c */
 void cs__call_soon(cs__engine *e, uint8_t kind, void *a, void *b);

@@ -42,20 +42,23 @@ static void cs__push_ready_timer(cs__engine *e, cs__timer *t)
 /* The timer heap is CPython's heapq, step for step, comparing TimerHandles by
  * `when` alone (TimerHandle.__lt__): timers due at exactly the same instant come
  * out in heapq's order, which is what real asyncio does in virtual time (it is
- * not FIFO: eight equal call_at()s ran as 0 2 6 5 7 1 3 4, semantics §10.1). */
-static bool cs__timer_less(const cs__timer *a, const cs__timer *b)
+ * not FIFO: eight equal call_at()s ran as 0 2 6 5 7 1 3 4, semantics §10.1).
+ * Entries hold a copy of `when` (it never changes once the timer is pushed), so
+ * a sift touches only the heap array, not the timers. */
+typedef struct cs__heap_ent cs__hent;
+
+static inline bool cs__timer_less(const cs__hent *a, const cs__hent *b)
 {
     return a->when < b->when;
 }
 
-static void cs__sift_down(cs__timer **heap, uint32_t startpos, uint32_t pos)
+static void cs__sift_down(cs__hent *heap, uint32_t startpos, uint32_t pos)
 {
-    cs__timer *newitem = heap[pos];
+    cs__hent newitem = heap[pos];
     while (pos > startpos) {
         uint32_t parentpos = (pos - 1) >> 1;
-        cs__timer *parent = heap[parentpos];
-        if (cs__timer_less(newitem, parent)) {
-            heap[pos] = parent;
+        if (cs__timer_less(&newitem, &heap[parentpos])) {
+            heap[pos] = heap[parentpos];
             pos = parentpos;
             continue;
         }
@@ -64,14 +67,14 @@ static void cs__sift_down(cs__timer **heap, uint32_t startpos, uint32_t pos)
     heap[pos] = newitem;
 }
 
-static void cs__sift_up(cs__timer **heap, uint32_t endpos, uint32_t pos)
+static void cs__sift_up(cs__hent *heap, uint32_t endpos, uint32_t pos)
 {
     uint32_t startpos = pos;
-    cs__timer *newitem = heap[pos];
+    cs__hent newitem = heap[pos];
     uint32_t childpos = 2 * pos + 1;
     while (childpos < endpos) {
         uint32_t rightpos = childpos + 1;
-        if (rightpos < endpos && !cs__timer_less(heap[childpos], heap[rightpos]))
+        if (rightpos < endpos && !cs__timer_less(&heap[childpos], &heap[rightpos]))
             childpos = rightpos;
         heap[pos] = heap[childpos];
         pos = childpos;
@@ -87,16 +90,16 @@ static void cs__heap_push(cs__engine *e, cs__timer *t)
         e->capheap = e->capheap ? e->capheap * 2 : 64;
         e->heap = cs_xrealloc(e->heap, e->capheap * sizeof *e->heap);
     }
-    e->heap[e->nheap++] = t;
+    e->heap[e->nheap++] = (cs__hent){t->when, t};
     cs__sift_down(e->heap, 0, e->nheap - 1);
 }
 
 static cs__timer *cs__heap_pop(cs__engine *e)
 {
-    cs__timer *last = e->heap[--e->nheap];
+    cs__hent last = e->heap[--e->nheap];
     if (e->nheap == 0)
-        return last;
-    cs__timer *top = e->heap[0];
+        return last.t;
+    cs__timer *top = e->heap[0].t;
     e->heap[0] = last;
     cs__sift_up(e->heap, e->nheap, 0);
     return top;
@@ -111,12 +114,12 @@ static void cs__heap_clean(cs__engine *e)
     if (e->nheap > 100 && (double)cancelled / (double)e->nheap > 0.5) {
         uint32_t n = 0;
         for (uint32_t i = 0; i < e->nheap; i++) {
-            cs__timer *t = e->heap[i];
+            cs__timer *t = e->heap[i].t;
             if (t->cancelled) {
                 t->in_heap = false;
                 cs__timer_unref(e, t);
             } else {
-                e->heap[n++] = t;
+                e->heap[n++] = e->heap[i];
             }
         }
         e->nheap = n;
@@ -124,7 +127,7 @@ static void cs__heap_clean(cs__engine *e)
             cs__sift_up(e->heap, n, i);
         return;
     }
-    while (e->nheap && e->heap[0]->cancelled) {
+    while (e->nheap && e->heap[0].t->cancelled) {
         cs__timer *t = cs__heap_pop(e);
         t->in_heap = false;
         cs__timer_unref(e, t);
@@ -133,7 +136,12 @@ static void cs__heap_clean(cs__engine *e)
 
 cs__timer *cs__call_at(cs__engine *e, int64_t when, uint8_t kind, void *a)
 {
-    cs__timer *t = cs_xcalloc(1, sizeof *t);
+    cs__timer *t = e->free_timers;
+    if (t)
+        e->free_timers = t->a;
+    else
+        t = cs_xmalloc(sizeof *t);
+    memset(t, 0, sizeof *t);
     t->when = when;
     t->seq = e->seq++;
     t->kind = kind;
@@ -159,7 +167,8 @@ void cs__timer_unref(cs__engine *e, cs__timer *t)
     if (t && --t->refs == 0) {
         if (t->kind == CS__CB_SLEEP_DONE)
             cs__fut_unref(e, t->a);
-        free(t);
+        t->a = e->free_timers;
+        e->free_timers = t;
     }
 }
 
@@ -276,7 +285,7 @@ bool cs__loop_run_once(cs__engine *e)
         int64_t wake = cs__threads_next_wake(e);
         if (e->nheap == 0 && wake == CS_NS_INF)
             return false;
-        int64_t when = e->nheap ? e->heap[0]->when : wake;
+        int64_t when = e->nheap ? e->heap[0].when : wake;
         if (wake < when)
             when = wake;
         if ((double)when > e->opt.time_limit * 1e9) {
@@ -288,7 +297,7 @@ bool cs__loop_run_once(cs__engine *e)
             e->now = when;
         cs__threads_release_due(e);
     }
-    while (e->nheap && e->heap[0]->when <= e->now) {
+    while (e->nheap && e->heap[0].when <= e->now) {
         cs__timer *t = cs__heap_pop(e);
         t->in_heap = false;
         if (!t->cancelled)
@@ -307,6 +316,7 @@ bool cs__loop_run_once(cs__engine *e)
             if (cancelled)
                 continue;
         }
+        e->nevents++;
         cs__run_handle(e, h);
         if (e->nreleased)
             cs__threads_flush(e);
@@ -337,10 +347,15 @@ void cs__loop_free(cs__engine *e)
     }
     free(e->ready);
     for (uint32_t i = 0; i < e->nheap; i++) {
-        e->heap[i]->in_heap = false;
-        cs__timer_unref(e, e->heap[i]);
+        e->heap[i].t->in_heap = false;
+        cs__timer_unref(e, e->heap[i].t);
     }
     free(e->heap);
+    while (e->free_timers) {
+        cs__timer *t = e->free_timers;
+        e->free_timers = t->a;
+        free(t);
+    }
     while (e->free_futs) {
         cs__fut *f = e->free_futs;
         e->free_futs = f->next_free;

@@ -74,7 +74,12 @@ int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
         cs__emit(e, &ev);
         return cs__park(t, CS__ABORT_SUCCEEDED, t->wait_label, yf);
     }
-    cs__completion out = cs__trio_scope_exit(e, e->scopes[f->scope], *c);
+    cs__scope *s = e->scopes[f->scope];
+    cs__completion out = cs__trio_scope_exit(e, s, *c);
+    /* the sleep's own Cancelled, swallowed by its scope: nothing reads it
+     * again (no fail_after), so it need not live until the run ends */
+    cs_exc_unref(s->swallowed);
+    s->swallowed = NULL;
     c->type = CS__C_NORMAL;
     c->exc = NULL;
     cs__pop(t);

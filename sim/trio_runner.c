@@ -48,6 +48,7 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
         return;
     uint8_t kind = t->abort_kind;
     t->abort_kind = CS__ABORT_NONE; /* one attempt per blocking call */
+    e->nevents++;
     if (t->thread && t->thread_wait)
         cs__trio_thread_cancelled(e, t, kind == CS__ABORT_SUCCEEDED);
     int32_t origin = t->cancel_scope->origin;
@@ -236,6 +237,7 @@ void cs__trio_run(cs__engine *e)
                 cs_exc_unref(bexc[k]);
                 continue;
             }
+            e->nevents++;
             cs__trio_task_step(e, batch[k], bexc[k]);
             if (e->nreleased)
                 cs__threads_flush(e);

@@ -95,20 +95,29 @@ static void cs__deliver_to_tasks(cs__engine *e, cs__scope *s)
     size_t n = 0;
     for (cs__task *t = s->tasks_head; t; t = t->snext)
         n++;
-    cs__task **v = cs_xmalloc((n ? n : 1) * sizeof *v);
+    if (n == 0)
+        return;
+    cs__task *small[8]; /* most statuses hold one task: no allocation */
+    cs__task **v = n <= 8 ? small : cs_xmalloc(n * sizeof *v);
     n = 0;
     for (cs__task *t = s->tasks_head; t; t = t->snext)
         v[n++] = t;
     cs__trio_shuffle(e, (void **)v, n);
     for (size_t i = 0; i < n; i++)
         cs__trio_attempt_delivery(e, v[i]);
-    free(v);
+    if (v != small)
+        free(v);
 }
 
 static void cs__recalculate(cs__engine *e, cs__scope *root)
 {
+    /* the common case (a scope entered or a sleep ending) changes nothing */
+    bool ns0 = root->cancel_called || cs__parent_visible(root);
+    if (ns0 == root->effectively_cancelled)
+        return;
     size_t cap = 16, n = 0;
-    cs__scope **todo = cs_xmalloc(cap * sizeof *todo);
+    cs__scope *small[16];
+    cs__scope **todo = small;
     todo[n++] = root;
     while (n) {
         cs__scope *cur = todo[--n];
@@ -128,14 +137,20 @@ static void cs__recalculate(cs__engine *e, cs__scope *root)
         for (cs__scope *k = cur->kids_head; k; k = k->sib_next) {
             if (n == cap) {
                 cap *= 2;
-                todo = cs_xrealloc(todo, cap * sizeof *todo);
+                if (todo == small) {
+                    todo = cs_xmalloc(cap * sizeof *todo);
+                    memcpy(todo, small, sizeof small);
+                } else {
+                    todo = cs_xrealloc(todo, cap * sizeof *todo);
+                }
             }
             todo[n++] = k;
         }
         /* a set in Trio: any order */
         cs__trio_shuffle(e, (void **)&todo[first], n - first);
     }
-    free(todo);
+    if (todo != small)
+        free(todo);
 }
 
 void cs__trio_cancel(cs__engine *e, cs__scope *s, cs__trio_source src, const char *reason, cs_cancel_cause cause)
@@ -164,18 +179,20 @@ void cs__trio_cancel(cs__engine *e, cs__scope *s, cs__trio_source src, const cha
 cs_exc *cs__trio_cancelled_exc(cs__engine *e, const cs__scope *s)
 {
     static const char *const names[] = {"explicit", "deadline", "nursery", "unknown"};
-    char *msg;
+    static const char *const plain[] = {"cancelled due to explicit", "cancelled due to deadline",
+                                        "cancelled due to nursery", "cancelled due to unknown"};
+    cs_exc *x;
     if (!s || s->reason_source < 0) {
-        msg = cs_xstrdup("cancelled due to unknown with reason 'misnesting'");
+        x = cs__new_exc(e, CS_EXC_CANCELLED, "cancelled due to unknown with reason 'misnesting'");
     } else if (s->reason_text) {
         char *r = cs__py_repr_str(s->reason_text);
-        msg = cs_xasprintf("cancelled due to %s with reason %s", names[s->reason_source], r);
+        char *msg = cs_xasprintf("cancelled due to %s with reason %s", names[s->reason_source], r);
         free(r);
+        x = cs__new_exc(e, CS_EXC_CANCELLED, msg);
+        free(msg);
     } else {
-        msg = cs_xasprintf("cancelled due to %s", names[s->reason_source]);
+        x = cs__new_exc(e, CS_EXC_CANCELLED, plain[s->reason_source]);
     }
-    cs_exc *x = cs__new_exc(e, CS_EXC_CANCELLED, msg);
-    free(msg);
     x->origin_scope = s ? s->id : -1;
     return x;
 }
@@ -351,9 +368,12 @@ void cs__trio_expire(cs__engine *e)
         }
         i = j;
     }
-    for (size_t i = 0; i < n; i++)
-        if (due[i].deadline == due[i].scope->registered_deadline)
+    for (size_t i = 0; i < n; i++) {
+        if (due[i].deadline == due[i].scope->registered_deadline) {
+            e->nevents++;
             cs__trio_cancel(e, due[i].scope, CS__SRC_DEADLINE, NULL, CS_CAUSE_DEADLINE);
+        }
+    }
     free(due);
 }
 

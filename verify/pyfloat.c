@@ -13,6 +13,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,27 @@ static int cs__shortest_digits(double x, char digits[18], int *exp10)
 {
     char tmp[40];
     assert(isfinite(x) && x > 0);
+    /* Fast path for whole nanoseconds (every engine time): when x is the
+     * double nearest to D = k * 10^-9 with k < 10^15, D has at most 15
+     * significant digits, so by the argument below D itself, stripped of
+     * trailing zeros, is the shortest round-trip text: the digits of k. */
+    if (x < 1e6) {
+        double r = nearbyint(x * 1e9);
+        if (r >= 1 && r < 1e15 && r / 1e9 == x) {
+            char rev[20];
+            int m = 0;
+            for (uint64_t k = (uint64_t)r; k; k /= 10)
+                rev[m++] = (char)('0' + (int)(k % 10));
+            *exp10 = m - 1 - 9;
+            int n = 0;
+            while (m > 0)
+                digits[n++] = rev[--m];
+            while (n > 1 && digits[n - 1] == '0')
+                n--;
+            digits[n] = '\0';
+            return n;
+        }
+    }
     /* Any decimal of at most 15 significant digits maps to its own double, so
      * when the nearest 15-digit decimal round-trips, it stripped of trailing
      * zeros is the shortest (and the nearest at that length); else 16, else
