@@ -13,6 +13,8 @@
  *   trace_events trace events emitted; tasks, scopes: instances created
  *   load_s run_s write_s wall_s   seconds (monotonic clock); wall_s = the three
  *   events_per_s events / run_s (the run includes the sinks: outcome, trace)
+ *   cpu_s        user + system CPU seconds of the process (less sensitive than
+ *                wall time to other load on the machine)
  *   rss_kib      peak resident set of the process (getrusage)
  *
  * Exit status 0 when the run ended (whatever it raised), 2 on an error.
@@ -146,9 +148,12 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     double run_s = t2 - t1;
     printf("events=%llu trace_events=%llu tasks=%llu scopes=%llu load_s=%.4f run_s=%.4f write_s=%.4f "
-           "wall_s=%.4f events_per_s=%.0f rss_kib=%ld\n",
+           "wall_s=%.4f events_per_s=%.0f cpu_s=%.4f rss_kib=%ld\n",
            (unsigned long long)st.events, (unsigned long long)st.trace_events, (unsigned long long)st.tasks,
            (unsigned long long)st.scopes, t1 - t0, run_s, t3 - t2, t3 - t0,
-           run_s > 0 ? (double)st.events / run_s : 0.0, ru.ru_maxrss);
+           run_s > 0 ? (double)st.events / run_s : 0.0,
+           (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+               (double)ru.ru_stime.tv_usec * 1e-6,
+           ru.ru_maxrss);
     return 0;
 }

@@ -177,7 +177,7 @@ static void cs__emit_end(cs__engine *e)
     if (e->aborted) {
         for (uint32_t i = 0; i < e->nscopes; i++) {
             cs__scope *s = e->scopes[i];
-            if (!s->active || !s->name)
+            if (!s || !s->active || !s->name) /* NULL: a Trio sleep's, reused */
                 continue;
             cs__ev_init(e, &ev, CS_EV_SCOPE_STATE);
             ev.scope = s->id;
@@ -296,13 +296,14 @@ static void cs__engine_free(cs__engine *e)
     free(e->tasks);
     for (uint32_t i = 0; i < e->nscopes; i++) {
         cs__scope *s = e->scopes[i];
+        if (!s)
+            continue; /* a Trio sleep's scope, reused (cs__scope_recycle) */
         if (s->timeout_handle)
             cs__timer_unref(e, s->timeout_handle);
         free(s->cancel_message);
         free(s->reason_text);
         cs_exc_unref(s->swallowed);
-        free((char *)s->name);
-        free(s);
+        free((char *)s->name); /* the scope itself is in the arena (cs__loop_free) */
     }
     free(e->scopes);
     for (uint32_t i = 0; i < e->ntgs; i++) {

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "engine.h"
 #include "exc.h"
 #include "program.h"
@@ -155,6 +156,9 @@ struct cs__scope {
     double registered_deadline; /* what the deadline heap holds for it (inf: nothing) */
     int32_t origin;         /* the scope whose cancellation this status carries (-1 none) */
     bool sleep_scope;       /* trio.sleep()'s own move_on_at scope: its expiry is a wake-up */
+    bool sleep_done;        /* a sleep scope that exited: reused once no deadline entry names it */
+    uint32_t dl_refs;       /* entries of the Trio deadline heap that point at it */
+    uint32_t inject_count;  /* checkpoints reached inside it, counted only for timeout faults */
 };
 
 struct cs__tg {
@@ -282,6 +286,8 @@ struct cs__engine {
     uint32_t nheap, capheap;
     uint32_t live_timers;
     cs__timer *free_timers;  /* timer pool (linked through `a`) */
+    cs__arena arena;         /* timers, futures and scopes (arena.h), freed with the run */
+    cs__scope *free_scopes;  /* Trio sleep scopes done with, for reuse (linked through parent) */
     uint64_t nevents;        /* engine events: loop callbacks run, Trio task steps,
                                 deadline expiries and delivery attempts (bench/README.md) */
 
@@ -388,6 +394,9 @@ void cs__scope_tasks_add(cs__scope *s, cs__task *t);
 void cs__scope_tasks_remove(cs__scope *s, cs__task *t);
 void cs__scope_kids_add(cs__scope *p, cs__scope *k);
 void cs__scope_kids_remove(cs__scope *p, cs__scope *k);
+/* A Trio sleep scope that exited and that nothing points at any more: its id
+ * stays unused (e->scopes[id] = NULL) and its memory goes to the next scope. */
+void cs__scope_recycle(cs__engine *e, cs__scope *s);
 double cs__effective_deadline(const cs__engine *e, const cs__task *t);
 bool cs__is_anyio_cancel(const cs_exc *x);
 

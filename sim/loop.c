@@ -73,6 +73,11 @@ static void cs__sift_up(cs__hent *heap, uint32_t endpos, uint32_t pos)
     cs__hent newitem = heap[pos];
     uint32_t childpos = 2 * pos + 1;
     while (childpos < endpos) {
+        uint32_t grand = 2 * childpos + 1; /* the next level's four candidates: one line */
+        if (grand + 3 < endpos) {
+            __builtin_prefetch(&heap[grand]);
+            __builtin_prefetch(&heap[grand + 3]);
+        }
         uint32_t rightpos = childpos + 1;
         if (rightpos < endpos && !cs__timer_less(&heap[childpos], &heap[rightpos]))
             childpos = rightpos;
@@ -140,7 +145,7 @@ cs__timer *cs__call_at(cs__engine *e, int64_t when, uint8_t kind, void *a)
     if (t)
         e->free_timers = t->a;
     else
-        t = cs_xmalloc(sizeof *t);
+        t = cs__arena_alloc(&e->arena, sizeof *t);
     memset(t, 0, sizeof *t);
     t->when = when;
     t->seq = e->seq++;
@@ -178,7 +183,7 @@ cs__fut *cs__fut_new(cs__engine *e)
     if (f)
         e->free_futs = f->next_free;
     else
-        f = cs_xmalloc(sizeof *f);
+        f = cs__arena_alloc(&e->arena, sizeof *f);
     memset(f, 0, sizeof *f);
     f->refs = 1;
     return f;
@@ -351,14 +356,8 @@ void cs__loop_free(cs__engine *e)
         cs__timer_unref(e, e->heap[i].t);
     }
     free(e->heap);
-    while (e->free_timers) {
-        cs__timer *t = e->free_timers;
-        e->free_timers = t->a;
-        free(t);
-    }
-    while (e->free_futs) {
-        cs__fut *f = e->free_futs;
-        e->free_futs = f->next_free;
-        free(f);
-    }
+    /* timers and futures live in the arena: their memory goes with it */
+    e->free_timers = NULL;
+    e->free_futs = NULL;
+    cs__arena_free(&e->arena);
 }

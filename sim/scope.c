@@ -16,7 +16,12 @@
 
 cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, double deadline, bool shield)
 {
-    cs__scope *s = cs_xcalloc(1, sizeof *s);
+    cs__scope *s = e->free_scopes;
+    if (s)
+        e->free_scopes = s->parent;
+    else
+        s = cs__arena_alloc(&e->arena, sizeof *s); /* freed with the run */
+    memset(s, 0, sizeof *s);
     s->id = (int32_t)e->nscopes;
     s->name = name;
     s->kind = kind;
@@ -31,6 +36,17 @@ cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, do
     }
     e->scopes[e->nscopes++] = s;
     return s;
+}
+
+void cs__scope_recycle(cs__engine *e, cs__scope *s)
+{
+    free(s->cancel_message);
+    free(s->reason_text);
+    cs_exc_unref(s->swallowed);
+    e->scopes[s->id] = NULL;
+    s->sleep_done = false;
+    s->parent = e->free_scopes;
+    e->free_scopes = s;
 }
 
 void cs__scope_tasks_add(cs__scope *s, cs__task *t)

@@ -80,6 +80,12 @@ int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
      * again (no fail_after), so it need not live until the run ends */
     cs_exc_unref(s->swallowed);
     s->swallowed = NULL;
+    /* nothing else points at an exited sleep scope but the deadline heap's
+     * stale entries: reuse its memory once the last of them is popped */
+    if (s->dl_refs == 0)
+        cs__scope_recycle(e, s);
+    else
+        s->sleep_done = true;
     c->type = CS__C_NORMAL;
     c->exc = NULL;
     cs__pop(t);

@@ -45,6 +45,7 @@ static void cs__dl_push(cs__engine *e, double deadline, cs__scope *s)
     }
     uint32_t i = e->ndls++;
     e->dls[i] = (struct cs__dl){deadline, e->dl_counter++, s};
+    s->dl_refs++;
     while (i > 0 && cs__dl_less(&e->dls[i], &e->dls[(i - 1) / 2])) {
         cs__dl_less_swap(&e->dls[i], &e->dls[(i - 1) / 2]);
         i = (i - 1) / 2;
@@ -53,6 +54,7 @@ static void cs__dl_push(cs__engine *e, double deadline, cs__scope *s)
 
 void cs__trio_dl_pop(cs__engine *e)
 {
+    e->dls[0].scope->dl_refs--;
     e->dls[0] = e->dls[--e->ndls];
     uint32_t i = 0;
     for (;;) {
@@ -374,6 +376,9 @@ void cs__trio_expire(cs__engine *e)
             cs__trio_cancel(e, due[i].scope, CS__SRC_DEADLINE, NULL, CS_CAUSE_DEADLINE);
         }
     }
+    for (size_t i = 0; i < n; i++) /* stale entries of finished sleeps: the last one frees */
+        if (due[i].scope->sleep_done && due[i].scope->dl_refs == 0)
+            cs__scope_recycle(e, due[i].scope);
     free(due);
 }
 
@@ -381,9 +386,12 @@ void cs__trio_expire(cs__engine *e)
 double cs__trio_next_deadline(cs__engine *e)
 {
     while (e->ndls) {
-        if (e->dls[0].deadline == e->dls[0].scope->registered_deadline)
+        cs__scope *s = e->dls[0].scope;
+        if (e->dls[0].deadline == s->registered_deadline)
             return e->dls[0].deadline;
         cs__trio_dl_pop(e);
+        if (s->sleep_done && s->dl_refs == 0)
+            cs__scope_recycle(e, s);
     }
     return INFINITY;
 }

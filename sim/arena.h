@@ -1,0 +1,34 @@
+/* arena.h - the engine's bump allocator for small objects that live until the
+ * run ends (scopes) or are recycled through free lists (timers, futures).
+ *
+ * A million tasks make millions of such objects; one malloc each costs a
+ * header, a call, and at the end a free that walks the heap.  The arena hands
+ * out 16-byte-aligned pieces of geometrically growing chunks and frees the
+ * chunks all at once (cs__arena_free).  Pieces are not zeroed.
+ */
+#ifndef CS_ARENA_H
+#define CS_ARENA_H
+
+#include <stddef.h>
+
+typedef struct cs__arena {
+    char *cur, *end;
+    void *chunks;      /* singly linked through each chunk's first word */
+    size_t next_size;  /* size of the next chunk */
+} cs__arena;
+
+void *cs__arena_grow(cs__arena *a, size_t n);
+
+static inline void *cs__arena_alloc(cs__arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if ((size_t)(a->end - a->cur) < n)
+        return cs__arena_grow(a, n);
+    void *p = a->cur;
+    a->cur += n;
+    return p;
+}
+
+void cs__arena_free(cs__arena *a);
+
+#endif
