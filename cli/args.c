@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,31 @@ bool cs_cli_parse_seconds(const char *s, double *out)
         return false;
     *out = v;
     return true;
+}
+
+int cs_cli_parse_limit(const char *cmd, const char *o, const char *v, cs_run_options *opt)
+{
+    static const struct {
+        const char *flag;
+        size_t off;
+        uint64_t min;
+    } limits[] = {
+        {"--timer-limit", offsetof(cs_run_options, timer_limit), 0},
+        {"--trace-limit", offsetof(cs_run_options, trace_limit), 1},
+        {"--memory-limit", offsetof(cs_run_options, memory_limit_mib), 0},
+        {"--depth-limit", offsetof(cs_run_options, depth_limit), 1},
+    };
+    for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+        if (strcmp(o, limits[i].flag) != 0)
+            continue;
+        uint64_t n;
+        if (!v || !cs_cli_parse_u64(v, &n) || n < limits[i].min)
+            return cs_cli_usage_error(cmd, "%s must be a %s integer, not '%s'", o,
+                                      limits[i].min ? "positive" : "non-negative", v ? v : "");
+        memcpy((char *)opt + limits[i].off, &n, sizeof n);
+        return 1;
+    }
+    return 0;
 }
 
 int cs_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -10,6 +10,7 @@
 int cs_cmd_run(int argc, char **argv);
 int cs_cmd_check(int argc, char **argv);
 int cs_cmd_explore(int argc, char **argv);
+int cs_cmd_inject(int argc, char **argv);
 int cs_cmd_verify(int argc, char **argv);
 int cs_cmd_dot(int argc, char **argv);
 int cs_cmd_timeline(int argc, char **argv);
@@ -23,6 +24,22 @@ bool cs_cli_parse_backend(const char *s, cs_backend_sel *out);
 /* Parses a non-negative integer / a positive finite number; false on junk. */
 bool cs_cli_parse_u64(const char *s, uint64_t *out);
 bool cs_cli_parse_seconds(const char *s, double *out);
+/* The limit options beyond --time/--step/--task-limit: --timer-limit N,
+ * --trace-limit N (events), --memory-limit MIB (0 = none), --depth-limit N,
+ * stored into `opt`.  Returns 0 when `o` is none of them, 1 when it took `v`,
+ * 2 after printing a usage error for `cmd`. */
+int cs_cli_parse_limit(const char *cmd, const char *o, const char *v, cs_run_options *opt);
+/* The help text lines for those options. */
+#define CS_CLI_LIMITS_HELP \
+    "Limits (reaching one ends the run with {\"limit\": NAME}, section 4):\n" \
+    "  --time-limit SECONDS  virtual time (default 1e9)            \"time\"\n" \
+    "  --step-limit N        statements executed (default 2000000) \"steps\"\n" \
+    "  --task-limit N        tasks created, main included (2^20+1) \"tasks\"\n" \
+    "  --timer-limit N       live timers at once (default 4194304) \"timers\"\n" \
+    "  --trace-limit N       trace events emitted (default 1e8)    \"trace\"\n" \
+    "  --memory-limit MIB    heap in use (default: half the RAM)   \"memory\"\n" \
+    "  --depth-limit N       statement nesting, calls included (default 10000);\n" \
+    "                        a deeper scenario is refused before it runs (exit 2)\n"
 /* Parses "c0,c1,..." (schedule choices) into a new array; false on junk. */
 bool cs_cli_parse_schedule(const char *s, uint32_t **out, size_t *n);
 /* Prints "cancelsim: MESSAGE" and the usage hint to stderr; returns 2. */
@@ -30,8 +47,10 @@ int cs_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 
 /* Parses "asyncio|trio" (commands that draw one run); false otherwise. */
 bool cs_cli_parse_one_backend(const char *s, cs_backend *out);
-/* Loads FILE and runs it once into `sink` (cmd_dot.c).  Returns 0, or 2 after
- * printing why (bad file, scenario error at run time, backend not available). */
-int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, cs_sink sink);
+/* Loads FILE and runs it once into `sink` (cmd_dot.c), with the faults of
+ * `inject` (a plan, or NULL).  Returns 0, or 2 after printing why (bad file or
+ * plan, scenario error at run time, backend not available). */
+int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, const char *inject,
+                        cs_sink sink);
 
 #endif

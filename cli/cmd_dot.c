@@ -14,7 +14,7 @@
 #include "outcome.h"
 
 static const char *const cs__dot_help =
-    "usage: cancelsim dot FILE [--backend asyncio|trio] [--seed N] [-o OUT]\n"
+    "usage: cancelsim dot FILE [--backend asyncio|trio] [--seed N] [--inject PLAN] [-o OUT]\n"
     "                          [--render svg|png]\n"
     "\n"
     "Runs the scenario once and prints its cancellation graph as Graphviz DOT:\n"
@@ -23,11 +23,13 @@ static const char *const cs__dot_help =
     "edges from each cancelled scope to the tasks it reached (cause and time),\n"
     "and exception edges from failing tasks through the groups that collected\n"
     "them up to what anyio.run() raised.  --render draws it through Graphviz\n"
-    "(no `dot` program needed).  The backend defaults to asyncio.  Output goes\n"
-    "to OUT or standard output.  Exit status: 0 drawn, 2 bad input or a backend\n"
-    "that is not available.\n";
+    "(no `dot` program needed).  --inject draws a run with faults injected (see\n"
+    "`cancelsim help run`); each task's label lists the faults it got.  The\n"
+    "backend defaults to asyncio.  Output goes to OUT or standard output.  Exit\n"
+    "status: 0 drawn, 2 bad input or a backend that is not available.\n";
 
-int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, cs_sink sink)
+int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, const char *inject,
+                        cs_sink sink)
 {
     cs_scenario *sc = NULL;
     cs_load_error lerr;
@@ -35,15 +37,25 @@ int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, u
         cs_load_error_print(&lerr, stderr);
         return 2;
     }
+    cs_plan plan = {0};
+    char perr[256];
+    if (inject && cs_plan_parse(sc->program, inject, &plan, perr, sizeof perr) < 0) {
+        fprintf(stderr, "cancelsim %s: --inject: %s\n", cmd, perr);
+        cs_scenario_free(sc);
+        return 2;
+    }
     cs_run_options opt;
     cs_run_options_init(&opt);
     opt.backend = backend;
     opt.seed = seed;
+    opt.faults = plan.v;
+    opt.nfaults = plan.n;
     opt.sinks = &sink;
     opt.nsinks = 1;
     cs_run_error err;
     memset(&err, 0, sizeof err);
     int rc = cs_run(sc->program, &opt, &err);
+    cs_plan_free(&plan);
     cs_scenario_free(sc);
     if (rc == CS_OK)
         return 0;
@@ -71,6 +83,7 @@ typedef struct cs__dot_args {
     const char *file, *out, *render;
     cs_backend backend;
     uint64_t seed;
+    const char *inject; /* --inject PLAN, or NULL */
 } cs__dot_args;
 
 static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
@@ -93,6 +106,8 @@ static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
                 return cs_cli_usage_error("dot", "--seed must be a non-negative integer, not '%s'", v);
         } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
             a->out = v;
+        } else if (strcmp(o, "--inject") == 0) {
+            a->inject = v;
         } else if (strcmp(o, "--render") == 0) {
             if (strcmp(v, "svg") != 0 && strcmp(v, "png") != 0)
                 return cs_cli_usage_error("dot", "--render must be svg or png, not '%s'", v);
@@ -146,7 +161,7 @@ int cs_cmd_dot(int argc, char **argv)
     if (prc)
         return prc == 1 ? 0 : prc;
     cs_dot *d = cs_dot_new();
-    int rc = cs_cli_run_one_sink("dot", a.file, a.backend, a.seed, (cs_sink){cs_dot_sink, d});
+    int rc = cs_cli_run_one_sink("dot", a.file, a.backend, a.seed, a.inject, (cs_sink){cs_dot_sink, d});
     if (rc == 0)
         rc = cs__dot_emit(&a, d);
     cs_dot_free(d);

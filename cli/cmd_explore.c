@@ -99,24 +99,6 @@ static char *cs__replay_for(const char *file, const cs_scenario *sc, const cs__f
     return r;
 }
 
-/* Next schedule in depth-first order: bump the deepest choice with an option
- * left.  Returns false when the enumeration is complete. */
-static bool cs__next_schedule(const cs_choice_log *log, uint32_t **forced, size_t *nforced)
-{
-    size_t i = log->n;
-    while (i-- > 0) {
-        if (log->choice[i] + 1 < log->arity[i]) {
-            *forced = cs_xrealloc(*forced, (i + 1) * sizeof **forced);
-            if (i)
-                memcpy(*forced, log->choice, i * sizeof **forced);
-            (*forced)[i] = log->choice[i] + 1;
-            *nforced = i + 1;
-            return true;
-        }
-    }
-    return false;
-}
-
 static void cs__explore_print_json(const char *name, uint64_t total, bool complete, const cs__found *v, size_t n)
 {
     cs_jw w;
@@ -246,7 +228,7 @@ int cs_cmd_explore(int argc, char **argv)
             if (log.n)
                 memcpy(f->forced, log.choice, log.n * sizeof *f->forced);
         }
-        if (!cs__next_schedule(&log, &forced, &nforced)) {
+        if (!cs_choice_log_next(&log, &forced, &nforced)) {
             complete = true;
             break;
         }

@@ -14,6 +14,9 @@ static const char *const cs__run_help =
     "                          [--format text|json] [--trace OUT.jsonl]\n"
     "                          [--time-limit SECONDS] [--step-limit N]\n"
     "                          [--task-limit N] [--schedule C0,C1,...]\n"
+    "                          [--timer-limit N] [--trace-limit N]\n"
+    "                          [--memory-limit MIB] [--depth-limit N]\n"
+    "                          [--inject PLAN]\n"
     "\n"
     "Runs the scenario in virtual time on a model of AnyIO 4.14.2 and prints what\n"
     "anyio.run() gives, each task's end state, each named scope's flags and the\n"
@@ -21,7 +24,17 @@ static const char *const cs__run_help =
     "--trace writes every trace event as JSON Lines.  Exit status: 0 ran\n"
     "(whatever the scenario raised), 2 bad input.  --seed N picks Trio's\n"
     "schedule (0: every batch FIFO, equal deadlines in registration order);\n"
-    "--schedule replays exact schedule choices as `explore` prints them.\n";
+    "--schedule replays exact schedule choices as `explore` prints them.\n"
+    "--inject runs with injected faults, comma-separated (as `inject` prints them):\n"
+    "  fail:TASK@K[:CLASS]         the task's K-th checkpoint raises CLASS(\"injected\")\n"
+    "                              instead (default RuntimeError)\n"
+    "  timeout:SCOPE@K             the scope's deadline becomes now just before the\n"
+    "                              K-th checkpoint reached inside it\n"
+    "  delay:TASK@K:SECONDS        the task sleeps SECONDS more before its K-th checkpoint\n"
+    "  thread-fail:TASK@K[:CLASS]  the task's K-th to_thread call raises in the thread\n"
+    "                              where it would return\n"
+    "A checkpoint is a statement that awaits; --trace shows each with its number.\n"
+    CS_CLI_LIMITS_HELP;
 
 typedef struct cs__run_args {
     const char *file;
@@ -33,8 +46,11 @@ typedef struct cs__run_args {
     double time_limit;
     uint64_t step_limit;
     uint64_t task_limit;
+    cs_run_options lim; /* timer, trace, memory and depth limits (cs_cli_parse_limit) */
     uint32_t *schedule;
     size_t nschedule;
+    const char *inject;
+    cs_plan plan;
 } cs__run_args;
 
 static int cs__run_parse(int argc, char **argv, cs__run_args *a)
@@ -43,9 +59,11 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
     a->time_limit = CS_DEFAULT_TIME_LIMIT;
     a->step_limit = CS_DEFAULT_STEP_LIMIT;
     a->task_limit = CS_DEFAULT_TASK_LIMIT;
+    cs_run_options_init(&a->lim);
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int lrc;
         if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
             fputs(cs__run_help, stdout);
             return 1;
@@ -80,6 +98,9 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
         } else if (strcmp(o, "--trace") == 0) {
             a->trace = v;
             i++;
+        } else if (strcmp(o, "--inject") == 0) {
+            a->inject = v;
+            i++;
         } else if (strcmp(o, "--time-limit") == 0) {
             if (!cs_cli_parse_seconds(v, &a->time_limit))
                 return cs_cli_usage_error("run", "--time-limit must be a positive number of seconds");
@@ -87,6 +108,10 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
         } else if (strcmp(o, "--step-limit") == 0) {
             if (!cs_cli_parse_u64(v, &a->step_limit))
                 return cs_cli_usage_error("run", "--step-limit must be a non-negative integer");
+            i++;
+        } else if ((lrc = cs_cli_parse_limit("run", o, v, &a->lim)) != 0) {
+            if (lrc == 2)
+                return 2;
             i++;
         } else if (o[0] == '-' && o[1]) {
             return cs_cli_usage_error("run", "unknown option '%s'", o);
@@ -115,8 +140,14 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
     opt.time_limit = a->time_limit;
     opt.step_limit = a->step_limit;
     opt.task_limit = a->task_limit;
+    opt.timer_limit = a->lim.timer_limit;
+    opt.trace_limit = a->lim.trace_limit;
+    opt.memory_limit_mib = a->lim.memory_limit_mib;
+    opt.depth_limit = a->lim.depth_limit;
     opt.forced = a->schedule;
     opt.nforced = a->nschedule;
+    opt.faults = a->plan.v;
+    opt.nfaults = a->plan.n;
     opt.sinks = sinks;
     opt.nsinks = tw ? 2 : 1;
     cs_run_error err;
@@ -133,6 +164,12 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
     if (rc == CS_E_UNSUPPORTED) {
         fprintf(stderr, "cancelsim run: %s backend skipped: %s\n", cs_backend_name(b), err.message);
         cs_outcome_free(o);
+        return NULL;
+    }
+    if (rc == CS_E_LIMIT && !err.pos.line) {
+        fprintf(stderr, "%s: error: %s (--depth-limit)\n", a->file, err.message);
+        cs_outcome_free(o);
+        *failed = true;
         return NULL;
     }
     if (rc != CS_OK) {
@@ -159,6 +196,13 @@ int cs_cmd_run(int argc, char **argv)
         free(a.schedule);
         return 2;
     }
+    char perr[256];
+    if (a.inject && cs_plan_parse(sc->program, a.inject, &a.plan, perr, sizeof perr) < 0) {
+        fprintf(stderr, "cancelsim run: --inject: %s\n", perr);
+        cs_scenario_free(sc);
+        free(a.schedule);
+        return 2;
+    }
     cs_backend order[2];
     size_t nb = 0;
     if (a.sel != CS_SEL_TRIO && (a.sel_given || sc->program->run_asyncio))
@@ -169,6 +213,7 @@ int cs_cmd_run(int argc, char **argv)
     if (a.trace && !(trace = fopen(a.trace, "w"))) {
         fprintf(stderr, "cancelsim run: cannot write %s\n", a.trace);
         cs_scenario_free(sc);
+        cs_plan_free(&a.plan);
         free(a.schedule);
         return 2;
     }
@@ -205,6 +250,7 @@ int cs_cmd_run(int argc, char **argv)
     if (trace)
         fclose(trace);
     cs_scenario_free(sc);
+    cs_plan_free(&a.plan);
     free(a.schedule);
     return rc;
 }

@@ -7,7 +7,7 @@
 #include "timeline.h"
 
 static const char *const cs__timeline_help =
-    "usage: cancelsim timeline FILE [--backend asyncio|trio] [--seed N] [-o OUT.json]\n"
+    "usage: cancelsim timeline FILE [--backend asyncio|trio] [--seed N] [--inject PLAN] [-o OUT.json]\n"
     "\n"
     "Runs the scenario once and writes it as a Chrome trace / Perfetto timeline\n"
     "(open it in ui.perfetto.dev or chrome://tracing): a track per task, its\n"
@@ -20,6 +20,7 @@ typedef struct cs__tl_args {
     const char *file, *out;
     cs_backend backend;
     uint64_t seed;
+    const char *inject; /* --inject PLAN, or NULL */
 } cs__tl_args;
 
 static int cs__tl_parse(int argc, char **argv, cs__tl_args *a)
@@ -42,6 +43,8 @@ static int cs__tl_parse(int argc, char **argv, cs__tl_args *a)
                 return cs_cli_usage_error("timeline", "--seed must be a non-negative integer, not '%s'", v);
         } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
             a->out = v;
+        } else if (strcmp(o, "--inject") == 0) {
+            a->inject = v;
         } else if (o[0] == '-' && o[1]) {
             return cs_cli_usage_error("timeline", "unknown option '%s'", o);
         } else if (!a->file) {
@@ -64,7 +67,7 @@ int cs_cmd_timeline(int argc, char **argv)
     if (prc)
         return prc == 1 ? 0 : prc;
     cs_timeline *tl = cs_timeline_new();
-    int rc = cs_cli_run_one_sink("timeline", a.file, a.backend, a.seed, (cs_sink){cs_timeline_sink, tl});
+    int rc = cs_cli_run_one_sink("timeline", a.file, a.backend, a.seed, a.inject, (cs_sink){cs_timeline_sink, tl});
     if (rc == 0) {
         FILE *f = a.out ? fopen(a.out, "w") : stdout;
         if (!f) {

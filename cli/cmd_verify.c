@@ -146,7 +146,9 @@ static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b
         r->detail = cs_xstrdup("cannot create a temporary file for the trace");
     } else if (rc != CS_OK) {
         r->status = CS_REPORT_ERROR;
-        r->detail = cs_xasprintf("%s:%u:%u: error: %s", file, v.err.pos.line, v.err.pos.col, v.err.message);
+        r->detail = v.err.pos.line ? cs_xasprintf("%s:%u:%u: error: %s", file, v.err.pos.line, v.err.pos.col,
+                                                  v.err.message)
+                                   : cs_xasprintf("%s: error: %s", file, v.err.message);
     } else {
         if (differ)
             cs_findings_add(v.findings, CS_FINDING_NONDETERMINISM,
@@ -155,6 +157,15 @@ static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b
         json_object_set_new(j, "findings", cs_findings_to_json(v.findings));
         char *diff = NULL;
         r->status = cs_expect_check(sc, b, j, &diff) == 0 ? CS_REPORT_PASS : CS_REPORT_FAIL;
+        if (r->status == CS_REPORT_PASS && sc->always) {
+            /* `always` holds under every plan, the empty one included */
+            char *ad = NULL;
+            if (cs_expect_match(sc->always, j, &ad) != 0) {
+                r->status = CS_REPORT_FAIL;
+                diff = cs_xasprintf("always: %s", ad ? ad : "?");
+            }
+            free(ad);
+        }
         if (diff && strncmp(diff, "findings", 8) == 0) {
             char *more = cs__findings_detail(v.findings);
             r->detail = cs_xasprintf("%s%s", diff, more);

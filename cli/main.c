@@ -14,41 +14,43 @@ static const char *const cs__usage =
     "  run FILE        run a scenario and print its outcome\n"
     "  verify PATH...  run scenarios and check their expectations\n"
     "  explore FILE    every distinct Trio schedule and the outcomes they give\n"
+    "  inject FILE     sweep injected failures and timeouts; report plans that break\n"
+    "                  the scenario's `always` or raise a finding, shrunk\n"
     "  check FILE...   validate scenario files only\n"
     "  dot FILE        draw one run's cancellation graph (DOT, SVG, PNG)\n"
     "  timeline FILE   write one run as a Chrome trace / Perfetto timeline\n"
     "  help [COMMAND]  describe a command\n";
 
+typedef struct cs__command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+} cs__command;
+
+static const cs__command cs__commands[] = {
+    {"run", cs_cmd_run},           {"check", cs_cmd_check}, {"explore", cs_cmd_explore},
+    {"inject", cs_cmd_inject},     {"verify", cs_cmd_verify}, {"dot", cs_cmd_dot},
+    {"timeline", cs_cmd_timeline},
+};
+
+static const cs__command *cs__find(const char *name)
+{
+    for (size_t i = 0; i < sizeof cs__commands / sizeof cs__commands[0]; i++)
+        if (strcmp(cs__commands[i].name, name) == 0)
+            return &cs__commands[i];
+    return NULL;
+}
+
 int cs_cmd_help(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "run") == 0) {
-        char *args[] = {"run", "--help", NULL};
-        return cs_cmd_run(2, args);
-    }
-    if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
-        char *args[] = {"verify", "--help", NULL};
-        return cs_cmd_verify(2, args);
-    }
-    if (argc >= 2 && strcmp(argv[1], "explore") == 0) {
-        char *args[] = {"explore", "--help", NULL};
-        return cs_cmd_explore(2, args);
-    }
-    if (argc >= 2 && strcmp(argv[1], "check") == 0) {
-        char *args[] = {"check", "--help", NULL};
-        return cs_cmd_check(2, args);
-    }
-    if (argc >= 2 && strcmp(argv[1], "dot") == 0) {
-        char *args[] = {"dot", "--help", NULL};
-        return cs_cmd_dot(2, args);
-    }
-    if (argc >= 2 && strcmp(argv[1], "timeline") == 0) {
-        char *args[] = {"timeline", "--help", NULL};
-        return cs_cmd_timeline(2, args);
-    }
     if (argc >= 2) {
-        fprintf(stderr, "cancelsim: unknown command '%s'\n", argv[1]);
-        fputs(cs__usage, stderr);
-        return 2;
+        const cs__command *c = cs__find(argv[1]);
+        if (!c) {
+            fprintf(stderr, "cancelsim: unknown command '%s'\n", argv[1]);
+            fputs(cs__usage, stderr);
+            return 2;
+        }
+        char *args[] = {argv[1], "--help", NULL};
+        return c->fn(2, args);
     }
     fputs(cs__usage, stdout);
     return 0;
@@ -61,18 +63,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "run") == 0)
-        return cs_cmd_run(argc - 1, argv + 1);
-    if (strcmp(cmd, "check") == 0)
-        return cs_cmd_check(argc - 1, argv + 1);
-    if (strcmp(cmd, "explore") == 0)
-        return cs_cmd_explore(argc - 1, argv + 1);
-    if (strcmp(cmd, "verify") == 0)
-        return cs_cmd_verify(argc - 1, argv + 1);
-    if (strcmp(cmd, "dot") == 0)
-        return cs_cmd_dot(argc - 1, argv + 1);
-    if (strcmp(cmd, "timeline") == 0)
-        return cs_cmd_timeline(argc - 1, argv + 1);
+    const cs__command *c = cs__find(cmd);
+    if (c)
+        return c->fn(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cs_cmd_help(argc - 1, argv + 1);
     fprintf(stderr, "cancelsim: unknown command '%s'\n\n", cmd);

@@ -53,6 +53,7 @@ void cs_dot_free(cs_dot *d)
     for (size_t i = 0; i < d->ntasks; i++) {
         free(d->tasks[i].name);
         free(d->tasks[i].exc_text);
+        free(d->tasks[i].injected);
     }
     for (size_t i = 0; i < d->nscopes; i++) {
         free(d->scopes[i].name);
@@ -322,6 +323,20 @@ static void cs__on_task_end(cs_dot *d, const cs_event *ev)
     }
 }
 
+/* A fault injected into the task (cancelsim run/dot --inject): its label says so. */
+static void cs__on_inject(cs_dot *d, const cs_event *ev)
+{
+    cs__dot_task *k = cs__task(d, ev->task);
+    if (!k || !ev->label)
+        return;
+    char t[32];
+    cs__dot_fmt_time(ev->t, t, sizeof t);
+    char *line = cs_xasprintf("%s%sinjected %s at %s", k->injected ? k->injected : "", k->injected ? "\n" : "",
+                              ev->label, t);
+    free(k->injected);
+    k->injected = line;
+}
+
 static void cs__on_group_raise(cs_dot *d, const cs_event *ev)
 {
     if (!ev->exc || ev->scope < 0)
@@ -363,6 +378,9 @@ static void cs__on_run_end(cs_dot *d, const cs_event *ev)
     case CS_RESULT_LIMIT_TIME: d->result_text = cs_xstrdup("stopped: time limit"); break;
     case CS_RESULT_LIMIT_STEPS: d->result_text = cs_xstrdup("stopped: step limit"); break;
     case CS_RESULT_LIMIT_TASKS: d->result_text = cs_xstrdup("stopped: task limit"); break;
+    case CS_RESULT_LIMIT_TIMERS: d->result_text = cs_xstrdup("stopped: timer limit"); break;
+    case CS_RESULT_LIMIT_TRACE: d->result_text = cs_xstrdup("stopped: trace limit"); break;
+    case CS_RESULT_LIMIT_MEMORY: d->result_text = cs_xstrdup("stopped: memory limit"); break;
     }
 }
 
@@ -391,6 +409,7 @@ void cs_dot_sink(void *dot, const cs_event *ev)
     case CS_EV_CANCEL_DELIVERED: cs__on_delivered(d, ev); break;
     case CS_EV_RAISE: cs__on_raise(d, ev); break;
     case CS_EV_GROUP_RAISE: cs__on_group_raise(d, ev); break;
+    case CS_EV_INJECT: cs__on_inject(d, ev); break;
     case CS_EV_RUN_END: cs__on_run_end(d, ev); break;
     default: break;
     }

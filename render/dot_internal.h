@@ -20,6 +20,7 @@ typedef struct cs__dot_task {
     cs_task_state state;
     bool spawned, ended;
     char *exc_text;         /* failed tasks: "ValueError: boom" */
+    char *injected;         /* faults injected into it: "fail:a@2 at 1s\n..." (owned), or NULL */
 } cs__dot_task;
 
 typedef struct cs__dot_scope {

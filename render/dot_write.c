@@ -85,6 +85,11 @@ static void cs__task_node(const cs_dot *d, FILE *f, int32_t id)
         label = cs_xasprintf("%s\nspawned %s, ended %s\nfailed:\n%s", k->name, t0, t1, k->exc_text);
     else
         label = cs_xasprintf("%s\nspawned %s, ended %s\n%s", k->name, t0, t1, cs_task_state_name(k->state));
+    if (k->injected) {
+        char *with = cs_xasprintf("%s\n%s", label, k->injected);
+        free(label);
+        label = with;
+    }
     fprintf(f, "t%d [label=", id);
     cs__q(f, label);
     fprintf(f, ", %s];\n", styles[k->ended ? k->state : CS_TASK_UNFINISHED]);

@@ -482,6 +482,12 @@ void cs_timeline_sink(void *timeline, const cs_event *ev)
     case CS_EV_CATCH: cs__on_exc_instant(tl, ev, "catch"); break;
     case CS_EV_GROUP_RAISE: cs__on_exc_instant(tl, ev, "group raise"); break;
     case CS_EV_LOG: cs__on_log(tl, ev); break;
+    case CS_EV_INJECT: {
+        char name[300];
+        snprintf(name, sizeof name, "injected %s", ev->label ? ev->label : "?");
+        cs__instant(tl, name, "inject", ev->t, ev->task);
+        break;
+    }
     case CS_EV_TASK_WAITING: {
         char *name = cs_xasprintf("waiting: %s", ev->label ? ev->label : "?");
         cs__instant(tl, name, "deadlock", ev->t, ev->task);

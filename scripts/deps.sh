@@ -3,7 +3,7 @@
 # Sourced by setup.sh and test.sh; runs apt-get as root (or through sudo).
 set -euo pipefail
 
-CS_PACKAGES=(build-essential cmake pkg-config libjansson-dev check libsubunit-dev libgraphviz-dev python3 python3-jsonschema)
+CS_PACKAGES=(build-essential cmake pkg-config libjansson-dev check libsubunit-dev libgraphviz-dev python3 python3-jsonschema libxml2-utils valgrind)
 
 cs_install_deps() {
     local missing=()

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "interp.h"
+#include "memuse.h"
 #include "policy.h"
 #include "trio.h"
 #include "util.h"
@@ -20,6 +21,10 @@ void cs_run_options_init(cs_run_options *opt)
     opt->time_limit = CS_DEFAULT_TIME_LIMIT;
     opt->step_limit = CS_DEFAULT_STEP_LIMIT;
     opt->task_limit = CS_DEFAULT_TASK_LIMIT;
+    opt->timer_limit = CS_DEFAULT_TIMER_LIMIT;
+    opt->trace_limit = CS_DEFAULT_TRACE_LIMIT;
+    opt->memory_limit_mib = cs_default_memory_limit_mib();
+    opt->depth_limit = CS_DEFAULT_DEPTH_LIMIT;
 }
 
 void cs__ev_init(cs__engine *e, cs_event *ev, cs_event_kind kind)
@@ -30,12 +35,35 @@ void cs__ev_init(cs__engine *e, cs_event *ev, cs_event_kind kind)
     ev->task = ev->parent = ev->group = ev->scope = -1;
 }
 
+/* The limits every event is a chance to check (engine.h): events emitted,
+ * live timers (asyncio's timer handles, Trio's registered deadlines; a new one
+ * is always announced by an event: a sleep or a scope entered), and, every
+ * 4096 events, the heap in use.  Reaching one stops the run as the step limit
+ * does: the loops see `aborted` and the end reports the limit. */
+static void cs__check_limits(cs__engine *e)
+{
+    cs_result_kind k;
+    if (e->ev_seq >= e->opt.trace_limit)
+        k = CS_RESULT_LIMIT_TRACE;
+    else if ((uint64_t)e->live_timers + e->ndls > e->opt.timer_limit)
+        k = CS_RESULT_LIMIT_TIMERS;
+    else if (e->opt.memory_limit_mib && (e->ev_seq & 4095) == 0 &&
+             cs_heap_in_use() / (1024 * 1024) >= e->opt.memory_limit_mib)
+        k = CS_RESULT_LIMIT_MEMORY;
+    else
+        return;
+    e->aborted = true;
+    e->limit_kind = k;
+}
+
 void cs__emit(cs__engine *e, cs_event *ev)
 {
     ev->seq = e->ev_seq++;
     ev->t = e->now;
     for (uint32_t i = 0; i < e->opt.nsinks; i++)
         e->opt.sinks[i].fn(e->opt.sinks[i].ctx, ev);
+    if (!e->aborted)
+        cs__check_limits(e);
 }
 
 /* Events both backends emit at the same points. */
@@ -340,9 +368,21 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
 {
     cs__engine eng;
     cs__engine *e = &eng;
+    if (prog->max_depth > opt->depth_limit) {
+        if (err) {
+            err->pos = (cs_pos){0, 0};
+            snprintf(err->message, sizeof err->message,
+                     "statements nest %u levels deep (called functions included), beyond the depth limit of %llu",
+                     prog->max_depth, (unsigned long long)opt->depth_limit);
+        }
+        return CS_E_LIMIT;
+    }
     memset(e, 0, sizeof *e);
     e->prog = prog;
     e->opt = *opt;
+    /* zero trace/timer limits would stop every run at its first event */
+    if (!e->opt.trace_limit)
+        e->opt.trace_limit = 1;
     e->backend = opt->backend;
     e->pol = opt->backend == CS_BACKEND_TRIO ? &cs__policy_trio : &cs__policy_asyncio;
     e->rng = opt->seed;

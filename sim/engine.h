@@ -8,8 +8,11 @@
 #ifndef CS_ENGINE_H
 #define CS_ENGINE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "fault.h"
 #include "program.h"
 #include "trace.h"
 
@@ -34,15 +37,27 @@ typedef struct cs_choice_log {
     size_t n, cap;
 } cs_choice_log;
 
+/* The next schedule in depth-first order after the run that filled `log`: bump
+ * the deepest choice with an option left and make that prefix *forced (grown
+ * with realloc; the caller frees it).  Returns false when every schedule has
+ * been run. */
+bool cs_choice_log_next(const cs_choice_log *log, uint32_t **forced, size_t *nforced);
+
 typedef struct cs_run_options {
     cs_backend backend;
     uint64_t seed;          /* Trio schedule choices; 0 = canonical (FIFO) */
     double time_limit;      /* seconds of virtual time (default 1e9) */
     uint64_t step_limit;    /* statements executed (default CS_DEFAULT_STEP_LIMIT) */
     uint64_t task_limit;    /* tasks created in the run, main included */
+    uint64_t timer_limit;   /* live timers (asyncio timer handles, Trio deadlines) */
+    uint64_t trace_limit;   /* trace events emitted before the run stops */
+    uint64_t memory_limit_mib; /* heap in use, checked every 4096 events; 0 = none */
+    uint64_t depth_limit;   /* statement nesting (calls included); deeper: CS_E_LIMIT */
     const uint32_t *forced; /* Trio: the first schedule choices, then the seed decides */
     size_t nforced;
     cs_choice_log *choices; /* Trio: where to log the choices made, or NULL */
+    const cs_fault *faults; /* injected faults (fault.h), borrowed; NULL/0 = none */
+    uint32_t nfaults;
     const cs_sink *sinks;
     uint32_t nsinks;
 } cs_run_options;
@@ -52,6 +67,17 @@ typedef struct cs_run_options {
 /* 2^20 tasks besides main: room for the million-task benchmarks, and a hostile
  * `count` stops after about a GiB rather than exhausting the machine. */
 #define CS_DEFAULT_TASK_LIMIT 1048577ULL
+/* Four live timers per task allowed by the task limit: a sleep and a few
+ * nested deadlines each. */
+#define CS_DEFAULT_TIMER_LIMIT 4194304ULL
+/* 10^8 events: well above the million-task benchmarks, and about 10 GB of
+ * --trace output at most. */
+#define CS_DEFAULT_TRACE_LIMIT 100000000ULL
+/* Statement nesting at run time, a called function's body one level deeper
+ * (program.h max_depth); a file alone nests at most ~1000 (Jansson's 2048). */
+#define CS_DEFAULT_DEPTH_LIMIT 10000ULL
+/* Half the machine's physical memory (at least 256 MiB), in MiB. */
+uint64_t cs_default_memory_limit_mib(void);
 
 void cs_run_options_init(cs_run_options *opt);
 

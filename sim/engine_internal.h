@@ -227,6 +227,10 @@ struct cs__task {
     cs__completion body;      /* how: what the task's record and await_task see */
     cs__completion result;
     uint32_t draws;
+    /* fault injection (inject.c): counts as plans number them */
+    uint32_t checkpoints;     /* checkpoint statements reached */
+    uint32_t thread_calls;    /* to_thread statements reached */
+    const cs_stmt *inject_skip; /* the statement an injected delay stands before */
     const char *wait_label;
 };
 
@@ -408,6 +412,18 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
  * *yield_fut is the future awaited (ref), or NULL for a bare yield. */
 bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in, cs__fut **yield_fut);
 void cs__completion_clear(cs__completion *c);
+
+/* inject.c */
+/* A checkpoint statement is about to run: count it, emit its event and apply
+ * the plan's faults.  Returns CS__CONT to run the statement as written, or
+ * CS__YIELD / a completion in *c as the statement's own result would be (the
+ * caller then returns that instead of running it). */
+enum { CS__INJECT_RUN = 2 };
+int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stmt *st, cs__completion *c,
+                          cs__fut **yf);
+/* thread-fail: the class the thread being started for `host` must raise, or -1. */
+int32_t cs__inject_thread_fault(cs__engine *e, cs__task *host);
+void cs__emit_inject(cs__engine *e, cs__task *t, const cs_fault *f, int32_t scope, cs_pos pos);
 
 /* event.c */
 void cs__event_forget(cs__engine *e, cs__event *ev, cs__fut *f);

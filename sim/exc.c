@@ -49,13 +49,15 @@ void cs_exc_unref(cs_exc *e)
             e = NULL;
             continue;
         }
-        size_t need = n + e->nmembers + 1;
+        size_t need = n + e->nmembers + 2;
         if (need > cap) {
             cap = need * 2;
             stack = cs_xrealloc(stack, cap * sizeof *stack);
         }
         for (uint32_t i = 0; i < e->nmembers; i++)
             stack[n++] = e->members[i];
+        if (e->derived_from)
+            stack[n++] = e->derived_from;
         cs_exc *next = e->context;
         free(e->members);
         free(e->message);

@@ -31,6 +31,11 @@ struct cs_exc {
     int32_t origin_scope;
     /* made with no arguments (repr "ValueError()"; str is "") */
     bool noargs;
+    /* a group split from another (BaseExceptionGroup.derive: a scope keeping
+     * the cancellations it catches, an except* clause): that group (owned
+     * reference), so that a consumer accounting for the part can account for
+     * the whole.  NULL otherwise. */
+    cs_exc *derived_from;
 };
 
 /* New exception with one reference; `message` is copied (NULL = ""). */

@@ -33,6 +33,7 @@ static cs_exc *cs__derive(cs__engine *e, const cs_exc *g, cs_exc **v, uint32_t n
                                                  : cs__make_group_narrow(e, g->message, v, n);
     if (g->context)
         cs_exc_set_context(d, g->context);
+    d->derived_from = cs_exc_ref((cs_exc *)g);
     return d;
 }
 

@@ -14,6 +14,7 @@
 static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (c->type != CS__C_NORMAL || f->idx >= f->body.n) {
+        t->inject_skip = NULL; /* an injected delay that raised: its statement never runs */
         cs__completion out = *c;
         c->type = CS__C_NORMAL;
         c->exc = NULL;
@@ -24,6 +25,11 @@ static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         e->aborted = true;
         e->limit_kind = CS_RESULT_LIMIT_STEPS;
         return CS__YIELD;
+    }
+    if (cs_op_is_checkpoint(st->op)) {
+        int r = cs__inject_checkpoint(e, t, f, st, c, yf);
+        if (r != CS__INJECT_RUN)
+            return r;
     }
     return cs__exec(e, t, st, c, yf);
 }

@@ -179,6 +179,10 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
         size_t i = 0;
         while (cs__top_keys[i] && strcmp(cs__top_keys[i], k) != 0)
             i++;
+        if (!cs__top_keys[i] && !json_object_get(doc, "main"))
+            /* some other JSON file: say so rather than only naming the key */
+            return cs__fail(ld, cs__kpos(ld, c), "unknown key %s: not a cancelsim scenario (it has no 'main')",
+                            cs__repr(r, sizeof r, k));
         if (!cs__top_keys[i])
             return cs__fail(ld, cs__kpos(ld, c), "unknown key %s", cs__repr(r, sizeof r, k));
         c = cs__jpos_next(&ld->idx, 0, c);
@@ -227,6 +231,16 @@ int cs_load_buffer(const char *path, const char *text, size_t len, cs_scenario *
         return -1;
     }
     json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+    size_t blank = 0; /* `text` need not end in a NUL: count within len */
+    while (!doc && blank < len && text[blank] && strchr(" \t\r\n", text[blank]))
+        blank++;
+    if (!doc && blank == len)
+        return cs__error(err, cs__jansson_pos(text, len, &je),
+                         "the file is empty: a scenario is a JSON object with a 'main' list");
+    if (!doc && strncmp(je.text, "maximum parsing depth reached", 29) == 0)
+        /* Jansson's JSON_PARSER_MAX_DEPTH (2048): the loader's nesting limit */
+        return cs__error(err, cs__jansson_pos(text, len, &je),
+                         "nesting deeper than the limit of 2048 JSON levels (arrays and objects)");
     if (!doc)
         return cs__error(err, cs__jansson_pos(text, len, &je), "%s", je.text);
 

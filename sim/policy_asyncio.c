@@ -18,13 +18,28 @@ void cs__scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_cancel
     e->pol->scope_cancel(e, s, reason, cause);
 }
 
+/* The trace learns the new deadline or shield before the backend acts on it
+ * (a deadline already past, a shield lifted, cancels at once). */
+static void cs__emit_scope_update(cs__engine *e, const cs__scope *s, double deadline, bool shield)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_SCOPE_UPDATE);
+    ev.scope = s->id;
+    ev.task = e->current ? e->current->id : -1;
+    ev.deadline = deadline;
+    ev.shield = shield;
+    cs__emit(e, &ev);
+}
+
 void cs__scope_set_deadline(cs__engine *e, cs__scope *s, double deadline)
 {
+    cs__emit_scope_update(e, s, deadline, s->shield);
     e->pol->scope_set_deadline(e, s, deadline);
 }
 
 void cs__scope_set_shield(cs__engine *e, cs__scope *s, bool shield)
 {
+    cs__emit_scope_update(e, s, s->deadline, shield);
     e->pol->scope_set_shield(e, s, shield);
 }
 

@@ -44,6 +44,7 @@ struct cs__thread {
     bool reported;           /* Trio: the host was woken with the result */
     cs__task *ft_task;       /* the from_thread body's own task, if any */
     cs__completion ft_result;/* Trio host: how the body ended, for the thread */
+    int32_t inject;          /* thread-fail: the plan's fault index, or -1 */
 };
 
 enum { RQ_REPORT, RQ_RUN_HOST, RQ_RUN_SYSTEM };
@@ -60,6 +61,7 @@ static cs__thread *cs__thread_new(cs__engine *e, cs__task *host, const cs_stmt *
     th->host = host;
     th->st = st;
     th->seq = e->seq++;
+    th->inject = cs__inject_thread_fault(e, host);
     if (e->nthreads == e->capthreads) {
         e->capthreads = e->capthreads ? e->capthreads * 2 : 8;
         e->threads = cs_xrealloc(e->threads, e->capthreads * sizeof *e->threads);
@@ -221,6 +223,23 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
 }
 
 /* Runs the thread from where it stands to its next block or its end. */
+/* thread-fail: the thread function raises where it would return.  Returns
+ * true when it did (the thread is finished). */
+static bool cs__thread_inject(cs__engine *e, cs__thread *th, cs_pos pos)
+{
+    if (th->inject < 0)
+        return false;
+    const cs_fault *fl = &e->opt.faults[th->inject];
+    th->inject = -1;
+    cs__emit_inject(e, th->host->draw_owner ? th->host->draw_owner : th->host, fl, -1, pos);
+    cs_exc *x = cs__raise_new(e, th->host, fl->cls, "injected");
+    cs_exc_set_context(x, NULL);
+    cs__emit_raise(e, th->host, x, pos);
+    th->result = cs__c_exc(x);
+    cs__thread_finished(e, th);
+    return true;
+}
+
 static void cs__thread_run(cs__engine *e, cs__thread *th)
 {
     th->blocked = false;
@@ -254,6 +273,8 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             return;
         }
         case CS_OP_RETURN:
+            if (cs__thread_inject(e, th, s->pos))
+                return;
             th->result.type = CS__C_RETURN;
             th->result.value_json = s->value_json;
             cs__thread_finished(e, th);
@@ -276,7 +297,7 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             return;
         }
     }
-    if (!th->done && !e->aborted)
+    if (!th->done && !e->aborted && !cs__thread_inject(e, th, th->st->pos))
         cs__thread_finished(e, th);
 }
 

@@ -27,6 +27,8 @@ typedef enum cs_event_kind {
     CS_EV_SCOPE_ENTER,      /* scope, name (NULL when anonymous), scope_kind, task, parent_scope, deadline, shield */
     CS_EV_SCOPE_EXIT,       /* scope, cancel_called, cancelled_caught, deadline, shield, exc (leaving it, or NULL) */
     CS_EV_SCOPE_STATE,      /* scope: state of a scope still open when the run stopped (limit/deadlock) */
+    CS_EV_SCOPE_UPDATE,     /* scope, deadline, shield: set_deadline / set_shield (or a timeout fault)
+                               changed them; emitted before the backend acts on the change */
     CS_EV_CANCEL,           /* scope, cause, task (who called cancel(); -1 for a timer) */
     CS_EV_CANCEL_DELIVERED, /* task, scope (the origin scope), pos (statement) */
     CS_EV_RAISE,            /* task, exc, pos */
@@ -39,6 +41,9 @@ typedef enum cs_event_kind {
     CS_EV_WAKE,             /* task */
     CS_EV_LOG,              /* task, msg, value_kind/value */
     CS_EV_TASK_WAITING,     /* task, label: what an unfinished task waits on at a deadlock */
+    CS_EV_CHECKPOINT,       /* task, count (its k-th checkpoint), label (the statement: "sleep", ...),
+                               scope (the task's innermost scope, -1 none), pos */
+    CS_EV_INJECT,           /* task, label (the fault as a plan writes it), scope (timeout), pos */
     CS_EV_RUN_END           /* result, exc / value_json / limit, t = end time */
 } cs_event_kind;
 
@@ -72,13 +77,30 @@ typedef enum cs_result_kind {
     CS_RESULT_DEADLOCK,
     CS_RESULT_LIMIT_TIME,
     CS_RESULT_LIMIT_STEPS,
-    CS_RESULT_LIMIT_TASKS
+    CS_RESULT_LIMIT_TASKS,
+    CS_RESULT_LIMIT_TIMERS, /* live timers (engine.h timer_limit) */
+    CS_RESULT_LIMIT_TRACE,  /* trace events emitted (trace_limit) */
+    CS_RESULT_LIMIT_MEMORY  /* heap in use (memory_limit_mib) */
 } cs_result_kind;
 
-/* "time", "steps", "tasks": the name a limit result prints as. */
+/* Every CS_RESULT_LIMIT_* (a run stopped by a limit). */
+static inline bool cs_result_is_limit(cs_result_kind r)
+{
+    return r >= CS_RESULT_LIMIT_TIME && r <= CS_RESULT_LIMIT_MEMORY;
+}
+
+/* "time", "steps", "tasks", "timers", "trace", "memory": the name a limit
+ * result prints as ({"limit": NAME}). */
 static inline const char *cs_limit_name(cs_result_kind r)
 {
-    return r == CS_RESULT_LIMIT_TIME ? "time" : r == CS_RESULT_LIMIT_TASKS ? "tasks" : "steps";
+    switch (r) {
+    case CS_RESULT_LIMIT_TIME: return "time";
+    case CS_RESULT_LIMIT_TASKS: return "tasks";
+    case CS_RESULT_LIMIT_TIMERS: return "timers";
+    case CS_RESULT_LIMIT_TRACE: return "trace";
+    case CS_RESULT_LIMIT_MEMORY: return "memory";
+    default: return "steps";
+    }
 }
 
 typedef struct cs_event {
@@ -115,6 +137,7 @@ typedef struct cs_event {
     uint64_t seed;         /* run_start */
     const cs_program *program; /* run_start */
     cs_pos pos;            /* statement position where meaningful; {0,0} otherwise */
+    uint32_t count;        /* checkpoint: the task's checkpoint number, from 1 */
 } cs_event;
 
 typedef void (*cs_sink_fn)(void *ctx, const cs_event *ev);

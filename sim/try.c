@@ -109,6 +109,12 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         cs_exc_unref(f->aux);
         f->aux = r;
         f->handled = m;
+        cs_event ev;
+        cs__ev_init(e, &ev, CS_EV_CATCH);
+        ev.task = t->id;
+        ev.exc = m;
+        ev.pos = h->pos;
+        cs__emit(e, &ev);
         f->phase = TRY_STAR_HANDLER;
         cs__push_body(t, h->body);
         return CS__CONT;

@@ -44,6 +44,14 @@ char *cs_xstrdup(const char *s)
     return d;
 }
 
+char *cs_xstrndup(const char *s, size_t n)
+{
+    char *d = cs_xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
 char *cs_xasprintf(const char *fmt, ...)
 {
     va_list ap;

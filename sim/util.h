@@ -9,6 +9,8 @@ void *cs_xmalloc(size_t n);
 void *cs_xcalloc(size_t n, size_t size);
 void *cs_xrealloc(void *p, size_t n);
 char *cs_xstrdup(const char *s);
+/* The first n bytes of s as a new string (caller frees). */
+char *cs_xstrndup(const char *s, size_t n);
 /* printf into a new string (caller frees). */
 char *cs_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

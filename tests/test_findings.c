@@ -1,7 +1,7 @@
 /* test_findings.c - the findings checker (verify/findings.h), fed synthetic
  * traces written by hand: for each finding a trace that must raise it and
- * near misses that must not (the conservative cases: shields and deadlines
- * the trace cannot see change, exceptions still in flight at a deadlock).
+ * near misses that must not (shields and deadlines changed through
+ * scope_update events or unseen, exceptions still in flight at a deadlock).
  * A few cases then run real scenarios through the engine, and one feeds a
  * million tasks to check that the checker stays cheap.
  */
@@ -235,21 +235,44 @@ START_TEST(test_shield_changed_unseen)
 }
 END_TEST
 
-/* A program with `set_shield` on the scope: its shield is never trusted. */
-START_TEST(test_shield_settable_in_program)
+static void update(int64_t t, int32_t scope, double deadline, bool shield)
 {
-    static const cs_name_decl scopes[] = {{"outer", {1, 1}, CS_SCOPE_CANCEL_SCOPE},
-                                          {"s", {1, 1}, CS_SCOPE_CANCEL_SCOPE}};
-    cs_stmt stmt;
-    memset(&stmt, 0, sizeof stmt);
-    stmt.op = CS_OP_SET_SHIELD;
-    stmt.ref = 1;
-    cs_program p = cs_fake_program("t");
-    p.scopes = scopes;
-    p.nscopes = 2;
-    p.main = (cs_body){&stmt, 1};
-    start(&p);
-    breach_trace(true);
+    cs_event ev = cs_fake_event(CS_EV_SCOPE_UPDATE, t);
+    ev.scope = scope;
+    ev.task = 0;
+    ev.deadline = deadline;
+    ev.shield = shield;
+    emit(&ev);
+}
+
+/* set_shield, seen through scope_update events: a shield raised before the
+ * delivery makes it a breach; one lowered before it does not. */
+START_TEST(test_shield_update)
+{
+    start(NULL);
+    spawn(0, 0, "main", -1);
+    enter(0, 0, "outer", CS_KIND_CANCEL_SCOPE, 0, -1, INFINITY, false);
+    enter(0, 1, "s", CS_KIND_CANCEL_SCOPE, 0, 0, INFINITY, false);
+    update(S(1), 1, INFINITY, true);
+    cancel(S(1), 0, CS_CAUSE_EXPLICIT);
+    delivered(S(1), 0, 0);
+    leave(S(1), 1, 0, false, INFINITY, true);
+    leave(S(1), 0, 0, true, INFINITY, false);
+    task_end(S(1), 0, CS_TASK_COMPLETED, NULL);
+    run_end(S(1), CS_RESULT_RETURNED, NULL);
+    ck_assert_str_eq(finish(), "shield_breach");
+
+    start(NULL);
+    spawn(0, 0, "main", -1);
+    enter(0, 0, "outer", CS_KIND_CANCEL_SCOPE, 0, -1, INFINITY, false);
+    enter(0, 1, "s", CS_KIND_CANCEL_SCOPE, 0, 0, INFINITY, true);
+    update(S(1), 1, INFINITY, false);
+    cancel(S(1), 0, CS_CAUSE_EXPLICIT);
+    delivered(S(1), 0, 0);
+    leave(S(1), 1, 0, false, INFINITY, false);
+    leave(S(1), 0, 0, true, INFINITY, false);
+    task_end(S(1), 0, CS_TASK_COMPLETED, NULL);
+    run_end(S(1), CS_RESULT_RETURNED, NULL);
     ck_assert_str_eq(finish(), "");
 }
 END_TEST
@@ -445,36 +468,37 @@ START_TEST(test_deadline_on_time)
     start(NULL);
     deadline_trace(S(5) + 1, 5.0); /* late is not early */
     ck_assert_str_eq(finish(), "");
-    /* moved earlier unseen (set_deadline emits nothing): the exit shows it */
+    /* moved earlier unseen (no scope_update): the exit shows it */
     start(NULL);
     deadline_trace(S(2), 2.0);
     ck_assert_str_eq(finish(), "");
 }
 END_TEST
 
-/* Moved earlier and back later: only the program shows it can change. */
-START_TEST(test_deadline_settable_in_program)
+/* set_deadline, seen through scope_update events: moved earlier, fired
+ * there, moved back later; and moved later, then fired at the old time. */
+START_TEST(test_deadline_update)
 {
-    static const cs_name_decl scopes[] = {{"m", {1, 1}, CS_SCOPE_MOVE_ON}};
-    cs_stmt inner;
-    memset(&inner, 0, sizeof inner);
-    inner.op = CS_OP_SET_DEADLINE;
-    inner.ref = 0;
-    cs_stmt outer; /* nested in a try's finally, to check the walk reaches it */
-    memset(&outer, 0, sizeof outer);
-    outer.op = CS_OP_TRY;
-    outer.ref = -1;
-    outer.has_finally = true;
-    outer.finally_body = (cs_body){&inner, 1};
-    cs_function fn = {"fn", {&outer, 1}, {1, 1}};
-    cs_program p = cs_fake_program("t");
-    p.scopes = scopes;
-    p.nscopes = 1;
-    p.functions = &fn;
-    p.nfunctions = 1;
-    start(&p);
-    deadline_trace(S(2), 5.0);
+    start(NULL);
+    spawn(0, 0, "main", -1);
+    enter(0, 0, "m", CS_KIND_MOVE_ON, 0, -1, 5.0, false);
+    update(S(1), 0, 2.0, false);
+    cancel(S(2), 0, CS_CAUSE_DEADLINE);
+    update(S(2), 0, 5.0, false);
+    leave(S(2), 0, 0, true, 5.0, false);
+    task_end(S(2), 0, CS_TASK_COMPLETED, NULL);
+    run_end(S(2), CS_RESULT_RETURNED, NULL);
     ck_assert_str_eq(finish(), "");
+
+    start(NULL);
+    spawn(0, 0, "main", -1);
+    enter(0, 0, "m", CS_KIND_MOVE_ON, 0, -1, 2.0, false);
+    update(S(1), 0, 5.0, false);
+    cancel(S(2), 0, CS_CAUSE_DEADLINE);
+    leave(S(2), 0, 0, true, 5.0, false);
+    task_end(S(2), 0, CS_TASK_COMPLETED, NULL);
+    run_end(S(2), CS_RESULT_RETURNED, NULL);
+    ck_assert_str_eq(finish(), "early_deadline");
 }
 END_TEST
 
@@ -626,7 +650,7 @@ static Suite *cs_findings_suite(void)
     tcase_add_test(tc, test_no_orphan_nested_groups);
     tcase_add_test(tc, test_shield_breach);
     tcase_add_test(tc, test_shield_changed_unseen);
-    tcase_add_test(tc, test_shield_settable_in_program);
+    tcase_add_test(tc, test_shield_update);
     tcase_add_test(tc, test_shield_no_breach);
     tcase_add_test(tc, test_shield_breach_in_child);
     tcase_add_test(tc, test_lost_replaced_in_finally);
@@ -638,7 +662,7 @@ static Suite *cs_findings_suite(void)
     tcase_add_test(tc, test_no_cancel_escape);
     tcase_add_test(tc, test_early_deadline);
     tcase_add_test(tc, test_deadline_on_time);
-    tcase_add_test(tc, test_deadline_settable_in_program);
+    tcase_add_test(tc, test_deadline_update);
     tcase_add_test(tc, test_deadlock_and_sorted);
     tcase_add_test(tc, test_run_twice);
     suite_add_tcase(s, tc);

@@ -40,7 +40,9 @@ typedef struct cs_reject_case {
 
 static const cs_reject_case cs_reject_cases[] = {
     /* bytes and syntax */
-    {"", 1, 1, "end of file"},
+    {"", 1, 1, "the file is empty"},
+    {" \n\t", 2, 1, "the file is empty"},
+    {"{\"a\": 1}", 1, 2, "unknown key 'a': not a cancelsim scenario (it has no 'main')"},
     {"{\"main\": [\n", 2, 1, "expected"},
     {"{\"main\": [{\"log\": \"a\\qb\"}]}", 1, 22, "invalid escape"},
     {"{\"main\": [\"x\xff\"]}", 1, 13, "invalid UTF-8 (byte 0xff)"},

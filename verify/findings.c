@@ -7,12 +7,11 @@
  * its host when it was entered, so following `parent` from a task's `cur` is
  * the chain a cancellation travels.
  *
- * shield_breach and early_deadline are found when the cancellation happens but
- * only reported when the scope exits (or the run ends) with the shield or
- * deadline it was entered with: `set_shield` and `set_deadline` emit no event,
- * so a change shows only there, and a scope whose shield or deadline the
- * program can change (a `set_shield` / `set_deadline` naming it) is never
- * judged at all.
+ * shield_breach and early_deadline are judged against a scope's shield and
+ * deadline at the moment of the cancellation: `scope_enter` gives them and
+ * `scope_update` (set_shield, set_deadline, a timeout fault) changes them.  A
+ * finding is reported when the scope exits (or the run ends) with the values
+ * last seen; one whose values changed unseen is not judged.
  */
 #include "findings.h"
 
@@ -69,8 +68,6 @@ struct cs_findings {
     bool found[CS_FINDING_COUNT];
     char *detail[CS_FINDING_COUNT];
     const cs_program *program; /* borrowed between RUN_START and RUN_END */
-    const char **mut_shield;   size_t nmut_shield;   /* declared names, borrowed */
-    const char **mut_deadline; size_t nmut_deadline;
     cs__lost lost;
 };
 
@@ -102,8 +99,6 @@ void cs_findings_free(cs_findings *f)
     free(f->tasks);
     free(f->scopes);
     free(f->pend);
-    free(f->mut_shield);
-    free(f->mut_deadline);
     cs__lost_free(&f->lost);
     free(f);
 }
@@ -210,59 +205,6 @@ static void cs__report(cs_findings *f, cs_finding_kind kind, char *detail)
 
 /* ---- what the program can change unseen --------------------------------- */
 
-static void cs__note_mut(const char ***v, size_t *n, const char *name)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*v)[i], name) == 0)
-            return;
-    *v = cs_xrealloc((void *)*v, (*n + 1) * sizeof **v);
-    (*v)[(*n)++] = name;
-}
-
-/* Collects the scope names that `set_shield` / `set_deadline` statements name,
- * walking every body of the program with an explicit stack. */
-static void cs__scan_program(cs_findings *f, const cs_program *p)
-{
-    size_t cap = 64, n = 0;
-    cs_body *stack = cs_xmalloc(cap * sizeof *stack);
-    stack[n++] = p->main;
-    for (uint32_t i = 0; i < p->nfunctions; i++) {
-        cs__grow((void **)&stack, &cap, n + 1, sizeof *stack);
-        stack[n++] = p->functions[i].body;
-    }
-    while (n) {
-        cs_body b = stack[--n];
-        for (uint32_t i = 0; i < b.n; i++) {
-            const cs_stmt *s = &b.items[i];
-            if ((s->op == CS_OP_SET_SHIELD || s->op == CS_OP_SET_DEADLINE) && s->ref >= 0 &&
-                (uint32_t)s->ref < p->nscopes) {
-                if (s->op == CS_OP_SET_SHIELD)
-                    cs__note_mut(&f->mut_shield, &f->nmut_shield, p->scopes[s->ref].name);
-                else
-                    cs__note_mut(&f->mut_deadline, &f->nmut_deadline, p->scopes[s->ref].name);
-            }
-            cs__grow((void **)&stack, &cap, n + 3 + s->nhandlers, sizeof *stack);
-            stack[n++] = s->body;
-            stack[n++] = s->else_body;
-            stack[n++] = s->finally_body;
-            for (uint32_t h = 0; h < s->nhandlers; h++)
-                stack[n++] = s->handlers[h].body;
-        }
-    }
-    free(stack);
-}
-
-/* Instance names are the declared name, or it followed by "#N". */
-static bool cs__name_in(const char *const *v, size_t n, const char *inst)
-{
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(v[i]);
-        if (strncmp(inst, v[i], len) == 0 && (inst[len] == 0 || inst[len] == '#'))
-            return true;
-    }
-    return false;
-}
-
 /* ---- deferred checks ---------------------------------------------------- */
 
 static void cs__pend(cs_findings *f, cs_finding_kind kind, int32_t scope, int32_t task, int32_t origin, int64_t t)
@@ -356,16 +298,25 @@ static void cs__on_scope_enter(cs_findings *f, const cs_event *ev)
     s->host = ev->task;
     s->deadline = ev->deadline;
     s->flags = (uint8_t)((s->flags & CS__S_CANCELLED) | CS__S_ENTERED | (ev->shield ? CS__S_SHIELD : 0));
-    if (ev->name && cs__name_in(f->mut_shield, f->nmut_shield, ev->name))
-        s->flags |= CS__S_SHIELD_MUT;
-    if (ev->name && cs__name_in(f->mut_deadline, f->nmut_deadline, ev->name))
-        s->flags |= CS__S_DEADLINE_MUT;
     cs__ftask *t = cs__task(f, ev->task);
     if (t)
         t->cur = ev->scope;
 }
 
-/* A shield or deadline that differs from the one entered changed unseen:
+/* set_deadline / set_shield: judge by the new values from now on. */
+static void cs__on_scope_update(cs_findings *f, const cs_event *ev)
+{
+    cs__fscope *s = cs__scope(f, ev->scope);
+    if (!s)
+        return;
+    s->deadline = ev->deadline;
+    if (ev->shield)
+        s->flags |= CS__S_SHIELD;
+    else
+        s->flags &= (uint8_t)~CS__S_SHIELD;
+}
+
+/* A shield or deadline that differs from the one last seen changed unseen:
  * stop trusting it.  Then settle what was pending on the scope. */
 static void cs__on_scope_final(cs_findings *f, const cs_event *ev, cs__fscope *s)
 {
@@ -460,7 +411,6 @@ static void cs__on_run_end(cs_findings *f, const cs_event *ev)
     cs__settle(f, -1);
     /* names borrowed from the run die with it */
     f->program = NULL;
-    f->nmut_shield = f->nmut_deadline = 0;
     for (size_t i = 0; i < f->ntasks; i++)
         f->tasks[i].name = NULL;
     for (size_t i = 0; i < f->nscopes; i++)
@@ -473,9 +423,8 @@ void cs_findings_sink(void *findings, const cs_event *ev)
     switch (ev->kind) {
     case CS_EV_RUN_START:
         f->program = ev->program;
-        if (ev->program)
-            cs__scan_program(f, ev->program);
         break;
+    case CS_EV_SCOPE_UPDATE: cs__on_scope_update(f, ev); break;
     case CS_EV_TASK_SPAWN: cs__on_spawn(f, ev); break;
     case CS_EV_TASK_END: cs__on_task_end(f, ev); break;
     case CS_EV_SCOPE_ENTER: cs__on_scope_enter(f, ev); break;
@@ -492,8 +441,15 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         if (ev->exc && ev->exc->cls != CS_EXC_CANCELLED)
             cs__lost_raised(&f->lost, ev->exc, ev->task);
         break;
-    case CS_EV_CATCH:
-    case CS_EV_GROUP_RAISE: cs__lost_account(&f->lost, ev->exc); break;
+    case CS_EV_CATCH: cs__lost_account(&f->lost, ev->exc); break;
+    case CS_EV_GROUP_RAISE:
+        /* the group accounts for its members and must now be accounted for
+         * itself, or for a part split from it (a `return` in `finally` can
+         * swallow it) */
+        cs__lost_account(&f->lost, ev->exc);
+        if (ev->exc && cs__lost_has_non_cancel_leaf(ev->exc))
+            cs__lost_raised(&f->lost, ev->exc, ev->task);
+        break;
     case CS_EV_RUN_END: cs__on_run_end(f, ev); break;
     default: break;
     }

@@ -3,9 +3,9 @@
  *
  * cs_findings_sink is a trace sink like cs_outcome_sink: it never looks at the
  * engine, so a trace recorded from another implementation can be checked by
- * the same code.  Where the trace cannot show something (a shield or deadline
- * changed by `set_shield` / `set_deadline`, which emit no event), the checker
- * is conservative: it does not report what it cannot prove.
+ * the same code.  Shields and deadlines are followed through `scope_enter`
+ * and `scope_update`; where a trace shows a change it did not announce, the
+ * checker is conservative: it does not report what it cannot prove.
  *
  * Cost: a few flat arrays indexed by task id and scope id (both dense, in
  * spawn / entry order) plus one pointer table of raised exceptions; every

@@ -34,5 +34,7 @@ void cs__lost_raised(cs__lost *l, cs_exc *x, int32_t task);
 void cs__lost_account(cs__lost *l, const cs_exc *x);
 /* Index of the first raised exception never accounted for, or -1. */
 ptrdiff_t cs__lost_first(const cs__lost *l);
+/* Whether a group holds anything but cancellations. */
+bool cs__lost_has_non_cancel_leaf(const cs_exc *g);
 
 #endif

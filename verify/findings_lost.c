@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "program.h"
 #include "util.h"
 
 void cs__lost_init(cs__lost *l)
@@ -92,16 +93,40 @@ void cs__lost_account(cs__lost *l, const cs_exc *x)
         size_t s = l->slots[cs__find_slot(l, e)];
         if (s)
             l->accounted[s - 1] = true;
-        if (n + e->nmembers > l->stack_cap) {
-            l->stack_cap = (n + e->nmembers) * 2;
+        if (n + e->nmembers + 1 > l->stack_cap) {
+            l->stack_cap = (n + e->nmembers + 1) * 2;
             l->stack = cs_xrealloc(l->stack, l->stack_cap * sizeof *l->stack);
         }
         for (uint32_t i = 0; i < e->nmembers; i++)
             l->stack[n++] = e->members[i];
+        /* a part split from a group stands for the group it came from */
+        if (e->derived_from)
+            l->stack[n++] = e->derived_from;
         if (!n)
             break;
         e = l->stack[--n];
     }
+}
+
+bool cs__lost_has_non_cancel_leaf(const cs_exc *g)
+{
+    const cs_exc *stack[64];
+    size_t n = 0;
+    stack[n++] = g;
+    while (n) {
+        const cs_exc *x = stack[--n];
+        if (!x->nmembers) {
+            if (x->cls != CS_EXC_CANCELLED)
+                return true;
+            continue;
+        }
+        for (uint32_t i = 0; i < x->nmembers; i++) {
+            if (n == sizeof stack / sizeof stack[0])
+                return true; /* deeper than task groups nest in practice: assume it matters */
+            stack[n++] = x->members[i];
+        }
+    }
+    return false;
 }
 
 ptrdiff_t cs__lost_first(const cs__lost *l)

@@ -111,6 +111,15 @@ void cs_outcome_write_json_array(const cs_outcome *const *v, size_t n, FILE *f);
 /* The outcome as a new Jansson object (same content, numbers under jnum:
  * integral times are integers, infinities the strings "inf"/"-inf"). */
 json_t *cs_outcome_to_json(const cs_outcome *o);
+/* The same with only some of the large members filled (the others present
+ * but empty): a sweep that checks a few keys need not build them all. */
+enum {
+    CS_OUTCOME_PART_TASKS = 1,
+    CS_OUTCOME_PART_SCOPES = 2,
+    CS_OUTCOME_PART_LOG = 4,
+    CS_OUTCOME_PART_ALL = 7
+};
+json_t *cs_outcome_to_json_parts(const cs_outcome *o, unsigned parts);
 
 /* outcome_text.c: a compact summary for a person. */
 void cs_outcome_write_text(const cs_outcome *o, FILE *f);

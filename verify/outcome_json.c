@@ -75,6 +75,9 @@ static void cs__jw_result(cs_jw *w, const cs_outcome *o)
     case CS_RESULT_LIMIT_TIME:
     case CS_RESULT_LIMIT_STEPS:
     case CS_RESULT_LIMIT_TASKS:
+    case CS_RESULT_LIMIT_TIMERS:
+    case CS_RESULT_LIMIT_TRACE:
+    case CS_RESULT_LIMIT_MEMORY:
         cs_jw_key(w, "limit");
         cs_jw_string(w, cs_limit_name(o->result));
         break;
@@ -281,15 +284,15 @@ static json_t *cs__log_json(const cs_outcome *o, const cs_outcome_log *l)
     return j;
 }
 
-json_t *cs_outcome_to_json(const cs_outcome *o)
+json_t *cs_outcome_to_json_parts(const cs_outcome *o, unsigned parts)
 {
     json_t *tasks = json_object(), *scopes = json_object(), *log = json_array();
-    for (size_t i = 0; i < o->ntasks; i++)
+    for (size_t i = 0; (parts & CS_OUTCOME_PART_TASKS) && i < o->ntasks; i++)
         if (o->tasks[i].spawned)
             json_object_set_new_nocheck(tasks, cs_outcome_str(o, o->tasks[i].name), cs__task_json(o, &o->tasks[i]));
-    for (size_t i = 0; i < o->nscopes; i++)
+    for (size_t i = 0; (parts & CS_OUTCOME_PART_SCOPES) && i < o->nscopes; i++)
         json_object_set_new_nocheck(scopes, cs_outcome_str(o, o->scopes[i].name), cs__scope_json(&o->scopes[i]));
-    for (size_t i = 0; i < o->nlog; i++)
+    for (size_t i = 0; (parts & CS_OUTCOME_PART_LOG) && i < o->nlog; i++)
         json_array_append_new(log, cs__log_json(o, &o->log[i]));
 
     json_t *j = json_object();
@@ -301,4 +304,9 @@ json_t *cs_outcome_to_json(const cs_outcome *o)
     json_object_set_new(j, "scopes", scopes);
     json_object_set_new(j, "log", log);
     return j;
+}
+
+json_t *cs_outcome_to_json(const cs_outcome *o)
+{
+    return cs_outcome_to_json_parts(o, CS_OUTCOME_PART_ALL);
 }

@@ -113,6 +113,15 @@ static void cs__text_result(FILE *f, const cs_outcome *o)
     case CS_RESULT_LIMIT_TASKS:
         fputs("stopped: task limit\n", f);
         break;
+    case CS_RESULT_LIMIT_TIMERS:
+        fputs("stopped: timer limit\n", f);
+        break;
+    case CS_RESULT_LIMIT_TRACE:
+        fputs("stopped: trace limit\n", f);
+        break;
+    case CS_RESULT_LIMIT_MEMORY:
+        fputs("stopped: memory limit\n", f);
+        break;
     }
 }
 

@@ -33,13 +33,13 @@ static const char *const cs__kind_names[] = {
     [CS_EV_RUN_START] = "run_start", [CS_EV_TASK_SPAWN] = "task_spawn",
     [CS_EV_TASK_START] = "task_start", [CS_EV_TASK_END] = "task_end",
     [CS_EV_SCOPE_ENTER] = "scope_enter", [CS_EV_SCOPE_EXIT] = "scope_exit",
-    [CS_EV_SCOPE_STATE] = "scope_state", [CS_EV_CANCEL] = "cancel",
+    [CS_EV_SCOPE_STATE] = "scope_state", [CS_EV_SCOPE_UPDATE] = "scope_update", [CS_EV_CANCEL] = "cancel",
     [CS_EV_CANCEL_DELIVERED] = "cancel_delivered", [CS_EV_RAISE] = "raise",
     [CS_EV_CATCH] = "catch", [CS_EV_GROUP_RAISE] = "group_raise",
     [CS_EV_THREAD_START] = "thread_start", [CS_EV_THREAD_END] = "thread_end",
     [CS_EV_THREAD_ABANDONED] = "thread_abandoned", [CS_EV_SLEEP] = "sleep",
     [CS_EV_WAKE] = "wake", [CS_EV_LOG] = "log", [CS_EV_TASK_WAITING] = "task_waiting",
-    [CS_EV_RUN_END] = "run_end",
+    [CS_EV_CHECKPOINT] = "checkpoint", [CS_EV_INJECT] = "inject", [CS_EV_RUN_END] = "run_end",
 };
 
 const char *cs_event_kind_name(cs_event_kind kind)
@@ -261,8 +261,8 @@ static void cs__body_run_start(cs_trace_jsonl *w, const cs_event *ev)
 
 static void cs__body_run_end(cs_trace_jsonl *w, const cs_event *ev)
 {
-    static const char *const results[] = {"returned", "raised", "deadlock", "limit", "limit"};
-    cs__field_str(w, "result", results[ev->result]);
+    static const char *const results[] = {"returned", "raised", "deadlock"};
+    cs__field_str(w, "result", cs_result_is_limit(ev->result) ? "limit" : results[ev->result]);
     if (ev->result == CS_RESULT_RETURNED) {
         cs_jw_key(&w->w, "returned");
         if (ev->value_json)
@@ -271,8 +271,7 @@ static void cs__body_run_end(cs_trace_jsonl *w, const cs_event *ev)
             cs_jw_null(&w->w);
     }
     cs__field_exc(w, "exception", ev->exc);
-    if (ev->result == CS_RESULT_LIMIT_TIME || ev->result == CS_RESULT_LIMIT_STEPS ||
-        ev->result == CS_RESULT_LIMIT_TASKS)
+    if (cs_result_is_limit(ev->result))
         cs__field_str(w, "limit", cs_limit_name(ev->result));
 }
 
@@ -330,6 +329,18 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
     case CS_EV_TASK_WAITING:
         cs__field_str(w, "label", ev->label);
         break;
+    case CS_EV_CHECKPOINT:
+        cs_jw_key(&w->w, "k");
+        cs_jw_int(&w->w, (long long)ev->count);
+        cs__field_str(w, "statement", ev->label);
+        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_pos(w, ev->pos);
+        break;
+    case CS_EV_INJECT:
+        cs__field_str(w, "fault", ev->label);
+        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_pos(w, ev->pos);
+        break;
     case CS_EV_LOG:
         cs__field_str(w, "msg", ev->msg);
         if (ev->value_kind == CS_VAL_BOOL)
@@ -350,6 +361,12 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
     case CS_EV_SCOPE_ENTER:
     case CS_EV_SCOPE_EXIT:
     case CS_EV_SCOPE_STATE: cs__body_scope(w, ev); break;
+    case CS_EV_SCOPE_UPDATE:
+        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_task(w, "task", ev->task);
+        cs__field_seconds(w, "deadline", ev->deadline);
+        cs__field_bool(w, "shield", ev->shield);
+        break;
     case CS_EV_CANCEL:
         cs__field_scope(w, "scope", "scope_id", ev->scope);
         cs__field_str(w, "cause", cs__cause_name(ev->cause));

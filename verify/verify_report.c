@@ -1,6 +1,8 @@
 /* verify_report.c - printing verify results (see verify_report.h). */
 #include "verify_report.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,23 +61,69 @@ void cs_report_add(cs_report *r, cs_report_entry *e)
     }
 }
 
-static void cs__xml_escape(FILE *f, const char *s)
+/* The length of the valid UTF-8 sequence at s that XML 1.0 allows (no
+ * surrogates, no overlong forms, not U+FFFE/U+FFFF), or 0. */
+static size_t cs__xml_utf8_len(const unsigned char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
+    unsigned c = s[0];
+    size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+    if (!n || c > 0xF4)
+        return 0;
+    uint32_t cp = c & (0xFF >> (n + 1));
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF) ||
+        cp == 0xFFFE || cp == 0xFFFF)
+        return 0;
+    return n;
+}
+
+/* Writes s as XML character data, or as an attribute value (`attr`: line
+ * breaks and tabs as character references, so that they survive attribute
+ * normalisation).  What XML cannot hold (control characters, bytes that are
+ * not UTF-8, e.g. in a file name) becomes U+FFFD. */
+static void cs__xml_escape_as(FILE *f, const char *str, bool attr)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    while (s && *s) {
+        unsigned char c = *s;
+        size_t n = 1;
+        switch (c) {
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
         case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
+        case '"': fputs(attr ? "&quot;" : "\"", f); break;
+        case '\n': fputs(attr ? "&#10;" : "\n", f); break;
+        case '\t': fputs(attr ? "&#9;" : "\t", f); break;
+        case '\r': fputs("&#13;", f); break;
         default:
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-                fputc('?', f);
-            else
-                fputc(*s, f);
+            if (c < 0x20) {
+                fputs("\xEF\xBF\xBD", f);
+            } else if (c < 0x80) {
+                fputc(c, f);
+            } else if ((n = cs__xml_utf8_len(s)) != 0) {
+                fwrite(s, 1, n, f);
+            } else {
+                fputs("\xEF\xBF\xBD", f);
+                n = 1;
+            }
         }
+        s += n;
     }
 }
 
+static void cs__xml_escape(FILE *f, const char *s)
+{
+    cs__xml_escape_as(f, s, true);
+}
+
+/* A JUnit report (tests/schema/junit.xsd): one testsuite, one testcase per
+ * scenario and backend; a failed expectation is a <failure>, a scenario that
+ * could not run (bad file, scenario error at run time) an <error>, a skipped
+ * backend <skipped>. */
 static int cs__write_junit(const cs_report *r, const char *path)
 {
     FILE *f = fopen(path, "w");
@@ -83,11 +131,15 @@ static int cs__write_junit(const cs_report *r, const char *path)
         fprintf(stderr, "cancelsim verify: cannot write %s\n", path);
         return -1;
     }
+    size_t errors = 0;
+    for (size_t i = 0; i < r->n; i++)
+        errors += r->v[i].status == CS_REPORT_ERROR;
+    size_t failures = r->fail - errors;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(f, "<testsuites name=\"cancelsim\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n", r->n, r->fail,
-            r->skip);
-    fprintf(f, "  <testsuite name=\"cancelsim verify\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n",
-            r->n, r->fail, r->skip);
+    fprintf(f, "<testsuites name=\"cancelsim\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
+            r->n, failures, errors, r->skip);
+    fprintf(f, "  <testsuite name=\"cancelsim verify\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
+            r->n, failures, errors, r->skip);
     for (size_t i = 0; i < r->n; i++) {
         const cs_report_entry *e = &r->v[i];
         fputs("    <testcase classname=\"", f);
@@ -105,11 +157,16 @@ static int cs__write_junit(const cs_report *r, const char *path)
             cs__xml_escape(f, e->detail);
             fputs("\"/>\n", f);
         } else {
-            fputs("      <failure message=\"", f);
+            const char *tag = e->status == CS_REPORT_ERROR ? "error" : "failure";
+            fprintf(f, "      <%s message=\"", tag);
             cs__xml_escape(f, e->detail);
             fputs("\">", f);
-            cs__xml_escape(f, e->replay);
-            fputs("</failure>\n", f);
+            cs__xml_escape_as(f, e->detail, false);
+            if (e->replay) {
+                fputs("\nreproduce: ", f);
+                cs__xml_escape_as(f, e->replay, false);
+            }
+            fprintf(f, "</%s>\n", tag);
         }
         fputs("    </testcase>\n", f);
     }

@@ -1,0 +1,10 @@
+/* memuse.h - heap in use by the process (memuse.c), for the memory limit. */
+#ifndef CS_MEMUSE_H
+#define CS_MEMUSE_H
+
+#include <stdint.h>
+
+/* Bytes of heap the process has allocated now (0 when it cannot tell). */
+uint64_t cs_heap_in_use(void);
+
+#endif

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# t_inject.sh CANCELSIM - fault injection (issue 7):
+#  1. each injected fault does what the statement it stands for does: base.json
+#     run with each plan of tests/inject/plans.txt gives the outcome of the
+#     rewritten file, whose expectations come from real AnyIO 4.14.2 (verify);
+#  2. `inject` finds the planted flaw of each scenarios/inject/ scenario, shrunk
+#     to the expected plan, and passes its fixed twin;
+#  3. every failure's replay line reproduces it (checked with --plan, which
+#     must fail the same way, and with `run`, whose outcome must differ from
+#     the run without faults);
+#  4. shrinking: a two-fault failure where one fault suffices is reported as
+#     that fault, and a late checkpoint moves to the earliest that fails;
+#  5. --jobs 2 prints what --jobs 1 prints; three shards find what the whole
+#     sweep finds; --explore runs; bad plans are refused with exit 2.
+set -u
+cs="$1"
+export CS="$cs"
+python3 - <<'PY'
+import json, os, shlex, subprocess, sys, tempfile
+cs = os.environ["CS"]
+os.chdir(os.environ.get("CS_SOURCE_DIR", "."))
+failed = 0
+def fail(msg):
+    global failed
+    failed += 1
+    print("FAIL", msg)
+
+def run(*args):
+    return subprocess.run([cs, *args], capture_output=True, text=True)
+
+def strip_name(text):
+    d = json.loads(text)
+    d.pop("scenario", None)
+    return d
+
+# 1. equivalence with the rewritten files (ground truth: real AnyIO, in their expect)
+p = run("verify", "tests/inject")
+if p.returncode != 0:
+    fail("tests/inject does not verify: " + p.stdout[-400:])
+for line in open("tests/inject/plans.txt"):
+    rewritten, plan = line.split()
+    for b in ("asyncio", "trio"):
+        got = run("run", "tests/inject/base.json", "--backend", b, "--format", "json", "--inject", plan)
+        want = run("run", "tests/inject/" + rewritten, "--backend", b, "--format", "json")
+        if got.returncode or strip_name(got.stdout) != strip_name(want.stdout):
+            fail(f"{plan} on {b}: outcome differs from {rewritten}")
+
+# 2. planted flaws and fixed twins: (file, flags, expected shrunk plans per backend)
+cases = [
+    ("cleanup-unshielded", [], {"fail:worker@2", "timeout:tg@1", "timeout:deadline@1"}),
+    ("cleanup-shielded", ["--max-faults", "2"], set()),
+    ("thread-abandoned-error", [], {"thread-fail:main@1"}),
+    ("thread-awaited-error", [], set()),
+    ("group-swallowed", [], {"fail:fetch@1", "fail:store@1"}),
+    ("group-propagates", [], set()),
+    ("lock-held-across-io", ["--delays"], {"delay:writer@2:1"}),
+    ("lock-held-for-update-only", ["--delays"], set()),
+]
+replays = []
+for name, flags, want in cases:
+    f = f"scenarios/inject/{name}.json"
+    p = run("inject", f, *flags, "--format", "json")
+    lines = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    failures = [l for l in lines if "summary" not in l]
+    if p.returncode != (1 if want else 0):
+        fail(f"{name}: exit {p.returncode}, expected {1 if want else 0}: {p.stderr}")
+    for b in ("asyncio", "trio"):
+        got = {l["plan"] for l in failures if l["backend"] == b}
+        if got != want:
+            fail(f"{name} on {b}: found {sorted(got)}, expected {sorted(want)}")
+    for l in failures:
+        replays.append((f, l))
+
+# 3. replay lines reproduce their failure
+for f, l in replays:
+    argv = shlex.split(l["replay"])
+    if argv[:2] != ["cancelsim", "run"] or "--inject" not in argv:
+        fail(f"bad replay line {l['replay']}")
+        continue
+    plan = argv[argv.index("--inject") + 1]
+    b = argv[argv.index("--backend") + 1]
+    p = run("inject", f, "--backend", b, "--plan", plan, "--format", "json")
+    got = [json.loads(x) for x in p.stdout.splitlines() if x.strip() and "summary" not in x]
+    if p.returncode != 1 or len(got) != 1 or got[0]["kind"] != l["kind"] or got[0]["plan"] != plan:
+        fail(f"replay of {l['replay']} does not fail as {l['kind']}: {p.stdout}")
+    # the replay run applies the fault (its trace shows it); unless the
+    # failure is a finding that the outcome cannot show, the outcome changes
+    trace = os.path.join(tempfile.gettempdir(), f"t_inject_{os.getpid()}.jsonl")
+    with_fault = run(*argv[1:], "--format", "json", "--trace", trace)
+    events = [json.loads(x) for x in open(trace)] if os.path.exists(trace) else []
+    if os.path.exists(trace):
+        os.remove(trace)
+    if with_fault.returncode != 0 or not any(e["ev"] == "inject" and e["fault"] == plan for e in events):
+        fail(f"replay {l['replay']}: no inject event for {plan} in its trace")
+    without = run("run", f, "--backend", b, "--format", "json")
+    if not l["kind"].startswith("finding") and with_fault.stdout == without.stdout:
+        fail(f"replay {l['replay']}: the injected run does not differ from the plain run")
+
+# 4. shrinking
+def shrunk(f, plan, backend):
+    p = run("inject", f, "--backend", backend, "--plan", plan, "--format", "json")
+    got = [json.loads(x) for x in p.stdout.splitlines() if x.strip() and "summary" not in x]
+    return got[0]["plan"] if got else None
+s = shrunk("scenarios/inject/lock-held-across-io.json", "delay:reader@2:0.1,delay:writer@2:1", "asyncio")
+if s != "delay:writer@2:1":
+    fail(f"two-fault plan shrank to {s}, expected delay:writer@2:1")
+s = shrunk("scenarios/inject/cleanup-unshielded.json", "timeout:tg@2", "trio")
+if s != "timeout:tg@1":
+    fail(f"timeout:tg@2 shrank to {s}, expected timeout:tg@1")
+if shrunk("scenarios/inject/cleanup-shielded.json", "fail:worker@1", "asyncio") is not None:
+    fail("a passing plan was reported")
+
+# 5. jobs, shards, explore, bad input
+f = "scenarios/inject/cleanup-unshielded.json"
+one = run("inject", f, "--max-faults", "2", "--format", "json")
+two = run("inject", f, "--max-faults", "2", "--format", "json", "--jobs", "2")
+if one.stdout != two.stdout:
+    fail("--jobs 2 output differs from --jobs 1")
+whole = {(d["backend"], d["plan"], d["kind"]) for d in map(json.loads, one.stdout.splitlines()) if "summary" not in d}
+parts, plans = set(), 0
+for k in (1, 2, 3):
+    p = run("inject", f, "--max-faults", "2", "--format", "json", "--shard", f"{k}/3")
+    for d in map(json.loads, p.stdout.splitlines()):
+        if "summary" in d:
+            plans += d["summary"]["plans"]
+        else:
+            parts.add((d["backend"], d["plan"], d["kind"]))
+total = json.loads(one.stdout.splitlines()[-1])["summary"]["plans"]
+if parts != whole or plans != total:
+    fail(f"shards found {sorted(parts)} in {plans} plans; the whole sweep {sorted(whole)} in {total}")
+p = run("inject", "scenarios/inject/cleanup-shielded.json", "--explore", "--backend", "trio")
+if p.returncode != 0:
+    fail("--explore on the fixed twin: " + p.stdout)
+for bad in ("nope", "fail:ghost@1", "fail:worker@0", "timeout:worker@1", "delay:worker@1",
+            "fail:worker@1:NoSuchError", "fail:worker@1:Cancelled", ""):
+    p = run("run", f, "--inject", bad)
+    if p.returncode != 2 or "--inject" not in p.stderr or p.stderr.count("\n") != 1:
+        fail(f"--inject {bad!r}: exit {p.returncode}, stderr {p.stderr!r}")
+# verify checks `always` on the run without faults too
+with tempfile.TemporaryDirectory() as tmp:
+    d = json.load(open("scenarios/inject/cleanup-shielded.json"))
+    d["always"] = {"log_contains": ["cleanup never"]}
+    bad = os.path.join(tmp, "broken-always.json")
+    json.dump(d, open(bad, "w"))
+    p = run("verify", bad)
+    if p.returncode != 1 or "always: log_contains" not in p.stdout:
+        fail("verify does not check `always`: " + p.stdout)
+    p = run("inject", bad)
+    if p.returncode != 1 or "(no fault)" not in p.stdout:
+        fail("inject does not report a base run that breaks `always`: " + p.stdout)
+
+# the graph and the timeline draw an injected run
+p = run("dot", "scenarios/inject/cleanup-unshielded.json", "--inject", "timeout:deadline@1")
+if p.returncode != 0 or "injected timeout:deadline@1 at 0s" not in p.stdout:
+    fail("dot --inject does not label the task with its fault")
+p = run("timeline", "scenarios/inject/cleanup-unshielded.json", "--inject", "fail:worker@2")
+if p.returncode != 0 or "injected fail:worker@2" not in p.stdout:
+    fail("timeline --inject shows no instant for the fault: " + p.stderr)
+p = run("dot", "scenarios/inject/cleanup-unshielded.json", "--inject", "fail:nobody@1")
+if p.returncode != 2 or "no task named 'nobody'" not in p.stderr:
+    fail("dot --inject with a bad plan: " + p.stderr)
+print(f"t_inject: {'FAILED' if failed else 'ok'} ({failed} failures)")
+sys.exit(1 if failed else 0)
+PY

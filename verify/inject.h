@@ -1,0 +1,88 @@
+/* inject.h - fault-injection sweeps (`cancelsim inject`): which plans exist,
+ * whether a scenario's `always` holds under one, and shrinking a failing plan.
+ *
+ * The census of a scenario (every task with its checkpoints and to_thread
+ * calls, every named scope with the checkpoints reached inside it) is read
+ * from the trace of a run, like every other consumer: `checkpoint` events
+ * number them, `task_spawn` / `scope_enter` name them and link scopes to
+ * their parents.
+ *
+ * A plan passes when the outcome, with its findings, matches the scenario's
+ * `always` (section 6 matching) and raises no finding that the scenario does
+ * not allow (`always.findings` when given, else the findings its `expect`
+ * declares for that backend, else none).
+ */
+#ifndef CS_INJECT_H
+#define CS_INJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "fault.h"
+#include "load.h"
+
+/* ---- census (inject_census.c) ---- */
+
+typedef struct cs_census_item {
+    char *name;           /* task or scope instance name (owned) */
+    uint32_t checkpoints; /* task: its checkpoints; scope: checkpoints reached inside it */
+    uint32_t threads;     /* task: its to_thread calls */
+} cs_census_item;
+
+typedef struct cs_census cs_census;
+
+cs_census *cs_census_new(void);
+void cs_census_free(cs_census *c);
+/* The trace sink: `census` is a cs_census *. */
+void cs_census_sink(void *census, const cs_event *ev);
+/* Tasks in spawn order (main first) and named scopes in entry order (borrowed). */
+const cs_census_item *cs_census_tasks(const cs_census *c, size_t *n);
+const cs_census_item *cs_census_scopes(const cs_census *c, size_t *n);
+
+/* Every single-fault plan of a census, in a fixed order: fail (tasks in spawn
+ * order, checkpoints ascending), thread-fail, timeout (scopes in entry order),
+ * delay (with `delay_seconds`).  Appends to *v (grown with realloc). */
+typedef struct cs_inject_kinds {
+    bool failures, timeouts, delays;
+    double delay_seconds;
+} cs_inject_kinds;
+void cs_census_faults(const cs_census *c, const cs_inject_kinds *k, cs_fault **v, size_t *n, size_t *cap);
+
+/* ---- one checked run (inject.c) ---- */
+
+typedef struct cs_inject_where {
+    cs_backend backend;
+    uint64_t seed;
+    const uint32_t *forced; /* Trio: the first schedule choices (explore), or NULL */
+    size_t nforced;
+    cs_choice_log *log;     /* Trio: where the run logs its choices, or NULL */
+} cs_inject_where;
+
+typedef struct cs_inject_result {
+    bool failed;
+    char *kind;   /* failing: what broke, e.g. "always log_contains", "finding lost_exception" (owned) */
+    char *detail; /* failing: the first difference or the finding's sentence (owned) */
+} cs_inject_result;
+
+/* Runs the program under `plan` and checks it.  `census` (may be NULL) also
+ * receives the trace.  Returns 0 (see *out), or a CS_E_* engine status with
+ * *err filled (the run could not be checked: also reported as a failure of
+ * kind "run error" in *out). */
+int cs_inject_check(const cs_scenario *sc, const cs_inject_where *w, const cs_plan *plan, cs_census *census,
+                    cs_inject_result *out, cs_run_error *err);
+void cs_inject_result_clear(cs_inject_result *r);
+
+/* Shrinks a failing plan: drops faults while the same kind of failure stays,
+ * then moves each fault to the earliest checkpoint that still fails the same
+ * way.  *out is a new plan (cs_plan_free); `runs` counts the runs it took. */
+void cs_inject_shrink(const cs_scenario *sc, const cs_inject_where *w, const cs_plan *plan, const char *kind,
+                      cs_plan *out, uint64_t *runs);
+
+/* "cancelsim run FILE --backend B [--seed S | --schedule C] --inject 'PLAN'"
+ * (caller frees); the plan is quoted for a POSIX shell.  The schedule is
+ * w->forced (then option 0, as the run took). */
+char *cs_inject_replay(const char *file, const cs_inject_where *w, const char *plan_text);
+
+#endif

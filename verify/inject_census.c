@@ -1,0 +1,153 @@
+/* inject_census.c - what a run offers to inject into, read from its trace.
+ *
+ * Tasks and scopes have dense ids in spawn / entry order, so the census keeps
+ * flat arrays indexed by id.  A checkpoint counts for its task and for every
+ * named scope on the chain from the task's innermost scope to the root (the
+ * chain `scope_enter` events give through their parent scope); a chain is as
+ * long as the nesting, so the cost per checkpoint is the nesting depth.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject.h"
+#include "util.h"
+
+typedef struct cs__cscope {
+    int32_t parent;  /* scope id or -1 */
+    int32_t named;   /* index in `scopes`, or -1 when anonymous */
+} cs__cscope;
+
+struct cs_census {
+    cs_census_item *tasks;   /* by task id */
+    size_t ntasks, captasks;
+    cs__cscope *ids;         /* by scope id */
+    size_t nids, capids;
+    cs_census_item *scopes;  /* named scopes, in entry order */
+    size_t nscopes, capscopes;
+};
+
+cs_census *cs_census_new(void)
+{
+    return cs_xcalloc(1, sizeof(cs_census));
+}
+
+void cs_census_free(cs_census *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->ntasks; i++)
+        free(c->tasks[i].name);
+    for (size_t i = 0; i < c->nscopes; i++)
+        free(c->scopes[i].name);
+    free(c->tasks);
+    free(c->ids);
+    free(c->scopes);
+    free(c);
+}
+
+/* Grows an array of `size`-byte items so that index `i` exists (new items zeroed). */
+static void *cs__grow(void *v, size_t *n, size_t *cap, size_t i, size_t size)
+{
+    if (i >= *cap) {
+        size_t ncap = *cap ? *cap : 16;
+        while (ncap <= i)
+            ncap *= 2;
+        v = cs_xrealloc(v, ncap * size);
+        memset((char *)v + *cap * size, 0, (ncap - *cap) * size);
+        *cap = ncap;
+    }
+    if (i >= *n)
+        *n = i + 1;
+    return v;
+}
+
+static void cs__on_checkpoint(cs_census *c, const cs_event *ev)
+{
+    if (ev->task < 0 || (size_t)ev->task >= c->ntasks)
+        return;
+    cs_census_item *t = &c->tasks[ev->task];
+    t->checkpoints++;
+    if (ev->label && strcmp(ev->label, "to_thread") == 0)
+        t->threads++;
+    size_t guard = 0;
+    for (int32_t s = ev->scope; s >= 0 && (size_t)s < c->nids && guard <= c->nids; s = c->ids[s].parent, guard++)
+        if (c->ids[s].named >= 0)
+            c->scopes[c->ids[s].named].checkpoints++;
+}
+
+void cs_census_sink(void *census, const cs_event *ev)
+{
+    cs_census *c = census;
+    switch (ev->kind) {
+    case CS_EV_TASK_SPAWN:
+        if (ev->task >= 0 && ev->name) {
+            c->tasks = cs__grow(c->tasks, &c->ntasks, &c->captasks, (size_t)ev->task, sizeof *c->tasks);
+            free(c->tasks[ev->task].name);
+            c->tasks[ev->task].name = cs_xstrdup(ev->name);
+        }
+        break;
+    case CS_EV_SCOPE_ENTER:
+        if (ev->scope >= 0) {
+            c->ids = cs__grow(c->ids, &c->nids, &c->capids, (size_t)ev->scope, sizeof *c->ids);
+            c->ids[ev->scope].parent = ev->parent;
+            c->ids[ev->scope].named = -1;
+            if (ev->name) {
+                size_t k = c->nscopes;
+                c->scopes = cs__grow(c->scopes, &c->nscopes, &c->capscopes, k, sizeof *c->scopes);
+                c->scopes[k].name = cs_xstrdup(ev->name);
+                c->ids[ev->scope].named = (int32_t)k;
+            }
+        }
+        break;
+    case CS_EV_CHECKPOINT:
+        cs__on_checkpoint(c, ev);
+        break;
+    default:
+        break;
+    }
+}
+
+const cs_census_item *cs_census_tasks(const cs_census *c, size_t *n)
+{
+    *n = c->ntasks;
+    return c->tasks;
+}
+
+const cs_census_item *cs_census_scopes(const cs_census *c, size_t *n)
+{
+    *n = c->nscopes;
+    return c->scopes;
+}
+
+static void cs__add(cs_fault **v, size_t *n, size_t *cap, cs_fault f)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *v = cs_xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = f;
+}
+
+void cs_census_faults(const cs_census *c, const cs_inject_kinds *k, cs_fault **v, size_t *n, size_t *cap)
+{
+    const cs_fault_kind order[] = {CS_FAULT_FAIL, CS_FAULT_THREAD_FAIL, CS_FAULT_TIMEOUT, CS_FAULT_DELAY};
+    for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
+        cs_fault_kind kind = order[o];
+        if ((kind == CS_FAULT_FAIL || kind == CS_FAULT_THREAD_FAIL) && !k->failures)
+            continue;
+        if ((kind == CS_FAULT_TIMEOUT && !k->timeouts) || (kind == CS_FAULT_DELAY && !k->delays))
+            continue;
+        const cs_census_item *items = kind == CS_FAULT_TIMEOUT ? c->scopes : c->tasks;
+        size_t nitems = kind == CS_FAULT_TIMEOUT ? c->nscopes : c->ntasks;
+        for (size_t i = 0; i < nitems; i++) {
+            if (!items[i].name)
+                continue;
+            uint32_t count = kind == CS_FAULT_THREAD_FAIL ? items[i].threads : items[i].checkpoints;
+            for (uint32_t j = 1; j <= count; j++) {
+                cs_fault f = {.kind = kind, .target = cs_xstrdup(items[i].name), .k = j,
+                              .cls = CS_EXC_RUNTIME_ERROR, .seconds = k->delay_seconds};
+                cs__add(v, n, cap, f);
+            }
+        }
+    }
+}
