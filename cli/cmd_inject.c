@@ -31,6 +31,7 @@ static const char *const cs__inject_help =
     "usage: cancelsim inject FILE [--failures] [--timeouts] [--delays] [--delay SECONDS]\n"
     "                             [--max-faults 1|2] [--backend asyncio|trio|both]\n"
     "                             [--explore] [--max-schedules N] [--max-plans N]\n"
+    "                             [--max-k N]\n"
     "                             [--jobs N] [--shard K/N] [--format text|json]\n"
     "       cancelsim inject FILE --plan PLAN [--backend B] [--format text|json]\n"
     "\n"
@@ -47,7 +48,10 @@ static const char *const cs__inject_help =
     "line that replays it.  --shard K/N runs every N-th plan from the K-th, so\n"
     "parts of a sweep can run on several machines; --format json prints JSON\n"
     "Lines (one line per distinct failure, then a summary line), so the outputs\n"
-    "of shards concatenate.  --max-plans bounds the sweep (default 1000000).\n"
+    "of shards concatenate.  --max-plans bounds the sweep (default 100000) and\n"
+    "--max-k the checkpoints tried per task and scope (default 1000).  A scenario\n"
+    "whose run without faults stops at a limit is not swept (every plan would\n"
+    "run to the limit).\n"
     "--plan checks one plan (as `run --inject` writes it) instead of a sweep, and\n"
     "shrinks it when it fails.\n"
     "Exit status: 0 no plan breaks, 1 some break, 2 bad input.\n";
@@ -84,7 +88,8 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
     a->kinds.delay_seconds = 1.0;
     a->max_faults = 1;
     a->max_schedules = 64;
-    a->max_plans = 1000000;
+    a->max_plans = 100000;
+    a->kinds.max_k = 1000;
     a->jobs = 1;
     a->shard_k = a->shard_n = 1;
     for (int i = 1; i < argc; i++) {
@@ -116,6 +121,12 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
             if (!cs_cli_parse_backend(v, &a->sel))
                 return cs_cli_usage_error("inject", "--backend must be asyncio, trio or both, not '%s'", v);
             a->sel_given = true;
+            i++;
+        } else if (strcmp(o, "--max-k") == 0) {
+            uint64_t k;
+            if (!cs_cli_parse_u64(v, &k) || k == 0 || k > UINT32_MAX)
+                return cs_cli_usage_error("inject", "--max-k must be a positive integer, not '%s'", v);
+            a->kinds.max_k = (uint32_t)k;
             i++;
         } else if (strcmp(o, "--max-schedules") == 0 || strcmp(o, "--max-plans") == 0 ||
                    strcmp(o, "--jobs") == 0) {
@@ -162,6 +173,7 @@ typedef struct cs__space {
     size_t nsingles, capsingles;
     uint64_t nplans;       /* singles + pairs */
     bool base_failed;      /* the run without faults already fails: nothing to sweep */
+    const char *skipped;   /* why this backend is not swept (a limit), or NULL */
 } cs__space;
 
 /* A failing plan as found and as shrunk (one record per failing run). */
@@ -516,18 +528,25 @@ static void cs__print_text(const cs__sweep *sw, const cs__results *r, const cs__
     printf("inject %s on", sw->sc->program->name);
     for (size_t b = 0; b < sw->nspace; b++)
         printf("%s %s", b ? " and" : "", cs_backend_name(sw->space[b].backend));
+    bool skipped = false;
+    for (size_t b = 0; b < sw->nspace; b++)
+        skipped |= sw->space[b].skipped != NULL;
     printf(": %llu plan%s", (unsigned long long)r->plans, r->plans == 1 ? "" : "s");
-    if (r->plans == 0 && r->n == 0)
+    if (r->plans == 0 && r->n == 0 && !skipped)
         printf(" (no checkpoint to inject into)");
     if (a->shard_n > 1)
         printf(" (shard %llu/%llu of %llu)", (unsigned long long)a->shard_k, (unsigned long long)a->shard_n,
                (unsigned long long)sw->total);
     if (truncated)
         printf(" (stopped at --max-plans)");
-    if (r->n == 0) {
+    if (r->n == 0)
         printf(", none breaks `always` or raises a finding\n");
+    for (size_t b = 0; b < sw->nspace; b++)
+        if (sw->space[b].skipped)
+            printf("  %s not swept: its run without faults stops at the %s limit\n",
+                   cs_backend_name(sw->space[b].backend), sw->space[b].skipped);
+    if (r->n == 0)
         return;
-    }
     const char **kinds = cs_xcalloc(nd, sizeof *kinds);
     size_t nk = cs__kinds_of(d, nd, kinds);
     printf(", %zu failing run%s, %zu distinct failure%s, %zu kind%s: ", r->n, r->n == 1 ? "" : "s", nd,
@@ -576,10 +595,16 @@ static void cs__print_json(const cs__sweep *sw, const cs__results *r, const cs__
     json_t *bs = json_array();
     for (size_t b = 0; b < sw->nspace; b++)
         json_array_append_new(bs, json_string(cs_backend_name(sw->space[b].backend)));
-    json_t *sum = json_pack("{s:s,s:s,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:b}", "scenario", sw->sc->program->name,
-                            "file", a->file, "backends", bs, "shard", shard, "plans_total", (json_int_t)sw->total,
-                            "plans", (json_int_t)r->plans, "runs", (json_int_t)r->runs, "failing",
-                            (json_int_t)r->n, "distinct", (json_int_t)nd, "kinds", ka, "complete", !truncated);
+    json_t *skipped = json_object();
+    for (size_t b = 0; b < sw->nspace; b++)
+        if (sw->space[b].skipped)
+            json_object_set_new(skipped, cs_backend_name(sw->space[b].backend),
+                                json_pack("{s:s}", "limit", sw->space[b].skipped));
+    json_t *sum = json_pack("{s:s,s:s,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:b,s:o}", "scenario",
+                            sw->sc->program->name, "file", a->file, "backends", bs, "shard", shard, "plans_total",
+                            (json_int_t)sw->total, "plans", (json_int_t)r->plans, "runs", (json_int_t)r->runs,
+                            "failing", (json_int_t)r->n, "distinct", (json_int_t)nd, "kinds", ka, "complete",
+                            !truncated, "not_swept", skipped);
     json_t *line = json_pack("{s:o}", "summary", sum);
     char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
     printf("%s\n", text);
@@ -610,7 +635,12 @@ static void cs__base(cs__sweep *sw, cs__space *s, cs__results *res)
                                          .replay = cs_inject_replay(sw->a->file, &w, NULL)};
         r.kind = r.detail = NULL;
     } else {
-        cs_census_faults(c, &sw->a->kinds, &s->singles, &s->nsingles, &s->capsingles);
+        cs_result_kind rk;
+        if (cs_census_result(c, &rk) && rk != CS_RESULT_RETURNED && rk != CS_RESULT_RAISED &&
+            rk != CS_RESULT_DEADLOCK)
+            s->skipped = cs_limit_name(rk);
+        else
+            cs_census_faults(c, &sw->a->kinds, &s->singles, &s->nsingles, &s->capsingles);
     }
     cs_inject_result_clear(&r);
     cs_census_free(c);

@@ -5,13 +5,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "expect.h"
 #include "load.h"
 #include "outcome.h"
 #include "trace_jsonl.h"
 
 static const char *const cs__run_help =
     "usage: cancelsim run FILE [--backend asyncio|trio|both] [--seed N]\n"
-    "                          [--format text|json] [--trace OUT.jsonl]\n"
+    "                          [--format text|json|expect] [--trace OUT.jsonl]\n"
     "                          [--time-limit SECONDS] [--step-limit N]\n"
     "                          [--task-limit N] [--schedule C0,C1,...]\n"
     "                          [--timer-limit N] [--trace-limit N]\n"
@@ -20,7 +21,9 @@ static const char *const cs__run_help =
     "\n"
     "Runs the scenario in virtual time on a model of AnyIO 4.14.2 and prints what\n"
     "anyio.run() gives, each task's end state, each named scope's flags and the\n"
-    "log.  --format json prints one object for one backend, an array for both.\n"
+    "log.  --format json prints one object for one backend, an array for both;\n"
+    "--format expect prints an `expect` block (and `expect_by_backend` for what\n"
+    "differs between the backends) to paste into the scenario.\n"
     "--trace writes every trace event as JSON Lines.  Exit status: 0 ran\n"
     "(whatever the scenario raised), 2 bad input.  --seed N picks Trio's\n"
     "schedule (0: every batch FIFO, equal deadlines in registration order);\n"
@@ -42,6 +45,7 @@ typedef struct cs__run_args {
     bool sel_given;
     uint64_t seed;
     bool json;
+    bool expect;        /* --format expect: a paste-ready expect block */
     const char *trace;
     double time_limit;
     uint64_t step_limit;
@@ -82,8 +86,10 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
         } else if (strcmp(o, "--format") == 0) {
             if (strcmp(v, "json") == 0)
                 a->json = true;
+            else if (strcmp(v, "expect") == 0)
+                a->expect = true;
             else if (strcmp(v, "text") != 0)
-                return cs_cli_usage_error("run", "--format must be text or json, not '%s'", v);
+                return cs_cli_usage_error("run", "--format must be text, json or expect, not '%s'", v);
             i++;
         } else if (strcmp(o, "--task-limit") == 0) {
             if (!cs_cli_parse_u64(v, &a->task_limit) || a->task_limit == 0)
@@ -232,7 +238,14 @@ int cs_cmd_run(int argc, char **argv)
     }
     nb = nout;
     if (rc == 0 && nb > 0) {
-        if (a.json && nb == 1) {
+        if (a.expect) {
+            json_t *block = cs_expect_block((const cs_outcome *const *)outs, nb);
+            char *text = json_dumps(block, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            if (text)
+                printf("%s\n", text);
+            free(text);
+            json_decref(block);
+        } else if (a.json && nb == 1) {
             cs_outcome_write_json(outs[0], stdout, 0);
             fputc('\n', stdout);
         } else if (a.json) {

@@ -46,5 +46,25 @@ else
     bad "missing $src"
 fi
 
+# --format expect: a block that, pasted into the scenario without its own
+# expectations, verifies on both backends (and differs by backend where the
+# group messages do)
+src=scenarios/taskgroup/sibling-failure-cancels-sibling.json
+"$cs" run "$src" --format expect >"$tmp/block.json" 2>&1; rc=$?
+python3 - "$src" "$tmp/block.json" "$tmp/pasted.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("expect", "expect_by_backend", "expect_any"):
+    d.pop(k, None)
+block = json.load(open(sys.argv[2]))
+assert set(block) == {"expect", "expect_by_backend"}, block.keys()
+assert "result" in block["expect_by_backend"]["trio"], block
+d.update(block)
+json.dump(d, open(sys.argv[3], "w"), indent=2)
+PY
+prc=$?
+"$cs" verify "$tmp/pasted.json" >"$tmp/out" 2>&1; vrc=$?
+[ $rc -eq 0 ] && [ $prc -eq 0 ] && [ $vrc -eq 0 ] && ok || bad "--format expect: rc=$rc paste=$prc verify=$vrc $(cat "$tmp/out")"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

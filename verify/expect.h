@@ -23,4 +23,10 @@ int cs_expect_match(const json_t *expect, const json_t *outcome, char **diff);
  * outcome must match at least one entry). 0 pass, 1 fail with *diff. */
 int cs_expect_check(const cs_scenario *sc, cs_backend backend, const json_t *outcome, char **diff);
 
+/* {"expect": {...}, "expect_by_backend": {...}} from the outcomes of one
+ * scenario on one or two backends: keys equal on both go to `expect`, the
+ * others to each backend's part (new reference).  Paste-ready (section 6). */
+struct cs_outcome;
+json_t *cs_expect_block(const struct cs_outcome *const *outs, size_t n);
+
 #endif

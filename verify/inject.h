@@ -37,6 +37,8 @@ cs_census *cs_census_new(void);
 void cs_census_free(cs_census *c);
 /* The trace sink: `census` is a cs_census *. */
 void cs_census_sink(void *census, const cs_event *ev);
+/* How the run ended (its RUN_END result); false when no RUN_END was seen. */
+bool cs_census_result(const cs_census *c, cs_result_kind *out);
 /* Tasks in spawn order (main first) and named scopes in entry order (borrowed). */
 const cs_census_item *cs_census_tasks(const cs_census *c, size_t *n);
 const cs_census_item *cs_census_scopes(const cs_census *c, size_t *n);
@@ -47,6 +49,7 @@ const cs_census_item *cs_census_scopes(const cs_census *c, size_t *n);
 typedef struct cs_inject_kinds {
     bool failures, timeouts, delays;
     double delay_seconds;
+    uint32_t max_k;   /* only the first max_k checkpoints of each task and scope (0: all) */
 } cs_inject_kinds;
 void cs_census_faults(const cs_census *c, const cs_inject_kinds *k, cs_fault **v, size_t *n, size_t *cap);
 

@@ -24,6 +24,8 @@ struct cs_census {
     size_t nids, capids;
     cs_census_item *scopes;  /* named scopes, in entry order */
     size_t nscopes, capscopes;
+    bool ended;
+    cs_result_kind result;
 };
 
 cs_census *cs_census_new(void)
@@ -102,9 +104,19 @@ void cs_census_sink(void *census, const cs_event *ev)
     case CS_EV_CHECKPOINT:
         cs__on_checkpoint(c, ev);
         break;
+    case CS_EV_RUN_END:
+        c->ended = true;
+        c->result = ev->result;
+        break;
     default:
         break;
     }
+}
+
+bool cs_census_result(const cs_census *c, cs_result_kind *out)
+{
+    *out = c->result;
+    return c->ended;
 }
 
 const cs_census_item *cs_census_tasks(const cs_census *c, size_t *n)
@@ -143,6 +155,8 @@ void cs_census_faults(const cs_census *c, const cs_inject_kinds *k, cs_fault **v
             if (!items[i].name)
                 continue;
             uint32_t count = kind == CS_FAULT_THREAD_FAIL ? items[i].threads : items[i].checkpoints;
+            if (k->max_k && count > k->max_k)
+                count = k->max_k;
             for (uint32_t j = 1; j <= count; j++) {
                 cs_fault f = {.kind = kind, .target = cs_xstrdup(items[i].name), .k = j,
                               .cls = CS_EXC_RUNTIME_ERROR, .seconds = k->delay_seconds};
