@@ -54,13 +54,21 @@ char *cs_xstrndup(const char *s, size_t n)
 
 char *cs_xasprintf(const char *fmt, ...)
 {
+    /* one formatting pass for the usual short result (a million task names) */
+    char small[128];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (n < 0) {
         n = 0;
+        small[0] = '\0';
+    }
     char *s = cs_xmalloc((size_t)n + 1);
+    if ((size_t)n < sizeof small) {
+        memcpy(s, small, (size_t)n + 1);
+        return s;
+    }
     va_start(ap, fmt);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);

@@ -26,9 +26,16 @@ void cs_jw_init(cs_jw *w, FILE *f, int indent, int depth)
 
 static void cs__jw_newline(cs_jw *w)
 {
-    fputc('\n', w->f);
-    for (int i = 0; i < w->indent * w->depth; i++)
-        fputc(' ', w->f);
+    /* one write for the newline and the indentation (a million-task outcome
+     * has a few million of them) */
+    static const char nl[] = "\n                                                                ";
+    int n = w->indent * w->depth;
+    int k = n < (int)sizeof nl - 2 ? n : (int)sizeof nl - 2;
+    fwrite(nl, 1, (size_t)k + 1, w->f);
+    for (n -= k; n > 0; n -= k) {
+        k = n < (int)sizeof nl - 2 ? n : (int)sizeof nl - 2;
+        fwrite(nl + 1, 1, (size_t)k, w->f);
+    }
 }
 
 /* What comes before a value or key: nothing after a key or at the start,
@@ -115,8 +122,20 @@ void cs_jw_key(cs_jw *w, const char *key)
 {
     assert(w->depth > 0 && !w->after_key);
     cs__jw_prefix(w);
-    cs_json_write_string(w->f, key, strlen(key));
-    fputs(": ", w->f);
+    size_t len = strlen(key);
+    char buf[64];
+    bool plain = len + 4 <= sizeof buf;
+    for (size_t i = 0; plain && i < len; i++)
+        plain = (unsigned char)key[i] >= 0x20 && key[i] != '"' && key[i] != '\\';
+    if (plain) { /* the usual key: one write for `"key": ` */
+        buf[0] = '"';
+        memcpy(buf + 1, key, len);
+        memcpy(buf + 1 + len, "\": ", 3);
+        fwrite(buf, 1, len + 4, w->f);
+    } else {
+        cs_json_write_string(w->f, key, len);
+        fputs(": ", w->f);
+    }
     w->after_key = true;
 }
 
@@ -131,7 +150,16 @@ void cs_jw_string(cs_jw *w, const char *s) { cs_jw_string_n(w, s, strlen(s)); }
 void cs_jw_int(cs_jw *w, long long v)
 {
     cs__jw_prefix(w);
-    fprintf(w->f, "%lld", v);
+    char buf[24];
+    int k = (int)sizeof buf;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        buf[--k] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[--k] = '-';
+    fwrite(buf + k, 1, sizeof buf - (size_t)k, w->f);
 }
 
 void cs_jw_bool(cs_jw *w, bool v)
