@@ -1,7 +1,7 @@
 /* bench_run.c - cancelsim-bench: one measured run of a scenario, for bench/run.sh.
  *
  *   cancelsim-bench FILE [--backend asyncio|trio] [--out OUT.json] [--trace OUT.jsonl]
- *                        [--step-limit N] [--task-limit N]
+ *                        [--step-limit N] [--task-limit N] [--memory-limit MIB]
  *
  * Does what `cancelsim run FILE --backend B --format json [--trace T]` does
  * (load, run with the outcome sink and optionally the JSON Lines trace writer,
@@ -21,8 +21,11 @@
  *
  * Exit status 0 when the run ended (whatever it raised), 2 on an error.
  * Limits are cs_run_options_init's defaults except the step limit (default
- * here 10^9, as bench/run.sh always passed) and the task limit.
+ * here 10^9, as bench/run.sh always passed), the task limit and the memory
+ * limit when given (--memory-limit 0: no memory checks, whose mallinfo2()
+ * calls cost time on large heaps).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +57,7 @@ static int cs__usage(const char *msg)
 {
     fprintf(stderr, "cancelsim-bench: %s\n"
                     "usage: cancelsim-bench FILE [--backend asyncio|trio] [--out OUT.json] "
-                    "[--trace OUT.jsonl] [--step-limit N] [--task-limit N]\n",
+                    "[--trace OUT.jsonl] [--step-limit N] [--task-limit N] [--memory-limit MIB]\n",
             msg);
     return 2;
 }
@@ -63,7 +66,7 @@ int main(int argc, char **argv)
 {
     const char *file = NULL, *out = "/dev/null", *trace = NULL;
     cs_backend backend = CS_BACKEND_ASYNCIO;
-    unsigned long long step_limit = 1000000000ULL, task_limit = 0;
+    unsigned long long step_limit = 1000000000ULL, task_limit = 0, memory_limit = ULLONG_MAX;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (o[0] != '-') {
@@ -90,6 +93,8 @@ int main(int argc, char **argv)
             step_limit = strtoull(v, NULL, 10);
         } else if (strcmp(o, "--task-limit") == 0) {
             task_limit = strtoull(v, NULL, 10);
+        } else if (strcmp(o, "--memory-limit") == 0) { /* 0: none */
+            memory_limit = strtoull(v, NULL, 10);
         } else {
             return cs__usage("unknown option");
         }
@@ -121,6 +126,8 @@ int main(int argc, char **argv)
     opt.step_limit = step_limit;
     if (task_limit)
         opt.task_limit = task_limit;
+    if (memory_limit != ULLONG_MAX)
+        opt.memory_limit_mib = memory_limit;
     opt.sinks = sinks;
     opt.nsinks = tw ? 2 : 1;
     cs_run_error err;

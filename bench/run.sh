@@ -24,7 +24,9 @@
 # Environment: SIZES (default "1000 10000 100000 1000000"), REPEAT (3),
 # WORKLOADS ("W1 W2 W3 W4"), BACKENDS ("asyncio trio"), TRACE_SIZES ("100000
 # 1000000"), RUN_TIMEOUT (150 s per run), BUDGET (1200 s: no new rows after),
-# CURVE=FILE (also write the rows as TSV for bench/plot.py).
+# CURVE=FILE (also write the rows as TSV for bench/plot.py), MEMLIMIT=MIB
+# (cancelsim-bench --memory-limit; unset: the engine's default limit, whose
+# periodic mallinfo2() check is part of what a user's run costs; 0: none).
 # ANYIO=1: also run each W1-W4 scenario up to ANYIO_MAX_N (default 10000) on
 # real AnyIO (tools/anyio_reference.py; PYTHONPATH or ANYIO_SITE must make
 # anyio and trio importable) and print its wall time and the speed-up.
@@ -60,7 +62,8 @@ bench_row() {
     local label=$1 backend=$2 n=$3 file=$4; shift 4
     local best="" bw=999999 line w rc
     for _ in $(seq "$REPEAT"); do
-        line="$(timeout "$RUN_TIMEOUT" "$bench" "$file" --backend "$backend" --out "$tmp/out.json" "$@" 2> "$tmp/err")"
+        line="$(timeout "$RUN_TIMEOUT" "$bench" "$file" --backend "$backend" --out "$tmp/out.json" \
+            ${MEMLIMIT:+--memory-limit "$MEMLIMIT"} "$@" 2> "$tmp/err")"
         rc=$?
         if [ $rc -ne 0 ]; then
             last_wall=999999

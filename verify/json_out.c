@@ -50,12 +50,13 @@ static void cs__jw_prefix(cs_jw *w)
         w->top = false;
         return;
     }
-    if (!w->first)
-        fputc(',', w->f);
-    if (w->indent != CS_JW_ONE_LINE)
+    if (w->indent != CS_JW_ONE_LINE) {
+        if (!w->first)
+            fputc(',', w->f);
         cs__jw_newline(w);
-    else if (!w->first)
-        fputc(' ', w->f);
+    } else if (!w->first) {
+        fwrite(", ", 1, 2, w->f);
+    }
     w->first = false;
 }
 
@@ -104,6 +105,24 @@ static const char *cs__escape(unsigned char c, char tmp[8])
 void cs_json_write_string(FILE *f, const char *s, size_t len)
 {
     char tmp[8];
+    if (len <= 200) { /* the usual short string: escaped into one buffer, one write */
+        char buf[2 + 6 * 200];
+        size_t k = 0;
+        buf[k++] = '"';
+        for (size_t i = 0; i < len; i++) {
+            const char *esc = cs__escape((unsigned char)s[i], tmp);
+            if (!esc) {
+                buf[k++] = s[i];
+                continue;
+            }
+            size_t el = strlen(esc);
+            memcpy(buf + k, esc, el);
+            k += el;
+        }
+        buf[k++] = '"';
+        fwrite(buf, 1, k, f);
+        return;
+    }
     size_t run = 0; /* start of the bytes not yet written */
     fputc('"', f);
     for (size_t i = 0; i < len; i++) {
