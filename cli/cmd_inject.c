@@ -235,7 +235,7 @@ static void cs__failure_free(cs__failure *f)
 
 /* Runs plan `p` at `w` and, when it fails, shrinks it into a new record. */
 static bool cs__run_plan(const cs__sweep *sw, const cs_inject_where *w, const cs_plan *p, uint64_t index,
-                         const char *known_shrunk, cs__failure *out, uint64_t *runs)
+                         const char *known_kind, const char *known_shrunk, cs__failure *out, uint64_t *runs)
 {
     cs_inject_result r;
     cs_run_error err;
@@ -249,7 +249,7 @@ static bool cs__run_plan(const cs__sweep *sw, const cs_inject_where *w, const cs
     out->index = index;
     out->backend = w->backend;
     out->plan = cs_plan_format(sw->sc->program, p);
-    if (known_shrunk) {
+    if (known_shrunk && known_kind && strcmp(known_kind, r.kind) == 0) {
         out->shrunk = cs_xstrdup(known_shrunk);
     } else if (p->n == 0 || (p->n == 1 && p->v[0].k == 1)) {
         out->shrunk = cs_xstrdup(out->plan);
@@ -285,7 +285,7 @@ static void cs__run_index(const cs__sweep *sw, uint64_t index, cs__failure **v, 
     size_t ia, ib;
     cs_fault pair[2];
     cs__plan_at(s, idx, &p, &ia, &ib);
-    const char *known = NULL;
+    const char *known = NULL, *known_kind = NULL;
     if (ib != SIZE_MAX) {
         pair[0] = s->singles[ia];
         pair[1] = s->singles[ib];
@@ -300,23 +300,23 @@ static void cs__run_index(const cs__sweep *sw, uint64_t index, cs__failure **v, 
     for (uint64_t sched = 0; sched < (explore ? sw->a->max_schedules : 1); sched++) {
         w.forced = forced;
         w.nforced = nforced;
-        /* A pair that fails as one of its singles did shrinks as that single did. */
-        known = NULL;
+        /* A pair that fails the way one of its singles did (on the canonical
+         * schedule) shrinks as that single did. */
+        known = known_kind = NULL;
         if (sched == 0 && ib != SIZE_MAX && sw->single_kind[b]) {
-            if (sw->single_kind[b][ia])
-                known = sw->single_shrunk[b][ia];
-            else if (sw->single_kind[b][ib])
-                known = sw->single_shrunk[b][ib];
+            size_t one = sw->single_kind[b][ia] ? ia : ib;
+            known_kind = sw->single_kind[b][one];
+            known = sw->single_shrunk[b][one];
         }
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 16;
             *v = cs_xrealloc(*v, *cap * sizeof **v);
         }
-        /* with --explore, the run logs its choices: they pin this schedule
-         * exactly for the replay line, and give the next schedule */
+        /* with --explore, the run logs its choices, which give the next
+         * schedule (the replay line names this one by its forced prefix) */
         log.n = 0;
         w.log = explore ? &log : NULL;
-        if (cs__run_plan(sw, &w, &p, index, known, &(*v)[*n], runs))
+        if (cs__run_plan(sw, &w, &p, index, known_kind, known, &(*v)[*n], runs))
             (*n)++;
         if (!explore || !cs_choice_log_next(&log, &forced, &nforced))
             break;
@@ -679,7 +679,7 @@ int cs_cmd_inject(int argc, char **argv)
                 res.cap = res.cap ? res.cap * 2 : 4;
                 res.v = cs_xrealloc(res.v, res.cap * sizeof *res.v);
             }
-            if (cs__run_plan(&sw, &w, &given, b, NULL, &res.v[res.n], &res.runs))
+            if (cs__run_plan(&sw, &w, &given, b, NULL, NULL, &res.v[res.n], &res.runs))
                 res.n++;
             res.plans++;
         }
