@@ -15,17 +15,17 @@
 
 void cs__call_soon(cs__engine *e, uint8_t kind, void *a, void *b)
 {
-    if (e->rcount == e->rcap) {
+    if (e->rcount == e->rcap) { /* the capacity stays a power of two: indexes wrap with a mask */
         uint32_t ncap = e->rcap ? e->rcap * 2 : 64;
         cs__handle *n = cs_xmalloc(ncap * sizeof *n);
         for (uint32_t i = 0; i < e->rcount; i++)
-            n[i] = e->ready[(e->rhead + i) % e->rcap];
+            n[i] = e->ready[(e->rhead + i) & (e->rcap - 1)];
         free(e->ready);
         e->ready = n;
         e->rhead = 0;
         e->rcap = ncap;
     }
-    cs__handle *h = &e->ready[(e->rhead + e->rcount) % e->rcap];
+    cs__handle *h = &e->ready[(e->rhead + e->rcount) & (e->rcap - 1)];
     h->kind = kind;
     h->a = a;
     h->b = b;
@@ -36,7 +36,7 @@ void cs__call_soon(cs__engine *e, uint8_t kind, void *a, void *b)
 static void cs__push_ready_timer(cs__engine *e, cs__timer *t)
 {
     cs__call_soon(e, t->kind, t->a, NULL);
-    e->ready[(e->rhead + e->rcount - 1) % e->rcap].timer = t;
+    e->ready[(e->rhead + e->rcount - 1) & (e->rcap - 1)].timer = t;
 }
 
 /* The timer heap is CPython's heapq, step for step, comparing TimerHandles by
@@ -312,7 +312,7 @@ bool cs__loop_run_once(cs__engine *e)
     uint32_t n = e->rcount;
     for (uint32_t i = 0; i < n && !e->aborted && !e->escape; i++) {
         cs__handle h = e->ready[e->rhead];
-        e->rhead = (e->rhead + 1) % e->rcap;
+        e->rhead = (e->rhead + 1) & (e->rcap - 1);
         e->rcount--;
         if (h.timer) {
             bool cancelled = h.timer->cancelled;
@@ -341,7 +341,7 @@ void cs__loop_free(cs__engine *e)
 {
     while (e->rcount) {
         cs__handle h = e->ready[e->rhead];
-        e->rhead = (e->rhead + 1) % e->rcap;
+        e->rhead = (e->rhead + 1) & (e->rcap - 1);
         e->rcount--;
         if (h.timer)
             cs__timer_unref(e, h.timer);
