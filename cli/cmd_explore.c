@@ -200,7 +200,10 @@ int cs_cmd_explore(int argc, char **argv)
         memset(&err, 0, sizeof err);
         cs_outcome *o = cs__explore_run(sc, forced, nforced, 0, &log, &err);
         if (!o) {
-            fprintf(stderr, "%s:%u:%u: error: %s\n", file, err.pos.line, err.pos.col, err.message);
+            if (err.pos.line)
+                fprintf(stderr, "%s:%u:%u: error: %s\n", file, err.pos.line, err.pos.col, err.message);
+            else /* a limit that refuses the run (depth): no position */
+                fprintf(stderr, "%s: error: %s\n", file, err.message);
             rc = 2;
             break;
         }

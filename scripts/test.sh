@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh - second command of the README (and what CI runs): install what is
 # missing, build, run the whole suite through CTest, then again under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# AddressSanitizer and UndefinedBehaviorSanitizer, then the corpus under
+# valgrind (scripts/valgrind.sh), then a short fuzzing run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
@@ -17,6 +18,10 @@ cmake --build build-asan -j"$jobs"
 # Graphviz's own layout and font plugins leak; tests/lsan.supp names only those.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0" ctest --output-on-failure -j"$jobs")
+
+# The corpus and every subcommand under valgrind (no invalid access, no
+# uninitialised value, no leak): about 4 minutes on 2 cores.
+bash scripts/valgrind.sh
 
 # Fuzz both targets briefly (loader; loader + engine) under ASan and UBSan.
 bash scripts/fuzz_ci.sh 60

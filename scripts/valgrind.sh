@@ -2,7 +2,7 @@
 # valgrind.sh [CANCELSIM] - the corpus under valgrind: no invalid read or
 # write, no use of uninitialised memory, no leak.
 #
-# Without an argument, builds cancelsim without sanitizers (Debug, -O0 -g:
+# Without an argument, builds cancelsim without sanitizers (RelWithDebInfo:
 # valgrind cannot run an ASan binary) into build-valgrind/ and uses that.
 # Then, each under `valgrind --error-exitcode=99 --leak-check=full`:
 #   - `cancelsim run FILE --backend both --format json` for every scenarios/**/*.json
@@ -34,15 +34,18 @@ if ! command -v valgrind >/dev/null 2>&1; then
 fi
 
 if [ $# -ge 1 ]; then
-    cs="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+    src="$1"
 else
-    cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug -DCS_SANITIZE=OFF >/dev/null || exit 2
+    cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCS_SANITIZE=OFF >/dev/null || exit 2
     cmake --build build-valgrind -j"$(nproc)" --target cancelsim >/dev/null || exit 2
-    cs="$root/build-valgrind/cancelsim"
+    src="build-valgrind/cancelsim"
 fi
 jobs="${CS_VALGRIND_JOBS:-$(nproc)}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# a private copy: a rebuild while this runs must not pull the binary away
+cp "$src" "$tmp/cancelsim" || exit 2
+cs="$tmp/cancelsim"
 start=$(date +%s)
 
 # One command per line: the cancelsim arguments (no spaces inside arguments:
@@ -55,7 +58,8 @@ start=$(date +%s)
     for d in scenarios/*/; do
         ls "$d"*.json >/dev/null 2>&1 && echo "verify ${d%/}"
     done
-    echo "check $(find tests/hostile -name '*.json' | sort | tr '\n' ' ')"
+    # (no trailing blank: xargs -L would join the next line to this one)
+    echo "check $(find tests/hostile -name '*.json' | sort | tr '\n' ' ' | sed 's/ *$//')"
     for f in tests/crashers/*.json; do
         echo "run $f --format json --step-limit 20000 --task-limit 1000"
     done
@@ -89,6 +93,7 @@ valgrind --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indire
 rc=$?
 if [ $rc -eq 99 ] || grep -q "Invalid \|uninitialised\|definitely lost: [1-9]\|indirectly lost: [1-9]\|possibly lost: [1-9]" "$log"; then
     echo "FAIL (valgrind): cancelsim $*"
+    echo fail > "$TMPDIR_VG/$n.status"
     grep -E "^==[0-9]+== +(Invalid|Conditional|Use of|Syscall|[0-9,]+ bytes in|at |by )|lost:" "$log" | head -40
     exit 1
 fi
@@ -97,17 +102,27 @@ fi
 # answers; anything else (a signal) is not
 if [ $rc -gt 2 ]; then
     echo "FAIL (exit $rc): cancelsim $*"
+    echo fail > "$TMPDIR_VG/$n.status"
     tail -5 "$log.stderr"
     exit 1
 fi
-echo "ok"
+echo ok > "$TMPDIR_VG/$n.status"
 EOF
 chmod +x "$tmp/vg.sh"
 export TMPDIR_VG="$tmp" ROOT_VG="$root" CS_VG="$cs" VG_EXTRA="${CS_VALGRIND_OPTIONS:-}"
 total=$(wc -l < "$tmp/commands")
-nl -ba -w1 -s' ' "$tmp/commands" | xargs -P "$jobs" -L 1 "$tmp/vg.sh" > "$tmp/results" 2>&1
-okn=$(grep -c '^ok$' "$tmp/results")
-grep -v '^ok$' "$tmp/results"
+nl -ba -w1 -s' ' "$tmp/commands" | xargs -P "$jobs" -L 1 "$tmp/vg.sh"
+# every command must have left "ok" (a command that left nothing: xargs or
+# the shell failed to start it)
+okn=0 n=0
+while IFS= read -r line; do
+    n=$((n + 1))
+    if [ "$(cat "$tmp/$n.status" 2>/dev/null)" = ok ]; then
+        okn=$((okn + 1))
+    elif [ ! -e "$tmp/$n.status" ]; then
+        echo "FAIL (did not run): cancelsim $line"
+    fi
+done < "$tmp/commands"
 took=$(( $(date +%s) - start ))
-echo "valgrind: $okn of $total commands clean in ${took}s ($cs)"
+echo "valgrind: $okn of $total commands clean in ${took}s ($src)"
 [ "$okn" -eq "$total" ]

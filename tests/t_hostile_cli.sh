@@ -43,6 +43,19 @@ for f in array.json not_scenario.json string.json empty.json binary.json zeros.j
     done
 done
 
+# A new user's first mistakes: the one line says what is wrong in words, not
+# only where (a JSON file that is not a scenario, an empty file, a binary file).
+for case in "not_scenario.json|not a cancelsim scenario (it has no 'main')" \
+            "empty.json|the file is empty: a scenario is a JSON object with a 'main' list" \
+            "binary.json|invalid UTF-8 (byte 0x" "zeros.json|NUL byte in the file" \
+            "array.json|a scenario must be a JSON object"; do
+    f="${case%%|*}" want="${case#*|}"
+    for cmd in check run; do
+        "$cs" "$cmd" "$tmp/$f" >/dev/null 2>"$tmp/err"
+        grep -qF -- "$want" "$tmp/err" && ok || bad "$cmd $f: expected '$want' in: $(head -c 300 "$tmp/err")"
+    done
+done
+
 # Crashers: must end (exit 0 or 2), never on a signal or the 10 s timeout.
 shopt -s nullglob
 for f in tests/crashers/*.json; do
