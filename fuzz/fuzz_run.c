@@ -7,7 +7,9 @@
  * limit, both drawn from a hash of the input (so an input always runs the
  * same way): the run then stops at an arbitrary event, in the middle of
  * whatever the engine was doing, which is where a limit stop could leave
- * something half-done. */
+ * something half-done.  A third also get a fault plan drawn from the hash
+ * (fail, timeout, delay or thread-fail on a declared task or scope, at one
+ * of its first checkpoints), so injected runs are fuzzed too. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,6 +40,27 @@ static void run_one(const cs_program *prog, cs_backend backend, uint64_t h)
         opt.trace_limit = 1 + (h >> 8) % 400;
     if ((h & 6) == 0)
         opt.timer_limit = (h >> 20) % 8;
+    cs_fault faults[2];
+    uint32_t nfaults = 0;
+    for (uint32_t i = 0; i < 2 && (h >> (40 + i)) % 3 == 0; i++) {
+        uint64_t r = h * (0x9E3779B97F4A7C15ULL + i);
+        cs_fault *f = &faults[nfaults];
+        f->kind = (cs_fault_kind)(r % 4);
+        f->k = 1 + (uint32_t)((r >> 8) % 4);
+        f->cls = (r >> 12) & 1 ? CS_EXC_RUNTIME_ERROR : CS_EXC_KEYBOARD_INTERRUPT;
+        f->seconds = (double)((r >> 16) % 3);
+        if (f->kind == CS_FAULT_TIMEOUT) {
+            if (!prog->nscopes)
+                continue;
+            f->target = (char *)prog->scopes[(r >> 24) % prog->nscopes].name;
+        } else {
+            uint32_t t = (uint32_t)((r >> 24) % (prog->ntasks + 1));
+            f->target = t == prog->ntasks ? (char *)"main" : (char *)prog->tasks[t].name;
+        }
+        nfaults++;
+    }
+    opt.faults = faults;
+    opt.nfaults = nfaults;
     opt.sinks = sinks;
     opt.nsinks = tw ? 2 : 1;
     cs_run_error err;

@@ -231,6 +231,7 @@ struct cs__task {
     uint32_t checkpoints;     /* checkpoint statements reached */
     uint32_t thread_calls;    /* to_thread statements reached */
     const cs_stmt *inject_skip; /* the statement an injected delay stands before */
+    uint32_t inject_next;     /* the plan's faults from here on still apply to it */
     const char *wait_label;
 };
 

@@ -33,65 +33,88 @@ void cs__emit_inject(cs__engine *e, cs__task *t, const cs_fault *f, int32_t scop
     free(text);
 }
 
-/* timeout:SCOPE@K: counts this checkpoint for each scope instance of that name
- * enclosing the task (the innermost one first) and sets the deadline of the
- * one that reaches K to now. */
-static void cs__inject_timeout(cs__engine *e, cs__task *t, const cs_fault *f, const cs_stmt *st)
+/* The instance of scope `name` enclosing the task, or NULL. */
+static cs__scope *cs__enclosing(cs__engine *e, cs__task *t, const char *name)
 {
     uint32_t guard = 0;
-    for (cs__scope *s = t->cancel_scope; s && guard < e->nscopes; s = s->parent, guard++) {
-        if (!s->name || strcmp(s->name, f->target) != 0)
+    for (cs__scope *s = t->cancel_scope; s && guard <= e->nscopes; s = s->parent, guard++)
+        if (s->name && strcmp(s->name, name) == 0)
+            return s; /* instance names are unique */
+    return NULL;
+}
+
+/* timeout:SCOPE@K: this checkpoint counts once for each scope a timeout names
+ * (however many name it); the scope whose count reaches a fault's K gets its
+ * deadline set to now. */
+static void cs__inject_timeouts(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    const cs_fault *v = e->opt.faults;
+    for (uint32_t i = 0; i < e->opt.nfaults && !e->aborted; i++) {
+        if (v[i].kind != CS_FAULT_TIMEOUT)
             continue;
-        if (++s->inject_count == f->k) {
-            cs__emit_inject(e, cs__owner(t), f, s->id, st->pos);
+        cs__scope *s = cs__enclosing(e, t, v[i].target);
+        if (!s)
+            continue;
+        bool counted = false;
+        for (uint32_t j = 0; j < i && !counted; j++)
+            counted = v[j].kind == CS_FAULT_TIMEOUT && strcmp(v[j].target, v[i].target) == 0;
+        if (!counted)
+            s->inject_count++;
+        if (s->inject_count == v[i].k) {
+            cs__emit_inject(e, cs__owner(t), &v[i], s->id, st->pos);
             cs__scope_set_deadline(e, s, cs__now_s(e));
         }
-        return; /* instance names are unique: no other enclosing scope has it */
     }
 }
 
 int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stmt *st, cs__completion *c,
                           cs__fut **yf)
 {
-    if (t->inject_skip == st) {
-        /* the statement after an injected delay: already counted */
-        t->inject_skip = NULL;
-        return CS__INJECT_RUN;
-    }
     cs__task *o = cs__owner(t);
-    uint32_t k = ++o->checkpoints;
-    if (st->op == CS_OP_TO_THREAD)
-        o->thread_calls++;
-    cs_event ev;
-    cs__ev_init(e, &ev, CS_EV_CHECKPOINT);
-    ev.task = o->id;
-    ev.count = k;
-    ev.scope = t->cancel_scope ? t->cancel_scope->id : -1;
-    ev.pos = st->pos;
-    ev.label = cs_op_checkpoint_name(st->op);
-    cs__emit(e, &ev);
-    /* every timeout counts this checkpoint before any fault replaces it */
-    for (uint32_t i = 0; i < e->opt.nfaults && !e->aborted; i++)
-        if (e->opt.faults[i].kind == CS_FAULT_TIMEOUT)
-            cs__inject_timeout(e, t, &e->opt.faults[i], st);
-    if (e->aborted)
-        return CS__YIELD;
-    for (uint32_t i = 0; i < e->opt.nfaults; i++) {
-        const cs_fault *fl = &e->opt.faults[i];
-        if ((fl->kind != CS_FAULT_FAIL && fl->kind != CS_FAULT_DELAY) || fl->k != k ||
-            strcmp(fl->target, o->name) != 0)
+    uint32_t k, from = 0;
+    if (t->inject_skip == st) {
+        /* back after an injected delay: the same checkpoint, already counted;
+         * the delays after that one and a failure still apply */
+        t->inject_skip = NULL;
+        k = o->checkpoints;
+        from = t->inject_next;
+    } else {
+        k = ++o->checkpoints;
+        if (st->op == CS_OP_TO_THREAD)
+            o->thread_calls++;
+        cs_event ev;
+        cs__ev_init(e, &ev, CS_EV_CHECKPOINT);
+        ev.task = o->id;
+        ev.count = k;
+        ev.scope = t->cancel_scope ? t->cancel_scope->id : -1;
+        ev.pos = st->pos;
+        ev.label = cs_op_checkpoint_name(st->op);
+        cs__emit(e, &ev);
+        cs__inject_timeouts(e, t, st);
+        if (e->aborted)
+            return CS__YIELD;
+    }
+    /* At one checkpoint the delays come first, in plan order, then a failure:
+     * the checkpoint takes longer, then fails (so a plan's order of faults
+     * never matters). */
+    const cs_fault *v = e->opt.faults;
+    for (uint32_t i = from; i < e->opt.nfaults; i++) {
+        if (v[i].kind != CS_FAULT_DELAY || v[i].k != k || strcmp(v[i].target, o->name) != 0)
             continue;
-        cs__emit_inject(e, o, fl, -1, st->pos);
-        if (fl->kind == CS_FAULT_FAIL) {
-            cs_exc *x = cs__raise_new(e, t, fl->cls, "injected");
-            cs__emit_raise(e, t, x, st->pos);
-            *c = cs__c_exc(x);
-            return CS__CONT;
-        }
-        /* delay: sleep first, then come back to this statement uncounted */
-        f->idx--;
+        cs__emit_inject(e, o, &v[i], -1, st->pos);
+        f->idx--; /* come back to this statement */
         t->inject_skip = st;
-        return e->pol->sleep(e, t, fl->seconds, "injected delay", yf);
+        t->inject_next = i + 1;
+        return e->pol->sleep(e, t, v[i].seconds, "injected delay", yf);
+    }
+    for (uint32_t i = 0; i < e->opt.nfaults; i++) {
+        if (v[i].kind != CS_FAULT_FAIL || v[i].k != k || strcmp(v[i].target, o->name) != 0)
+            continue;
+        cs__emit_inject(e, o, &v[i], -1, st->pos);
+        cs_exc *x = cs__raise_new(e, t, v[i].cls, "injected");
+        cs__emit_raise(e, t, x, st->pos);
+        *c = cs__c_exc(x);
+        return CS__CONT;
     }
     return CS__INJECT_RUN;
 }

@@ -243,7 +243,9 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
     bool trio = e->backend == CS_BACKEND_TRIO;
     switch (f->phase) {
     case SY_START:
-        if (p->kind == CS__PRIM_LOCK && p->owner == t) {
+        /* asyncio (AnyIO's Lock) checks the owner first; Trio's Lock only in
+         * acquire_nowait(), after checkpoint_if_cancelled() */
+        if (!trio && p->kind == CS__PRIM_LOCK && p->owner == t) {
             cs_exc *x = cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR, "Attempted to acquire an already held Lock");
             return cs__pop_with(t, c, cs__c_exc(x));
         }
@@ -256,6 +258,11 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
     case SY_CIC:
         if (c->type != CS__C_NORMAL)
             return cs__pop_with(t, c, *c);
+        if (trio && p->kind == CS__PRIM_LOCK && p->owner == t) {
+            /* trio: "attempt to re-acquire an already held Lock", reworded by AnyIO */
+            cs_exc *x = cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR, "Attempted to acquire an already held Lock");
+            return cs__pop_with(t, c, cs__c_exc(x));
+        }
         if (p->kind == CS__PRIM_LIMITER && cs__borrower(e, t, f) && cs__borrowing(p, t)) {
             cs_exc *x = cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR,
                                       "this borrower is already holding one of this CapacityLimiter's tokens");

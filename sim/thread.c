@@ -30,7 +30,7 @@ struct cs__thread {
     const cs_stmt *st;       /* the to_thread statement: its steps and options */
     uint32_t idx;            /* next step */
     int64_t wake;            /* blocked until (ns) */
-    uint64_t seq;
+    uint64_t seq;            /* when its current block began (registration order) */
     bool blocked, done, abandoned;
     cs__completion result;   /* how the thread function ended */
     cs__fut *fut;            /* asyncio: the future run_sync awaits (ref) */
@@ -262,6 +262,8 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             int64_t ns = cs__s_to_ns(d);
             th->wake = ns > CS_NS_INF - e->now ? CS_NS_INF - 1 : e->now + ns;
             th->blocked = true;
+            /* equal wake times release in the order the blocks began */
+            th->seq = e->seq++;
             return;
         }
         case CS_OP_RAISE: {
@@ -312,7 +314,7 @@ int64_t cs__threads_next_wake(const cs__engine *e)
     return best;
 }
 
-/* Releases, one at a time in (wake, start) order, every thread whose block has
+/* Releases, one at a time in (wake, block start) order, every thread whose block has
  * ended by now. */
 void cs__threads_release_due(cs__engine *e)
 {
