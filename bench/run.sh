@@ -35,6 +35,7 @@
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bdir="$(realpath "${1:-$here/../build}")"
+[ -f "$bdir" ] && bdir="$(dirname "$bdir")" # given the cancelsim binary: its build directory
 cs="$bdir/cancelsim"
 bench="$bdir/cancelsim-bench"
 [ -x "$bench" ] || { echo "run.sh: no cancelsim-bench in $bdir" >&2; exit 2; }
