@@ -37,7 +37,7 @@ int cs_cli_parse_limit(const char *cmd, const char *o, const char *v, cs_run_opt
     "  --task-limit N        tasks created, main included (2^20+1) \"tasks\"\n" \
     "  --timer-limit N       live timers at once (default 4194304) \"timers\"\n" \
     "  --trace-limit N       trace events emitted (default 1e8)    \"trace\"\n" \
-    "  --memory-limit MIB    heap in use (default: half the RAM)   \"memory\"\n" \
+    "  --memory-limit MIB    resident memory (default: half RAM)  \"memory\"\n" \
     "  --depth-limit N       statement nesting, calls included (default 10000);\n" \
     "                        a deeper scenario is refused before it runs (exit 2)\n"
 /* Parses "c0,c1,..." (schedule choices) into a new array; false on junk. */

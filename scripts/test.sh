@@ -20,7 +20,7 @@ cmake --build build-asan -j"$jobs"
     LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0" ctest --output-on-failure -j"$jobs")
 
 # The corpus and every subcommand under valgrind (no invalid access, no
-# uninitialised value, no leak): about 4 minutes on 2 cores.
+# uninitialised value, no leak): 6.4 CPU-minutes, so 3.5-6.5 minutes on 2 cores.
 bash scripts/valgrind.sh
 
 # Fuzz both targets briefly (loader; loader + engine) under ASan and UBSan.

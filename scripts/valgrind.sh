@@ -23,7 +23,8 @@
 # adds valgrind options (e.g. --track-origins=yes to find where an
 # uninitialised value came from; it doubles the time).  Prints one line per
 # failing command with its log, a summary with the time taken, and exits 1 if
-# anything failed.  About 3 minutes on 2 cores.
+# anything failed.  Measured: 181 commands, 6.4 CPU-minutes, 6.5 minutes wall
+# on 2 cores shared with other work (about half that expected on idle ones).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"

@@ -38,7 +38,7 @@ void cs__ev_init(cs__engine *e, cs_event *ev, cs_event_kind kind)
 /* The limits every event is a chance to check (engine.h): events emitted,
  * live timers (asyncio's timer handles, Trio's registered deadlines; a new one
  * is always announced by an event: a sleep or a scope entered), and, every
- * 4096 events, the heap in use.  Reaching one stops the run as the step limit
+ * 4096 events, the memory in use (memuse.c).  Reaching one stops the run as the step limit
  * does: the loops see `aborted` and the end reports the limit. */
 static void cs__check_limits(cs__engine *e)
 {

@@ -51,7 +51,7 @@ typedef struct cs_run_options {
     uint64_t task_limit;    /* tasks created in the run, main included */
     uint64_t timer_limit;   /* live timers (asyncio timer handles, Trio deadlines) */
     uint64_t trace_limit;   /* trace events emitted before the run stops */
-    uint64_t memory_limit_mib; /* heap in use, checked every 4096 events; 0 = none */
+    uint64_t memory_limit_mib; /* resident memory (memuse.h), every 4096 events; 0 = none */
     uint64_t depth_limit;   /* statement nesting (calls included); deeper: CS_E_LIMIT */
     const uint32_t *forced; /* Trio: the first schedule choices, then the seed decides */
     size_t nforced;

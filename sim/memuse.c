@@ -1,19 +1,21 @@
-/* memuse.c - how much heap the process has in use, for the engine's memory
- * limit (engine.h memory_limit_mib), and that limit's default.
+/* memuse.c - how much memory the process uses, for the engine's memory limit
+ * (engine.h memory_limit_mib), and that limit's default.
  *
- * Cheap enough to call every few thousand events: glibc's mallinfo2() (bytes
- * in allocated chunks plus mmapped blocks), or the sanitizer allocator's own
- * count when the program runs under AddressSanitizer (whose malloc glibc does
- * not see).  Elsewhere (another libc) the answer is 0 and the limit never
- * trips; the step, task, timer and trace limits still bound the run.
+ * Called every 4096 events, so it must cost about the same however large and
+ * fragmented the heap is: the resident set size from /proc/self/statm (one
+ * open, read and close), or, when the program runs under a sanitizer (whose
+ * shadow memory and quarantine would dominate the RSS), the sanitizer
+ * allocator's own count of allocated bytes.  glibc's mallinfo2() was the
+ * first choice and is exact, but it walks every free chunk: 3.3 s -> 12.6 s
+ * of CPU on the W2 Trio 1e5 benchmark.  Where neither source exists (no
+ * /proc) the answer is 0 and the limit never trips; the step, task, timer and
+ * trace limits still bound the run.
  */
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <unistd.h>
-
-#if defined(__GLIBC__) || defined(__linux__)
-#include <malloc.h>
-#endif
 
 #include "engine.h"
 #include "memuse.h"
@@ -25,12 +27,21 @@ uint64_t cs_heap_in_use(void)
 {
     if (__sanitizer_get_current_allocated_bytes)
         return __sanitizer_get_current_allocated_bytes();
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-    struct mallinfo2 mi = mallinfo2();
-    return (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd;
-#else
-    return 0;
-#endif
+    int fd = open("/proc/self/statm", O_RDONLY);
+    if (fd < 0)
+        return 0;
+    char buf[128];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    /* "size resident shared text lib data dt", in pages */
+    char *p = buf;
+    (void)strtoull(p, &p, 10);
+    unsigned long long resident = strtoull(p, NULL, 10);
+    long page = sysconf(_SC_PAGESIZE);
+    return (uint64_t)resident * (uint64_t)(page > 0 ? page : 4096);
 }
 
 uint64_t cs_default_memory_limit_mib(void)

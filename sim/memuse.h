@@ -4,7 +4,8 @@
 
 #include <stdint.h>
 
-/* Bytes of heap the process has allocated now (0 when it cannot tell). */
+/* Bytes of memory the process uses now: resident set size, or the heap the
+ * sanitizer allocator has handed out (0 when it cannot tell). */
 uint64_t cs_heap_in_use(void);
 
 #endif

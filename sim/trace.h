@@ -80,7 +80,7 @@ typedef enum cs_result_kind {
     CS_RESULT_LIMIT_TASKS,
     CS_RESULT_LIMIT_TIMERS, /* live timers (engine.h timer_limit) */
     CS_RESULT_LIMIT_TRACE,  /* trace events emitted (trace_limit) */
-    CS_RESULT_LIMIT_MEMORY  /* heap in use (memory_limit_mib) */
+    CS_RESULT_LIMIT_MEMORY  /* memory in use (memory_limit_mib) */
 } cs_result_kind;
 
 /* Every CS_RESULT_LIMIT_* (a run stopped by a limit). */
