@@ -616,13 +616,18 @@ static void cs__print_json(const cs__sweep *sw, const cs__results *r, const cs__
 
 /* The run without faults: its census gives the singles; a failure there is
  * reported alone (every plan would inherit it). */
-static void cs__base(cs__sweep *sw, cs__space *s, cs__results *res)
+static int cs__base(cs__sweep *sw, cs__space *s, cs__results *res, cs_run_error *err)
 {
     cs_census *c = cs_census_new();
     cs_inject_where w = {.backend = s->backend};
     cs_inject_result r;
-    cs_run_error err;
-    cs_inject_check(sw->sc, &w, NULL, c, &r, &err);
+    int rc = cs_inject_check(sw->sc, &w, NULL, c, &r, err);
+    if (rc == CS_E_LIMIT) {
+        /* refused before it ran (the depth limit): bad input, not a failure */
+        cs_inject_result_clear(&r);
+        cs_census_free(c);
+        return rc;
+    }
     res->runs++;
     if (r.failed) {
         s->base_failed = true;
@@ -644,6 +649,7 @@ static void cs__base(cs__sweep *sw, cs__space *s, cs__results *res)
     }
     cs_inject_result_clear(&r);
     cs_census_free(c);
+    return 0;
 }
 
 int cs_cmd_inject(int argc, char **argv)
@@ -689,7 +695,20 @@ int cs_cmd_inject(int argc, char **argv)
     }
     for (size_t b = 0; b < sw.nspace; b++) {
         cs__space *s = &sw.space[b];
-        cs__base(&sw, s, &res);
+        cs_run_error berr;
+        if (cs__base(&sw, s, &res, &berr) == CS_E_LIMIT) {
+            fprintf(stderr, "%s: error: %s\n", a.file, berr.message);
+            for (size_t i = 0; i < res.n; i++)
+                cs__failure_free(&res.v[i]);
+            free(res.v);
+            for (size_t k = 0; k <= b; k++) {
+                for (size_t i = 0; i < sw.space[k].nsingles; i++)
+                    free(sw.space[k].singles[i].target);
+                free(sw.space[k].singles);
+            }
+            cs_scenario_free(sc);
+            return 2;
+        }
         uint64_t n = s->nsingles;
         s->nplans = n + (a.max_faults >= 2 && n >= 2 ? (uint64_t)n * (n - 1) / 2 : 0);
         if (sw.total + s->nplans > a.max_plans) {

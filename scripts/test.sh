@@ -16,7 +16,9 @@ cmake --build build -j"$jobs"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCS_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 # Graphviz's own layout and font plugins leak; tests/lsan.supp names only those.
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+# Check's 4 s per-test timeout is too short for a sanitized build on a busy
+# machine: give it ten times as long (a timeout, not a speed requirement).
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 CK_TIMEOUT_MULTIPLIER=10 \
     LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0" ctest --output-on-failure -j"$jobs")
 
 # The corpus and every subcommand under valgrind (no invalid access, no

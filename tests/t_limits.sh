@@ -91,6 +91,10 @@ open(sys.argv[1], "w").write('{"format": 1, "functions": {%s}, "main": [{"call":
 PY
 depth_refused "the default depth limit" "$tmp/chain.json" "beyond the depth limit of 10000 (--depth-limit)"
 "$cs" check "$tmp/chain.json" >/dev/null 2>&1 && ok || bad "check accepts the deep chain (only running it is refused)"
+# inject refuses it the same way: one line, exit 2, not a failing plan
+timeout 20 "$cs" inject "$tmp/chain.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q "beyond the depth limit of 10000" "$tmp/err" \
+    && ok || bad "inject on the deep chain: exit $rc, $(head -c 300 "$tmp/err")"
 # JSON nested beyond the loader's 2048 levels: the error names that limit
 python3 -c 'print("{\"main\": " + "[" * 3000 + "]" * 3000 + "}")' > "$tmp/deep.json"
 timeout 20 "$cs" run "$tmp/deep.json" >/dev/null 2>"$tmp/err"; rc=$?
