@@ -36,7 +36,8 @@ cs__completion cs__c_exc(cs_exc *x) /* steals x */
 cs__frame *cs__push(cs__task *t, uint8_t kind, const cs_stmt *st)
 {
     if (t->nframes == t->capframes) {
-        t->capframes = t->capframes ? t->capframes * 2 : 4;
+        /* three frames hold the common task (its wrapper, its body, a sleep) */
+        t->capframes = t->capframes ? t->capframes * 2 : 3;
         t->frames = cs_xrealloc(t->frames, t->capframes * sizeof *t->frames);
     }
     cs__frame *f = &t->frames[t->nframes++];
