@@ -20,18 +20,6 @@
 /* Longest message kept in an edge or node label, in bytes. */
 #define CS__DOT_MSG_MAX 40
 
-static void cs__grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    *p = cs_xrealloc(*p, c * size);
-    memset((char *)*p + *cap * size, 0, (c - *cap) * size);
-    *cap = c;
-}
-
 cs_dot *cs_dot_new(void)
 {
     cs_dot *d = cs_xcalloc(1, sizeof(cs_dot));
@@ -148,7 +136,7 @@ static char *cs__exc_text(const cs_dot *d, const cs_exc *e)
 static cs__dot_task *cs__task(cs_dot *d, int32_t id)
 {
     assert(id >= 0);
-    cs__grow((void **)&d->tasks, &d->cap_tasks, (size_t)id + 1, sizeof *d->tasks);
+    d->tasks = cs_xgrow(d->tasks, &d->cap_tasks, (size_t)id + 1, sizeof *d->tasks);
     for (size_t i = d->ntasks; i <= (size_t)id; i++)
         d->tasks[i] = (cs__dot_task){.parent = -1, .group = -1, .state = CS_TASK_UNFINISHED};
     if ((size_t)id >= d->ntasks)
@@ -159,7 +147,7 @@ static cs__dot_task *cs__task(cs_dot *d, int32_t id)
 static cs__dot_scope *cs__scope(cs_dot *d, int32_t id)
 {
     assert(id >= 0);
-    cs__grow((void **)&d->scopes, &d->cap_scopes, (size_t)id + 1, sizeof *d->scopes);
+    d->scopes = cs_xgrow(d->scopes, &d->cap_scopes, (size_t)id + 1, sizeof *d->scopes);
     for (size_t i = d->nscopes; i <= (size_t)id; i++)
         d->scopes[i] = (cs__dot_scope){.host = -1, .parent = -1, .drawn_parent = -1, .cancel_by = -1,
                                        .kind = CS_KIND_INTERNAL};
@@ -180,7 +168,7 @@ static cs__node cs__node_of(uint64_t v)
 
 static void cs__add_edge(cs_dot *d, cs__edge_kind kind, cs__node from, cs__node to, char *label_new)
 {
-    cs__grow((void **)&d->edges, &d->cap_edges, d->nedges + 1, sizeof *d->edges);
+    d->edges = cs_xgrow(d->edges, &d->cap_edges, d->nedges + 1, sizeof *d->edges);
     d->edges[d->nedges++] = (cs__dot_edge){kind, from, to, label_new, 1};
 }
 
@@ -270,17 +258,6 @@ static void cs__on_cancel(cs_dot *d, const cs_event *ev)
     s->cancel_t = ev->t;
 }
 
-static const char *cs__cause_name(cs_cancel_cause c)
-{
-    switch (c) {
-    case CS_CAUSE_EXPLICIT: return "explicit";
-    case CS_CAUSE_DEADLINE: return "deadline";
-    case CS_CAUSE_TASK_FAILED: return "task_failed";
-    case CS_CAUSE_TASK_HANDLE: return "task_handle";
-    }
-    return "?";
-}
-
 /* Where a cancellation from scope s is drawn from: the scope's node, or for a
  * scope not drawn, the task that cancelled it or else its host. */
 static cs__node cs__cancel_source(const cs_dot *d, int32_t scope)
@@ -304,7 +281,7 @@ static void cs__on_delivered(cs_dot *d, const cs_event *ev)
     }
     char t[32];
     cs__dot_fmt_time(ev->t, t, sizeof t);
-    const char *cause = s->cancelled ? cs__cause_name(s->cause) : "cancel";
+    const char *cause = s->cancelled ? cs_cancel_cause_name(s->cause) : "cancel";
     cs__dot_map_put(&d->cancel_edges, key, d->nedges);
     cs__add_edge(d, CS__EDGE_CANCEL, cs__cancel_source(d, ev->scope), (cs__node){CS__NODE_TASK, ev->task},
                  cs_xasprintf("%s @%s", cause, t));

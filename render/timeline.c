@@ -63,19 +63,6 @@ struct cs_timeline {
     size_t rec_off;
 };
 
-static void *cs__grow_to(void *p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return p;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    p = cs_xrealloc(p, c * size);
-    memset((char *)p + *cap * size, 0, (c - *cap) * size);
-    *cap = c;
-    return p;
-}
-
 cs_timeline *cs_timeline_new(void)
 {
     cs_timeline *tl = cs_xcalloc(1, sizeof *tl);
@@ -109,7 +96,7 @@ static cs__track *cs__track_of(cs_timeline *tl, int32_t task)
     assert(task >= 0);
     if ((size_t)task >= tl->ntracks) {
         size_t cap = tl->ntracks;
-        tl->tracks = cs__grow_to(tl->tracks, &cap, (size_t)task + 1, sizeof *tl->tracks);
+        tl->tracks = cs_xgrow(tl->tracks, &cap, (size_t)task + 1, sizeof *tl->tracks);
         tl->ntracks = cap;
     }
     return &tl->tracks[task];
@@ -120,7 +107,7 @@ static cs__tl_scope *cs__scope_of(cs_timeline *tl, int32_t scope)
     assert(scope >= 0);
     if ((size_t)scope >= tl->nscopes) {
         size_t cap = tl->nscopes;
-        tl->scopes = cs__grow_to(tl->scopes, &cap, (size_t)scope + 1, sizeof *tl->scopes);
+        tl->scopes = cs_xgrow(tl->scopes, &cap, (size_t)scope + 1, sizeof *tl->scopes);
         for (size_t i = tl->nscopes; i < cap; i++)
             tl->scopes[i].host = tl->scopes[i].cancel_src = -1;
         tl->nscopes = cap;
@@ -159,7 +146,7 @@ static void cs__rec_end(cs_timeline *tl)
 {
     cs_jw_end_object(&tl->w);
     size_t end = (size_t)ftell(tl->mem);
-    tl->recs = cs__grow_to(tl->recs, &tl->cap_recs, tl->nrecs + 1, sizeof *tl->recs);
+    tl->recs = cs_xgrow(tl->recs, &tl->cap_recs, tl->nrecs + 1, sizeof *tl->recs);
     tl->recs[tl->nrecs] = (cs__rec){tl->rec_ts, tl->nrecs, tl->rec_off, end - tl->rec_off};
     tl->nrecs++;
 }
@@ -187,7 +174,7 @@ static void cs__arg_exc(cs_timeline *tl, const char *key, const cs_exc *e)
 static void cs__open(cs_timeline *tl, int32_t task, cs__slice_kind kind, int32_t scope)
 {
     cs__track *t = cs__track_of(tl, task);
-    t->open = cs__grow_to(t->open, &t->cap, t->n + 1, sizeof *t->open);
+    t->open = cs_xgrow(t->open, &t->cap, t->n + 1, sizeof *t->open);
     t->open[t->n++] = (cs__slice){kind, scope};
 }
 

@@ -292,35 +292,40 @@ void cs__aio_run(cs__engine *e)
         cs__shutdown(e);
 }
 
+/* Frees a task and what it still holds (a stopped run leaves frames, waits
+ * and results behind).  Scopes and groups are the engine's, freed apart. */
+void cs__task_free(cs__engine *e, cs__task *t)
+{
+    for (uint32_t k = 0; k < t->nframes; k++)
+        cs__fut_unref(e, t->frames[k].fut);
+    while (t->nframes)
+        cs__pop(t);
+    free(t->frames);
+    cs__completion_clear(&t->result);
+    cs__completion_clear(&t->body);
+    cs__fut_unref(e, t->start_fut);
+    free(t->start_label);
+    if (t->finished) {
+        for (uint32_t j = 0; j < t->finished->n; j++)
+            cs__fut_unref(e, t->finished->waiters[j]);
+        free(t->finished->waiters);
+        free(t->finished->tasks);
+        free(t->finished->label);
+        free(t->finished);
+    }
+    cs_exc_unref(t->cancel_exc);
+    cs__fut_unref(e, t->fut_waiter);
+    cs__fut_unref(e, t->fut_waiter_prev);
+    if (t->sleep_timer)
+        cs__timer_unref(e, t->sleep_timer);
+    free(t->name);
+    free(t);
+}
+
 static void cs__engine_free(cs__engine *e)
 {
-    for (uint32_t i = 0; i < e->ntasks; i++) {
-        cs__task *t = e->tasks[i];
-        for (uint32_t k = 0; k < t->nframes; k++)
-            cs__fut_unref(e, t->frames[k].fut); /* a stopped run leaves waits behind */
-        while (t->nframes)
-            cs__pop(t);
-        free(t->frames);
-        cs__completion_clear(&t->result);
-        cs__completion_clear(&t->body);
-        cs__fut_unref(e, t->start_fut);
-        free(t->start_label);
-        if (t->finished) {
-            for (uint32_t j = 0; j < t->finished->n; j++)
-                cs__fut_unref(e, t->finished->waiters[j]);
-            free(t->finished->waiters);
-            free(t->finished->tasks);
-            free(t->finished->label);
-            free(t->finished);
-        }
-        cs_exc_unref(t->cancel_exc);
-        cs__fut_unref(e, t->fut_waiter);
-        cs__fut_unref(e, t->fut_waiter_prev);
-        if (t->sleep_timer)
-            cs__timer_unref(e, t->sleep_timer);
-        free(t->name);
-        free(t);
-    }
+    for (uint32_t i = 0; i < e->ntasks; i++)
+        cs__task_free(e, e->tasks[i]);
     free(e->tasks);
     for (uint32_t i = 0; i < e->nscopes; i++) {
         cs__scope *s = e->scopes[i];

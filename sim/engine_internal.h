@@ -356,6 +356,7 @@ void cs__emit_cancel(cs__engine *e, const cs__scope *s, cs_cancel_cause cause);
 void cs__emit_group_raise(cs__engine *e, const cs__task *t, const cs__scope *s, cs_exc *group);
 void cs__task_started(cs__engine *e, cs__task *t);
 void cs__fail_scenario(cs__engine *e, cs_pos pos, const char *fmt, ...);
+void cs__task_free(cs__engine *e, cs__task *t);
 cs_exc *cs__new_exc(cs__engine *e, int32_t cls, const char *msg);
 double cs__now_s(const cs__engine *e);
 int64_t cs__s_to_ns(double s);

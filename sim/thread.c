@@ -540,19 +540,7 @@ void cs__threads_free(cs__engine *e)
     }
     free(e->threads);
     free(e->released);
-    for (uint32_t i = 0; i < e->nft; i++) {
-        cs__task *t = e->ft_tasks[i];
-        while (t->nframes)
-            cs__pop(t);
-        free(t->frames);
-        cs__completion_clear(&t->result);
-        cs_exc_unref(t->cancel_exc);
-        cs__fut_unref(e, t->fut_waiter);
-        cs__fut_unref(e, t->fut_waiter_prev);
-        if (t->sleep_timer)
-            cs__timer_unref(e, t->sleep_timer);
-        free(t->name);
-        free(t);
-    }
+    for (uint32_t i = 0; i < e->nft; i++)
+        cs__task_free(e, e->ft_tasks[i]);
     free(e->ft_tasks);
 }

@@ -69,6 +69,19 @@ typedef enum cs_cancel_cause {
     CS_CAUSE_TASK_HANDLE
 } cs_cancel_cause;
 
+/* "explicit", "deadline", "task_failed", "task_handle": how trace and graph
+ * name a cause. */
+static inline const char *cs_cancel_cause_name(cs_cancel_cause c)
+{
+    switch (c) {
+    case CS_CAUSE_EXPLICIT: return "explicit";
+    case CS_CAUSE_DEADLINE: return "deadline";
+    case CS_CAUSE_TASK_FAILED: return "task_failed";
+    case CS_CAUSE_TASK_HANDLE: return "task_handle";
+    }
+    return "?";
+}
+
 typedef enum cs_value_kind { CS_VAL_NONE, CS_VAL_BOOL, CS_VAL_NUMBER } cs_value_kind;
 
 typedef enum cs_result_kind {

@@ -44,6 +44,19 @@ char *cs_xstrdup(const char *s)
     return d;
 }
 
+void *cs_xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return p;
+    size_t c = *cap ? *cap : 16;
+    while (c < need)
+        c *= 2;
+    p = cs_xrealloc(p, c * size);
+    memset((char *)p + *cap * size, 0, (c - *cap) * size);
+    *cap = c;
+    return p;
+}
+
 char *cs_xstrndup(const char *s, size_t n)
 {
     char *d = cs_xmalloc(n + 1);

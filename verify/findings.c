@@ -141,24 +141,13 @@ json_t *cs_findings_to_json(const cs_findings *f)
 
 /* ---- tables ------------------------------------------------------------- */
 
-static void cs__grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    *p = cs_xrealloc(*p, c * size);
-    *cap = c;
-}
-
 /* The task with id `id`, created blank when first named (NULL for id < 0). */
 static cs__ftask *cs__task(cs_findings *f, int32_t id)
 {
     if (id < 0)
         return NULL;
     if ((size_t)id >= f->ntasks) {
-        cs__grow((void **)&f->tasks, &f->cap_tasks, (size_t)id + 1, sizeof *f->tasks);
+        f->tasks = cs_xgrow(f->tasks, &f->cap_tasks, (size_t)id + 1, sizeof *f->tasks);
         for (size_t i = f->ntasks; i <= (size_t)id; i++)
             f->tasks[i] = (cs__ftask){.cur = -1, .group = -1};
         f->ntasks = (size_t)id + 1;
@@ -171,7 +160,7 @@ static cs__fscope *cs__scope(cs_findings *f, int32_t id)
     if (id < 0)
         return NULL;
     if ((size_t)id >= f->nscopes) {
-        cs__grow((void **)&f->scopes, &f->cap_scopes, (size_t)id + 1, sizeof *f->scopes);
+        f->scopes = cs_xgrow(f->scopes, &f->cap_scopes, (size_t)id + 1, sizeof *f->scopes);
         for (size_t i = f->nscopes; i <= (size_t)id; i++)
             f->scopes[i] = (cs__fscope){.parent = -1, .host = -1, .deadline = INFINITY};
         f->nscopes = (size_t)id + 1;
@@ -209,7 +198,7 @@ static void cs__report(cs_findings *f, cs_finding_kind kind, char *detail)
 
 static void cs__pend(cs_findings *f, cs_finding_kind kind, int32_t scope, int32_t task, int32_t origin, int64_t t)
 {
-    cs__grow((void **)&f->pend, &f->cap_pend, f->npend + 1, sizeof *f->pend);
+    f->pend = cs_xgrow(f->pend, &f->cap_pend, f->npend + 1, sizeof *f->pend);
     f->pend[f->npend++] = (cs__pending){kind, scope, task, origin, t, true};
     f->scopes[scope].flags |= CS__S_PENDING;
 }

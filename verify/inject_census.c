@@ -47,17 +47,10 @@ void cs_census_free(cs_census *c)
     free(c);
 }
 
-/* Grows an array of `size`-byte items so that index `i` exists (new items zeroed). */
-static void *cs__grow(void *v, size_t *n, size_t *cap, size_t i, size_t size)
+/* Makes index `i` exist in an array of *n items (new items zeroed). */
+static void *cs__at(void *v, size_t *n, size_t *cap, size_t i, size_t size)
 {
-    if (i >= *cap) {
-        size_t ncap = *cap ? *cap : 16;
-        while (ncap <= i)
-            ncap *= 2;
-        v = cs_xrealloc(v, ncap * size);
-        memset((char *)v + *cap * size, 0, (ncap - *cap) * size);
-        *cap = ncap;
-    }
+    v = cs_xgrow(v, cap, i + 1, size);
     if (i >= *n)
         *n = i + 1;
     return v;
@@ -83,19 +76,19 @@ void cs_census_sink(void *census, const cs_event *ev)
     switch (ev->kind) {
     case CS_EV_TASK_SPAWN:
         if (ev->task >= 0 && ev->name) {
-            c->tasks = cs__grow(c->tasks, &c->ntasks, &c->captasks, (size_t)ev->task, sizeof *c->tasks);
+            c->tasks = cs__at(c->tasks, &c->ntasks, &c->captasks, (size_t)ev->task, sizeof *c->tasks);
             free(c->tasks[ev->task].name);
             c->tasks[ev->task].name = cs_xstrdup(ev->name);
         }
         break;
     case CS_EV_SCOPE_ENTER:
         if (ev->scope >= 0) {
-            c->ids = cs__grow(c->ids, &c->nids, &c->capids, (size_t)ev->scope, sizeof *c->ids);
+            c->ids = cs__at(c->ids, &c->nids, &c->capids, (size_t)ev->scope, sizeof *c->ids);
             c->ids[ev->scope].parent = ev->parent;
             c->ids[ev->scope].named = -1;
             if (ev->name) {
                 size_t k = c->nscopes;
-                c->scopes = cs__grow(c->scopes, &c->nscopes, &c->capscopes, k, sizeof *c->scopes);
+                c->scopes = cs__at(c->scopes, &c->nscopes, &c->capscopes, k, sizeof *c->scopes);
                 c->scopes[k].name = cs_xstrdup(ev->name);
                 c->ids[ev->scope].named = (int32_t)k;
             }

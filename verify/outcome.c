@@ -13,25 +13,13 @@
 
 #include "util.h"
 
-/* Makes room for `need` elements of `size` bytes in *p (capacity *cap). */
-static void cs__grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return;
-    size_t c = *cap ? *cap : 16;
-    while (c < need)
-        c *= 2;
-    *p = cs_xrealloc(*p, c * size);
-    *cap = c;
-}
-
 /* Copies s into the pool; returns its offset (CS_OUTCOME_NONE for NULL). */
 static size_t cs__intern(cs_outcome *o, const char *s)
 {
     if (!s)
         return CS_OUTCOME_NONE;
     size_t n = strlen(s) + 1;
-    cs__grow((void **)&o->pool, &o->pool_cap, o->pool_len + n, 1);
+    o->pool = cs_xgrow(o->pool, &o->pool_cap, o->pool_len + n, 1);
     size_t off = o->pool_len;
     memcpy(o->pool + off, s, n);
     o->pool_len += n;
@@ -134,7 +122,7 @@ static cs_outcome_task *cs__task(cs_outcome *o, int32_t id)
     assert(id >= 0);
     size_t need = (size_t)id + 1;
     if (need > o->ntasks) {
-        cs__grow((void **)&o->tasks, &o->cap_tasks, need, sizeof *o->tasks);
+        o->tasks = cs_xgrow(o->tasks, &o->cap_tasks, need, sizeof *o->tasks);
         for (size_t i = o->ntasks; i < need; i++)
             o->tasks[i] = (cs_outcome_task){.name = CS_OUTCOME_NONE, .returned = CS_OUTCOME_NONE,
                                             .state = CS_TASK_UNFINISHED};
@@ -185,7 +173,7 @@ static void cs__on_scope_enter(cs_outcome *o, const cs_event *ev)
 {
     if (!ev->name || ev->scope < 0)
         return;
-    cs__grow((void **)&o->scopes, &o->cap_scopes, o->nscopes + 1, sizeof *o->scopes);
+    o->scopes = cs_xgrow(o->scopes, &o->cap_scopes, o->nscopes + 1, sizeof *o->scopes);
     /* Ids come in increasing order; the insertion keeps the array sorted even
      * if an engine ever announced them otherwise. */
     size_t at = o->nscopes;
@@ -213,7 +201,7 @@ static void cs__on_scope_state(cs_outcome *o, const cs_event *ev)
 
 static void cs__on_log(cs_outcome *o, const cs_event *ev)
 {
-    cs__grow((void **)&o->log, &o->cap_log, o->nlog + 1, sizeof *o->log);
+    o->log = cs_xgrow(o->log, &o->cap_log, o->nlog + 1, sizeof *o->log);
     o->log[o->nlog++] = (cs_outcome_log){.t = ev->t, .task = ev->task, .msg = cs__intern(o, ev->msg),
                                          .value_kind = ev->value_kind, .boolean = ev->boolean,
                                          .number = ev->number};
@@ -221,7 +209,7 @@ static void cs__on_log(cs_outcome *o, const cs_event *ev)
 
 static void cs__on_task_waiting(cs_outcome *o, const cs_event *ev)
 {
-    cs__grow((void **)&o->waiting, &o->cap_waiting, o->nwaiting + 1, sizeof *o->waiting);
+    o->waiting = cs_xgrow(o->waiting, &o->cap_waiting, o->nwaiting + 1, sizeof *o->waiting);
     o->waiting[o->nwaiting++] = (cs_outcome_wait){.task = ev->task, .label = cs__intern(o, ev->label)};
 }
 

@@ -215,17 +215,6 @@ static void cs__field_value(cs_trace_jsonl *w, const char *key, const char *json
 
 /* ---- events ------------------------------------------------------------- */
 
-static const char *cs__cause_name(cs_cancel_cause c)
-{
-    switch (c) {
-    case CS_CAUSE_EXPLICIT: return "explicit";
-    case CS_CAUSE_DEADLINE: return "deadline";
-    case CS_CAUSE_TASK_FAILED: return "task_failed";
-    case CS_CAUSE_TASK_HANDLE: return "task_handle";
-    }
-    return "?";
-}
-
 static const char *cs__state_name(cs_task_state s)
 {
     switch (s) {
@@ -369,7 +358,7 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
         break;
     case CS_EV_CANCEL:
         cs__field_scope(w, "scope", "scope_id", ev->scope);
-        cs__field_str(w, "cause", cs__cause_name(ev->cause));
+        cs__field_str(w, "cause", cs_cancel_cause_name(ev->cause));
         cs__field_task(w, "task", ev->task);
         break;
     default: cs__body_task(w, ev); break;
