@@ -308,10 +308,7 @@ static void cs__run_index(const cs__sweep *sw, uint64_t index, cs__failure **v, 
             known_kind = sw->single_kind[b][one];
             known = sw->single_shrunk[b][one];
         }
-        if (*n == *cap) {
-            *cap = *cap ? *cap * 2 : 16;
-            *v = cs_xrealloc(*v, *cap * sizeof **v);
-        }
+        *v = cs_xgrow(*v, cap, *n + 1, sizeof **v);
         /* with --explore, the run logs its choices, which give the next
          * schedule (the replay line names this one by its forced prefix) */
         log.n = 0;
@@ -456,10 +453,7 @@ static void cs__run_parallel(const cs__sweep *sw, uint64_t from, uint64_t to, un
                 head = false;
                 continue;
             }
-            if (out->n == out->cap) {
-                out->cap = out->cap ? out->cap * 2 : 16;
-                out->v = cs_xrealloc(out->v, out->cap * sizeof *out->v);
-            }
+            out->v = cs_xgrow(out->v, &out->cap, out->n + 1, sizeof *out->v);
             if (cs__failure_read(line, &out->v[out->n]))
                 out->n++;
         }
@@ -497,10 +491,7 @@ static size_t cs__distinct_of(const cs__results *r, cs__distinct **out)
             d[j].plans++;
             continue;
         }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            d = cs_xrealloc(d, cap * sizeof *d);
-        }
+        d = cs_xgrow(d, &cap, n + 1, sizeof *d);
         d[n++] = (cs__distinct){.first = &r->v[i], .plans = 1};
     }
     *out = d;
@@ -631,10 +622,7 @@ static int cs__base(cs__sweep *sw, cs__space *s, cs__results *res, cs_run_error 
     res->runs++;
     if (r.failed) {
         s->base_failed = true;
-        if (res->n == res->cap) {
-            res->cap = res->cap ? res->cap * 2 : 16;
-            res->v = cs_xrealloc(res->v, res->cap * sizeof *res->v);
-        }
+        res->v = cs_xgrow(res->v, &res->cap, res->n + 1, sizeof *res->v);
         res->v[res->n++] = (cs__failure){.index = UINT64_MAX, .backend = s->backend, .plan = cs_xstrdup(""),
                                          .shrunk = cs_xstrdup(""), .kind = r.kind, .detail = r.detail,
                                          .replay = cs_inject_replay(sw->a->file, &w, NULL)};
@@ -650,6 +638,21 @@ static int cs__base(cs__sweep *sw, cs__space *s, cs__results *res, cs_run_error 
     cs_inject_result_clear(&r);
     cs_census_free(c);
     return 0;
+}
+
+/* Frees what a sweep holds (the scenario is the caller's). */
+static void cs__sweep_free(cs__sweep *sw, cs__results *res)
+{
+    for (size_t i = 0; i < res->n; i++)
+        cs__failure_free(&res->v[i]);
+    free(res->v);
+    for (size_t b = 0; b < sw->nspace; b++) {
+        for (size_t i = 0; i < sw->space[b].nsingles; i++)
+            free(sw->space[b].singles[i].target);
+        free(sw->space[b].singles);
+        free(sw->single_kind[b]);
+        free(sw->single_shrunk[b]);
+    }
 }
 
 int cs_cmd_inject(int argc, char **argv)
@@ -681,10 +684,7 @@ int cs_cmd_inject(int argc, char **argv)
         }
         for (size_t b = 0; b < sw.nspace; b++) {
             cs_inject_where w = {.backend = sw.space[b].backend};
-            if (res.n == res.cap) {
-                res.cap = res.cap ? res.cap * 2 : 4;
-                res.v = cs_xrealloc(res.v, res.cap * sizeof *res.v);
-            }
+            res.v = cs_xgrow(res.v, &res.cap, res.n + 1, sizeof *res.v);
             if (cs__run_plan(&sw, &w, &given, b, NULL, NULL, &res.v[res.n], &res.runs))
                 res.n++;
             res.plans++;
@@ -698,14 +698,7 @@ int cs_cmd_inject(int argc, char **argv)
         cs_run_error berr;
         if (cs__base(&sw, s, &res, &berr) == CS_E_LIMIT) {
             fprintf(stderr, "%s: error: %s\n", a.file, berr.message);
-            for (size_t i = 0; i < res.n; i++)
-                cs__failure_free(&res.v[i]);
-            free(res.v);
-            for (size_t k = 0; k <= b; k++) {
-                for (size_t i = 0; i < sw.space[k].nsingles; i++)
-                    free(sw.space[k].singles[i].target);
-                free(sw.space[k].singles);
-            }
+            cs__sweep_free(&sw, &res);
             cs_scenario_free(sc);
             return 2;
         }
@@ -748,16 +741,7 @@ report:;
         cs__print_text(&sw, &res, d, nd, truncated);
     int rc = res.n ? 1 : 0;
     free(d);
-    for (size_t i = 0; i < res.n; i++)
-        cs__failure_free(&res.v[i]);
-    free(res.v);
-    for (size_t b = 0; b < sw.nspace; b++) {
-        for (size_t i = 0; i < sw.space[b].nsingles; i++)
-            free(sw.space[b].singles[i].target);
-        free(sw.space[b].singles);
-        free(sw.single_kind[b]);
-        free(sw.single_shrunk[b]);
-    }
+    cs__sweep_free(&sw, &res);
     cs_scenario_free(sc);
     return rc;
 }

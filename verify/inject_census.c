@@ -126,10 +126,7 @@ const cs_census_item *cs_census_scopes(const cs_census *c, size_t *n)
 
 static void cs__add(cs_fault **v, size_t *n, size_t *cap, cs_fault f)
 {
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 64;
-        *v = cs_xrealloc(*v, *cap * sizeof **v);
-    }
+    *v = cs_xgrow(*v, cap, *n + 1, sizeof **v);
     (*v)[(*n)++] = f;
 }
 
