@@ -148,11 +148,11 @@ static uint32_t cs__hash(const char *s)
     return (uint32_t)(h ^ (h >> 32));
 }
 
-/* `base`, then `base#2`, `base#3`, ... per distinct base (caller frees).
- * A million `count` children are a million distinct bases, so the table keeps
- * each key's hash beside its uses (probing and growing never touch the key
- * strings, which live in one pool). */
-char *cs__instance_name(cs__engine *e, const char *base)
+/* The name table's slot for `key` (created with uses 0 when new).
+ * A million `count` children would be a million keys, so those use one key
+ * per base (cs__spawn_name); the table keeps each key's hash beside its uses
+ * (probing and growing never touch the key strings, which live in one pool). */
+static struct cs__name_slot *cs__name_slot_of(cs__engine *e, const char *key)
 {
     if (e->name_count * 2 >= e->name_cap) {
         uint32_t ncap = e->name_cap ? e->name_cap * 2 : 256;
@@ -169,17 +169,17 @@ char *cs__instance_name(cs__engine *e, const char *base)
         e->name_slots = slots;
         e->name_cap = ncap;
     }
-    uint32_t h = cs__hash(base);
+    uint32_t h = cs__hash(key);
     uint32_t j = h & (e->name_cap - 1);
     struct cs__name_slot *sl;
     for (;;) {
         sl = &e->name_slots[j];
-        if (!sl->key || (sl->hash == h && strcmp(e->name_pool + sl->key - 1, base) == 0))
+        if (!sl->key || (sl->hash == h && strcmp(e->name_pool + sl->key - 1, key) == 0))
             break;
         j = (j + 1) & (e->name_cap - 1);
     }
     if (!sl->key) {
-        size_t len = strlen(base) + 1;
+        size_t len = strlen(key) + 1;
         if (e->name_pool_len + len > e->name_pool_cap) {
             e->name_pool_cap = (e->name_pool_cap ? e->name_pool_cap * 2 : 4096) + len;
             e->name_pool = cs_xrealloc(e->name_pool, e->name_pool_cap);
@@ -188,14 +188,83 @@ char *cs__instance_name(cs__engine *e, const char *base)
             fprintf(stderr, "cancelsim: instance names beyond 4 GiB\n");
             abort();
         }
-        memcpy(e->name_pool + e->name_pool_len, base, len);
+        memcpy(e->name_pool + e->name_pool_len, key, len);
         sl->hash = h;
         sl->key = (uint32_t)(e->name_pool_len + 1);
+        sl->uses = 0;
         e->name_pool_len += len;
         e->name_count++;
     }
-    uint32_t k = ++sl->uses;
+    return sl;
+}
+
+/* `base`, then `base#2`, `base#3`, ... per distinct base (caller frees). */
+char *cs__instance_name(cs__engine *e, const char *base)
+{
+    uint32_t k = ++cs__name_slot_of(e, base)->uses;
     return k == 1 ? cs_xstrdup(base) : cs_xasprintf("%s#%u", base, k);
+}
+
+/* Writes the decimal digits of v to p (no terminator); returns their count. */
+static size_t cs__put_u64(char *p, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) && n < sizeof tmp);
+    for (size_t i = 0; i < n; i++)
+        p[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* A spawned task's instance name: cs__instance_name(base) when index < 0,
+ * else that of `base[index]` (a `count` child).  Names may not contain '['
+ * (the loader refuses them), so `base[index]` is only ever made here: one
+ * table key "base[" per base carries a counter per index instead of a key
+ * per child. */
+char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
+{
+    if (index < 0)
+        return cs__instance_name(e, base);
+    size_t blen = strlen(base);
+    char *key = cs_xmalloc(blen + 2);
+    memcpy(key, base, blen);
+    memcpy(key + blen, "[", 2);
+    struct cs__name_slot *sl = cs__name_slot_of(e, key);
+    free(key);
+    if (sl->uses == 0) { /* a new base: its counters */
+        e->counted = cs_xgrow(e->counted, &e->capcounted, e->ncounted + 1, sizeof *e->counted);
+        sl->uses = ++e->ncounted;
+    }
+    struct cs__counted_uses *cu = &e->counted[sl->uses - 1];
+    if ((uint64_t)index >= cu->cap) {
+        uint64_t ncap = cu->cap ? cu->cap : 64;
+        while (ncap <= (uint64_t)index)
+            ncap *= 2;
+        if (ncap > UINT32_MAX) {
+            fprintf(stderr, "cancelsim: a count beyond 2^32\n");
+            abort();
+        }
+        cu->uses = cs_xrealloc(cu->uses, ncap * sizeof *cu->uses);
+        memset(cu->uses + cu->cap, 0, (ncap - cu->cap) * sizeof *cu->uses);
+        cu->cap = (uint32_t)ncap;
+    }
+    uint32_t k = ++cu->uses[index];
+    /* base "[" index "]" ["#" k] */
+    char *out = cs_xmalloc(blen + 1 + 20 + 2 + 20 + 1);
+    char *p = out;
+    memcpy(p, base, blen);
+    p += blen;
+    *p++ = '[';
+    p += cs__put_u64(p, (uint64_t)index);
+    *p++ = ']';
+    if (k > 1) {
+        *p++ = '#';
+        p += cs__put_u64(p, k);
+    }
+    *p = '\0';
+    return out;
 }
 
 static void cs__emit_end(cs__engine *e)
@@ -297,10 +366,12 @@ void cs__aio_run(cs__engine *e)
 void cs__task_free(cs__engine *e, cs__task *t)
 {
     for (uint32_t k = 0; k < t->nframes; k++)
-        cs__fut_unref(e, t->frames[k].fut);
+        if (cs__frame_has_fut(t->frames[k].kind))
+            cs__fut_unref(e, t->frames[k].fut);
     while (t->nframes)
         cs__pop(t);
-    free(t->frames);
+    if (t->frames != t->inline_frames)
+        free(t->frames);
     cs__completion_clear(&t->result);
     cs__completion_clear(&t->body);
     cs__fut_unref(e, t->start_fut);
@@ -363,6 +434,9 @@ static void cs__engine_free(cs__engine *e)
     cs__loop_free(e); /* last: it frees the future pool the others return to */
     free(e->name_slots);
     free(e->name_pool);
+    for (uint32_t i = 0; i < e->ncounted; i++)
+        free(e->counted[i].uses);
+    free(e->counted);
     cs_exc_unref(e->escaped);
     free(e->scope_latest);
     free(e->tg_latest);
@@ -412,9 +486,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     ev.program = prog;
     cs__emit(e, &ev);
 
-    char *main_name = cs__instance_name(e, "main");
-    cs__task *m = cs__task_new(e, main_name, NULL, NULL);
-    free(main_name);
+    cs__task *m = cs__task_new(e, cs__instance_name(e, "main"), NULL, NULL);
     cs__push_body(m, prog->main);
     e->pol->run(e);
     int rc = CS_OK;

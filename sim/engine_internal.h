@@ -66,25 +66,44 @@ typedef enum cs__frame_kind {
     CS__F_FT_HOST,    /* Trio: a from_thread body run in the waiting host (Run.run) */
 } cs__frame_kind;
 
+/* except*'s handler results, allocated when a handler first ends in an
+ * exception (most frames never need it, so it lives outside the frame). */
+typedef struct cs__star_state {
+    cs_exc **raised;     /* new exceptions raised by handlers (owned refs) */
+    uint32_t nraised;
+    cs_exc **reraised;   /* matched groups re-raised as they are (owned refs) */
+    uint32_t nreraised;
+} cs__star_state;
+
+/* 88 bytes: a million tasks hold three each, so the fields no frame kind
+ * uses together share storage (the kind says which one is live). */
 typedef struct cs__frame {
     uint8_t kind;
     uint8_t phase;
     uint32_t idx;        /* BODY: next statement; TRY: handler index; REPEAT: iterations done */
     const cs_stmt *st;   /* the statement this frame runs (NULL for a task's top body) */
-    cs_body body;        /* BODY: the statements */
+    union {
+        cs_body body;    /* BODY: the statements */
+        struct {
+            cs_exc *handled; /* TRY in a handler: the exception being handled (owned ref) */
+            cs_exc *aux;     /* TG: exc_val; TRY*: the rest still unmatched (owned ref) */
+        };               /* TRY and TG only */
+    };
     cs__completion saved;/* TRY/TG/SCOPE: the completion being carried */
-    cs_exc *handled;     /* TRY in a handler: the exception being handled (owned ref) */
-    cs_exc *aux;         /* TG: exc_val; TRY*: the rest still unmatched (owned ref) */
-    cs_exc **raised;     /* TRY*: new exceptions raised by handlers (owned refs) */
-    uint32_t nraised;
-    cs_exc **reraised;   /* TRY*: matched groups re-raised as they are (owned refs) */
-    uint32_t nreraised;
     int32_t scope;       /* SCOPE/TG/CSC: scope id; TG: group id in `obj` */
     int32_t obj;
     int32_t scope2;      /* TG: the wait scope */
-    double num;          /* TRIO_SLEEP: the delay */
-    cs__fut *fut;        /* SYNC on asyncio: the future it waits on (ref) */
+    union {
+        double num;      /* TRIO_SLEEP: the delay */
+        cs__fut *fut;    /* SYNC on asyncio, START: the future it waits on (ref) */
+    };
+    cs__star_state *star;/* TRY*: handler results (owned) or NULL */
 } cs__frame;
+
+/* Whether frame kind k uses the handled/aux arm of the union (else body). */
+static inline bool cs__frame_has_exc(uint8_t k) { return k == CS__F_TRY || k == CS__F_TG; }
+/* Whether frame kind k holds a future reference in `fut` (else num). */
+static inline bool cs__frame_has_fut(uint8_t k) { return k == CS__F_SYNC || k == CS__F_START; }
 
 /* ---- asyncio loop objects ---- */
 
@@ -181,28 +200,38 @@ struct cs__tg {
 
 typedef enum { CS__TS_NEW, CS__TS_RUNNING, CS__TS_DONE } cs__task_run;
 
+#define CS__INLINE_FRAMES 3 /* a common task's stack: its wrapper, its body, a sleep */
+
+/* Small fields first and grouped (a million tasks: padding is memory). */
 struct cs__task {
     int32_t id;
-    char *name;
-    cs__task_run run;
-    cs_task_state state;
-    cs__frame *frames;
-    uint32_t nframes, capframes;
+    uint8_t run;            /* cs__task_run */
+    uint8_t state;          /* cs_task_state */
     /* asyncio.Task */
     bool must_cancel;
+    /* Trio */
+    uint8_t abort_kind;     /* what aborting its current wait does (CS__ABORT_*), 0 = not parked */
+    bool parking;           /* set by an await that parks (wait_task_rescheduled) */
+    bool thread_wait;       /* Trio: parked in to_thread's own wait (its abort applies) */
+    bool is_system;         /* Trio: the run_sync_soon system task (not a scenario task) */
+    bool started;           /* Trio: task_status.started() was called */
+    bool body_done;         /* the body ended (before the handle scope's exit) */
+    uint32_t nframes, capframes;
+    uint32_t draws;
+    /* fault injection (inject.c): counts as plans number them */
+    uint32_t checkpoints;     /* checkpoint statements reached */
+    uint32_t thread_calls;    /* to_thread statements reached */
+    uint32_t inject_next;     /* the plan's faults from here on still apply to it */
+    char *name;
+    cs__frame *frames;      /* inline_frames, or the heap once deeper */
     cs_exc *cancel_exc;     /* what a pending cancel() will throw (owned ref) */
     cs__fut *fut_waiter;    /* ref */
     cs__timer *sleep_timer; /* asyncio.sleep's call_later handle (ref) */
     cs__event *event_wait;  /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
     cs__fut *fut_waiter_prev; /* the future just woken from, during a step */
-    /* Trio */
-    uint8_t abort_kind;     /* what aborting its current wait does (CS__ABORT_*), 0 = not parked */
-    bool parking;           /* set by an await that parks (wait_task_rescheduled) */
     cs__event *trio_event;  /* the event whose waiter set holds it */
     cs__prim *trio_prim;    /* the lock/semaphore/limiter whose parking lot holds it */
     struct cs__thread *thread; /* Trio: the worker thread it waits for in to_thread */
-    bool thread_wait;       /* Trio: parked in to_thread's own wait (its abort applies) */
-    bool is_system;         /* Trio: the run_sync_soon system task (not a scenario task) */
     /* a from_thread body's own task (asyncio, or Trio's system nursery): not a
      * scenario task; its events and draws are the calling task's */
     struct cs__thread *ft_thread;
@@ -221,18 +250,12 @@ struct cs__task {
     cs__fut *start_fut;       /* asyncio: the future start() awaits (ref) */
     cs__tg *start_old;        /* Trio: the temporary nursery it starts in */
     cs__tg *start_new;        /* Trio: the task group it moves to on started() */
-    bool started;             /* Trio: task_status.started() was called */
     char *start_label;        /* "start NAME": what the caller waits on (owned) */
-    bool body_done;           /* the body ended (before the handle scope's exit) */
-    cs__completion body;      /* how: what the task's record and await_task see */
+    cs__completion body;      /* how the body ended: what the task's record and await_task see */
     cs__completion result;
-    uint32_t draws;
-    /* fault injection (inject.c): counts as plans number them */
-    uint32_t checkpoints;     /* checkpoint statements reached */
-    uint32_t thread_calls;    /* to_thread statements reached */
     const cs_stmt *inject_skip; /* the statement an injected delay stands before */
-    uint32_t inject_next;     /* the plan's faults from here on still apply to it */
     const char *wait_label;
+    cs__frame inline_frames[CS__INLINE_FRAMES];
 };
 
 /* asyncio.Event behind anyio.Event: a flag and its waiter futures (FIFO). */
@@ -339,6 +362,10 @@ struct cs__engine {
     char *name_pool;
     size_t name_pool_len, name_pool_cap;
     uint32_t name_cap, name_count;
+    /* per `count` base: how often each index's name was used (cs__spawn_name) */
+    struct cs__counted_uses { uint32_t *uses; uint32_t cap; } *counted;
+    uint32_t ncounted;
+    size_t capcounted;
     cs__fut *free_futs;
     bool stop;               /* main finished: run_until_complete stops */
     bool escape;             /* a KeyboardInterrupt/SystemExit left a task step (asyncio) */
@@ -407,7 +434,8 @@ double cs__effective_deadline(const cs__engine *e, const cs__task *t);
 bool cs__is_anyio_cancel(const cs_exc *x);
 
 /* interp.c */
-cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg);
+/* takes name_owned (malloc'd) */
+cs__task *cs__task_new(cs__engine *e, char *name_owned, cs__task *parent, cs__tg *tg);
 /* Runs the task's coroutine from its current suspension with `in` (NORMAL or
  * EXC thrown in) until it yields or finishes.  Returns true when it finished
  * (t->result holds the completion); false when it yielded: then

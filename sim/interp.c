@@ -36,9 +36,19 @@ cs__completion cs__c_exc(cs_exc *x) /* steals x */
 cs__frame *cs__push(cs__task *t, uint8_t kind, const cs_stmt *st)
 {
     if (t->nframes == t->capframes) {
-        /* three frames hold the common task (its wrapper, its body, a sleep) */
-        t->capframes = t->capframes ? t->capframes * 2 : 3;
-        t->frames = cs_xrealloc(t->frames, t->capframes * sizeof *t->frames);
+        /* the first frames live inside the task (cs__task.inline_frames);
+         * deeper stacks move to the heap */
+        if (t->capframes == 0) {
+            t->frames = t->inline_frames;
+            t->capframes = CS__INLINE_FRAMES;
+        } else if (t->frames == t->inline_frames) {
+            t->capframes *= 2;
+            t->frames = cs_xmalloc(t->capframes * sizeof *t->frames);
+            memcpy(t->frames, t->inline_frames, sizeof t->inline_frames);
+        } else {
+            t->capframes *= 2;
+            t->frames = cs_xrealloc(t->frames, t->capframes * sizeof *t->frames);
+        }
     }
     cs__frame *f = &t->frames[t->nframes++];
     memset(f, 0, sizeof *f);
@@ -58,14 +68,19 @@ void cs__pop(cs__task *t)
 {
     cs__frame *f = &t->frames[--t->nframes];
     cs__completion_clear(&f->saved);
-    cs_exc_unref(f->handled);
-    cs_exc_unref(f->aux);
-    for (uint32_t i = 0; i < f->nraised; i++)
-        cs_exc_unref(f->raised[i]);
-    free(f->raised);
-    for (uint32_t i = 0; i < f->nreraised; i++)
-        cs_exc_unref(f->reraised[i]);
-    free(f->reraised);
+    if (cs__frame_has_exc(f->kind)) {
+        cs_exc_unref(f->handled);
+        cs_exc_unref(f->aux);
+    }
+    if (f->star) {
+        for (uint32_t i = 0; i < f->star->nraised; i++)
+            cs_exc_unref(f->star->raised[i]);
+        free(f->star->raised);
+        for (uint32_t i = 0; i < f->star->nreraised; i++)
+            cs_exc_unref(f->star->reraised[i]);
+        free(f->star->reraised);
+        free(f->star);
+    }
 }
 
 /* Pops the top frame and hands `out` (owned) to its parent as *c. */
@@ -76,7 +91,7 @@ int cs__pop_with(cs__task *t, cs__completion *c, cs__completion out)
     return CS__CONT;
 }
 
-cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg)
+cs__task *cs__task_new(cs__engine *e, char *name_owned, cs__task *parent, cs__tg *tg)
 {
     if (e->ntasks >= e->opt.task_limit) {
         e->aborted = true;
@@ -84,7 +99,7 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
     }
     cs__task *t = cs_xcalloc(1, sizeof *t);
     t->id = (int32_t)e->ntasks;
-    t->name = cs_xstrdup(name);
+    t->name = name_owned;
     t->state = CS_TASK_UNFINISHED;
     t->tg = tg;
     t->default_tg = parent ? cs__innermost_tg(e, parent) : NULL;
@@ -151,7 +166,7 @@ double cs__dur(cs__task *t, const cs_dur *d)
 cs_exc *cs__handled_exc(cs__task *t)
 {
     for (uint32_t i = t->nframes; i-- > 0;)
-        if (t->frames[i].handled)
+        if (cs__frame_has_exc(t->frames[i].kind) && t->frames[i].handled)
             return t->frames[i].handled;
     return NULL;
 }
@@ -445,9 +460,7 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
             return CS__YIELD;
         }
         for (int64_t i = 0; i < (counted ? st->count : 1) && !e->aborted; i++) {
-            char *nm = !counted ? cs_xstrdup(st->name) : cs_xasprintf("%s[%lld]", st->name, (long long)i);
-            cs_exc *x = e->pol->spawn(e, g, t, nm, st);
-            free(nm);
+            cs_exc *x = e->pol->spawn(e, g, t, st->name, counted ? i : -1, st);
             if (x) {
                 cs_exc *h = cs__handled_exc(t);
                 if (h)

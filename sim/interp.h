@@ -23,6 +23,7 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
 int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf);
 double cs_uniform_u(const char *task, uint64_t k);
 char *cs__instance_name(cs__engine *e, const char *base);
+char *cs__spawn_name(cs__engine *e, const char *base, int64_t index);
 cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t);
 void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st);
 cs__tg *cs__target_tg(cs__engine *e, cs__task *t, const cs_stmt *st);
@@ -35,7 +36,7 @@ void cs__aio_scope_set_deadline(cs__engine *e, cs__scope *s, double deadline);
 void cs__aio_scope_set_shield(cs__engine *e, cs__scope *s, bool shield);
 double cs__aio_effective_deadline(const cs__engine *e, const cs__task *t);
 int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
-cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st);
+cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st);
 int cs__aio_event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf);
 void cs__aio_event_set(cs__engine *e, cs__event *ev);
 int cs__aio_step_csc(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);

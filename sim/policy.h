@@ -27,7 +27,7 @@ typedef struct cs__policy {
     int (*cancel_shielded_checkpoint)(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf);
     int (*step_tg)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
     /* tg.start_soon(): NULL, or the exception the call raises (new reference) */
-    cs_exc *(*spawn)(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st);
+    cs_exc *(*spawn)(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st);
     int (*event_wait)(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf);
     void (*event_set)(cs__engine *e, cs__event *ev);
     /* runs main to its end, a deadlock or a limit */

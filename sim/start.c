@@ -41,7 +41,7 @@ static int cs__aio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         if (!g->entered || !g->scope->active)
             return cs__start_raise(e, t, c, "This task group is not active; no new tasks can be started.");
         cs__fut *fut = cs__fut_new(e);
-        cs__aio_tg_spawn(e, g, t, f->st->name, f->st);
+        cs__aio_tg_spawn(e, g, t, f->st->name, -1, f->st);
         cs__task *child = e->tasks[e->ntasks - 1];
         child->start_fut = cs__fut_ref(fut);
         f->obj = child->id;
@@ -99,7 +99,7 @@ static int cs__trio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
         old->host = t;
         old->eventual = g;
         cs__trio_scope_enter(e, old->scope, t);
-        cs__trio_spawn(e, old, t, f->st->name, f->st);
+        cs__trio_spawn(e, old, t, f->st->name, -1, f->st);
         cs__task *child = e->tasks[e->ntasks - 1];
         child->start_old = old;
         child->start_new = g;

@@ -48,13 +48,11 @@ static void cs__tg_record(cs__tg *g, cs_exc *x)
 
 /* TaskGroup._spawn: the task joins the group's scope at once; its first step
  * (entering its handle's own scope) is queued with call_soon. */
-cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st)
+cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st)
 {
     if (!g->entered || !g->scope->active)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "This task group is not active; no new tasks can be started.");
-    char *inst = cs__instance_name(e, name);
-    cs__task *t = cs__task_new(e, inst, parent, g);
-    free(inst);
+    cs__task *t = cs__task_new(e, cs__spawn_name(e, name, index), parent, g);
     cs__push(t, CS__F_TASK, st);
     cs__task_prepare(e, t, st);
     t->cancel_scope = g->scope;

@@ -17,7 +17,7 @@ double cs__trio_next_deadline(cs__engine *e);
 void cs__trio_dl_pop(cs__engine *e);
 
 int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
-cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st);
+cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st);
 void cs__trio_child_finished(cs__engine *e, cs__tg *g, cs__task *t);
 void cs__trio_run(cs__engine *e);
 void cs__nursery_check_closed(cs__engine *e, cs__tg *g);

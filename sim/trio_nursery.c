@@ -53,15 +53,13 @@ void cs__trio_child_finished(cs__engine *e, cs__tg *g, cs__task *t)
     cs__nursery_check_closed(e, g);
 }
 
-cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, const cs_stmt *st)
+cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st)
 {
     if (!g->active)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "This task group is not active; no new tasks can be started.");
     if (g->closed)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "Nursery is closed to new arrivals");
-    char *inst = cs__instance_name(e, name);
-    cs__task *t = cs__task_new(e, inst, parent, g);
-    free(inst);
+    cs__task *t = cs__task_new(e, cs__spawn_name(e, name, index), parent, g);
     cs__push(t, CS__F_TASK, st);
     cs__task_prepare(e, t, st);
     t->cancel_scope = g->scope;

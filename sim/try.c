@@ -124,23 +124,25 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     bool naked = f->obj == 1;
     cs_exc *result = NULL;
     if (naked) {
-        if (f->nraised)
-            result = cs_exc_ref(f->raised[0]);
+        if (f->star && f->star->nraised)
+            result = cs_exc_ref(f->star->raised[0]);
         else if (f->aux)
             result = cs_exc_ref(orig->members[0]);
     } else {
         /* leaves to re-raise: the unmatched rest and groups re-raised as is */
-        cs_exc **raised = cs_xcalloc(f->nraised + 1, sizeof *raised);
+        static const cs__star_state none;
+        const cs__star_state *sr = f->star ? f->star : &none;
+        cs_exc **raised = cs_xcalloc(sr->nraised + 1, sizeof *raised);
         uint32_t nr = 0;
-        cs_exc **keep = cs_xcalloc(f->nraised + 1, sizeof *keep);
+        cs_exc **keep = cs_xcalloc(sr->nraised + 1, sizeof *keep);
         uint32_t nk = 0;
         if (f->aux)
             keep[nk++] = f->aux;
-        keep = cs_xrealloc(keep, (f->nreraised + 1) * sizeof *keep);
-        for (uint32_t i = 0; i < f->nreraised; i++)
-            keep[nk++] = f->reraised[i];
-        for (uint32_t i = 0; i < f->nraised; i++)
-            raised[nr++] = f->raised[i];
+        keep = cs_xrealloc(keep, (sr->nreraised + 1) * sizeof *keep);
+        for (uint32_t i = 0; i < sr->nreraised; i++)
+            keep[nk++] = sr->reraised[i];
+        for (uint32_t i = 0; i < sr->nraised; i++)
+            raised[nr++] = sr->raised[i];
         cs_exc *proj = NULL;
         if (nk) {
             /* projection of orig onto the kept leaves: split orig by leaf identity */
@@ -235,8 +237,10 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
         return cs__try_finally(t, f, c);
     case TRY_STAR_HANDLER:
         if (c->type == CS__C_EXC) {
-            cs_exc ***arr = c->exc == f->handled ? &f->reraised : &f->raised;
-            uint32_t *n = c->exc == f->handled ? &f->nreraised : &f->nraised;
+            if (!f->star)
+                f->star = cs_xcalloc(1, sizeof *f->star);
+            cs_exc ***arr = c->exc == f->handled ? &f->star->reraised : &f->star->raised;
+            uint32_t *n = c->exc == f->handled ? &f->star->nreraised : &f->star->nraised;
             if (c->exc != f->handled && !c->exc->context)
                 cs_exc_set_context(c->exc, f->handled);
             *arr = cs_xrealloc(*arr, (*n + 1) * sizeof **arr);
