@@ -395,9 +395,6 @@ void cs__task_free(cs__engine *e, cs__task *t)
 
 static void cs__engine_free(cs__engine *e)
 {
-    for (uint32_t i = 0; i < e->ntasks; i++)
-        cs__task_free(e, e->tasks[i]);
-    free(e->tasks);
     for (uint32_t i = 0; i < e->nscopes; i++) {
         cs__scope *s = e->scopes[i];
         if (!s)
@@ -410,6 +407,10 @@ static void cs__engine_free(cs__engine *e)
         free((char *)s->name); /* the scope itself is in the arena (cs__loop_free) */
     }
     free(e->scopes);
+    /* after the scopes: a task holds its handle scope's storage */
+    for (uint32_t i = 0; i < e->ntasks; i++)
+        cs__task_free(e, e->tasks[i]);
+    free(e->tasks);
     for (uint32_t i = 0; i < e->ntgs; i++) {
         cs__tg *g = e->tgs[i];
         for (uint32_t j = 0; j < g->nexcs; j++)

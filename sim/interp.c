@@ -311,7 +311,8 @@ cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)
  * finished event that `await` waits on. */
 void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st)
 {
-    t->handle_scope = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, false);
+    t->handle_scope = &t->own_scope;
+    cs__scope_init(e, t->handle_scope, NULL, CS_KIND_INTERNAL, INFINITY, false);
     if (st->op == CS_OP_CREATE_TASK || st->op == CS_OP_START) {
         t->finished = cs_xcalloc(1, sizeof *t->finished);
         t->finished->label = cs_xasprintf("await_task %s", st->name);

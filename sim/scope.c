@@ -21,6 +21,12 @@ cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, do
         e->free_scopes = s->parent;
     else
         s = cs__arena_alloc(&e->arena, sizeof *s); /* freed with the run */
+    cs__scope_init(e, s, name, kind, deadline, shield);
+    return s;
+}
+
+void cs__scope_init(cs__engine *e, cs__scope *s, const char *name, cs_scope_kind kind, double deadline, bool shield)
+{
     memset(s, 0, sizeof *s);
     s->id = (int32_t)e->nscopes;
     s->name = name;
@@ -35,7 +41,6 @@ cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, do
         e->scopes = cs_xrealloc(e->scopes, e->capscopes * sizeof *e->scopes);
     }
     e->scopes[e->nscopes++] = s;
-    return s;
 }
 
 void cs__scope_recycle(cs__engine *e, cs__scope *s)
