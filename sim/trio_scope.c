@@ -25,17 +25,15 @@ static bool cs__parent_visible(const cs__scope *s)
 }
 
 /* Deadlines.add / _might_change_registered_deadline */
-static void cs__dl_less_swap(struct cs__dl *a, struct cs__dl *b)
-{
-    struct cs__dl t = *a;
-    *a = *b;
-    *b = t;
-}
-
 static bool cs__dl_less(const struct cs__dl *a, const struct cs__dl *b)
 {
     return a->deadline < b->deadline || (a->deadline == b->deadline && a->counter < b->counter);
 }
+
+/* The heap is 4-ary: (deadline, counter) is a total order, so the pop order
+ * is the same as any heap's, and at a million sleeps half the levels means
+ * half the cache misses of a binary heap. */
+#define CS__DL_ARITY 4
 
 static void cs__dl_push(cs__engine *e, double deadline, cs__scope *s)
 {
@@ -44,30 +42,40 @@ static void cs__dl_push(cs__engine *e, double deadline, cs__scope *s)
         e->dls = cs_xrealloc(e->dls, e->capdls * sizeof *e->dls);
     }
     uint32_t i = e->ndls++;
-    e->dls[i] = (struct cs__dl){deadline, e->dl_counter++, s};
+    struct cs__dl x = {deadline, e->dl_counter++, s};
     s->dl_refs++;
-    while (i > 0 && cs__dl_less(&e->dls[i], &e->dls[(i - 1) / 2])) {
-        cs__dl_less_swap(&e->dls[i], &e->dls[(i - 1) / 2]);
-        i = (i - 1) / 2;
+    while (i > 0) {
+        uint32_t p = (i - 1) / CS__DL_ARITY;
+        if (!cs__dl_less(&x, &e->dls[p]))
+            break;
+        e->dls[i] = e->dls[p];
+        i = p;
     }
+    e->dls[i] = x;
 }
 
 void cs__trio_dl_pop(cs__engine *e)
 {
     e->dls[0].scope->dl_refs--;
-    e->dls[0] = e->dls[--e->ndls];
+    uint32_t n = --e->ndls;
+    if (n == 0)
+        return;
+    struct cs__dl x = e->dls[n];
     uint32_t i = 0;
     for (;;) {
-        uint32_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < e->ndls && cs__dl_less(&e->dls[l], &e->dls[m]))
-            m = l;
-        if (r < e->ndls && cs__dl_less(&e->dls[r], &e->dls[m]))
-            m = r;
-        if (m == i)
+        uint32_t c = CS__DL_ARITY * i + 1;
+        if (c >= n)
             break;
-        cs__dl_less_swap(&e->dls[i], &e->dls[m]);
+        uint32_t end = c + CS__DL_ARITY < n ? c + CS__DL_ARITY : n, m = c;
+        for (uint32_t k = c + 1; k < end; k++)
+            if (cs__dl_less(&e->dls[k], &e->dls[m]))
+                m = k;
+        if (!cs__dl_less(&e->dls[m], &x))
+            break;
+        e->dls[i] = e->dls[m];
         i = m;
     }
+    e->dls[i] = x;
 }
 
 static void cs__register_deadline(cs__engine *e, cs__scope *s)
