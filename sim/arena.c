@@ -2,6 +2,7 @@
 #include "arena.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -20,6 +21,17 @@ void *cs__arena_grow(cs__arena *a, size_t n)
     a->cur = c + CS__ARENA_HDR + n;
     a->end = c + size;
     return c + CS__ARENA_HDR;
+}
+
+void *cs__arena_calloc(cs__arena *a, size_t n)
+{
+    return memset(cs__arena_alloc(a, n), 0, n);
+}
+
+char *cs__arena_strdup(cs__arena *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(cs__arena_alloc(a, n), s, n);
 }
 
 void cs__arena_free(cs__arena *a)

@@ -1,6 +1,7 @@
 /* arena.h - the engine's bump allocator for small objects that live until the
  * run ends (scopes) or are recycled through free lists (timers, futures).
  *
+ * Tasks and their names live here too (freed with the run).
  * A million tasks make millions of such objects; one malloc each costs a
  * header, a call, and at the end a free that walks the heap.  The arena hands
  * out 16-byte-aligned pieces of geometrically growing chunks and frees the
@@ -28,6 +29,11 @@ static inline void *cs__arena_alloc(cs__arena *a, size_t n)
     a->cur += n;
     return p;
 }
+
+/* A zeroed piece. */
+void *cs__arena_calloc(cs__arena *a, size_t n);
+/* A copy of s in the arena. */
+char *cs__arena_strdup(cs__arena *a, const char *s);
 
 void cs__arena_free(cs__arena *a);
 

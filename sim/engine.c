@@ -218,21 +218,27 @@ static size_t cs__put_u64(char *p, uint64_t v)
     return n;
 }
 
-/* A spawned task's instance name: cs__instance_name(base) when index < 0,
+/* A spawned task's instance name, in the arena: cs__instance_name(base) when index < 0,
  * else that of `base[index]` (a `count` child).  Names may not contain '['
  * (the loader refuses them), so `base[index]` is only ever made here: one
  * table key "base[" per base carries a counter per index instead of a key
  * per child. */
 char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
 {
-    if (index < 0)
-        return cs__instance_name(e, base);
+    if (index < 0) {
+        char *name = cs__instance_name(e, base);
+        char *out = cs__arena_strdup(&e->arena, name);
+        free(name);
+        return out;
+    }
     size_t blen = strlen(base);
-    char *key = cs_xmalloc(blen + 2);
+    char small[64];
+    char *key = blen + 2 <= sizeof small ? small : cs_xmalloc(blen + 2);
     memcpy(key, base, blen);
     memcpy(key + blen, "[", 2);
     struct cs__name_slot *sl = cs__name_slot_of(e, key);
-    free(key);
+    if (key != small)
+        free(key);
     if (sl->uses == 0) { /* a new base: its counters */
         e->counted = cs_xgrow(e->counted, &e->capcounted, e->ncounted + 1, sizeof *e->counted);
         sl->uses = ++e->ncounted;
@@ -251,11 +257,9 @@ char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
         cu->cap = (uint32_t)ncap;
     }
     uint32_t k = ++cu->uses[index];
-    /* base "[" index "]" ["#" k] */
-    char *out = cs_xmalloc(blen + 1 + 20 + 2 + 20 + 1);
-    char *p = out;
-    memcpy(p, base, blen);
-    p += blen;
+    /* base "[" index "]" ["#" k], in the arena */
+    char tail[48]; /* "[" index "]" "#" k: at most 33 bytes */
+    char *p = tail;
     *p++ = '[';
     p += cs__put_u64(p, (uint64_t)index);
     *p++ = ']';
@@ -263,7 +267,11 @@ char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
         *p++ = '#';
         p += cs__put_u64(p, k);
     }
-    *p = '\0';
+    size_t dlen = (size_t)(p - tail);
+    char *out = cs__arena_alloc(&e->arena, blen + dlen + 1);
+    memcpy(out, base, blen);
+    memcpy(out + blen, tail, dlen);
+    out[blen + dlen] = '\0';
     return out;
 }
 
@@ -389,8 +397,7 @@ void cs__task_free(cs__engine *e, cs__task *t)
     cs__fut_unref(e, t->fut_waiter_prev);
     if (t->sleep_timer)
         cs__timer_unref(e, t->sleep_timer);
-    free(t->name);
-    free(t);
+    /* the task and its name are in the arena (cs__loop_free) */
 }
 
 static void cs__engine_free(cs__engine *e)
@@ -487,7 +494,9 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     ev.program = prog;
     cs__emit(e, &ev);
 
-    cs__task *m = cs__task_new(e, cs__instance_name(e, "main"), NULL, NULL);
+    char *main_name = cs__instance_name(e, "main");
+    cs__task *m = cs__task_new(e, cs__arena_strdup(&e->arena, main_name), NULL, NULL);
+    free(main_name);
     cs__push_body(m, prog->main);
     e->pol->run(e);
     int rc = CS_OK;

@@ -224,7 +224,7 @@ struct cs__task {
     uint32_t checkpoints;     /* checkpoint statements reached */
     uint32_t thread_calls;    /* to_thread statements reached */
     uint32_t inject_next;     /* the plan's faults from here on still apply to it */
-    char *name;
+    const char *name;       /* in the engine's arena */
     cs__frame *frames;      /* inline_frames, or the heap once deeper */
     cs_exc *cancel_exc;     /* what a pending cancel() will throw (owned ref) */
     cs__fut *fut_waiter;    /* ref */
@@ -441,8 +441,8 @@ double cs__effective_deadline(const cs__engine *e, const cs__task *t);
 bool cs__is_anyio_cancel(const cs_exc *x);
 
 /* interp.c */
-/* takes name_owned (malloc'd) */
-cs__task *cs__task_new(cs__engine *e, char *name_owned, cs__task *parent, cs__tg *tg);
+/* name: in the engine's arena (cs__spawn_name, cs__arena_strdup) */
+cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg);
 /* Runs the task's coroutine from its current suspension with `in` (NORMAL or
  * EXC thrown in) until it yields or finishes.  Returns true when it finished
  * (t->result holds the completion); false when it yielded: then

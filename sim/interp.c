@@ -91,15 +91,15 @@ int cs__pop_with(cs__task *t, cs__completion *c, cs__completion out)
     return CS__CONT;
 }
 
-cs__task *cs__task_new(cs__engine *e, char *name_owned, cs__task *parent, cs__tg *tg)
+cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg)
 {
     if (e->ntasks >= e->opt.task_limit) {
         e->aborted = true;
         e->limit_kind = CS_RESULT_LIMIT_TASKS;
     }
-    cs__task *t = cs_xcalloc(1, sizeof *t);
+    cs__task *t = cs__arena_calloc(&e->arena, sizeof *t); /* freed with the run */
     t->id = (int32_t)e->ntasks;
-    t->name = name_owned;
+    t->name = name;
     t->state = CS_TASK_UNFINISHED;
     t->tg = tg;
     t->default_tg = parent ? cs__innermost_tg(e, parent) : NULL;

@@ -115,9 +115,9 @@ static void cs__ft_resume(cs__engine *e, cs__thread *th, const cs__completion *r
  * the worker's cancel scope), or a task of Trio's system nursery. */
 static cs__task *cs__ft_task_new(cs__engine *e, cs__thread *th)
 {
-    cs__task *t = cs_xcalloc(1, sizeof *t);
+    cs__task *t = cs__arena_calloc(&e->arena, sizeof *t); /* freed with the run */
     t->id = th->host->id;
-    t->name = cs_xstrdup(th->host->name);
+    t->name = th->host->name; /* in the arena, as long as it */
     t->state = CS_TASK_UNFINISHED;
     t->draw_owner = th->host;
     t->ft_thread = th;

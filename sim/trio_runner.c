@@ -213,7 +213,7 @@ void cs__trio_run(cs__engine *e)
         if (e->reports && !e->sys_queued) {
             /* the run_sync_soon queue wakes its system task through I/O */
             if (!e->sys_task) {
-                e->sys_task = cs_xcalloc(1, sizeof *e->sys_task);
+                e->sys_task = cs__arena_calloc(&e->arena, sizeof *e->sys_task); /* freed with the run */
                 e->sys_task->is_system = true;
                 e->sys_task->id = -1;
             }
@@ -249,7 +249,7 @@ void cs__trio_run(cs__engine *e)
 
 void cs__trio_free(cs__engine *e)
 {
-    free(e->sys_task);
+    e->sys_task = NULL; /* in the arena */
     for (uint32_t i = 0; i < e->nrunq; i++)
         cs_exc_unref(e->runq_exc[i]);
     free(e->runq);
