@@ -6,6 +6,8 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -430,6 +432,113 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* The digits of x with the fewest significant digits that read back to x,
+ * found by trying every precision: an oracle independent of pyfloat.c's. */
+static int shortest_len(double x)
+{
+    char tmp[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
+        if (strtod(tmp, NULL) == x)
+            return prec;
+    }
+    return 17;
+}
+
+/* Significant digits in a fixed or scientific number's text. */
+static int significant_digits(const char *t)
+{
+    int n = 0, seen = 0, zeros = 0;
+    for (; *t && *t != 'e'; t++) {
+        if (*t < '0' || *t > '9')
+            continue;
+        if (*t == '0' && !seen)
+            continue; /* leading zeros */
+        seen = 1;
+        if (*t == '0') {
+            zeros++; /* trailing zeros count only when a nonzero digit follows */
+        } else {
+            n += zeros + 1;
+            zeros = 0;
+        }
+    }
+    return n ? n : 1;
+}
+
+/* One ns value: the integer paths give the double paths' text, which reads
+ * back to the double with the fewest digits possible. */
+static void check_seconds(int64_t ns)
+{
+    char a[CS_PYFLOAT_BUFSIZE], b[CS_PYFLOAT_BUFSIZE];
+    double x = (double)ns / 1e9;
+    size_t n = cs_format_seconds(ns, a, sizeof a);
+    cs_format_number(x, b, sizeof b);
+    ck_assert_msg(strcmp(a, b) == 0, "ns %lld: %s != %s", (long long)ns, a, b);
+    ck_assert_uint_eq(n, strlen(a));
+    n = cs_format_pyseconds(ns, a, sizeof a);
+    cs_format_pyfloat(x, b, sizeof b);
+    ck_assert_msg(strcmp(a, b) == 0, "ns %lld: %s != %s", (long long)ns, a, b);
+    ck_assert_uint_eq(n, strlen(a));
+    ck_assert(strtod(a, NULL) == x);
+    if (x != floor(x))
+        ck_assert_int_eq(significant_digits(a), shortest_len(fabs(x)));
+}
+
+START_TEST(test_seconds)
+{
+    static const int64_t edges[] = {
+        0, 1, -1, 9, 99999, 100000, -100000, 100001, 123456, 999999999, 1000000000, -1000000000,
+        1000000001, 1500000000, 62168414534, 99999623064, 100000000000000, 999999999999999,
+        1000000000000000, 1000000000000001, 4503599627370497, 9007199254740991, 9007199254740992,
+        -9007199254740992, 9007199254740993, 9007199000000000, INT64_MAX, INT64_MIN, INT64_MIN + 1,
+    };
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+        check_seconds(edges[i]);
+    unsigned long long s = 0x2545F4914F6CDD1Dull;
+    for (int i = 0; i < 40000; i++) {
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17; /* xorshift64 */
+        int64_t ns = (int64_t)(s >> (s % 60)); /* every magnitude */
+        if (i % 4 == 1)
+            ns -= ns % 1000; /* microseconds, milliseconds: trailing zeros */
+        if (i % 4 == 2)
+            ns -= ns % 1000000000; /* whole seconds */
+        check_seconds(i % 8 == 3 ? -ns : ns);
+    }
+}
+END_TEST
+
+START_TEST(test_seconds_truncation)
+{
+    char buf[4];
+    ck_assert_uint_eq(cs_format_pyseconds(1500000000, buf, sizeof buf), 3);
+    ck_assert_str_eq(buf, "1.5");
+    ck_assert_uint_eq(cs_format_pyseconds(62168414534, buf, sizeof buf), 12);
+    ck_assert_str_eq(buf, "62.");
+    ck_assert_uint_eq(cs_format_seconds(2000000000, buf, 1), 1);
+    ck_assert_str_eq(buf, "");
+}
+END_TEST
+
+START_TEST(test_int)
+{
+    static const long long cases[] = {0, 1, -1, 9, 10, 99, 100, 101, 12345, -12345, 1000000, INT64_MAX, INT64_MIN};
+    char a[24], b[24];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(b, sizeof b, "%lld", cases[i]);
+        ck_assert_uint_eq(cs_format_int(cases[i], a), strlen(b));
+        ck_assert_str_eq(a, b);
+    }
+    unsigned long long s = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < 20000; i++) {
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        long long v = (long long)(s >> (s % 64));
+        snprintf(b, sizeof b, "%lld", v);
+        ck_assert_uint_eq(cs_format_int(v, a), strlen(b));
+        ck_assert_str_eq(a, b);
+    }
+}
+END_TEST
+
 static Suite *cs_pyfloat_suite(void)
 {
     Suite *s = suite_create("pyfloat");
@@ -440,6 +549,9 @@ static Suite *cs_pyfloat_suite(void)
     tcase_add_test(tc, test_specials);
     tcase_add_test(tc, test_truncation);
     tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_seconds);
+    tcase_add_test(tc, test_seconds_truncation);
+    tcase_add_test(tc, test_int);
     suite_add_tcase(s, tc);
     return s;
 }

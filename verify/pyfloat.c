@@ -136,14 +136,118 @@ size_t cs_format_pyfloat(double x, char *buf, size_t cap)
     return cs__emit(out, len, buf, cap);
 }
 
+/* "00".."99": integers are written two digits per division (a trace has a
+ * few numbers on each of millions of lines). */
+static const char cs__pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                   "8081828384858687888990919293949596979899";
+
+/* Decimal digits of u at out (no terminator); returns their count. */
+static size_t cs__utoa(uint64_t u, char *out)
+{
+    char rev[20];
+    size_t m = sizeof rev; /* rev[m..] holds the digits written so far */
+    while (u >= 100) {
+        unsigned d = (unsigned)(u % 100) * 2;
+        u /= 100;
+        rev[--m] = cs__pairs[d + 1];
+        rev[--m] = cs__pairs[d];
+    }
+    if (u >= 10) {
+        rev[--m] = cs__pairs[u * 2 + 1];
+        rev[--m] = cs__pairs[u * 2];
+    } else {
+        rev[--m] = (char)('0' + u);
+    }
+    memcpy(out, rev + m, sizeof rev - m);
+    return sizeof rev - m;
+}
+
+size_t cs_format_int(long long v, char *out)
+{
+    size_t k = 0;
+    if (v < 0)
+        out[k++] = '-';
+    k += cs__utoa(v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, out + k);
+    out[k] = '\0';
+    return k;
+}
+
 size_t cs_format_number(double x, char *buf, size_t cap)
 {
     if (isnan(x))
         return cs__emit("NaN", 3, buf, cap); /* what json.dumps writes */
     if (isfinite(x) && x == floor(x) && fabs(x) < CS__TWO_POW_53) {
         char out[CS_PYFLOAT_BUFSIZE];
-        int len = snprintf(out, sizeof out, "%lld", (long long)x);
-        return cs__emit(out, (size_t)len, buf, cap);
+        size_t k = 0;
+        if (x < 0)
+            out[k++] = '-';
+        k += cs__utoa((uint64_t)fabs(x), out + k); /* "-0.0" prints as "0", as %lld did */
+        return cs__emit(out, k, buf, cap);
     }
     return cs_format_pyfloat(x, buf, cap);
 }
+
+/* ns / 1e9 written from the integer, or 0 when the double path must decide.
+ *
+ * Why it is exact: for |ns| < 2^53 the double (double)ns is ns itself, so
+ * (double)ns / 1e9 is the double nearest to D = ns * 10^-9.
+ *  - When 10^9 divides ns, D is an integer below 2^53: the double is D, which
+ *    jnum prints as the integer and repr as "D.0" (D < 10^16: no exponent).
+ *  - Otherwise, when 10^5 <= |ns| < 10^15, D has at most 15 significant
+ *    digits, and distinct decimals of at most 15 digits are distinct doubles,
+ *    so D (trailing zeros dropped) is the one shortest text that reads back
+ *    to the double: Python's repr digits (the argument of the fast path in
+ *    cs__shortest_digits).  10^-4 <= |D| < 10^6 is repr's fixed notation.
+ * Smaller, larger and non-integral-in-range values take the double path. */
+static size_t cs__seconds_exact(int64_t ns, bool repr, char *out)
+{
+    if (ns <= -(int64_t)9007199254740992 || ns >= (int64_t)9007199254740992)
+        return 0;
+    uint64_t u = ns < 0 ? (uint64_t)-ns : (uint64_t)ns;
+    uint64_t whole = u / 1000000000u, frac = u % 1000000000u;
+    if (frac != 0 && (u < 100000u || u >= 1000000000000000u))
+        return 0;
+    size_t k = 0;
+    if (ns < 0)
+        out[k++] = '-';
+    k += cs__utoa(whole, out + k);
+    if (frac == 0) {
+        if (repr) {
+            out[k++] = '.';
+            out[k++] = '0';
+        }
+        return k;
+    }
+    /* the nine fraction digits, then the trailing zeros dropped */
+    out[k++] = '.';
+    for (int i = 8; i > 0; i -= 2) {
+        unsigned d = (unsigned)(frac % 100) * 2;
+        frac /= 100;
+        out[k + (size_t)i] = cs__pairs[d + 1];
+        out[k + (size_t)i - 1] = cs__pairs[d];
+    }
+    out[k] = (char)('0' + frac);
+    k += 9;
+    while (out[k - 1] == '0') /* stops at a nonzero digit: frac was not 0 */
+        k--;
+    return k;
+}
+
+/* The seconds text into buf, directly when buf is big enough. */
+static size_t cs__format_ns(int64_t ns, bool repr, char *buf, size_t cap)
+{
+    char tmp[CS_PYFLOAT_BUFSIZE];
+    char *out = cap >= sizeof tmp ? buf : tmp;
+    size_t k = cs__seconds_exact(ns, repr, out);
+    if (k == 0)
+        return repr ? cs_format_pyfloat((double)ns / 1e9, buf, cap) : cs_format_number((double)ns / 1e9, buf, cap);
+    if (out == tmp)
+        return cs__emit(tmp, k, buf, cap);
+    buf[k] = '\0';
+    return k;
+}
+
+size_t cs_format_seconds(int64_t ns, char *buf, size_t cap) { return cs__format_ns(ns, false, buf, cap); }
+
+size_t cs_format_pyseconds(int64_t ns, char *buf, size_t cap) { return cs__format_ns(ns, true, buf, cap); }

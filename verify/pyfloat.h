@@ -9,6 +9,7 @@
 #define CS_PYFLOAT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Enough for any output of the functions below, terminator included. */
 #define CS_PYFLOAT_BUFSIZE 32
@@ -26,5 +27,15 @@ size_t cs_format_pyfloat(double x, char *buf, size_t cap);
  * given one, this writes "inf"/"-inf" unquoted, and NaN as Python's "NaN".
  * Return value as for cs_format_pyfloat. */
 size_t cs_format_number(double x, char *buf, size_t cap);
+
+/* v in decimal, as Python prints an int, into out (at least 21 bytes);
+ * returns the length, not counting the terminator written after it. */
+size_t cs_format_int(long long v, char *out);
+
+/* cs_format_number((double)ns / 1e9) and cs_format_pyfloat((double)ns / 1e9),
+ * the same text, written from the integer where that is provably the same
+ * (every engine time is whole nanoseconds) and through the double otherwise. */
+size_t cs_format_seconds(int64_t ns, char *buf, size_t cap);
+size_t cs_format_pyseconds(int64_t ns, char *buf, size_t cap);
 
 #endif
