@@ -80,10 +80,11 @@ typedef struct cs__star_state {
 typedef struct cs__frame {
     uint8_t kind;
     uint8_t phase;
-    uint32_t idx;        /* BODY: next statement; TRY: handler index; REPEAT: iterations done */
+    uint32_t idx;        /* BODY, and TASK and REPEAT running their body in place: next
+                            statement; TRY: handler index */
     const cs_stmt *st;   /* the statement this frame runs (NULL for a task's top body) */
     union {
-        cs_body body;    /* BODY: the statements */
+        cs_body body;    /* BODY, TASK, REPEAT: the statements */
         struct {
             cs_exc *handled; /* TRY in a handler: the exception being handled (owned ref) */
             cs_exc *aux;     /* TG: exc_val; TRY*: the rest still unmatched (owned ref) */
@@ -95,6 +96,7 @@ typedef struct cs__frame {
     int32_t scope2;      /* TG: the wait scope */
     union {
         double num;      /* TRIO_SLEEP: the delay */
+        uint64_t iters;  /* REPEAT: iterations begun */
         cs__fut *fut;    /* SYNC on asyncio, START: the future it waits on (ref) */
     };
     cs__star_state *star;/* TRY*: handler results (owned) or NULL */

@@ -11,14 +11,18 @@
 #include "policy.h"
 #include "util.h"
 
-static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+enum { CS__BODY_END = 2 }; /* cs__body_next: the body is over, *c says how */
+
+/* Runs the next statement of the body f holds (f->body from f->idx).  BODY
+ * frames do only this; a task's wrapper and `repeat` run their bodies in
+ * place the same way instead of pushing a BODY frame: a million tasks, one
+ * frame fewer each.  f may move once the statement has run (a push can grow
+ * the stack): callers return what this returns without touching f again. */
+static int cs__body_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (c->type != CS__C_NORMAL || f->idx >= f->body.n) {
         t->inject_skip = NULL; /* an injected delay that raised: its statement never runs */
-        cs__completion out = *c;
-        c->type = CS__C_NORMAL;
-        c->exc = NULL;
-        return cs__pop_with(t, c, out);
+        return CS__BODY_END;
     }
     const cs_stmt *st = &f->body.items[f->idx++];
     if (++e->steps > e->opt.step_limit) {
@@ -32,6 +36,24 @@ static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
             return r;
     }
     return cs__exec(e, t, st, c, yf);
+}
+
+static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+{
+    int r = cs__body_next(e, t, f, c, yf);
+    if (r != CS__BODY_END)
+        return r;
+    cs__completion out = *c;
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    return cs__pop_with(t, c, out);
+}
+
+/* Starts running `body` in place in frame f (see cs__body_next). */
+static void cs__body_begin(cs__frame *f, cs_body body)
+{
+    f->body = body;
+    f->idx = 0;
 }
 
 /* ---- cancel scopes ---- */
@@ -138,10 +160,16 @@ int cs__aio_step_cic(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
 
 /* ---- loops and calls ---- */
 
-static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+/* phase 0: between iterations; 1: running the body in place */
+static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
-    (void)e;
-    if (c->type != CS__C_NORMAL || (int64_t)f->idx >= f->st->count) {
+    if (f->phase == 1) {
+        int r = cs__body_next(e, t, f, c, yf);
+        if (r != CS__BODY_END)
+            return r;
+        f->phase = 0;
+    }
+    if (c->type != CS__C_NORMAL || (int64_t)f->iters >= f->st->count) {
         cs__completion out = *c;
         c->type = CS__C_NORMAL;
         c->exc = NULL;
@@ -153,8 +181,9 @@ static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
         e->limit_kind = CS_RESULT_LIMIT_STEPS;
         return CS__YIELD;
     }
-    f->idx++;
-    cs__push_body(t, f->st->body);
+    f->iters++;
+    f->phase = 1;
+    cs__body_begin(f, f->st->body);
     return CS__CONT;
 }
 
@@ -175,13 +204,20 @@ static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
 
 /* ---- the task wrapper: TaskHandle._run_coro ---- */
 
-static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+/* phase 0: entering; 1: running the body in place; then the exit */
+static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (f->phase == 0) {
         f->phase = 1;
         cs__scope_enter(e, t->handle_scope, t);
-        cs__push_body(t, f->st->body);
+        cs__body_begin(f, f->st->body);
         return CS__CONT;
+    }
+    if (f->phase == 1) {
+        int r = cs__body_next(e, t, f, c, yf);
+        if (r != CS__BODY_END)
+            return r;
+        f->phase = 2;
     }
     /* _run_coro: record the outcome, set the finished event, then leave the
      * handle's scope (which swallows a cancellation from handle.cancel()) */
@@ -229,7 +265,7 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
     case CS__F_BODY:
         return cs__step_body(e, t, f, c, yf);
     case CS__F_TASK:
-        return cs__step_task(e, t, f, c);
+        return cs__step_task(e, t, f, c, yf);
     case CS__F_SCOPE:
         return cs__step_scope(e, t, f, c);
     case CS__F_TG:
@@ -237,7 +273,7 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
     case CS__F_TRY:
         return cs__step_try(e, t, f, c);
     case CS__F_REPEAT:
-        return cs__step_repeat(e, t, f, c);
+        return cs__step_repeat(e, t, f, c, yf);
     case CS__F_CALL:
         return cs__step_call(e, t, f, c);
     case CS__F_CSC:
