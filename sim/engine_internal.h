@@ -80,11 +80,11 @@ typedef struct cs__star_state {
 typedef struct cs__frame {
     uint8_t kind;
     uint8_t phase;
-    uint32_t idx;        /* BODY, and TASK and REPEAT running their body in place: next
+    uint32_t idx;        /* BODY, and TASK, REPEAT, SCOPE and CALL running their body in place: next
                             statement; TRY: handler index */
     const cs_stmt *st;   /* the statement this frame runs (NULL for a task's top body) */
     union {
-        cs_body body;    /* BODY, TASK, REPEAT: the statements */
+        cs_body body;    /* BODY, and TASK, REPEAT, SCOPE and CALL in place: the statements */
         struct {
             cs_exc *handled; /* TRY in a handler: the exception being handled (owned ref) */
             cs_exc *aux;     /* TG: exc_val; TRY*: the rest still unmatched (owned ref) */

@@ -82,9 +82,16 @@ static cs__scope *cs__named_scope_new(cs__engine *e, const cs_stmt *st, cs_scope
     return s;
 }
 
-static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+/* phase 0: entering; 1: running the body in place; then the exit */
+static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     const cs_stmt *st = f->st;
+    if (f->phase == 1) {
+        int r = cs__body_next(e, t, f, c, yf);
+        if (r != CS__BODY_END)
+            return r;
+        f->phase = 2;
+    }
     if (f->phase == 0) {
         double deadline = INFINITY;
         switch (st->op) {
@@ -109,7 +116,7 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
         cs__scope_enter(e, s, t);
         if (st->op == CS_OP_FAIL_AT && st->dur.kind != CS_DUR_NONE)
             cs__scope_set_deadline(e, s, st->dur.value);
-        cs__push_body(t, st->body);
+        cs__body_begin(f, st->body);
         return CS__CONT;
     }
     cs__scope *s = e->scopes[f->scope];
@@ -187,12 +194,19 @@ static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
     return CS__CONT;
 }
 
-static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+/* phase 0: calling; 1: running the function's body in place; then the return */
+static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (f->phase == 0) {
         f->phase = 1;
-        cs__push_body(t, e->prog->functions[f->st->ref].body);
+        cs__body_begin(f, e->prog->functions[f->st->ref].body);
         return CS__CONT;
+    }
+    if (f->phase == 1) {
+        int r = cs__body_next(e, t, f, c, yf);
+        if (r != CS__BODY_END)
+            return r;
+        f->phase = 2;
     }
     cs__completion out = *c;
     c->type = CS__C_NORMAL;
@@ -267,7 +281,7 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
     case CS__F_TASK:
         return cs__step_task(e, t, f, c, yf);
     case CS__F_SCOPE:
-        return cs__step_scope(e, t, f, c);
+        return cs__step_scope(e, t, f, c, yf);
     case CS__F_TG:
         return e->pol->step_tg(e, t, f, c, yf);
     case CS__F_TRY:
@@ -275,7 +289,7 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
     case CS__F_REPEAT:
         return cs__step_repeat(e, t, f, c, yf);
     case CS__F_CALL:
-        return cs__step_call(e, t, f, c);
+        return cs__step_call(e, t, f, c, yf);
     case CS__F_CSC:
         return cs__aio_step_csc(e, t, f, c, yf);
     case CS__F_CIC:
