@@ -1042,6 +1042,64 @@ START_TEST(test_jw_unparsable)
 }
 END_TEST
 
+/* One document of every kind of piece, long strings and escapes included. */
+static void jw_sample(cs_jw *w, const char *big)
+{
+    cs_jw_begin_object(w);
+    CS_JW_KEY(w, "seq");
+    cs_jw_int(w, -1234567890123LL);
+    cs_jw_key(w, big);
+    cs_jw_begin_array(w);
+    cs_jw_string(w, big);
+    cs_jw_string_n(w, "q\"\\\n\x01\x7f\0z", 8);
+    cs_jw_seconds(w, 62168414534);
+    cs_jw_float_seconds(w, 3000000000);
+    cs_jw_float_seconds(w, 7);
+    cs_jw_number(w, -INFINITY);
+    cs_jw_bool(w, false);
+    cs_jw_null(w);
+    ck_assert_int_eq(cs_jw_json_text(w, "{\"k\":[1,2.5,\"\\u0001\"]}"), 0);
+    cs_jw_verbatim(w, "\"v\"", 3);
+    cs_jw_end_array(w);
+    cs_jw_end_object(w);
+    cs_jw_raw(w, "\n", 1);
+}
+
+/* A writer with a buffer of any size, however pieces straddle its end,
+ * writes what a writer without one writes. */
+START_TEST(test_jw_buffered)
+{
+    /* 70,000 bytes, longer than the writers' buffers, with escapes spread
+     * over it (also right at the start and the end) */
+    enum { N = 70000 };
+    char *big = malloc(N + 1);
+    for (size_t i = 0; i < N; i++)
+        big[i] = (char)(i % 997 == 0 ? '"' : i % 1499 == 0 ? '\t' : 'a' + (char)(i % 26));
+    big[N - 1] = '\\';
+    big[N] = '\0';
+    for (int indent = CS_JW_ONE_LINE; indent <= 2; indent += 3) {
+        capture c;
+        cs_jw w;
+        cs_jw_init(&w, cap_open(&c), indent, 1);
+        jw_sample(&w, big);
+        char *want = cap_close(&c);
+        static const size_t caps[] = {1, 2, 3, 7, 8, 9, 31, 33, 64, 4096, 65536, 200000};
+        for (size_t k = 0; k < sizeof caps / sizeof caps[0]; k++) {
+            char *buf = malloc(caps[k]);
+            cs_jw_init(&w, cap_open(&c), indent, 1);
+            cs_jw_set_buffer(&w, buf, caps[k]);
+            jw_sample(&w, big);
+            cs_jw_flush(&w);
+            char *got = cap_close(&c);
+            ck_assert_msg(strcmp(got, want) == 0, "buffer of %zu bytes, indent %d", caps[k], indent);
+            free(got);
+            free(buf);
+        }
+        free(want);
+    }
+    free(big);
+}
+END_TEST
 
 /* ---- text report and JSONL trace ---------------------------------------- */
 
@@ -1119,6 +1177,7 @@ static Suite *cs_outcome_suite(void)
     tcase_add_test(tc, test_outlives_program);
     tcase_add_test(tc, test_jw_layouts);
     tcase_add_test(tc, test_jw_unparsable);
+    tcase_add_test(tc, test_jw_buffered);
     tcase_add_test(tc, test_text_report);
     tcase_add_test(tc, test_jsonl_trace);
     suite_add_tcase(s, tc);

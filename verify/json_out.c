@@ -18,29 +18,130 @@ void cs_jw_init(cs_jw *w, FILE *f, int indent, int depth)
     assert(f && depth >= 0 && (indent >= 0 || indent == CS_JW_ONE_LINE));
     w->f = f;
     w->indent = indent;
+    w->buf = NULL;
+    w->len = w->cap = 0;
+    cs_jw_restart(w, depth);
+}
+
+void cs_jw_restart(cs_jw *w, int depth)
+{
+    assert(depth >= 0);
     w->depth = depth;
     w->first = true;
     w->after_key = false;
     w->top = true;
 }
 
-static void cs__jw_newline(cs_jw *w)
+void cs_jw_set_buffer(cs_jw *w, char *buf, size_t cap)
 {
-    /* one write for the newline and the indentation (a million-task outcome
-     * has a few million of them) */
-    static const char nl[] = "\n                                                                ";
-    int n = w->indent * w->depth;
-    int k = n < (int)sizeof nl - 2 ? n : (int)sizeof nl - 2;
-    fwrite(nl, 1, (size_t)k + 1, w->f);
+    assert(w->len == 0 && (buf ? cap > 0 : cap == 0));
+    w->buf = buf;
+    w->cap = buf ? cap : 0;
+}
+
+void cs_jw_flush(cs_jw *w)
+{
+    if (w->len)
+        fwrite(w->buf, 1, w->len, w->f);
+    w->len = 0;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+/* Room for n more bytes when the buffer is full: flushes it; NULL when the
+ * writer has no buffer or n does not fit in an empty one. */
+static char *cs__jw_room_slow(cs_jw *w, size_t n)
+{
+    if (!w->buf || n >= w->cap)
+        return NULL;
+    cs_jw_flush(w);
+    return w->buf;
+}
+
+/* Room for n more bytes in the buffer, or NULL (see cs__jw_room_slow).  The
+ * test is strict, so a writer without a buffer (cap 0) always goes slow. */
+static inline char *cs__jw_room(cs_jw *w, size_t n)
+{
+    if (n < w->cap - w->len)
+        return w->buf + w->len;
+    return cs__jw_room_slow(w, n);
+}
+
+static void cs__jw_put_slow(cs_jw *w, const char *s, size_t n)
+{
+    char *p = cs__jw_room_slow(w, n);
+    if (p) {
+        memcpy(p, s, n);
+        w->len += n;
+        return;
+    }
+    cs_jw_flush(w); /* too big for the buffer, or none: keep the order */
+    fwrite(s, 1, n, w->f);
+}
+
+/* memcpy for the short pieces JSON is made of (keys, names, numbers): a
+ * call to memcpy costs more than the copy, so up to 32 bytes are moved as a
+ * few fixed-size blocks, the last overlapping the one before. */
+static inline void cs__copy(char *d, const char *s, size_t n)
+{
+    uint64_t a, b, c, e;
+    uint32_t x, y;
+    if (n >= 8 && n <= 16) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n > 16 && n <= 32) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + 8, 8);
+        memcpy(&c, s + n - 16, 8);
+        memcpy(&e, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + 8, &b, 8);
+        memcpy(d + n - 16, &c, 8);
+        memcpy(d + n - 8, &e, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        memcpy(d, &x, 4);
+        memcpy(d + n - 4, &y, 4);
+    } else {
+        memcpy(d, s, n);
+    }
+}
+
+/* Every byte of output goes through here or through cs__jw_room.  Inline:
+ * most pieces have a constant size, and their copy becomes a store. */
+static inline void cs__jw_put(cs_jw *w, const char *s, size_t n)
+{
+    if (n < w->cap - w->len) {
+        cs__copy(w->buf + w->len, s, n);
+        w->len += n;
+        return;
+    }
+    cs__jw_put_slow(w, s, n);
+}
+
+void cs_jw_raw(cs_jw *w, const char *s, size_t len) { cs__jw_put(w, s, len); }
+
+static void cs__jw_newline(cs_jw *w, bool comma)
+{
+    /* one piece for the comma, the newline and the indentation (a million-task
+     * outcome has a few million of them) */
+    static const char nl[] = ",\n                                                                ";
+    size_t room = sizeof nl - 3; /* spaces available after ",\n" */
+    size_t n = (size_t)w->indent * (size_t)w->depth;
+    size_t k = n < room ? n : room;
+    cs__jw_put(w, comma ? nl : nl + 1, k + 1 + comma);
     for (n -= k; n > 0; n -= k) {
-        k = n < (int)sizeof nl - 2 ? n : (int)sizeof nl - 2;
-        fwrite(nl + 1, 1, (size_t)k, w->f);
+        k = n < room ? n : room;
+        cs__jw_put(w, nl + 2, k);
     }
 }
 
 /* What comes before a value or key: nothing after a key or at the start,
  * else the item separator of the layout. */
-static void cs__jw_prefix(cs_jw *w)
+static inline void cs__jw_prefix(cs_jw *w)
 {
     if (w->after_key) {
         w->after_key = false;
@@ -50,20 +151,17 @@ static void cs__jw_prefix(cs_jw *w)
         w->top = false;
         return;
     }
-    if (w->indent != CS_JW_ONE_LINE) {
-        if (!w->first)
-            fputc(',', w->f);
-        cs__jw_newline(w);
-    } else if (!w->first) {
-        fwrite(", ", 1, 2, w->f);
-    }
+    if (w->indent != CS_JW_ONE_LINE)
+        cs__jw_newline(w, !w->first);
+    else if (!w->first)
+        cs__jw_put(w, ", ", 2);
     w->first = false;
 }
 
 static void cs__jw_open(cs_jw *w, char c)
 {
     cs__jw_prefix(w);
-    fputc(c, w->f);
+    cs__jw_put(w, &c, 1);
     w->depth++;
     w->first = true;
 }
@@ -73,8 +171,8 @@ static void cs__jw_close(cs_jw *w, char c)
     assert(w->depth > 0 && !w->after_key);
     w->depth--;
     if (!w->first && w->indent != CS_JW_ONE_LINE)
-        cs__jw_newline(w);
-    fputc(c, w->f);
+        cs__jw_newline(w, false);
+    cs__jw_put(w, &c, 1);
     w->first = false;
 }
 
@@ -83,114 +181,189 @@ void cs_jw_end_object(cs_jw *w) { cs__jw_close(w, '}'); }
 void cs_jw_begin_array(cs_jw *w) { cs__jw_open(w, '['); }
 void cs_jw_end_array(cs_jw *w) { cs__jw_close(w, ']'); }
 
-/* The escape Python's encoder uses for byte c, or NULL when c passes raw. */
-static const char *cs__escape(unsigned char c, char tmp[8])
+/* ---- strings ------------------------------------------------------------ */
+
+/* Bytes Python's encoder escapes with ensure_ascii=False: '"', '\\' and the
+ * controls below 0x20.  A table, because every byte of every string and key
+ * is tested. */
+static const bool cs__needs_escape[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+    [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+    [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+    ['"'] = 1, ['\\'] = 1,
+};
+
+/* The escape of a byte that needs one, into tmp; returns its length. */
+static size_t cs__escape(unsigned char c, char tmp[8])
 {
+    static const char hex[] = "0123456789abcdef"; /* lowercase, as CPython writes it */
+    char e = 0;
     switch (c) {
-    case '"': return "\\\"";
-    case '\\': return "\\\\";
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    case '\b': return "\\b";
-    case '\f': return "\\f";
+    case '"': e = '"'; break;
+    case '\\': e = '\\'; break;
+    case '\n': e = 'n'; break;
+    case '\r': e = 'r'; break;
+    case '\t': e = 't'; break;
+    case '\b': e = 'b'; break;
+    case '\f': e = 'f'; break;
     default: break;
     }
-    if (c >= 0x20)
-        return NULL;
-    snprintf(tmp, 8, "\\u%04x", c); /* lowercase hex, as CPython writes it */
-    return tmp;
+    tmp[0] = '\\';
+    if (e) {
+        tmp[1] = e;
+        return 2;
+    }
+    memcpy(tmp + 1, "u00", 3);
+    tmp[4] = hex[c >> 4];
+    tmp[5] = hex[c & 15];
+    return 6;
+}
+
+/* Nonzero when one of the 8 bytes in v needs an escape: some byte below
+ * 0x20, or equal to '"' or '\\' (the bit-twiddling "has a byte less than n"
+ * and "has a zero byte" tests, exact as yes/no answers). */
+static inline uint64_t cs__special8(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+    return ((v - ones * 0x20) & ~v & highs) | ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs);
+}
+
+/* The number of leading bytes of s that pass unescaped. */
+static size_t cs__plain_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (cs__special8(v))
+            break;
+    }
+    while (i < len && !cs__needs_escape[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
+/* The quoted, escaped string into the writer's output. */
+static void cs__jw_quoted(cs_jw *w, const char *s, size_t len)
+{
+    size_t plain = cs__plain_prefix(s, len);
+    /* the usual string has nothing to escape: copied with its quotes at once */
+    char *p = plain == len && len < SIZE_MAX - 2 ? cs__jw_room(w, len + 2) : NULL;
+    if (p) {
+        p[0] = '"';
+        cs__copy(p + 1, s, len);
+        p[len + 1] = '"';
+        w->len += len + 2;
+        return;
+    }
+    cs__jw_put(w, "\"", 1);
+    size_t run = 0; /* start of the bytes not yet written */
+    char tmp[8];
+    for (size_t i = plain; i < len; i++) {
+        if (!cs__needs_escape[(unsigned char)s[i]])
+            continue;
+        cs__jw_put(w, s + run, i - run);
+        cs__jw_put(w, tmp, cs__escape((unsigned char)s[i], tmp));
+        run = i + 1;
+    }
+    cs__jw_put(w, s + run, len - run);
+    cs__jw_put(w, "\"", 1);
 }
 
 void cs_json_write_string(FILE *f, const char *s, size_t len)
 {
-    char tmp[8];
-    if (len <= 200) { /* the usual short string: escaped into one buffer, one write */
-        char buf[2 + 6 * 200];
-        size_t k = 0;
-        buf[k++] = '"';
-        for (size_t i = 0; i < len; i++) {
-            const char *esc = cs__escape((unsigned char)s[i], tmp);
-            if (!esc) {
-                buf[k++] = s[i];
-                continue;
-            }
-            size_t el = strlen(esc);
-            memcpy(buf + k, esc, el);
-            k += el;
-        }
-        buf[k++] = '"';
-        fwrite(buf, 1, k, f);
-        return;
-    }
-    size_t run = 0; /* start of the bytes not yet written */
-    fputc('"', f);
-    for (size_t i = 0; i < len; i++) {
-        const char *esc = cs__escape((unsigned char)s[i], tmp);
-        if (!esc)
-            continue;
-        fwrite(s + run, 1, i - run, f);
-        fputs(esc, f);
-        run = i + 1;
-    }
-    fwrite(s + run, 1, len - run, f);
-    fputc('"', f);
+    cs_jw w;
+    char buf[512]; /* one stdio call for a usual string */
+    cs_jw_init(&w, f, CS_JW_ONE_LINE, 0);
+    cs_jw_set_buffer(&w, buf, sizeof buf);
+    cs__jw_quoted(&w, s, len);
+    cs_jw_flush(&w);
 }
 
-void cs_jw_key(cs_jw *w, const char *key)
+/* A writer without a buffer borrows a small one for the duration of one
+ * call, so the call still costs one stdio write (and nothing stays behind).
+ * (Zeroed only because GCC cannot see that only written bytes are read.) */
+#define CS__JW_TEMP_BUFFER(w, call)                                                                \
+    do {                                                                                           \
+        char tmp_[256] = {0};                                                                      \
+        cs_jw_set_buffer((w), tmp_, sizeof tmp_);                                                  \
+        call;                                                                                      \
+        cs_jw_flush(w);                                                                            \
+        cs_jw_set_buffer((w), NULL, 0);                                                            \
+    } while (0)
+
+/* `"key": ` after the prefix. */
+static void cs__jw_key_n(cs_jw *w, const char *key, size_t len)
 {
     assert(w->depth > 0 && !w->after_key);
-    cs__jw_prefix(w);
-    size_t len = strlen(key);
-    char buf[64];
-    bool plain = len + 4 <= sizeof buf;
-    for (size_t i = 0; plain && i < len; i++)
-        plain = (unsigned char)key[i] >= 0x20 && key[i] != '"' && key[i] != '\\';
-    if (plain) { /* the usual key: one write for `"key": ` */
-        buf[0] = '"';
-        memcpy(buf + 1, key, len);
-        memcpy(buf + 1 + len, "\": ", 3);
-        fwrite(buf, 1, len + 4, w->f);
-    } else {
-        cs_json_write_string(w->f, key, len);
-        fputs(": ", w->f);
+    if (!w->buf) {
+        CS__JW_TEMP_BUFFER(w, cs__jw_key_n(w, key, len));
+        return;
     }
+    cs__jw_prefix(w);
+    cs__jw_quoted(w, key, len);
+    cs__jw_put(w, ": ", 2);
     w->after_key = true;
+}
+
+void cs_jw_key(cs_jw *w, const char *key) { cs__jw_key_n(w, key, strlen(key)); }
+
+void cs_jw_key_lit(cs_jw *w, cs_jw_lit key)
+{
+    assert(w->depth > 0 && !w->after_key);
+    assert(key.len >= 4 && cs__plain_prefix(key.text + 1, key.len - 4) == key.len - 4);
+    cs__jw_prefix(w);
+    cs__jw_put(w, key.text, key.len);
+    w->after_key = true;
+}
+
+void cs_jw_verbatim(cs_jw *w, const char *json, size_t len)
+{
+    cs__jw_prefix(w);
+    cs__jw_put(w, json, len);
 }
 
 void cs_jw_string_n(cs_jw *w, const char *s, size_t len)
 {
+    if (!w->buf) {
+        CS__JW_TEMP_BUFFER(w, cs_jw_string_n(w, s, len));
+        return;
+    }
     cs__jw_prefix(w);
-    cs_json_write_string(w->f, s, len);
+    cs__jw_quoted(w, s, len);
 }
 
 void cs_jw_string(cs_jw *w, const char *s) { cs_jw_string_n(w, s, strlen(s)); }
 
+/* ---- scalars ------------------------------------------------------------ */
+
 void cs_jw_int(cs_jw *w, long long v)
 {
     cs__jw_prefix(w);
+    char *p = cs__jw_room(w, 24);
+    if (p) { /* digits straight into the buffer */
+        w->len += cs_format_int(v, p);
+        return;
+    }
     char buf[24];
-    int k = (int)sizeof buf;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do {
-        buf[--k] = (char)('0' + (int)(u % 10));
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        buf[--k] = '-';
-    fwrite(buf + k, 1, sizeof buf - (size_t)k, w->f);
+    cs__jw_put(w, buf, cs_format_int(v, buf));
 }
 
 void cs_jw_bool(cs_jw *w, bool v)
 {
     cs__jw_prefix(w);
-    fputs(v ? "true" : "false", w->f);
+    if (v)
+        cs__jw_put(w, "true", 4);
+    else
+        cs__jw_put(w, "false", 5);
 }
 
 void cs_jw_null(cs_jw *w)
 {
     cs__jw_prefix(w);
-    fputs("null", w->f);
+    cs__jw_put(w, "null", 4);
 }
 
 void cs_jw_number(cs_jw *w, double x)
@@ -202,7 +375,7 @@ void cs_jw_number(cs_jw *w, double x)
     }
     size_t n = cs_format_number(x, buf, sizeof buf);
     cs__jw_prefix(w);
-    fwrite(buf, 1, n, w->f);
+    cs__jw_put(w, buf, n);
 }
 
 void cs_jw_float(cs_jw *w, double x)
@@ -214,10 +387,25 @@ void cs_jw_float(cs_jw *w, double x)
     }
     size_t n = isnan(x) ? cs_format_number(x, buf, sizeof buf) : cs_format_pyfloat(x, buf, sizeof buf);
     cs__jw_prefix(w);
-    fwrite(buf, 1, n, w->f);
+    cs__jw_put(w, buf, n);
 }
 
-void cs_jw_seconds(cs_jw *w, int64_t ns) { cs_jw_number(w, (double)ns / 1e9); }
+/* Seconds text from format (cs_format_seconds or _pyseconds) into the output. */
+static void cs__jw_ns(cs_jw *w, int64_t ns, size_t (*format)(int64_t, char *, size_t))
+{
+    cs__jw_prefix(w);
+    char *p = cs__jw_room(w, CS_PYFLOAT_BUFSIZE);
+    if (p) { /* a trace has one on every line: formatted in place */
+        w->len += format(ns, p, CS_PYFLOAT_BUFSIZE);
+        return;
+    }
+    char buf[CS_PYFLOAT_BUFSIZE];
+    cs__jw_put(w, buf, format(ns, buf, sizeof buf));
+}
+
+void cs_jw_seconds(cs_jw *w, int64_t ns) { cs__jw_ns(w, ns, cs_format_seconds); }
+
+void cs_jw_float_seconds(cs_jw *w, int64_t ns) { cs__jw_ns(w, ns, cs_format_pyseconds); }
 
 static void cs__jw_object(cs_jw *w, const json_t *v)
 {
@@ -225,10 +413,7 @@ static void cs__jw_object(cs_jw *w, const json_t *v)
     /* Jansson iterates objects in insertion order, which is the order the
      * value was written in the scenario, as Python's dict keeps it. */
     for (void *it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
-        cs__jw_prefix(w);
-        cs_json_write_string(w->f, json_object_iter_key(it), json_object_iter_key_len(it));
-        fputs(": ", w->f);
-        w->after_key = true;
+        cs__jw_key_n(w, json_object_iter_key(it), json_object_iter_key_len(it));
         cs_jw_value(w, json_object_iter_value(it));
     }
     cs_jw_end_object(w);
@@ -273,7 +458,7 @@ int cs_jw_json_text(cs_jw *w, const char *text)
     json_t *v = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
     if (!v) {
         cs__jw_prefix(w);
-        fputs(text, w->f);
+        cs__jw_put(w, text, strlen(text));
         return -1;
     }
     cs_jw_value(w, v);

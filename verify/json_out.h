@@ -8,9 +8,13 @@
  * bytes, DEL and U+2028 included, pass through as raw UTF-8.  Reals follow the
  * oracle's jnum rule (pyfloat.h).
  *
- * Nothing is buffered beyond stdio: a writer keeps only the nesting depth and
- * whether the current container has an item yet, so a document of any size is
- * written in constant memory.  The caller checks ferror() on the stream.
+ * A writer keeps only the nesting depth and whether the current container has
+ * an item yet, so a document of any size is written in constant memory.  By
+ * default every piece goes straight to the FILE, so a caller may mix its own
+ * fprintf with writer calls.  A writer given a buffer (cs_jw_set_buffer)
+ * collects text there instead and hands it to the FILE only when the buffer
+ * fills or on cs_jw_flush: far fewer stdio calls, but the caller must flush
+ * before touching the FILE itself.  The caller checks ferror() on the stream.
  */
 #ifndef CS_JSON_OUT_H
 #define CS_JSON_OUT_H
@@ -31,6 +35,8 @@ typedef struct cs_jw {
     bool first;     /* the innermost open container has no item yet */
     bool after_key; /* a key was written; its value comes next */
     bool top;       /* nothing written yet: the first value has no prefix */
+    char *buf;      /* text not yet handed to f, or NULL: write through */
+    size_t len, cap;
 } cs_jw;
 
 /* Prepares a writer on f.  `depth` is the nesting level the first value
@@ -38,6 +44,17 @@ typedef struct cs_jw {
  * depth 1, the first value's lines are indented as an element of a top-level
  * array is (the caller has written the text before the value). */
 void cs_jw_init(cs_jw *w, FILE *f, int indent, int depth);
+/* Starts a new document on the same stream, layout and buffer (the text of
+ * the previous one stays buffered): a JSON Lines writer calls it per line. */
+void cs_jw_restart(cs_jw *w, int depth);
+
+/* Collects output in buf (cap bytes, borrowed) until it fills or cs_jw_flush;
+ * buf NULL writes through again (flush first).  Writers start without one. */
+void cs_jw_set_buffer(cs_jw *w, char *buf, size_t cap);
+/* Hands the buffered text to the FILE (a no-op without a buffer). */
+void cs_jw_flush(cs_jw *w);
+/* Raw text, not JSON-encoded (a line break between JSON Lines records). */
+void cs_jw_raw(cs_jw *w, const char *s, size_t len);
 
 void cs_jw_begin_object(cs_jw *w);
 void cs_jw_end_object(cs_jw *w);
@@ -46,6 +63,20 @@ void cs_jw_end_array(cs_jw *w);
 
 /* An object key; the next call writes its value. */
 void cs_jw_key(cs_jw *w, const char *key);
+
+/* A key the program spells as a string literal with nothing to escape,
+ * quoted at compile time: CS_JW_LIT("state") holds `"state": `.  Writers of
+ * millions of keys use it to skip measuring and scanning each. */
+typedef struct cs_jw_lit {
+    const char *text; /* the quoted key followed by ": " */
+    size_t len;
+} cs_jw_lit;
+#define CS_JW_LIT(key) ((cs_jw_lit){"\"" key "\": ", sizeof(key) + 3})
+void cs_jw_key_lit(cs_jw *w, cs_jw_lit key);
+#define CS_JW_KEY(w, key) cs_jw_key_lit((w), CS_JW_LIT(key))
+
+/* A value that is already JSON text (len bytes, written as they are). */
+void cs_jw_verbatim(cs_jw *w, const char *json, size_t len);
 
 void cs_jw_string(cs_jw *w, const char *s);
 void cs_jw_string_n(cs_jw *w, const char *s, size_t len);
@@ -58,6 +89,8 @@ void cs_jw_number(cs_jw *w, double x);
 void cs_jw_float(cs_jw *w, double x);
 /* Seconds from integer nanoseconds, through cs_jw_number. */
 void cs_jw_seconds(cs_jw *w, int64_t ns);
+/* Seconds from integer nanoseconds, through cs_jw_float (1 s -> 1.0). */
+void cs_jw_float_seconds(cs_jw *w, int64_t ns);
 
 /* Any Jansson value; reals through jnum, object keys in insertion order. */
 void cs_jw_value(cs_jw *w, const json_t *v);

@@ -18,12 +18,12 @@
 static void cs__jw_exc(cs_jw *w, const cs_outcome *o, const cs_exc *e)
 {
     cs_jw_begin_object(w);
-    cs_jw_key(w, "type");
+    CS_JW_KEY(w, "type");
     cs_jw_string(w, cs_outcome_class_name(o, e->cls));
-    cs_jw_key(w, "message");
+    CS_JW_KEY(w, "message");
     cs_jw_string(w, e->message ? e->message : "");
     if (cs_exc_is_group(e)) {
-        cs_jw_key(w, "exceptions");
+        CS_JW_KEY(w, "exceptions");
         cs_jw_begin_array(w);
         for (uint32_t i = 0; i < e->nmembers; i++)
             cs__jw_exc(w, o, e->members[i]);
@@ -50,20 +50,20 @@ static void cs__jw_result(cs_jw *w, const cs_outcome *o)
     cs_jw_begin_object(w);
     switch (o->result) {
     case CS_RESULT_RETURNED:
-        cs_jw_key(w, "returned");
+        CS_JW_KEY(w, "returned");
         cs__jw_returned(w, o, o->returned);
         break;
     case CS_RESULT_RAISED:
-        cs_jw_key(w, "raised");
+        CS_JW_KEY(w, "raised");
         if (o->raised)
             cs__jw_exc(w, o, o->raised);
         else
             cs_jw_null(w);
         break;
     case CS_RESULT_DEADLOCK:
-        cs_jw_key(w, "deadlock");
+        CS_JW_KEY(w, "deadlock");
         cs_jw_begin_object(w);
-        cs_jw_key(w, "waiting");
+        CS_JW_KEY(w, "waiting");
         cs_jw_begin_object(w);
         for (size_t i = 0; i < o->nwaiting; i++) {
             cs_jw_key(w, cs_outcome_task_name(o, o->waiting[i].task));
@@ -78,7 +78,7 @@ static void cs__jw_result(cs_jw *w, const cs_outcome *o)
     case CS_RESULT_LIMIT_TIMERS:
     case CS_RESULT_LIMIT_TRACE:
     case CS_RESULT_LIMIT_MEMORY:
-        cs_jw_key(w, "limit");
+        CS_JW_KEY(w, "limit");
         cs_jw_string(w, cs_limit_name(o->result));
         break;
     }
@@ -94,18 +94,18 @@ static void cs__jw_tasks(cs_jw *w, const cs_outcome *o)
             continue;
         cs_jw_key(w, cs_outcome_str(o, t->name));
         cs_jw_begin_object(w);
-        cs_jw_key(w, "state");
+        CS_JW_KEY(w, "state");
         cs_jw_string(w, cs_task_state_name(t->state));
         if (t->state != CS_TASK_UNFINISHED) {
-            cs_jw_key(w, "end");
+            CS_JW_KEY(w, "end");
             cs_jw_seconds(w, t->end);
         }
         if (t->exc) {
-            cs_jw_key(w, "exception");
+            CS_JW_KEY(w, "exception");
             cs__jw_exc(w, o, t->exc);
         }
         if (t->returned != CS_OUTCOME_NONE) {
-            cs_jw_key(w, "returned");
+            CS_JW_KEY(w, "returned");
             cs__jw_returned(w, o, t->returned);
         }
         cs_jw_end_object(w);
@@ -120,15 +120,15 @@ static void cs__jw_scopes(cs_jw *w, const cs_outcome *o)
         const cs_outcome_scope *s = &o->scopes[i];
         cs_jw_key(w, cs_outcome_str(o, s->name));
         cs_jw_begin_object(w);
-        cs_jw_key(w, "kind");
+        CS_JW_KEY(w, "kind");
         cs_jw_string(w, cs_scope_kind_name(s->kind));
-        cs_jw_key(w, "cancel_called");
+        CS_JW_KEY(w, "cancel_called");
         cs_jw_bool(w, s->cancel_called);
-        cs_jw_key(w, "cancelled_caught");
+        CS_JW_KEY(w, "cancelled_caught");
         cs_jw_bool(w, s->cancelled_caught);
-        cs_jw_key(w, "deadline");
+        CS_JW_KEY(w, "deadline");
         cs_jw_number(w, s->deadline);
-        cs_jw_key(w, "shield");
+        CS_JW_KEY(w, "shield");
         cs_jw_bool(w, s->shield);
         cs_jw_end_object(w);
     }
@@ -141,14 +141,14 @@ static void cs__jw_log(cs_jw *w, const cs_outcome *o)
     for (size_t i = 0; i < o->nlog; i++) {
         const cs_outcome_log *l = &o->log[i];
         cs_jw_begin_object(w);
-        cs_jw_key(w, "t");
+        CS_JW_KEY(w, "t");
         cs_jw_seconds(w, l->t);
-        cs_jw_key(w, "task");
+        CS_JW_KEY(w, "task");
         cs_jw_string(w, cs_outcome_task_name(o, l->task));
-        cs_jw_key(w, "msg");
+        CS_JW_KEY(w, "msg");
         cs_jw_string(w, cs_outcome_str(o, l->msg));
         if (l->value_kind != CS_VAL_NONE) {
-            cs_jw_key(w, "value");
+            CS_JW_KEY(w, "value");
             if (l->value_kind == CS_VAL_BOOL)
                 cs_jw_bool(w, l->boolean);
             else
@@ -159,24 +159,42 @@ static void cs__jw_log(cs_jw *w, const cs_outcome *o)
     cs_jw_end_array(w);
 }
 
-void cs_outcome_write_jw(const cs_outcome *o, cs_jw *w)
+/* Big enough that stdio sees few, large writes; small enough for any stack. */
+#define CS__OUT_BUFSIZE 32768
+
+static void cs__jw_outcome(const cs_outcome *o, cs_jw *w)
 {
     cs_jw_begin_object(w);
-    cs_jw_key(w, "scenario");
+    CS_JW_KEY(w, "scenario");
     cs_jw_string(w, cs_outcome_str(o, o->scenario));
-    cs_jw_key(w, "backend");
+    CS_JW_KEY(w, "backend");
     cs_jw_string(w, cs_backend_name(o->backend));
-    cs_jw_key(w, "result");
+    CS_JW_KEY(w, "result");
     cs__jw_result(w, o);
-    cs_jw_key(w, "end_time");
+    CS_JW_KEY(w, "end_time");
     cs_jw_seconds(w, o->end_time);
-    cs_jw_key(w, "tasks");
+    CS_JW_KEY(w, "tasks");
     cs__jw_tasks(w, o);
-    cs_jw_key(w, "scopes");
+    CS_JW_KEY(w, "scopes");
     cs__jw_scopes(w, o);
-    cs_jw_key(w, "log");
+    CS_JW_KEY(w, "log");
     cs__jw_log(w, o);
     cs_jw_end_object(w);
+}
+
+/* The text goes through a buffer of ours (unless the caller's writer has
+ * one), flushed before returning: the caller may write to the FILE next. */
+void cs_outcome_write_jw(const cs_outcome *o, cs_jw *w)
+{
+    if (w->buf) {
+        cs__jw_outcome(o, w);
+        return;
+    }
+    char buf[CS__OUT_BUFSIZE];
+    cs_jw_set_buffer(w, buf, sizeof buf);
+    cs__jw_outcome(o, w);
+    cs_jw_flush(w);
+    cs_jw_set_buffer(w, NULL, 0);
 }
 
 void cs_outcome_write_json(const cs_outcome *o, FILE *f, int base_indent)
@@ -188,12 +206,15 @@ void cs_outcome_write_json(const cs_outcome *o, FILE *f, int base_indent)
 
 void cs_outcome_write_json_array(const cs_outcome *const *v, size_t n, FILE *f)
 {
+    char buf[CS__OUT_BUFSIZE];
     cs_jw w;
     cs_jw_init(&w, f, 2, 0);
+    cs_jw_set_buffer(&w, buf, sizeof buf);
     cs_jw_begin_array(&w);
     for (size_t i = 0; i < n; i++)
-        cs_outcome_write_jw(v[i], &w);
+        cs__jw_outcome(v[i], &w);
     cs_jw_end_array(&w);
+    cs_jw_flush(&w);
 }
 
 /* ---- Jansson ------------------------------------------------------------ */

@@ -18,9 +18,15 @@ typedef struct cs__named_scope {
     const char *name;
 } cs__named_scope;
 
+/* Lines are collected here and reach the FILE a buffer at a time: a trace
+ * has millions of short lines, and a stdio call per piece of each was half
+ * the cost of writing it. */
+#define CS__TRACE_BUFSIZE 65536
+
 struct cs_trace_jsonl {
     FILE *f;
-    cs_jw w;
+    cs_jw w;                   /* one writer, restarted for each line */
+    char *buf;                 /* its buffer: CS__TRACE_BUFSIZE bytes */
     const cs_program *program; /* borrowed from RUN_START: class names */
     cs_backend backend;
     const char **tasks;        /* borrowed names by task id */
@@ -53,6 +59,9 @@ cs_trace_jsonl *cs_trace_jsonl_new(FILE *f)
 {
     cs_trace_jsonl *w = cs_xcalloc(1, sizeof *w);
     w->f = f;
+    w->buf = cs_xmalloc(CS__TRACE_BUFSIZE);
+    cs_jw_init(&w->w, f, CS_JW_ONE_LINE, 0);
+    cs_jw_set_buffer(&w->w, w->buf, CS__TRACE_BUFSIZE);
     return w;
 }
 
@@ -60,6 +69,8 @@ void cs_trace_jsonl_free(cs_trace_jsonl *w)
 {
     if (!w)
         return;
+    cs_jw_flush(&w->w);
+    free(w->buf);
     free(w->tasks);
     free(w->scopes);
     free(w);
@@ -124,20 +135,20 @@ static void cs__str_or_null(cs_jw *jw, const char *s)
         cs_jw_null(jw);
 }
 
-static void cs__field_task(cs_trace_jsonl *w, const char *key, int32_t id)
+static void cs__field_task(cs_trace_jsonl *w, cs_jw_lit key, int32_t id)
 {
-    cs_jw_key(&w->w, key);
+    cs_jw_key_lit(&w->w, key);
     cs__str_or_null(&w->w, id >= 0 && (size_t)id < w->ntasks ? w->tasks[id] : NULL);
 }
 
 /* "scope": name or null, then "scope_id"; nothing when there is no scope. */
-static void cs__field_scope(cs_trace_jsonl *w, const char *key, const char *id_key, int32_t id)
+static void cs__field_scope(cs_trace_jsonl *w, cs_jw_lit key, cs_jw_lit id_key, int32_t id)
 {
     if (id < 0)
         return;
-    cs_jw_key(&w->w, key);
+    cs_jw_key_lit(&w->w, key);
     cs__str_or_null(&w->w, cs__scope_name(w, id));
-    cs_jw_key(&w->w, id_key);
+    cs_jw_key_lit(&w->w, id_key);
     cs_jw_int(&w->w, id);
 }
 
@@ -153,12 +164,12 @@ static const char *cs__class_name(const cs_trace_jsonl *w, int32_t cls)
 static void cs__exc(cs_trace_jsonl *w, const cs_exc *e)
 {
     cs_jw_begin_object(&w->w);
-    cs_jw_key(&w->w, "type");
+    CS_JW_KEY(&w->w, "type");
     cs_jw_string(&w->w, cs__class_name(w, e->cls));
-    cs_jw_key(&w->w, "message");
+    CS_JW_KEY(&w->w, "message");
     cs_jw_string(&w->w, e->message ? e->message : "");
     if (cs_exc_is_group(e)) {
-        cs_jw_key(&w->w, "exceptions");
+        CS_JW_KEY(&w->w, "exceptions");
         cs_jw_begin_array(&w->w);
         for (uint32_t i = 0; i < e->nmembers; i++)
             cs__exc(w, e->members[i]);
@@ -167,11 +178,11 @@ static void cs__exc(cs_trace_jsonl *w, const cs_exc *e)
     cs_jw_end_object(&w->w);
 }
 
-static void cs__field_exc(cs_trace_jsonl *w, const char *key, const cs_exc *e)
+static void cs__field_exc(cs_trace_jsonl *w, cs_jw_lit key, const cs_exc *e)
 {
     if (!e)
         return;
-    cs_jw_key(&w->w, key);
+    cs_jw_key_lit(&w->w, key);
     cs__exc(w, e);
 }
 
@@ -179,37 +190,44 @@ static void cs__field_pos(cs_trace_jsonl *w, cs_pos pos)
 {
     if (pos.line == 0)
         return;
-    cs_jw_key(&w->w, "line");
+    CS_JW_KEY(&w->w, "line");
     cs_jw_int(&w->w, pos.line);
-    cs_jw_key(&w->w, "col");
+    CS_JW_KEY(&w->w, "col");
     cs_jw_int(&w->w, pos.col);
 }
 
-static void cs__field_bool(cs_trace_jsonl *w, const char *key, bool v)
+static void cs__field_bool(cs_trace_jsonl *w, cs_jw_lit key, bool v)
 {
-    cs_jw_key(&w->w, key);
+    cs_jw_key_lit(&w->w, key);
     cs_jw_bool(&w->w, v);
 }
 
-static void cs__field_str(cs_trace_jsonl *w, const char *key, const char *s)
+static void cs__field_str(cs_trace_jsonl *w, cs_jw_lit key, const char *s)
 {
     if (!s)
         return;
-    cs_jw_key(&w->w, key);
+    cs_jw_key_lit(&w->w, key);
     cs_jw_string(&w->w, s);
 }
 
-static void cs__field_seconds(cs_trace_jsonl *w, const char *key, double s)
+static void cs__field_seconds(cs_trace_jsonl *w, cs_jw_lit key, double s)
 {
-    cs_jw_key(&w->w, key);
+    cs_jw_key_lit(&w->w, key);
     cs_jw_float(&w->w, s);
 }
 
-static void cs__field_value(cs_trace_jsonl *w, const char *key, const char *json)
+/* Whole nanoseconds as seconds, the same text as cs__field_seconds(ns / 1e9). */
+static void cs__field_ns(cs_trace_jsonl *w, cs_jw_lit key, int64_t ns)
+{
+    cs_jw_key_lit(&w->w, key);
+    cs_jw_float_seconds(&w->w, ns);
+}
+
+static void cs__field_value(cs_trace_jsonl *w, cs_jw_lit key, const char *json)
 {
     if (!json)
         return;
-    cs_jw_key(&w->w, key);
+    cs_jw_key_lit(&w->w, key);
     cs_jw_json_text(&w->w, json);
 }
 
@@ -242,100 +260,103 @@ static void cs__body_run_start(cs_trace_jsonl *w, const cs_event *ev)
 {
     w->program = ev->program;
     w->backend = ev->backend;
-    cs__field_str(w, "scenario", ev->program ? ev->program->name : NULL);
-    cs__field_str(w, "backend", ev->backend == CS_BACKEND_TRIO ? "trio" : "asyncio");
-    cs_jw_key(&w->w, "seed");
+    cs__field_str(w, CS_JW_LIT("scenario"), ev->program ? ev->program->name : NULL);
+    cs__field_str(w, CS_JW_LIT("backend"), ev->backend == CS_BACKEND_TRIO ? "trio" : "asyncio");
+    CS_JW_KEY(&w->w, "seed");
     cs_jw_int(&w->w, (long long)ev->seed); /* seeds above 2^63 print negative; none are */
 }
 
 static void cs__body_run_end(cs_trace_jsonl *w, const cs_event *ev)
 {
     static const char *const results[] = {"returned", "raised", "deadlock"};
-    cs__field_str(w, "result", cs_result_is_limit(ev->result) ? "limit" : results[ev->result]);
+    cs__field_str(w, CS_JW_LIT("result"), cs_result_is_limit(ev->result) ? "limit" : results[ev->result]);
     if (ev->result == CS_RESULT_RETURNED) {
-        cs_jw_key(&w->w, "returned");
+        CS_JW_KEY(&w->w, "returned");
         if (ev->value_json)
             cs_jw_json_text(&w->w, ev->value_json);
         else
             cs_jw_null(&w->w);
     }
-    cs__field_exc(w, "exception", ev->exc);
+    cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
     if (cs_result_is_limit(ev->result))
-        cs__field_str(w, "limit", cs_limit_name(ev->result));
+        cs__field_str(w, CS_JW_LIT("limit"), cs_limit_name(ev->result));
 }
 
 static void cs__body_scope(cs_trace_jsonl *w, const cs_event *ev)
 {
-    cs__field_scope(w, "scope", "scope_id", ev->scope);
+    cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
     if (ev->kind == CS_EV_SCOPE_ENTER) {
-        cs__field_str(w, "kind", cs__scope_kind_name(ev->scope_kind));
-        cs__field_task(w, "task", ev->task);
-        cs__field_scope(w, "parent_scope", "parent_scope_id", ev->parent);
+        cs__field_str(w, CS_JW_LIT("kind"), cs__scope_kind_name(ev->scope_kind));
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        cs__field_scope(w, CS_JW_LIT("parent_scope"), CS_JW_LIT("parent_scope_id"), ev->parent);
     } else {
-        cs__field_bool(w, "cancel_called", ev->cancel_called);
-        cs__field_bool(w, "cancelled_caught", ev->cancelled_caught);
+        cs__field_bool(w, CS_JW_LIT("cancel_called"), ev->cancel_called);
+        cs__field_bool(w, CS_JW_LIT("cancelled_caught"), ev->cancelled_caught);
     }
-    cs__field_seconds(w, "deadline", ev->deadline);
-    cs__field_bool(w, "shield", ev->shield);
+    cs__field_seconds(w, CS_JW_LIT("deadline"), ev->deadline);
+    cs__field_bool(w, CS_JW_LIT("shield"), ev->shield);
     if (ev->kind == CS_EV_SCOPE_EXIT)
-        cs__field_exc(w, "exception", ev->exc);
+        cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
 }
 
 static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
 {
-    cs__field_task(w, "task", ev->task);
+    cs__field_task(w, CS_JW_LIT("task"), ev->task);
     switch (ev->kind) {
     case CS_EV_TASK_SPAWN:
-        cs__field_task(w, "parent", ev->parent);
-        cs__field_scope(w, "group", "group_id", ev->group);
+        cs__field_task(w, CS_JW_LIT("parent"), ev->parent);
+        cs__field_scope(w, CS_JW_LIT("group"), CS_JW_LIT("group_id"), ev->group);
         break;
     case CS_EV_TASK_END:
-        cs__field_str(w, "state", cs__state_name(ev->state));
-        cs__field_exc(w, "exception", ev->exc);
-        cs__field_value(w, "returned", ev->value_json);
+        cs__field_str(w, CS_JW_LIT("state"), cs__state_name(ev->state));
+        cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
+        cs__field_value(w, CS_JW_LIT("returned"), ev->value_json);
         break;
     case CS_EV_CANCEL_DELIVERED:
-        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
         cs__field_pos(w, ev->pos);
         break;
     case CS_EV_RAISE:
     case CS_EV_CATCH:
-        cs__field_exc(w, "exception", ev->exc);
+        cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
         cs__field_pos(w, ev->pos);
-        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
         break;
     case CS_EV_GROUP_RAISE:
-        cs__field_scope(w, "scope", "scope_id", ev->scope);
-        cs__field_exc(w, "exception", ev->exc);
+        cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
+        cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
         break;
     case CS_EV_THREAD_END:
-        cs__field_exc(w, "exception", ev->exc);
+        cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
         break;
     case CS_EV_SLEEP:
-        cs__field_seconds(w, "wake_at", ev->wake_at == INT64_MAX ? INFINITY : (double)ev->wake_at / 1e9);
-        cs__field_str(w, "label", ev->label);
+        if (ev->wake_at == INT64_MAX)
+            cs__field_seconds(w, CS_JW_LIT("wake_at"), INFINITY);
+        else
+            cs__field_ns(w, CS_JW_LIT("wake_at"), ev->wake_at);
+        cs__field_str(w, CS_JW_LIT("label"), ev->label);
         break;
     case CS_EV_TASK_WAITING:
-        cs__field_str(w, "label", ev->label);
+        cs__field_str(w, CS_JW_LIT("label"), ev->label);
         break;
     case CS_EV_CHECKPOINT:
-        cs_jw_key(&w->w, "k");
+        CS_JW_KEY(&w->w, "k");
         cs_jw_int(&w->w, (long long)ev->count);
-        cs__field_str(w, "statement", ev->label);
-        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_str(w, CS_JW_LIT("statement"), ev->label);
+        cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
         cs__field_pos(w, ev->pos);
         break;
     case CS_EV_INJECT:
-        cs__field_str(w, "fault", ev->label);
-        cs__field_scope(w, "scope", "scope_id", ev->scope);
+        cs__field_str(w, CS_JW_LIT("fault"), ev->label);
+        cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
         cs__field_pos(w, ev->pos);
         break;
     case CS_EV_LOG:
-        cs__field_str(w, "msg", ev->msg);
+        cs__field_str(w, CS_JW_LIT("msg"), ev->msg);
         if (ev->value_kind == CS_VAL_BOOL)
-            cs__field_bool(w, "value", ev->boolean);
+            cs__field_bool(w, CS_JW_LIT("value"), ev->boolean);
         else if (ev->value_kind == CS_VAL_NUMBER)
-            cs__field_seconds(w, "value", ev->number);
+            cs__field_seconds(w, CS_JW_LIT("value"), ev->number);
         break;
     default:
         break; /* task_start, thread_start, thread_abandoned, wake: the task only */
@@ -351,15 +372,15 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
     case CS_EV_SCOPE_EXIT:
     case CS_EV_SCOPE_STATE: cs__body_scope(w, ev); break;
     case CS_EV_SCOPE_UPDATE:
-        cs__field_scope(w, "scope", "scope_id", ev->scope);
-        cs__field_task(w, "task", ev->task);
-        cs__field_seconds(w, "deadline", ev->deadline);
-        cs__field_bool(w, "shield", ev->shield);
+        cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        cs__field_seconds(w, CS_JW_LIT("deadline"), ev->deadline);
+        cs__field_bool(w, CS_JW_LIT("shield"), ev->shield);
         break;
     case CS_EV_CANCEL:
-        cs__field_scope(w, "scope", "scope_id", ev->scope);
-        cs__field_str(w, "cause", cs_cancel_cause_name(ev->cause));
-        cs__field_task(w, "task", ev->task);
+        cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
+        cs__field_str(w, CS_JW_LIT("cause"), cs_cancel_cause_name(ev->cause));
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
         break;
     default: cs__body_task(w, ev); break;
     }
@@ -373,13 +394,13 @@ void cs_trace_jsonl_sink(void *writer, const cs_event *ev)
         cs__remember_task(w, ev->task, ev->name);
     else if (ev->kind == CS_EV_SCOPE_ENTER)
         cs__remember_scope(w, ev->scope, ev->name);
-    cs_jw_init(&w->w, w->f, CS_JW_ONE_LINE, 0);
+    cs_jw_restart(&w->w, 0);
     cs_jw_begin_object(&w->w);
-    cs_jw_key(&w->w, "seq");
+    CS_JW_KEY(&w->w, "seq");
     cs_jw_int(&w->w, (long long)ev->seq);
-    cs__field_seconds(w, "t", (double)ev->t / 1e9);
-    cs__field_str(w, "ev", cs_event_kind_name(ev->kind));
+    cs__field_ns(w, CS_JW_LIT("t"), ev->t);
+    cs__field_str(w, CS_JW_LIT("ev"), cs_event_kind_name(ev->kind));
     cs__body(w, ev);
     cs_jw_end_object(&w->w);
-    fputc('\n', w->f);
+    cs_jw_raw(&w->w, "\n", 1);
 }

@@ -23,7 +23,9 @@
 
 typedef struct cs_trace_jsonl cs_trace_jsonl;
 
-/* A new writer on f (borrowed; the caller closes it). */
+/* A new writer on f (borrowed; the caller closes it).  Lines are buffered in
+ * the writer: all of them have reached f only after cs_trace_jsonl_free, so
+ * free the writer before writing to, reading or closing f. */
 cs_trace_jsonl *cs_trace_jsonl_new(FILE *f);
 void cs_trace_jsonl_free(cs_trace_jsonl *w);
 
