@@ -75,6 +75,7 @@ typedef struct cs_outcome {
     int64_t end_time;    /* ns: RUN_END's t, else the last event's */
 
     cs_outcome_task *tasks;   size_t ntasks, cap_tasks;   /* indexed by task id */
+    uint64_t *exc_bits;       size_t cap_exc_bits;        /* bit id: tasks[id].exc set */
     cs_outcome_scope *scopes; size_t nscopes, cap_scopes; /* named only, by id */
     cs_outcome_log *log;      size_t nlog, cap_log;
     cs_outcome_wait *waiting; size_t nwaiting, cap_waiting;
