@@ -13,6 +13,15 @@
 
 #include "pyfloat.h"
 
+/* For the rare paths (a full buffer, a writer without one, the indented
+ * layout): kept out of line, so the hot paths that test for them need no
+ * register saves. */
+#if defined(__GNUC__)
+#define CS__JW_SLOW __attribute__((noinline, cold))
+#else
+#define CS__JW_SLOW
+#endif
+
 void cs_jw_init(cs_jw *w, FILE *f, int indent, int depth)
 {
     assert(f && depth >= 0 && (indent >= 0 || indent == CS_JW_ONE_LINE));
@@ -50,7 +59,7 @@ void cs_jw_flush(cs_jw *w)
 
 /* Room for n more bytes when the buffer is full: flushes it; NULL when the
  * writer has no buffer or n does not fit in an empty one. */
-static char *cs__jw_room_slow(cs_jw *w, size_t n)
+CS__JW_SLOW static char *cs__jw_room_slow(cs_jw *w, size_t n)
 {
     if (!w->buf || n >= w->cap)
         return NULL;
@@ -67,7 +76,7 @@ static inline char *cs__jw_room(cs_jw *w, size_t n)
     return cs__jw_room_slow(w, n);
 }
 
-static void cs__jw_put_slow(cs_jw *w, const char *s, size_t n)
+CS__JW_SLOW static void cs__jw_put_slow(cs_jw *w, const char *s, size_t n)
 {
     char *p = cs__jw_room_slow(w, n);
     if (p) {
@@ -124,19 +133,32 @@ static inline void cs__jw_put(cs_jw *w, const char *s, size_t n)
 
 void cs_jw_raw(cs_jw *w, const char *s, size_t len) { cs__jw_put(w, s, len); }
 
-static void cs__jw_newline(cs_jw *w, bool comma)
+/* ",\n" and the indentation of up to 32 levels of 2: one piece for the comma,
+ * the newline and the indentation (a million-task outcome has a few million
+ * of them). */
+static const char cs__nl[] = ",\n                                                                ";
+#define CS__NL_SPACES (sizeof cs__nl - 3)
+
+/* A newline and the indentation of the current depth, after a comma when
+ * `comma`: deeper than cs__nl reaches, in several pieces. */
+CS__JW_SLOW static void cs__jw_newline_deep(cs_jw *w, bool comma, size_t n)
 {
-    /* one piece for the comma, the newline and the indentation (a million-task
-     * outcome has a few million of them) */
-    static const char nl[] = ",\n                                                                ";
-    size_t room = sizeof nl - 3; /* spaces available after ",\n" */
-    size_t n = (size_t)w->indent * (size_t)w->depth;
-    size_t k = n < room ? n : room;
-    cs__jw_put(w, comma ? nl : nl + 1, k + 1 + comma);
+    size_t k = n < CS__NL_SPACES ? n : CS__NL_SPACES;
+    cs__jw_put(w, comma ? cs__nl : cs__nl + 1, k + 1 + comma);
     for (n -= k; n > 0; n -= k) {
-        k = n < room ? n : room;
-        cs__jw_put(w, nl + 2, k);
+        k = n < CS__NL_SPACES ? n : CS__NL_SPACES;
+        cs__jw_put(w, cs__nl + 2, k);
     }
+}
+
+static inline void cs__jw_newline(cs_jw *w, bool comma)
+{
+    size_t n = (size_t)w->indent * (size_t)w->depth;
+    if (n > CS__NL_SPACES) {
+        cs__jw_newline_deep(w, comma, n);
+        return;
+    }
+    cs__jw_put(w, comma ? cs__nl : cs__nl + 1, n + 1 + comma);
 }
 
 /* What comes before a value or key: nothing after a key or at the start,
@@ -245,19 +267,10 @@ static size_t cs__plain_prefix(const char *s, size_t len)
     return i;
 }
 
-/* The quoted, escaped string into the writer's output. */
-static void cs__jw_quoted(cs_jw *w, const char *s, size_t len)
+/* The quoted string with its escapes, or too long for the buffer: piece by
+ * piece, from the first byte that needs an escape (`plain` before it). */
+CS__JW_SLOW static void cs__jw_quoted_slow(cs_jw *w, const char *s, size_t len, size_t plain)
 {
-    size_t plain = cs__plain_prefix(s, len);
-    /* the usual string has nothing to escape: copied with its quotes at once */
-    char *p = plain == len && len < SIZE_MAX - 2 ? cs__jw_room(w, len + 2) : NULL;
-    if (p) {
-        p[0] = '"';
-        cs__copy(p + 1, s, len);
-        p[len + 1] = '"';
-        w->len += len + 2;
-        return;
-    }
     cs__jw_put(w, "\"", 1);
     size_t run = 0; /* start of the bytes not yet written */
     char tmp[8];
@@ -270,6 +283,23 @@ static void cs__jw_quoted(cs_jw *w, const char *s, size_t len)
     }
     cs__jw_put(w, s + run, len - run);
     cs__jw_put(w, "\"", 1);
+}
+
+/* The quoted, escaped string into the writer's output. */
+static void cs__jw_quoted(cs_jw *w, const char *s, size_t len)
+{
+    size_t plain = cs__plain_prefix(s, len), room = w->cap - w->len;
+    /* the usual string has nothing to escape: copied with its quotes at once
+     * (strictly less than the room, as in cs__jw_put) */
+    if (plain == len && room > 2 && len < room - 2) {
+        char *p = w->buf + w->len;
+        p[0] = '"';
+        cs__copy(p + 1, s, len);
+        p[len + 1] = '"';
+        w->len += len + 2;
+        return;
+    }
+    cs__jw_quoted_slow(w, s, len, plain);
 }
 
 void cs_json_write_string(FILE *f, const char *s, size_t len)
@@ -310,13 +340,30 @@ static void cs__jw_key_n(cs_jw *w, const char *key, size_t len)
 
 void cs_jw_key(cs_jw *w, const char *key) { cs__jw_key_n(w, key, strlen(key)); }
 
+/* The general case of cs_jw_key_lit, out of line so that its fast path
+ * needs no register saves. */
+CS__JW_SLOW static void cs__jw_key_lit_slow(cs_jw *w, cs_jw_lit key)
+{
+    cs__jw_prefix(w);
+    cs__jw_put(w, key.text, key.len);
+    w->after_key = true;
+}
+
 void cs_jw_key_lit(cs_jw *w, cs_jw_lit key)
 {
     assert(w->depth > 0 && !w->after_key);
     assert(key.len >= 4 && cs__plain_prefix(key.text + 1, key.len - 4) == key.len - 4);
-    cs__jw_prefix(w);
-    cs__jw_put(w, key.text, key.len);
-    w->after_key = true;
+    if (w->indent == CS_JW_ONE_LINE && !w->first && key.len + 2 < w->cap - w->len) {
+        /* a JSON Lines field after the first: ", " and the key in one go */
+        char *p = w->buf + w->len;
+        p[0] = ',';
+        p[1] = ' ';
+        cs__copy(p + 2, key.text, key.len);
+        w->len += key.len + 2;
+        w->after_key = true;
+        return;
+    }
+    cs__jw_key_lit_slow(w, key);
 }
 
 void cs_jw_verbatim(cs_jw *w, const char *json, size_t len)
