@@ -378,8 +378,7 @@ void cs__task_free(cs__engine *e, cs__task *t)
             cs__fut_unref(e, t->frames[k].fut);
     while (t->nframes)
         cs__pop(t);
-    if (t->frames != t->inline_frames)
-        free(t->frames);
+    cs__frames_release(e, t); /* the block is in the arena */
     cs__completion_clear(&t->result);
     cs__completion_clear(&t->body);
     cs__fut_unref(e, t->start_fut);
@@ -497,7 +496,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     char *main_name = cs__instance_name(e, "main");
     cs__task *m = cs__task_new(e, cs__arena_strdup(&e->arena, main_name), NULL, NULL);
     free(main_name);
-    cs__push_body(m, prog->main);
+    cs__push_body(e, m, prog->main);
     e->pol->run(e);
     int rc = CS_OK;
     if (e->error) {

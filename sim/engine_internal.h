@@ -204,8 +204,6 @@ struct cs__tg {
 
 typedef enum { CS__TS_NEW, CS__TS_RUNNING, CS__TS_DONE } cs__task_run;
 
-#define CS__INLINE_FRAMES 3 /* a common task's stack: its wrapper, its body, a sleep */
-
 /* Small fields first and grouped (a million tasks: padding is memory). */
 struct cs__task {
     int32_t id;
@@ -227,7 +225,8 @@ struct cs__task {
     uint32_t thread_calls;    /* to_thread statements reached */
     uint32_t inject_next;     /* the plan's faults from here on still apply to it */
     const char *name;       /* in the engine's arena */
-    cs__frame *frames;      /* inline_frames, or the heap once deeper */
+    cs__frame *frames;      /* a block of capframes frames from the engine's frame
+                               pool (cs__push), back to the pool when the task ends */
     cs_exc *cancel_exc;     /* what a pending cancel() will throw (owned ref) */
     cs__fut *fut_waiter;    /* ref */
     cs__timer *sleep_timer; /* asyncio.sleep's call_later handle (ref) */
@@ -258,8 +257,12 @@ struct cs__task {
     cs__completion body;      /* how the body ended: what the task's record and await_task see */
     cs__completion result;
     const cs_stmt *inject_skip; /* the statement an injected delay stands before */
+    /* the spawning statement, until the first step pushes the task's wrapper
+     * frame (CS__F_TASK): a million tasks spawned at once then take their
+     * frame blocks one after another as they run, each growing block handed
+     * on to the next task instead of left behind by all */
+    const cs_stmt *task_frame_st;
     const char *wait_label;
-    cs__frame inline_frames[CS__INLINE_FRAMES];
     /* the handle scope's storage: beside the task it guards (one cache miss
      * fewer per step at a million tasks), freed with it */
     cs__scope own_scope;
@@ -323,6 +326,11 @@ struct cs__engine {
     cs__timer *free_timers;  /* timer pool (linked through `a`) */
     cs__arena arena;         /* timers, futures and scopes (arena.h), freed with the run */
     cs__scope *free_scopes;  /* Trio sleep scopes done with, for reuse (linked through parent) */
+    /* frame stacks done with, by size class (1, 2, 3, 4, 6, 8, ... frames;
+     * interp.c), linked through their first word: a task takes the smallest
+     * block its stack fits (most need one to three frames) and hands it on
+     * when it grows or ends */
+    void *free_frames[64];
     uint64_t nevents;        /* engine events: loop callbacks run, Trio task steps,
                                 deadline expiries and delivery attempts (bench/README.md) */
 

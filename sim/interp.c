@@ -33,22 +33,68 @@ cs__completion cs__c_exc(cs_exc *x) /* steals x */
     return c;
 }
 
-cs__frame *cs__push(cs__task *t, uint8_t kind, const cs_stmt *st)
+/* Size class k holds cs__class_cap(k) frames: 1, 2, 3, 4, 6, 8, 12, 16, ...
+ * (powers of two and the halfway points: a stack of three frames, common on
+ * Trio, takes three, not four). */
+static uint32_t cs__class_cap(uint32_t k)
+{
+    if (k < 2)
+        return k + 1;
+    return k % 2 == 0 ? 3u << ((k - 2) / 2) : 2u << ((k - 1) / 2);
+}
+
+/* The class of a block of `cap` frames (a class's own capacity). */
+static uint32_t cs__frame_class(uint32_t cap)
+{
+    uint32_t k = 0;
+    while (cs__class_cap(k) < cap)
+        k++;
+    return k;
+}
+
+static void cs__frames_put(cs__engine *e, cs__frame *block, uint32_t cap)
+{
+    uint32_t k = cs__frame_class(cap);
+    *(void **)block = e->free_frames[k];
+    e->free_frames[k] = block;
+}
+
+/* A block of class k: reused, or new from the arena (freed with the run). */
+static cs__frame *cs__frames_get(cs__engine *e, uint32_t k)
+{
+    void *b = e->free_frames[k];
+    if (b) {
+        e->free_frames[k] = *(void **)b;
+        return b;
+    }
+    return cs__arena_alloc(&e->arena, (size_t)cs__class_cap(k) * sizeof(cs__frame));
+}
+
+void cs__frames_release(cs__engine *e, cs__task *t)
+{
+    if (t->frames)
+        cs__frames_put(e, t->frames, t->capframes);
+    t->frames = NULL;
+    t->capframes = 0;
+}
+
+cs__frame *cs__push(cs__engine *e, cs__task *t, uint8_t kind, const cs_stmt *st)
 {
     if (t->nframes == t->capframes) {
-        /* the first frames live inside the task (cs__task.inline_frames);
-         * deeper stacks move to the heap */
-        if (t->capframes == 0) {
-            t->frames = t->inline_frames;
-            t->capframes = CS__INLINE_FRAMES;
-        } else if (t->frames == t->inline_frames) {
-            t->capframes *= 2;
-            t->frames = cs_xmalloc(t->capframes * sizeof *t->frames);
-            memcpy(t->frames, t->inline_frames, sizeof t->inline_frames);
-        } else {
-            t->capframes *= 2;
-            t->frames = cs_xrealloc(t->frames, t->capframes * sizeof *t->frames);
+        /* the stack moves to a block of the next size class; the old block
+         * goes back to the pool for the next task that needs it */
+        if (t->capframes >= (uint32_t)1 << 30) {
+            fprintf(stderr, "cancelsim: a frame stack beyond 2^30 frames\n");
+            abort();
         }
+        uint32_t k = t->capframes ? cs__frame_class(t->capframes) + 1 : 0;
+        cs__frame *nb = cs__frames_get(e, k);
+        if (t->nframes)
+            memcpy(nb, t->frames, t->nframes * sizeof *nb);
+        if (t->frames)
+            cs__frames_put(e, t->frames, t->capframes);
+        t->frames = nb;
+        t->capframes = cs__class_cap(k);
     }
     cs__frame *f = &t->frames[t->nframes++];
     memset(f, 0, sizeof *f);
@@ -58,9 +104,9 @@ cs__frame *cs__push(cs__task *t, uint8_t kind, const cs_stmt *st)
     return f;
 }
 
-void cs__push_body(cs__task *t, cs_body body)
+void cs__push_body(cs__engine *e, cs__task *t, cs_body body)
 {
-    cs__frame *f = cs__push(t, CS__F_BODY, NULL);
+    cs__frame *f = cs__push(e, t, CS__F_BODY, NULL);
     f->body = body;
 }
 
@@ -425,13 +471,13 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         return CS__CONT;
     }
     case CS_OP_TASK_GROUP:
-        cs__push(t, CS__F_TG, st);
+        cs__push(e, t, CS__F_TG, st);
         return CS__CONT;
     case CS_OP_AWAIT_TASK: {
         cs__task *h = cs__handle_ref(e, st);
         if (!h)
             return CS__YIELD;
-        cs__frame *f = cs__push(t, CS__F_AWAIT_TASK, st);
+        cs__frame *f = cs__push(e, t, CS__F_AWAIT_TASK, st);
         f->obj = h->id;
         return CS__CONT;
     }
@@ -444,7 +490,7 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         return CS__CONT;
     }
     case CS_OP_START:
-        cs__push(t, CS__F_START, st);
+        cs__push(e, t, CS__F_START, st);
         return CS__CONT;
     case CS_OP_STARTED:
         return cs__started(e, t, st, c);
@@ -478,7 +524,7 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
     case CS_OP_FAIL_AFTER:
     case CS_OP_MOVE_ON_AT:
     case CS_OP_FAIL_AT:
-        cs__push(t, CS__F_SCOPE, st);
+        cs__push(e, t, CS__F_SCOPE, st);
         return CS__CONT;
     case CS_OP_CANCEL: {
         cs__scope *s = cs__scope_ref(e, st, st->ref);
@@ -502,18 +548,18 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         return CS__CONT;
     }
     case CS_OP_TRY:
-        cs__push(t, CS__F_TRY, st);
+        cs__push(e, t, CS__F_TRY, st);
         return CS__CONT;
     case CS_OP_CALL:
-        cs__push(t, CS__F_CALL, st);
+        cs__push(e, t, CS__F_CALL, st);
         return CS__CONT;
     case CS_OP_TO_THREAD:
-        cs__push(t, CS__F_TO_THREAD, st);
+        cs__push(e, t, CS__F_TO_THREAD, st);
         return CS__CONT;
     case CS_OP_WITH_LOCK:
     case CS_OP_WITH_SEMAPHORE:
     case CS_OP_WITH_LIMITER:
-        cs__push(t, CS__F_SYNC, st);
+        cs__push(e, t, CS__F_SYNC, st);
         return CS__CONT;
     case CS_OP_WAIT:
         return e->pol->event_wait(e, t, &e->events[st->ref], yf);
@@ -521,7 +567,7 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         e->pol->event_set(e, &e->events[st->ref]);
         return CS__CONT;
     case CS_OP_REPEAT:
-        cs__push(t, CS__F_REPEAT, st);
+        cs__push(e, t, CS__F_REPEAT, st);
         return CS__CONT;
     default:
         cs__fail_scenario(e, st->pos, "this statement is not modelled yet");
@@ -535,6 +581,10 @@ bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in, cs__fut **
 {
     cs__completion c = in;
     *yf = NULL;
+    if (t->task_frame_st) {
+        cs__push(e, t, CS__F_TASK, t->task_frame_st);
+        t->task_frame_st = NULL;
+    }
     for (;;) {
         if (e->aborted) {
             cs__completion_clear(&c);
@@ -542,6 +592,7 @@ bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in, cs__fut **
         }
         if (t->nframes == 0) {
             t->result = c;
+            cs__frames_release(e, t); /* its stack is over: the block serves the next task */
             return true;
         }
         if (cs__step_frame(e, t, &c, yf) == CS__YIELD) {

@@ -8,8 +8,10 @@
 enum { CS__CONT = 0, CS__YIELD = 1 };
 
 cs__completion cs__c_exc(cs_exc *x); /* steals x */
-cs__frame *cs__push(cs__task *t, uint8_t kind, const cs_stmt *st);
-void cs__push_body(cs__task *t, cs_body body);
+cs__frame *cs__push(cs__engine *e, cs__task *t, uint8_t kind, const cs_stmt *st);
+/* Hands a task's (empty) frame stack back to the pool. */
+void cs__frames_release(cs__engine *e, cs__task *t);
+void cs__push_body(cs__engine *e, cs__task *t, cs_body body);
 void cs__pop(cs__task *t);
 int cs__pop_with(cs__task *t, cs__completion *c, cs__completion out);
 double cs__dur(cs__task *t, const cs_dur *d);

@@ -64,7 +64,7 @@ static int cs__aio_cic(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **
 {
     (void)e;
     (void)yf;
-    cs__push(t, CS__F_CIC, st);
+    cs__push(e, t, CS__F_CIC, st);
     return CS__CONT;
 }
 
@@ -72,7 +72,7 @@ static int cs__aio_csc(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **
 {
     (void)e;
     (void)yf;
-    cs__push(t, CS__F_CSC, st);
+    cs__push(e, t, CS__F_CSC, st);
     return CS__CONT;
 }
 

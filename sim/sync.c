@@ -209,12 +209,12 @@ void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
 
 /* Acquired: run the body (async with), or, for to_thread's limiter (idx 1),
  * hand back holding it. */
-static int cs__acquired(cs__task *t, cs__frame *f, cs__completion *c)
+static int cs__acquired(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (f->idx == 1)
         return cs__pop_with(t, c, (cs__completion){.type = CS__C_NORMAL});
     f->phase = SY_BODY;
-    cs__push_body(t, f->st->body);
+    cs__push_body(e, t, f->st->body);
     return CS__CONT;
 }
 
@@ -278,7 +278,7 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
             cs__prim_release(e, p, cs__borrower(e, t, f));
             return cs__pop_with(t, c, *c);
         }
-        return cs__acquired(t, f, c);
+        return cs__acquired(e, t, f, c);
     case SY_WAIT: {
         bool handed;
         if (trio) {
@@ -303,7 +303,7 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
                 cs__prim_release(e, p, cs__borrower(e, t, f));
             return cs__pop_with(t, c, *c);
         }
-        return cs__acquired(t, f, c);
+        return cs__acquired(e, t, f, c);
     }
     default: /* SY_BODY: __aexit__ releases */
         cs__prim_release(e, p, cs__borrower(e, t, f));

@@ -121,7 +121,7 @@ static cs__task *cs__ft_task_new(cs__engine *e, cs__thread *th)
     t->state = CS_TASK_UNFINISHED;
     t->draw_owner = th->host;
     t->ft_thread = th;
-    cs__push(t, CS__F_FT_TASK, NULL);
+    cs__push(e, t, CS__F_FT_TASK, NULL);
     if (e->nft == e->capft) {
         e->capft = e->capft ? e->capft * 2 : 4;
         e->ft_tasks = cs_xrealloc(e->ft_tasks, e->capft * sizeof *e->ft_tasks);
@@ -158,7 +158,7 @@ int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
             t->cancel_scope = th->worker_scope;
             cs__scope_tasks_add(th->worker_scope, t);
         }
-        cs__push_body(t, *th->ft_body);
+        cs__push_body(e, t, *th->ft_body);
         return CS__CONT;
     }
     cs__completion out = *c;
@@ -181,7 +181,7 @@ int cs__step_ft_host(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
         return CS__YIELD;
     case 1:
         f->phase = 2;
-        cs__push_body(t, *th->ft_body);
+        cs__push_body(e, t, *th->ft_body);
         return CS__CONT;
     case 2:
         cs__completion_clear(&th->ft_result);
@@ -417,7 +417,7 @@ static int cs__aio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__compl
         if (c->type != CS__C_NORMAL)
             return cs__pop_with(t, c, *c);
         f->phase = TH_STARTED;
-        cs__push(t, CS__F_SYNC, st)->idx = 1; /* async with limiter: acquire */
+        cs__push(e, t, CS__F_SYNC, st)->idx = 1; /* async with limiter: acquire */
         return CS__CONT;
     case TH_STARTED: {
         if (f->scope < 0) {
@@ -466,7 +466,7 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
         if (c->type != CS__C_NORMAL)
             return cs__pop_with(t, c, *c);
         f->phase = TH_STARTED;
-        cs__push(t, CS__F_SYNC, st)->idx = 1; /* limiter.acquire_on_behalf_of(placeholder) */
+        cs__push(e, t, CS__F_SYNC, st)->idx = 1; /* limiter.acquire_on_behalf_of(placeholder) */
         return CS__CONT;
     default: {
         if (f->obj < 0) {
@@ -488,7 +488,7 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
         cs__thread *th = e->threads[f->obj];
         if (c->type == CS__C_NORMAL && th->run_request) { /* from_thread.run in the host */
             th->run_request = false;
-            cs__push(t, CS__F_FT_HOST, st)->obj = f->obj;
+            cs__push(e, t, CS__F_FT_HOST, st)->obj = f->obj;
             return CS__CONT;
         }
         if (c->type == CS__C_NORMAL && !th->reported) { /* back to waiting for the thread */

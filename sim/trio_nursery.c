@@ -60,7 +60,7 @@ cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *n
     if (g->closed)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "Nursery is closed to new arrivals");
     cs__task *t = cs__task_new(e, cs__spawn_name(e, name, index), parent, g);
-    cs__push(t, CS__F_TASK, st);
+    t->task_frame_st = st; /* its wrapper frame comes with its first step */
     cs__task_prepare(e, t, st);
     t->cancel_scope = g->scope;
     cs__scope_tasks_add(g->scope, t);
@@ -124,7 +124,7 @@ int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
         g->host = t;
         cs__trio_scope_enter(e, g->scope, t);
         f->phase = NS_BODY;
-        cs__push_body(t, st->body);
+        cs__push_body(e, t, st->body);
         return CS__CONT;
     }
     cs__tg *g = e->tgs[f->obj];

@@ -99,15 +99,15 @@ static int cs__trio_sleep(cs__engine *e, cs__task *t, double delay, const char *
     (void)yf;
     t->wait_label = label;
     if (delay < 0) {
-        cs__frame *f = cs__push(t, CS__F_TRIO_SLEEP, NULL);
+        cs__frame *f = cs__push(e, t, CS__F_TRIO_SLEEP, NULL);
         f->phase = 2; /* raises at once */
         return CS__CONT;
     }
     if (delay == 0) {
-        cs__push(t, CS__F_TRIO_CP, NULL);
+        cs__push(e, t, CS__F_TRIO_CP, NULL);
         return CS__CONT;
     }
-    cs__frame *f = cs__push(t, CS__F_TRIO_SLEEP, NULL);
+    cs__frame *f = cs__push(e, t, CS__F_TRIO_SLEEP, NULL);
     f->num = delay;
     return CS__CONT;
 }
@@ -116,7 +116,7 @@ static int cs__trio_checkpoint(cs__engine *e, cs__task *t, const cs_stmt *st, cs
 {
     (void)e;
     (void)yf;
-    cs__push(t, CS__F_TRIO_CP, st);
+    cs__push(e, t, CS__F_TRIO_CP, st);
     return CS__CONT;
 }
 
@@ -125,7 +125,7 @@ static int cs__trio_cic(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut *
     (void)e;
     (void)yf;
     if (t->cancel_scope && t->cancel_scope->effectively_cancelled)
-        cs__push(t, CS__F_TRIO_CP, st);
+        cs__push(e, t, CS__F_TRIO_CP, st);
     return CS__CONT;
 }
 
@@ -142,7 +142,7 @@ static int cs__trio_event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fu
 {
     (void)e;
     if (ev->value) {
-        cs__push(t, CS__F_TRIO_CP, NULL);
+        cs__push(e, t, CS__F_TRIO_CP, NULL);
         return CS__CONT;
     }
     if (ev->ntasks == ev->captasks) {

@@ -11,7 +11,7 @@
 
 enum { TRY_START, TRY_BODY, TRY_HANDLER, TRY_ELSE, TRY_FINALLY, TRY_STAR_HANDLER };
 
-static int cs__try_finally(cs__task *t, cs__frame *f, cs__completion *c)
+static int cs__try_finally(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     const cs_stmt *st = f->st;
     if (st->has_finally) {
@@ -19,7 +19,7 @@ static int cs__try_finally(cs__task *t, cs__frame *f, cs__completion *c)
         c->type = CS__C_NORMAL;
         c->exc = NULL;
         f->phase = TRY_FINALLY;
-        cs__push_body(t, st->finally_body);
+        cs__push_body(e, t, st->finally_body);
         return CS__CONT;
     }
     cs__completion out = *c;
@@ -116,7 +116,7 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         ev.pos = h->pos;
         cs__emit(e, &ev);
         f->phase = TRY_STAR_HANDLER;
-        cs__push_body(t, h->body);
+        cs__push_body(e, t, h->body);
         return CS__CONT;
     }
     /* _PyExc_PrepReraiseStar */
@@ -174,7 +174,7 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     cs_exc_unref(f->aux);
     f->aux = NULL;
     *c = out;
-    return cs__try_finally(t, f, c);
+    return cs__try_finally(e, t, f, c);
 }
 
 int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
@@ -183,7 +183,7 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
     switch (f->phase) {
     case TRY_START:
         f->phase = TRY_BODY;
-        cs__push_body(t, st->body);
+        cs__push_body(e, t, st->body);
         return CS__CONT;
     case TRY_BODY:
         if (c->type == CS__C_EXC && st->nhandlers && st->star) {
@@ -216,25 +216,25 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
                     c->exc = NULL;
                     c->type = CS__C_NORMAL;
                     f->phase = TRY_HANDLER;
-                    cs__push_body(t, h->body);
+                    cs__push_body(e, t, h->body);
                     return CS__CONT;
                 }
             }
         }
         if (c->type == CS__C_NORMAL && st->has_else) {
             f->phase = TRY_ELSE;
-            cs__push_body(t, st->else_body);
+            cs__push_body(e, t, st->else_body);
             return CS__CONT;
         }
-        return cs__try_finally(t, f, c);
+        return cs__try_finally(e, t, f, c);
     case TRY_HANDLER:
         if (c->type == CS__C_EXC && c->exc != f->handled && !c->exc->context)
             cs_exc_set_context(c->exc, f->handled);
         cs_exc_unref(f->handled);
         f->handled = NULL;
-        return cs__try_finally(t, f, c);
+        return cs__try_finally(e, t, f, c);
     case TRY_ELSE:
-        return cs__try_finally(t, f, c);
+        return cs__try_finally(e, t, f, c);
     case TRY_STAR_HANDLER:
         if (c->type == CS__C_EXC) {
             if (!f->star)
