@@ -462,7 +462,8 @@ static void cs__run_parallel(const cs__sweep *sw, uint64_t from, uint64_t to, un
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
             fprintf(stderr, "cancelsim inject: worker %u stopped abnormally; its plans are missing\n", w);
     }
-    qsort(out->v + first, out->n - first, sizeof *out->v, cs__cmp_index);
+    if (out->n > first) /* no failures: v may still be NULL, and qsort(NULL, 0) is undefined */
+        qsort(out->v + first, out->n - first, sizeof *out->v, cs__cmp_index);
 }
 
 /* ---- reporting ---- */

@@ -63,7 +63,8 @@ static int cs__collect(const char *path, char ***files, size_t *n, size_t *cap, 
         names[nn++] = cs_xstrdup(de->d_name);
     }
     closedir(d);
-    qsort(names, nn, sizeof *names, cs__cmp_str);
+    if (nn) /* an empty folder: names is NULL, and qsort(NULL, 0) is undefined */
+        qsort(names, nn, sizeof *names, cs__cmp_str);
     int rc = 0;
     for (size_t i = 0; i < nn; i++) {
         size_t len = strlen(path);

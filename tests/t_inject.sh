@@ -159,6 +159,14 @@ if p.returncode != 0 or "injected fail:worker@2" not in p.stdout:
 p = run("dot", "scenarios/inject/cleanup-unshielded.json", "--inject", "fail:nobody@1")
 if p.returncode != 2 or "no task named 'nobody'" not in p.stderr:
     fail("dot --inject with a bad plan: " + p.stderr)
+# a scenario with nothing to inject into (no checkpoint, no to_thread) sweeps
+# zero plans cleanly, whatever the jobs (an empty result list once reached
+# qsort as a null pointer: UBSan, under the sanitizer build)
+for jobs in ("1", "2"):
+    p = run("inject", "scenarios/timeouts/overrun-without-checkpoint.json", "--failures", "--timeouts",
+            "--delays", "--jobs", jobs)
+    if p.returncode != 0 or "0 plans (no checkpoint to inject into)" not in p.stdout or p.stderr:
+        fail(f"inject with nothing to inject into, --jobs {jobs}: exit {p.returncode}, {p.stdout!r} {p.stderr!r}")
 print(f"t_inject: {'FAILED' if failed else 'ok'} ({failed} failures)")
 sys.exit(1 if failed else 0)
 PY

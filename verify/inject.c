@@ -215,7 +215,8 @@ void cs_inject_shrink(const cs_scenario *sc, const cs_inject_where *w, const cs_
     }
     /* one order for equal plans, so that failures shrinking to the same
      * faults are reported once */
-    qsort(cur.v, cur.n, sizeof *cur.v, cs__fault_cmp);
+    if (cur.n)
+        qsort(cur.v, cur.n, sizeof *cur.v, cs__fault_cmp);
     *out = cur;
 }
 
