@@ -38,8 +38,9 @@ void cs_outcome_free(cs_outcome *o)
 {
     if (!o)
         return;
-    for (size_t i = 0; i < o->ntasks; i++)
-        cs_exc_unref(o->tasks[i].exc);
+    for (size_t i = 0; i < o->ntasks; i++) /* exc_bits: only failed tasks hold one */
+        if (o->exc_bits[i / 64] & (UINT64_C(1) << (i % 64)))
+            cs_exc_unref(o->tasks[i].exc);
     cs_exc_unref(o->raised);
     free(o->tasks);
     free(o->exc_bits);
