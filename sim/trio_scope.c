@@ -76,6 +76,9 @@ void cs__trio_dl_pop(cs__engine *e)
         i = m;
     }
     e->dls[i] = x;
+    /* the next expiry reads the new top's scope (is the entry stale?): with a
+     * million sleeping tasks that is a cache miss, fetched from here on */
+    __builtin_prefetch(e->dls[0].scope);
 }
 
 static void cs__register_deadline(cs__engine *e, cs__scope *s)
