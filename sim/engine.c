@@ -93,7 +93,7 @@ void cs__task_started(cs__engine *e, cs__task *t)
     if (t->run != CS__TS_NEW)
         return;
     t->run = CS__TS_RUNNING;
-    if (t->ft_thread)
+    if (cs__tr(t)->ft_thread)
         return; /* not a scenario task */
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_START);
@@ -371,6 +371,15 @@ void cs__aio_run(cs__engine *e)
 
 /* Frees a task and what it still holds (a stopped run leaves frames, waits
  * and results behind).  Scopes and groups are the engine's, freed apart. */
+const cs__task_rare cs__task_rare_none;
+
+cs__task_rare *cs__tw(cs__task *t)
+{
+    if (!t->rare)
+        t->rare = cs_xcalloc(1, sizeof *t->rare);
+    return t->rare;
+}
+
 void cs__task_free(cs__engine *e, cs__task *t)
 {
     for (uint32_t k = 0; k < t->nframes; k++)
@@ -381,15 +390,20 @@ void cs__task_free(cs__engine *e, cs__task *t)
     cs__frames_release(e, t); /* the block is in the arena */
     cs__completion_clear(&t->result);
     cs__completion_clear(&t->body);
-    cs__fut_unref(e, t->start_fut);
-    free(t->start_label);
-    if (t->finished) {
-        for (uint32_t j = 0; j < t->finished->n; j++)
-            cs__fut_unref(e, t->finished->waiters[j]);
-        free(t->finished->waiters);
-        free(t->finished->tasks);
-        free(t->finished->label);
-        free(t->finished);
+    cs__task_rare *r = t->rare;
+    if (r) {
+        cs__fut_unref(e, r->start_fut);
+        free(r->start_label);
+        if (r->finished) {
+            for (uint32_t j = 0; j < r->finished->n; j++)
+                cs__fut_unref(e, r->finished->waiters[j]);
+            free(r->finished->waiters);
+            free(r->finished->tasks);
+            free(r->finished->label);
+            free(r->finished);
+        }
+        free(r);
+        t->rare = NULL;
     }
     cs_exc_unref(t->cancel_exc);
     cs__fut_unref(e, t->fut_waiter);

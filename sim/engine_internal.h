@@ -204,6 +204,27 @@ struct cs__tg {
 
 typedef enum { CS__TS_NEW, CS__TS_RUNNING, CS__TS_DONE } cs__task_run;
 
+/* What few tasks need, kept out of every task (a million tasks: every
+ * pointer is 8 MB): read through cs__tr (all NULL when the task has none),
+ * written through cs__tw (allocated on first use, freed with the task). */
+typedef struct cs__task_rare {
+    cs__event *event_wait;  /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
+    cs__event *trio_event;  /* the event whose waiter set holds it */
+    cs__prim *trio_prim;    /* the lock/semaphore/limiter whose parking lot holds it */
+    struct cs__thread *thread; /* Trio: the worker thread it waits for in to_thread */
+    /* a from_thread body's own task (asyncio, or Trio's system nursery): not a
+     * scenario task; its events and draws are the calling task's */
+    struct cs__thread *ft_thread;
+    cs__task *draw_owner;
+    cs__event *finished;      /* TaskHandle._finished_event (create_task, start; owned) */
+    /* started by `start`: its task status */
+    cs__fut *start_fut;       /* asyncio: the future start() awaits (ref) */
+    cs__tg *start_old;        /* Trio: the temporary nursery it starts in */
+    cs__tg *start_new;        /* Trio: the task group it moves to on started() */
+    char *start_label;        /* "start NAME": what the caller waits on (owned) */
+    const cs_stmt *inject_skip; /* the statement an injected delay stands before */
+} cs__task_rare;
+
 /* Small fields first and grouped (a million tasks: padding is memory). */
 struct cs__task {
     int32_t id;
@@ -230,15 +251,7 @@ struct cs__task {
     cs_exc *cancel_exc;     /* what a pending cancel() will throw (owned ref) */
     cs__fut *fut_waiter;    /* ref */
     cs__timer *sleep_timer; /* asyncio.sleep's call_later handle (ref) */
-    cs__event *event_wait;  /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
     cs__fut *fut_waiter_prev; /* the future just woken from, during a step */
-    cs__event *trio_event;  /* the event whose waiter set holds it */
-    cs__prim *trio_prim;    /* the lock/semaphore/limiter whose parking lot holds it */
-    struct cs__thread *thread; /* Trio: the worker thread it waits for in to_thread */
-    /* a from_thread body's own task (asyncio, or Trio's system nursery): not a
-     * scenario task; its events and draws are the calling task's */
-    struct cs__thread *ft_thread;
-    cs__task *draw_owner;
     /* AnyIO */
     cs__scope *cancel_scope;  /* TaskState.cancel_scope */
     cs__task *sprev, *snext;  /* membership in cancel_scope->tasks */
@@ -248,21 +261,15 @@ struct cs__task {
                                  task group frame of its own encloses it: the one
                                  that lexically enclosed its spawn */
     cs__scope *handle_scope;  /* its TaskHandle's own scope, made at spawn: own_scope */
-    cs__event *finished;      /* TaskHandle._finished_event (create_task, start; owned) */
-    /* started by `start`: its task status */
-    cs__fut *start_fut;       /* asyncio: the future start() awaits (ref) */
-    cs__tg *start_old;        /* Trio: the temporary nursery it starts in */
-    cs__tg *start_new;        /* Trio: the task group it moves to on started() */
-    char *start_label;        /* "start NAME": what the caller waits on (owned) */
     cs__completion body;      /* how the body ended: what the task's record and await_task see */
     cs__completion result;
-    const cs_stmt *inject_skip; /* the statement an injected delay stands before */
     /* the spawning statement, until the first step pushes the task's wrapper
      * frame (CS__F_TASK): a million tasks spawned at once then take their
      * frame blocks one after another as they run, each growing block handed
      * on to the next task instead of left behind by all */
     const cs_stmt *task_frame_st;
     const char *wait_label;
+    cs__task_rare *rare;      /* fields few tasks use (cs__tr, cs__tw), or NULL */
     /* the handle scope's storage: beside the task it guards (one cache miss
      * fewer per step at a million tasks), freed with it */
     cs__scope own_scope;
@@ -390,6 +397,21 @@ struct cs__engine {
     cs_run_error *err;
     cs_result_kind limit_kind;
 };
+
+/* A task's rare fields for reading: its own, or one whose fields are all NULL. */
+extern const cs__task_rare cs__task_rare_none;
+static inline const cs__task_rare *cs__tr(const cs__task *t)
+{
+    return t->rare ? t->rare : &cs__task_rare_none;
+}
+/* ... for writing: allocated on first use (engine.c). */
+cs__task_rare *cs__tw(cs__task *t);
+/* Sets a rare pointer field to NULL without allocating. */
+#define CS__TR_CLEAR(t, field) \
+    do { \
+        if ((t)->rare) \
+            (t)->rare->field = NULL; \
+    } while (0)
 
 /* engine.c */
 void cs__emit(cs__engine *e, cs_event *ev);
