@@ -27,6 +27,8 @@ void cs__nursery_add_exc(cs__engine *e, cs__tg *g, cs_exc *x, const char *what)
         g->excs = cs_xrealloc(g->excs, g->capexcs * sizeof *g->excs);
     }
     g->excs[g->nexcs++] = cs_exc_ref(x);
+    if (g->scope->cancel_called)
+        return; /* cancel() would ignore the reason: a million failing children, one repr */
     char *r = cs__exc_repr(e, x);
     char *reason = cs_xasprintf("%s %s", what, r);
     free(r);
