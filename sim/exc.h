@@ -20,17 +20,17 @@ typedef struct cs_exc cs_exc;
 struct cs_exc {
     uint32_t refs;
     int32_t cls;            /* class index in the program (CS_EXC_CANCELLED for cancellations) */
-    char *message;          /* owned; str(exc), or the group's message */
-    cs_exc **members;       /* owned references; groups only */
     uint32_t nmembers;
-    cs_exc *context;        /* owned reference or NULL: Python's __context__ */
+    /* the cancel scope instance that issued this cancellation (-1 none) */
+    int32_t origin_scope;
     /* asyncio: a CancelledError issued by an AnyIO cancel scope (its message
      * starts with "Cancelled via cancel scope"); only those are swallowed. */
     bool anyio_cancel;
-    /* the cancel scope instance that issued this cancellation (-1 none) */
-    int32_t origin_scope;
     /* made with no arguments (repr "ValueError()"; str is "") */
     bool noargs;
+    char *message;          /* owned; str(exc), or the group's message */
+    cs_exc **members;       /* owned references; groups only */
+    cs_exc *context;        /* owned reference or NULL: Python's __context__ */
     /* a group split from another (BaseExceptionGroup.derive: a scope keeping
      * the cancellations it catches, an except* clause): that group (owned
      * reference), so that a consumer accounting for the part can account for
