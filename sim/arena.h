@@ -4,7 +4,7 @@
  * Tasks and their names live here too (freed with the run).
  * A million tasks make millions of such objects; one malloc each costs a
  * header, a call, and at the end a free that walks the heap.  The arena hands
- * out 16-byte-aligned pieces of geometrically growing chunks and frees the
+ * out 8-byte-aligned pieces of geometrically growing chunks and frees the
  * chunks all at once (cs__arena_free).  Pieces are not zeroed.
  */
 #ifndef CS_ARENA_H
@@ -22,7 +22,7 @@ void *cs__arena_grow(cs__arena *a, size_t n);
 
 static inline void *cs__arena_alloc(cs__arena *a, size_t n)
 {
-    n = (n + 15) & ~(size_t)15;
+    n = (n + 7) & ~(size_t)7; /* 8: every engine object's alignment (88-byte frames, 24-byte timers) */
     if ((size_t)(a->end - a->cur) < n)
         return cs__arena_grow(a, n);
     void *p = a->cur;

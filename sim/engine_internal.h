@@ -122,14 +122,14 @@ typedef enum cs__cb_kind {
     CS__CB_FT_DONE,        /* the task's future chained back: release the thread (thread) */
 } cs__cb_kind;
 
+/* 24 bytes (a million sleeping tasks hold one each). */
 struct cs__timer {
     int64_t when;
-    uint64_t seq;
     uint8_t kind;
     bool cancelled;
     bool in_heap;
     uint32_t refs;       /* heap + owner */
-    void *a;
+    void *a;             /* its argument; in the free pool, the next free timer */
 };
 
 typedef struct cs__handle {
@@ -141,12 +141,15 @@ typedef struct cs__handle {
 
 typedef enum { CS__FUT_PENDING, CS__FUT_RESULT, CS__FUT_EXC, CS__FUT_CANCELLED } cs__fut_state;
 
+/* 24 bytes (a million sleeping tasks hold one each). */
 struct cs__fut {
     uint8_t state;
     uint32_t refs;
     cs_exc *exc;          /* EXC: the exception; CANCELLED: the cancellation to raise */
-    cs__task *waiter;     /* the task whose __wakeup is the done-callback (or NULL) */
-    cs__fut *next_free;
+    union {
+        cs__task *waiter; /* the task whose __wakeup is the done-callback (or NULL) */
+        cs__fut *next_free; /* in the free pool (cs__fut_new zeroes it on the way out) */
+    };
 };
 
 /* ---- AnyIO objects ---- */
@@ -318,7 +321,7 @@ struct cs__engine {
     cs_run_options opt;
     cs_backend backend;
     int64_t now;
-    uint64_t seq;            /* timer registration order */
+    uint64_t seq;            /* worker threads: registration order (thread.c) */
     uint64_t ev_seq;         /* trace sequence */
     uint64_t steps;
 

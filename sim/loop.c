@@ -148,7 +148,6 @@ cs__timer *cs__call_at(cs__engine *e, int64_t when, uint8_t kind, void *a)
         t = cs__arena_alloc(&e->arena, sizeof *t);
     memset(t, 0, sizeof *t);
     t->when = when;
-    t->seq = e->seq++;
     t->kind = kind;
     t->a = a;
     t->refs = 2; /* the heap and the caller */
