@@ -421,8 +421,7 @@ static void cs__engine_free(cs__engine *e)
             continue; /* a Trio sleep's scope, reused (cs__scope_recycle) */
         if (s->timeout_handle)
             cs__timer_unref(e, s->timeout_handle);
-        free(s->cancel_message);
-        free(s->reason_text);
+        free(s->cancel_message); /* the same storage as reason_text */
         cs_exc_unref(s->swallowed);
         free((char *)s->name); /* the scope itself is in the arena (cs__loop_free) */
     }

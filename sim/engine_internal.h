@@ -174,7 +174,11 @@ struct cs__scope {
     double deadline;        /* seconds, as AnyIO holds it; +-inf */
     double registered_deadline; /* what the deadline heap holds for it (inf: nothing) */
     const char *name;       /* instance name or NULL */
-    char *cancel_message;   /* normalised message of the cancellation it issues (owned) */
+    /* owned; one backend's or the other's (a run has one backend) */
+    union {
+        char *cancel_message; /* asyncio: normalised message of the cancellation it issues */
+        char *reason_text;    /* Trio: the CancelReason's text, or NULL */
+    };
     cs__timer *timeout_handle;
     cs__task *host;
     cs__scope *parent;
@@ -182,9 +186,7 @@ struct cs__scope {
     cs__task *tasks_head, *tasks_tail;
     cs__scope *kids_head, *kids_tail;
     cs__scope *sib_prev, *sib_next;
-    cs__tg *tg;             /* the task group whose scope this is, or NULL */
     cs_exc *swallowed;      /* the cancellation its exit swallowed (owned), for fail_after */
-    char *reason_text;      /* the reason's text (owned) or NULL */
 };
 
 struct cs__tg {

@@ -45,8 +45,7 @@ void cs__scope_init(cs__engine *e, cs__scope *s, const char *name, cs_scope_kind
 
 void cs__scope_recycle(cs__engine *e, cs__scope *s)
 {
-    free(s->cancel_message);
-    free(s->reason_text);
+    free(s->cancel_message); /* the same storage as reason_text */
     cs_exc_unref(s->swallowed);
     e->scopes[s->id] = NULL;
     s->sleep_done = false;

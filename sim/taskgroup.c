@@ -23,7 +23,6 @@ cs__tg *cs__tg_new(cs__engine *e, const char *name, int32_t decl)
     g->decl = decl;
     char *inst = name ? cs__instance_name(e, name) : NULL;
     g->scope = cs__scope_new(e, inst, CS_KIND_TASK_GROUP, INFINITY, false);
-    g->scope->tg = g;
     g->label = cs_xasprintf("task_group %s", name ? name : "");
     if (e->ntgs == e->captgs) {
         e->captgs = e->captgs ? e->captgs * 2 : 16;
