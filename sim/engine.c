@@ -93,7 +93,7 @@ void cs__task_started(cs__engine *e, cs__task *t)
     if (t->run != CS__TS_NEW)
         return;
     t->run = CS__TS_RUNNING;
-    if (cs__tr(t)->ft_thread)
+    if (cs__rare(t)->ft_thread)
         return; /* not a scenario task */
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_START);
@@ -373,7 +373,7 @@ void cs__aio_run(cs__engine *e)
  * and results behind).  Scopes and groups are the engine's, freed apart. */
 const cs__task_rare cs__task_rare_none;
 
-cs__task_rare *cs__tw(cs__task *t)
+cs__task_rare *cs__rare_mut(cs__task *t)
 {
     if (!t->rare)
         t->rare = cs_xcalloc(1, sizeof *t->rare);

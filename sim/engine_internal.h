@@ -210,8 +210,8 @@ struct cs__tg {
 typedef enum { CS__TS_NEW, CS__TS_RUNNING, CS__TS_DONE } cs__task_run;
 
 /* What few tasks need, kept out of every task (a million tasks: every
- * pointer is 8 MB): read through cs__tr (all NULL when the task has none),
- * written through cs__tw (allocated on first use, freed with the task). */
+ * pointer is 8 MB): read through cs__rare (all NULL when the task has none),
+ * written through cs__rare_mut (allocated on first use, freed with the task). */
 typedef struct cs__task_rare {
     cs__event *event_wait;  /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
     cs__event *trio_event;  /* the event whose waiter set holds it */
@@ -274,7 +274,7 @@ struct cs__task {
      * on to the next task instead of left behind by all */
     const cs_stmt *task_frame_st;
     const char *wait_label;
-    cs__task_rare *rare;      /* fields few tasks use (cs__tr, cs__tw), or NULL */
+    cs__task_rare *rare;      /* fields few tasks use (cs__rare, cs__rare_mut), or NULL */
     /* the handle scope's storage: beside the task it guards (one cache miss
      * fewer per step at a million tasks), freed with it */
     cs__scope own_scope;
@@ -405,14 +405,14 @@ struct cs__engine {
 
 /* A task's rare fields for reading: its own, or one whose fields are all NULL. */
 extern const cs__task_rare cs__task_rare_none;
-static inline const cs__task_rare *cs__tr(const cs__task *t)
+static inline const cs__task_rare *cs__rare(const cs__task *t)
 {
     return t->rare ? t->rare : &cs__task_rare_none;
 }
 /* ... for writing: allocated on first use (engine.c). */
-cs__task_rare *cs__tw(cs__task *t);
+cs__task_rare *cs__rare_mut(cs__task *t);
 /* Sets a rare pointer field to NULL without allocating. */
-#define CS__TR_CLEAR(t, field) \
+#define CS__RARE_CLEAR(t, field) \
     do { \
         if ((t)->rare) \
             (t)->rare->field = NULL; \

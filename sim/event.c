@@ -20,7 +20,7 @@ int cs__aio_event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf)
         ev->waiters = cs_xrealloc(ev->waiters, ev->cap * sizeof *ev->waiters);
     }
     ev->waiters[ev->n++] = cs__fut_ref(f);
-    cs__tw(t)->event_wait = ev;
+    cs__rare_mut(t)->event_wait = ev;
     *yf = f;
     return CS__YIELD;
 }

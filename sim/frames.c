@@ -24,7 +24,7 @@ enum { CS__BODY_END = 2 }; /* cs__body_next: the body is over, *c says how */
 static int cs__body_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (c->type != CS__C_NORMAL || f->idx >= f->body.n) {
-        CS__TR_CLEAR(t, inject_skip); /* an injected delay that raised: its statement never runs */
+        CS__RARE_CLEAR(t, inject_skip); /* an injected delay that raised: its statement never runs */
         return CS__BODY_END;
     }
     const cs_stmt *st = &f->body.items[f->idx++];
@@ -242,8 +242,8 @@ static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     t->body = *c;
     if (c->type == CS__C_EXC)
         cs_exc_ref(c->exc);
-    if (cs__tr(t)->finished)
-        e->pol->event_set(e, cs__tr(t)->finished);
+    if (cs__rare(t)->finished)
+        e->pol->event_set(e, cs__rare(t)->finished);
     cs__completion out = cs__scope_exit(e, t->handle_scope, *c);
     c->type = CS__C_NORMAL;
     c->exc = NULL;
@@ -259,7 +259,7 @@ static int cs__step_await_task(cs__engine *e, cs__task *t, cs__frame *f, cs__com
     cs__task *h = e->tasks[f->obj];
     if (f->phase == 0) {
         f->phase = 1;
-        return e->pol->event_wait(e, t, cs__tr(h)->finished, yf);
+        return e->pol->event_wait(e, t, cs__rare(h)->finished, yf);
     }
     cs__completion out = *c;
     c->type = CS__C_NORMAL;

@@ -17,7 +17,7 @@
 
 static cs__task *cs__owner(cs__task *t)
 {
-    return cs__tr(t)->draw_owner ? cs__tr(t)->draw_owner : t;
+    return cs__rare(t)->draw_owner ? cs__rare(t)->draw_owner : t;
 }
 
 void cs__emit_inject(cs__engine *e, cs__task *t, const cs_fault *f, int32_t scope, cs_pos pos)
@@ -72,10 +72,10 @@ int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stm
 {
     cs__task *o = cs__owner(t);
     uint32_t k, from = 0;
-    if (cs__tr(t)->inject_skip == st) {
+    if (cs__rare(t)->inject_skip == st) {
         /* back after an injected delay: the same checkpoint, already counted;
          * the delays after that one and a failure still apply */
-        CS__TR_CLEAR(t, inject_skip);
+        CS__RARE_CLEAR(t, inject_skip);
         k = o->checkpoints;
         from = t->inject_next;
     } else {
@@ -103,7 +103,7 @@ int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stm
             continue;
         cs__emit_inject(e, o, &v[i], -1, st->pos);
         f->idx--; /* come back to this statement */
-        cs__tw(t)->inject_skip = st;
+        cs__rare_mut(t)->inject_skip = st;
         t->inject_next = i + 1;
         return e->pol->sleep(e, t, v[i].seconds, "injected delay", yf);
     }

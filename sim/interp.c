@@ -218,8 +218,8 @@ double cs__dur(cs__task *t, const cs_dur *d)
         return d->value;
     if (d->kind == CS_DUR_NONE)
         return INFINITY;
-    if (cs__tr(t)->draw_owner) /* a from_thread body draws as the task that called to_thread */
-        t = cs__tr(t)->draw_owner;
+    if (cs__rare(t)->draw_owner) /* a from_thread body draws as the task that called to_thread */
+        t = cs__rare(t)->draw_owner;
     double u = cs_uniform_u(t->name, t->draws++);
     double v = d->lo + (d->hi - d->lo) * u;
     double r = nearbyint(v * 1e9) / 1e9;
@@ -381,9 +381,9 @@ void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st)
     if (st->op == CS_OP_CREATE_TASK || st->op == CS_OP_START) {
         cs__event *fin = cs_xcalloc(1, sizeof *fin);
         fin->label = cs_xasprintf("await_task %s", st->name);
-        cs__tw(t)->finished = fin;
+        cs__rare_mut(t)->finished = fin;
         if (st->op == CS_OP_START)
-            cs__tw(t)->start_label = cs_xasprintf("start %s", st->name);
+            cs__rare_mut(t)->start_label = cs_xasprintf("start %s", st->name);
         if (st->decl >= 0)
             e->task_latest[st->decl] = t->id;
     }
@@ -505,7 +505,7 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         cs__task *h = cs__handle_ref(e, st);
         if (!h)
             return CS__YIELD;
-        if (!cs__tr(h)->finished->value)
+        if (!cs__rare(h)->finished->value)
             cs__scope_cancel(e, h->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
         return CS__CONT;
     }

@@ -192,7 +192,7 @@ static bool cs__deliver_walk(cs__engine *e, cs__scope *root, cs__scope *origin)
                     x->origin_scope = origin->id;
                     cs__task_cancel(e, t, x);
                     cs_exc_unref(x);
-                    if (cs__tr(t)->ft_thread)
+                    if (cs__rare(t)->ft_thread)
                         continue; /* a from_thread body's task is not a scenario task */
                     cs_event ev;
                     cs__ev_init(e, &ev, CS_EV_CANCEL_DELIVERED);

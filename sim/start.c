@@ -43,11 +43,11 @@ static int cs__aio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         cs__fut *fut = cs__fut_new(e);
         cs__aio_tg_spawn(e, g, t, f->st->name, -1, f->st);
         cs__task *child = e->tasks[e->ntasks - 1];
-        cs__tw(child)->start_fut = cs__fut_ref(fut);
+        cs__rare_mut(child)->start_fut = cs__fut_ref(fut);
         f->obj = child->id;
         f->fut = cs__fut_ref(fut);
         f->phase = ST_WAIT;
-        t->wait_label = cs__tr(child)->start_label;
+        t->wait_label = cs__rare(child)->start_label;
         *yf = fut;
         return CS__YIELD;
     }
@@ -55,7 +55,7 @@ static int cs__aio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     if (f->phase == ST_WAIT) {
         cs__fut_unref(e, f->fut);
         f->fut = NULL;
-        bool pending = child->run != CS__TS_DONE && !cs__tr(child)->finished->value && !child->handle_scope->cancel_called;
+        bool pending = child->run != CS__TS_DONE && !cs__rare(child)->finished->value && !child->handle_scope->cancel_called;
         if (c->type != CS__C_EXC || !pending)
             return cs__pop_with(t, c, *c);
         /* handle.cancel(); with CancelScope(shield=True): await handle.wait() */
@@ -67,7 +67,7 @@ static int cs__aio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         f->scope = s->id;
         cs__scope_enter(e, s, t);
         f->phase = ST_CANCEL_WAIT;
-        return e->pol->event_wait(e, t, cs__tr(child)->finished, yf);
+        return e->pol->event_wait(e, t, cs__rare(child)->finished, yf);
     }
     cs__completion r = cs__scope_exit(e, e->scopes[f->scope], *c);
     c->type = CS__C_NORMAL;
@@ -101,8 +101,8 @@ static int cs__trio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
         cs__trio_scope_enter(e, old->scope, t);
         cs__trio_spawn(e, old, t, f->st->name, -1, f->st);
         cs__task *child = e->tasks[e->ntasks - 1];
-        cs__tw(child)->start_old = old;
-        cs__tw(child)->start_new = g;
+        cs__rare_mut(child)->start_old = old;
+        cs__rare_mut(child)->start_new = g;
         f->obj = child->id;
         f->scope2 = old->id;
         /* the block ends at once: wait, uninterruptibly, for the nursery */
@@ -110,7 +110,7 @@ static int cs__trio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
         cs__nursery_check_closed(e, old);
         f->phase = ST_WAIT;
         *yf = NULL;
-        t->wait_label = cs__tr(child)->start_label;
+        t->wait_label = cs__rare(child)->start_label;
         if (!old->closed) {
             old->parent_waiting = true;
             t->parking = true;
@@ -121,7 +121,7 @@ static int cs__trio_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
     cs__completion_clear(c);
     cs__task *child = e->tasks[f->obj];
     cs__tg *old = e->tgs[f->scope2];
-    cs__tg *g = cs__tr(child)->start_new;
+    cs__tg *g = cs__rare(child)->start_new;
     /* _nested_child_finished in a non-strict nursery: one exception is raised bare */
     cs__completion in = {.type = CS__C_NORMAL};
     if (old->nexcs == 1)
@@ -153,7 +153,7 @@ int cs__started(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c
 {
     (void)st;
     if (e->backend != CS_BACKEND_TRIO) {
-        cs__fut *sf = cs__tr(t)->start_fut;
+        cs__fut *sf = cs__rare(t)->start_fut;
         if (sf->state == CS__FUT_PENDING) {
             cs__fut_set_result(e, sf);
         } else if (sf->state != CS__FUT_CANCELLED) {
@@ -170,7 +170,7 @@ int cs__started(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c
         return CS__CONT;
     }
     t->started = true;
-    cs__tg *old = cs__tr(t)->start_old, *g = cs__tr(t)->start_new;
+    cs__tg *old = cs__rare(t)->start_old, *g = cs__rare(t)->start_new;
     if (old->scope->effectively_cancelled)
         return CS__CONT; /* quietly stays in the cancelled temporary nursery */
     old->ntasks--;

@@ -192,7 +192,7 @@ void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
             cs__borrow(p, w.placeholder ? NULL : w.task);
         }
         if (trio) {
-            CS__TR_CLEAR(w.task, trio_prim);
+            CS__RARE_CLEAR(w.task, trio_prim);
             cs__trio_reschedule(e, w.task, NULL);
         } else {
             cs__fut_set_result(e, w.fut);
@@ -224,7 +224,7 @@ static int cs__wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim *p, cs__f
     t->wait_label = f->idx == 1 ? "to_thread" : p->label; /* to_thread's own limiter wait */
     if (e->backend == CS_BACKEND_TRIO) {
         cs__queue(p, t, NULL, f->idx == 1);
-        cs__tw(t)->trio_prim = p;
+        cs__rare_mut(t)->trio_prim = p;
         t->parking = true;
         t->abort_kind = CS__ABORT_SUCCEEDED;
         *yf = NULL;
@@ -285,7 +285,7 @@ int cs__step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, c
             /* a parked task wakes either unparked by release() (handed over)
              * or aborted by a cancellation (it already left the lot) */
             handed = c->type == CS__C_NORMAL;
-            CS__TR_CLEAR(t, trio_prim);
+            CS__RARE_CLEAR(t, trio_prim);
         } else if (p->kind == CS__PRIM_LIMITER) {
             /* the limiter gives a token to the queue's head even if its wait
              * was already cancelled; the waiter then gives it back */

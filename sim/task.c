@@ -25,12 +25,12 @@ void cs__task_state_of(cs__task *t, const cs__completion *c, cs_event *ev)
 
 static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
 {
-    if (cs__tr(t)->ft_thread) { /* a from_thread body's task: its future goes back to the thread */
+    if (cs__rare(t)->ft_thread) { /* a from_thread body's task: its future goes back to the thread */
         t->run = CS__TS_DONE;
         t->result = c;
         if (t->member_of)
             cs__scope_tasks_remove(t->member_of, t);
-        cs__call_soon(e, CS__CB_FT_DONE, cs__tr(t)->ft_thread, NULL);
+        cs__call_soon(e, CS__CB_FT_DONE, cs__rare(t)->ft_thread, NULL);
         return;
     }
     t->run = CS__TS_DONE;
@@ -85,9 +85,9 @@ void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
         cs__timer_unref(e, t->sleep_timer);
         t->sleep_timer = NULL;
     }
-    if (cs__tr(t)->event_wait) {
-        cs__event_forget(e, cs__tr(t)->event_wait, t->fut_waiter_prev);
-        CS__TR_CLEAR(t, event_wait);
+    if (cs__rare(t)->event_wait) {
+        cs__event_forget(e, cs__rare(t)->event_wait, t->fut_waiter_prev);
+        CS__RARE_CLEAR(t, event_wait);
     }
     cs__fut_unref(e, t->fut_waiter_prev);
     t->fut_waiter_prev = NULL;

@@ -70,7 +70,7 @@ void cs__tg_task_done(cs__engine *e, cs__task *t)
     g->ntasks--;
     if (g->on_completed && g->ntasks == 0)
         cs__fut_set_result(e, g->on_completed);
-    cs__fut *sf = cs__tr(t)->start_fut; /* a task from start(): its status future decides */
+    cs__fut *sf = cs__rare(t)->start_fut; /* a task from start(): its status future decides */
     if (t->result.type != CS__C_EXC) {
         if (sf && sf->state == CS__FUT_PENDING) {
             cs_exc *x = cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "Child exited without calling task_status.started()");

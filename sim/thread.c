@@ -119,8 +119,8 @@ static cs__task *cs__ft_task_new(cs__engine *e, cs__thread *th)
     t->id = th->host->id;
     t->name = th->host->name; /* in the arena, as long as it */
     t->state = CS_TASK_UNFINISHED;
-    cs__tw(t)->draw_owner = th->host;
-    cs__tw(t)->ft_thread = th;
+    cs__rare_mut(t)->draw_owner = th->host;
+    cs__rare_mut(t)->ft_thread = th;
     cs__push(e, t, CS__F_FT_TASK, NULL);
     if (e->nft == e->capft) {
         e->capft = e->capft ? e->capft * 2 : 4;
@@ -145,12 +145,12 @@ void cs__ft_done(cs__engine *e, cs__thread *th)
 void cs__trio_ft_task_exited(cs__engine *e, cs__task *t)
 {
     t->run = CS__TS_DONE;
-    cs__ft_resume(e, cs__tr(t)->ft_thread, &t->result);
+    cs__ft_resume(e, cs__rare(t)->ft_thread, &t->result);
 }
 
 int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
-    cs__thread *th = cs__tr(t)->ft_thread;
+    cs__thread *th = cs__rare(t)->ft_thread;
     if (f->phase == 0) {
         f->phase = 1;
         if (e->backend != CS_BACKEND_TRIO && th->worker_scope) {
@@ -231,7 +231,7 @@ static bool cs__thread_inject(cs__engine *e, cs__thread *th, cs_pos pos)
         return false;
     const cs_fault *fl = &e->opt.faults[th->inject];
     th->inject = -1;
-    cs__emit_inject(e, cs__tr(th->host)->draw_owner ? cs__tr(th->host)->draw_owner : th->host, fl, -1, pos);
+    cs__emit_inject(e, cs__rare(th->host)->draw_owner ? cs__rare(th->host)->draw_owner : th->host, fl, -1, pos);
     cs_exc *x = cs__raise_new(e, th->host, fl->cls, "injected");
     cs_exc_set_context(x, NULL);
     cs__emit_raise(e, th->host, x, pos);
@@ -475,10 +475,10 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
             cs__thread *th = cs__thread_new(e, t, st);
             th->limiter = cs__prim_of(e, st);
             f->obj = (int32_t)(e->nthreads - 1);
-            cs__tw(t)->thread = th;
+            cs__rare_mut(t)->thread = th;
             t->wait_label = "to_thread";
             cs__thread_start(e, t, th);
-            cs__tw(t)->thread = th;
+            cs__rare_mut(t)->thread = th;
             t->parking = true;
             t->thread_wait = true;
             t->abort_kind = st->abandon ? CS__ABORT_SUCCEEDED : CS__ABORT_FAILED;
@@ -499,7 +499,7 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
             *yf = NULL;
             return CS__YIELD;
         }
-        CS__TR_CLEAR(t, thread);
+        CS__RARE_CLEAR(t, thread);
         if (c->type != CS__C_NORMAL) { /* abandoned: the cancellation */
             cs_event ev;
             cs__ev_init(e, &ev, CS_EV_THREAD_ABANDONED);
@@ -521,7 +521,7 @@ int cs__step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
  * records it for check_cancelled(), and abandons the thread if it may. */
 void cs__trio_thread_cancelled(cs__engine *e, cs__task *t, bool abandoned)
 {
-    cs__thread *th = cs__tr(t)->thread;
+    cs__thread *th = cs__rare(t)->thread;
     if (!th->cancel_exc)
         th->cancel_exc = cs__trio_cancelled_exc(e, t->cancel_scope);
     if (abandoned)

@@ -150,7 +150,7 @@ static int cs__trio_event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fu
         ev->tasks = cs_xrealloc(ev->tasks, ev->captasks * sizeof *ev->tasks);
     }
     ev->tasks[ev->ntasks++] = t;
-    cs__tw(t)->trio_event = ev;
+    cs__rare_mut(t)->trio_event = ev;
     return cs__park(t, CS__ABORT_SUCCEEDED, ev->label, yf);
 }
 
@@ -163,7 +163,7 @@ static void cs__trio_event_set(cs__engine *e, cs__event *ev)
      * insertion order */
     cs__trio_shuffle(e, (void **)ev->tasks, ev->ntasks);
     for (uint32_t i = 0; i < ev->ntasks; i++) {
-        CS__TR_CLEAR(ev->tasks[i], trio_event);
+        CS__RARE_CLEAR(ev->tasks[i], trio_event);
         cs__trio_reschedule(e, ev->tasks[i], NULL);
     }
     ev->ntasks = 0;

@@ -49,7 +49,7 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
     uint8_t kind = t->abort_kind;
     t->abort_kind = CS__ABORT_NONE; /* one attempt per blocking call */
     e->nevents++;
-    if (cs__tr(t)->thread && t->thread_wait)
+    if (cs__rare(t)->thread && t->thread_wait)
         cs__trio_thread_cancelled(e, t, kind == CS__ABORT_SUCCEEDED);
     int32_t origin = t->cancel_scope->origin;
     cs_event ev;
@@ -64,20 +64,20 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
     cs__emit(e, &ev);
     if (kind != CS__ABORT_SUCCEEDED)
         return;
-    if (cs__tr(t)->trio_event) {
-        cs__event_drop_task(cs__tr(t)->trio_event, t);
-        CS__TR_CLEAR(t, trio_event);
+    if (cs__rare(t)->trio_event) {
+        cs__event_drop_task(cs__rare(t)->trio_event, t);
+        CS__RARE_CLEAR(t, trio_event);
     }
-    if (cs__tr(t)->trio_prim) {
-        cs__prim_forget(e, cs__tr(t)->trio_prim, t);
-        CS__TR_CLEAR(t, trio_prim);
+    if (cs__rare(t)->trio_prim) {
+        cs__prim_forget(e, cs__rare(t)->trio_prim, t);
+        CS__RARE_CLEAR(t, trio_prim);
     }
     cs__trio_reschedule(e, t, cs__trio_cancelled_exc(e, t->cancel_scope));
 }
 
 static void cs__trio_task_exited(cs__engine *e, cs__task *t)
 {
-    if (cs__tr(t)->ft_thread) {
+    if (cs__rare(t)->ft_thread) {
         cs__trio_ft_task_exited(e, t);
         return;
     }
