@@ -1,7 +1,7 @@
 /* arena.h - the engine's bump allocator for small objects that live until the
- * run ends (scopes) or are recycled through free lists (timers, futures).
+ * run ends (tasks, their names, scopes) or are recycled through free lists
+ * (timers, futures, frame blocks, Trio sleep scopes: cs__pool_take).
  *
- * Tasks and their names live here too (freed with the run).
  * A million tasks make millions of such objects; one malloc each costs a
  * header, a call, and at the end a free that walks the heap.  The arena hands
  * out 8-byte-aligned pieces of geometrically growing chunks and frees the
@@ -28,6 +28,24 @@ static inline void *cs__arena_alloc(cs__arena *a, size_t n)
     void *p = a->cur;
     a->cur += n;
     return p;
+}
+
+/* The engine's free lists (timers, futures, Trio sleep scopes, frame blocks
+ * by size): dead pieces linked through their first word, handed out again
+ * before the arena grows.  A piece taken is the caller's to initialise. */
+static inline void *cs__pool_take(cs__arena *a, void **free_list, size_t n)
+{
+    void *p = *free_list;
+    if (!p)
+        return cs__arena_alloc(a, n);
+    *free_list = *(void **)p;
+    return p;
+}
+
+static inline void cs__pool_put(void **free_list, void *p)
+{
+    *(void **)p = *free_list;
+    *free_list = p;
 }
 
 /* A zeroed piece. */

@@ -129,7 +129,7 @@ struct cs__timer {
     bool cancelled;
     bool in_heap;
     uint32_t refs;       /* heap + owner */
-    void *a;             /* its argument; in the free pool, the next free timer */
+    void *a;
 };
 
 typedef struct cs__handle {
@@ -146,10 +146,7 @@ struct cs__fut {
     uint8_t state;
     uint32_t refs;
     cs_exc *exc;          /* EXC: the exception; CANCELLED: the cancellation to raise */
-    union {
-        cs__task *waiter; /* the task whose __wakeup is the done-callback (or NULL) */
-        cs__fut *next_free; /* in the free pool (cs__fut_new zeroes it on the way out) */
-    };
+    cs__task *waiter;     /* the task whose __wakeup is the done-callback (or NULL) */
 };
 
 /* ---- AnyIO objects ---- */
@@ -335,13 +332,12 @@ struct cs__engine {
     struct cs__heap_ent { int64_t when; cs__timer *t; } *heap;
     uint32_t nheap, capheap;
     uint32_t live_timers;
-    cs__timer *free_timers;  /* timer pool (linked through `a`) */
-    cs__arena arena;         /* timers, futures and scopes (arena.h), freed with the run */
-    cs__scope *free_scopes;  /* Trio sleep scopes done with, for reuse (linked through parent) */
-    /* frame stacks done with, by size class (1, 2, 3, 4, 6, 8, ... frames;
-     * interp.c), linked through their first word: a task takes the smallest
-     * block its stack fits (most need one to three frames) and hands it on
-     * when it grows or ends */
+    cs__arena arena;         /* tasks, names, scopes, timers, futures, frames (arena.h) */
+    /* free lists (cs__pool_take): timers, futures, Trio sleep scopes done
+     * with, and frame stacks by size class (1, 2, 3, 4, 6, 8, ... frames;
+     * interp.c): a task takes the smallest block its stack fits (most need
+     * one to three frames) and hands it on when it grows or ends */
+    void *free_timers, *free_futs, *free_scopes;
     void *free_frames[64];
     uint64_t nevents;        /* engine events: loop callbacks run, Trio task steps,
                                 deadline expiries and delivery attempts (bench/README.md) */
@@ -393,7 +389,6 @@ struct cs__engine {
     struct cs__counted_uses { uint32_t *uses; uint32_t cap; } *counted;
     uint32_t ncounted;
     size_t capcounted;
-    cs__fut *free_futs;
     bool stop;               /* main finished: run_until_complete stops */
     bool escape;             /* a KeyboardInterrupt/SystemExit left a task step (asyncio) */
     cs_exc *escaped;         /* that exception (owned): what anyio.run() raises */

@@ -68,25 +68,20 @@ static void cs__frames_put(cs__engine *e, cs__frame *block, uint32_t cap)
     (void)e;
     (void)cap;
     free(block);
-    return;
+#else
+    cs__pool_put(&e->free_frames[cs__frame_class(cap)], block);
 #endif
-    uint32_t k = cs__frame_class(cap);
-    *(void **)block = e->free_frames[k];
-    e->free_frames[k] = block;
 }
 
 /* A block of class k: reused, or new from the arena (freed with the run). */
 static cs__frame *cs__frames_get(cs__engine *e, uint32_t k)
 {
+    size_t n = (size_t)cs__class_cap(k) * sizeof(cs__frame);
 #ifdef CS__FRAMES_CHECKED
-    return cs_xmalloc((size_t)cs__class_cap(k) * sizeof(cs__frame));
+    return cs_xmalloc(n);
+#else
+    return cs__pool_take(&e->arena, &e->free_frames[k], n);
 #endif
-    void *b = e->free_frames[k];
-    if (b) {
-        e->free_frames[k] = *(void **)b;
-        return b;
-    }
-    return cs__arena_alloc(&e->arena, (size_t)cs__class_cap(k) * sizeof(cs__frame));
 }
 
 void cs__frames_release(cs__engine *e, cs__task *t)

@@ -141,11 +141,7 @@ static void cs__heap_clean(cs__engine *e)
 
 cs__timer *cs__call_at(cs__engine *e, int64_t when, uint8_t kind, void *a)
 {
-    cs__timer *t = e->free_timers;
-    if (t)
-        e->free_timers = t->a;
-    else
-        t = cs__arena_alloc(&e->arena, sizeof *t);
+    cs__timer *t = cs__pool_take(&e->arena, &e->free_timers, sizeof *t);
     memset(t, 0, sizeof *t);
     t->when = when;
     t->kind = kind;
@@ -171,18 +167,13 @@ void cs__timer_unref(cs__engine *e, cs__timer *t)
     if (t && --t->refs == 0) {
         if (t->kind == CS__CB_SLEEP_DONE)
             cs__fut_unref(e, t->a);
-        t->a = e->free_timers;
-        e->free_timers = t;
+        cs__pool_put(&e->free_timers, t);
     }
 }
 
 cs__fut *cs__fut_new(cs__engine *e)
 {
-    cs__fut *f = e->free_futs;
-    if (f)
-        e->free_futs = f->next_free;
-    else
-        f = cs__arena_alloc(&e->arena, sizeof *f);
+    cs__fut *f = cs__pool_take(&e->arena, &e->free_futs, sizeof *f);
     memset(f, 0, sizeof *f);
     f->refs = 1;
     return f;
@@ -200,8 +191,7 @@ void cs__fut_unref(cs__engine *e, cs__fut *f)
     if (!f || --f->refs > 0)
         return;
     cs_exc_unref(f->exc);
-    f->next_free = e->free_futs;
-    e->free_futs = f;
+    cs__pool_put(&e->free_futs, f);
 }
 
 static void cs__fut_schedule_callbacks(cs__engine *e, cs__fut *f)

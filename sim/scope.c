@@ -16,11 +16,7 @@
 
 cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, double deadline, bool shield)
 {
-    cs__scope *s = e->free_scopes;
-    if (s)
-        e->free_scopes = s->parent;
-    else
-        s = cs__arena_alloc(&e->arena, sizeof *s); /* freed with the run */
+    cs__scope *s = cs__pool_take(&e->arena, &e->free_scopes, sizeof *s); /* freed with the run */
     cs__scope_init(e, s, name, kind, deadline, shield);
     return s;
 }
@@ -48,9 +44,8 @@ void cs__scope_recycle(cs__engine *e, cs__scope *s)
     free(s->cancel_message); /* the same storage as reason_text */
     cs_exc_unref(s->swallowed);
     e->scopes[s->id] = NULL;
-    s->sleep_done = false;
-    s->parent = e->free_scopes;
-    e->free_scopes = s;
+    s->sleep_done = false; /* once: two stale entries of one scope can expire together */
+    cs__pool_put(&e->free_scopes, s);
 }
 
 void cs__scope_tasks_add(cs__scope *s, cs__task *t)
