@@ -369,8 +369,6 @@ void cs__aio_run(cs__engine *e)
         cs__shutdown(e);
 }
 
-/* Frees a task and what it still holds (a stopped run leaves frames, waits
- * and results behind).  Scopes and groups are the engine's, freed apart. */
 const cs__task_rare cs__task_rare_none;
 
 cs__task_rare *cs__rare_mut(cs__task *t)
@@ -380,6 +378,9 @@ cs__task_rare *cs__rare_mut(cs__task *t)
     return t->rare;
 }
 
+/* Frees what a task still holds (a stopped run leaves frames, waits and
+ * results behind).  Scopes and groups are the engine's, freed apart; the
+ * task's own memory is the arena's. */
 void cs__task_free(cs__engine *e, cs__task *t)
 {
     for (uint32_t k = 0; k < t->nframes; k++)

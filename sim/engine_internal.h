@@ -75,8 +75,8 @@ typedef struct cs__star_state {
     uint32_t nreraised;
 } cs__star_state;
 
-/* 88 bytes: a million tasks hold three each, so the fields no frame kind
- * uses together share storage (the kind says which one is live). */
+/* 88 bytes: a million tasks hold one to three each, so the fields no frame
+ * kind uses together share storage (the kind says which one is live). */
 typedef struct cs__frame {
     uint8_t kind;
     uint8_t phase;

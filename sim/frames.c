@@ -17,10 +17,10 @@
 enum { CS__BODY_END = 2 }; /* cs__body_next: the body is over, *c says how */
 
 /* Runs the next statement of the body f holds (f->body from f->idx).  BODY
- * frames do only this; a task's wrapper and `repeat` run their bodies in
- * place the same way instead of pushing a BODY frame: a million tasks, one
- * frame fewer each.  f may move once the statement has run (a push can grow
- * the stack): callers return what this returns without touching f again. */
+ * frames do only this; the frames that run their body in place call it
+ * through cs__in_place.  f may move once the statement has run (a push can
+ * grow the stack): callers return what this returns without touching f
+ * again. */
 static int cs__body_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (c->type != CS__C_NORMAL || f->idx >= f->body.n) {
@@ -52,11 +52,26 @@ static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     return cs__pop_with(t, c, out);
 }
 
-/* Starts running `body` in place in frame f (see cs__body_next). */
+/* Starts running `body` in place in frame f: its phase 1 (cs__in_place). */
 static void cs__body_begin(cs__frame *f, cs_body body)
 {
     f->body = body;
     f->idx = 0;
+    f->phase = 1;
+}
+
+/* For a frame that runs its body in place: while in phase 1, the body's next
+ * statement.  Returns CS__BODY_END once the body is over (or when f is not in
+ * phase 1), with f moved to phase `after` and *c saying how the body ended;
+ * else what the statement returned, to be returned as is. */
+static int cs__in_place(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf, uint8_t after)
+{
+    if (f->phase != 1)
+        return CS__BODY_END;
+    int r = cs__body_next(e, t, f, c, yf);
+    if (r == CS__BODY_END)
+        f->phase = after;
+    return r;
 }
 
 /* ---- cancel scopes ---- */
@@ -89,12 +104,9 @@ static cs__scope *cs__named_scope_new(cs__engine *e, const cs_stmt *st, cs_scope
 static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     const cs_stmt *st = f->st;
-    if (f->phase == 1) {
-        int r = cs__body_next(e, t, f, c, yf);
-        if (r != CS__BODY_END)
-            return r;
-        f->phase = 2;
-    }
+    int r = cs__in_place(e, t, f, c, yf, 2);
+    if (r != CS__BODY_END)
+        return r;
     if (f->phase == 0) {
         double deadline = INFINITY;
         switch (st->op) {
@@ -115,7 +127,6 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
         }
         cs__scope *s = cs__named_scope_new(e, st, cs__scope_kind_of(st->op), deadline, st->shield);
         f->scope = s->id;
-        f->phase = 1;
         cs__scope_enter(e, s, t);
         if (st->op == CS_OP_FAIL_AT && st->dur.kind != CS_DUR_NONE)
             cs__scope_set_deadline(e, s, st->dur.value);
@@ -173,12 +184,9 @@ int cs__aio_step_cic(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
 /* phase 0: between iterations; 1: running the body in place */
 static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
-    if (f->phase == 1) {
-        int r = cs__body_next(e, t, f, c, yf);
-        if (r != CS__BODY_END)
-            return r;
-        f->phase = 0;
-    }
+    int r = cs__in_place(e, t, f, c, yf, 0);
+    if (r != CS__BODY_END)
+        return r;
     if (c->type != CS__C_NORMAL || (int64_t)f->iters >= f->st->count) {
         cs__completion out = *c;
         c->type = CS__C_NORMAL;
@@ -192,7 +200,6 @@ static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
         return CS__YIELD;
     }
     f->iters++;
-    f->phase = 1;
     cs__body_begin(f, f->st->body);
     return CS__CONT;
 }
@@ -201,16 +208,12 @@ static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
 static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (f->phase == 0) {
-        f->phase = 1;
         cs__body_begin(f, e->prog->functions[f->st->ref].body);
         return CS__CONT;
     }
-    if (f->phase == 1) {
-        int r = cs__body_next(e, t, f, c, yf);
-        if (r != CS__BODY_END)
-            return r;
-        f->phase = 2;
-    }
+    int r = cs__in_place(e, t, f, c, yf, 2);
+    if (r != CS__BODY_END)
+        return r;
     cs__completion out = *c;
     c->type = CS__C_NORMAL;
     c->exc = NULL;
@@ -225,17 +228,13 @@ static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
 static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
 {
     if (f->phase == 0) {
-        f->phase = 1;
         cs__scope_enter(e, t->handle_scope, t);
         cs__body_begin(f, f->st->body);
         return CS__CONT;
     }
-    if (f->phase == 1) {
-        int r = cs__body_next(e, t, f, c, yf);
-        if (r != CS__BODY_END)
-            return r;
-        f->phase = 2;
-    }
+    int r = cs__in_place(e, t, f, c, yf, 2);
+    if (r != CS__BODY_END)
+        return r;
     /* _run_coro: record the outcome, set the finished event, then leave the
      * handle's scope (which swallows a cancellation from handle.cancel()) */
     t->body_done = true;
