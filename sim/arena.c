@@ -50,12 +50,6 @@ void *cs__arena_calloc(cs__arena *a, size_t n)
     return memset(cs__arena_alloc(a, n), 0, n);
 }
 
-char *cs__arena_strdup(cs__arena *a, const char *s)
-{
-    size_t n = strlen(s) + 1;
-    return memcpy(cs__arena_alloc(a, n), s, n);
-}
-
 void cs__arena_free(cs__arena *a)
 {
     while (a->chunks) {

@@ -50,8 +50,6 @@ static inline void cs__pool_put(void **free_list, void *p)
 
 /* A zeroed piece. */
 void *cs__arena_calloc(cs__arena *a, size_t n);
-/* A copy of s in the arena. */
-char *cs__arena_strdup(cs__arena *a, const char *s);
 
 void cs__arena_free(cs__arena *a);
 

@@ -198,11 +198,14 @@ static struct cs__name_slot *cs__name_slot_of(cs__engine *e, const char *key)
     return sl;
 }
 
-/* `base`, then `base#2`, `base#3`, ... per distinct base (caller frees). */
-char *cs__instance_name(cs__engine *e, const char *base)
+/* base followed by the len bytes of tail, as a string in the arena. */
+static const char *cs__arena_name(cs__engine *e, const char *base, size_t blen, const char *tail, size_t len)
 {
-    uint32_t k = ++cs__name_slot_of(e, base)->uses;
-    return k == 1 ? cs_xstrdup(base) : cs_xasprintf("%s#%u", base, k);
+    char *out = cs__arena_alloc(&e->arena, blen + len + 1);
+    memcpy(out, base, blen);
+    memcpy(out + blen, tail, len);
+    out[blen + len] = '\0';
+    return out;
 }
 
 /* Writes the decimal digits of v to p (no terminator); returns their count. */
@@ -218,19 +221,28 @@ static size_t cs__put_u64(char *p, uint64_t v)
     return n;
 }
 
-/* A spawned task's instance name, in the arena: cs__instance_name(base) when index < 0,
- * else that of `base[index]` (a `count` child).  Names may not contain '['
- * (the loader refuses them), so `base[index]` is only ever made here: one
- * table key "base[" per base carries a counter per index instead of a key
- * per child. */
-char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
+/* `base`, then `base#2`, `base#3`, ... per distinct base, in the arena. */
+const char *cs__instance_name(cs__engine *e, const char *base)
 {
-    if (index < 0) {
-        char *name = cs__instance_name(e, base);
-        char *out = cs__arena_strdup(&e->arena, name);
-        free(name);
-        return out;
+    uint32_t k = ++cs__name_slot_of(e, base)->uses;
+    char tail[24]; /* "#" k */
+    size_t len = 0;
+    if (k > 1) {
+        tail[len++] = '#';
+        len += cs__put_u64(tail + len, k);
     }
+    return cs__arena_name(e, base, strlen(base), tail, len);
+}
+
+/* A spawned task's instance name, in the arena: cs__instance_name(base) when
+ * index < 0, else that of `base[index]` (a `count` child).  Names may not
+ * contain '[' (the loader refuses them), so `base[index]` is only ever made
+ * here: one table key "base[" per base carries a counter per index instead of
+ * a key per child. */
+const char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
+{
+    if (index < 0)
+        return cs__instance_name(e, base);
     size_t blen = strlen(base);
     char small[64];
     char *key = blen + 2 <= sizeof small ? small : cs_xmalloc(blen + 2);
@@ -267,12 +279,7 @@ char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
         *p++ = '#';
         p += cs__put_u64(p, k);
     }
-    size_t dlen = (size_t)(p - tail);
-    char *out = cs__arena_alloc(&e->arena, blen + dlen + 1);
-    memcpy(out, base, blen);
-    memcpy(out + blen, tail, dlen);
-    out[blen + dlen] = '\0';
-    return out;
+    return cs__arena_name(e, base, blen, tail, (size_t)(p - tail));
 }
 
 static void cs__emit_end(cs__engine *e)
@@ -424,7 +431,7 @@ static void cs__engine_free(cs__engine *e)
             cs__timer_unref(e, s->timeout_handle);
         free(s->cancel_message); /* the same storage as reason_text */
         cs_exc_unref(s->swallowed);
-        free((char *)s->name); /* the scope itself is in the arena (cs__loop_free) */
+        /* the scope and its name are in the arena (cs__loop_free) */
     }
     free(e->scopes);
     /* after the scopes: a task holds its handle scope's storage */
@@ -507,9 +514,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     ev.program = prog;
     cs__emit(e, &ev);
 
-    char *main_name = cs__instance_name(e, "main");
-    cs__task *m = cs__task_new(e, cs__arena_strdup(&e->arena, main_name), NULL, NULL);
-    free(main_name);
+    cs__task *m = cs__task_new(e, cs__instance_name(e, "main"), NULL, NULL);
     cs__push_body(e, m, prog->main);
     e->pol->run(e);
     int rc = CS_OK;

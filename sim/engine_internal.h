@@ -473,7 +473,7 @@ double cs__effective_deadline(const cs__engine *e, const cs__task *t);
 bool cs__is_anyio_cancel(const cs_exc *x);
 
 /* interp.c */
-/* name: in the engine's arena (cs__spawn_name, cs__arena_strdup) */
+/* name: in the engine's arena (cs__spawn_name, cs__instance_name) */
 cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg);
 /* Runs the task's coroutine from its current suspension with `in` (NORMAL or
  * EXC thrown in) until it yields or finishes.  Returns true when it finished

@@ -93,7 +93,7 @@ static cs_scope_kind cs__scope_kind_of(cs_op op)
 static cs__scope *cs__named_scope_new(cs__engine *e, const cs_stmt *st, cs_scope_kind kind, double deadline,
                                       bool shield)
 {
-    char *inst = st->name ? cs__instance_name(e, st->name) : NULL;
+    const char *inst = st->name ? cs__instance_name(e, st->name) : NULL;
     cs__scope *s = cs__scope_new(e, inst, kind, deadline, shield);
     if (st->decl >= 0)
         e->scope_latest[st->decl] = s->id;

@@ -354,8 +354,6 @@ cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl)
     return e->scopes[id];
 }
 
-char *cs__instance_name(cs__engine *e, const char *base);
-
 /* The task group a `start_soon` without `in` spawns into: the innermost one
  * open in this task, else the one inherited from where the task was spawned. */
 cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)

@@ -24,9 +24,9 @@ cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl);
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, cs__fut **yf);
 int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf);
 double cs_uniform_u(const char *task, uint64_t k);
-char *cs__instance_name(cs__engine *e, const char *base);
-/* in the engine's arena, freed with the run */
-char *cs__spawn_name(cs__engine *e, const char *base, int64_t index);
+/* instance names, in the engine's arena (freed with the run) */
+const char *cs__instance_name(cs__engine *e, const char *base);
+const char *cs__spawn_name(cs__engine *e, const char *base, int64_t index);
 cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t);
 void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st);
 cs__tg *cs__target_tg(cs__engine *e, cs__task *t, const cs_stmt *st);

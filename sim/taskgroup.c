@@ -21,7 +21,7 @@ cs__tg *cs__tg_new(cs__engine *e, const char *name, int32_t decl)
     cs__tg *g = cs_xcalloc(1, sizeof *g);
     g->id = (int32_t)e->ntgs;
     g->decl = decl;
-    char *inst = name ? cs__instance_name(e, name) : NULL;
+    const char *inst = name ? cs__instance_name(e, name) : NULL;
     g->scope = cs__scope_new(e, inst, CS_KIND_TASK_GROUP, INFINITY, false);
     g->label = cs_xasprintf("task_group %s", name ? name : "");
     if (e->ntgs == e->captgs) {
