@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digits.h"
 #include "interp.h"
 #include "memuse.h"
 #include "policy.h"
@@ -208,19 +209,6 @@ static const char *cs__arena_name(cs__engine *e, const char *base, size_t blen, 
     return out;
 }
 
-/* Writes the decimal digits of v to p (no terminator); returns their count. */
-static size_t cs__put_u64(char *p, uint64_t v)
-{
-    char tmp[20];
-    size_t n = 0;
-    do
-        tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10) && n < sizeof tmp);
-    for (size_t i = 0; i < n; i++)
-        p[i] = tmp[n - 1 - i];
-    return n;
-}
-
 /* `base`, then `base#2`, `base#3`, ... per distinct base, in the arena. */
 const char *cs__instance_name(cs__engine *e, const char *base)
 {
@@ -229,7 +217,7 @@ const char *cs__instance_name(cs__engine *e, const char *base)
     size_t len = 0;
     if (k > 1) {
         tail[len++] = '#';
-        len += cs__put_u64(tail + len, k);
+        len += cs_utoa(k, tail + len);
     }
     return cs__arena_name(e, base, strlen(base), tail, len);
 }
@@ -273,11 +261,11 @@ const char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
     char tail[48]; /* "[" index "]" "#" k: at most 33 bytes */
     char *p = tail;
     *p++ = '[';
-    p += cs__put_u64(p, (uint64_t)index);
+    p += cs_utoa((uint64_t)index, p);
     *p++ = ']';
     if (k > 1) {
         *p++ = '#';
-        p += cs__put_u64(p, k);
+        p += cs_utoa(k, p);
     }
     return cs__arena_name(e, base, blen, tail, (size_t)(p - tail));
 }

@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digits.h"
+
 /* 2^53: above this not every integer is a double, and jnum keeps the float. */
 #define CS__TWO_POW_53 9007199254740992.0
 
@@ -136,39 +138,12 @@ size_t cs_format_pyfloat(double x, char *buf, size_t cap)
     return cs__emit(out, len, buf, cap);
 }
 
-/* "00".."99": integers are written two digits per division (a trace has a
- * few numbers on each of millions of lines). */
-static const char cs__pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                   "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                   "8081828384858687888990919293949596979899";
-
-/* Decimal digits of u at out (no terminator); returns their count. */
-static size_t cs__utoa(uint64_t u, char *out)
-{
-    char rev[20];
-    size_t m = sizeof rev; /* rev[m..] holds the digits written so far */
-    while (u >= 100) {
-        unsigned d = (unsigned)(u % 100) * 2;
-        u /= 100;
-        rev[--m] = cs__pairs[d + 1];
-        rev[--m] = cs__pairs[d];
-    }
-    if (u >= 10) {
-        rev[--m] = cs__pairs[u * 2 + 1];
-        rev[--m] = cs__pairs[u * 2];
-    } else {
-        rev[--m] = (char)('0' + u);
-    }
-    memcpy(out, rev + m, sizeof rev - m);
-    return sizeof rev - m;
-}
-
 size_t cs_format_int(long long v, char *out)
 {
     size_t k = 0;
     if (v < 0)
         out[k++] = '-';
-    k += cs__utoa(v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, out + k);
+    k += cs_utoa(v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, out + k);
     out[k] = '\0';
     return k;
 }
@@ -182,7 +157,7 @@ size_t cs_format_number(double x, char *buf, size_t cap)
         size_t k = 0;
         if (x < 0)
             out[k++] = '-';
-        k += cs__utoa((uint64_t)fabs(x), out + k); /* "-0.0" prints as "0", as %lld did */
+        k += cs_utoa((uint64_t)fabs(x), out + k); /* "-0.0" prints as "0", as %lld did */
         return cs__emit(out, k, buf, cap);
     }
     return cs_format_pyfloat(x, buf, cap);
@@ -211,7 +186,7 @@ static size_t cs__seconds_exact(int64_t ns, bool repr, char *out)
     size_t k = 0;
     if (ns < 0)
         out[k++] = '-';
-    k += cs__utoa(whole, out + k);
+    k += cs_utoa(whole, out + k);
     if (frac == 0) {
         if (repr) {
             out[k++] = '.';
@@ -224,8 +199,8 @@ static size_t cs__seconds_exact(int64_t ns, bool repr, char *out)
     for (int i = 8; i > 0; i -= 2) {
         unsigned d = (unsigned)(frac % 100) * 2;
         frac /= 100;
-        out[k + (size_t)i] = cs__pairs[d + 1];
-        out[k + (size_t)i - 1] = cs__pairs[d];
+        out[k + (size_t)i] = cs_digit_pairs[d + 1];
+        out[k + (size_t)i - 1] = cs_digit_pairs[d];
     }
     out[k] = (char)('0' + frac);
     k += 9;
