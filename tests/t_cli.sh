@@ -4,11 +4,7 @@
 # expectation.  Prints "N passed, N failed".
 set -u
 cs="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/testlib.sh"
 
 # bad input: exit 2 and one FILE:LINE:COL line
 printf '{"main": [' > "$tmp/trunc.json"
@@ -66,5 +62,4 @@ prc=$?
 "$cs" verify "$tmp/pasted.json" >"$tmp/out" 2>&1; vrc=$?
 [ $rc -eq 0 ] && [ $prc -eq 0 ] && [ $vrc -eq 0 ] && ok || bad "--format expect: rc=$rc paste=$prc verify=$vrc $(cat "$tmp/out")"
 
-echo "cli: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish cli

@@ -6,11 +6,7 @@
 # 10 seconds.  Prints "N passed, N failed".
 set -u
 cs="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/testlib.sh"
 
 # A regular expression matching the string $1 literally.
 re_quote() { printf '%s' "$1" | sed 's/[][\.|$(){}?+*^/]/\\&/g'; }
@@ -71,5 +67,4 @@ for f in tests/crashers/*.json; do
     fi
 done
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish

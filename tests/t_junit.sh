@@ -16,11 +16,7 @@ if ! command -v xmllint >/dev/null 2>&1; then
     echo "junit: 0 passed, 0 failed, 1 skipped"
     exit 0
 fi
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/testlib.sh"
 
 # check XML EXIT_WANTED RC TESTS FAILURES ERRORS SKIPPED
 check() {
@@ -84,5 +80,4 @@ check "$tmp/broken.xml" "broken copy" 7 2 3 0
 grep -q 'end_time: expected' "$tmp/broken.xml" && ok || bad "broken copy: the failure does not say what differs"
 grep -q 'reproduce: cancelsim run' "$tmp/broken.xml" && ok || bad "broken copy: no replay command"
 
-echo "junit: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish junit

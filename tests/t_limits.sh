@@ -7,11 +7,7 @@
 # out-of-memory kill).  Prints "N passed, N failed".
 set -u
 cs="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/testlib.sh"
 
 # limit NAME FILE [OPTIONS...]: both backends stop with {"limit": NAME}
 limit() {
@@ -107,5 +103,4 @@ for opt in "--trace-limit 0" "--timer-limit -1" "--memory-limit lots" "--depth-l
     [ $rc -eq 2 ] && grep -q "must be a" "$tmp/err" && ok || bad "$opt: exit $rc $(cat "$tmp/err")"
 done
 
-echo "limits: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish limits

@@ -6,11 +6,7 @@
 # output (human, TAP and JUnit) to --jobs 1.  Prints "N passed, N failed".
 set -u
 cs="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/testlib.sh"
 
 # a deadlock, first undeclared, then declared
 cat > "$tmp/dl.json" <<'EOF'
@@ -62,5 +58,4 @@ cmp -s "$tmp/t1" "$tmp/t2" && cmp -s "$tmp/a.xml" "$tmp/b.xml" && [ $r1 -eq $r2 
     && ok || bad "--jobs 2 TAP/JUnit differ (rc $r1 vs $r2)"
 "$cs" verify "$tmp/none.json" --jobs 0 >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--jobs 0 accepted"
 
-echo "verify-findings: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish verify-findings
