@@ -271,22 +271,10 @@ done:
     return rc;
 }
 
-int cs_load_file(const char *path, cs_scenario **out, cs_load_error *err)
+/* Reads `f` to its end (a little past the size limit at most) and loads it
+ * under the name `path`. */
+static int cs__load_stream(FILE *f, const char *path, cs_scenario **out, cs_load_error *err)
 {
-    *out = NULL;
-    cs__error_init(err, path);
-    /* stat first: a FIFO or device would block or never end, a directory is
-     * no file, and an oversized file is refused without reading it */
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: %s", strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: not a regular file");
-    if ((uintmax_t)st.st_size > CS_LOAD_MAX_FILE)
-        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: larger than %u bytes", CS_LOAD_MAX_FILE);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: %s", strerror(errno));
     size_t cap = 64 * 1024, len = 0;
     char *buf = cs_xmalloc(cap);
     while (len <= CS_LOAD_MAX_FILE) { /* past the limit, stop: it is rejected anyway */
@@ -300,13 +288,37 @@ int cs_load_file(const char *path, cs_scenario **out, cs_load_error *err)
             break;
     }
     int rerr = ferror(f) ? (errno ? errno : EIO) : 0;
-    fclose(f);
     int rc;
     if (rerr)
         rc = cs__error(err, (cs_pos){0, 0}, "cannot read scenario: %s", strerror(rerr));
     else
         rc = cs_load_buffer(path, buf, len, out, err);
     free(buf);
+    return rc;
+}
+
+int cs_load_file(const char *path, cs_scenario **out, cs_load_error *err)
+{
+    *out = NULL;
+    if (strcmp(path, "-") == 0) {
+        cs__error_init(err, CS_LOAD_STDIN);
+        return cs__load_stream(stdin, CS_LOAD_STDIN, out, err);
+    }
+    cs__error_init(err, path);
+    /* stat first: a FIFO or device would block or never end, a directory is
+     * no file, and an oversized file is refused without reading it */
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: not a regular file");
+    if ((uintmax_t)st.st_size > CS_LOAD_MAX_FILE)
+        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: larger than %u bytes", CS_LOAD_MAX_FILE);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return cs__error(err, (cs_pos){0, 0}, "cannot read scenario: %s", strerror(errno));
+    int rc = cs__load_stream(f, path, out, err);
+    fclose(f);
     return rc;
 }
 

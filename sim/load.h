@@ -45,7 +45,10 @@ typedef struct cs_scenario {
     json_t *always;
 } cs_scenario;
 
-/* Loads the scenario at `path`.  Returns 0 and a new scenario in *out (free it
+/* The name standard input goes by in errors and as the scenario's path. */
+#define CS_LOAD_STDIN "<stdin>"
+
+/* Loads the scenario at `path` ("-": standard input, named CS_LOAD_STDIN).  Returns 0 and a new scenario in *out (free it
  * with cs_scenario_free), or -1 with *err filled and *out NULL. */
 int cs_load_file(const char *path, cs_scenario **out, cs_load_error *err);
 
