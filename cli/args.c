@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "load.h"
 
 bool cs_cli_parse_backend(const char *s, cs_backend_sel *out)
 {
@@ -112,4 +113,9 @@ bool cs_cli_parse_schedule(const char *s, uint32_t **out, size_t *n)
     *out = v;
     *n = k;
     return true;
+}
+
+const char *cs_cli_file_name(const char *file)
+{
+    return strcmp(file, "-") == 0 ? CS_LOAD_STDIN : file;
 }

@@ -2,7 +2,9 @@
 #ifndef CS_CLI_H
 #define CS_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine.h"
@@ -44,6 +46,37 @@ int cs_cli_parse_limit(const char *cmd, const char *o, const char *v, cs_run_opt
 bool cs_cli_parse_schedule(const char *s, uint32_t **out, size_t *n);
 /* Prints "cancelsim: MESSAGE" and the usage hint to stderr; returns 2. */
 int cs_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The option parser of every subcommand (opts.c): getopt_long's conventions.
+ * `spec` lists the options, NULL-terminated: "NAME" a flag, "NAME=" an option
+ * with a value, "NAME|C" / "NAME|C=" one with the short form -C. */
+#define CS_CLI_MAX_OPTS 32
+typedef struct cs_cli_parser {
+    const char *cmd;
+    int argc;
+    char **argv;
+    size_t nopts;
+    struct option longopts[CS_CLI_MAX_OPTS + 1];
+    char names[CS_CLI_MAX_OPTS][24];
+    char shortopts[2 * CS_CLI_MAX_OPTS + 3];
+    char opt[32];  /* the current option's long name, "--NAME" */
+    bool mid;      /* inside a bundle of short options */
+    bool ended;    /* past `--` or the last option: the rest are operands */
+} cs_cli_parser;
+enum { CS_CLI_END, CS_CLI_OPTION, CS_CLI_OPERAND, CS_CLI_BAD };
+void cs_cli_parser_init(cs_cli_parser *p, const char *cmd, int argc, char **argv, const char *const *spec);
+/* The next argument: CS_CLI_OPTION with *o its long name ("--backend", however
+ * it was written) and *v its value (NULL for a flag), CS_CLI_OPERAND with *o
+ * the operand, CS_CLI_END, or CS_CLI_BAD after printing a usage error (exit 2).
+ * *o and *v are borrowed from argv or the parser. */
+int cs_cli_next(cs_cli_parser *p, const char **o, const char **v);
+/* Levenshtein distance (names up to 64 characters), and the name of `names`
+ * closest to `word` when at most two edits away (a "did you mean"), or NULL. */
+size_t cs_cli_edit_distance(const char *a, const char *b);
+const char *cs_cli_closest(const char *word, const char *const *names, size_t n);
+
+/* How FILE is named in error lines: "<stdin>" for "-" (the loader's name). */
+const char *cs_cli_file_name(const char *file);
 
 /* Parses "asyncio|trio" (commands that draw one run); false otherwise. */
 bool cs_cli_parse_one_backend(const char *s, cs_backend *out);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dot.h"
@@ -25,8 +26,9 @@ static const char *const cs__dot_help =
     "them up to what anyio.run() raised.  --render draws it through Graphviz\n"
     "(no `dot` program needed).  --inject draws a run with faults injected (see\n"
     "`cancelsim help run`); each task's label lists the faults it got.  The\n"
-    "backend defaults to asyncio.  Output goes to OUT or standard output.  Exit\n"
-    "status: 0 drawn, 2 bad input or a backend that is not available.\n";
+    "backend defaults to asyncio.  Output goes to OUT or standard output (PNG\n"
+    "is refused when standard output is a terminal); FILE - reads standard\n"
+    "input.  Exit status: 0 drawn, 2 bad input or a backend that is not available.\n";
 
 int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, const char *inject,
                         cs_sink sink)
@@ -60,12 +62,13 @@ int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, u
     if (rc == CS_OK)
         return 0;
     if (err.pos.line)
-        fprintf(stderr, "%s:%u:%u: error: %s\n", file, err.pos.line, err.pos.col, err.message);
+        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(file), err.pos.line, err.pos.col,
+                err.message);
     else if (rc == CS_E_UNSUPPORTED)
         fprintf(stderr, "cancelsim %s: the %s backend is not available: %s\n", cmd, cs_backend_name(backend),
                 err.message);
     else
-        fprintf(stderr, "%s: error: %s\n", file, err.message);
+        fprintf(stderr, "%s: error: %s\n", cs_cli_file_name(file), err.message);
     return 2;
 }
 
@@ -86,25 +89,32 @@ typedef struct cs__dot_args {
     const char *inject; /* --inject PLAN, or NULL */
 } cs__dot_args;
 
+static const char *const cs__dot_opts[] = {"help|h", "backend=", "seed=", "output|o=", "inject=", "render=", NULL};
+
 static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
 {
     memset(a, 0, sizeof *a);
     a->backend = CS_BACKEND_ASYNCIO;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+    cs_cli_parser p;
+    cs_cli_parser_init(&p, "dot", argc, argv, cs__dot_opts);
+    const char *o, *v;
+    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
+        if (got == CS_CLI_BAD)
+            return 2;
+        if (got == CS_CLI_OPERAND) {
+            if (a->file)
+                return cs_cli_usage_error("dot", "only one FILE may be given");
+            a->file = o;
+        } else if (strcmp(o, "--help") == 0) {
             fputs(cs__dot_help, stdout);
             return 1;
-        }
-        if (o[0] == '-' && o[1] && !v)
-            return cs_cli_usage_error("dot", "option %s needs a value", o);
-        if (strcmp(o, "--backend") == 0) {
+        } else if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_one_backend(v, &a->backend))
                 return cs_cli_usage_error("dot", "--backend must be asyncio or trio, not '%s'", v);
         } else if (strcmp(o, "--seed") == 0) {
             if (!cs_cli_parse_u64(v, &a->seed))
                 return cs_cli_usage_error("dot", "--seed must be a non-negative integer, not '%s'", v);
-        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
+        } else if (strcmp(o, "--output") == 0) {
             a->out = v;
         } else if (strcmp(o, "--inject") == 0) {
             a->inject = v;
@@ -112,18 +122,13 @@ static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
             if (strcmp(v, "svg") != 0 && strcmp(v, "png") != 0)
                 return cs_cli_usage_error("dot", "--render must be svg or png, not '%s'", v);
             a->render = v;
-        } else if (o[0] == '-' && o[1]) {
-            return cs_cli_usage_error("dot", "unknown option '%s'", o);
-        } else if (!a->file) {
-            a->file = o;
-            continue;
-        } else {
-            return cs_cli_usage_error("dot", "only one FILE may be given");
         }
-        i++;
     }
     if (!a->file)
         return cs_cli_usage_error("dot", "missing FILE");
+    if (a->render && strcmp(a->render, "png") == 0 && !a->out && isatty(STDOUT_FILENO))
+        return cs_cli_usage_error("dot", "refusing to write PNG image data to a terminal; "
+                                         "give -o OUT.png or redirect standard output");
     return 0;
 }
 

@@ -149,9 +149,18 @@ int cs_cmd_explore(int argc, char **argv)
     const char *file = NULL;
     uint64_t max = 10000;
     bool json = false;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+    cs_cli_parser p;
+    cs_cli_parser_init(&p, "explore", argc, argv,
+                       (const char *const[]){"help|h", "max-schedules=", "format=", NULL});
+    const char *opt, *val;
+    for (int got; (got = cs_cli_next(&p, &opt, &val)) != CS_CLI_END;) {
+        if (got == CS_CLI_BAD)
+            return 2;
+        if (got == CS_CLI_OPERAND) {
+            if (file)
+                return cs_cli_usage_error("explore", "only one FILE may be given");
+            file = opt;
+        } else if (strcmp(opt, "--help") == 0) {
             fputs("usage: cancelsim explore FILE [--max-schedules N] [--format text|json]\n\n"
                   "Runs the scenario under every distinct Trio schedule (batch orders, orders of\n"
                   "equal deadlines, of event waiters and of cancellation delivery), depth first,\n"
@@ -160,22 +169,14 @@ int cs_cmd_explore(int argc, char **argv)
                   "2 on bad input.\n",
                   stdout);
             return 0;
-        }
-        if (strcmp(o, "--max-schedules") == 0 && i + 1 < argc) {
-            if (!cs_cli_parse_u64(argv[++i], &max) || max == 0)
+        } else if (strcmp(opt, "--max-schedules") == 0) {
+            if (!cs_cli_parse_u64(val, &max) || max == 0)
                 return cs_cli_usage_error("explore", "--max-schedules must be a positive integer");
-        } else if (strcmp(o, "--format") == 0 && i + 1 < argc) {
-            const char *v = argv[++i];
-            if (strcmp(v, "json") == 0)
+        } else if (strcmp(opt, "--format") == 0) {
+            if (strcmp(val, "json") == 0)
                 json = true;
-            else if (strcmp(v, "text") != 0)
-                return cs_cli_usage_error("explore", "--format must be text or json, not '%s'", v);
-        } else if (o[0] == '-') {
-            return cs_cli_usage_error("explore", "unknown option or missing value: '%s'", o);
-        } else if (!file) {
-            file = o;
-        } else {
-            return cs_cli_usage_error("explore", "only one FILE may be given");
+            else if (strcmp(val, "text") != 0)
+                return cs_cli_usage_error("explore", "--format must be text or json, not '%s'", val);
         }
     }
     if (!file)
@@ -201,9 +202,10 @@ int cs_cmd_explore(int argc, char **argv)
         cs_outcome *o = cs__explore_run(sc, forced, nforced, 0, &log, &err);
         if (!o) {
             if (err.pos.line)
-                fprintf(stderr, "%s:%u:%u: error: %s\n", file, err.pos.line, err.pos.col, err.message);
+                fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(file), err.pos.line, err.pos.col,
+                        err.message);
             else /* a limit that refuses the run (depth): no position */
-                fprintf(stderr, "%s: error: %s\n", file, err.message);
+                fprintf(stderr, "%s: error: %s\n", cs_cli_file_name(file), err.message);
             rc = 2;
             break;
         }

@@ -82,6 +82,10 @@ static bool cs__parse_shard(const char *v, uint64_t *k, uint64_t *n)
     return cs_cli_parse_u64(head, k) && cs_cli_parse_u64(slash + 1, n) && *n >= 1 && *k >= 1 && *k <= *n;
 }
 
+static const char *const cs__inject_opts[] = {
+    "help|h", "failures", "timeouts", "delays", "explore", "delay=", "max-faults=", "backend=", "max-k=",
+    "max-schedules=", "max-plans=", "jobs=", "plan=", "shard=", "format=", NULL};
+
 static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -92,14 +96,20 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
     a->kinds.max_k = 1000;
     a->jobs = 1;
     a->shard_k = a->shard_n = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+    cs_cli_parser p;
+    cs_cli_parser_init(&p, "inject", argc, argv, cs__inject_opts);
+    const char *o, *v;
+    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
+        if (got == CS_CLI_BAD)
+            return 2;
+        if (got == CS_CLI_OPERAND) {
+            if (a->file)
+                return cs_cli_usage_error("inject", "only one FILE may be given");
+            a->file = o;
+        } else if (strcmp(o, "--help") == 0) {
             fputs(cs__inject_help, stdout);
             return 1;
-        }
-        if (strcmp(o, "--failures") == 0) {
+        } else if (strcmp(o, "--failures") == 0) {
             a->kinds.failures = true;
         } else if (strcmp(o, "--timeouts") == 0) {
             a->kinds.timeouts = true;
@@ -107,27 +117,21 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
             a->kinds.delays = true;
         } else if (strcmp(o, "--explore") == 0) {
             a->explore = true;
-        } else if (o[0] == '-' && o[1] == '-' && !v) {
-            return cs_cli_usage_error("inject", "option %s needs a value", o);
         } else if (strcmp(o, "--delay") == 0) {
             if (!cs_cli_parse_seconds(v, &a->kinds.delay_seconds))
                 return cs_cli_usage_error("inject", "--delay must be a positive number of seconds, not '%s'", v);
-            i++;
         } else if (strcmp(o, "--max-faults") == 0) {
             if (!cs_cli_parse_u64(v, &a->max_faults) || a->max_faults < 1 || a->max_faults > 2)
                 return cs_cli_usage_error("inject", "--max-faults must be 1 or 2, not '%s'", v);
-            i++;
         } else if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_backend(v, &a->sel))
                 return cs_cli_usage_error("inject", "--backend must be asyncio, trio or both, not '%s'", v);
             a->sel_given = true;
-            i++;
         } else if (strcmp(o, "--max-k") == 0) {
             uint64_t k;
             if (!cs_cli_parse_u64(v, &k) || k == 0 || k > UINT32_MAX)
                 return cs_cli_usage_error("inject", "--max-k must be a positive integer, not '%s'", v);
             a->kinds.max_k = (uint32_t)k;
-            i++;
         } else if (strcmp(o, "--max-schedules") == 0 || strcmp(o, "--max-plans") == 0 ||
                    strcmp(o, "--jobs") == 0) {
             uint64_t *dst = o[2] == 'j' ? &a->jobs : o[6] == 's' ? &a->max_schedules : &a->max_plans;
@@ -135,26 +139,16 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
                 return cs_cli_usage_error("inject", "%s must be a positive integer, not '%s'", o, v);
             if (a->jobs > 256)
                 return cs_cli_usage_error("inject", "--jobs must be at most 256");
-            i++;
         } else if (strcmp(o, "--plan") == 0) {
             a->plan = v;
-            i++;
         } else if (strcmp(o, "--shard") == 0) {
             if (!cs__parse_shard(v, &a->shard_k, &a->shard_n))
                 return cs_cli_usage_error("inject", "--shard must be K/N with 1 <= K <= N, not '%s'", v);
-            i++;
         } else if (strcmp(o, "--format") == 0) {
             if (strcmp(v, "json") == 0)
                 a->json = true;
             else if (strcmp(v, "text") != 0)
                 return cs_cli_usage_error("inject", "--format must be text or json, not '%s'", v);
-            i++;
-        } else if (o[0] == '-' && o[1]) {
-            return cs_cli_usage_error("inject", "unknown option '%s'", o);
-        } else if (!a->file) {
-            a->file = o;
-        } else {
-            return cs_cli_usage_error("inject", "only one FILE may be given");
         }
     }
     if (!a->file)
@@ -698,7 +692,7 @@ int cs_cmd_inject(int argc, char **argv)
         cs__space *s = &sw.space[b];
         cs_run_error berr;
         if (cs__base(&sw, s, &res, &berr) == CS_E_LIMIT) {
-            fprintf(stderr, "%s: error: %s\n", a.file, berr.message);
+            fprintf(stderr, "%s: error: %s\n", cs_cli_file_name(a.file), berr.message);
             cs__sweep_free(&sw, &res);
             cs_scenario_free(sc);
             return 2;

@@ -57,6 +57,10 @@ typedef struct cs__run_args {
     cs_plan plan;
 } cs__run_args;
 
+static const char *const cs__run_opts[] = {
+    "help|h", "backend=", "seed=", "format=", "task-limit=", "schedule=", "trace=", "inject=", "time-limit=",
+    "step-limit=", "timer-limit=", "trace-limit=", "memory-limit=", "depth-limit=", NULL};
+
 static int cs__run_parse(int argc, char **argv, cs__run_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -64,25 +68,27 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
     a->step_limit = CS_DEFAULT_STEP_LIMIT;
     a->task_limit = CS_DEFAULT_TASK_LIMIT;
     cs_run_options_init(&a->lim);
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    cs_cli_parser p;
+    cs_cli_parser_init(&p, "run", argc, argv, cs__run_opts);
+    const char *o, *v;
+    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
         int lrc;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+        if (got == CS_CLI_BAD)
+            return 2;
+        if (got == CS_CLI_OPERAND) {
+            if (a->file)
+                return cs_cli_usage_error("run", "only one FILE may be given");
+            a->file = o;
+        } else if (strcmp(o, "--help") == 0) {
             fputs(cs__run_help, stdout);
             return 1;
-        }
-        if (o[0] == '-' && o[1] == '-' && !v)
-            return cs_cli_usage_error("run", "option %s needs a value", o);
-        if (strcmp(o, "--backend") == 0) {
+        } else if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_backend(v, &a->sel))
                 return cs_cli_usage_error("run", "--backend must be asyncio, trio or both, not '%s'", v);
             a->sel_given = true;
-            i++;
         } else if (strcmp(o, "--seed") == 0) {
             if (!cs_cli_parse_u64(v, &a->seed))
                 return cs_cli_usage_error("run", "--seed must be a non-negative integer, not '%s'", v);
-            i++;
         } else if (strcmp(o, "--format") == 0) {
             if (strcmp(v, "json") == 0)
                 a->json = true;
@@ -90,41 +96,26 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
                 a->expect = true;
             else if (strcmp(v, "text") != 0)
                 return cs_cli_usage_error("run", "--format must be text, json or expect, not '%s'", v);
-            i++;
         } else if (strcmp(o, "--task-limit") == 0) {
             if (!cs_cli_parse_u64(v, &a->task_limit) || a->task_limit == 0)
                 return cs_cli_usage_error("run", "--task-limit must be a positive integer");
-            i++;
         } else if (strcmp(o, "--schedule") == 0) {
             free(a->schedule);
             a->schedule = NULL;
             if (!cs_cli_parse_schedule(v, &a->schedule, &a->nschedule))
                 return cs_cli_usage_error("run", "--schedule must be a comma-separated list of choices");
-            i++;
         } else if (strcmp(o, "--trace") == 0) {
             a->trace = v;
-            i++;
         } else if (strcmp(o, "--inject") == 0) {
             a->inject = v;
-            i++;
         } else if (strcmp(o, "--time-limit") == 0) {
             if (!cs_cli_parse_seconds(v, &a->time_limit))
                 return cs_cli_usage_error("run", "--time-limit must be a positive number of seconds");
-            i++;
         } else if (strcmp(o, "--step-limit") == 0) {
             if (!cs_cli_parse_u64(v, &a->step_limit))
                 return cs_cli_usage_error("run", "--step-limit must be a non-negative integer");
-            i++;
-        } else if ((lrc = cs_cli_parse_limit("run", o, v, &a->lim)) != 0) {
-            if (lrc == 2)
-                return 2;
-            i++;
-        } else if (o[0] == '-' && o[1]) {
-            return cs_cli_usage_error("run", "unknown option '%s'", o);
-        } else if (!a->file) {
-            a->file = o;
-        } else {
-            return cs_cli_usage_error("run", "only one FILE may be given");
+        } else if ((lrc = cs_cli_parse_limit("run", o, v, &a->lim)) == 2) {
+            return 2;
         }
     }
     if (!a->file)
@@ -162,7 +153,8 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
     if (tw)
         cs_trace_jsonl_free(tw);
     if (rc == CS_E_UNSUPPORTED && err.pos.line) {
-        fprintf(stderr, "%s:%u:%u: error: %s\n", a->file, err.pos.line, err.pos.col, err.message);
+        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(a->file), err.pos.line, err.pos.col,
+                err.message);
         cs_outcome_free(o);
         *failed = true;
         return NULL;
@@ -173,13 +165,14 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
         return NULL;
     }
     if (rc == CS_E_LIMIT && !err.pos.line) {
-        fprintf(stderr, "%s: error: %s (--depth-limit)\n", a->file, err.message);
+        fprintf(stderr, "%s: error: %s (--depth-limit)\n", cs_cli_file_name(a->file), err.message);
         cs_outcome_free(o);
         *failed = true;
         return NULL;
     }
     if (rc != CS_OK) {
-        fprintf(stderr, "%s:%u:%u: error: %s\n", a->file, err.pos.line, err.pos.col, err.message);
+        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(a->file), err.pos.line, err.pos.col,
+                err.message);
         cs_outcome_free(o);
         *failed = true;
         return NULL;

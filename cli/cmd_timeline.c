@@ -23,37 +23,36 @@ typedef struct cs__tl_args {
     const char *inject; /* --inject PLAN, or NULL */
 } cs__tl_args;
 
+static const char *const cs__tl_opts[] = {"help|h", "backend=", "seed=", "output|o=", "inject=", NULL};
+
 static int cs__tl_parse(int argc, char **argv, cs__tl_args *a)
 {
     memset(a, 0, sizeof *a);
     a->backend = CS_BACKEND_ASYNCIO;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+    cs_cli_parser p;
+    cs_cli_parser_init(&p, "timeline", argc, argv, cs__tl_opts);
+    const char *o, *v;
+    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
+        if (got == CS_CLI_BAD)
+            return 2;
+        if (got == CS_CLI_OPERAND) {
+            if (a->file)
+                return cs_cli_usage_error("timeline", "only one FILE may be given");
+            a->file = o;
+        } else if (strcmp(o, "--help") == 0) {
             fputs(cs__timeline_help, stdout);
             return 1;
-        }
-        if (o[0] == '-' && o[1] && !v)
-            return cs_cli_usage_error("timeline", "option %s needs a value", o);
-        if (strcmp(o, "--backend") == 0) {
+        } else if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_one_backend(v, &a->backend))
                 return cs_cli_usage_error("timeline", "--backend must be asyncio or trio, not '%s'", v);
         } else if (strcmp(o, "--seed") == 0) {
             if (!cs_cli_parse_u64(v, &a->seed))
                 return cs_cli_usage_error("timeline", "--seed must be a non-negative integer, not '%s'", v);
-        } else if (strcmp(o, "-o") == 0 || strcmp(o, "--output") == 0) {
+        } else if (strcmp(o, "--output") == 0) {
             a->out = v;
         } else if (strcmp(o, "--inject") == 0) {
             a->inject = v;
-        } else if (o[0] == '-' && o[1]) {
-            return cs_cli_usage_error("timeline", "unknown option '%s'", o);
-        } else if (!a->file) {
-            a->file = o;
-            continue;
-        } else {
-            return cs_cli_usage_error("timeline", "only one FILE may be given");
         }
-        i++;
     }
     if (!a->file)
         return cs_cli_usage_error("timeline", "missing FILE");
