@@ -19,7 +19,11 @@ static const char *const cs__usage =
     "  check FILE...   validate scenario files only\n"
     "  dot FILE        draw one run's cancellation graph (DOT, SVG, PNG)\n"
     "  timeline FILE   write one run as a Chrome trace / Perfetto timeline\n"
-    "  help [COMMAND]  describe a command\n";
+    "  help [COMMAND]  describe a command\n"
+    "  version         print the version (also --version)\n"
+    "\n"
+    "Options follow GNU conventions (--opt=VALUE or --opt VALUE, before or after\n"
+    "the operands, -- ends them); a FILE of - reads standard input.\n";
 
 typedef struct cs__command {
     const char *name;
@@ -31,6 +35,24 @@ static const cs__command cs__commands[] = {
     {"inject", cs_cmd_inject},     {"verify", cs_cmd_verify}, {"dot", cs_cmd_dot},
     {"timeline", cs_cmd_timeline},
 };
+
+/* "unknown command 'X'", with the closest command when one is near; then the usage. */
+static int cs__unknown(const char *name, const char *sep)
+{
+    const char *names[sizeof cs__commands / sizeof cs__commands[0] + 2];
+    size_t n = 0;
+    for (; n < sizeof cs__commands / sizeof cs__commands[0]; n++)
+        names[n] = cs__commands[n].name;
+    names[n++] = "help";
+    names[n++] = "version";
+    const char *near = cs_cli_closest(name, names, n);
+    if (near)
+        fprintf(stderr, "cancelsim: unknown command '%s'; did you mean '%s'?\n%s", name, near, sep);
+    else
+        fprintf(stderr, "cancelsim: unknown command '%s'\n%s", name, sep);
+    fputs(cs__usage, stderr);
+    return 2;
+}
 
 static const cs__command *cs__find(const char *name)
 {
@@ -44,11 +66,8 @@ int cs_cmd_help(int argc, char **argv)
 {
     if (argc >= 2) {
         const cs__command *c = cs__find(argv[1]);
-        if (!c) {
-            fprintf(stderr, "cancelsim: unknown command '%s'\n", argv[1]);
-            fputs(cs__usage, stderr);
-            return 2;
-        }
+        if (!c)
+            return cs__unknown(argv[1], "");
         char *args[] = {argv[1], "--help", NULL};
         return c->fn(2, args);
     }
@@ -68,7 +87,9 @@ int main(int argc, char **argv)
         return c->fn(argc - 1, argv + 1);
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return cs_cmd_help(argc - 1, argv + 1);
-    fprintf(stderr, "cancelsim: unknown command '%s'\n\n", cmd);
-    fputs(cs__usage, stderr);
-    return 2;
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("cancelsim %s\n", CS_VERSION);
+        return 0;
+    }
+    return cs__unknown(cmd, "\n");
 }
