@@ -5,7 +5,10 @@
  * scenario and backend; for a failure the first difference and a command that
  * reproduces it.  --tap prints TAP version 14, --junit writes a JUnit XML
  * report, --jobs N verifies in N worker processes (same output, same order).
- * Exit status: 0 all pass, 1 some fail, 2 bad input. */
+ * A backend that the scenario states no expectation for is reported as such
+ * (a skip), not as a pass; --strict fails it.
+ * Exit status as pytest's: 0 all pass, 1 some fail, 2 bad input or usage,
+ * 5 no scenario found. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,23 @@
 #include "verify_pool.h"
 #include "verify_report.h"
 
+static const char *const cs__verify_help =
+    "usage: cancelsim verify PATH... [--junit OUT.xml] [--tap] [--jobs N] [--strict]\n\n"
+    "Runs every scenario under the paths (folders recursively, *.json; - reads one\n"
+    "from standard input) on each of its backends and checks expect,\n"
+    "expect_by_backend, expect_any and always, and the built-in findings (an\n"
+    "undeclared finding fails the scenario).  Each run is done twice and the traces\n"
+    "compared (the nondeterminism finding).  A backend the scenario states no\n"
+    "expectation for is reported as \"no expectations\" (a skip), not as a pass;\n"
+    "--strict makes it a failure.  --jobs N verifies files in N worker processes;\n"
+    "the output is the same.\n"
+    "Exit status: 0 all pass, 1 some fail, 2 bad input or usage (an invalid\n"
+    "scenario file included), 5 no scenario found under the paths.\n";
+
+/* --strict: a backend without any expectation fails (read by the workers,
+ * which fork after the options are parsed). */
+static bool cs__strict;
+
 static int cs__cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -31,11 +51,12 @@ static int cs__cmp_str(const void *a, const void *b)
 static int cs__collect(const char *path, char ***files, size_t *n, size_t *cap, int depth)
 {
     struct stat st;
-    if (stat(path, &st) != 0) {
+    bool is_stdin = strcmp(path, "-") == 0; /* standard input: one scenario */
+    if (!is_stdin && stat(path, &st) != 0) {
         fprintf(stderr, "cancelsim verify: cannot read %s\n", path);
         return 2;
     }
-    if (!S_ISDIR(st.st_mode)) {
+    if (is_stdin || !S_ISDIR(st.st_mode)) {
         if (*n == *cap) {
             *cap = *cap ? *cap * 2 : 64;
             *files = cs_xrealloc(*files, *cap * sizeof **files);
@@ -125,6 +146,16 @@ static char *cs__findings_detail(const cs_findings *f)
     return s;
 }
 
+/* Whether the scenario states anything to check on backend `b` beyond the
+ * built-in findings. */
+static bool cs__has_expectations(const cs_scenario *sc, cs_backend b)
+{
+    json_t *m = cs_expect_merged(sc, b);
+    bool any = (m && json_object_size(m)) || json_array_size(sc->expect_any) || json_object_size(sc->always);
+    json_decref(m);
+    return any;
+}
+
 /* Runs one scenario on one backend twice (the second run only to compare
  * traces: nondeterminism), checks the outcome and the findings of the first;
  * fills the report entry. */
@@ -139,7 +170,7 @@ static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b
     r->replay = cs_xasprintf("cancelsim run %s --backend %s --format json", file, cs_backend_name(b));
     if (rc == CS_E_UNSUPPORTED) {
         r->status = CS_REPORT_SKIP;
-        r->detail = v.err.pos.line ? cs_xasprintf("%s:%u:%u: %s", file, v.err.pos.line, v.err.pos.col,
+        r->detail = v.err.pos.line ? cs_xasprintf("%s:%u:%u: %s", cs_cli_file_name(file), v.err.pos.line, v.err.pos.col,
                                                   v.err.message)
                                    : cs_xstrdup(v.err.message);
     } else if (rc == CS_FINDINGS_E_TMPFILE) {
@@ -147,9 +178,9 @@ static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b
         r->detail = cs_xstrdup("cannot create a temporary file for the trace");
     } else if (rc != CS_OK) {
         r->status = CS_REPORT_ERROR;
-        r->detail = v.err.pos.line ? cs_xasprintf("%s:%u:%u: error: %s", file, v.err.pos.line, v.err.pos.col,
-                                                  v.err.message)
-                                   : cs_xasprintf("%s: error: %s", file, v.err.message);
+        r->detail = v.err.pos.line ? cs_xasprintf("%s:%u:%u: error: %s", cs_cli_file_name(file), v.err.pos.line,
+                                                  v.err.pos.col, v.err.message)
+                                   : cs_xasprintf("%s: error: %s", cs_cli_file_name(file), v.err.message);
     } else {
         if (differ)
             cs_findings_add(v.findings, CS_FINDING_NONDETERMINISM,
@@ -166,6 +197,12 @@ static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b
                 diff = cs_xasprintf("always: %s", ad ? ad : "?");
             }
             free(ad);
+        }
+        if (r->status == CS_REPORT_PASS && !cs__has_expectations(sc, b)) {
+            r->status = cs__strict ? CS_REPORT_FAIL : CS_REPORT_SKIP;
+            diff = cs_xstrdup(cs__strict ? "no expectations (--strict): the scenario states no expect, "
+                                           "expect_by_backend, expect_any or always for this backend"
+                                         : "no expectations: only the built-in findings were checked");
         }
         if (diff && strncmp(diff, "findings", 8) == 0) {
             char *more = cs__findings_detail(v.findings);
@@ -221,6 +258,8 @@ static void cs__verify_done(void *ctx, size_t i, cs_verify_result *r)
     if (r->bad)
         acc->bad = true;
     for (size_t k = 0; k < r->n; k++) {
+        if (r->v[k].status == CS_REPORT_ERROR) /* could not run: bad input, exit 2 */
+            acc->bad = true;
         r->v[k].file = acc->files[i]; /* the parent's copy outlives the report */
         cs_report_add(acc->rep, &r->v[k]);
     }
@@ -233,33 +272,32 @@ int cs_cmd_verify(int argc, char **argv)
     uint64_t jobs = 1;
     char **paths = cs_xcalloc((size_t)argc, sizeof *paths);
     size_t npaths = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-            fputs("usage: cancelsim verify PATH... [--junit OUT.xml] [--tap] [--jobs N]\n\n"
-                  "Runs every scenario under the paths (folders recursively, *.json) on each\n"
-                  "of its backends and checks expect, expect_by_backend and expect_any, and\n"
-                  "the built-in findings (an undeclared finding fails the scenario).  Each run\n"
-                  "is done twice and the traces compared (the nondeterminism finding).\n"
-                  "--jobs N verifies files in N worker processes; the output is the same.\n"
-                  "Exit status: 0 all pass, 1 some fail, 2 bad input.\n",
-                  stdout);
+    cs_cli_parser p;
+    cs_cli_parser_init(&p, "verify", argc, argv,
+                       (const char *const[]){"help|h", "junit=", "tap", "jobs=", "strict", NULL});
+    const char *o, *v;
+    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
+        if (got == CS_CLI_BAD) {
+            free(paths);
+            return 2;
+        }
+        if (got == CS_CLI_OPERAND) {
+            paths[npaths++] = (char *)o;
+        } else if (strcmp(o, "--help") == 0) {
+            fputs(cs__verify_help, stdout);
             free(paths);
             return 0;
-        } else if (strcmp(o, "--junit") == 0 && i + 1 < argc) {
-            junit = argv[++i];
+        } else if (strcmp(o, "--junit") == 0) {
+            junit = v;
         } else if (strcmp(o, "--tap") == 0) {
             tap = true;
-        } else if (strcmp(o, "--jobs") == 0 && i + 1 < argc) {
-            if (!cs_cli_parse_u64(argv[++i], &jobs) || jobs == 0) {
+        } else if (strcmp(o, "--strict") == 0) {
+            cs__strict = true;
+        } else if (strcmp(o, "--jobs") == 0) {
+            if (!cs_cli_parse_u64(v, &jobs) || jobs == 0) {
                 free(paths);
                 return cs_cli_usage_error("verify", "--jobs must be a positive integer");
             }
-        } else if (o[0] == '-') {
-            free(paths);
-            return cs_cli_usage_error("verify", "unknown option or missing value: '%s'", o);
-        } else {
-            paths[npaths++] = argv[i];
         }
     }
     if (!npaths) {
@@ -284,7 +322,9 @@ int cs_cmd_verify(int argc, char **argv)
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     free(files);
-    if (bad && rc == 0)
-        rc = 2;
-    return rc;
+    if (nfiles == 0 && !bad) {
+        fputs("cancelsim verify: no scenario found (no *.json under the paths)\n", stderr);
+        return 5;
+    }
+    return bad ? 2 : rc;
 }

@@ -73,7 +73,8 @@ json.dump({"format": 1, "main": [
 open(out + "/not-json.json", "w").write('{"main": [')
 PY
 "$cs" verify "$tmp/broken" --junit "$tmp/broken.xml" >"$tmp/out" 2>&1; rc=$?
-[ $rc -eq 1 ] && ok || bad "verify on the broken copy: exit $rc, expected 1: $(tail -3 "$tmp/out")"
+# an invalid file among them is bad input: exit 2 (as verify's help says), not 1
+[ $rc -eq 2 ] && ok || bad "verify on the broken copy: exit $rc, expected 2: $(tail -3 "$tmp/out")"
 # 2 + 2 + 2 + 1 test cases: changed.json fails twice, runtime-error.json and
 # not-json.json are errors (2 + 1), the odd name passes twice
 check "$tmp/broken.xml" "broken copy" 7 2 3 0
