@@ -68,13 +68,15 @@ void cs__emit(cs__engine *e, cs_event *ev)
 }
 
 /* Events both backends emit at the same points. */
-void cs__emit_cancel(cs__engine *e, const cs__scope *s, cs_cancel_cause cause)
+void cs__emit_cancel(cs__engine *e, const cs__scope *s, cs_cancel_cause cause, const char *reason)
 {
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_CANCEL);
     ev.scope = s->id;
     ev.cause = cause;
     ev.task = e->current ? e->current->id : -1;
+    ev.msg = reason && *reason ? reason : NULL;
+    ev.pos = e->emit_pos;
     cs__emit(e, &ev);
 }
 

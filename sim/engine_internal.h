@@ -360,6 +360,10 @@ struct cs__engine {
     cs__prim *prims;         /* locks, then semaphores, then limiters, then the default limiter */
     uint32_t nprims;
     cs__task *current;
+    /* the statement an event is about (spawn, scope entered, cancel called):
+     * set by that statement around the call that emits it, {0,0} otherwise;
+     * only the trace's readers use it (explain), the engine never does */
+    cs_pos emit_pos;
     /* worker threads (thread.c) */
     struct cs__thread **threads;
     uint32_t nthreads, capthreads;
@@ -416,7 +420,7 @@ cs__task_rare *cs__rare_mut(cs__task *t);
 /* engine.c */
 void cs__emit(cs__engine *e, cs_event *ev);
 void cs__ev_init(cs__engine *e, cs_event *ev, cs_event_kind kind);
-void cs__emit_cancel(cs__engine *e, const cs__scope *s, cs_cancel_cause cause);
+void cs__emit_cancel(cs__engine *e, const cs__scope *s, cs_cancel_cause cause, const char *reason);
 void cs__emit_group_raise(cs__engine *e, const cs__task *t, const cs__scope *s, cs_exc *group);
 void cs__task_started(cs__engine *e, cs__task *t);
 void cs__fail_scenario(cs__engine *e, cs_pos pos, const char *fmt, ...);

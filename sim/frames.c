@@ -127,7 +127,9 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
         }
         cs__scope *s = cs__named_scope_new(e, st, cs__scope_kind_of(st->op), deadline, st->shield);
         f->scope = s->id;
+        e->emit_pos = st->pos;
         cs__scope_enter(e, s, t);
+        e->emit_pos = (cs_pos){0, 0};
         if (st->op == CS_OP_FAIL_AT && st->dur.kind != CS_DUR_NONE)
             cs__scope_set_deadline(e, s, st->dur.value);
         cs__body_begin(f, st->body);

@@ -175,6 +175,7 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
     ev.parent = parent ? parent->id : -1;
     /* a child in start()'s temporary nursery is announced as the group's it is for */
     ev.group = tg ? (tg->eventual ? tg->eventual : tg)->scope->id : -1;
+    ev.pos = e->emit_pos;
     cs__emit(e, &ev);
     return t;
 }
@@ -498,8 +499,11 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         cs__task *h = cs__handle_ref(e, st);
         if (!h)
             return CS__YIELD;
-        if (!cs__rare(h)->finished->value)
+        if (!cs__rare(h)->finished->value) {
+            e->emit_pos = st->pos;
             cs__scope_cancel(e, h->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
+            e->emit_pos = (cs_pos){0, 0};
+        }
         return CS__CONT;
     }
     case CS_OP_START:
@@ -520,7 +524,9 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
             return CS__YIELD;
         }
         for (int64_t i = 0; i < (counted ? st->count : 1) && !e->aborted; i++) {
+            e->emit_pos = st->pos;
             cs_exc *x = e->pol->spawn(e, g, t, st->name, counted ? i : -1, st);
+            e->emit_pos = (cs_pos){0, 0};
             if (x) {
                 cs_exc *h = cs__handled_exc(t);
                 if (h)
@@ -543,7 +549,9 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         cs__scope *s = cs__scope_ref(e, st, st->ref);
         if (!s)
             return CS__YIELD;
+        e->emit_pos = st->pos;
         cs__scope_cancel(e, s, st->text, CS_CAUSE_EXPLICIT);
+        e->emit_pos = (cs_pos){0, 0};
         return CS__CONT;
     }
     case CS_OP_SET_SHIELD: {

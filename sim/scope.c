@@ -253,7 +253,7 @@ void cs__aio_scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_ca
     s->cause = cause;
     s->cancel_message = reason && *reason ? cs_xasprintf("Cancelled via cancel scope; reason: %s", reason)
                                           : cs_xstrdup("Cancelled via cancel scope");
-    cs__emit_cancel(e, s, cause);
+    cs__emit_cancel(e, s, cause, reason);
     if (s->host)
         cs__scope_deliver(e, s, s);
 }
@@ -277,6 +277,7 @@ void cs__aio_scope_enter(cs__engine *e, cs__scope *s, cs__task *t)
     ev.parent = parent ? parent->id : -1;
     ev.deadline = s->deadline;
     ev.shield = s->shield;
+    ev.pos = e->emit_pos;
     cs__emit(e, &ev);
     cs__scope_timeout(e, s);
     s->active = true;

@@ -149,7 +149,9 @@ int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c,
         cs__tg *g = cs__tg_new(e, st->name, st->decl);
         f->obj = g->id;
         g->entered = true;
+        e->emit_pos = st->pos;
         cs__scope_enter(e, g->scope, t);
+        e->emit_pos = (cs_pos){0, 0};
         f->phase = TG_BODY;
         cs__push_body(e, t, st->body);
         return CS__CONT;

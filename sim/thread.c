@@ -389,11 +389,12 @@ void cs__threads_flush(cs__engine *e)
     e->nreleased = 0;
 }
 
-static void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th)
+static void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th, cs_pos pos)
 {
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_THREAD_START);
     ev.task = t->id;
+    ev.pos = pos;
     cs__emit(e, &ev);
     cs__thread_release(e, th);
 }
@@ -433,7 +434,7 @@ static int cs__aio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__compl
             th->fut = cs__fut_ref(fut);
             f->obj = (int32_t)(e->nthreads - 1);
             t->wait_label = "to_thread";
-            cs__thread_start(e, t, th);
+            cs__thread_start(e, t, th, st->pos);
             *yf = fut;
             return CS__YIELD;
         }
@@ -447,6 +448,7 @@ static int cs__aio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__compl
             cs_event ev; /* run_sync gave up on the thread */
             cs__ev_init(e, &ev, CS_EV_THREAD_ABANDONED);
             ev.task = t->id;
+            ev.pos = st->pos;
             cs__emit(e, &ev);
         }
         return cs__pop_with(t, c, r);
@@ -477,7 +479,7 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
             f->obj = (int32_t)(e->nthreads - 1);
             cs__rare_mut(t)->thread = th;
             t->wait_label = "to_thread";
-            cs__thread_start(e, t, th);
+            cs__thread_start(e, t, th, st->pos);
             cs__rare_mut(t)->thread = th;
             t->parking = true;
             t->thread_wait = true;
@@ -504,6 +506,7 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
             cs_event ev;
             cs__ev_init(e, &ev, CS_EV_THREAD_ABANDONED);
             ev.task = t->id;
+            ev.pos = st->pos;
             cs__emit(e, &ev);
             return cs__pop_with(t, c, *c);
         }

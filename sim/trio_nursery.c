@@ -124,7 +124,9 @@ int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
         f->obj = g->id;
         g->entered = g->active = g->nested_running = true;
         g->host = t;
+        e->emit_pos = st->pos;
         cs__trio_scope_enter(e, g->scope, t);
+        e->emit_pos = (cs_pos){0, 0};
         f->phase = NS_BODY;
         cs__push_body(e, t, st->body);
         return CS__CONT;

@@ -183,7 +183,7 @@ void cs__trio_cancel(cs__engine *e, cs__scope *s, cs__trio_source src, const cha
             cs__recalculate(e, s);
         return;
     }
-    cs__emit_cancel(e, s, cause);
+    cs__emit_cancel(e, s, cause, reason);
     if (s->active)
         cs__recalculate(e, s);
 }
@@ -236,6 +236,8 @@ static void cs__emit_scope(cs__engine *e, cs_event_kind kind, cs__scope *s, cs__
     ev.cancel_called = s->cancel_called;
     ev.cancelled_caught = s->cancelled_caught;
     ev.exc = x;
+    if (kind == CS_EV_SCOPE_ENTER)
+        ev.pos = e->emit_pos;
     cs__emit(e, &ev);
 }
 
