@@ -21,22 +21,24 @@ typedef enum cs_backend { CS_BACKEND_ASYNCIO = 0, CS_BACKEND_TRIO = 1 } cs_backe
 
 typedef enum cs_event_kind {
     CS_EV_RUN_START,        /* backend, seed, program */
-    CS_EV_TASK_SPAWN,       /* task, name, parent (-1 for main), group (-1 for main) */
+    CS_EV_TASK_SPAWN,       /* task, name, parent (-1 for main), group (-1 for main), pos (the start_soon) */
     CS_EV_TASK_START,       /* task: its first step runs */
     CS_EV_TASK_END,         /* task, state, exc (failed/cancelled), value_json (returned) */
-    CS_EV_SCOPE_ENTER,      /* scope, name (NULL when anonymous), scope_kind, task, parent_scope, deadline, shield */
+    CS_EV_SCOPE_ENTER,      /* scope, name (NULL when anonymous), scope_kind, task, parent_scope, deadline, shield,
+                               pos (the statement; {0,0} for internal scopes) */
     CS_EV_SCOPE_EXIT,       /* scope, cancel_called, cancelled_caught, deadline, shield, exc (leaving it, or NULL) */
     CS_EV_SCOPE_STATE,      /* scope: state of a scope still open when the run stopped (limit/deadlock) */
     CS_EV_SCOPE_UPDATE,     /* scope, deadline, shield: set_deadline / set_shield (or a timeout fault)
                                changed them; emitted before the backend acts on the change */
-    CS_EV_CANCEL,           /* scope, cause, task (who called cancel(); -1 for a timer) */
+    CS_EV_CANCEL,           /* scope, cause, task (who called cancel(); -1 for a timer), msg (the reason given,
+                               or NULL), pos (the cancel / cancel_task statement, else {0,0}) */
     CS_EV_CANCEL_DELIVERED, /* task, scope (the origin scope), pos (statement) */
     CS_EV_RAISE,            /* task, exc, pos */
     CS_EV_CATCH,            /* task, exc, pos (the handler or scope that caught it), scope (-1 for a handler) */
     CS_EV_GROUP_RAISE,      /* task, scope (the task group's scope), exc (the group) */
-    CS_EV_THREAD_START,     /* task */
+    CS_EV_THREAD_START,     /* task, pos (the to_thread) */
     CS_EV_THREAD_END,       /* task, exc (thread raised) */
-    CS_EV_THREAD_ABANDONED, /* task */
+    CS_EV_THREAD_ABANDONED, /* task, pos (the to_thread) */
     CS_EV_SLEEP,            /* task, wake_at (INT64_MAX = forever), label */
     CS_EV_WAKE,             /* task */
     CS_EV_LOG,              /* task, msg, value_kind/value */
