@@ -508,7 +508,10 @@ void cs__x_on_delivered(cs_explain *x, const cs_event *ev)
     cs_pos at = ev->pos.line ? ev->pos : k->cp_pos;
     char *desc = cs__x_scope_desc(x, ev->scope), *in;
     int32_t tg = cs__waiting_group(x, ev->task);
-    if (tg >= 0) {
+    if (s->by == ev->task && s->cancel_t == ev->t && s->cancel_pos.line) {
+        at = s->cancel_pos; /* its own cancel(): delivered as it made the call */
+        in = cs_xstrdup("as it called cancel()");
+    } else if (tg >= 0) {
         at = x->scopes[tg].pos;
         in = tg == ev->scope ? cs_xstrdup("as it waited for the group's children")
                              : cs_xasprintf("as it waited for the children of task group %s", x->scopes[tg].name);
