@@ -16,14 +16,16 @@
 
 static const char *const cs__dot_help =
     "usage: cancelsim dot FILE [--backend asyncio|trio] [--seed N] [--inject PLAN] [-o OUT]\n"
-    "                          [--render svg|png]\n"
+    "                          [--render svg|png|pdf] [--focus TASK]\n"
     "\n"
     "Runs the scenario once and prints its cancellation graph as Graphviz DOT:\n"
     "tasks (colour and shape give how each ended), task groups and named scopes\n"
     "as nested clusters (shielded ones in bold blue), spawn edges, cancellation\n"
     "edges from each cancelled scope to the tasks it reached (cause and time),\n"
     "and exception edges from failing tasks through the groups that collected\n"
-    "them up to what anyio.run() raised.  --render draws it through Graphviz\n"
+    "them up to what anyio.run() raised.  Instances of one statement that nothing\n"
+    "cancelled fold into one node with a count.  --focus TASK draws one task's\n"
+    "story.  --render draws it through Graphviz\n"
     "(no `dot` program needed).  --inject draws a run with faults injected (see\n"
     "`cancelsim help run`); each task's label lists the faults it got.  The\n"
     "backend defaults to asyncio.  Output goes to OUT or standard output (PNG\n"
@@ -83,13 +85,14 @@ bool cs_cli_parse_one_backend(const char *s, cs_backend *out)
 }
 
 typedef struct cs__dot_args {
-    const char *file, *out, *render;
+    const char *file, *out, *render, *focus;
     cs_backend backend;
     uint64_t seed;
     const char *inject; /* --inject PLAN, or NULL */
 } cs__dot_args;
 
-static const char *const cs__dot_opts[] = {"help|h", "backend=", "seed=", "output|o=", "inject=", "render=", NULL};
+static const char *const cs__dot_opts[] = {"help|h", "backend=", "seed=", "output|o=", "inject=", "render=", "focus=",
+                                           NULL};
 
 static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
 {
@@ -119,28 +122,35 @@ static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
         } else if (strcmp(o, "--inject") == 0) {
             a->inject = v;
         } else if (strcmp(o, "--render") == 0) {
-            if (strcmp(v, "svg") != 0 && strcmp(v, "png") != 0)
-                return cs_cli_usage_error("dot", "--render must be svg or png, not '%s'", v);
+            if (strcmp(v, "svg") != 0 && strcmp(v, "png") != 0 && strcmp(v, "pdf") != 0)
+                return cs_cli_usage_error("dot", "--render must be svg, png or pdf, not '%s'", v);
             a->render = v;
+        } else if (strcmp(o, "--focus") == 0) {
+            a->focus = v;
         }
     }
     if (!a->file)
         return cs_cli_usage_error("dot", "missing FILE");
-    if (a->render && strcmp(a->render, "png") == 0 && !a->out && isatty(STDOUT_FILENO))
-        return cs_cli_usage_error("dot", "refusing to write PNG image data to a terminal; "
-                                         "give -o OUT.png or redirect standard output");
+    if (a->render && strcmp(a->render, "svg") != 0 && !a->out && isatty(STDOUT_FILENO))
+        return cs_cli_usage_error("dot", "refusing to write %s image data to a terminal; "
+                                         "give -o OUT.%s or redirect standard output",
+                                  strcmp(a->render, "png") == 0 ? "PNG" : "PDF", a->render);
     return 0;
 }
 
 /* Writes the graph (text or image) to the chosen output. */
 static int cs__dot_emit(const cs__dot_args *a, const cs_dot *d)
 {
+    if (a->focus && !cs_dot_has_task(d, a->focus)) {
+        fprintf(stderr, "cancelsim dot: no task named '%s' in this run\n", a->focus);
+        return 2;
+    }
     FILE *f = a->out ? fopen(a->out, a->render ? "wb" : "w") : stdout;
     if (!f) {
         fprintf(stderr, "cancelsim dot: cannot write %s\n", a->out);
         return 2;
     }
-    char *text = cs_dot_to_string(d, NULL);
+    char *text = cs_dot_to_string_focus(d, a->focus, NULL);
     int rc = 0;
     char err[256];
     if (a->render && cs_gv_render(text, a->render, f, err, sizeof err) != 0) {

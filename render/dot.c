@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "dot_internal.h"
+#include "humantime.h"
 #include "util.h"
 
 /* Longest message kept in an edge or node label, in bytes. */
@@ -46,6 +47,7 @@ void cs_dot_free(cs_dot *d)
     for (size_t i = 0; i < d->nscopes; i++) {
         free(d->scopes[i].name);
         free(d->scopes[i].raised);
+        free(d->scopes[i].reason);
     }
     for (size_t i = 0; i < d->nedges; i++)
         free(d->edges[i].label);
@@ -170,6 +172,13 @@ static void cs__add_edge(cs_dot *d, cs__edge_kind kind, cs__node from, cs__node 
 {
     d->edges = cs_xgrow(d->edges, &d->cap_edges, d->nedges + 1, sizeof *d->edges);
     d->edges[d->nedges++] = (cs__dot_edge){kind, from, to, label_new, 1};
+    cs__node ends[2] = {from, to};
+    for (int i = 0; i < 2; i++) {
+        if (ends[i].kind == CS__NODE_TASK)
+            cs__task(d, ends[i].id)->touched = true;
+        else if (ends[i].kind == CS__NODE_SCOPE)
+            cs__scope(d, ends[i].id)->touched = true;
+    }
 }
 
 /* Records that `e` is now held by `to`, drawing an edge from its previous
@@ -213,6 +222,7 @@ static void cs__on_scope_enter(cs_dot *d, const cs_event *ev)
     s->deadline = ev->deadline;
     s->shield = ev->shield;
     s->enter_t = ev->t;
+    s->pos = ev->pos;
     /* Nearest drawn ancestor: parents are entered before their children. */
     int32_t p = ev->parent;
     while (p >= 0 && (size_t)p < d->nscopes && !d->scopes[p].name)
@@ -256,6 +266,8 @@ static void cs__on_cancel(cs_dot *d, const cs_event *ev)
     s->cause = ev->cause;
     s->cancel_by = ev->task;
     s->cancel_t = ev->t;
+    if (ev->msg)
+        s->reason = cs_xstrdup(ev->msg);
 }
 
 /* Where a cancellation from scope s is drawn from: the scope's node, or for a
@@ -266,6 +278,28 @@ static cs__node cs__cancel_source(const cs_dot *d, int32_t scope)
     if (s->name)
         return (cs__node){CS__NODE_SCOPE, scope};
     return (cs__node){CS__NODE_TASK, s->cancel_by >= 0 ? s->cancel_by : s->host};
+}
+
+/* What a cancellation edge says: who or what cancelled, and when. */
+static char *cs__cancel_label(const cs_dot *d, const cs__dot_scope *s, const char *t)
+{
+    if (!s->cancelled)
+        return cs_xasprintf("cancel @%s", t);
+    const char *by = s->cancel_by >= 0 && (size_t)s->cancel_by < d->ntasks && d->tasks[s->cancel_by].name
+                         ? d->tasks[s->cancel_by].name : "?";
+    switch (s->cause) {
+    case CS_CAUSE_DEADLINE: return cs_xasprintf("deadline @%s", t);
+    case CS_CAUSE_TASK_FAILED: return cs_xasprintf("child failed @%s", t);
+    case CS_CAUSE_TASK_HANDLE: return cs_xasprintf("handle cancelled by %s @%s", by, t);
+    case CS_CAUSE_EXPLICIT: break;
+    }
+    if (!s->reason)
+        return cs_xasprintf("cancel() by %s @%s", by, t);
+    char r[CS__DOT_MSG_MAX + 4];
+    snprintf(r, sizeof r, "%s", s->reason);
+    if (strlen(s->reason) > CS__DOT_MSG_MAX)
+        strcpy(r + CS__DOT_MSG_MAX - 3, "...");
+    return cs_xasprintf("cancel(\"%s\") by %s @%s", r, by, t);
 }
 
 static void cs__on_delivered(cs_dot *d, const cs_event *ev)
@@ -279,12 +313,11 @@ static void cs__on_delivered(cs_dot *d, const cs_event *ev)
         d->edges[idx].count++; /* level-triggered: one edge, counted */
         return;
     }
-    char t[32];
-    cs__dot_fmt_time(ev->t, t, sizeof t);
-    const char *cause = s->cancelled ? cs_cancel_cause_name(s->cause) : "cancel";
+    char t[CS_HUMANTIME_BUFSIZE];
+    cs_human_ns(ev->t, t, sizeof t);
     cs__dot_map_put(&d->cancel_edges, key, d->nedges);
     cs__add_edge(d, CS__EDGE_CANCEL, cs__cancel_source(d, ev->scope), (cs__node){CS__NODE_TASK, ev->task},
-                 cs_xasprintf("%s @%s", cause, t));
+                 cs__cancel_label(d, s, t));
 }
 
 static void cs__on_task_end(cs_dot *d, const cs_event *ev)
@@ -306,8 +339,8 @@ static void cs__on_inject(cs_dot *d, const cs_event *ev)
     cs__dot_task *k = cs__task(d, ev->task);
     if (!k || !ev->label)
         return;
-    char t[32];
-    cs__dot_fmt_time(ev->t, t, sizeof t);
+    char t[CS_HUMANTIME_BUFSIZE];
+    cs_human_ns(ev->t, t, sizeof t);
     char *line = cs_xasprintf("%s%sinjected %s at %s", k->injected ? k->injected : "", k->injected ? "\n" : "",
                               ev->label, t);
     free(k->injected);
@@ -369,6 +402,7 @@ static void cs__on_spawn(cs_dot *d, const cs_event *ev)
     k->parent = ev->parent;
     k->group = ev->group;
     k->spawn_t = ev->t;
+    k->pos = ev->pos;
     k->spawned = true;
 }
 
@@ -390,4 +424,12 @@ void cs_dot_sink(void *dot, const cs_event *ev)
     case CS_EV_RUN_END: cs__on_run_end(d, ev); break;
     default: break;
     }
+}
+
+bool cs_dot_has_task(const cs_dot *d, const char *name)
+{
+    for (size_t i = 0; i < d->ntasks; i++)
+        if (d->tasks[i].spawned && strcmp(d->tasks[i].name, name) == 0)
+            return true;
+    return false;
 }

@@ -21,6 +21,8 @@ typedef struct cs__dot_task {
     bool spawned, ended;
     char *exc_text;         /* failed tasks: "ValueError: boom" */
     char *injected;         /* faults injected into it: "fail:a@2 at 1s\n..." (owned), or NULL */
+    cs_pos pos;             /* the statement that spawned it ({0,0} for main) */
+    bool touched;           /* an edge starts or ends at it */
 } cs__dot_task;
 
 typedef struct cs__dot_scope {
@@ -36,6 +38,9 @@ typedef struct cs__dot_scope {
     int32_t cancel_by;      /* task that called cancel(), -1 for a timer */
     int64_t enter_t, exit_t, cancel_t;
     char *raised;           /* what its host raised right as it exited (fail_after's TimeoutError) */
+    cs_pos pos;             /* the statement that entered it */
+    char *reason;           /* the reason cancel() was given, or NULL */
+    bool touched;           /* an edge starts or ends at it */
 } cs__dot_scope;
 
 typedef enum { CS__NODE_TASK, CS__NODE_SCOPE, CS__NODE_RUN } cs__node_kind;
@@ -90,5 +95,26 @@ bool cs__dot_map_put(cs__dot_map *m, uint64_t k, uint64_t v);
 
 /* Time in ns as seconds, exactly: "0s", "1.5s", "0.000000001s". */
 void cs__dot_fmt_time(int64_t ns, char *buf, size_t cap);
+
+/* dot_layout.c: what the writer draws and where.
+ *
+ * Containers are the top level, a drawn scope's cluster and a task's own
+ * cluster (a task that entered drawn scopes: they sit under it).  Instances
+ * of one statement (same position and host, or same spawning statement and
+ * parent) that do not matter -- nothing cancelled them, they did not fail,
+ * no edge touches them, nothing is drawn inside them -- fold into the first
+ * of them, which is drawn as one node with a count. */
+typedef struct cs__dot_layout {
+    bool *show_task, *show_scope;   /* drawn at all (--focus), by id */
+    int32_t *task_rep, *scope_rep;  /* -1: drawn itself; else the id it folds into */
+    uint32_t *task_folds, *scope_folds; /* at a representative: members folded in (itself included) */
+    int32_t *scope_home;            /* -1 top, else scope id (>= 0) or -(task id) - 2 */
+    int32_t *task_home;             /* -1 top, else the scope cluster it sits in */
+    bool *task_cluster;             /* the task has its own cluster */
+} cs__dot_layout;
+
+/* Builds the layout for d; focus is a task instance name or NULL. */
+void cs__dot_layout_build(const cs_dot *d, const char *focus, cs__dot_layout *L);
+void cs__dot_layout_free(cs__dot_layout *L);
 
 #endif

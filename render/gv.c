@@ -38,8 +38,8 @@ static int cs__gv_fail(char *err, size_t cap, const char *msg)
 
 int cs_gv_render(const char *text, const char *format, FILE *f, char *err, size_t cap)
 {
-    if (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0)
-        return cs__gv_fail(err, cap, "format must be svg or png");
+    if (strcmp(format, "svg") != 0 && strcmp(format, "png") != 0 && strcmp(format, "pdf") != 0)
+        return cs__gv_fail(err, cap, "format must be svg, png or pdf");
     static GVC_t *gvc;
     if (!gvc && !(gvc = gvContext()))
         return cs__gv_fail(err, cap, "cannot create a Graphviz context");

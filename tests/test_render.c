@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "dot.h"
+#include "dot_internal.h"
 #include "engine.h"
 #include "load.h"
 #include "timeline.h"
@@ -44,6 +45,7 @@ static const char *const golden[] = {
     "run/step-limit",
     "schedules/three-fail-same-instant",
     "finally/raise-in-finally-of-cancelled-child",
+    "threads/server-sigterm",
 };
 
 /* Runs `path` on asyncio into sink; returns cs_run's status (load must work). */
@@ -171,6 +173,19 @@ START_TEST(every_dot_parses_and_is_stable)
         ck_assert_msg(strcmp(a, b) == 0, "%s: DOT differs between two runs", v[i]);
         ck_assert_msg(cs_gv_parses(a), "%s: cgraph cannot parse the DOT", v[i]);
         ck_assert_msg(strstr(a, "0x") == NULL, "%s: a pointer value leaked into the DOT", v[i]);
+        /* folding never hides a task that failed or was cancelled */
+        cs_dot *d = cs_dot_new();
+        run_into(v[i], (cs_sink){cs_dot_sink, d});
+        for (size_t k = 0; k < d->ntasks; k++) {
+            const cs__dot_task *t = &d->tasks[k];
+            if (!t->spawned || (t->state != CS_TASK_FAILED && t->state != CS_TASK_CANCELLED))
+                continue;
+            char node[64];
+            snprintf(node, sizeof node, "t%zu [label=\"%.20s", k, t->name);
+            ck_assert_msg(strstr(a, node) != NULL, "%s: task %s (%s) is not drawn", v[i], t->name,
+                          t->state == CS_TASK_FAILED ? "failed" : "cancelled");
+        }
+        cs_dot_free(d);
         free(a);
         free(b);
         ran++;
@@ -265,6 +280,52 @@ static void render_head(const char *text, const char *format, char *head, size_t
     fclose(f);
 }
 
+/* The PNG's width in pixels, from its IHDR chunk. */
+static unsigned png_width(const char *text)
+{
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    char err[256];
+    ck_assert_msg(cs_gv_render(text, "png", f, err, sizeof err) == 0, "png: %s", err);
+    rewind(f);
+    unsigned char h[24];
+    ck_assert_uint_eq(fread(h, 1, sizeof h, f), sizeof h);
+    fclose(f);
+    return (unsigned)h[16] << 24 | (unsigned)h[17] << 16 | (unsigned)h[18] << 8 | h[19];
+}
+
+/* Issue 22's server (3 workers x 20 jobs): folded, it fits 2,400 px; every
+ * worker (all cancelled) is drawn; --focus draws one worker's story only. */
+START_TEST(server_fits_and_focus)
+{
+    const char *path = "scenarios/threads/server-sigterm.json";
+    char *text = dot_of(path);
+    ck_assert_ptr_nonnull(text);
+    unsigned w = png_width(text);
+    ck_assert_msg(w > 200 && w <= 2400, "server graph is %u px wide", w);
+    ck_assert_ptr_nonnull(strstr(text, "fail_after db_timeout x"));
+    ck_assert_ptr_null(strstr(text, "9999999"));
+    cs_dot *d = cs_dot_new();
+    run_into(path, (cs_sink){cs_dot_sink, d});
+    char *one = cs_dot_to_string_focus(d, "worker[2]", NULL);
+    ck_assert_ptr_nonnull(strstr(one, "worker[2]\\nspawned"));
+    ck_assert_ptr_null(strstr(one, "worker[0]\\nspawned"));
+    ck_assert(cs_gv_parses(one));
+    ck_assert(cs_dot_has_task(d, "worker[1]") && !cs_dot_has_task(d, "nobody"));
+    FILE *f = tmpfile();
+    char err[256];
+    ck_assert_msg(cs_gv_render(one, "pdf", f, err, sizeof err) == 0, "pdf: %s", err);
+    rewind(f);
+    char head[8] = {0};
+    ck_assert_uint_eq(fread(head, 1, 5, f), 5);
+    ck_assert_str_eq(head, "%PDF-");
+    fclose(f);
+    free(one);
+    cs_dot_free(d);
+    free(text);
+}
+END_TEST
+
 START_TEST(renders_svg_and_png)
 {
     char *text = dot_of("scenarios/shield/shielded-cleanup-in-finally.json");
@@ -290,6 +351,7 @@ static Suite *render_suite(void)
     tcase_add_test(tc, every_dot_parses_and_is_stable);
     tcase_add_test(tc, every_timeline_is_well_formed);
     tcase_add_test(tc, renders_svg_and_png);
+    tcase_add_test(tc, server_fits_and_focus);
     suite_add_tcase(s, tc);
     return s;
 }

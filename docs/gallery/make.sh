@@ -20,3 +20,5 @@ render shield/shielded-cleanup-in-finally        4-shielded-cleanup
 render nesting/nested-group-in-child             5-nested-task-groups
 # the same scenario on the other backend: Trio collects the group synchronously
 render taskgroup/sibling-failure-cancels-sibling 6-sibling-failure-on-trio trio
+# issue 22's server: 3 workers x 20 jobs, folded to fit (the README shows it)
+render threads/server-sigterm                     7-server-folded
