@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "expect.h"
 #include "findings.h"
+#include "html_report.h"
 #include "load.h"
 #include "outcome.h"
 #include "util.h"
@@ -25,7 +26,7 @@
 #include "verify_report.h"
 
 static const char *const cs__verify_help =
-    "usage: cancelsim verify PATH... [--junit OUT.xml] [--tap] [--jobs N] [--strict]\n\n"
+    "usage: cancelsim verify PATH... [--junit OUT.xml] [--html OUT.html] [--tap] [--jobs N] [--strict]\n\n"
     "Runs every scenario under the paths (folders recursively, *.json; - reads one\n"
     "from standard input) on each of its backends and checks expect,\n"
     "expect_by_backend, expect_any and always, and the built-in findings (an\n"
@@ -33,7 +34,9 @@ static const char *const cs__verify_help =
     "compared (the nondeterminism finding).  A backend the scenario states no\n"
     "expectation for is reported as \"no expectations\" (a skip), not as a pass;\n"
     "--strict makes it a failure.  --jobs N verifies files in N worker processes;\n"
-    "the output is the same.\n"
+    "the output is the same.  --html OUT.html writes one self-contained page:\n"
+    "failures first with the expected-against-got diff, the explain chain and the\n"
+    "graph of the failing run.\n"
     "Exit status: 0 all pass, 1 some fail, 2 bad input or usage (an invalid\n"
     "scenario file included), 5 no scenario found under the paths.\n";
 
@@ -267,14 +270,14 @@ static void cs__verify_done(void *ctx, size_t i, cs_verify_result *r)
 
 int cs_cmd_verify(int argc, char **argv)
 {
-    const char *junit = NULL;
+    const char *junit = NULL, *html = NULL;
     bool tap = false;
     uint64_t jobs = 1;
     char **paths = cs_xcalloc((size_t)argc, sizeof *paths);
     size_t npaths = 0;
     cs_cli_parser p;
     cs_cli_parser_init(&p, "verify", argc, argv,
-                       (const char *const[]){"help|h", "junit=", "tap", "jobs=", "strict", NULL});
+                       (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", NULL});
     const char *o, *v;
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
         if (got == CS_CLI_BAD) {
@@ -289,6 +292,8 @@ int cs_cmd_verify(int argc, char **argv)
             return 0;
         } else if (strcmp(o, "--junit") == 0) {
             junit = v;
+        } else if (strcmp(o, "--html") == 0) {
+            html = v;
         } else if (strcmp(o, "--tap") == 0) {
             tap = true;
         } else if (strcmp(o, "--strict") == 0) {
@@ -318,7 +323,10 @@ int cs_cmd_verify(int argc, char **argv)
     cs_verify_pool(files, nfiles, jobs > 256 ? 256u : (unsigned)jobs, cs__verify_file, cs__verify_done, &acc);
     if (acc.bad)
         bad = 1;
+    int hrc = html ? cs_html_report_write(&rep, html) : 0;
     int rc = cs_report_finish(&rep, junit);
+    if (hrc && rc == 0)
+        rc = 2;
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     free(files);

@@ -4,6 +4,9 @@
 set -euo pipefail
 
 CS_PACKAGES=(build-essential cmake pkg-config libjansson-dev check libsubunit-dev libgraphviz-dev python3 python3-jsonschema libxml2-utils valgrind)
+# Optional: a headless browser for tests/t_html.sh (the HTML report checked in
+# Chromium); installed only when CS_INSTALL_BROWSER=1 (scripts/test.sh, CI).
+CS_BROWSER_PACKAGES=(chromium)
 
 cs_install_deps() {
     local missing=()
@@ -14,6 +17,20 @@ cs_install_deps() {
         return 0
     fi
     echo "installing: ${missing[*]}"
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+cs_install_browser() {
+    [ "${CS_INSTALL_BROWSER:-}" = 1 ] || return 0
+    local missing=()
+    for p in "${CS_BROWSER_PACKAGES[@]}"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    echo "installing (optional, CS_INSTALL_BROWSER=1): ${missing[*]}"
     local sudo=""
     if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq

@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/deps.sh
 cs_install_deps
+# CI checks the HTML report in a real browser (tests/t_html.sh)
+export CS_INSTALL_BROWSER="${CS_INSTALL_BROWSER:-1}"
+cs_install_browser
 jobs="$(nproc)"
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -151,7 +151,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
 # the graph and the timeline draw an injected run
 p = run("dot", "scenarios/inject/cleanup-unshielded.json", "--inject", "timeout:deadline@1")
-if p.returncode != 0 or "injected timeout:deadline@1 at 0s" not in p.stdout:
+if p.returncode != 0 or "injected timeout:deadline@1 at 0 s" not in p.stdout:
     fail("dot --inject does not label the task with its fault")
 p = run("timeline", "scenarios/inject/cleanup-unshielded.json", "--inject", "fail:worker@2")
 if p.returncode != 0 or "injected fail:worker@2" not in p.stdout:
