@@ -31,6 +31,7 @@ typedef struct cs__slice {
 typedef struct cs__track {
     cs__slice *open;
     size_t n, cap;
+    uint32_t thread;    /* number of the thread its to_thread waits for (0: none) */
 } cs__track;
 
 typedef struct cs__tl_scope {
@@ -58,6 +59,10 @@ struct cs_timeline {
     uint64_t next_flow;
     cs_backend backend;
     char **classes; uint32_t nclasses;
+    /* worker threads: process 2, one track per worker slot (a slot is free
+     * again once its thread ends, as AnyIO reuses idle workers) */
+    int32_t *thread_slot; size_t nthread_ids; /* by thread number - 1: its slot, -1 */
+    bool *slot_busy; size_t nslots;
     cs_jw w;            /* the writer of the record being built */
     int64_t rec_ts;
     size_t rec_off;
@@ -85,6 +90,8 @@ void cs_timeline_free(cs_timeline *tl)
         free(tl->tracks[i].open);
     free(tl->tracks);
     free(tl->scopes);
+    free(tl->thread_slot);
+    free(tl->slot_busy);
     for (uint32_t i = 0; i < tl->nclasses; i++)
         free(tl->classes[i]);
     free(tl->classes);
@@ -117,8 +124,8 @@ static cs__tl_scope *cs__scope_of(cs_timeline *tl, int32_t scope)
 
 /* Starts a record: {"name", "cat", "ph", "ts", "pid", "tid"; the caller adds
  * more keys and calls cs__rec_end. */
-static void cs__rec_begin(cs_timeline *tl, const char *ph, const char *name, const char *cat, int64_t ts,
-                          int32_t task)
+static void cs__rec_begin_at(cs_timeline *tl, const char *ph, const char *name, const char *cat, int64_t ts,
+                             int pid, long long tid)
 {
     tl->rec_ts = ts;
     tl->rec_off = (size_t)ftell(tl->mem);
@@ -137,9 +144,16 @@ static void cs__rec_begin(cs_timeline *tl, const char *ph, const char *name, con
     cs_jw_key(&tl->w, "ts");
     cs_jw_number(&tl->w, (double)ts / 1000.0);
     cs_jw_key(&tl->w, "pid");
-    cs_jw_int(&tl->w, 1);
+    cs_jw_int(&tl->w, pid);
     cs_jw_key(&tl->w, "tid");
-    cs_jw_int(&tl->w, (long long)task + 1);
+    cs_jw_int(&tl->w, tid);
+}
+
+/* A record on a task's track (process 1, tid = task id + 1). */
+static void cs__rec_begin(cs_timeline *tl, const char *ph, const char *name, const char *cat, int64_t ts,
+                          int32_t task)
+{
+    cs__rec_begin_at(tl, ph, name, cat, ts, 1, (long long)task + 1);
 }
 
 static void cs__rec_end(cs_timeline *tl)
@@ -347,6 +361,98 @@ static void cs__on_wait(cs_timeline *tl, const cs_event *ev)
     cs__open(tl, ev->task, thread ? CS__SL_THREAD : CS__SL_WAIT, -1);
 }
 
+/* Names process 2 and a worker slot's track the first time they are used. */
+static void cs__thread_meta(cs_timeline *tl, size_t slot)
+{
+    if (slot == 0) {
+        cs__rec_begin_at(tl, "M", "process_name", NULL, 0, 2, 0);
+        cs_jw_key(&tl->w, "args");
+        cs_jw_begin_object(&tl->w);
+        cs_jw_key(&tl->w, "name");
+        cs_jw_string(&tl->w, "worker threads");
+        cs_jw_end_object(&tl->w);
+        cs__rec_end(tl);
+    }
+    char name[48];
+    snprintf(name, sizeof name, "worker thread %zu", slot + 1);
+    cs__rec_begin_at(tl, "M", "thread_name", NULL, 0, 2, (long long)slot + 1);
+    cs_jw_key(&tl->w, "args");
+    cs_jw_begin_object(&tl->w);
+    cs_jw_key(&tl->w, "name");
+    cs_jw_string(&tl->w, name);
+    cs_jw_end_object(&tl->w);
+    cs__rec_end(tl);
+}
+
+/* The slot of thread number n (from 1), or -1 when it is not running. */
+static int32_t cs__slot_of(const cs_timeline *tl, uint32_t n)
+{
+    return n >= 1 && n - 1 < tl->nthread_ids ? tl->thread_slot[n - 1] : -1;
+}
+
+/* A thread starts on the lowest free worker slot: a slice there, and a flow
+ * from the task that called to_thread. */
+static void cs__thread_begins(cs_timeline *tl, const cs_event *ev)
+{
+    if (ev->count == 0)
+        return;
+    size_t id = ev->count - 1, slot = 0;
+    if (id >= tl->nthread_ids) {
+        size_t cap = tl->nthread_ids;
+        tl->thread_slot = cs_xgrow(tl->thread_slot, &cap, id + 1, sizeof *tl->thread_slot);
+        for (size_t i = tl->nthread_ids; i < cap; i++)
+            tl->thread_slot[i] = -1;
+        tl->nthread_ids = cap;
+    }
+    while (slot < tl->nslots && tl->slot_busy[slot])
+        slot++;
+    if (slot == tl->nslots) {
+        size_t cap = tl->nslots;
+        tl->slot_busy = cs_xgrow(tl->slot_busy, &cap, slot + 1, sizeof *tl->slot_busy);
+        tl->nslots = slot + 1;
+        cs__thread_meta(tl, slot);
+    }
+    tl->slot_busy[slot] = true;
+    tl->thread_slot[id] = (int32_t)slot;
+    char name[160];
+    snprintf(name, sizeof name, "to_thread (%u:%u)", ev->pos.line, ev->pos.col);
+    cs__rec_begin_at(tl, "B", name, "thread", ev->t, 2, (long long)slot + 1);
+    cs__rec_end(tl);
+    uint64_t fid = ++tl->next_flow;
+    cs__rec_begin(tl, "s", "to_thread", "thread", ev->t, ev->task);
+    cs_jw_key(&tl->w, "id");
+    cs_jw_int(&tl->w, (long long)fid);
+    cs__rec_end(tl);
+    cs__rec_begin_at(tl, "f", "to_thread", "thread", ev->t, 2, (long long)slot + 1);
+    cs_jw_key(&tl->w, "id");
+    cs_jw_int(&tl->w, (long long)fid);
+    cs_jw_key(&tl->w, "bp");
+    cs_jw_string(&tl->w, "e");
+    cs__rec_end(tl);
+}
+
+static void cs__thread_ends(cs_timeline *tl, uint32_t n, int64_t ts)
+{
+    int32_t slot = cs__slot_of(tl, n);
+    if (slot < 0)
+        return;
+    cs__rec_begin_at(tl, "E", NULL, NULL, ts, 2, (long long)slot + 1);
+    cs__rec_end(tl);
+    tl->slot_busy[slot] = false;
+    tl->thread_slot[n - 1] = -1;
+}
+
+static void cs__thread_abandoned(cs_timeline *tl, const cs_event *ev)
+{
+    int32_t slot = cs__slot_of(tl, ev->count);
+    if (slot < 0)
+        return;
+    cs__rec_begin_at(tl, "i", "abandoned: runs on without a waiter", "thread", ev->t, 2, (long long)slot + 1);
+    cs_jw_key(&tl->w, "s");
+    cs_jw_string(&tl->w, "t");
+    cs__rec_end(tl);
+}
+
 static void cs__on_cancel(cs_timeline *tl, const cs_event *ev)
 {
     cs__tl_scope *s = cs__scope_of(tl, ev->scope);
@@ -411,6 +517,8 @@ static void cs__on_run_end(cs_timeline *tl, const cs_event *ev)
     for (size_t i = 0; i < tl->ntracks; i++)
         while (tl->tracks[i].n > 0)
             cs__close_top(tl, (int32_t)i, ev->t, NULL);
+    for (size_t n = 1; n <= tl->nthread_ids; n++) /* threads still running */
+        cs__thread_ends(tl, (uint32_t)n, ev->t);
     static const char *const results[] = {"returned", "raised", "deadlock", "time limit", "step limit"};
     char text[300], name[340];
     text[0] = '\0';
@@ -456,12 +564,23 @@ void cs_timeline_sink(void *timeline, const cs_event *ev)
             tl->scopes[ev->scope].host >= 0)
             cs__close_until(tl, tl->scopes[ev->scope].host, CS__SL_SCOPE, ev->scope, ev->t, ev);
         break;
-    case CS_EV_SLEEP:
-    case CS_EV_THREAD_START: cs__on_wait(tl, ev); break;
-    case CS_EV_THREAD_END: cs__close_until(tl, ev->task, CS__SL_THREAD, -1, ev->t, NULL); break;
+    case CS_EV_SLEEP: cs__on_wait(tl, ev); break;
+    case CS_EV_THREAD_START:
+        cs__on_wait(tl, ev);
+        cs__thread_begins(tl, ev);
+        cs__track_of(tl, ev->task)->thread = ev->count;
+        break;
+    case CS_EV_THREAD_END:
+        /* an abandoned thread ending later closes nothing on its task's track */
+        if (cs__track_of(tl, ev->task)->thread == ev->count)
+            cs__close_until(tl, ev->task, CS__SL_THREAD, -1, ev->t, NULL);
+        cs__thread_ends(tl, ev->count, ev->t);
+        break;
     case CS_EV_THREAD_ABANDONED:
         cs__close_until(tl, ev->task, CS__SL_THREAD, -1, ev->t, NULL);
+        cs__track_of(tl, ev->task)->thread = 0;
         cs__instant(tl, "thread abandoned", "thread", ev->t, ev->task);
+        cs__thread_abandoned(tl, ev);
         break;
     case CS_EV_CANCEL: cs__on_cancel(tl, ev); break;
     case CS_EV_CANCEL_DELIVERED: cs__on_delivered(tl, ev); break;

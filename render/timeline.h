@@ -13,6 +13,10 @@
  * to the task's next event, to_thread calls as slices.  Spawns and
  * cancellations are flow events (ph s/f) from the spawning / cancelling track
  * to the task reached; logs, raises, catches and group raises are instants.
+ * Process 2 ("worker threads") has a track per worker slot (a slot is reused
+ * once its thread ends, as AnyIO reuses idle workers): each thread is a slice
+ * "to_thread (LINE:COL)" from its start to its end -- an abandoned one runs on
+ * past its task's wait, marked by an instant -- with a flow from the task.
  * ts is in microseconds of virtual time.
  *
  * Guarantees (checked by tests/test_render.c): events sorted by ts (ties in

@@ -45,6 +45,7 @@ struct cs__thread {
     cs__task *ft_task;       /* the from_thread body's own task, if any */
     cs__completion ft_result;/* Trio host: how the body ended, for the thread */
     int32_t inject;          /* thread-fail: the plan's fault index, or -1 */
+    uint32_t id;             /* its index in e->threads: the trace's thread number - 1 */
 };
 
 enum { RQ_REPORT, RQ_RUN_HOST, RQ_RUN_SYSTEM };
@@ -62,6 +63,7 @@ static cs__thread *cs__thread_new(cs__engine *e, cs__task *host, const cs_stmt *
     th->st = st;
     th->seq = e->seq++;
     th->inject = cs__inject_thread_fault(e, host);
+    th->id = e->nthreads;
     if (e->nthreads == e->capthreads) {
         e->capthreads = e->capthreads ? e->capthreads * 2 : 8;
         e->threads = cs_xrealloc(e->threads, e->capthreads * sizeof *e->threads);
@@ -212,6 +214,7 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_THREAD_END);
     ev.task = th->host->id;
+    ev.count = th->id + 1;
     ev.exc = th->result.type == CS__C_EXC ? th->result.exc : NULL;
     cs__emit(e, &ev);
     if (e->backend == CS_BACKEND_TRIO) {
@@ -395,6 +398,7 @@ static void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th, cs_pos 
     cs__ev_init(e, &ev, CS_EV_THREAD_START);
     ev.task = t->id;
     ev.pos = pos;
+    ev.count = th->id + 1;
     cs__emit(e, &ev);
     cs__thread_release(e, th);
 }
@@ -449,6 +453,7 @@ static int cs__aio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__compl
             cs__ev_init(e, &ev, CS_EV_THREAD_ABANDONED);
             ev.task = t->id;
             ev.pos = st->pos;
+            ev.count = (uint32_t)f->obj + 1;
             cs__emit(e, &ev);
         }
         return cs__pop_with(t, c, r);
@@ -507,6 +512,7 @@ static int cs__trio_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comp
             cs__ev_init(e, &ev, CS_EV_THREAD_ABANDONED);
             ev.task = t->id;
             ev.pos = st->pos;
+            ev.count = th->id + 1;
             cs__emit(e, &ev);
             return cs__pop_with(t, c, *c);
         }

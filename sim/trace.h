@@ -36,9 +36,9 @@ typedef enum cs_event_kind {
     CS_EV_RAISE,            /* task, exc, pos */
     CS_EV_CATCH,            /* task, exc, pos (the handler or scope that caught it), scope (-1 for a handler) */
     CS_EV_GROUP_RAISE,      /* task, scope (the task group's scope), exc (the group) */
-    CS_EV_THREAD_START,     /* task, pos (the to_thread) */
-    CS_EV_THREAD_END,       /* task, exc (thread raised) */
-    CS_EV_THREAD_ABANDONED, /* task, pos (the to_thread) */
+    CS_EV_THREAD_START,     /* task, pos (the to_thread), count (the thread's number, from 1) */
+    CS_EV_THREAD_END,       /* task, exc (thread raised), count (the thread's number) */
+    CS_EV_THREAD_ABANDONED, /* task, pos (the to_thread), count (the thread's number) */
     CS_EV_SLEEP,            /* task, wake_at (INT64_MAX = forever), label */
     CS_EV_WAKE,             /* task */
     CS_EV_LOG,              /* task, msg, value_kind/value */
@@ -152,7 +152,7 @@ typedef struct cs_event {
     uint64_t seed;         /* run_start */
     const cs_program *program; /* run_start */
     cs_pos pos;            /* statement position where meaningful; {0,0} otherwise */
-    uint32_t count;        /* checkpoint: the task's checkpoint number, from 1 */
+    uint32_t count;        /* checkpoint: the task's checkpoint number, from 1; thread events: the thread's */
 } cs_event;
 
 typedef void (*cs_sink_fn)(void *ctx, const cs_event *ev);

@@ -323,6 +323,19 @@ START_TEST(server_fits_and_focus)
     free(one);
     cs_dot_free(d);
     free(text);
+    /* its worker threads have tracks of their own in the timeline */
+    cs_timeline *tl = cs_timeline_new();
+    run_into(path, (cs_sink){cs_timeline_sink, tl});
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    ck_assert_int_eq(cs_timeline_write(tl, m), 0);
+    fclose(m);
+    cs_timeline_free(tl);
+    ck_assert_ptr_nonnull(strstr(buf, "\"worker threads\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\": \"to_thread (15:15)\", \"cat\": \"thread\", \"ph\": \"B\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"name\": \"abandoned: runs on without a waiter\""));
+    free(buf);
 }
 END_TEST
 
