@@ -71,4 +71,12 @@ done
 "$cs" explain tests/hostile/binary_junk.json >/dev/null 2>"$tmp/err"; rc=$?
 [ "$rc" -eq 2 ] && grep -q "binary_junk.json:[0-9]*:[0-9]*: error" "$tmp/err" && ok || bad "bad file: rc $rc"
 "$cs" help explain | grep -q "usage: cancelsim explain" && ok || bad "help explain"
+# dot's options of the same issue: --focus an unknown task, --render pdf
+"$cs" dot "$f" --focus nobody >/dev/null 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 2 ] && grep -q "no task named 'nobody'" "$tmp/err" && ok || bad "dot --focus nobody: rc $rc"
+"$cs" dot "$f" --focus sleeper >"$tmp/focus.dot" && grep -q 'focus sleeper' "$tmp/focus.dot" &&
+    ! grep -q '"failer' "$tmp/focus.dot" && ok || bad "dot --focus sleeper"
+"$cs" dot "$f" --render pdf -o "$tmp/g.pdf" && [ "$(head -c 5 "$tmp/g.pdf")" = "%PDF-" ] && ok || bad "dot --render pdf"
+"$cs" dot "$f" --render gif >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 2 ] && ok || bad "dot --render gif: exit $rc"
 finish explain
