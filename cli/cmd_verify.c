@@ -3,7 +3,7 @@
  * (scenario-format.md §6).  Each backend runs twice, the second run only to
  * compare traces byte for byte (the nondeterminism finding).  One line per
  * scenario and backend; for a failure the first difference and a command that
- * reproduces it.  --tap prints TAP version 14, --junit writes a JUnit XML
+ * reproduces it.  --tap prints TAP version 13, --junit writes a JUnit XML
  * report, --jobs N verifies in N worker processes (same output, same order).
  * A backend that the scenario states no expectation for is reported as such
  * (a skip), not as a pass; --strict fails it.
@@ -26,7 +26,8 @@
 #include "verify_report.h"
 
 static const char *const cs__verify_help =
-    "usage: cancelsim verify PATH... [--junit OUT.xml] [--html OUT.html] [--tap] [--jobs N] [--strict]\n\n"
+    "usage: cancelsim verify PATH... [--junit OUT.xml] [--html OUT.html] [--tap] [--jobs N] [--strict]\n"
+    "                        [--color auto|always|never]\n\n"
     "Runs every scenario under the paths (folders recursively, *.json; - reads one\n"
     "from standard input) on each of its backends and checks expect,\n"
     "expect_by_backend, expect_any and always, and the built-in findings (an\n"
@@ -37,6 +38,9 @@ static const char *const cs__verify_help =
     "the output is the same.  --html OUT.html writes one self-contained page:\n"
     "failures first with the expected-against-got diff, the explain chain and the\n"
     "graph of the failing run.\n"
+    "--color: PASS/FAIL and differences in colour; auto (the default) colours a\n"
+    "terminal unless NO_COLOR is set.  --tap prints TAP version 13 (prove reads\n"
+    "it); --junit writes JUnit XML (a testsuite per folder).\n"
     "Exit status: 0 all pass, 1 some fail, 2 bad input or usage (an invalid\n"
     "scenario file included), 5 no scenario found under the paths.\n";
 
@@ -244,7 +248,10 @@ static void cs__verify_file(const char *file, cs_verify_result *out)
     for (size_t k = 0; k < nb; k++) {
         cs_report_entry *r = &out->v[out->n++];
         *r = (cs_report_entry){.file = file, .name = cs_xstrdup(sc->program->name)};
+        double t0 = cs_report_clock();
         cs__verify_one(file, sc, bs[k], r);
+        double us = (cs_report_clock() - t0) * 1e6;
+        r->micros = us < 4e9 ? (uint32_t)us : UINT32_MAX;
     }
     cs_scenario_free(sc);
 }
@@ -270,14 +277,14 @@ static void cs__verify_done(void *ctx, size_t i, cs_verify_result *r)
 
 int cs_cmd_verify(int argc, char **argv)
 {
-    const char *junit = NULL, *html = NULL;
+    const char *junit = NULL, *html = NULL, *color = NULL;
     bool tap = false;
     uint64_t jobs = 1;
     char **paths = cs_xcalloc((size_t)argc, sizeof *paths);
     size_t npaths = 0;
     cs_cli_parser p;
     cs_cli_parser_init(&p, "verify", argc, argv,
-                       (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", NULL});
+                       (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", NULL});
     const char *o, *v;
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
         if (got == CS_CLI_BAD) {
@@ -296,6 +303,8 @@ int cs_cmd_verify(int argc, char **argv)
             html = v;
         } else if (strcmp(o, "--tap") == 0) {
             tap = true;
+        } else if (strcmp(o, "--color") == 0) {
+            color = v;
         } else if (strcmp(o, "--strict") == 0) {
             cs__strict = true;
         } else if (strcmp(o, "--jobs") == 0) {
@@ -309,6 +318,10 @@ int cs_cmd_verify(int argc, char **argv)
         free(paths);
         return cs_cli_usage_error("verify", "missing PATH");
     }
+    if (cs_report_color(color, stdout) < 0) {
+        free(paths);
+        return cs_cli_usage_error("verify", "--color must be auto, always or never, not '%s'", color);
+    }
     char **files = NULL;
     size_t nfiles = 0, capfiles = 0;
     int bad = 0;
@@ -319,6 +332,7 @@ int cs_cmd_verify(int argc, char **argv)
 
     cs_report rep;
     cs_report_init(&rep, tap ? CS_REPORT_TAP : CS_REPORT_HUMAN, stdout);
+    rep.color = cs_report_color(color, stdout) == 1;
     cs__verify_acc acc = {.rep = &rep, .files = files};
     cs_verify_pool(files, nfiles, jobs > 256 ? 256u : (unsigned)jobs, cs__verify_file, cs__verify_done, &acc);
     if (acc.bad)

@@ -9,7 +9,7 @@
  * only that worker's remaining files.
  *
  * Wire format per file: u32 entry count, u8 bad, then per entry i32 backend,
- * i32 status and three strings (name, detail, replay), each a u32 length
+ * i32 status, u32 microseconds and three strings (name, detail, replay), each a u32 length
  * (UINT32_MAX for NULL) and its bytes.
  */
 #include "verify_pool.h"
@@ -46,6 +46,7 @@ static void cs__put_result(FILE *f, const cs_verify_result *r)
     for (size_t k = 0; k < r->n; k++) {
         cs__put_u32(f, (uint32_t)r->v[k].backend);
         cs__put_u32(f, (uint32_t)r->v[k].status);
+        cs__put_u32(f, r->v[k].micros);
         cs__put_str(f, r->v[k].name);
         cs__put_str(f, r->v[k].detail);
         cs__put_str(f, r->v[k].replay);
@@ -98,7 +99,7 @@ static bool cs__get_result(FILE *f, const char *file, cs_verify_result *r)
         uint32_t b, st;
         e->file = file;
         r->n = k + 1;
-        if (!cs__get_u32(f, &b) || !cs__get_u32(f, &st) || !cs__get_str(f, &e->name) ||
+        if (!cs__get_u32(f, &b) || !cs__get_u32(f, &st) || !cs__get_u32(f, &e->micros) || !cs__get_str(f, &e->name) ||
             !cs__get_str(f, &e->detail) || !cs__get_str(f, &e->replay)) {
             cs__free_result(r);
             return false;

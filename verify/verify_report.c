@@ -1,13 +1,23 @@
-/* verify_report.c - printing verify results (see verify_report.h). */
+/* verify_report.c - printing verify results (see verify_report.h): the
+ * human lines (coloured on a terminal), TAP version 13 with YAML diagnostics,
+ * and the closing count. */
 #include "verify_report.h"
 
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "junit_out.h"
 #include "outcome.h"
 #include "util.h"
+
+/* ANSI SGR sequences for the human lines (empty without colour). */
+#define CS__GREEN "\033[32m"
+#define CS__RED "\033[31m"
+#define CS__YELLOW "\033[33m"
+#define CS__BOLD_RED "\033[1;31m"
+#define CS__RESET "\033[0m"
 
 void cs_report_init(cs_report *r, cs_report_style style, FILE *out)
 {
@@ -15,12 +25,142 @@ void cs_report_init(cs_report *r, cs_report_style style, FILE *out)
     r->style = style;
     r->out = out;
     if (style == CS_REPORT_TAP)
-        fputs("TAP version 14\n", out);
+        fputs("TAP version 13\n", out);
+}
+
+int cs_report_color(const char *mode, FILE *out)
+{
+    if (mode && strcmp(mode, "always") == 0)
+        return 1;
+    if (mode && strcmp(mode, "never") == 0)
+        return 0;
+    if (mode && strcmp(mode, "auto") != 0)
+        return -1;
+    const char *no = getenv("NO_COLOR");
+    if (no && *no)
+        return 0;
+    return isatty(fileno(out)) ? 1 : 0;
+}
+
+double cs_report_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static const char *cs__bname(const cs_report_entry *e)
 {
     return e->status == CS_REPORT_ERROR && !e->replay ? "-" : cs_backend_name(e->backend);
+}
+
+/* Writes s as a YAML double-quoted scalar that TAP::Parser::YAMLish (prove)
+ * reads too: only the escapes both know (\" \\ \n \t \r \xHH), and bytes that
+ * are not UTF-8 as U+FFFD, so the document stays valid YAML. */
+static void cs__yaml_quoted(FILE *f, const char *str)
+{
+    fputc('"', f);
+    for (const unsigned char *s = (const unsigned char *)(str ? str : ""); *s; s++) {
+        unsigned c = *s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c == '\r')
+            fputs("\\r", f);
+        else if (c < 0x20 || c == 0x7F)
+            fprintf(f, "\\x%02x", c);
+        else if (c < 0x80)
+            fputc((int)c, f);
+        else {
+            size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+            size_t k = 1;
+            while (k < n && (s[k] & 0xC0) == 0x80)
+                k++;
+            if (n && k == n) {
+                fwrite(s, 1, n, f);
+                s += n - 1;
+            } else {
+                fputs("\xEF\xBF\xBD", f);
+            }
+        }
+    }
+    fputc('"', f);
+}
+
+/* A TAP test line's description: the file and backend, with '#' (which would
+ * start a directive) and line breaks escaped. */
+static void cs__tap_desc(FILE *f, const cs_report_entry *e)
+{
+    for (const char *s = e->file; *s; s++) {
+        if (*s == '#' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+    }
+    fprintf(f, " [%s]", cs__bname(e));
+}
+
+static void cs__tap_line(cs_report *r, const cs_report_entry *e)
+{
+    const char *ok = e->status == CS_REPORT_PASS || e->status == CS_REPORT_SKIP ? "ok" : "not ok";
+    fprintf(r->out, "%s %zu - ", ok, r->n);
+    cs__tap_desc(r->out, e);
+    if (e->status == CS_REPORT_SKIP) {
+        fputs(" # SKIP ", r->out);
+        for (const char *s = e->detail ? e->detail : ""; *s; s++)
+            fputc(*s == '\n' || *s == '\r' ? ' ' : *s, r->out);
+    }
+    fputc('\n', r->out);
+    if (e->status == CS_REPORT_FAIL || e->status == CS_REPORT_ERROR) {
+        fputs("  ---\n  message: ", r->out);
+        cs__yaml_quoted(r->out, e->detail);
+        fputs("\n  severity: ", r->out);
+        fputs(e->status == CS_REPORT_FAIL ? "fail" : "error", r->out);
+        if (e->replay) {
+            fputs("\n  replay: ", r->out);
+            cs__yaml_quoted(r->out, e->replay);
+        }
+        fputs("\n  ...\n", r->out);
+    }
+}
+
+/* The detail of a failure, with an "expected X, got Y" difference coloured. */
+static void cs__detail_colored(FILE *f, const char *d)
+{
+    const char *exp = strstr(d, ": expected ");
+    const char *got = exp ? strstr(exp, ", got ") : NULL;
+    if (!got) {
+        fprintf(f, CS__RED "%s" CS__RESET, d);
+        return;
+    }
+    exp += strlen(": expected ");
+    fprintf(f, "%.*s" CS__GREEN "%.*s" CS__RESET ", got " CS__RED "%s" CS__RESET, (int)(exp - d), d,
+            (int)(got - exp), exp, got + strlen(", got "));
+}
+
+static void cs__human_line(cs_report *r, const cs_report_entry *e)
+{
+    static const char *const tag[] = {"PASS", "FAIL", "SKIP", "ERROR"};
+    static const char *const color[] = {CS__GREEN, CS__BOLD_RED, CS__YELLOW, CS__BOLD_RED};
+    if (r->color)
+        fprintf(r->out, "%s%s" CS__RESET "%*s%s [%s]\n", color[e->status], tag[e->status],
+                6 - (int)strlen(tag[e->status]), "", e->file, cs__bname(e));
+    else
+        fprintf(r->out, "%-5s %s [%s]\n", tag[e->status], e->file, cs__bname(e));
+    if (e->status == CS_REPORT_FAIL || e->status == CS_REPORT_ERROR) {
+        fputs("      ", r->out);
+        if (r->color)
+            cs__detail_colored(r->out, e->detail ? e->detail : "");
+        else
+            fputs(e->detail ? e->detail : "", r->out);
+        fputc('\n', r->out);
+        if (e->replay)
+            fprintf(r->out, "      reproduce: %s\n", e->replay);
+    } else if (e->status == CS_REPORT_SKIP && e->detail) {
+        fprintf(r->out, "      %s\n", e->detail);
+    }
 }
 
 void cs_report_add(cs_report *r, cs_report_entry *e)
@@ -36,142 +176,10 @@ void cs_report_add(cs_report *r, cs_report_entry *e)
         r->skip++;
     else
         r->fail++;
-    if (r->style == CS_REPORT_TAP) {
-        const char *ok = e->status == CS_REPORT_PASS || e->status == CS_REPORT_SKIP ? "ok" : "not ok";
-        fprintf(r->out, "%s %zu - %s [%s]", ok, r->n, e->file, cs__bname(e));
-        if (e->status == CS_REPORT_SKIP)
-            fprintf(r->out, " # SKIP %s", e->detail ? e->detail : "");
-        fputc('\n', r->out);
-        if (e->status == CS_REPORT_FAIL || e->status == CS_REPORT_ERROR) {
-            fprintf(r->out, "  ---\n  message: \"%s\"\n", e->detail ? e->detail : "");
-            if (e->replay)
-                fprintf(r->out, "  replay: \"%s\"\n", e->replay);
-            fputs("  ...\n", r->out);
-        }
-        return;
-    }
-    static const char *const tag[] = {"PASS", "FAIL", "SKIP", "ERROR"};
-    fprintf(r->out, "%-5s %s [%s]\n", tag[e->status], e->file, cs__bname(e));
-    if (e->status == CS_REPORT_FAIL || e->status == CS_REPORT_ERROR) {
-        fprintf(r->out, "      %s\n", e->detail ? e->detail : "");
-        if (e->replay)
-            fprintf(r->out, "      reproduce: %s\n", e->replay);
-    } else if (e->status == CS_REPORT_SKIP && e->detail) {
-        fprintf(r->out, "      %s\n", e->detail);
-    }
-}
-
-/* The length of the valid UTF-8 sequence at s that XML 1.0 allows (no
- * surrogates, no overlong forms, not U+FFFE/U+FFFF), or 0. */
-static size_t cs__xml_utf8_len(const unsigned char *s)
-{
-    unsigned c = s[0];
-    size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-    if (!n || c > 0xF4)
-        return 0;
-    uint32_t cp = c & (0xFF >> (n + 1));
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF) ||
-        cp == 0xFFFE || cp == 0xFFFF)
-        return 0;
-    return n;
-}
-
-/* Writes s as XML character data, or as an attribute value (`attr`: line
- * breaks and tabs as character references, so that they survive attribute
- * normalisation).  What XML cannot hold (control characters, bytes that are
- * not UTF-8, e.g. in a file name) becomes U+FFFD. */
-static void cs__xml_escape_as(FILE *f, const char *str, bool attr)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    while (s && *s) {
-        unsigned char c = *s;
-        size_t n = 1;
-        switch (c) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs(attr ? "&quot;" : "\"", f); break;
-        case '\n': fputs(attr ? "&#10;" : "\n", f); break;
-        case '\t': fputs(attr ? "&#9;" : "\t", f); break;
-        case '\r': fputs("&#13;", f); break;
-        default:
-            if (c < 0x20) {
-                fputs("\xEF\xBF\xBD", f);
-            } else if (c < 0x80) {
-                fputc(c, f);
-            } else if ((n = cs__xml_utf8_len(s)) != 0) {
-                fwrite(s, 1, n, f);
-            } else {
-                fputs("\xEF\xBF\xBD", f);
-                n = 1;
-            }
-        }
-        s += n;
-    }
-}
-
-static void cs__xml_escape(FILE *f, const char *s)
-{
-    cs__xml_escape_as(f, s, true);
-}
-
-/* A JUnit report (tests/schema/junit.xsd): one testsuite, one testcase per
- * scenario and backend; a failed expectation is a <failure>, a scenario that
- * could not run (bad file, scenario error at run time) an <error>, a skipped
- * backend <skipped>. */
-static int cs__write_junit(const cs_report *r, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "cancelsim verify: cannot write %s\n", path);
-        return -1;
-    }
-    size_t errors = 0;
-    for (size_t i = 0; i < r->n; i++)
-        errors += r->v[i].status == CS_REPORT_ERROR;
-    size_t failures = r->fail - errors;
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(f, "<testsuites name=\"cancelsim\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
-            r->n, failures, errors, r->skip);
-    fprintf(f, "  <testsuite name=\"cancelsim verify\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\">\n",
-            r->n, failures, errors, r->skip);
-    for (size_t i = 0; i < r->n; i++) {
-        const cs_report_entry *e = &r->v[i];
-        fputs("    <testcase classname=\"", f);
-        cs__xml_escape(f, e->file);
-        fputs("\" name=\"", f);
-        cs__xml_escape(f, e->name);
-        fprintf(f, " [%s]\"", cs__bname(e));
-        if (e->status == CS_REPORT_PASS) {
-            fputs("/>\n", f);
-            continue;
-        }
-        fputs(">\n", f);
-        if (e->status == CS_REPORT_SKIP) {
-            fputs("      <skipped message=\"", f);
-            cs__xml_escape(f, e->detail);
-            fputs("\"/>\n", f);
-        } else {
-            const char *tag = e->status == CS_REPORT_ERROR ? "error" : "failure";
-            fprintf(f, "      <%s message=\"", tag);
-            cs__xml_escape(f, e->detail);
-            fputs("\">", f);
-            cs__xml_escape_as(f, e->detail, false);
-            if (e->replay) {
-                fputs("\nreproduce: ", f);
-                cs__xml_escape_as(f, e->replay, false);
-            }
-            fprintf(f, "</%s>\n", tag);
-        }
-        fputs("    </testcase>\n", f);
-    }
-    fputs("  </testsuite>\n</testsuites>\n", f);
-    return fclose(f) == 0 ? 0 : -1;
+    if (r->style == CS_REPORT_TAP)
+        cs__tap_line(r, e);
+    else
+        cs__human_line(r, e);
 }
 
 int cs_report_finish(cs_report *r, const char *junit_path)
@@ -181,7 +189,7 @@ int cs_report_finish(cs_report *r, const char *junit_path)
     else
         fprintf(r->out, "verify: %zu passed, %zu failed, %zu skipped\n", r->pass, r->fail, r->skip);
     int rc = r->fail ? 1 : 0;
-    if (junit_path && cs__write_junit(r, junit_path) != 0)
+    if (junit_path && cs_junit_write(r, junit_path) != 0)
         rc = 2;
     for (size_t i = 0; i < r->n; i++) {
         free(r->v[i].name);

@@ -1,9 +1,12 @@
 /* verify_report.h - what `cancelsim verify` prints: one line per scenario and
- * backend for a person (or TAP version 14), a closing count, and optionally a
- * JUnit XML file. */
+ * backend for a person (coloured on a terminal) or for a TAP harness (TAP
+ * version 13, as Debian's `prove` reads it), a closing count, and optionally a
+ * JUnit XML file (junit_out.c). */
 #ifndef CS_VERIFY_REPORT_H
 #define CS_VERIFY_REPORT_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "trace.h"
@@ -18,6 +21,7 @@ typedef struct cs_report_entry {
     cs_report_status status;
     char *detail;        /* owned: first difference, error or skip reason */
     char *replay;        /* owned: command that reproduces it */
+    uint32_t micros;     /* wall-clock time the check took (JUnit `time`) */
 } cs_report_entry;
 
 typedef struct cs_report {
@@ -26,9 +30,17 @@ typedef struct cs_report {
     cs_report_entry *v;
     size_t n, cap;
     size_t pass, fail, skip;
+    bool color;          /* ANSI colours on the human lines (cs_report_color) */
 } cs_report;
 
 void cs_report_init(cs_report *r, cs_report_style style, FILE *out);
+/* Whether to colour output to `out` for --color=MODE ("auto", "always",
+ * "never"; NULL is "auto"): "auto" colours a terminal unless the NO_COLOR
+ * variable is set and not empty (https://no-color.org).  Returns -1 for any
+ * other MODE. */
+int cs_report_color(const char *mode, FILE *out);
+/* Seconds on a monotonic clock, for timing an entry. */
+double cs_report_clock(void);
 /* Prints the entry's line now and keeps it (takes ownership of its strings). */
 void cs_report_add(cs_report *r, cs_report_entry *e);
 /* Prints the closing count, writes the JUnit file when asked, frees
