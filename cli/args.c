@@ -72,6 +72,17 @@ int cs_cli_parse_limit(const char *cmd, const char *o, const char *v, cs_run_opt
     return 0;
 }
 
+bool cs_cli_parse_shard(const char *v, uint64_t *k, uint64_t *n)
+{
+    const char *slash = v ? strchr(v, '/') : NULL;
+    if (!slash || slash == v || slash - v > 20)
+        return false;
+    char head[24];
+    memcpy(head, v, (size_t)(slash - v));
+    head[slash - v] = '\0';
+    return cs_cli_parse_u64(head, k) && cs_cli_parse_u64(slash + 1, n) && *n >= 1 && *k >= 1 && *k <= *n;
+}
+
 int cs_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

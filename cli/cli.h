@@ -27,6 +27,8 @@ bool cs_cli_parse_backend(const char *s, cs_backend_sel *out);
 /* Parses a non-negative integer / a positive finite number; false on junk. */
 bool cs_cli_parse_u64(const char *s, uint64_t *out);
 bool cs_cli_parse_seconds(const char *s, double *out);
+/* Parses "K/N" with 1 <= K <= N (--shard of inject and verify); false on junk. */
+bool cs_cli_parse_shard(const char *v, uint64_t *k, uint64_t *n);
 /* The limit options beyond --time/--step/--task-limit: --timer-limit N,
  * --trace-limit N (events), --memory-limit MIB (0 = none), --depth-limit N,
  * stored into `opt`.  Returns 0 when `o` is none of them, 1 when it took `v`,

@@ -71,17 +71,6 @@ typedef struct cs__inject_args {
     const char *plan;   /* --plan: check this plan only */
 } cs__inject_args;
 
-static bool cs__parse_shard(const char *v, uint64_t *k, uint64_t *n)
-{
-    const char *slash = v ? strchr(v, '/') : NULL;
-    if (!slash || slash == v || slash - v > 20)
-        return false;
-    char head[24];
-    memcpy(head, v, (size_t)(slash - v));
-    head[slash - v] = '\0';
-    return cs_cli_parse_u64(head, k) && cs_cli_parse_u64(slash + 1, n) && *n >= 1 && *k >= 1 && *k <= *n;
-}
-
 static const char *const cs__inject_opts[] = {
     "help|h", "failures", "timeouts", "delays", "explore", "delay=", "max-faults=", "backend=", "max-k=",
     "max-schedules=", "max-plans=", "jobs=", "plan=", "shard=", "format=", NULL};
@@ -142,7 +131,7 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
         } else if (strcmp(o, "--plan") == 0) {
             a->plan = v;
         } else if (strcmp(o, "--shard") == 0) {
-            if (!cs__parse_shard(v, &a->shard_k, &a->shard_n))
+            if (!cs_cli_parse_shard(v, &a->shard_k, &a->shard_n))
                 return cs_cli_usage_error("inject", "--shard must be K/N with 1 <= K <= N, not '%s'", v);
         } else if (strcmp(o, "--format") == 0) {
             if (strcmp(v, "json") == 0)
@@ -563,9 +552,10 @@ static void cs__print_json(const cs__sweep *sw, const cs__results *r, const cs__
     snprintf(shard, sizeof shard, "%llu/%llu", (unsigned long long)a->shard_k, (unsigned long long)a->shard_n);
     for (size_t i = 0; i < nd; i++) {
         const cs__failure *f = d[i].first;
-        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "scenario", sw->sc->program->name, "file",
+        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "scenario", sw->sc->program->name, "file",
                               a->file, "backend", cs_backend_name(f->backend), "plan", f->shrunk, "kind", f->kind,
-                              "detail", f->detail, "first_plan", f->plan, "plans", (json_int_t)d[i].plans,
+                              "detail", f->detail, "first_plan", f->plan, "first_index", (json_int_t)f->index,
+                              "plans", (json_int_t)d[i].plans,
                               "replay", f->replay);
         char *line = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
         printf("%s\n", line);

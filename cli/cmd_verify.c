@@ -27,7 +27,7 @@
 
 static const char *const cs__verify_help =
     "usage: cancelsim verify PATH... [--junit OUT.xml] [--html OUT.html] [--tap] [--jobs N] [--strict]\n"
-    "                        [--color auto|always|never]\n\n"
+    "                        [--shard K/N] [--color auto|always|never]\n\n"
     "Runs every scenario under the paths (folders recursively, *.json; - reads one\n"
     "from standard input) on each of its backends and checks expect,\n"
     "expect_by_backend, expect_any and always, and the built-in findings (an\n"
@@ -38,6 +38,8 @@ static const char *const cs__verify_help =
     "the output is the same.  --html OUT.html writes one self-contained page:\n"
     "failures first with the expected-against-got diff, the explain chain and the\n"
     "graph of the failing run.\n"
+    "--shard K/N verifies every N-th file from the K-th of the sorted list (for\n"
+    "CI matrices: the shards' reports together are the whole run's).\n"
     "--color: PASS/FAIL and differences in colour; auto (the default) colours a\n"
     "terminal unless NO_COLOR is set.  --tap prints TAP version 13 (prove reads\n"
     "it); --junit writes JUnit XML (a testsuite per folder).\n"
@@ -279,12 +281,12 @@ int cs_cmd_verify(int argc, char **argv)
 {
     const char *junit = NULL, *html = NULL, *color = NULL;
     bool tap = false;
-    uint64_t jobs = 1;
+    uint64_t jobs = 1, shard_k = 1, shard_n = 1;
     char **paths = cs_xcalloc((size_t)argc, sizeof *paths);
     size_t npaths = 0;
     cs_cli_parser p;
     cs_cli_parser_init(&p, "verify", argc, argv,
-                       (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", NULL});
+                       (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", "shard=", NULL});
     const char *o, *v;
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
         if (got == CS_CLI_BAD) {
@@ -303,6 +305,11 @@ int cs_cmd_verify(int argc, char **argv)
             html = v;
         } else if (strcmp(o, "--tap") == 0) {
             tap = true;
+        } else if (strcmp(o, "--shard") == 0) {
+            if (!cs_cli_parse_shard(v, &shard_k, &shard_n)) {
+                free(paths);
+                return cs_cli_usage_error("verify", "--shard must be K/N with 1 <= K <= N, not '%s'", v);
+            }
         } else if (strcmp(o, "--color") == 0) {
             color = v;
         } else if (strcmp(o, "--strict") == 0) {
@@ -329,6 +336,8 @@ int cs_cmd_verify(int argc, char **argv)
         if (cs__collect(paths[i], &files, &nfiles, &capfiles, 0))
             bad = 1;
     free(paths);
+    size_t found = nfiles; /* an empty shard of a corpus is not "nothing found" */
+    nfiles = cs_verify_shard(files, nfiles, shard_k, shard_n);
 
     cs_report rep;
     cs_report_init(&rep, tap ? CS_REPORT_TAP : CS_REPORT_HUMAN, stdout);
@@ -344,7 +353,7 @@ int cs_cmd_verify(int argc, char **argv)
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     free(files);
-    if (nfiles == 0 && !bad) {
+    if (found == 0 && !bad) {
         fputs("cancelsim verify: no scenario found (no *.json under the paths)\n", stderr);
         return 5;
     }

@@ -14,6 +14,7 @@
  */
 #include "verify_pool.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,4 +217,17 @@ void cs_verify_pool(char *const *files, size_t nfiles, unsigned jobs, cs_verify_
         if (pids[w] > 0)
             waitpid(pids[w], NULL, 0);
     }
+}
+
+size_t cs_verify_shard(char **files, size_t nfiles, uint64_t k, uint64_t n)
+{
+    assert(n >= 1 && k >= 1 && k <= n);
+    size_t kept = 0;
+    for (size_t i = 0; i < nfiles; i++) {
+        if (i % n == k - 1)
+            files[kept++] = files[i];
+        else
+            free(files[i]);
+    }
+    return kept;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "verify_report.h"
 
@@ -27,5 +28,10 @@ typedef void (*cs_verify_done_fn)(void *ctx, size_t i, cs_verify_result *r);
  * ERROR entries. */
 void cs_verify_pool(char *const *files, size_t nfiles, unsigned jobs, cs_verify_file_fn verify,
                     cs_verify_done_fn done, void *ctx);
+
+/* --shard K/N: keeps files K-1, K-1+N, K-1+2N, ... (the same rule as inject's
+ * plans), frees the others and moves the kept ones to the front.  Returns how
+ * many are kept. */
+size_t cs_verify_shard(char **files, size_t nfiles, uint64_t k, uint64_t n);
 
 #endif
