@@ -1,0 +1,57 @@
+# bash completion for cancelsim (installed as
+# share/bash-completion/completions/cancelsim): subcommands, each one's
+# options, the values of --backend/--format/--render/--color, and files.
+_cancelsim()
+{
+    local cur prev words cword
+    _init_completion 2>/dev/null || {
+        cur="${COMP_WORDS[COMP_CWORD]}"
+        prev="${COMP_WORDS[COMP_CWORD-1]}"
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+    }
+    local cmds="run verify explore inject check dot timeline help"
+    if [ "$cword" -eq 1 ]; then
+        COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
+        return
+    fi
+    local limits="--time-limit --step-limit --task-limit --timer-limit --trace-limit --memory-limit --depth-limit"
+    local opts
+    case "${words[1]}" in
+    run) opts="--backend --seed --format --trace --schedule --inject --help $limits" ;;
+    verify) opts="--junit --tap --jobs --shard --color --update --update=any --help" ;;
+    explore) opts="--max-schedules --format --help" ;;
+    inject) opts="--failures --timeouts --delays --delay --max-faults --backend --explore --max-schedules --max-plans --max-k --jobs --shard --format --plan --help" ;;
+    check) opts="--help" ;;
+    dot) opts="--backend --seed --inject -o --render --help" ;;
+    timeline) opts="--backend --seed --inject -o --help" ;;
+    help) COMPREPLY=($(compgen -W "$cmds" -- "$cur")); return ;;
+    *) return ;;
+    esac
+    case "$prev" in
+    --backend)
+        case "${words[1]}" in
+        dot|timeline) COMPREPLY=($(compgen -W "asyncio trio" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "asyncio trio both" -- "$cur")) ;;
+        esac
+        return ;;
+    --format)
+        case "${words[1]}" in
+        run) COMPREPLY=($(compgen -W "text json expect" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+        esac
+        return ;;
+    --render) COMPREPLY=($(compgen -W "svg png" -- "$cur")); return ;;
+    --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    --max-faults) COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
+    --junit|--trace|-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --seed|--jobs|--shard|--schedule|--inject|--plan|--delay|--max-schedules|--max-plans|--max-k|--*-limit) return ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    else
+        # scenario files and folders
+        COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+    fi
+}
+complete -F _cancelsim -o filenames cancelsim
