@@ -20,8 +20,10 @@
 #include "load_internal.h"
 #include "util.h"
 
+/* "$schema" points an editor at docs/scenario.schema.json; checked to be a
+ * string and otherwise ignored. */
 static const char *const cs__top_keys[] = {
-    "format", "name", "description", "backends", "exceptions", "limiters", "events", "locks",
+    "$schema", "format", "name", "description", "backends", "exceptions", "limiters", "events", "locks",
     "semaphores", "functions", "main", "expect", "expect_by_backend", "expect_any", "always", NULL,
 };
 
@@ -104,6 +106,8 @@ static int cs__load_header(cs__loader *ld, const json_t *doc)
 {
     char r[256];
     const json_t *v;
+    if ((v = json_object_get(doc, "$schema")) && !json_is_string(v))
+        return cs__fail(ld, cs__vpos(ld, cs__member(ld, doc, 0, "$schema")), "$schema must be a string");
     if ((v = json_object_get(doc, "format")) && (!json_is_integer(v) || json_integer_value(v) != 1))
         return cs__fail(ld, cs__vpos(ld, cs__member(ld, doc, 0, "format")), "format must be 1");
     v = json_object_get(doc, "name");

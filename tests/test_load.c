@@ -207,6 +207,19 @@ static int32_t cs_class_index(const cs_program *p, const char *name)
     return -1;
 }
 
+/* "$schema" (for editors) is accepted anywhere among the top-level keys and
+ * changes nothing. */
+START_TEST(test_schema_key)
+{
+    cs_scenario *a = cs_load_ok("{\"$schema\": \"../docs/scenario.schema.json\", \"main\": [{\"sleep\": 1}]}");
+    cs_scenario *b = cs_load_ok("{\"main\": [{\"sleep\": 1}], \"$schema\": \"urn:cancelsim:scenario:1\"}");
+    ck_assert_str_eq(a->program->name, "s");
+    ck_assert_uint_eq(a->program->run_asyncio, b->program->run_asyncio);
+    cs_scenario_free(a);
+    cs_scenario_free(b);
+}
+END_TEST
+
 START_TEST(test_full_header)
 {
     cs_scenario *sc = cs_load_ok(cs_full);
@@ -523,6 +536,7 @@ int main(void)
     tcase_add_loop_test(rej, test_reject, 0, (int)(sizeof cs_reject_cases / sizeof *cs_reject_cases));
     suite_add_tcase(s, rej);
     TCase *ok = tcase_create("accept");
+    tcase_add_test(ok, test_schema_key);
     tcase_add_test(ok, test_full_header);
     tcase_add_test(ok, test_full_statements);
     tcase_add_test(ok, test_defaults);
