@@ -51,7 +51,8 @@ bool cs_cli_parse_schedule(const char *s, uint32_t **out, size_t *n);
 int cs_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The option parser of every subcommand (opts.c): getopt_long's conventions.
- * `spec` lists the options, NULL-terminated: "NAME" a flag, "NAME=" an option
+ * `spec` lists the options, NULL-terminated: "NAME" a flag, "NAME=?" a flag that
+ * may take a value written as --NAME=VALUE (*v NULL without one), "NAME=" an option
  * with a value, "NAME|C" / "NAME|C=" one with the short form -C. */
 #define CS_CLI_MAX_OPTS 32
 typedef struct cs_cli_parser {

@@ -4,7 +4,9 @@
  * compare traces byte for byte (the nondeterminism finding).  One line per
  * scenario and backend; for a failure the first difference and a command that
  * reproduces it.  --tap prints TAP version 13, --junit writes a JUnit XML
- * report, --jobs N verifies in N worker processes (same output, same order).
+ * report, --jobs N verifies in N worker processes (same output, same order),
+ * --shard K/N a part of the files; --update rewrites the expectations instead
+ * (verify/snapshot.c).
  * A backend that the scenario states no expectation for is reported as such
  * (a skip), not as a pass; --strict fails it.
  * Exit status as pytest's: 0 all pass, 1 some fail, 2 bad input or usage,
@@ -21,13 +23,15 @@
 #include "html_report.h"
 #include "load.h"
 #include "outcome.h"
+#include "snapshot.h"
 #include "util.h"
 #include "verify_pool.h"
 #include "verify_report.h"
 
 static const char *const cs__verify_help =
     "usage: cancelsim verify PATH... [--junit OUT.xml] [--html OUT.html] [--tap] [--jobs N] [--strict]\n"
-    "                        [--shard K/N] [--color auto|always|never]\n\n"
+    "                        [--shard K/N] [--color auto|always|never]\n"
+    "       cancelsim verify PATH... --update[=any]\n\n"
     "Runs every scenario under the paths (folders recursively, *.json; - reads one\n"
     "from standard input) on each of its backends and checks expect,\n"
     "expect_by_backend, expect_any and always, and the built-in findings (an\n"
@@ -43,6 +47,12 @@ static const char *const cs__verify_help =
     "--color: PASS/FAIL and differences in colour; auto (the default) colours a\n"
     "terminal unless NO_COLOR is set.  --tap prints TAP version 13 (prove reads\n"
     "it); --junit writes JUnit XML (a testsuite per folder).\n"
+    "--update writes each scenario's current outcome into its expect (what the\n"
+    "backends share) and expect_by_backend, keeping the file's key order (indent\n"
+    "2), as snapshot tools do; a Trio outcome that depends on the schedule is\n"
+    "refused unless --update=any, which writes the outcomes into expect_any.\n"
+    "This pins cancelsim's model for regression tests: the expectations of a\n"
+    "new scenario must come from real AnyIO (tools/anyio_reference.py).\n"
     "Exit status: 0 all pass, 1 some fail, 2 bad input or usage (an invalid\n"
     "scenario file included), 5 no scenario found under the paths.\n";
 
@@ -280,13 +290,13 @@ static void cs__verify_done(void *ctx, size_t i, cs_verify_result *r)
 int cs_cmd_verify(int argc, char **argv)
 {
     const char *junit = NULL, *html = NULL, *color = NULL;
-    bool tap = false;
+    bool tap = false, update = false, update_any = false;
     uint64_t jobs = 1, shard_k = 1, shard_n = 1;
     char **paths = cs_xcalloc((size_t)argc, sizeof *paths);
     size_t npaths = 0;
     cs_cli_parser p;
     cs_cli_parser_init(&p, "verify", argc, argv,
-                       (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", "shard=", NULL});
+                       (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", "shard=", "update=?", NULL});
     const char *o, *v;
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
         if (got == CS_CLI_BAD) {
@@ -305,6 +315,13 @@ int cs_cmd_verify(int argc, char **argv)
             html = v;
         } else if (strcmp(o, "--tap") == 0) {
             tap = true;
+        } else if (strcmp(o, "--update") == 0) {
+            if (v && strcmp(v, "any") != 0) {
+                free(paths);
+                return cs_cli_usage_error("verify", "--update takes no value or =any, not '%s'", v);
+            }
+            update = true;
+            update_any = v != NULL;
         } else if (strcmp(o, "--shard") == 0) {
             if (!cs_cli_parse_shard(v, &shard_k, &shard_n)) {
                 free(paths);
@@ -338,6 +355,13 @@ int cs_cmd_verify(int argc, char **argv)
     free(paths);
     size_t found = nfiles; /* an empty shard of a corpus is not "nothing found" */
     nfiles = cs_verify_shard(files, nfiles, shard_k, shard_n);
+    if (update) {
+        int urc = bad ? 2 : cs_snapshot_update_all(files, nfiles, update_any, stdout);
+        for (size_t i = 0; i < nfiles; i++)
+            free(files[i]);
+        free(files);
+        return urc;
+    }
 
     cs_report rep;
     cs_report_init(&rep, tap ? CS_REPORT_TAP : CS_REPORT_HUMAN, stdout);

@@ -47,6 +47,8 @@ void cs_cli_parser_init(cs_cli_parser *p, const char *cmd, int argc, char **argv
         memcpy(p->names[n], s, len);
         p->names[n][len] = '\0';
         bool arg = strchr(s, '=') != NULL;
+        bool optional = strstr(s, "=?") != NULL; /* --NAME or --NAME=VALUE, long form only */
+        assert(!optional || !strchr(s, '|'));
         const char *bar = strchr(s, '|');
         int val = CS__LONG_BASE + (int)n;
         if (bar) {
@@ -56,7 +58,8 @@ void cs_cli_parser_init(cs_cli_parser *p, const char *cmd, int argc, char **argv
             if (arg)
                 p->shortopts[ns++] = ':';
         }
-        p->longopts[n] = (struct option){p->names[n], arg ? required_argument : no_argument, NULL, val};
+        p->longopts[n] = (struct option){p->names[n], optional ? optional_argument : arg ? required_argument : no_argument,
+                                         NULL, val};
     }
     p->longopts[n] = (struct option){NULL, 0, NULL, 0};
     p->nopts = n;
