@@ -10,7 +10,7 @@ _cancelsim()
         words=("${COMP_WORDS[@]}")
         cword=$COMP_CWORD
     }
-    local cmds="run verify explore inject check dot timeline help"
+    local cmds="run verify explore inject check dot timeline help version"
     if [ "$cword" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
         return
@@ -19,13 +19,14 @@ _cancelsim()
     local opts
     case "${words[1]}" in
     run) opts="--backend --seed --format --trace --schedule --inject --help $limits" ;;
-    verify) opts="--junit --tap --jobs --shard --color --update --update=any --help" ;;
+    verify) opts="--junit --tap --jobs --strict --shard --color --update --update=any --help" ;;
     explore) opts="--max-schedules --format --help" ;;
     inject) opts="--failures --timeouts --delays --delay --max-faults --backend --explore --max-schedules --max-plans --max-k --jobs --shard --format --plan --help" ;;
     check) opts="--help" ;;
     dot) opts="--backend --seed --inject -o --render --help" ;;
     timeline) opts="--backend --seed --inject -o --help" ;;
     help) COMPREPLY=($(compgen -W "$cmds" -- "$cur")); return ;;
+    version) return ;;
     *) return ;;
     esac
     case "$prev" in

@@ -51,7 +51,7 @@ comp() {
         _cancelsim cancelsim "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
         printf "%s\n" "${COMPREPLY[@]}"' _ "$p/share/bash-completion/completions/cancelsim" "$@"
 }
-[ "$(comp cancelsim ve | tr '\n' ' ')" = "verify " ] && ok || bad "bash: 'cancelsim ve' -> $(comp cancelsim ve)"
+[ "$(comp cancelsim ve | tr '\n' ' ')" = "verify version " ] && ok || bad "bash: 'cancelsim ve' -> $(comp cancelsim ve)"
 [ "$(comp cancelsim "" | wc -l)" -ge 8 ] && ok || bad "bash: the subcommands are not all offered"
 [ "$(comp cancelsim run --backend "" | tr '\n' ' ')" = "asyncio trio both " ] && ok || bad "bash: --backend values"
 [ "$(comp cancelsim dot --backend "" | tr '\n' ' ')" = "asyncio trio " ] && ok || bad "bash: dot --backend values"
