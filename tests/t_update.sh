@@ -69,5 +69,8 @@ cp "$tmp/bad.json" "$tmp/bad.before"
 [ $rc -eq 2 ] && grep -q '^ERROR .*bad.json:1:' "$tmp/out" && cmp -s "$tmp/bad.json" "$tmp/bad.before" && ok \
     || bad "a bad file: exit $rc: $(cat "$tmp/out")"
 
+"$cs" verify - --update <"$src" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 2 ] && grep -q '^ERROR   -: standard input cannot be updated' "$tmp/out" && ok || bad "--update of standard input: exit $rc: $(cat "$tmp/out")"
+
 "$cs" help verify | grep -q 'real AnyIO' && ok || bad "verify's help does not say where expectations come from"
 finish update

@@ -145,6 +145,10 @@ static bool cs__expectations(json_t *doc, const cs__seen *s, bool any, char **ms
 cs_snapshot_status cs_snapshot_update(const char *file, bool any, char **msg)
 {
     *msg = NULL;
+    if (strcmp(file, "-") == 0) { /* nowhere to write it back */
+        *msg = cs_xstrdup("standard input cannot be updated: give the file's path");
+        return CS_SNAPSHOT_ERROR;
+    }
     cs_scenario *sc = NULL;
     cs_load_error lerr;
     if (cs_load_file(file, &sc, &lerr) != 0) {
