@@ -21,6 +21,10 @@ for tool in cpack dpkg-deb dpkg; do
         exit 77
     fi
 done
+if objdump -p "$cs" 2>/dev/null | grep -q 'NEEDED.*lib\(a\|ub\)san'; then
+    echo "a sanitizer build (it needs libasan/libubsan) is not for packaging: skipped"
+    exit 77
+fi
 . "$(dirname "$0")/testlib.sh"
 
 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/pkg" >"$tmp/log" 2>&1 && ok || bad "cpack: $(tail -5 "$tmp/log")"
@@ -61,15 +65,18 @@ scn=scenarios/taskgroup/sibling-failure-cancels-sibling.json
 if "$cs" --version >/dev/null 2>&1; then
     "$root/usr/bin/cancelsim" --version | grep -qF "$(field Version)" && ok || bad "--version does not print the package's version"
 fi
-# every library the binary needs belongs to a package it depends on
+# every library the binary needs belongs to a package it depends on, or to
+# one of their own dependencies (libgvc6 brings libcdt5)
 objdump -p "$root/usr/bin/cancelsim" 2>/dev/null | awk '/NEEDED/ {print $2}' >"$tmp/needed"
 [ -s "$tmp/needed" ] && ok || bad "objdump found no NEEDED libraries"
+named=$(echo "$deps" | sed 's/ *([^)]*)//g; s/, */\n/g')
+reach="$named
+$(for d in $named; do dpkg-query -W -f='${Depends}\n' "$d" 2>/dev/null; done | sed 's/ *([^)]*)//g; s/, */\n/g; s/:any//g')"
 while IFS= read -r lib; do
     pkg=$(dpkg -S "*/$lib" 2>/dev/null | grep -v -- '-i386\|lib32\|libx32' | head -1 | cut -d: -f1)
     case "$pkg" in
-        libc6) ok ;;
         "") bad "no package provides $lib" ;;
-        *) echo "$deps" | grep -Eq "(^|, )$pkg( |,|$)" && ok || bad "$lib comes from $pkg, which Depends does not name" ;;
+        *) echo "$reach" | grep -qx -- "$pkg" && ok || bad "$lib comes from $pkg, which Depends does not bring" ;;
     esac
 done <"$tmp/needed"
 
