@@ -7,7 +7,8 @@
 # library the binary needs coming from a package it depends on (or libc6),
 # and the binary unpacked with `dpkg -x` into a scratch root running a
 # scenario as the build's does.  lintian, when installed, must report no
-# error of its own kind about the package layout (missing tool: a note).
+# error but no-copyright-file (the licence is not decided yet; missing tool:
+# a note).
 # `dpkg -i`/`dpkg -r` into the real system is done only when asked
 # (CS_TEST_DPKG_INSTALL=1, as root, and no cancelsim package installed
 # before), so a shared machine is left as it was.  Needs cpack, dpkg-deb;
@@ -81,12 +82,11 @@ while IFS= read -r lib; do
 done <"$tmp/needed"
 
 if command -v lintian >/dev/null 2>&1; then
-    lintian --no-tag-display-limit "$deb" >"$tmp/lintian" 2>&1
-    # the layout errors this package must not have (no copyright file and no
-    # Debian changelog are known: cancelsim's licence is not decided yet)
-    grep -E '^E: .*(binary-without-manpage|unstripped-binary|non-standard-dir|wrong-file-owner|file-in-usr-local|bad-package-name|no-package-name|missing-dependency-on-libc|debian-control-file-uses-obsolete)' \
-        "$tmp/lintian" && bad "lintian errors" || ok
-    grep -c '^[EW]: ' "$tmp/lintian" | xargs -I{} echo "note: lintian reports {} errors/warnings in all (see its output)"
+    lintian --tag-display-limit 0 "$deb" >"$tmp/lintian" 2>&1
+    # no error but the one known: cancelsim has no licence yet, so no copyright file
+    grep '^E: ' "$tmp/lintian" | grep -v ': no-copyright-file' >"$tmp/lerr"
+    [ ! -s "$tmp/lerr" ] && ok || bad "lintian errors: $(head -5 "$tmp/lerr")"
+    echo "note: lintian: $(grep -c '^W: ' "$tmp/lintian") warnings, $(grep -c '^E: ' "$tmp/lintian") errors (no-copyright-file expected)"
 else
     echo "note: lintian is not installed; the package was not linted"
 fi
