@@ -126,18 +126,37 @@ static void cs__tap_line(cs_report *r, const cs_report_entry *e)
     }
 }
 
-/* The detail of a failure, with an "expected X, got Y" difference coloured. */
-static void cs__detail_colored(FILE *f, const char *d)
+/* One line of a failure's detail, with an "expected X, got Y" difference
+ * coloured (X green, Y red) or, failing that, the whole line red. */
+static void cs__detail_line(FILE *f, const char *d, size_t len, bool color)
 {
-    const char *exp = strstr(d, ": expected ");
-    const char *got = exp ? strstr(exp, ", got ") : NULL;
-    if (!got) {
-        fprintf(f, CS__RED "%s" CS__RESET, d);
+    if (!color) {
+        fwrite(d, 1, len, f);
         return;
     }
-    exp += strlen(": expected ");
-    fprintf(f, "%.*s" CS__GREEN "%.*s" CS__RESET ", got " CS__RED "%s" CS__RESET, (int)(exp - d), d,
-            (int)(got - exp), exp, got + strlen(", got "));
+    char *line = cs_xasprintf("%.*s", (int)len, d);
+    const char *exp = strstr(line, ": expected ");
+    const char *got = exp ? strstr(exp, ", got ") : NULL;
+    if (!got) {
+        fprintf(f, CS__RED "%s" CS__RESET, line);
+    } else {
+        exp += strlen(": expected ");
+        fprintf(f, "%.*s" CS__GREEN "%.*s" CS__RESET ", got " CS__RED "%s" CS__RESET, (int)(exp - line), line,
+                (int)(got - exp), exp, got + strlen(", got "));
+    }
+    free(line);
+}
+
+/* A detail under its entry's line, each of its lines indented. */
+static void cs__detail(FILE *f, const char *d, bool color)
+{
+    do {
+        size_t len = strcspn(d, "\n");
+        fputs("      ", f);
+        cs__detail_line(f, d, len, color);
+        fputc('\n', f);
+        d += len + (d[len] == '\n');
+    } while (*d);
 }
 
 static void cs__human_line(cs_report *r, const cs_report_entry *e)
@@ -150,16 +169,11 @@ static void cs__human_line(cs_report *r, const cs_report_entry *e)
     else
         fprintf(r->out, "%-5s %s [%s]\n", tag[e->status], e->file, cs__bname(e));
     if (e->status == CS_REPORT_FAIL || e->status == CS_REPORT_ERROR) {
-        fputs("      ", r->out);
-        if (r->color)
-            cs__detail_colored(r->out, e->detail ? e->detail : "");
-        else
-            fputs(e->detail ? e->detail : "", r->out);
-        fputc('\n', r->out);
+        cs__detail(r->out, e->detail ? e->detail : "", r->color);
         if (e->replay)
             fprintf(r->out, "      reproduce: %s\n", e->replay);
     } else if (e->status == CS_REPORT_SKIP && e->detail) {
-        fprintf(r->out, "      %s\n", e->detail);
+        cs__detail(r->out, e->detail, false);
     }
 }
 
