@@ -9,7 +9,8 @@
 # scenario as the build's does.  lintian, when installed, must report no
 # error but no-copyright-file (the licence is not decided yet; missing tool:
 # a note).
-# `dpkg -i`/`dpkg -r` into the real system is done only when asked
+# `dpkg -i` then `dpkg -r` into a scratch root with its own database
+# (dpkg --root), always; into the real system only when asked
 # (CS_TEST_DPKG_INSTALL=1, as root, and no cancelsim package installed
 # before), so a shared machine is left as it was.  Needs cpack, dpkg-deb;
 # without them exits 77.  Prints "N passed, N failed".
@@ -90,6 +91,24 @@ if command -v lintian >/dev/null 2>&1; then
 else
     echo "note: lintian is not installed; the package was not linted"
 fi
+
+# dpkg -i and dpkg -r for real, into a scratch root with its own dpkg
+# database (--root): the package's dependencies are not in that database, so
+# dpkg is told to go on without them (and lists them)
+dr="$tmp/dpkgroot"
+mkdir -p "$dr/var/lib/dpkg/info" "$dr/var/lib/dpkg/updates"
+: >"$dr/var/lib/dpkg/status"
+: >"$dr/var/lib/dpkg/available"
+force=(--force-depends)
+[ "$(id -u)" -ne 0 ] && force+=(--force-not-root)
+dpkg --root="$dr" "${force[@]}" -i "$deb" >"$tmp/dpkg" 2>&1 && ok || bad "dpkg --root -i: $(tail -3 "$tmp/dpkg")"
+for d in libjansson4 libgvc6 libcgraph6; do
+    grep -q "depends on $d" "$tmp/dpkg" && ok || bad "dpkg -i did not see the dependency on $d"
+done
+dpkg --root="$dr" -s cancelsim 2>/dev/null | grep -qx 'Status: install ok installed' && ok || bad "dpkg -s: not installed"
+"$dr/usr/bin/cancelsim" run "$scn" --format json 2>&1 | cmp -s - "$tmp/b" && ok || bad "the dpkg-installed binary does not run"
+dpkg --root="$dr" "${force[@]}" -r cancelsim >"$tmp/dpkg" 2>&1 && ok || bad "dpkg --root -r: $(tail -3 "$tmp/dpkg")"
+[ ! -e "$dr/usr/bin/cancelsim" ] && [ ! -e "$dr/usr/share/man/man1/cancelsim.1.gz" ] && ok || bad "dpkg -r left files behind"
 
 if [ "${CS_TEST_DPKG_INSTALL:-}" = 1 ] && [ "$(id -u)" -eq 0 ] && ! dpkg -s cancelsim >/dev/null 2>&1; then
     dpkg -i "$deb" >"$tmp/dpkg" 2>&1 && ok || bad "dpkg -i: $(tail -3 "$tmp/dpkg")"
