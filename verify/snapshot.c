@@ -14,6 +14,7 @@
 #include "load.h"
 #include "outcome.h"
 #include "util.h"
+#include "verify_report.h"
 
 /* What one scenario gave, as `verify` checks it. */
 typedef struct cs__seen {
@@ -65,7 +66,9 @@ static bool cs__trio(const cs_scenario *sc, cs__seen *s, cs_run_error *err, int 
     uint32_t *forced = NULL;
     size_t nforced = 0;
     bool ok = true;
-    while (s->schedules < CS_SNAPSHOT_MAX_SCHEDULES) {
+    double t0 = cs_report_clock();
+    /* a bound in time too: a large scenario's runs take seconds each */
+    while (s->schedules < CS_SNAPSHOT_MAX_SCHEDULES && (s->schedules < 2 || cs_report_clock() - t0 < CS_SNAPSHOT_SECONDS)) {
         log.n = 0;
         json_t *j = cs__run(sc, CS_BACKEND_TRIO, forced, nforced, &log, err, rc);
         if (!j) {
@@ -180,7 +183,7 @@ cs_snapshot_status cs_snapshot_update(const char *file, bool any, char **msg)
             *msg = cs_xasprintf("expect_any: %zu outcomes", s->ntrio);
     }
     if (st != CS_SNAPSHOT_ERROR && sc->program->run_trio && !s->complete && !*msg)
-        *msg = cs_xasprintf("only the first %d Trio schedules were run", CS_SNAPSHOT_MAX_SCHEDULES);
+        *msg = cs_xasprintf("only the first %llu Trio schedules were run", (unsigned long long)s->schedules);
 done:
     json_decref(s->asyncio);
     for (size_t i = 0; i < s->ntrio; i++)

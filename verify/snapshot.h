@@ -17,6 +17,8 @@
 /* How many Trio schedules the update explores (depth first, as `cancelsim
  * explore` does) to tell a schedule-dependent outcome. */
 #define CS_SNAPSHOT_MAX_SCHEDULES 256
+/* ... and for how long (seconds of wall time, past the first two runs). */
+#define CS_SNAPSHOT_SECONDS 10.0
 
 typedef enum {
     CS_SNAPSHOT_WRITTEN,   /* the file's expectations were rewritten */
