@@ -10,7 +10,7 @@ _cancelsim()
         words=("${COMP_WORDS[@]}")
         cword=$COMP_CWORD
     }
-    local cmds="run verify explore inject check dot timeline help version"
+    local cmds="run verify explore inject check dot timeline explain help version"
     if [ "$cword" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$cmds --help --version" -- "$cur"))
         return
@@ -19,12 +19,13 @@ _cancelsim()
     local opts
     case "${words[1]}" in
     run) opts="--backend --seed --format --trace --schedule --inject --help $limits" ;;
-    verify) opts="--junit --tap --jobs --strict --shard --color --update --update=any --help" ;;
+    verify) opts="--junit --html --tap --jobs --strict --shard --color --update --update=any --help" ;;
     explore) opts="--max-schedules --format --help" ;;
     inject) opts="--failures --timeouts --delays --delay --max-faults --backend --explore --max-schedules --max-plans --max-k --jobs --shard --format --plan --help" ;;
     check) opts="--help" ;;
-    dot) opts="--backend --seed --inject -o --render --help" ;;
+    dot) opts="--backend --seed --inject -o --render --focus --help" ;;
     timeline) opts="--backend --seed --inject -o --help" ;;
+    explain) opts="--backend --seed --inject --task --format --help" ;;
     help) COMPREPLY=($(compgen -W "$cmds" -- "$cur")); return ;;
     version) return ;;
     *) return ;;
@@ -32,7 +33,7 @@ _cancelsim()
     case "$prev" in
     --backend)
         case "${words[1]}" in
-        dot|timeline) COMPREPLY=($(compgen -W "asyncio trio" -- "$cur")) ;;
+        dot|timeline|explain) COMPREPLY=($(compgen -W "asyncio trio" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "asyncio trio both" -- "$cur")) ;;
         esac
         return ;;
@@ -42,11 +43,11 @@ _cancelsim()
         *) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
         esac
         return ;;
-    --render) COMPREPLY=($(compgen -W "svg png" -- "$cur")); return ;;
+    --render) COMPREPLY=($(compgen -W "svg png pdf" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --max-faults) COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
-    --junit|--trace|-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --seed|--jobs|--shard|--schedule|--inject|--plan|--delay|--max-schedules|--max-plans|--max-k|--*-limit) return ;;
+    --junit|--html|--trace|-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    --seed|--jobs|--shard|--schedule|--inject|--plan|--task|--focus|--delay|--max-schedules|--max-plans|--max-k|--*-limit) return ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
