@@ -296,7 +296,8 @@ int cs_cmd_verify(int argc, char **argv)
     size_t npaths = 0;
     cs_cli_parser p;
     cs_cli_parser_init(&p, "verify", argc, argv,
-                       (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", "shard=", "update=?", NULL});
+                       (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", "shard=",
+                                             "update=?", NULL});
     const char *o, *v;
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
         if (got == CS_CLI_BAD) {

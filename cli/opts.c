@@ -58,8 +58,8 @@ void cs_cli_parser_init(cs_cli_parser *p, const char *cmd, int argc, char **argv
             if (arg)
                 p->shortopts[ns++] = ':';
         }
-        p->longopts[n] = (struct option){p->names[n], optional ? optional_argument : arg ? required_argument : no_argument,
-                                         NULL, val};
+        int has = optional ? optional_argument : arg ? required_argument : no_argument;
+        p->longopts[n] = (struct option){p->names[n], has, NULL, val};
     }
     p->longopts[n] = (struct option){NULL, 0, NULL, 0};
     p->nopts = n;

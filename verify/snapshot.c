@@ -68,7 +68,8 @@ static bool cs__trio(const cs_scenario *sc, cs__seen *s, cs_run_error *err, int 
     bool ok = true;
     double t0 = cs_report_clock();
     /* a bound in time too: a large scenario's runs take seconds each */
-    while (s->schedules < CS_SNAPSHOT_MAX_SCHEDULES && (s->schedules < 2 || cs_report_clock() - t0 < CS_SNAPSHOT_SECONDS)) {
+    while (s->schedules < CS_SNAPSHOT_MAX_SCHEDULES &&
+           (s->schedules < 2 || cs_report_clock() - t0 < CS_SNAPSHOT_SECONDS)) {
         log.n = 0;
         json_t *j = cs__run(sc, CS_BACKEND_TRIO, forced, nforced, &log, err, rc);
         if (!j) {
