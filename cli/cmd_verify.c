@@ -287,97 +287,113 @@ static void cs__verify_done(void *ctx, size_t i, cs_verify_result *r)
     }
 }
 
-int cs_cmd_verify(int argc, char **argv)
+typedef struct cs__verify_args {
+    const char *junit, *html, *color;
+    bool tap, update, update_any;
+    uint64_t jobs, shard_k, shard_n;
+    char **paths; /* the operands (borrowed from argv), in an owned array */
+    size_t npaths;
+} cs__verify_args;
+
+/* One option and its value into *a; 0, or 2 after a usage error. */
+static int cs__verify_opt(cs__verify_args *a, const char *o, const char *v)
 {
-    const char *junit = NULL, *html = NULL, *color = NULL;
-    bool tap = false, update = false, update_any = false;
-    uint64_t jobs = 1, shard_k = 1, shard_n = 1;
-    char **paths = cs_xcalloc((size_t)argc, sizeof *paths);
-    size_t npaths = 0;
+    if (strcmp(o, "--junit") == 0) {
+        a->junit = v;
+    } else if (strcmp(o, "--html") == 0) {
+        a->html = v;
+    } else if (strcmp(o, "--tap") == 0) {
+        a->tap = true;
+    } else if (strcmp(o, "--update") == 0) {
+        if (v && strcmp(v, "any") != 0)
+            return cs_cli_usage_error("verify", "--update takes no value or =any, not '%s'", v);
+        a->update = true;
+        a->update_any = v != NULL;
+    } else if (strcmp(o, "--shard") == 0) {
+        if (!cs_cli_parse_shard(v, &a->shard_k, &a->shard_n))
+            return cs_cli_usage_error("verify", "--shard must be K/N with 1 <= K <= N, not '%s'", v);
+    } else if (strcmp(o, "--color") == 0) {
+        a->color = v;
+        if (cs_report_color(v, stdout) < 0)
+            return cs_cli_usage_error("verify", "--color must be auto, always or never, not '%s'", v);
+    } else if (strcmp(o, "--strict") == 0) {
+        cs__strict = true;
+    } else if (strcmp(o, "--jobs") == 0) {
+        if (!cs_cli_parse_u64(v, &a->jobs) || a->jobs == 0)
+            return cs_cli_usage_error("verify", "--jobs must be a positive integer");
+    }
+    return 0;
+}
+
+/* verify's arguments into *a (free a->paths): 0 to go on, 1 after --help,
+ * 2 after a usage error. */
+static int cs__verify_parse(int argc, char **argv, cs__verify_args *a)
+{
+    *a = (cs__verify_args){.jobs = 1, .shard_k = 1, .shard_n = 1};
+    a->paths = cs_xcalloc((size_t)argc, sizeof *a->paths);
     cs_cli_parser p;
     cs_cli_parser_init(&p, "verify", argc, argv,
                        (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", "shard=",
                                              "update=?", NULL});
     const char *o, *v;
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
-        if (got == CS_CLI_BAD) {
-            free(paths);
+        if (got == CS_CLI_BAD)
             return 2;
-        }
         if (got == CS_CLI_OPERAND) {
-            paths[npaths++] = (char *)o;
+            a->paths[a->npaths++] = (char *)o;
         } else if (strcmp(o, "--help") == 0) {
             fputs(cs__verify_help, stdout);
-            free(paths);
-            return 0;
-        } else if (strcmp(o, "--junit") == 0) {
-            junit = v;
-        } else if (strcmp(o, "--html") == 0) {
-            html = v;
-        } else if (strcmp(o, "--tap") == 0) {
-            tap = true;
-        } else if (strcmp(o, "--update") == 0) {
-            if (v && strcmp(v, "any") != 0) {
-                free(paths);
-                return cs_cli_usage_error("verify", "--update takes no value or =any, not '%s'", v);
-            }
-            update = true;
-            update_any = v != NULL;
-        } else if (strcmp(o, "--shard") == 0) {
-            if (!cs_cli_parse_shard(v, &shard_k, &shard_n)) {
-                free(paths);
-                return cs_cli_usage_error("verify", "--shard must be K/N with 1 <= K <= N, not '%s'", v);
-            }
-        } else if (strcmp(o, "--color") == 0) {
-            color = v;
-        } else if (strcmp(o, "--strict") == 0) {
-            cs__strict = true;
-        } else if (strcmp(o, "--jobs") == 0) {
-            if (!cs_cli_parse_u64(v, &jobs) || jobs == 0) {
-                free(paths);
-                return cs_cli_usage_error("verify", "--jobs must be a positive integer");
-            }
+            return 1;
+        } else if (cs__verify_opt(a, o, v) != 0) {
+            return 2;
         }
     }
-    if (!npaths) {
-        free(paths);
-        return cs_cli_usage_error("verify", "missing PATH");
-    }
-    if (cs_report_color(color, stdout) < 0) {
-        free(paths);
-        return cs_cli_usage_error("verify", "--color must be auto, always or never, not '%s'", color);
+    return a->npaths ? 0 : cs_cli_usage_error("verify", "missing PATH");
+}
+
+/* Verifies the files and writes the reports; returns cs_report_finish's status
+ * (2 also when the HTML page could not be written). */
+static int cs__verify_report(const cs__verify_args *a, char *const *files, size_t nfiles, bool *bad)
+{
+    cs_report rep;
+    cs_report_init(&rep, a->tap ? CS_REPORT_TAP : CS_REPORT_HUMAN, stdout);
+    rep.color = cs_report_color(a->color, stdout) == 1;
+    cs__verify_acc acc = {.rep = &rep, .files = files};
+    cs_verify_pool(files, nfiles, a->jobs > 256 ? 256u : (unsigned)a->jobs, cs__verify_file, cs__verify_done, &acc);
+    if (acc.bad)
+        *bad = true;
+    int hrc = a->html ? cs_html_report_write(&rep, a->html) : 0;
+    int rc = cs_report_finish(&rep, a->junit);
+    return hrc && rc == 0 ? 2 : rc;
+}
+
+int cs_cmd_verify(int argc, char **argv)
+{
+    cs__verify_args a;
+    int prc = cs__verify_parse(argc, argv, &a);
+    if (prc) {
+        free(a.paths);
+        return prc == 1 ? 0 : prc;
     }
     char **files = NULL;
     size_t nfiles = 0, capfiles = 0;
-    int bad = 0;
-    for (size_t i = 0; i < npaths; i++)
-        if (cs__collect(paths[i], &files, &nfiles, &capfiles, 0))
-            bad = 1;
-    free(paths);
+    bool bad = false;
+    for (size_t i = 0; i < a.npaths; i++)
+        if (cs__collect(a.paths[i], &files, &nfiles, &capfiles, 0))
+            bad = true;
+    free(a.paths);
     size_t found = nfiles; /* an empty shard of a corpus is not "nothing found" */
-    nfiles = cs_verify_shard(files, nfiles, shard_k, shard_n);
-    if (update) {
-        int urc = bad ? 2 : cs_snapshot_update_all(files, nfiles, update_any, stdout);
-        for (size_t i = 0; i < nfiles; i++)
-            free(files[i]);
-        free(files);
-        return urc;
-    }
-
-    cs_report rep;
-    cs_report_init(&rep, tap ? CS_REPORT_TAP : CS_REPORT_HUMAN, stdout);
-    rep.color = cs_report_color(color, stdout) == 1;
-    cs__verify_acc acc = {.rep = &rep, .files = files};
-    cs_verify_pool(files, nfiles, jobs > 256 ? 256u : (unsigned)jobs, cs__verify_file, cs__verify_done, &acc);
-    if (acc.bad)
-        bad = 1;
-    int hrc = html ? cs_html_report_write(&rep, html) : 0;
-    int rc = cs_report_finish(&rep, junit);
-    if (hrc && rc == 0)
-        rc = 2;
+    nfiles = cs_verify_shard(files, nfiles, a.shard_k, a.shard_n);
+    int rc;
+    if (a.update)
+        rc = bad ? 2 : cs_snapshot_update_all(files, nfiles, a.update_any, stdout);
+    else
+        rc = cs__verify_report(&a, files, nfiles, &bad);
     for (size_t i = 0; i < nfiles; i++)
         free(files[i]);
     free(files);
+    if (a.update)
+        return rc;
     if (found == 0 && !bad) {
         fputs("cancelsim verify: no scenario found (no *.json under the paths)\n", stderr);
         return 5;
