@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # t_update.sh CANCELSIM - `verify --update[=any]` writes the current outcome
 # into a scenario's expectations: a broken expectation is rewritten (exit 0,
-# UPDATED) and verify then passes; the top-level keys keep their order and the
-# file is indented by 2 with no 17-digit floats; a second update changes
+# UPDATED) and verify then passes; the top-level keys keep their order, every
+# byte outside the expectation members stays (the compact one-line objects of
+# a corpus file too), the new members are indented by 2 from the member's own
+# indentation, with no 17-digit floats; a second update changes
 # nothing (SAME, file byte-identical), and a corpus file whose expectations
 # are already complete is not touched.  A schedule-dependent Trio scenario is
 # refused (exit 1, file unchanged) unless --update=any, which writes
@@ -31,8 +33,9 @@ before=$(keys "$tmp/d/s.json")
 "$cs" verify "$tmp/d" >"$tmp/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && ok || bad "verify after --update: exit $rc: $(head -3 "$tmp/out")"
 [ "$(keys "$tmp/d/s.json")" = "$before" ] && ok || bad "key order changed: $before -> $(keys "$tmp/d/s.json")"
-grep -q '^  "expect": {$' "$tmp/d/s.json" && grep -q '^    "end_time": 0.1,$' "$tmp/d/s.json" && ok \
-    || bad "not indented by 2, or end_time not 0.1: $(grep -n end_time "$tmp/d/s.json" | head -2)"
+# json.dump(indent=4) wrote the file: the members keep that indentation
+grep -q '^    "expect": {$' "$tmp/d/s.json" && grep -q '^      "end_time": 0.1,$' "$tmp/d/s.json" && ok \
+    || bad "not indented by 2 from the member, or end_time not 0.1: $(grep -n end_time "$tmp/d/s.json" | head -2)"
 grep -Eq '[0-9]\.[0-9]{15,}' "$tmp/d/s.json" && bad "17-digit floats: $(grep -Eo '[0-9]\.[0-9]{15,}' "$tmp/d/s.json" | head -2)" || ok
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["always"] == {"log_contains": ["sleeper cancelled"]}, d["always"]' \
     "$tmp/d/s.json" && ok || bad "--update touched always"
@@ -43,6 +46,19 @@ cp "$tmp/d/s.json" "$tmp/s.before"
 cp "$src" "$tmp/d/s.json"
 "$cs" verify "$tmp/d/s.json" --update >/dev/null 2>&1 && cmp -s "$tmp/d/s.json" "$src" && ok \
     || bad "a corpus file with complete expectations was rewritten"
+# a corpus file, its expect broken in place: only that member's text changes
+sed 's/"expect": {"end_time": 1,/"expect": {"end_time": 5,/' "$src" >"$tmp/d/s.json"
+"$cs" verify "$tmp/d/s.json" --update >/dev/null 2>&1 && "$cs" verify "$tmp/d/s.json" >/dev/null 2>&1 && ok \
+    || bad "the corpus copy does not pass after --update"
+python3 - "$src" "$tmp/d/s.json" <<'PY' && ok || bad "bytes outside the expect member changed"
+import sys
+a, b = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+i, j = a.index('  "expect": '), b.index('  "expect": ')
+ea, eb = a.index("\n", i), b.index('\n  },\n', j) + 5
+assert a[:i] == b[:j], "before expect"
+assert a[ea:] == b[eb:], "after expect"
+assert b[j:eb].startswith('  "expect": {\n    "end_time": 1,\n    "log": [\n      {\n        "t": 1,'), b[j:eb]
+PY
 
 # schedule-dependent on Trio: refused, unless --update=any
 mkdir "$tmp/e"

@@ -146,6 +146,51 @@ static bool cs__expectations(json_t *doc, const cs__seen *s, bool any, char **ms
     return true;
 }
 
+/* The whole file (at most 256 MiB, past what the loader accepts), or NULL. */
+static char *cs__read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = cs_xmalloc(cap + 1);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap && cap < ((size_t)256 << 20)) {
+            cap *= 2;
+            buf = cs_xrealloc(buf, cap + 1);
+        } else if (n == cap) {
+            break;
+        }
+    }
+    bool ok = !ferror(f) && n < cap;
+    fclose(f);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+/* Writes doc over the file: its expectation members edited in the file's own
+ * text when the splice can, else the whole document.  0 or -1 (errno). */
+static int cs__write_doc(const char *file, const char *text, size_t len, const json_t *doc)
+{
+    static const char *const keys[] = {"expect", "expect_by_backend", "expect_any", NULL};
+    char *out = cs_snapshot_splice(text, len, doc, keys);
+    if (!out) {
+        char *whole = cs_snapshot_dump(doc, "");
+        out = cs_xasprintf("%s\n", whole);
+        free(whole);
+    }
+    int rc = cs_snapshot_write(file, out);
+    free(out);
+    return rc;
+}
+
 cs_snapshot_status cs_snapshot_update(const char *file, bool any, char **msg)
 {
     *msg = NULL;
@@ -163,12 +208,15 @@ cs_snapshot_status cs_snapshot_update(const char *file, bool any, char **msg)
     cs_snapshot_status st = CS_SNAPSHOT_ERROR;
     json_error_t jerr;
     json_t *doc = NULL, *old = NULL;
+    size_t len = 0;
+    char *text = NULL;
     if (cs__collect(file, sc, s, msg) != 0)
         goto done;
     /* the file as it is, keys in order (it loaded above, so it parses) */
-    doc = json_load_file(file, 0, &jerr);
+    text = cs__read_all(file, &len);
+    doc = text ? json_loadb(text, len, 0, &jerr) : NULL;
     if (!doc) {
-        *msg = cs_xasprintf("%s:%d:%d: error: %s", file, jerr.line, jerr.column, jerr.text);
+        *msg = cs_xasprintf("%s: error: cannot read it back", file);
         goto done;
     }
     old = json_deep_copy(doc);
@@ -176,7 +224,7 @@ cs_snapshot_status cs_snapshot_update(const char *file, bool any, char **msg)
         st = CS_SNAPSHOT_REFUSED;
     } else if (json_equal(doc, old)) {
         st = CS_SNAPSHOT_UNCHANGED;
-    } else if (cs_snapshot_write(file, doc) != 0) {
+    } else if (cs__write_doc(file, text, len, doc) != 0) {
         *msg = cs_xasprintf("cannot write %s: %s", file, strerror(errno));
     } else {
         st = CS_SNAPSHOT_WRITTEN;
@@ -192,6 +240,7 @@ done:
     free(s);
     json_decref(doc);
     json_decref(old);
+    free(text);
     cs_scenario_free(sc);
     return st;
 }

@@ -32,7 +32,8 @@ typedef enum {
  * share) and `expect_by_backend` (what differs), dropping `expect_any`.  When
  * Trio's outcome depends on the schedule, refuses unless `any`, which writes
  * every distinct outcome into `expect_any` (their common part into `expect`).
- * Keys keep their order; the file is written with an indent of 2.  *msg (the
+ * Only those members of the file's text change (indent 2, at the member's
+ * own indentation); every other byte stays.  *msg (the
  * caller frees it) says what was done or why not. */
 cs_snapshot_status cs_snapshot_update(const char *file, bool any, char **msg);
 
@@ -48,8 +49,19 @@ int cs_snapshot_update_all(char *const *files, size_t n, bool any, FILE *out);
  * outcome i; with `alternatives`, the outcomes are the allowed ones of
  * expect_any.  Keys already in `doc` keep their place. */
 void cs_snapshot_set(json_t *doc, json_t *const *outs, const char *const *labels, size_t n, bool alternatives);
-/* Writes doc to path (a temporary file renamed over it) with an indent of 2
- * and floats as Python's repr prints them.  Returns 0 or -1 (errno set). */
-int cs_snapshot_write(const char *path, const json_t *doc);
+/* v as JSON text with an indent of 2, floats as Python's repr prints them,
+ * every line after the first starting with `indent` (the caller frees it). */
+char *cs_snapshot_dump(const json_t *v, const char *indent);
+/* Writes text to path (a temporary file renamed over it).  Returns 0 or -1
+ * (errno set). */
+int cs_snapshot_write(const char *path, const char *text);
+
+/* snapshot_splice.c: `text` (a scenario file, `len` bytes) with its
+ * top-level members named in `keys` (NULL-terminated) set to doc's values,
+ * dropped where doc has none, added after the last member where the text has
+ * none; every other byte as it was.  NULL when the text is not a shape the
+ * scanner edits or the result would not read back as doc (the caller frees
+ * the text). */
+char *cs_snapshot_splice(const char *text, size_t len, const json_t *doc, const char *const *keys);
 
 #endif

@@ -73,8 +73,8 @@ void cs_snapshot_set(json_t *doc, json_t *const *outs, const char *const *labels
 /* Copies Jansson's text into f with each float (a number token holding '.',
  * 'e' or 'E', outside strings) rewritten as Python's repr: Jansson prints 17
  * significant digits ("0.10000000000000001"), which read back to the same
- * double as "0.1". */
-static void cs__write_floats(FILE *f, const char *s)
+ * double as "0.1".  Every line after the first starts with `indent`. */
+static void cs__write_floats(FILE *f, const char *s, const char *indent)
 {
     bool in_str = false;
     while (*s) {
@@ -90,6 +90,11 @@ static void cs__write_floats(FILE *f, const char *s)
         if (*s == '"') {
             in_str = true;
             fputc(*s++, f);
+            continue;
+        }
+        if (*s == '\n') {
+            fputc(*s++, f);
+            fputs(indent, f);
             continue;
         }
         if (*s == '-' || (*s >= '0' && *s <= '9')) {
@@ -108,19 +113,29 @@ static void cs__write_floats(FILE *f, const char *s)
     }
 }
 
-int cs_snapshot_write(const char *path, const json_t *doc)
+char *cs_snapshot_dump(const json_t *v, const char *indent)
 {
-    char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-    if (!text) {
-        errno = ENOMEM;
-        return -1;
+    char *text = json_dumps(v, JSON_INDENT(2) | JSON_REAL_PRECISION(17) | JSON_ENCODE_ANY);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = text ? open_memstream(&out, &len) : NULL;
+    if (!f) {
+        free(text);
+        return cs_xstrdup("null");
     }
+    cs__write_floats(f, text, indent);
+    fclose(f);
+    free(text);
+    return out;
+}
+
+int cs_snapshot_write(const char *path, const char *text)
+{
     char *tmp = cs_xasprintf("%s.update-tmp", path);
     FILE *f = fopen(tmp, "w");
     int rc = -1;
     if (f) {
-        cs__write_floats(f, text);
-        fputc('\n', f);
+        fputs(text, f);
         rc = fclose(f) == 0 ? 0 : -1;
         if (rc == 0)
             rc = rename(tmp, path);
@@ -128,6 +143,5 @@ int cs_snapshot_write(const char *path, const json_t *doc)
             unlink(tmp);
     }
     free(tmp);
-    free(text);
     return rc;
 }
