@@ -28,7 +28,7 @@
 #include "util.h"
 
 static const char *const cs__inject_help =
-    "usage: cancelsim inject FILE [--failures] [--timeouts] [--delays] [--delay SECONDS]\n"
+    "usage: cancelsim inject FILE [--failures] [--timeouts[=all]] [--delays] [--delay SECONDS]\n"
     "                             [--max-faults 1|2] [--backend asyncio|trio|both]\n"
     "                             [--explore] [--max-schedules N] [--max-plans N]\n"
     "                             [--max-k N]\n"
@@ -37,9 +37,13 @@ static const char *const cs__inject_help =
     "\n"
     "Sweeps injected faults over a scenario: a failure raised at each checkpoint of\n"
     "each task and in each of its worker-thread calls (--failures), a deadline\n"
-    "expiring at each checkpoint reached inside each named scope (--timeouts), an\n"
-    "extra sleep of --delay SECONDS (default 1) before each checkpoint (--delays).\n"
-    "Without any of the three: failures and timeouts.  --max-faults 2 also runs\n"
+    "expiring at each checkpoint reached inside each named scope that the scenario\n"
+    "gives a deadline somewhere (--timeouts; --timeouts=all: every named scope),\n"
+    "an extra sleep of --delay SECONDS (default 1) before each checkpoint\n"
+    "(--delays).  The three flags select: the sweep runs the kinds given, and\n"
+    "without any of them failures and timeouts (so `--delays` alone sweeps delays\n"
+    "only; `--failures --timeouts --delays` adds delays to the default).  Scopes\n"
+    "left out of the timeout sweep are named in the output.  --max-faults 2 also runs\n"
     "every pair.  Each plan runs on each backend (--explore: on every Trio\n"
     "schedule, up to --max-schedules per plan, default 64) and must keep the\n"
     "scenario's `always` expectations and raise no finding it does not declare.\n"
@@ -72,7 +76,7 @@ typedef struct cs__inject_args {
 } cs__inject_args;
 
 static const char *const cs__inject_opts[] = {
-    "help|h", "failures", "timeouts", "delays", "explore", "delay=", "max-faults=", "backend=", "max-k=",
+    "help|h", "failures", "timeouts=?", "delays", "explore", "delay=", "max-faults=", "backend=", "max-k=",
     "max-schedules=", "max-plans=", "jobs=", "plan=", "shard=", "format=", NULL};
 
 static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
@@ -88,10 +92,15 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
     cs_cli_parser p;
     cs_cli_parser_init(&p, "inject", argc, argv, cs__inject_opts);
     const char *o, *v;
+    bool bare_timeouts = false; /* the argument before was `--timeouts`: `all` may follow */
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
+        bool after_timeouts = bare_timeouts;
+        bare_timeouts = false;
         if (got == CS_CLI_BAD)
             return 2;
-        if (got == CS_CLI_OPERAND) {
+        if (got == CS_CLI_OPERAND && after_timeouts && strcmp(o, "all") == 0) {
+            a->kinds.all_timeouts = true; /* `--timeouts all` (a FILE named all: ./all) */
+        } else if (got == CS_CLI_OPERAND) {
             if (a->file)
                 return cs_cli_usage_error("inject", "only one FILE may be given");
             a->file = o;
@@ -101,7 +110,11 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
         } else if (strcmp(o, "--failures") == 0) {
             a->kinds.failures = true;
         } else if (strcmp(o, "--timeouts") == 0) {
+            if (v && strcmp(v, "all") != 0)
+                return cs_cli_usage_error("inject", "--timeouts takes no value but `all`, not '%s'", v);
             a->kinds.timeouts = true;
+            a->kinds.all_timeouts |= v != NULL;
+            bare_timeouts = v == NULL;
         } else if (strcmp(o, "--delays") == 0) {
             a->kinds.delays = true;
         } else if (strcmp(o, "--explore") == 0) {
@@ -157,6 +170,8 @@ typedef struct cs__space {
     uint64_t nplans;       /* singles + pairs */
     bool base_failed;      /* the run without faults already fails: nothing to sweep */
     const char *skipped;   /* why this backend is not swept (a limit), or NULL */
+    char **left;           /* scopes left out of the timeout sweep: no deadline in the scenario */
+    size_t nleft;
 } cs__space;
 
 /* A failing plan as found and as shrunk (one record per failing run). */
@@ -496,6 +511,32 @@ static size_t cs__kinds_of(const cs__distinct *d, size_t n, const char **kinds)
     return k;
 }
 
+/* Whether two backends left out the same scopes (said once for both). */
+static bool cs__same_left(const cs__space *x, const cs__space *y)
+{
+    if (x->nleft != y->nleft)
+        return false;
+    for (size_t i = 0; i < x->nleft; i++)
+        if (strcmp(x->left[i], y->left[i]) != 0)
+            return false;
+    return true;
+}
+
+static void cs__print_left(const cs__sweep *sw)
+{
+    for (size_t b = 0; b < sw->nspace; b++) {
+        const cs__space *s = &sw->space[b];
+        if (!s->nleft || (b == 1 && cs__same_left(&sw->space[0], s)))
+            continue;
+        bool both = b == 0 && sw->nspace == 2 && cs__same_left(s, &sw->space[1]);
+        printf("  %s%s: %zu scope%s left out of the timeout sweep, no deadline in the scenario:",
+               cs_backend_name(s->backend), both ? " and trio" : "", s->nleft, s->nleft == 1 ? "" : "s");
+        for (size_t i = 0; i < s->nleft; i++)
+            printf("%s %s", i ? "," : "", s->left[i]);
+        printf(" (--timeouts=all sweeps them too)\n");
+    }
+}
+
 static void cs__print_text(const cs__sweep *sw, const cs__results *r, const cs__distinct *d, size_t nd,
                            bool truncated)
 {
@@ -514,22 +555,23 @@ static void cs__print_text(const cs__sweep *sw, const cs__results *r, const cs__
                (unsigned long long)sw->total);
     if (truncated)
         printf(" (stopped at --max-plans)");
-    if (r->n == 0)
+    if (r->n == 0) {
         printf(", none breaks `always` or raises a finding\n");
+    } else {
+        const char **kinds = cs_xcalloc(nd, sizeof *kinds);
+        size_t nk = cs__kinds_of(d, nd, kinds);
+        printf(", %zu failing run%s, %zu distinct failure%s, %zu kind%s: ", r->n, r->n == 1 ? "" : "s", nd,
+               nd == 1 ? "" : "s", nk, nk == 1 ? "" : "s");
+        for (size_t i = 0; i < nk; i++)
+            printf("%s%s", i ? ", " : "", kinds[i]);
+        printf("\n");
+        free(kinds);
+    }
     for (size_t b = 0; b < sw->nspace; b++)
         if (sw->space[b].skipped)
             printf("  %s not swept: its run without faults stops at the %s limit\n",
                    cs_backend_name(sw->space[b].backend), sw->space[b].skipped);
-    if (r->n == 0)
-        return;
-    const char **kinds = cs_xcalloc(nd, sizeof *kinds);
-    size_t nk = cs__kinds_of(d, nd, kinds);
-    printf(", %zu failing run%s, %zu distinct failure%s, %zu kind%s: ", r->n, r->n == 1 ? "" : "s", nd,
-           nd == 1 ? "" : "s", nk, nk == 1 ? "" : "s");
-    for (size_t i = 0; i < nk; i++)
-        printf("%s%s", i ? ", " : "", kinds[i]);
-    printf("\n");
-    free(kinds);
+    cs__print_left(sw);
     for (size_t i = 0; i < nd; i++) {
         const cs__failure *f = d[i].first;
         printf("\nFAIL %s: %s\n", cs_backend_name(f->backend), f->shrunk[0] ? f->shrunk : "(no fault)");
@@ -581,6 +623,23 @@ static void cs__print_json(const cs__sweep *sw, const cs__results *r, const cs__
                             (json_int_t)sw->total, "plans", (json_int_t)r->plans, "runs", (json_int_t)r->runs,
                             "failing", (json_int_t)r->n, "distinct", (json_int_t)nd, "kinds", ka, "complete",
                             !truncated, "not_swept", skipped);
+    /* only when some scope was left out, so other summaries stay as they were */
+    json_t *left = json_object();
+    for (size_t b = 0; b < sw->nspace; b++) {
+        const cs__space *sp = &sw->space[b];
+        if (!sp->nleft)
+            continue;
+        json_t *names = json_array();
+        for (size_t i = 0; i < sp->nleft; i++)
+            json_array_append_new(names, json_string(sp->left[i]));
+        json_object_set_new(left, cs_backend_name(sp->backend),
+                            json_pack("{s:I,s:o,s:s}", "count", (json_int_t)sp->nleft, "scopes", names, "reason",
+                                      "no deadline in the scenario"));
+    }
+    if (json_object_size(left))
+        json_object_set_new(sum, "timeouts_left_out", left);
+    else
+        json_decref(left);
     json_t *line = json_pack("{s:o}", "summary", sum);
     char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
     printf("%s\n", text);
@@ -589,6 +648,21 @@ static void cs__print_json(const cs__sweep *sw, const cs__results *r, const cs__
 }
 
 /* ---- the command ---- */
+
+/* The census's single faults; the scopes left out of the timeout sweep are
+ * kept by name (the census's names go with it). */
+static void cs__census_singles(const cs__sweep *sw, cs__space *s, const cs_census *c)
+{
+    const char **left = NULL;
+    bool *timed = cs_scopes_with_deadline(sw->sc->program);
+    s->nleft = cs_census_faults(c, &sw->a->kinds, sw->sc->program, timed, &s->singles, &s->nsingles,
+                                &s->capsingles, &left);
+    free(timed);
+    s->left = s->nleft ? cs_xcalloc(s->nleft, sizeof *s->left) : NULL;
+    for (size_t i = 0; i < s->nleft; i++)
+        s->left[i] = cs_xstrdup(left[i]);
+    free(left);
+}
 
 /* The run without faults: its census gives the singles; a failure there is
  * reported alone (every plan would inherit it). */
@@ -618,7 +692,7 @@ static int cs__base(cs__sweep *sw, cs__space *s, cs__results *res, cs_run_error 
             rk != CS_RESULT_DEADLOCK)
             s->skipped = cs_limit_name(rk);
         else
-            cs_census_faults(c, &sw->a->kinds, &s->singles, &s->nsingles, &s->capsingles);
+            cs__census_singles(sw, s, c);
     }
     cs_inject_result_clear(&r);
     cs_census_free(c);
@@ -635,6 +709,9 @@ static void cs__sweep_free(cs__sweep *sw, cs__results *res)
         for (size_t i = 0; i < sw->space[b].nsingles; i++)
             free(sw->space[b].singles[i].target);
         free(sw->space[b].singles);
+        for (size_t i = 0; i < sw->space[b].nleft; i++)
+            free(sw->space[b].left[i]);
+        free(sw->space[b].left);
         free(sw->single_kind[b]);
         free(sw->single_shrunk[b]);
     }

@@ -65,7 +65,7 @@ static int cs__err(char *err, size_t errlen, const char *fmt, ...)
 
 /* The declared name an instance name comes from: `w[3]#2` -> `w`.  Suffixes
  * are stripped from the end only, so a declared name is never cut short. */
-static size_t cs__base_len(const char *s, size_t n)
+size_t cs_instance_base_len(const char *s, size_t n)
 {
     for (int guard = 0; guard < 4 && n > 0; guard++) {
         size_t end = s[n - 1] == ']' ? n - 1 : n; /* `[i]` or `#n` */
@@ -140,7 +140,7 @@ static int cs__parse_fault(const cs_program *prog, const char **p, cs_fault *f, 
     unsigned long long k = strtoull(at + 1, &end, 10);
     if (errno || k == 0 || k > UINT32_MAX)
         return cs__err(err, errlen, "'%s': K must be a whole number from 1 to %u", s, UINT32_MAX);
-    size_t bl = cs__base_len(t, tl);
+    size_t bl = cs_instance_base_len(t, tl);
     if (kind == CS_FAULT_TIMEOUT) {
         if (!cs__declared(prog->scopes, prog->nscopes, t, bl))
             return cs__err(err, errlen, "no cancel scope or task group named '%.*s' in this scenario", (int)tl, t);

@@ -74,6 +74,10 @@ const char *cs_op_checkpoint_name(cs_op op);
  * message in err. */
 int cs_plan_parse(const cs_program *prog, const char *text, cs_plan *out, char *err, size_t errlen);
 
+/* The length of the declared name an instance name comes from: `w[3]#2`
+ * -> 1 (`w`).  Suffixes are stripped from the end only. */
+size_t cs_instance_base_len(const char *s, size_t n);
+
 /* The canonical text of one fault / a whole plan (caller frees). */
 char *cs_fault_format(const cs_program *prog, const cs_fault *f);
 char *cs_plan_format(const cs_program *prog, const cs_plan *p);

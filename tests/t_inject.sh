@@ -47,7 +47,11 @@ for line in open("tests/inject/plans.txt"):
 
 # 2. planted flaws and fixed twins: (file, flags, expected shrunk plans per backend)
 cases = [
-    ("cleanup-unshielded", [], {"fail:worker@2", "timeout:tg@1", "timeout:deadline@1"}),
+    ("cleanup-unshielded", [], {"fail:worker@2", "timeout:deadline@1"}),
+    ("cleanup-unshielded", ["--failures", "--timeouts=all"], {"fail:worker@2", "timeout:tg@1", "timeout:deadline@1"}),
+    ("cleanup-close-unshielded", [], {"timeout:deadline@1"}),
+    ("cleanup-close-shielded", ["--max-faults", "2"], set()),
+    ("cleanup-close-shielded", ["--timeouts", "all"], {"timeout:cleanup@1"}),
     ("cleanup-shielded", ["--max-faults", "2"], set()),
     ("thread-abandoned-error", [], {"thread-fail:main@1"}),
     ("thread-awaited-error", [], set()),
@@ -70,6 +74,48 @@ for name, flags, want in cases:
             fail(f"{name} on {b}: found {sorted(got)}, expected {sorted(want)}")
     for l in failures:
         replays.append((f, l))
+
+# 2b. timeouts go only into scopes the scenario gives a deadline (issue 16);
+# the output names the others; --timeouts=all (or `--timeouts all`) restores
+# the old sweep; the kind flags select, so --delays alone sweeps delays only
+def sweep(f, *flags):
+    p = run("inject", f, *flags, "--format", "json")
+    return [json.loads(l) for l in p.stdout.splitlines() if l.strip()][-1]["summary"], p
+f = "scenarios/inject/cleanup-close-shielded.json"
+summ, _ = sweep(f)
+left = summ.get("timeouts_left_out", {})
+for b in ("asyncio", "trio"):
+    if left.get(b) != {"count": 2, "scopes": ["tg", "cleanup"], "reason": "no deadline in the scenario"}:
+        fail(f"left-out scopes on {b}: {left.get(b)}")
+p = run("inject", f)
+if "asyncio and trio: 2 scopes left out of the timeout sweep, no deadline in the scenario: tg, cleanup" not in p.stdout:
+    fail("the text output does not say which scopes were left out: " + p.stdout)
+for flags in (["--timeouts=all"], ["--timeouts", "all"]):
+    summ_all, _ = sweep(f, *flags)
+    if "timeouts_left_out" in summ_all:
+        fail(f"{flags} still leaves scopes out")
+old_default, _ = sweep(f, "--failures", "--timeouts=all")
+timeouts_only, _ = sweep(f, "--timeouts")
+all_timeouts, _ = sweep(f, "--timeouts=all")
+failures_only, _ = sweep(f, "--failures")
+# per backend: fail 2 + timeout:deadline 2 (+ tg 2, cleanup 1 with =all)
+if (summ["plans"], timeouts_only["plans"], all_timeouts["plans"], old_default["plans"]) != (8, 4, 10, 14):
+    fail(f"plan counts default/timeouts/all/old default: {summ['plans']} {timeouts_only['plans']} "
+         f"{all_timeouts['plans']} {old_default['plans']}, expected 8 4 10 14")
+if failures_only["plans"] + all_timeouts["plans"] != old_default["plans"]:
+    fail("--failures --timeouts=all is not failures plus every timeout")
+summ_plain, _ = sweep("scenarios/inject/thread-awaited-error.json")
+if "timeouts_left_out" in summ_plain:
+    fail("a summary with nothing left out carries timeouts_left_out")
+f = "scenarios/inject/lock-held-for-update-only.json"
+delays, p = sweep(f, "--delays")
+default, _ = sweep(f)
+everything, _ = sweep(f, "--failures", "--timeouts", "--delays")
+if delays["plans"] == 0 or everything["plans"] != default["plans"] + delays["plans"]:
+    fail(f"--delays alone {delays['plans']}, default {default['plans']}, all three {everything['plans']}")
+p = run("inject", "--help")
+if "`--delays` alone sweeps delays" not in p.stdout.replace("\n", " ") or "--timeouts=all" not in p.stdout:
+    fail("inject --help does not say how the flags combine")
 
 # 3. replay lines reproduce their failure
 for f, l in replays:

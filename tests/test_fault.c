@@ -114,7 +114,7 @@ START_TEST(test_census)
         cs_inject_kinds k = {.failures = true, .timeouts = true};
         cs_fault *v = NULL;
         size_t n = 0, cap = 0;
-        cs_census_faults(c, &k, &v, &n, &cap);
+        cs_census_faults(c, &k, NULL, NULL, &v, &n, &cap, NULL);
         /* fail: 3 + 3; thread-fail: 1 + 1; timeout: 6 + 3 + 3 */
         ck_assert_uint_eq(n, 20);
         for (size_t i = 0; i < n; i++)
@@ -126,6 +126,42 @@ START_TEST(test_census)
 }
 END_TEST
 
+/* Timeouts go only where the scenario gives a deadline (issue 16): each kind
+ * of statement that sets one, and those that do not. */
+START_TEST(test_scopes_with_deadline)
+{
+    static const char *const text =
+        "{\"functions\": {\"f\": [{\"set_deadline\": \"later\", \"value\": 3},"
+        " {\"set_deadline\": \"never\", \"value\": \"inf\"}]},"
+        " \"main\": [{\"task_group\": \"tg\", \"body\": ["
+        "{\"move_on_after\": null, \"id\": \"none\", \"body\": [\"checkpoint\"]},"
+        "{\"move_on_after\": 1, \"id\": \"after\", \"body\": [\"checkpoint\"]},"
+        "{\"fail_after\": {\"uniform\": [1, 2]}, \"id\": \"drawn\", \"body\": [\"checkpoint\"]},"
+        "{\"cancel_scope\": \"plain\", \"shield\": true, \"body\": [\"checkpoint\"]},"
+        "{\"cancel_scope\": \"inf\", \"deadline\": \"inf\", \"body\": [\"checkpoint\"]},"
+        "{\"cancel_scope\": \"past\", \"deadline\": \"-inf\", \"body\": [\"checkpoint\"]},"
+        "{\"cancel_scope\": \"later\", \"body\": [{\"call\": \"f\"}, \"checkpoint\"]},"
+        "{\"cancel_scope\": \"never\", \"body\": [{\"try\": [\"checkpoint\"], \"finally\": ["
+        "{\"to_thread\": [{\"from_thread\": [{\"set_deadline\": \"tg\", \"value\": 9}]}]}]}]}]}]}";
+    cs_scenario *sc = NULL;
+    cs_load_error err;
+    ck_assert_int_eq(cs_load_buffer("deadlines.json", text, strlen(text), &sc, &err), 0);
+    static const struct { const char *instance; bool timed; } want[] = {
+        {"tg", true}, {"none", false}, {"after", true}, {"drawn", true}, {"plain", false},
+        {"inf", false}, {"past", true}, {"later", true}, {"never", false}, {"after#2", true}, {"plain#3", false},
+    };
+    bool *timed = cs_scopes_with_deadline(sc->program);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        int32_t d = cs_scope_decl_of(sc->program, want[i].instance);
+        ck_assert_msg(d >= 0, "%s: no declared scope", want[i].instance);
+        ck_assert_msg(timed[d] == want[i].timed, "%s: timed %d", want[i].instance, (int)timed[d]);
+    }
+    ck_assert_int_eq(cs_scope_decl_of(sc->program, "ghost"), -1);
+    free(timed);
+    cs_scenario_free(sc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fault");
@@ -133,6 +169,7 @@ int main(void)
     tcase_add_test(tc, test_parse_and_format);
     tcase_add_test(tc, test_refusals);
     tcase_add_test(tc, test_census);
+    tcase_add_test(tc, test_scopes_with_deadline);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -48,10 +48,26 @@ const cs_census_item *cs_census_scopes(const cs_census *c, size_t *n);
  * delay (with `delay_seconds`).  Appends to *v (grown with realloc). */
 typedef struct cs_inject_kinds {
     bool failures, timeouts, delays;
+    bool all_timeouts; /* --timeouts=all: also scopes the scenario gives no deadline */
     double delay_seconds;
     uint32_t max_k;   /* only the first max_k checkpoints of each task and scope (0: all) */
 } cs_inject_kinds;
-void cs_census_faults(const cs_census *c, const cs_inject_kinds *k, cs_fault **v, size_t *n, size_t *cap);
+/* Timeouts go only into scopes that may time out as written (`timed`, by
+ * declared scope, from cs_scopes_with_deadline; NULL or k->all_timeouts:
+ * every named scope).  Returns how many named scope instances were left out
+ * (their names appended to *left, grown with realloc, when left is not NULL;
+ * the names are borrowed from the census). */
+size_t cs_census_faults(const cs_census *c, const cs_inject_kinds *k, const cs_program *prog, const bool *timed,
+                        cs_fault **v, size_t *n, size_t *cap, const char ***left);
+
+/* ---- which scopes may time out (inject_deadlines.c) ---- */
+
+/* By declared scope (prog->scopes order): does some statement give it a
+ * deadline other than +inf (move_on_after / fail_after / move_on_at /
+ * fail_at not null, cancel_scope `deadline`, `set_deadline`)?  Caller frees. */
+bool *cs_scopes_with_deadline(const cs_program *prog);
+/* The declared scope an instance name (`m#2`) comes from, or -1. */
+int32_t cs_scope_decl_of(const cs_program *prog, const char *instance);
 
 /* ---- one checked run (inject.c) ---- */
 

@@ -130,9 +130,20 @@ static void cs__add(cs_fault **v, size_t *n, size_t *cap, cs_fault f)
     (*v)[(*n)++] = f;
 }
 
-void cs_census_faults(const cs_census *c, const cs_inject_kinds *k, cs_fault **v, size_t *n, size_t *cap)
+/* Whether a timeout may go into named scope `name` (see cs_census_faults). */
+static bool cs__may_time_out(const cs_inject_kinds *k, const cs_program *prog, const bool *timed, const char *name)
+{
+    if (k->all_timeouts || !timed || !prog)
+        return true;
+    int32_t d = cs_scope_decl_of(prog, name);
+    return d < 0 || timed[d]; /* an undeclared name cannot occur; never drop what is not understood */
+}
+
+size_t cs_census_faults(const cs_census *c, const cs_inject_kinds *k, const cs_program *prog, const bool *timed,
+                        cs_fault **v, size_t *n, size_t *cap, const char ***left)
 {
     const cs_fault_kind order[] = {CS_FAULT_FAIL, CS_FAULT_THREAD_FAIL, CS_FAULT_TIMEOUT, CS_FAULT_DELAY};
+    size_t nleft = 0, capleft = 0;
     for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
         cs_fault_kind kind = order[o];
         if ((kind == CS_FAULT_FAIL || kind == CS_FAULT_THREAD_FAIL) && !k->failures)
@@ -147,6 +158,15 @@ void cs_census_faults(const cs_census *c, const cs_inject_kinds *k, cs_fault **v
             uint32_t count = kind == CS_FAULT_THREAD_FAIL ? items[i].threads : items[i].checkpoints;
             if (k->max_k && count > k->max_k)
                 count = k->max_k;
+            /* a scope without checkpoints offers nothing: it is not "left out" */
+            if (count && kind == CS_FAULT_TIMEOUT && !cs__may_time_out(k, prog, timed, items[i].name)) {
+                if (left) {
+                    *left = cs_xgrow(*left, &capleft, nleft + 1, sizeof **left);
+                    (*left)[nleft] = items[i].name;
+                }
+                nleft++;
+                continue;
+            }
             for (uint32_t j = 1; j <= count; j++) {
                 cs_fault f = {.kind = kind, .target = cs_xstrdup(items[i].name), .k = j,
                               .cls = CS_EXC_RUNTIME_ERROR, .seconds = k->delay_seconds};
@@ -154,4 +174,5 @@ void cs_census_faults(const cs_census *c, const cs_inject_kinds *k, cs_fault **v
             }
         }
     }
+    return nleft;
 }
