@@ -9,8 +9,11 @@ set -u
 cs="$1"
 export PYTHONPATH="${ANYIO_SITE:+$ANYIO_SITE:}${PYTHONPATH:-}"
 # a handful, each about half a second of Python: groups, shields toggled at
-# run time, a lost exception, uniform durations, events and a deadlock
+# run time, a lost exception, uniform durations, events and a deadlock, worker
+# threads (a limiter, an abandoned thread, from_thread calls)
 files="scenarios/taskgroup/sibling-failure-cancels-sibling.json
+scenarios/threads/abandoned-thread-keeps-limiter-token.json
+scenarios/threads/from-thread-in-abandoned-thread.json
 scenarios/cancel_scope/shield-toggled.json
 scenarios/finally/exception-lost-in-finally.json
 scenarios/checkpoints/uniform-durations.json

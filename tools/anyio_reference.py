@@ -26,8 +26,12 @@ the core of structured concurrency: task groups, start_soon (with count),
 sleep / sleep_until / sleep_forever, the three checkpoints, busy, raise,
 reraise, return, log, probe, cancel_scope / move_on_after / fail_after with
 shields and deadlines, cancel, set_shield, set_deadline, try / except / else /
-finally, call, repeat, and events (wait / set).  A scenario that uses anything
-else is refused before it runs, naming the statement, with exit status 3.
+finally, call, repeat, events (wait / set), and to_thread with its thread
+steps (block, raise, return, log, from_thread, check_cancelled), worker
+threads running in lock-step with the loop and the virtual clock (ThreadSync;
+--threads also reports what each thread did, after the run included).  A
+scenario that uses anything else is refused before it runs, naming the
+statement, with exit status 3.
 Exit status: 0 ran (whatever the scenario raised), 2 unreadable file or bad
 arguments, 3 unsupported scenario or AnyIO missing.
 
@@ -35,11 +39,17 @@ The outcome is compared with cancelsim's by tests/t_reference.sh; see
 tools/README.md.
 """
 import argparse
+import collections
+import heapq
+import itertools
 import json
 import math
 import re
 import selectors
 import sys
+import threading
+
+_thread_local = threading.local()  # worker thread: whether it is reporting its end
 
 # ---------------------------------------------------------------------------
 # The supported subset
@@ -48,9 +58,10 @@ import sys
 ZERO_ARG = {"sleep_forever", "checkpoint", "checkpoint_if_cancelled", "cancel_shielded_checkpoint", "reraise"}
 ACTIONS = {"sleep", "sleep_until", "busy", "raise", "return", "log", "probe", "task_group", "start_soon",
            "cancel_scope", "move_on_after", "fail_after", "cancel", "set_shield", "set_deadline", "try",
-           "call", "repeat", "wait", "set"}
-ALL_ACTIONS = ACTIONS | {"start", "started", "create_task", "await_task", "cancel_task", "move_on_at",
-                         "fail_at", "to_thread", "with_lock", "with_semaphore", "with_limiter"}
+           "call", "repeat", "wait", "set", "to_thread"}
+THREAD_STEPS = {"block", "raise", "return", "log", "from_thread", "check_cancelled"}
+ALL_ACTIONS = ACTIONS | THREAD_STEPS | {"start", "started", "create_task", "await_task", "cancel_task",
+                                        "move_on_at", "fail_at", "with_lock", "with_semaphore", "with_limiter"}
 SCOPE_KINDS = {"cancel_scope": "cancel_scope", "move_on_after": "move_on", "fail_after": "fail_after"}
 
 
@@ -89,6 +100,13 @@ def check_supported(doc):
             if a == "try" and "except*" in st:
                 raise Unsupported("statement 'try' with 'except*' is not supported by this script")
             bodies.extend(sub_bodies(st))
+            if a == "to_thread":  # thread steps; a from_thread body holds statements again
+                for step in st["to_thread"]:
+                    sa = action_of(step)
+                    if sa not in THREAD_STEPS:
+                        raise Unsupported(f"thread step '{sa}' is not supported by this script")
+                    if sa == "from_thread":
+                        bodies.append(step["from_thread"])
 
 
 # ---------------------------------------------------------------------------
@@ -174,6 +192,101 @@ class StepLimit(Stop):
     """More statements ran than --step-limit allows."""
 
 
+class ThreadStuck(Stop):
+    """A worker thread did not reach its next blocking point in time."""
+
+
+class Job:
+    """One to_thread call: the program its worker thread runs, and how that
+    thread ended (for --threads)."""
+
+    def __init__(self, task, st, seq):
+        self.task = task
+        self.st = st
+        self.seq = seq
+        self.woken = False
+        self.fut = None  # asyncio: the concurrent future of a from_thread call it waits on
+        self.start = None
+        self.end = None
+        self.ended = None  # {"returned": v} / {"raised": exc}
+        self.after_run = []  # what it did after anyio.run() returned
+
+
+class ThreadSync:
+    """Worker threads in lock-step with the event loop and the virtual clock.
+
+    A thread released by the loop (dispatched by to_thread, woken when its
+    virtual `block` ends, handed the result of a from_thread call) holds a
+    permit until it reaches its next blocking point: a `block`, a from_thread
+    call handed to the loop, or its end reported to the loop.  The loop thread
+    calls sync() wherever it would go on (before each asyncio handle, after
+    each Trio task step, before it idles), so a released thread runs alone, at
+    the virtual instant it was released, before anything else happens.  A
+    `block` parks the thread in `wakes` until the clock reaches its end; the
+    loop's idle step jumps the clock to the earlier of its next timer and the
+    next wake-up (the clock is the scenario's, so thread timings are exact)."""
+
+    TIMEOUT = 20.0
+
+    def __init__(self):
+        self.cond = threading.Condition()
+        self.permits = 0
+        self.wakes = []  # heap of (virtual time, sequence, Job)
+        self.seq = itertools.count()
+        self.aborted = False
+
+    def add_permit(self):
+        with self.cond:
+            self.permits += 1
+
+    def consume(self):
+        with self.cond:
+            self.permits -= 1
+            self.cond.notify_all()
+
+    def sync(self):
+        if not self.permits:
+            return
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.permits <= 0, self.TIMEOUT):
+                self.permits = 0
+                raise ThreadStuck()
+
+    def next_wake(self):
+        with self.cond:
+            return self.wakes[0][0] if self.wakes else math.inf
+
+    def release_due(self, now):
+        """Releases, one at a time in (wake-up, block start) order, each
+        thread whose block has ended by `now`."""
+        while True:
+            with self.cond:
+                if not self.wakes or self.wakes[0][0] > now:
+                    return
+                job = heapq.heappop(self.wakes)[2]
+                job.woken = True
+                self.permits += 1
+                self.cond.notify_all()
+            self.sync()
+
+    def block(self, job, until):
+        """Worker thread: parks until the loop's clock reaches `until`."""
+        with self.cond:
+            heapq.heappush(self.wakes, (until, next(self.seq), job))
+            job.woken = False
+            self.permits -= 1
+            self.cond.notify_all()
+            self.cond.wait_for(lambda: job.woken or self.aborted)
+            if self.aborted:
+                raise Stop()
+
+    def abort(self):
+        """The run was given up (deadlock, limit): parked threads end."""
+        with self.cond:
+            self.aborted = True
+            self.cond.notify_all()
+
+
 class _JumpSelector(selectors.BaseSelector):
     """A selector that never reports I/O: a wait with a timeout jumps the
     loop's clock to its next timer; a wait without one is a deadlock."""
@@ -198,13 +311,20 @@ class _JumpSelector(selectors.BaseSelector):
         return dict(self._keys)
 
     def select(self, timeout=None):
-        scheduled = self.loop._scheduled
-        # sleep(inf) arms a timer at infinity: one that never fires
-        if timeout is None or (timeout > 0 and (not scheduled or scheduled[0]._when == math.inf)):
-            self.loop.on_deadlock()
-        elif timeout > 0:
-            # jump exactly to the timer, not to now + timeout (no rounding drift)
-            self.loop.vt = max(self.loop.vt, scheduled[0]._when)
+        loop = self.loop
+        threads = loop.threads
+        threads.sync()
+        if timeout is not None and timeout <= 0 or loop._ready:
+            return []
+        # jump exactly to the timer or a thread's wake-up, not to now +
+        # timeout (no rounding drift); sleep(inf) arms a timer at infinity,
+        # one that never fires
+        scheduled = loop._scheduled
+        t = min(scheduled[0]._when if scheduled else math.inf, threads.next_wake())
+        if t == math.inf:
+            loop.on_deadlock()
+        loop.vt = max(loop.vt, t)
+        threads.release_due(loop.vt)
         return []
 
     def close(self):
@@ -214,16 +334,33 @@ class _JumpSelector(selectors.BaseSelector):
 def make_virtual_loop(interp):
     import asyncio
 
+    class LockstepReady(collections.deque):
+        """loop._ready: released worker threads run before the next handle."""
+
+        def popleft(self):
+            interp.threads.sync()
+            return super().popleft()
+
     class VirtualLoop(asyncio.SelectorEventLoop):
         def __init__(self):
             self.vt = 0.0
+            self.threads = interp.threads
             sel = _JumpSelector()
             super().__init__(sel)
             sel.loop = self
+            self._ready = LockstepReady(self._ready)
             interp.loop = self
 
         def time(self):
             return self.vt
+
+        def call_soon_threadsafe(self, callback, *args, context=None):
+            handle = super().call_soon_threadsafe(callback, *args, context=context)
+            if getattr(_thread_local, "reporting", False):
+                # a worker thread handing its result to the loop: it has ended
+                _thread_local.reporting = False
+                interp.threads.consume()
+            return handle
 
         def on_deadlock(self):
             interp.on_deadlock()
@@ -232,24 +369,43 @@ def make_virtual_loop(interp):
 
 
 def make_trio_clock(interp):
-    """trio.testing.MockClock(autojump_threshold=0): when every task is
-    blocked it jumps to the next deadline.  With no deadline left it would
-    spin forever instead, so its autojump hook (called by the run loop exactly
-    when everything is idle; MockClock cannot be subclassed) is wrapped to
-    report a deadlock there."""
+    """A clock that does what trio.testing.MockClock(autojump_threshold=0)
+    does, and knows the worker threads: the run loop asks it how long to
+    sleep exactly when no task is runnable; it then jumps to the earlier of
+    the next deadline and the next thread wake-up, releases the threads due,
+    and answers 0 (the run loop then polls for I/O: a thread's run_sync_soon
+    wakes the loop there).  With nothing left to wait for, it is a deadlock.
+    An instrument syncs with released threads after every task step."""
     import trio
-    from trio.testing import MockClock
 
-    clock = MockClock(autojump_threshold=0)
-    jump = clock._autojump
+    threads = interp.threads
 
-    def autojump():
-        if trio.lowlevel.current_statistics().seconds_to_next_deadline == math.inf:
-            interp.on_deadlock()
-        jump()
+    class VirtualClock(trio.abc.Clock):
+        def __init__(self):
+            self.t = 0.0
 
-    clock._autojump = autojump
-    return clock
+        def start_clock(self):
+            pass
+
+        def current_time(self):
+            return self.t
+
+        def deadline_to_sleep_time(self, deadline):
+            threads.sync()
+            if trio.lowlevel.current_statistics().run_sync_soon_queue_size:
+                return 0.0
+            t = min(deadline, threads.next_wake())
+            if t == math.inf:
+                interp.on_deadlock()
+            self.t = max(self.t, t)
+            threads.release_due(self.t)
+            return 0.0
+
+    class Lockstep(trio.abc.Instrument):
+        def after_task_step(self, task):
+            threads.sync()
+
+    return VirtualClock(), Lockstep()
 
 
 class _OrderedSet:
@@ -345,6 +501,102 @@ def patch_trio_order():
     sync.Event.__init__ = ev_init
 
 
+class _DispatchingLimiter:
+    """asyncio: AnyIO's run_sync_in_worker_thread hands the job to a worker
+    thread right after `async with limiter` is entered, in the same step, so
+    entering it is where the loop learns that a thread is about to run."""
+
+    def __init__(self, real, threads):
+        self.real = real
+        self.threads = threads
+
+    async def __aenter__(self):
+        await self.real.__aenter__()
+        self.threads.add_permit()
+
+    async def __aexit__(self, *exc_info):
+        return await self.real.__aexit__(*exc_info)
+
+
+def patch_asyncio_threads(interp):
+    """A from_thread call hands a coroutine to the loop (the thread then
+    waits); the loop releases the thread when the call's future completes."""
+    import asyncio
+
+    def run_coroutine_threadsafe(coro, loop):
+        fut = _orig_rct(coro, loop)
+        job = getattr(_thread_local, "job", None)
+        if job is not None:
+            job.fut = fut
+            fut.add_done_callback(lambda _f: interp.threads.add_permit())
+            interp.threads.consume()
+        return fut
+
+    asyncio.run_coroutine_threadsafe = run_coroutine_threadsafe  # AnyIO calls it through the module
+
+
+def patch_trio_threads(interp):
+    """trio.to_thread.run_sync starts the thread through start_thread_soon
+    (released there; it ends when it has delivered its outcome), and a
+    from_thread call waits on a queue that the loop fills (the thread blocks
+    on get(); the loop's put releases it)."""
+    import queue
+
+    import trio._threads as threads_mod
+
+    threads = interp.threads
+
+    def start_thread_soon(fn, deliver, name=None):
+        def deliver_then_block(result):
+            try:
+                deliver(result)
+            finally:
+                threads.consume()
+
+        threads.add_permit()
+        _orig_start_thread_soon(fn, deliver_then_block, name)
+
+    class HandOver(queue.SimpleQueue):
+        def put_nowait(self, item):  # the loop thread: the call is done
+            threads.add_permit()
+            super().put_nowait(item)
+
+        def put(self, item, block=True, timeout=None):
+            self.put_nowait(item)
+
+        def get(self, block=True, timeout=None):  # the worker thread: now waiting
+            threads.consume()
+            return super().get(block, timeout)
+
+    def send_message_to_trio(trio_token, message):
+        if getattr(_thread_local, "job", None) is not None:
+            object.__setattr__(message, "queue", HandOver())
+        return _orig_send_message(trio_token, message)
+
+    threads_mod.start_thread_soon = start_thread_soon
+    threads_mod._send_message_to_trio = send_message_to_trio
+
+
+_orig_rct = None
+_orig_start_thread_soon = None
+_orig_send_message = None
+
+
+def save_originals():
+    global _orig_rct, _orig_start_thread_soon, _orig_send_message
+    if _orig_rct is None:
+        import asyncio
+
+        _orig_rct = asyncio.run_coroutine_threadsafe
+    if _orig_start_thread_soon is None:
+        try:
+            import trio._threads as threads_mod
+        except ImportError:
+            return
+        _orig_start_thread_soon = threads_mod.start_thread_soon
+        _orig_send_message = threads_mod._send_message_to_trio
+
+
 # ---------------------------------------------------------------------------
 # The interpreter
 # ---------------------------------------------------------------------------
@@ -393,9 +645,13 @@ class Interp:
         self.functions = doc.get("functions", {})
         self.events = {}
         self.frozen = None  # the outcome at a deadlock
-        self.clock = None  # Trio's MockClock
+        self.clock = None  # Trio: the virtual clock
         self.loop = None  # the virtual asyncio loop
         self.classes = self._classes(doc.get("exceptions", {}))
+        self.threads = ThreadSync()
+        self.jobs = []  # every to_thread call, in order
+        self.limiters = {}  # declared name -> CapacityLimiter (made in the run)
+        self.ran = False  # anyio.run() has returned
 
     def _classes(self, user):
         import builtins
@@ -406,7 +662,7 @@ class Interp:
             "ConnectionError", "TimeoutError", "KeyboardInterrupt", "SystemExit", "GeneratorExit",
             "BaseExceptionGroup", "ExceptionGroup")}
         for n in ("TaskFailed", "TaskCancelled", "WouldBlock", "BrokenResourceError", "ClosedResourceError",
-                  "EndOfStream"):
+                  "EndOfStream", "RunFinishedError"):
             if hasattr(self.anyio, n):
                 cls[n] = getattr(self.anyio, n)
         pending = dict(user)
@@ -425,11 +681,20 @@ class Interp:
             return self.clock.current_time()
         return self.loop.vt if self.loop else 0.0
 
-    def busy(self, d):
+    def set_time(self, t):
         if self.backend == "trio":
-            self.clock.jump(d)
+            self.clock.t = t
         else:
-            self.loop.vt += d
+            self.loop.vt = t
+
+    def busy(self, d):
+        """Synchronous code blocks the loop for d seconds; worker threads
+        whose blocks end meanwhile go on at their own instants."""
+        target = self.now() + d
+        while self.threads.next_wake() <= target:
+            self.set_time(max(self.now(), self.threads.next_wake()))
+            self.threads.release_due(self.now())
+        self.set_time(target)
 
     def instance(self, name):
         n = self.uses[name] = self.uses.get(name, 0) + 1
@@ -449,7 +714,9 @@ class Interp:
         return v
 
     def add_log(self, task, msg, value=Ret):
-        if self.frozen is None:
+        if self.ran:  # a worker thread after anyio.run() returned: not the run's
+            self.job_of_thread().after_run.append({"t": jnum(self.now()), "log": msg})
+        elif self.frozen is None:
             line = {"t": jnum(self.now()), "task": task.name, "msg": msg}
             if value is not Ret:
                 line["value"] = jnum(value)
@@ -548,8 +815,80 @@ class Interp:
             await self.event(st["wait"]).wait()
         elif a == "set":
             self.event(st["set"]).set()
+        elif a == "to_thread":
+            await self.to_thread(st, ctx)
         ctx.task.wait = None
         return None
+
+    # -- worker threads ------------------------------------------------------
+
+    def limiter(self, name):
+        if name is None or name == "default":
+            return self.anyio.to_thread.current_default_thread_limiter()
+        if name not in self.limiters:
+            tokens = self.doc["limiters"][name]
+            self.limiters[name] = self.anyio.CapacityLimiter(math.inf if tokens == "inf" else tokens)
+        return self.limiters[name]
+
+    async def to_thread(self, st, ctx):
+        job = Job(ctx.task, st, len(self.jobs))
+        job.ctx = ctx
+        self.jobs.append(job)
+        limiter = self.limiter(st.get("limiter"))
+        if self.backend == "asyncio":
+            limiter = _DispatchingLimiter(limiter, self.threads)
+        ctx.task.wait = "to_thread"
+        await self.anyio.to_thread.run_sync(self.thread_main, job, limiter=limiter,
+                                            abandon_on_cancel=st.get("abandon_on_cancel", False))
+
+    def job_of_thread(self):
+        return _thread_local.job
+
+    def thread_main(self, job):
+        """The thread function: runs in the worker thread, one step at a time."""
+        _thread_local.job = job
+        job.start = self.now()
+        try:
+            r = self.thread_steps(job)
+            job.ended = {"returned": r}
+            return r
+        except BaseException as e:
+            job.ended = {"raised": exc_json(e)}
+            raise
+        finally:
+            job.end = self.now()
+            job.ended_after_run = self.ran
+            if self.backend == "asyncio" and self.loop.is_closed():
+                self.threads.consume()  # nothing left to report to
+            else:
+                _thread_local.reporting = self.backend == "asyncio"
+
+    def thread_steps(self, job):
+        from_thread = self.anyio.from_thread
+        for step in job.st["to_thread"]:
+            a = action_of(step)
+            if a == "log":
+                self.add_log(job.task, step["log"])
+            elif a == "block":
+                d = self.dur(step["block"], job.task)
+                if d > 0:
+                    self.threads.block(job, self.now() + d)
+            elif a == "raise":
+                cls = self.classes[step["raise"]]
+                raise cls(step["message"]) if "message" in step else cls()
+            elif a == "return":
+                return step["return"]
+            elif a == "check_cancelled":
+                from_thread.check_cancelled()
+            elif a == "from_thread":
+                if self.ran:
+                    job.after_run.append({"t": jnum(self.now()), "from_thread": "called"})
+                from_thread.run(self.from_thread_body, step["from_thread"], job)
+        return None
+
+    async def from_thread_body(self, stmts, job):
+        r = await self.body(stmts, Ctx(job.task, job.ctx.tg))
+        return r.value if r is not None else None
 
     def event(self, name):
         if name not in self.events:
@@ -714,23 +1053,65 @@ class Interp:
         return {"scenario": self.doc.get("name") or None, "backend": self.backend, "result": result,
                 "end_time": jnum(self.now()), "tasks": tasks, "scopes": scopes, "log": list(self.log)}
 
-    def run(self):
+    def run(self, with_threads=False):
         anyio = self.anyio
+        save_originals()
         if self.backend == "asyncio":
             patch_asyncio_sets()
+            patch_asyncio_threads(self)
             options = {"loop_factory": make_virtual_loop(self)}
         else:
             patch_trio_order()
-            self.clock = make_trio_clock(self)
-            options = {"clock": self.clock}
+            patch_trio_threads(self)
+            self.clock, lockstep = make_trio_clock(self)
+            options = {"clock": self.clock, "instruments": [lockstep]}
         try:
             value = anyio.run(self.main, backend=self.backend, backend_options=options)
             result = {"returned": value}
         except BaseException as e:  # noqa: BLE001 - whatever anyio.run raises is the outcome
-            if self.frozen is not None:
-                return self.frozen
-            result = {"raised": exc_json(e)}
-        return self.outcome(result)
+            result = {"raised": exc_json(e)} if self.frozen is None else None
+        out = self.frozen if self.frozen is not None else self.outcome(result)
+        self.finish_threads()
+        if with_threads:
+            out["threads"] = [self.job_json(j) for j in self.jobs]
+        return out
+
+    def finish_threads(self):
+        """After anyio.run() returned, abandoned worker threads run on to
+        their ends in virtual time, as real ones do (AnyIO's asyncio worker
+        drops the outcome when the loop is closed; Trio's delivery finds the
+        run finished and is ignored).  What they do then is not part of the
+        outcome, only of --threads."""
+        self.ran = True
+        if self.frozen is not None:  # a deadlock or a limit: the run was given up
+            self.threads.abort()
+            return
+        while True:
+            self.threads.sync()
+            w = self.threads.next_wake()
+            if w == math.inf:
+                break
+            self.set_time(max(self.now(), w))
+            self.threads.release_due(self.now())
+        for job in self.jobs:
+            if job.fut is not None and not job.fut.done():
+                # asyncio: a from_thread call whose task the closed loop never
+                # ran; the thread would wait for ever (and keep the process
+                # from exiting), so it is told to stop
+                job.stuck = True
+                job.fut.cancel()
+
+    def job_json(self, job):
+        out = {"task": job.task.name, "start": jnum(job.start)}
+        if getattr(job, "stuck", False):
+            out["ended"] = "waits for ever on a from_thread call the closed loop never ran"
+        elif job.ended is not None:
+            out["end"] = jnum(job.end)
+            out["ended"] = job.ended
+            out["after_run"] = job.ended_after_run
+        if job.after_run:
+            out["after_run_steps"] = job.after_run
+        return out
 
 
 def anyio_problem():
@@ -768,6 +1149,10 @@ def main(argv=None):
     ap.add_argument("--step-limit", type=int, default=10_000_000,
                     help="stop with {\"limit\": \"steps\"} after this many statements (as cancelsim; "
                          "the count may differ slightly, and Python is slow at it)")
+    ap.add_argument("--threads", action="store_true",
+                    help="add a \"threads\" list to each outcome: every to_thread call's worker thread, "
+                         "when it started and ended and how, and what it did after anyio.run() returned "
+                         "(not part of the format's outcome)")
     args = ap.parse_args(argv)
     try:
         with open(args.file, encoding="utf-8") as f:
@@ -787,7 +1172,7 @@ def main(argv=None):
     doc["name"] = scenario_name(args.file, doc)
     listed = doc.get("backends", ["asyncio", "trio"])
     backends = [b for b in ("asyncio", "trio") if b in listed] if args.backend == "both" else [args.backend]
-    outs = [Interp(doc, b, args.step_limit).run() for b in backends]
+    outs = [Interp(doc, b, args.step_limit).run(args.threads) for b in backends]
     print(json.dumps(outs[0] if len(outs) == 1 else outs, indent=2, ensure_ascii=False))
     return 0
 
