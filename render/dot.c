@@ -409,6 +409,8 @@ static void cs__on_spawn(cs_dot *d, const cs_event *ev)
 void cs_dot_sink(void *dot, const cs_event *ev)
 {
     cs_dot *d = dot;
+    if (d->ended) /* a worker thread that outlives the run: the graph is the run's */
+        return;
     switch (ev->kind) {
     case CS_EV_RUN_START: cs__on_run_start(d, ev); break;
     case CS_EV_TASK_SPAWN: cs__on_spawn(d, ev); break;

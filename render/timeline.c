@@ -66,6 +66,7 @@ struct cs_timeline {
     cs_jw w;            /* the writer of the record being built */
     int64_t rec_ts;
     size_t rec_off;
+    bool ended;         /* after run_end: a worker thread that outlives the run, not drawn */
 };
 
 cs_timeline *cs_timeline_new(void)
@@ -551,6 +552,9 @@ static int32_t cs__actor(const cs_event *ev)
 void cs_timeline_sink(void *timeline, const cs_event *ev)
 {
     cs_timeline *tl = timeline;
+    if (tl->ended)
+        return;
+    tl->ended = ev->kind == CS_EV_RUN_END;
     int32_t actor = cs__actor(ev);
     if (actor >= 0)
         cs__end_wait(tl, actor, ev->t);

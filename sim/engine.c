@@ -272,7 +272,9 @@ const char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
     return cs__arena_name(e, base, blen, tail, (size_t)(p - tail));
 }
 
-static void cs__emit_end(cs__engine *e)
+/* Emits how the run ended; true when anyio.run() returned or raised (not a
+ * limit, not a deadlock). */
+static bool cs__emit_end(cs__engine *e)
 {
     cs_event ev;
     cs__task *main_task = e->tasks[0];
@@ -294,7 +296,7 @@ static void cs__emit_end(cs__engine *e)
         cs__ev_init(e, &ev, CS_EV_RUN_END);
         ev.result = e->limit_kind;
         cs__emit(e, &ev);
-        return;
+        return false;
     }
     if (main_task->run != CS__TS_DONE && !e->escaped) {
         for (uint32_t i = 0; i < e->ntasks; i++) {
@@ -312,7 +314,7 @@ static void cs__emit_end(cs__engine *e)
         cs__ev_init(e, &ev, CS_EV_RUN_END);
         ev.result = CS_RESULT_DEADLOCK;
         cs__emit(e, &ev);
-        return;
+        return false;
     }
     cs__ev_init(e, &ev, CS_EV_RUN_END);
     cs__completion *r = &main_task->result;
@@ -327,6 +329,7 @@ static void cs__emit_end(cs__engine *e)
         ev.value_json = r->type == CS__C_RETURN ? r->value_json : "null";
     }
     cs__emit(e, &ev);
+    return true;
 }
 
 /* asyncio.Runner.close(): cancel what is left (orphans) natively and let it
@@ -510,8 +513,8 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     int rc = CS_OK;
     if (e->error) {
         rc = e->error;
-    } else {
-        cs__emit_end(e);
+    } else if (cs__emit_end(e)) {
+        cs__threads_after_run(e); /* abandoned threads run on: the trace shows their ends */
     }
     cs__run_stats_record(e);
     cs__engine_free(e);

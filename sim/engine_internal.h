@@ -397,6 +397,7 @@ struct cs__engine {
     bool escape;             /* a KeyboardInterrupt/SystemExit left a task step (asyncio) */
     cs_exc *escaped;         /* that exception (owned): what anyio.run() raises */
     bool aborted;            /* a limit or a scenario error stopped the run */
+    bool after_run;          /* anyio.run() has returned: only abandoned worker threads go on */
     int error;
     cs_run_error *err;
     cs_result_kind limit_kind;

@@ -71,6 +71,9 @@ void cs__thread_report(cs__engine *e, cs__thread *th);
 void cs__trio_thread_reports(cs__engine *e);
 void cs__threads_free(cs__engine *e);
 void cs__threads_flush(cs__engine *e);
+/* After anyio.run() returned: the worker threads still running go on to
+ * their ends in virtual time (trace only; the outcome is the run's). */
+void cs__threads_after_run(cs__engine *e);
 void cs__trio_thread_cancelled(cs__engine *e, cs__task *t, bool abandoned);
 void cs__ft_start(cs__engine *e, cs__thread *th);
 void cs__ft_done(cs__engine *e, cs__thread *th);

@@ -115,6 +115,7 @@ static const cs_exc_class cs__builtins[CS_EXC_BUILTIN_COUNT] = {
     [CS_EXC_BROKEN_RESOURCE_ERROR] = {"BrokenResourceError", CS_EXC_EXCEPTION},
     [CS_EXC_CLOSED_RESOURCE_ERROR] = {"ClosedResourceError", CS_EXC_EXCEPTION},
     [CS_EXC_END_OF_STREAM] = {"EndOfStream", CS_EXC_EXCEPTION},
+    [CS_EXC_RUN_FINISHED_ERROR] = {"RunFinishedError", CS_EXC_RUNTIME_ERROR},
     [CS_EXC_CANCELLED] = {"Cancelled", CS_EXC_BASE_EXCEPTION},
 };
 

@@ -51,6 +51,7 @@ typedef enum cs_exc_class_id {
     CS_EXC_BROKEN_RESOURCE_ERROR,
     CS_EXC_CLOSED_RESOURCE_ERROR,
     CS_EXC_END_OF_STREAM,
+    CS_EXC_RUN_FINISHED_ERROR, /* anyio.RunFinishedError: a from_thread call after the loop is gone */
     CS_EXC_CANCELLED,
     CS_EXC_BUILTIN_COUNT
 } cs_exc_class_id;

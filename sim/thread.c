@@ -217,6 +217,12 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
     ev.count = th->id + 1;
     ev.exc = th->result.type == CS__C_EXC ? th->result.exc : NULL;
     cs__emit(e, &ev);
+    if (e->after_run) {
+        /* asyncio: the worker finds the loop closed and reports nothing;
+         * Trio: run_sync_soon raises RunFinishedError, which the delivery
+         * suppresses.  The outcome is dropped either way. */
+        return;
+    }
     if (e->backend == CS_BACKEND_TRIO) {
         /* deliver_worker_fn_result -> trio_token.run_sync_soon(report_back) */
         cs__trio_queue(e, th, RQ_REPORT);
@@ -225,7 +231,20 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
     }
 }
 
-/* Runs the thread from where it stands to its next block or its end. */
+/* from_thread.run() once the loop is gone: AnyIO raises RunFinishedError in
+ * the thread (asyncio: run_async_from_thread finds the loop closed; Trio:
+ * run_sync_soon finds the run finished, and AnyIO turns trio's error into
+ * its own), and the thread function raises it. */
+static void cs__ft_run_finished(cs__engine *e, cs__thread *th, cs_pos pos)
+{
+    cs_exc *x = cs__raise_new(e, th->host, CS_EXC_RUN_FINISHED_ERROR,
+                              "The event loop associated with the given token has already finished");
+    cs_exc_set_context(x, NULL);
+    cs__emit_raise(e, th->host, x, pos);
+    th->result = cs__c_exc(x);
+    cs__thread_finished(e, th);
+}
+
 /* thread-fail: the thread function raises where it would return.  Returns
  * true when it did (the thread is finished). */
 static bool cs__thread_inject(cs__engine *e, cs__thread *th, cs_pos pos)
@@ -243,6 +262,7 @@ static bool cs__thread_inject(cs__engine *e, cs__thread *th, cs_pos pos)
     return true;
 }
 
+/* Runs the thread from where it stands to its next block or its end. */
 static void cs__thread_run(cs__engine *e, cs__thread *th)
 {
     th->blocked = false;
@@ -294,6 +314,10 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             break;
         }
         default: /* from_thread: the thread blocks until the body ran in the loop */
+            if (e->after_run) {
+                cs__ft_run_finished(e, th, s->pos);
+                return;
+            }
             th->ft_body = &s->body;
             if (e->backend != CS_BACKEND_TRIO)
                 cs__call_soon(e, CS__CB_FT_START, th, NULL);
@@ -331,6 +355,29 @@ void cs__threads_release_due(cs__engine *e)
         }
         if (!pick || e->aborted)
             return;
+        cs__thread_run(e, pick);
+    }
+}
+
+void cs__threads_after_run(cs__engine *e)
+{
+    e->after_run = true;
+    /* each pass runs one thread to its next block or its end: at most one
+     * pass per step of every thread */
+    uint64_t passes = e->nthreads;
+    for (uint32_t i = 0; i < e->nthreads; i++)
+        passes += e->threads[i]->st->body.n;
+    for (uint64_t pass = 0; pass < passes; pass++) {
+        cs__thread *pick = NULL;
+        for (uint32_t i = 0; i < e->nthreads; i++) {
+            cs__thread *th = e->threads[i];
+            if (th->blocked && (!pick || th->wake < pick->wake || (th->wake == pick->wake && th->seq < pick->seq)))
+                pick = th;
+        }
+        if (!pick || (double)pick->wake > e->opt.time_limit * 1e9)
+            return; /* the clock stops at --time-limit here too: the thread never ends in the trace */
+        if (pick->wake > e->now)
+            e->now = pick->wake;
         cs__thread_run(e, pick);
     }
 }

@@ -117,6 +117,15 @@ p = run("inject", "--help")
 if "`--delays` alone sweeps delays" not in p.stdout.replace("\n", " ") or "--timeouts=all" not in p.stdout:
     fail("inject --help does not say how the flags combine")
 
+# an abandoned thread's error after anyio.run() returned is lost (issue 16):
+# on Trio the injected timeout abandons the thread and the run ends at t=0
+f = "scenarios/threads/thread-error-awaited-or-abandoned.json"
+for b, want in (("trio", 1), ("asyncio", 0)):
+    p = run("inject", f, "--backend", b, "--plan", "timeout:m@1", "--format", "json")
+    got = [json.loads(x) for x in p.stdout.splitlines() if x.strip() and "summary" not in x]
+    if p.returncode != want or (want and [g["kind"] for g in got] != ["finding lost_exception"]):
+        fail(f"timeout:m@1 on {b}: exit {p.returncode}, {p.stdout}")
+
 # 3. replay lines reproduce their failure
 for f, l in replays:
     argv = shlex.split(l["replay"])

@@ -378,7 +378,7 @@ START_TEST(test_class_hierarchy)
                            "NotImplementedError", "OSError", "ConnectionError", "TimeoutError",
                            "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup",
                            "ExceptionGroup", "TaskFailed", "TaskCancelled", "WouldBlock", "BrokenResourceError",
-                           "ClosedResourceError", "EndOfStream", "Cancelled"};
+                           "ClosedResourceError", "EndOfStream", "RunFinishedError", "Cancelled"};
     for (int i = 0; i < CS_EXC_BUILTIN_COUNT; i++)
         ck_assert_int_eq(cs_class_index(p, names[i]), i);
     int32_t e2 = cs_class_index(p, "E2");

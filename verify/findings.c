@@ -67,8 +67,9 @@ struct cs_findings {
     cs__pending *pend;  size_t npend, cap_pend;
     bool found[CS_FINDING_COUNT];
     char *detail[CS_FINDING_COUNT];
-    const cs_program *program; /* borrowed between RUN_START and RUN_END */
+    const cs_program *program; /* borrowed from RUN_START while the run's events come */
     cs__lost lost;
+    bool ended;                /* RUN_END seen: what follows are worker threads that outlive the run */
 };
 
 static const char *const cs__names[CS_FINDING_COUNT] = {
@@ -398,17 +399,37 @@ static void cs__on_run_end(cs_findings *f, const cs_event *ev)
                                 cs__tname(f, f->lost.raiser[k])));
     }
     cs__settle(f, -1);
-    /* names borrowed from the run die with it */
-    f->program = NULL;
-    for (size_t i = 0; i < f->ntasks; i++)
-        f->tasks[i].name = NULL;
-    for (size_t i = 0; i < f->nscopes; i++)
-        f->scopes[i].name = NULL;
+    /* the names stay borrowed: a worker thread that outlives the run still
+     * reports (cs__after_run); cs_run emits nothing once it returns */
+    f->ended = true;
+}
+
+/* After RUN_END only worker threads that outlived the run report (abandoned
+ * ones: the others are awaited).  Nothing can catch their errors any more:
+ * AnyIO's asyncio worker finds the loop closed and drops the outcome, Trio's
+ * delivery finds the run finished and is ignored.  A non-cancellation error
+ * is lost there and then. */
+static void cs__after_run(cs_findings *f, const cs_event *ev)
+{
+    if (ev->kind != CS_EV_THREAD_END || !ev->exc || ev->exc->cls == CS_EXC_CANCELLED)
+        return;
+    const cs_exc *x = ev->exc;
+    const char *cls = f->program && x->cls >= 0 && (uint32_t)x->cls < f->program->nclasses
+                          ? f->program->classes[x->cls].name
+                          : "exception";
+    cs__report(f, CS_FINDING_LOST_EXCEPTION,
+               cs_xasprintf("%s('%s') raised at t=%.9g by the abandoned worker thread of task '%s', after "
+                            "anyio.run() returned, was dropped",
+                            cls, x->message, (double)ev->t / 1e9, cs__tname(f, ev->task)));
 }
 
 void cs_findings_sink(void *findings, const cs_event *ev)
 {
     cs_findings *f = findings;
+    if (f->ended) {
+        cs__after_run(f, ev);
+        return;
+    }
     switch (ev->kind) {
     case CS_EV_RUN_START:
         f->program = ev->program;

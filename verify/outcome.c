@@ -236,8 +236,9 @@ static void cs__on_run_end(cs_outcome *o, const cs_event *ev)
 void cs_outcome_sink(void *outcome, const cs_event *ev)
 {
     cs_outcome *o = outcome;
-    if (!o->ended)
-        o->end_time = ev->t;
+    if (o->ended) /* a worker thread that outlives the run: not part of what anyio.run() gave */
+        return;
+    o->end_time = ev->t;
     switch (ev->kind) {
     case CS_EV_RUN_START: cs__on_run_start(o, ev); break;
     case CS_EV_TASK_SPAWN: cs__on_task_spawn(o, ev); break;
