@@ -447,6 +447,7 @@ void cs__loop_free(cs__engine *e);
 /* Runs the loop until main is done (or a limit/deadlock). */
 void cs__loop_run(cs__engine *e);
 bool cs__loop_run_once(cs__engine *e);
+void cs__loop_spin(cs__engine *e, uint32_t n);
 
 /* task.c (asyncio.Task) */
 void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc);

@@ -270,27 +270,10 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
     }
 }
 
-/* One BaseEventLoop._run_once.  Returns false when nothing can ever run again. */
-bool cs__loop_run_once(cs__engine *e)
+/* The part of _run_once after the selector: due timers behind the ready
+ * callbacks, then exactly the callbacks present now. */
+static void cs__loop_run_ready(cs__engine *e)
 {
-    cs__heap_clean(e);
-    if (e->rcount == 0) {
-        /* idle: the clock jumps to the next timer or worker-thread wake-up */
-        int64_t wake = cs__threads_next_wake(e);
-        if (e->nheap == 0 && wake == CS_NS_INF)
-            return false;
-        int64_t when = e->nheap ? e->heap[0].when : wake;
-        if (wake < when)
-            when = wake;
-        if ((double)when > e->opt.time_limit * 1e9) {
-            e->aborted = true;
-            e->limit_kind = CS_RESULT_LIMIT_TIME;
-            return false;
-        }
-        if (when > e->now)
-            e->now = when;
-        cs__threads_release_due(e);
-    }
     while (e->nheap && e->heap[0].when <= e->now) {
         cs__timer *t = cs__heap_pop(e);
         t->in_heap = false;
@@ -315,6 +298,41 @@ bool cs__loop_run_once(cs__engine *e)
         if (e->nreleased)
             cs__threads_flush(e);
     }
+}
+
+/* `n` iterations of a loop whose ready queue is never empty at its select
+ * (run_until_complete of a coroutine that finishes at once, and its done
+ * callback): no waiting, the clock stays. */
+void cs__loop_spin(cs__engine *e, uint32_t n)
+{
+    for (uint32_t i = 0; i < n && !e->aborted && !e->escape; i++) {
+        cs__heap_clean(e);
+        cs__loop_run_ready(e);
+    }
+}
+
+/* One BaseEventLoop._run_once.  Returns false when nothing can ever run again. */
+bool cs__loop_run_once(cs__engine *e)
+{
+    cs__heap_clean(e);
+    if (e->rcount == 0) {
+        /* idle: the clock jumps to the next timer or worker-thread wake-up */
+        int64_t wake = cs__threads_next_wake(e);
+        if (e->nheap == 0 && wake == CS_NS_INF)
+            return false;
+        int64_t when = e->nheap ? e->heap[0].when : wake;
+        if (wake < when)
+            when = wake;
+        if ((double)when > e->opt.time_limit * 1e9) {
+            e->aborted = true;
+            e->limit_kind = CS_RESULT_LIMIT_TIME;
+            return false;
+        }
+        if (when > e->now)
+            e->now = when;
+        cs__threads_release_due(e);
+    }
+    cs__loop_run_ready(e);
     return true;
 }
 

@@ -153,6 +153,11 @@ void cs__trio_ft_task_exited(cs__engine *e, cs__task *t)
 int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     cs__thread *th = cs__rare(t)->ft_thread;
+    if (f->phase == 0 && c->type == CS__C_EXC) {
+        /* cancelled before its first step (asyncio: Runner.close cancels
+         * what is left): the coroutine never runs, the thread gets the error */
+        return cs__pop_with(t, c, *c);
+    }
     if (f->phase == 0) {
         f->phase = 1;
         if (e->backend != CS_BACKEND_TRIO && th->worker_scope) {
