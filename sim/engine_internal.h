@@ -371,6 +371,11 @@ struct cs__engine {
     struct cs__thread **released;/* threads released during a step: they run after it */
     uint32_t nreleased, capreleased;
     cs__task *sys_task;          /* Trio: the run_sync_soon task (owned) */
+    cs__task *init_task;         /* Trio: the init task, once main is done (trio_shutdown.c) */
+    uint8_t trio_shutdown;       /* Trio: how far run() has shut down (CS__SD_*) */
+    bool sysn_closed;            /* Trio: the system nursery is closed: no from_thread body can start */
+    bool entry_cancel, entry_final; /* Trio: the run_sync_soon task is cancelled / runs its last pass next */
+    bool entry_done;             /* Trio: run_sync_soon refuses work (RunFinishedError) */
     cs__task **ft_tasks;         /* from_thread bodies' own tasks (owned) */
     uint32_t nft, capft;
     bool sys_queued;
@@ -504,7 +509,7 @@ void cs__emit_inject(cs__engine *e, cs__task *t, const cs_fault *f, int32_t scop
 void cs__event_forget(cs__engine *e, cs__event *ev, cs__fut *f);
 
 enum { CS__ABORT_NONE = 0, CS__ABORT_SUCCEEDED = 1, CS__ABORT_FAILED = 2 };
-typedef enum { CS__SRC_EXPLICIT, CS__SRC_DEADLINE, CS__SRC_NURSERY, CS__SRC_UNKNOWN } cs__trio_source;
+typedef enum { CS__SRC_EXPLICIT, CS__SRC_DEADLINE, CS__SRC_NURSERY, CS__SRC_UNKNOWN, CS__SRC_SHUTDOWN } cs__trio_source;
 
 /* trio_*.c */
 typedef struct cs__trio_runq cs__trio_runq;

@@ -80,6 +80,17 @@ void cs__ft_done(cs__engine *e, cs__thread *th);
 int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 int cs__step_ft_host(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
 void cs__trio_ft_task_exited(cs__engine *e, cs__task *t);
+/* Trio: finalize_remaining's run_sync_soon(reschedule init), in queue order. */
+void cs__trio_queue_init(cs__engine *e);
+/* Trio: the system tasks (from_thread bodies of abandoned threads) still running. */
+uint32_t cs__trio_system_live(const cs__engine *e);
+
+/* trio_shutdown.c: trio.run() after the main task is done */
+void cs__trio_main_done(cs__engine *e);
+void cs__trio_init_step(cs__engine *e);
+void cs__trio_entry_step(cs__engine *e);
+void cs__trio_system_task_done(cs__engine *e);
+void cs__trio_cancel_system(cs__engine *e);
 
 /* str(exc) and repr(exc) as Python prints them */
 char *cs__py_repr_str(const char *s);

@@ -46,9 +46,11 @@ struct cs__thread {
     cs__completion ft_result;/* Trio host: how the body ended, for the thread */
     int32_t inject;          /* thread-fail: the plan's fault index, or -1 */
     uint32_t id;             /* its index in e->threads: the trace's thread number - 1 */
+    bool run_finished;       /* Trio: its from_thread call is answered with RunFinishedError */
 };
 
-enum { RQ_REPORT, RQ_RUN_HOST, RQ_RUN_SYSTEM };
+/* RQ_INIT: not a thread's: trio's finalize_remaining() rescheduling init */
+enum { RQ_REPORT, RQ_RUN_HOST, RQ_RUN_SYSTEM, RQ_INIT };
 
 static void cs__thread_run(cs__engine *e, cs__thread *th);
 static void cs__thread_finished(cs__engine *e, cs__thread *th);
@@ -147,7 +149,51 @@ void cs__ft_done(cs__engine *e, cs__thread *th)
 void cs__trio_ft_task_exited(cs__engine *e, cs__task *t)
 {
     t->run = CS__TS_DONE;
+    if (t->member_of)
+        cs__scope_tasks_remove(t->member_of, t);
+    t->cancel_scope = NULL;
     cs__ft_resume(e, cs__rare(t)->ft_thread, &t->result);
+    cs__trio_system_task_done(e);
+}
+
+uint32_t cs__trio_system_live(const cs__engine *e)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < e->nft; i++)
+        n += e->ft_tasks[i]->run != CS__TS_DONE;
+    return n;
+}
+
+void cs__trio_queue_init(cs__engine *e)
+{
+    cs__thread *marker = cs__arena_calloc(&e->arena, sizeof *marker); /* freed with the run */
+    cs__trio_queue(e, marker, RQ_INIT);
+}
+
+/* The system nursery's cancel scope, cancelled at shutdown: the from_thread
+ * bodies still running get Cancelled ("shutdown") at their next checkpoint.
+ * Made only then (no scope id is taken in a run that never needs it); each
+ * body's outermost scope, or the task itself, is put under it. */
+void cs__trio_cancel_system(cs__engine *e)
+{
+    cs__scope *sysn = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, false);
+    sysn->active = true;
+    for (uint32_t i = 0; i < e->nft; i++) {
+        cs__task *t = e->ft_tasks[i];
+        if (t->run == CS__TS_DONE)
+            continue;
+        if (!t->cancel_scope) {
+            t->cancel_scope = sysn;
+            cs__scope_tasks_add(sysn, t);
+            continue;
+        }
+        cs__scope *root = t->cancel_scope;
+        for (uint32_t guard = 0; root->parent && guard < e->nscopes; guard++)
+            root = root->parent;
+        if (root != sysn)
+            cs__trio_reparent(e, root, sysn);
+    }
+    cs__trio_cancel(e, sysn, CS__SRC_SHUTDOWN, "main task done, shutting down system tasks", CS_CAUSE_EXPLICIT);
 }
 
 int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
@@ -222,7 +268,7 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
     ev.count = th->id + 1;
     ev.exc = th->result.type == CS__C_EXC ? th->result.exc : NULL;
     cs__emit(e, &ev);
-    if (e->after_run) {
+    if (e->after_run || e->entry_done) {
         /* asyncio: the worker finds the loop closed and reports nothing;
          * Trio: run_sync_soon raises RunFinishedError, which the delivery
          * suppresses.  The outcome is dropped either way. */
@@ -272,6 +318,11 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
 {
     th->blocked = false;
     const cs_body *steps = &th->st->body;
+    if (th->run_finished) { /* its from_thread call (the step before idx) failed */
+        th->run_finished = false;
+        cs__ft_run_finished(e, th, steps->items[th->idx - 1].pos);
+        return;
+    }
     while (th->idx < steps->n && !e->aborted) {
         const cs_stmt *s = &steps->items[th->idx++];
         switch (s->op) {
@@ -319,7 +370,7 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             break;
         }
         default: /* from_thread: the thread blocks until the body ran in the loop */
-            if (e->after_run) {
+            if (e->after_run || e->entry_done) {
                 cs__ft_run_finished(e, th, s->pos);
                 return;
             }
@@ -418,7 +469,15 @@ void cs__trio_thread_reports(cs__engine *e)
             th->run_request = true;
             cs__trio_reschedule(e, th->host, NULL);
             break;
+        case RQ_INIT:
+            cs__trio_reschedule(e, e->init_task, NULL);
+            break;
         default: /* spawn_system_task(run_system) */
+            if (e->sysn_closed) { /* "system nursery is closed": RunFinishedError for the thread */
+                th->run_finished = true;
+                cs__thread_release(e, th);
+                break;
+            }
             cs__trio_reschedule(e, cs__ft_task_new(e, th), NULL);
             break;
         }

@@ -94,14 +94,17 @@ static void cs__trio_task_exited(cs__engine *e, cs__task *t)
     if (t->tg)
         cs__trio_child_finished(e, t->tg, t);
     else
-        e->stop = true; /* main returned: the run ends */
+        cs__trio_main_done(e); /* main returned: trio.run() shuts down (trio_shutdown.c) */
 }
 
 static void cs__trio_task_step(cs__engine *e, cs__task *t, cs_exc *exc)
 {
+    if (t == e->init_task) { /* main is done: trio.run() shutting down */
+        cs__trio_init_step(e);
+        return;
+    }
     if (t->is_system) { /* the run_sync_soon task: threads report back */
-        e->sys_queued = false;
-        cs__trio_thread_reports(e);
+        cs__trio_entry_step(e);
         return;
     }
     if (t->run == CS__TS_DONE) {

@@ -191,9 +191,10 @@ void cs__trio_cancel(cs__engine *e, cs__scope *s, cs__trio_source src, const cha
 /* The Cancelled a parked task of status `s` receives. */
 cs_exc *cs__trio_cancelled_exc(cs__engine *e, const cs__scope *s)
 {
-    static const char *const names[] = {"explicit", "deadline", "nursery", "unknown"};
+    static const char *const names[] = {"explicit", "deadline", "nursery", "unknown", "shutdown"};
     static const char *const plain[] = {"cancelled due to explicit", "cancelled due to deadline",
-                                        "cancelled due to nursery", "cancelled due to unknown"};
+                                        "cancelled due to nursery", "cancelled due to unknown",
+                                        "cancelled due to shutdown"};
     cs_exc *x;
     if (!s || s->reason_source < 0) {
         x = cs__new_exc(e, CS_EXC_CANCELLED, "cancelled due to unknown with reason 'misnesting'");
