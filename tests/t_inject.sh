@@ -113,6 +113,9 @@ default, _ = sweep(f)
 everything, _ = sweep(f, "--failures", "--timeouts", "--delays")
 if delays["plans"] == 0 or everything["plans"] != default["plans"] + delays["plans"]:
     fail(f"--delays alone {delays['plans']}, default {default['plans']}, all three {everything['plans']}")
+p = run("inject", f, "--timeouts=some")
+if p.returncode != 2 or "--timeouts takes no value but `all`" not in p.stderr:
+    fail(f"--timeouts=some: exit {p.returncode}, {p.stderr!r}")
 p = run("inject", "--help")
 if "`--delays` alone sweeps delays" not in p.stdout.replace("\n", " ") or "--timeouts=all" not in p.stdout:
     fail("inject --help does not say how the flags combine")

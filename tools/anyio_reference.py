@@ -349,7 +349,15 @@ def make_virtual_loop(interp):
             super().__init__(sel)
             sel.loop = self
             self._ready = LockstepReady(self._ready)
+            self.set_exception_handler(self.quiet_shutdown)
             interp.loop = self
+
+        @staticmethod
+        def quiet_shutdown(loop, context):
+            # the runner cancelling a from_thread call's task while it closes
+            # is logged by asyncio; the outcome already says what happened
+            if context.get("message") != "unhandled exception during asyncio.run() shutdown":
+                loop.default_exception_handler(context)
 
         def time(self):
             return self.vt
