@@ -298,7 +298,10 @@ static bool cs__emit_end(cs__engine *e)
         cs__emit(e, &ev);
         return false;
     }
-    if (main_task->run != CS__TS_DONE && !e->escaped) {
+    /* Trio's shutdown waits for the from_thread bodies of abandoned threads:
+     * one that never ends (a shielded wait) keeps trio.run() from returning */
+    bool stuck = e->backend == CS_BACKEND_TRIO && e->trio_shutdown && !e->stop;
+    if ((main_task->run != CS__TS_DONE || stuck) && !e->escaped) {
         for (uint32_t i = 0; i < e->ntasks; i++) {
             cs__task *t = e->tasks[i];
             if (t->run == CS__TS_DONE)
