@@ -117,8 +117,6 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
             bare_timeouts = v == NULL;
         } else if (strcmp(o, "--delays") == 0) {
             a->kinds.delays = true;
-        } else if (strncmp(o, "--timeouts=", 11) == 0) {
-            return cs_cli_usage_error("inject", "--timeouts takes no value but `all`, not '%s'", o + 11);
         } else if (strcmp(o, "--explore") == 0) {
             a->explore = true;
         } else if (strcmp(o, "--delay") == 0) {
