@@ -183,6 +183,8 @@ static void cs__on_run_end(cs_explain *x, const cs_event *ev)
 void cs_explain_sink(void *ctx, const cs_event *ev)
 {
     cs_explain *x = ctx;
+    if (x->ended) /* a worker thread that outlives the run: the story is the run's */
+        return;
     switch (ev->kind) {
     case CS_EV_RUN_START: cs__x_on_run_start(x, ev); break;
     case CS_EV_TASK_SPAWN: cs__x_on_spawn(x, ev); break;
