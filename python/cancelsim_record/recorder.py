@@ -564,6 +564,8 @@ def _make_run_sync(orig_run_sync):
         finally:
             rec.waiting_threads -= 1
 
+    return run_sync
+
 
 # ---- virtual time (tools/anyio_reference.py's clocks, waiting for threads) --
 

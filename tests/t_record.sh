@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# t_record.sh - the recorder on real AnyIO programs (tests/record/*.py, issue 24):
+# each program runs once on real AnyIO without the recorder (check.py plain:
+# what anyio.run raised or returned and what it printed or log()ged), then
+# under `python3 -m cancelsim_record --virtual-time` on the same backend;
+# `cancelsim trace --findings --format json` of the recording must give the
+# same result, exception and log, each task's end as the program printed it,
+# and exactly the findings the program's '# findings:' line names (the planted
+# lost exception); `cancelsim dot` must draw the recording when dot reads
+# traces.  Needs AnyIO and Trio (ANYIO_SITE or PYTHONPATH) and `cancelsim
+# trace`: exits 77 without them.
+set -u
+CS="$1"
+. "$(dirname "$0")/testlib.sh"
+TMP="$tmp"
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+PY=${PYTHON:-python3}
+if [ -n "${ANYIO_SITE:-}" ]; then
+    PYTHONPATH="$ANYIO_SITE${PYTHONPATH:+:$PYTHONPATH}"
+fi
+PYTHONPATH="$SRC/python${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH
+if ! "$PY" -c 'import anyio, trio' 2>/dev/null; then
+    echo "t_record: skipped: AnyIO and Trio are not importable (set ANYIO_SITE or PYTHONPATH)"
+    exit 77
+fi
+if ! "$CS" trace --help >/dev/null 2>&1; then
+    echo "t_record: skipped: this cancelsim has no 'trace' command to read a recording"
+    exit 77
+fi
+# dot reads a trace if it draws one that run --trace wrote
+"$CS" run "$SRC/scenarios/run/"*.json --trace "$TMP/probe.jsonl" >/dev/null 2>&1
+DOT_TRACE=0
+"$CS" dot "$TMP/probe.jsonl" >/dev/null 2>&1 && DOT_TRACE=1
+
+for prog in "$SRC"/tests/record/*.py; do
+    name=$(basename "$prog" .py)
+    [ "$name" = check ] && continue
+    for b in asyncio trio; do
+        what="$name ($b)"
+        if ! "$PY" "$SRC/tests/record/check.py" plain "$prog" $b >"$TMP/$name.$b.plain.json" 2>"$TMP/err"; then
+            bad "$what: the program did not run on real AnyIO: $(tail -1 "$TMP/err")"
+            continue
+        fi
+        "$PY" -m cancelsim_record --backend $b --virtual-time -o "$TMP/$name.$b.jsonl" "$prog" \
+            >"$TMP/out" 2>"$TMP/err"
+        if [ ! -s "$TMP/$name.$b.jsonl" ]; then
+            bad "$what: no trace: $(tail -1 "$TMP/err")"
+            continue
+        fi
+        if ! "$CS" trace --findings --format json "$TMP/$name.$b.jsonl" >"$TMP/$name.$b.outcome.json" 2>"$TMP/err"; then
+            bad "$what: cancelsim trace refused the recording: $(head -1 "$TMP/err")"
+            continue
+        fi
+        if "$PY" "$SRC/tests/record/check.py" compare "$TMP/$name.$b.plain.json" "$TMP/$name.$b.outcome.json" \
+            "$prog" >"$TMP/diff"; then
+            ok
+        else
+            bad "$what: the trace is not what the program did:"
+            cat "$TMP/diff"
+        fi
+        if [ $DOT_TRACE = 1 ]; then
+            if "$CS" dot "$TMP/$name.$b.jsonl" >"$TMP/$name.dot" 2>"$TMP/err" && grep -q '^digraph' "$TMP/$name.dot"; then
+                ok
+            else
+                bad "$what: dot of the recording: $(head -1 "$TMP/err")"
+            fi
+        fi
+    done
+done
+# the checker can fail: a recording whose log lost a line is told apart
+if [ -s "$TMP/move_on.asyncio.outcome.json" ]; then
+    "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); d["log"]=d["log"][1:]; json.dump(d,open(sys.argv[1],"w"))' \
+        "$TMP/move_on.asyncio.outcome.json"
+    if "$PY" "$SRC/tests/record/check.py" compare "$TMP/move_on.asyncio.plain.json" \
+        "$TMP/move_on.asyncio.outcome.json" "$SRC/tests/record/move_on.py" >/dev/null; then
+        bad "check.py accepted a recording that lost a log line"
+    else
+        ok
+    fi
+fi
+[ $DOT_TRACE = 1 ] || echo "t_record: note: cancelsim dot does not read traces yet; the graphs were not checked"
+finish t_record
