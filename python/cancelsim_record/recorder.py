@@ -99,6 +99,8 @@ class Recording:
         self.waiting_threads = 0  # tasks awaiting a worker thread now
         self.cancel_cls = None
         self.clock = None
+        self.stopped = False  # a deadlock ended the recording: AnyIO's teardown is not part of it
+        self.live = []  # tasks spawned and not ended, in spawn order
         self.kinds = {}  # id(scope object) -> (it, its kind), for scopes made but not entered yet
         self.groups = {}  # id(task group) -> (it, its Scope)
 
@@ -113,7 +115,7 @@ class Recording:
 
     def emit(self, ev, at=None, t=None, **fields):
         with self.lock:
-            if len(self.events) >= MAX_EVENTS:
+            if len(self.events) >= MAX_EVENTS or self.stopped:
                 return None
             e = {"t": self.now_ns() if t is None else t, "ev": ev}
             e.update(fields)
@@ -168,6 +170,7 @@ class Recording:
                 fields.update(group=group.name, group_id=group.id)
                 self.task_group[name] = group
             self.emit("task_spawn", **fields)
+            self.live.append(name)
             return name
 
     def task_end(self, name, exc, value=None):
@@ -182,6 +185,8 @@ class Recording:
         else:
             fields.update(state="failed", exception=self.exc(exc))
         with self.lock:
+            if name in self.live:
+                self.live.remove(name)
             pos = self.emit("task_end", **fields)
             group = self.task_group.get(name)
             if exc is not None and not isinstance(exc, self.cancel_cls) and group is not None:
@@ -289,6 +294,15 @@ class Recording:
                 if stack[k] is sc:
                     del stack[k]
                     break
+
+    def deadlock(self):
+        """Every task waits and no deadline is left: what each waits on is
+        not known, only that it has not ended; nothing after this is kept."""
+        with self.lock:
+            for name in self.live:
+                self.emit("task_waiting", task=name, label="something (not recorded)")
+            self.stopped = True
+        return Deadlock()
 
     # -- writing --
     def write(self, f):
@@ -603,7 +617,7 @@ class _JumpSelector(selectors.BaseSelector):
                 return ready
         scheduled = self.loop._scheduled
         if timeout is None or not scheduled or scheduled[0]._when == math.inf:
-            raise Deadlock()
+            raise rec.deadlock() if rec is not None else Deadlock()
         self.loop.vt = max(self.loop.vt, scheduled[0]._when)
         return []
 
@@ -644,7 +658,7 @@ def _trio_clock():
             return
         if trio.lowlevel.current_statistics().seconds_to_next_deadline == math.inf:
             if rec is None or rec.waiting_threads == 0:
-                raise Deadlock()
+                raise rec.deadlock() if rec is not None else Deadlock()
         jump()
         if rec is None or rec.waiting_threads == 0:
             clock.autojump_threshold = 0
@@ -735,6 +749,8 @@ class Session:
             value = self.orig_run(main_task, *args, backend=backend, backend_options=options)
         except BaseException as e:
             self.finish(rec, e)
+            if _is_deadlock(e):
+                raise Deadlock() from None
             raise
         self.finish(rec, None, value)
         return value
@@ -748,6 +764,7 @@ class Session:
             time.sleep(0.005)
         _REC = None
         with rec.lock:
+            rec.stopped = False
             if deadlock:
                 rec.emit("run_end", result="deadlock")
             elif exc is None:
@@ -805,6 +822,13 @@ def record_script(script, out, backend=None, virtual=False, argv=()):
             anyio.run(globs["main"])
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except Deadlock:
+        sys.stderr.write("cancelsim_record: %s deadlocked: every task waits and no deadline is left "
+                         "(the trace ends there)\n" % script)
+        # the program would wait forever; its half-torn-down run is not worth finishing
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(3)
     except BaseException:
         import traceback
         traceback.print_exc()

@@ -18,7 +18,14 @@ import io
 import json
 import runpy
 import sys
+import signal
 import types
+
+DEADLOCK_AFTER = 3
+
+
+class Hung(BaseException):
+    """The program still waits after DEADLOCK_AFTER seconds."""
 
 
 def exc_json(e):
@@ -54,6 +61,13 @@ def plain(prog, backend):
     buf = []
     out = {"result": "returned", "returned": None}
     sys.argv = [prog, backend]
+    # A program still running after DEADLOCK_AFTER real seconds waits
+    # forever (every program here finishes in well under that otherwise).
+    def alarm(*_):
+        raise Hung()
+
+    signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(DEADLOCK_AFTER)
     with contextlib.redirect_stdout(Tee()):
         def flush_lines():
             text = "".join(buf)
@@ -66,8 +80,13 @@ def plain(prog, backend):
             globs = runpy.run_path(prog, run_name="__main__")
             if not runs and callable(globs.get("main")):
                 run(globs["main"])
+        except Hung:
+            out = {"result": "deadlock"}
         except BaseException as e:
             out = {"result": "raised", "exception": exc_json(e)}
+            if any(isinstance(x, Hung) for x in getattr(e, "exceptions", ())):
+                out = {"result": "deadlock"}
+        signal.alarm(0)
         flush_lines()
     out["log"] = lines
     print(json.dumps(out))
@@ -82,7 +101,10 @@ def compare(plain_path, outcome_path, prog):
         got = got[0]
     bad = []
     res = got["result"]
-    if want["result"] == "raised":
+    if want["result"] == "deadlock":
+        if "deadlock" not in res:
+            bad.append("the program waited forever, the trace says %s" % res)
+    elif want["result"] == "raised":
         if "raised" not in res:
             bad.append("the program raised %s, the trace says %s" % (want["exception"], res))
         elif res["raised"] != want["exception"]:
