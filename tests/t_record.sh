@@ -79,5 +79,17 @@ if [ -s "$TMP/move_on.asyncio.outcome.json" ]; then
         ok
     fi
 fi
+# the command line: a missing script, a script with no anyio.run and no main
+# (exit 2, no trace), a program that raises (its status 1, the trace written)
+"$PY" -m cancelsim_record -o "$TMP/none.jsonl" "$TMP/missing.py" >/dev/null 2>&1
+[ $? = 2 ] && [ ! -e "$TMP/none.jsonl" ] && ok || bad "a missing script did not exit 2"
+echo 'x = 1' >"$TMP/plain.py"
+"$PY" -m cancelsim_record -o "$TMP/none.jsonl" "$TMP/plain.py" >/dev/null 2>"$TMP/err"
+[ $? = 2 ] && [ ! -e "$TMP/none.jsonl" ] && grep -q 'never called anyio.run' "$TMP/err" && ok ||
+    bad "a script without anyio.run did not exit 2 with its message"
+"$PY" -m cancelsim_record --virtual-time -o "$TMP/raised.jsonl" "$SRC/tests/record/fail_after_raised.py" \
+    >/dev/null 2>"$TMP/err"
+[ $? = 1 ] && grep -q '^TimeoutError' "$TMP/err" && [ -s "$TMP/raised.jsonl" ] && ok ||
+    bad "a program that raises did not exit 1 with its traceback and a trace"
 [ $DOT_TRACE = 1 ] || echo "t_record: note: cancelsim dot does not read traces yet; the graphs were not checked"
 finish t_record

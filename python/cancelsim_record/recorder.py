@@ -101,6 +101,7 @@ class Recording:
         self.clock = None
         self.stopped = False  # a deadlock ended the recording: AnyIO's teardown is not part of it
         self.live = []  # tasks spawned and not ended, in spawn order
+        self.in_flight = {}  # task name -> exception groups it raised whose fate is not seen yet
         self.kinds = {}  # id(scope object) -> (it, its kind), for scopes made but not entered yet
         self.groups = {}  # id(task group) -> (it, its Scope)
 
@@ -136,18 +137,49 @@ class Recording:
                 name = CANCEL_CLASS[self.backend]
             if name not in self.classes:
                 self.classes.append(name)
-            j = {"type": name, "message": str(e), "id": len(self.exc_ids) + 1}
+            try:
+                message = str(e)
+            except Exception:  # a __str__ that fails: the class's name stands for it
+                message = name
             members = getattr(e, "exceptions", None)
-            if isinstance(e, BaseExceptionGroup) and members is not None:
-                j["exceptions"] = [self.exc(m) for m in members]
-                j["type"] = "ExceptionGroup" if isinstance(e, Exception) else "BaseExceptionGroup"
+            group = isinstance(e, BaseExceptionGroup) and members is not None
+            inner = [self.exc(m) for m in members] if group else None  # numbered first: ids stay unique
+            if group:
+                name = "ExceptionGroup" if isinstance(e, Exception) else "BaseExceptionGroup"
+            j = {"type": name, "message": message, "id": len(self.exc_ids) + 1}
+            if group:
+                j["exceptions"] = inner
             self.exc_ids[id(e)] = (j["id"], e, j)
             return j
+
+    def raised_group(self, task, sc, group):
+        """A task group raised `group` in `task`: written at once, and
+        settled (caught or carried on) at the task's next event."""
+        with self.lock:
+            self.settle(task, group)
+            self.emit("group_raise", task=task, scope=sc.name, scope_id=sc.id, exception=self.exc(group))
+            self.in_flight.setdefault(task, []).append(group)
+
+    def settle(self, task, exc):
+        """The next event of `task` carries `exc` (or none): a group it raised
+        before that `exc` does not hold was caught in between (the recorder
+        does not see except or except*), so its catch is written now."""
+        groups = self.in_flight.get(task)
+        if not groups:
+            return
+        keep = []
+        for g in groups:
+            if exc is not None and _holds(exc, g):
+                keep.append(g)
+            else:
+                self.emit("catch", task=task, exception=self.exc(g))
+        self.in_flight[task] = keep
 
     def log(self, msg, value):
         task = _current_task.get()
         if task is None:
             return
+        self.settle(task, None)
         fields = {"task": task, "msg": msg}
         if isinstance(value, bool) or (isinstance(value, (int, float)) and math.isfinite(value)):
             fields["value"] = value
@@ -187,6 +219,7 @@ class Recording:
         with self.lock:
             if name in self.live:
                 self.live.remove(name)
+            self.settle(name, exc)
             pos = self.emit("task_end", **fields)
             group = self.task_group.get(name)
             if exc is not None and not isinstance(exc, self.cancel_cls) and group is not None:
@@ -197,6 +230,7 @@ class Recording:
     def scope_enter(self, obj, kind, name, deadline, shield):
         task = _current_task.get()
         with self.lock:
+            self.settle(task, None)
             sc = Scope(self.nscopes, name, kind, task, obj)
             self.nscopes += 1
             self.scopes[id(obj)] = sc
@@ -283,6 +317,7 @@ class Recording:
             if exc_out is not None and isinstance(exc_out, self.cancel_cls):
                 self.deliver(task, exc_out)
             self.infer_cancels(sc)
+            self.settle(task, exc_out)
             fields = {"scope": sc.name, "scope_id": sc.id,
                       "cancel_called": bool(sc.obj.cancel_called), "cancelled_caught": bool(sc.obj.cancelled_caught),
                       "deadline": self.rel(sc.obj.deadline), "shield": bool(sc.obj.shield)}
@@ -409,7 +444,7 @@ def _patch_task_group(cls, patches):
             swallowed = await orig_aexit(self, et, ev, tb)
         except BaseException as e:
             if isinstance(e, BaseExceptionGroup):
-                rec.emit("group_raise", task=sc.task, scope=sc.name, scope_id=sc.id, exception=rec.exc(e))
+                rec.raised_group(sc.task, sc, e)
             rec.scope_exit(sc, e)
             raise
         rec.scope_exit(sc, None if swallowed else ev)
@@ -791,6 +826,18 @@ def _is_deadlock(e):
     return False
 
 
+def _holds(exc, g):
+    """Whether exception `exc` is `g` or holds it, as a member at any depth."""
+    todo, seen = [exc], 0
+    while todo and seen < 10000:
+        x = todo.pop()
+        seen += 1
+        if x is g:
+            return True
+        todo.extend(getattr(x, "exceptions", None) or () if isinstance(x, BaseExceptionGroup) else ())
+    return False
+
+
 def _jsonable(v):
     try:
         json.dumps(v)
@@ -862,3 +909,8 @@ def main(argv):
         return 2
     out = a.output or os.path.splitext(a.script)[0] + ".trace.jsonl"
     return record_script(a.script, out, a.backend, a.virtual_time, a.args)
+
+
+def cli():
+    """The console script (`cancelsim-record`) when installed with pip."""
+    sys.exit(main(sys.argv[1:]))
