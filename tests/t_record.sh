@@ -79,6 +79,21 @@ if [ -s "$TMP/move_on.asyncio.outcome.json" ]; then
         ok
     fi
 fi
+# compare: the recording of shielded_cleanup.py against the same program as a
+# scenario agrees on both backends; a scenario whose cleanup sleeps longer is
+# told apart at the worker's log line
+sed 's/"sleep": 0.1}, {"log": "cleanup done"/"sleep": 0.2}, {"log": "cleanup done"/' \
+    "$SRC/tests/record/shielded_cleanup.json" >"$TMP/slower.json"
+for b in asyncio trio; do
+    if [ -s "$TMP/shielded_cleanup.$b.jsonl" ]; then
+        "$PY" -m cancelsim_record.compare --cancelsim "$CS" "$SRC/tests/record/shielded_cleanup.json" \
+            "$TMP/shielded_cleanup.$b.jsonl" >"$TMP/cmp" 2>&1 && ok || { bad "compare ($b) found a difference:"; cat "$TMP/cmp"; }
+        "$PY" -m cancelsim_record.compare --cancelsim "$CS" "$TMP/slower.json" "$TMP/shielded_cleanup.$b.jsonl" \
+            >"$TMP/cmp" 2>&1
+        [ $? = 1 ] && grep -q "task worker, step 3: recorded 'log \"cleanup done\"' at t=0.2, simulated 'log \"cleanup done\"' at t=0.3" "$TMP/cmp" &&
+            ok || { bad "compare ($b) missed the slower cleanup:"; cat "$TMP/cmp"; }
+    fi
+done
 # the command line: a missing script, a script with no anyio.run and no main
 # (exit 2, no trace), a program that raises (its status 1, the trace written)
 "$PY" -m cancelsim_record -o "$TMP/none.jsonl" "$TMP/missing.py" >/dev/null 2>&1

@@ -147,6 +147,8 @@ class Recording:
             if group:
                 name = "ExceptionGroup" if isinstance(e, Exception) else "BaseExceptionGroup"
             j = {"type": name, "message": message, "id": len(self.exc_ids) + 1}
+            if not getattr(e, "args", True) and not group:
+                j["noargs"] = True  # TimeoutError() rather than TimeoutError('')
             if group:
                 j["exceptions"] = inner
             self.exc_ids[id(e)] = (j["id"], e, j)
@@ -194,13 +196,14 @@ class Recording:
         self.task_names.add(name)
         return name
 
-    def spawn(self, want, parent, group):
+    def spawn(self, want, parent, group, pos=(0, 0)):
         with self.lock:
             name = self.new_task_name(want)
             fields = {"task": name, "parent": parent}
             if group is not None:
                 fields.update(group=group.name, group_id=group.id)
                 self.task_group[name] = group
+            fields.update(_pos_fields(pos))
             self.emit("task_spawn", **fields)
             self.live.append(name)
             return name
@@ -227,7 +230,7 @@ class Recording:
                     group.failed_end = pos + 1
 
     # -- scopes --
-    def scope_enter(self, obj, kind, name, deadline, shield):
+    def scope_enter(self, obj, kind, name, deadline, shield, pos=(0, 0)):
         task = _current_task.get()
         with self.lock:
             self.settle(task, None)
@@ -239,16 +242,17 @@ class Recording:
             fields = {"scope": name, "scope_id": sc.id, "kind": kind, "task": task}
             if parent is not None:
                 fields.update(parent_scope=parent.name, parent_scope_id=parent.id)
-            fields.update(deadline=self.rel(deadline), shield=bool(shield))
+            fields.update(deadline=self.rel(deadline), shield=bool(shield), **_pos_fields(pos))
             sc.enter_pos = self.emit("scope_enter", **fields) or 0
             stack.append(sc)
             return sc
 
-    def cancel(self, sc, cause, task, t=None, at=None):
+    def cancel(self, sc, cause, task, t=None, at=None, **extra):
         if sc.cancelled:
             return
         sc.cancelled = True
-        self.emit("cancel", at=at, t=t, scope=sc.name, scope_id=sc.id, cause=cause, task=task)
+        self.settle(task, None)
+        self.emit("cancel", at=at, t=t, scope=sc.name, scope_id=sc.id, cause=cause, task=task, **extra)
 
     def infer_cancels(self, innermost):
         """Writes the cancel events of cancelled scopes from `innermost`
@@ -354,18 +358,36 @@ class Recording:
 
 
 def _user_line():
-    """The line of the innermost frame outside AnyIO, asyncio, Trio and this
-    recorder (the statement that made the scope)."""
+    return _user_pos()[0]
+
+
+def _user_pos():
+    """The line and column (from 1) of the innermost frame outside AnyIO,
+    asyncio, Trio and this recorder: the statement that made the scope,
+    spawned the task, called cancel() or to_thread."""
     f = sys._getframe(2)
     skip = (_ANYIO_DIR, os.path.dirname(__file__), os.path.dirname(contextlib.__file__))
     depth = 0
     while f is not None and depth < 200:
         fn = f.f_code.co_filename
         if not any(d and fn.startswith(d) for d in skip) and "/trio/" not in fn:
-            return f.f_lineno
+            return f.f_lineno or 0, _col(f)
         f = f.f_back
         depth += 1
-    return 0
+    return 0, 0
+
+
+def _col(frame):
+    """The column (from 1) of the instruction the frame is at, 0 if unknown."""
+    try:
+        pos = list(frame.f_code.co_positions())[frame.f_lasti // 2]
+        return pos[2] + 1 if pos[2] is not None else 0
+    except (AttributeError, IndexError):  # before Python 3.11
+        return 0
+
+
+def _pos_fields(pos):
+    return {"line": pos[0], "col": pos[1]} if pos[0] > 0 and pos[1] > 0 else {}
 
 
 def _caller_in_anyio():
@@ -426,12 +448,12 @@ def _patch_task_group(cls, patches):
         rec = _REC
         if rec is None:
             return await orig_aenter(self)
-        line = _user_line()
+        pos = _user_pos()
         if self.cancel_scope is not None:  # asyncio: entered inside, as the group
             rec.scopes[id(self.cancel_scope)] = None
         result = await orig_aenter(self)
         rec.scopes.pop(id(self.cancel_scope), None)
-        sc = rec.scope_enter(self.cancel_scope, "task_group", _names.make("tg", line), math.inf, False)
+        sc = rec.scope_enter(self.cancel_scope, "task_group", _names.make("tg", pos[0]), math.inf, False, pos)
         rec.groups[id(self)] = (self, sc)
         return result
 
@@ -455,7 +477,7 @@ def _patch_task_group(cls, patches):
         sc = rec.groups.get(id(self), (None, None))[1] if rec is not None else None
         if rec is None or sc is None:
             return orig_soon(self, func, *args, name=name)
-        task = rec.spawn(_task_name(func, name), _current_task.get(), sc)
+        task = rec.spawn(_task_name(func, name), _current_task.get(), sc, _user_pos())
         return orig_soon(self, _wrap_task_func(rec, task, func), *args, name=name if name is not None else task)
 
     async def start(self, func, *args, name=None):
@@ -463,7 +485,7 @@ def _patch_task_group(cls, patches):
         sc = rec.groups.get(id(self), (None, None))[1] if rec is not None else None
         if rec is None or sc is None:
             return await orig_start(self, func, *args, name=name)
-        task = rec.spawn(_task_name(func, name), _current_task.get(), sc)
+        task = rec.spawn(_task_name(func, name), _current_task.get(), sc, _user_pos())
         return await orig_start(self, _wrap_task_func(rec, task, func), *args,
                                 name=name if name is not None else task)
 
@@ -480,13 +502,13 @@ def _patch_cancel_scope(cls, patches):
             return orig_enter(self)
         kind = getattr(_pending_kind, "kind", None)
         _pending_kind.kind = None
-        line = _user_line()
+        pos = _user_pos()
         if kind is None:
             kind = rec.kinds.pop(id(self), (None, None))[1] or ("cancel_scope" if _caller_in_anyio() is None else "internal")
         result = orig_enter(self)
         if kind != "internal":  # AnyIO's own scopes (in to_thread, around tasks) are left out
-            rec.scope_enter(self, kind, _names.make(kind.replace("cancel_scope", "scope"), line), self.deadline,
-                            self.shield)
+            rec.scope_enter(self, kind, _names.make(kind.replace("cancel_scope", "scope"), pos[0]), self.deadline,
+                            self.shield, pos)
         return result
 
     def __exit__(self, et, ev, tb):
@@ -508,7 +530,13 @@ def _patch_cancel_scope(cls, patches):
         if sc is not None and not sc.cancelled and not self.cancel_called:
             who = _caller_in_anyio()
             cause = "explicit" if who is None else "deadline" if who == "_timeout" else "task_failed"
-            rec.cancel(sc, cause, None if cause == "deadline" else _current_task.get())
+            extra = {}
+            if cause == "explicit":
+                reason = args[0] if args else kwargs.get("reason")
+                if isinstance(reason, str):
+                    extra["reason"] = reason
+                extra.update(_pos_fields(_user_pos()))
+            rec.cancel(sc, cause, None if cause == "deadline" else _current_task.get(), **extra)
         return orig_cancel(self, *args, **kwargs)
 
     patches.append((cls, {"__enter__": __enter__, "__exit__": __exit__, "cancel": cancel}))
@@ -598,7 +626,9 @@ def _make_run_sync(orig_run_sync):
                 rec.emit("thread_end", task=task)
             return result
 
-        rec.emit("thread_start", task=task)
+        where = _pos_fields(_user_pos())
+        rec.settle(task, None)
+        rec.emit("thread_start", task=task, **where)
         rec.waiting_threads += 1
         rec.threads.append(state)
         try:
@@ -608,7 +638,7 @@ def _make_run_sync(orig_run_sync):
             with rec.lock:
                 if not state["done"] and state["thread"] is not None:
                     state["abandoned"] = True
-                    rec.emit("thread_abandoned", task=task)
+                    rec.emit("thread_abandoned", task=task, **where)
             raise
         finally:
             rec.waiting_threads -= 1
