@@ -773,7 +773,13 @@ class Session:
                 self.saved.append((obj, k, obj.__dict__.get(k) if isinstance(obj, type) else getattr(obj, k)))
                 setattr(obj, k, v)
 
+        import logging
+        self.handler = _LogHandler.make()
+        logging.getLogger().addHandler(self.handler)
+
     def uninstall(self):
+        import logging
+        logging.getLogger().removeHandler(self.handler)
         for obj, k, v in reversed(self.saved):
             setattr(obj, k, v)
 
@@ -874,6 +880,26 @@ def _jsonable(v):
         return v
     except (TypeError, ValueError):
         return repr(v)
+
+
+class _LogHandler:
+    """A logging handler on the root logger: each record that reaches it is a
+    log line of the task that logged it (made a logging.Handler when
+    installed, so that importing the recorder does not import logging)."""
+
+    @staticmethod
+    def make():
+        import logging
+
+        class Handler(logging.Handler):
+            def emit(self, record):
+                if _REC is not None:
+                    try:
+                        log(record.getMessage())
+                    except Exception:  # a bad format string is the program's to report
+                        self.handleError(record)
+
+        return Handler(logging.NOTSET)
 
 
 def _print(*args, sep=" ", end="\n", file=None, flush=False):

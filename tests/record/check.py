@@ -71,6 +71,13 @@ def plain(prog, backend):
     def alarm(*_):
         raise Hung()
 
+    import logging
+
+    class Handler(logging.Handler):  # what reaches the root logger is logged too
+        def emit(self, record):
+            stub.log(record.getMessage())
+
+    logging.getLogger().addHandler(Handler())
     signal.signal(signal.SIGALRM, alarm)
     signal.alarm(DEADLOCK_AFTER)
     with contextlib.redirect_stdout(Tee()):

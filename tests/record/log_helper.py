@@ -1,5 +1,7 @@
-# log() lines with values, from two tasks, and a main that only defines main:
-# the recorder runs it through anyio.run itself.
+# log() lines with values, from two tasks, a warning through logging, and a
+# program that only defines main: the recorder runs it through anyio.run itself.
+import logging
+
 import anyio
 from cancelsim_record import log
 
@@ -15,4 +17,5 @@ async def main():
     async with anyio.create_task_group() as tg:
         tg.start_soon(tick, "t1", 2, name="t1")
         tg.start_soon(tick, "t2", 3, name="t2")
+    logging.warning("all %d ticks done", 5)
     log("ok", True)
