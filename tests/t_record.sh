@@ -19,7 +19,9 @@ if [ -n "${ANYIO_SITE:-}" ]; then
     PYTHONPATH="$ANYIO_SITE${PYTHONPATH:+:$PYTHONPATH}"
 fi
 PYTHONPATH="$SRC/python${PYTHONPATH:+:$PYTHONPATH}"
-export PYTHONPATH
+# the recorder lists run_start's built-in classes as this cancelsim does
+CANCELSIM="$CS"
+export PYTHONPATH CANCELSIM
 if ! "$PY" -c 'import anyio, trio' 2>/dev/null; then
     echo "t_record: skipped: AnyIO and Trio are not importable (set ANYIO_SITE or PYTHONPATH)"
     exit 77

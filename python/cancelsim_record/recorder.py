@@ -35,15 +35,43 @@ import sys
 import threading
 import time
 
-# The built-in classes in the order cancelsim numbers them (sim/exc.h); the
-# last is the backend's cancellation class.
+# The built-in classes in the order cancelsim numbers them (sim/exc.h), as
+# run_start lists them; the backend's cancellation class follows.  cancelsim's
+# own list, when $CANCELSIM names the binary, wins (builtin_classes).
 BUILTIN_CLASSES = [
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "LookupError", "KeyError",
     "IndexError", "ValueError", "TypeError", "RuntimeError", "NotImplementedError", "OSError",
     "ConnectionError", "TimeoutError", "KeyboardInterrupt", "SystemExit", "GeneratorExit",
     "BaseExceptionGroup", "ExceptionGroup", "TaskFailed", "TaskCancelled", "WouldBlock",
-    "BrokenResourceError", "ClosedResourceError", "EndOfStream",
+    "BrokenResourceError", "ClosedResourceError", "EndOfStream", "RunFinishedError",
 ]
+_probed = {}
+
+
+def builtin_classes(backend):
+    """run_start's built-in classes for `backend`: those `$CANCELSIM run`
+    writes for an empty scenario when $CANCELSIM is set and its trace lists
+    them, else BUILTIN_CLASSES and the backend's cancellation class."""
+    if backend in _probed:
+        return list(_probed[backend])
+    classes = BUILTIN_CLASSES + [CANCEL_CLASS[backend]]
+    exe = os.environ.get("CANCELSIM")
+    if exe:
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "t.jsonl")
+            try:
+                subprocess.run([exe, "run", "-", "--backend", backend, "--trace", path], input='{"format": 1, "main": []}',
+                               text=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+                with open(path, encoding="utf-8") as f:
+                    listed = json.loads(f.readline()).get("classes")
+                if isinstance(listed, list) and listed and listed[-1] == CANCEL_CLASS[backend]:
+                    classes = listed
+            except (OSError, ValueError, subprocess.SubprocessError):
+                pass
+    _probed[backend] = classes
+    return list(classes)
 CANCEL_CLASS = {"asyncio": "CancelledError", "trio": "Cancelled"}
 # How long (real seconds) a virtual clock waits for a running worker thread
 # before it jumps to the next deadline anyway.
@@ -86,7 +114,7 @@ class Recording:
         self.events = []
         self.lock = threading.RLock()
         self.exc_ids = {}  # id(exception) -> (number, exception, its JSON)
-        self.classes = list(BUILTIN_CLASSES) + [CANCEL_CLASS[backend]]
+        self.classes = builtin_classes(backend)
         self.task_names = set()
         self.task_group = {}  # task name -> its group Scope
         self.stacks = {}  # task name -> its open scopes, innermost last
