@@ -200,15 +200,14 @@ static void cs__on_run_start(cs_dot *d, const cs_event *ev)
 {
     d->backend = ev->backend;
     d->seed = ev->seed;
-    const cs_program *prog = ev->program;
-    if (!prog)
+    if (!ev->class_names)
         return;
     free(d->scenario);
-    d->scenario = cs_xstrdup(prog->name ? prog->name : "");
-    d->classes = cs_xcalloc(prog->nclasses ? prog->nclasses : 1, sizeof *d->classes);
-    d->nclasses = prog->nclasses;
-    for (uint32_t i = 0; i < prog->nclasses; i++)
-        d->classes[i] = cs_xstrdup(prog->classes[i].name);
+    d->scenario = cs_xstrdup(ev->scenario ? ev->scenario : "");
+    d->classes = cs_xcalloc(ev->nclasses ? ev->nclasses : 1, sizeof *d->classes);
+    d->nclasses = ev->nclasses;
+    for (uint32_t i = 0; i < ev->nclasses; i++)
+        d->classes[i] = cs_xstrdup(ev->class_names[i] ? ev->class_names[i] : "?");
 }
 
 static void cs__on_scope_enter(cs_dot *d, const cs_event *ev)

@@ -290,8 +290,7 @@ static void cs__instant(cs_timeline *tl, const char *name, const char *cat, int6
 static void cs__on_run_start(cs_timeline *tl, const cs_event *ev)
 {
     tl->backend = ev->backend;
-    const cs_program *prog = ev->program;
-    char *title = cs_xasprintf("%s (%s)", prog && prog->name ? prog->name : "run", cs_backend_name(ev->backend));
+    char *title = cs_xasprintf("%s (%s)", ev->scenario ? ev->scenario : "run", cs_backend_name(ev->backend));
     cs__rec_begin(tl, "M", "process_name", NULL, 0, 0);
     cs_jw_key(&tl->w, "args");
     cs_jw_begin_object(&tl->w);
@@ -300,12 +299,12 @@ static void cs__on_run_start(cs_timeline *tl, const cs_event *ev)
     cs_jw_end_object(&tl->w);
     cs__rec_end(tl);
     free(title);
-    if (!prog)
+    if (!ev->class_names)
         return;
-    tl->classes = cs_xcalloc(prog->nclasses ? prog->nclasses : 1, sizeof *tl->classes);
-    tl->nclasses = prog->nclasses;
-    for (uint32_t i = 0; i < prog->nclasses; i++)
-        tl->classes[i] = cs_xstrdup(prog->classes[i].name);
+    tl->classes = cs_xcalloc(ev->nclasses ? ev->nclasses : 1, sizeof *tl->classes);
+    tl->nclasses = ev->nclasses;
+    for (uint32_t i = 0; i < ev->nclasses; i++)
+        tl->classes[i] = cs_xstrdup(ev->class_names[i] ? ev->class_names[i] : "?");
 }
 
 static void cs__on_spawn(cs_timeline *tl, const cs_event *ev)
@@ -464,10 +463,9 @@ static void cs__on_cancel(cs_timeline *tl, const cs_event *ev)
         s->cancel_t = ev->t;
         s->cancel_src = src;
     }
-    static const char *const causes[] = {"explicit", "deadline", "task_failed", "task_handle"};
     if (src >= 0) {
         char name[64];
-        snprintf(name, sizeof name, "cancel (%s)", causes[ev->cause]);
+        snprintf(name, sizeof name, "cancel (%s)", cs_cancel_cause_name(ev->cause));
         cs__instant(tl, name, "cancel", ev->t, src);
     }
 }
@@ -475,12 +473,11 @@ static void cs__on_cancel(cs_timeline *tl, const cs_event *ev)
 static void cs__on_delivered(cs_timeline *tl, const cs_event *ev)
 {
     cs__tl_scope *s = cs__scope_of(tl, ev->scope);
-    static const char *const causes[] = {"explicit", "deadline", "task_failed", "task_handle"};
     int32_t src = s->cancelled ? s->cancel_src : s->host;
     if (src < 0)
         src = ev->task;
     char name[64];
-    snprintf(name, sizeof name, "cancel: %s", s->cancelled ? causes[s->cause] : "cancel");
+    snprintf(name, sizeof name, "cancel: %s", s->cancelled ? cs_cancel_cause_name(s->cause) : "cancel");
     cs__flow(tl, name, "cancel", src, s->cancelled ? s->cancel_t : ev->t, ev->task, ev->t);
 }
 

@@ -59,6 +59,8 @@ static void cs__check_limits(cs__engine *e)
 
 void cs__emit(cs__engine *e, cs_event *ev)
 {
+    if (ev->exc) /* ids, for consumers to tell exceptions apart (exc.h) */
+        cs_exc_number(ev->exc, &e->exc_ids, &e->exc_walk, &e->exc_walk_cap);
     ev->seq = e->ev_seq++;
     ev->t = e->now;
     for (uint32_t i = 0; i < e->opt.nsinks; i++)
@@ -458,6 +460,7 @@ static void cs__engine_free(cs__engine *e)
     for (uint32_t i = 0; i < e->ntasks; i++)
         cs__task_free(e, e->tasks[i]);
     free(e->tasks);
+    free(e->exc_walk);
     for (uint32_t i = 0; i < e->ntgs; i++) {
         cs__tg *g = e->tgs[i];
         for (uint32_t j = 0; j < g->nexcs; j++)
@@ -531,7 +534,14 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     cs__ev_init(e, &ev, CS_EV_RUN_START);
     ev.backend = opt->backend;
     ev.seed = opt->seed;
-    ev.program = prog;
+    ev.scenario = prog->name;
+    /* the class names, the backend's for its cancellation: what a consumer
+     * needs of the program, in the run's arena (names live as long as the run) */
+    const char **classes = cs__arena_alloc(&e->arena, (prog->nclasses + 1) * sizeof *classes);
+    for (uint32_t i = 0; i < prog->nclasses; i++)
+        classes[i] = i == CS_EXC_CANCELLED ? cs_cancelled_class_name(opt->backend) : prog->classes[i].name;
+    ev.class_names = classes;
+    ev.nclasses = prog->nclasses;
     cs__emit(e, &ev);
 
     cs__task *m = cs__task_new(e, cs__instance_name(e, "main"), NULL, NULL);

@@ -322,6 +322,9 @@ struct cs__engine {
     int64_t now;
     uint64_t seq;            /* worker threads: registration order (thread.c) */
     uint64_t ev_seq;         /* trace sequence */
+    uint32_t exc_ids;        /* exception ids given so far (cs__emit numbers them) */
+    cs_exc **exc_walk;       /* scratch stack for numbering a group's parts */
+    size_t exc_walk_cap;
     uint64_t steps;
 
     /* ready queue (ring) */

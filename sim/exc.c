@@ -80,3 +80,24 @@ bool cs_exc_is_group(const cs_exc *e)
 {
     return e->cls == CS_EXC_BASE_EXCEPTION_GROUP || e->cls == CS_EXC_EXCEPTION_GROUP;
 }
+
+void cs_exc_number(cs_exc *x, uint32_t *next, cs_exc ***stack, size_t *cap)
+{
+    size_t n = 0;
+    while (x) {
+        if (!x->id && *next < UINT32_MAX) {
+            x->id = ++*next;
+            size_t need = n + x->nmembers + 1;
+            if (need > *cap) {
+                *cap = need * 2;
+                *stack = cs_xrealloc(*stack, *cap * sizeof **stack);
+            }
+            /* pushed in reverse so that they are taken in order */
+            if (x->derived_from)
+                (*stack)[n++] = x->derived_from;
+            for (uint32_t i = x->nmembers; i-- > 0;)
+                (*stack)[n++] = x->members[i];
+        }
+        x = n ? (*stack)[--n] : NULL;
+    }
+}

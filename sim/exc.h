@@ -13,6 +13,7 @@
 #define CS_EXC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct cs_exc cs_exc;
@@ -28,6 +29,11 @@ struct cs_exc {
     bool anyio_cancel;
     /* made with no arguments (repr "ValueError()"; str is "") */
     bool noargs;
+    /* which exception this is in the trace: numbered from 1 in the order
+     * exceptions first appear in a run's events (0: not yet shown); the same
+     * object keeps its id, so consumers tell exceptions apart by it (a trace
+     * file carries ids, not pointers) */
+    uint32_t id;
     char *message;          /* owned; str(exc), or the group's message */
     cs_exc **members;       /* owned references; groups only */
     cs_exc *context;        /* owned reference or NULL: Python's __context__ */
@@ -47,5 +53,12 @@ void cs_exc_unref(cs_exc *e);
 /* Sets e->context to a new reference of ctx (releasing an older one). */
 void cs_exc_set_context(cs_exc *e, cs_exc *ctx);
 bool cs_exc_is_group(const cs_exc *e);
+/* Gives x, and what it holds (members, the group it was split from), the next
+ * ids from *next if they have none, in the order a consumer first meets them
+ * (x, its members in order, then its origin).  An exception is immutable once
+ * made, so a numbered one's parts are numbered already and the walk stops
+ * there.  *stack / *cap: a scratch stack the caller keeps (grown by
+ * doubling, freed by the caller). */
+void cs_exc_number(cs_exc *x, uint32_t *next, cs_exc ***stack, size_t *cap);
 
 #endif

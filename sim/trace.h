@@ -7,6 +7,13 @@
  * An event is valid only during the sink call; strings and exceptions in it are
  * borrowed (names live as long as the run; take cs_exc_ref to keep an
  * exception).  Times are virtual nanoseconds since the start of the run.
+ *
+ * The event says everything its consumers need, in values a trace file can
+ * carry (verify/trace_read.c rebuilds events from one): names, never a
+ * pointer into the program; an exception's identity is its `id` (exc.h),
+ * numbered per run in the order exceptions first appear in events.  The
+ * names of the enums below, as the trace and the outcome spell them, live in
+ * one place, trace_names.c.
  */
 #ifndef CS_TRACE_H
 #define CS_TRACE_H
@@ -20,7 +27,7 @@
 typedef enum cs_backend { CS_BACKEND_ASYNCIO = 0, CS_BACKEND_TRIO = 1 } cs_backend;
 
 typedef enum cs_event_kind {
-    CS_EV_RUN_START,        /* backend, seed, program */
+    CS_EV_RUN_START,        /* backend, seed, scenario, class_names/nclasses */
     CS_EV_TASK_SPAWN,       /* task, name, parent (-1 for main), group (-1 for main), pos (the start_soon) */
     CS_EV_TASK_START,       /* task: its first step runs */
     CS_EV_TASK_END,         /* task, state, exc (failed/cancelled), value_json (returned) */
@@ -34,7 +41,8 @@ typedef enum cs_event_kind {
                                or NULL), pos (the cancel / cancel_task statement, else {0,0}) */
     CS_EV_CANCEL_DELIVERED, /* task, scope (the origin scope), pos (statement) */
     CS_EV_RAISE,            /* task, exc, pos */
-    CS_EV_CATCH,            /* task, exc, pos (the handler or scope that caught it), scope (-1 for a handler) */
+    CS_EV_CATCH,            /* task, exc, pos (the handler or scope that caught it), scope (-1 for a handler),
+                               label ("except*" when an except* clause took exc, a part of the group; else NULL) */
     CS_EV_GROUP_RAISE,      /* task, scope (the task group's scope), exc (the group) */
     CS_EV_THREAD_START,     /* task, pos (the to_thread), count (the thread's number, from 1) */
     CS_EV_THREAD_END,       /* task, exc (thread raised), count (the thread's number) */
@@ -71,19 +79,6 @@ typedef enum cs_cancel_cause {
     CS_CAUSE_TASK_HANDLE
 } cs_cancel_cause;
 
-/* "explicit", "deadline", "task_failed", "task_handle": how trace and graph
- * name a cause. */
-static inline const char *cs_cancel_cause_name(cs_cancel_cause c)
-{
-    switch (c) {
-    case CS_CAUSE_EXPLICIT: return "explicit";
-    case CS_CAUSE_DEADLINE: return "deadline";
-    case CS_CAUSE_TASK_FAILED: return "task_failed";
-    case CS_CAUSE_TASK_HANDLE: return "task_handle";
-    }
-    return "?";
-}
-
 typedef enum cs_value_kind { CS_VAL_NONE, CS_VAL_BOOL, CS_VAL_NUMBER } cs_value_kind;
 
 typedef enum cs_result_kind {
@@ -102,20 +97,6 @@ typedef enum cs_result_kind {
 static inline bool cs_result_is_limit(cs_result_kind r)
 {
     return r >= CS_RESULT_LIMIT_TIME && r <= CS_RESULT_LIMIT_MEMORY;
-}
-
-/* "time", "steps", "tasks", "timers", "trace", "memory": the name a limit
- * result prints as ({"limit": NAME}). */
-static inline const char *cs_limit_name(cs_result_kind r)
-{
-    switch (r) {
-    case CS_RESULT_LIMIT_TIME: return "time";
-    case CS_RESULT_LIMIT_TASKS: return "tasks";
-    case CS_RESULT_LIMIT_TIMERS: return "timers";
-    case CS_RESULT_LIMIT_TRACE: return "trace";
-    case CS_RESULT_LIMIT_MEMORY: return "memory";
-    default: return "steps";
-    }
 }
 
 typedef struct cs_event {
@@ -150,10 +131,45 @@ typedef struct cs_event {
     cs_result_kind result; /* run_end */
     cs_backend backend;    /* run_start */
     uint64_t seed;         /* run_start */
-    const cs_program *program; /* run_start */
+    const char *scenario;  /* run_start: the scenario's name, or NULL */
+    const char *const *class_names; /* run_start: exception class names by class index
+                                       (exc.h's cls; CS_EXC_CANCELLED's is the backend's) */
+    uint32_t nclasses;     /* run_start */
     cs_pos pos;            /* statement position where meaningful; {0,0} otherwise */
     uint32_t count;        /* checkpoint: the task's checkpoint number, from 1; thread events: the thread's */
 } cs_event;
+
+/* ---- names (trace_names.c) -------------------------------------------------
+ * How the trace, the outcome and the reports spell each enum.  Each name
+ * function gives "?" for a value out of range; each parse function returns
+ * false (and leaves *out alone) for a name that is not one of them. */
+
+/* "run_start", "task_spawn", ... as the trace's "ev" field. */
+const char *cs_event_kind_name(cs_event_kind kind);
+bool cs_event_kind_parse(const char *name, cs_event_kind *out);
+/* "completed", "failed", "cancelled", "unfinished". */
+const char *cs_task_state_name(cs_task_state state);
+bool cs_task_state_parse(const char *name, cs_task_state *out);
+/* "cancel_scope", "move_on", "fail_after", "task_group", "internal". */
+const char *cs_scope_kind_name(cs_scope_kind kind);
+bool cs_scope_kind_parse(const char *name, cs_scope_kind *out);
+/* "explicit", "deadline", "task_failed", "task_handle". */
+const char *cs_cancel_cause_name(cs_cancel_cause cause);
+bool cs_cancel_cause_parse(const char *name, cs_cancel_cause *out);
+/* "asyncio", "trio". */
+const char *cs_backend_name(cs_backend backend);
+bool cs_backend_parse(const char *name, cs_backend *out);
+/* "returned", "raised", "deadlock", and "limit" for every CS_RESULT_LIMIT_*:
+ * the trace's run_end "result". */
+const char *cs_result_name(cs_result_kind result);
+/* "time", "steps", "tasks", "timers", "trace", "memory": the name a limit
+ * result prints as ({"limit": NAME}); "steps" for a result that is no limit. */
+const char *cs_limit_name(cs_result_kind result);
+/* The limit result named `name` ("time" -> CS_RESULT_LIMIT_TIME). */
+bool cs_limit_parse(const char *name, cs_result_kind *out);
+/* How the backend names its cancellation exception: "CancelledError" on
+ * asyncio, "Cancelled" on Trio (the class name of CS_EXC_CANCELLED). */
+const char *cs_cancelled_class_name(cs_backend backend);
 
 typedef void (*cs_sink_fn)(void *ctx, const cs_event *ev);
 

@@ -114,6 +114,7 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         ev.task = t->id;
         ev.exc = m;
         ev.pos = h->pos;
+        ev.label = "except*"; /* the part of the group this clause took */
         cs__emit(e, &ev);
         f->phase = TRY_STAR_HANDLER;
         cs__push_body(e, t, h->body);

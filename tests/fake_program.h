@@ -61,6 +61,32 @@ static inline cs_program cs_fake_program(const char *name)
     return p;
 }
 
+/* RUN_START's names from program p for backend b, as the engine gives them
+ * (the cancellation class under the backend's name); the names are kept in
+ * static storage, so one program at a time. */
+static inline void cs_fake_run_start_names(cs_event *ev, const cs_program *p, cs_backend b)
+{
+    static const char *names[64];
+    uint32_t n = p->nclasses < 64 ? p->nclasses : 64;
+    for (uint32_t i = 0; i < n; i++)
+        names[i] = i == CS_EXC_CANCELLED ? cs_cancelled_class_name(b) : p->classes[i].name;
+    ev->scenario = p->name;
+    ev->class_names = names;
+    ev->nclasses = n;
+}
+
+/* Numbers the event's exception as the engine does when it emits it. */
+static inline void cs_fake_number(cs_event *ev)
+{
+    static uint32_t next;
+    static cs_exc **stack;
+    static size_t cap;
+    if (ev->kind == CS_EV_RUN_START)
+        next = 0;
+    if (ev->exc)
+        cs_exc_number(ev->exc, &next, &stack, &cap);
+}
+
 /* An event of `kind` at `t_ns` with every id field -1 and no value. */
 static inline cs_event cs_fake_event(cs_event_kind kind, int64_t t_ns)
 {

@@ -26,6 +26,7 @@ static cs_program g_prog;
 static void emit(cs_event *ev)
 {
     ev->seq = g_seq++;
+    cs_fake_number(ev);
     cs_findings_sink(g_f, ev);
 }
 
@@ -36,7 +37,7 @@ static void start(const cs_program *prog)
     g_seq = 0;
     g_prog = cs_fake_program("t");
     cs_event ev = cs_fake_event(CS_EV_RUN_START, 0);
-    ev.program = prog ? prog : &g_prog;
+    cs_fake_run_start_names(&ev, prog ? prog : &g_prog, CS_BACKEND_ASYNCIO);
     emit(&ev);
 }
 
@@ -538,7 +539,7 @@ static int fake_run(void *ctx, unsigned attempt, const cs_sink *trace)
         return -7;
     cs_program p = cs_fake_program("t");
     cs_event ev = cs_fake_event(CS_EV_RUN_START, 0);
-    ev.program = &p;
+    cs_fake_run_start_names(&ev, &p, CS_BACKEND_ASYNCIO);
     trace->fn(trace->ctx, &ev);
     ev = cs_fake_event(CS_EV_TASK_SPAWN, 0);
     ev.task = 0;

@@ -29,6 +29,7 @@ static cs_program g_prog;
 static void emit(cs_event *ev)
 {
     ev->seq = g_seq++;
+    cs_fake_number(ev);
     for (size_t i = 0; i < g_nsinks; i++)
         g_sinks[i].fn(g_sinks[i].ctx, ev);
 }
@@ -45,7 +46,7 @@ static void run_start(cs_outcome *o, cs_trace_jsonl *jsonl, const char *name, cs
     cs_event ev = cs_fake_event(CS_EV_RUN_START, 0);
     ev.backend = b;
     ev.seed = 7;
-    ev.program = &g_prog;
+    cs_fake_run_start_names(&ev, &g_prog, b);
     emit(&ev);
 }
 
@@ -670,7 +671,8 @@ static const char cs_want_text[] =
     "  [1] a: about \"to\"\\n fail\\x01\\x7f é\n";
 
 static const char cs_want_jsonl[] =
-    "{\"seq\": 0, \"t\": 0.0, \"ev\": \"run_start\", \"scenario\": \"sib\", \"backend\": \"trio\", \"seed\": 7}\n"
+    "{\"seq\": 0, \"t\": 0.0, \"ev\": \"run_start\", \"scenario\": \"sib\", \"backend\": \"trio\", \"seed\": 7, "
+    "\"classes\": [\"BaseException\", \"Exception\", \"ArithmeticError\", \"ZeroDivisionError\", \"LookupError\", \"KeyError\", \"IndexError\", \"ValueError\", \"TypeError\", \"RuntimeError\", \"NotImplementedError\", \"OSError\", \"ConnectionError\", \"TimeoutError\", \"KeyboardInterrupt\", \"SystemExit\", \"GeneratorExit\", \"BaseExceptionGroup\", \"ExceptionGroup\", \"TaskFailed\", \"TaskCancelled\", \"WouldBlock\", \"BrokenResourceError\", \"ClosedResourceError\", \"EndOfStream\", \"Cancelled\", \"AppError\", \"DbError\"]}\n"
     "{\"seq\": 1, \"t\": 0.0, \"ev\": \"task_spawn\", \"task\": \"main\", \"parent\": null}\n"
     "{\"seq\": 2, \"t\": 0.0, \"ev\": \"scope_enter\", \"scope\": \"tg\", \"scope_id\": 0, \"kind\": \"task_group\", \"task\": \"main\", \"deadline\": \"inf\", \"shield\": false}\n"
     "{\"seq\": 3, \"t\": 0.0, \"ev\": \"task_spawn\", \"task\": \"a\", \"parent\": \"main\", \"group\": \"tg\", \"group_id\": 0}\n"
@@ -683,11 +685,11 @@ static const char cs_want_jsonl[] =
     "{\"seq\": 10, \"t\": 0.3, \"ev\": \"log\", \"task\": \"main\", \"msg\": \"time\", \"value\": 0.3}\n"
     "{\"seq\": 11, \"t\": 1.0, \"ev\": \"scope_exit\", \"scope\": null, \"scope_id\": 1, \"cancel_called\": false, \"cancelled_caught\": false, \"deadline\": 1.0, \"shield\": false}\n"
     "{\"seq\": 12, \"t\": 1.0, \"ev\": \"log\", \"task\": \"a\", \"msg\": \"about \\\"to\\\"\\n fail\\u0001\177 é\"}\n"
-    "{\"seq\": 13, \"t\": 1.0, \"ev\": \"task_end\", \"task\": \"a\", \"state\": \"failed\", \"exception\": {\"type\": \"ValueError\", \"message\": \"boom\"}}\n"
-    "{\"seq\": 14, \"t\": 1.0, \"ev\": \"task_end\", \"task\": \"b\", \"state\": \"cancelled\", \"exception\": {\"type\": \"Cancelled\", \"message\": \"cancelled due to nursery\"}}\n"
+    "{\"seq\": 13, \"t\": 1.0, \"ev\": \"task_end\", \"task\": \"a\", \"state\": \"failed\", \"exception\": {\"type\": \"ValueError\", \"message\": \"boom\", \"id\": 1}}\n"
+    "{\"seq\": 14, \"t\": 1.0, \"ev\": \"task_end\", \"task\": \"b\", \"state\": \"cancelled\", \"exception\": {\"type\": \"Cancelled\", \"message\": \"cancelled due to nursery\", \"id\": 2}}\n"
     "{\"seq\": 15, \"t\": 1.0, \"ev\": \"scope_exit\", \"scope\": \"tg\", \"scope_id\": 0, \"cancel_called\": true, \"cancelled_caught\": true, \"deadline\": \"inf\", \"shield\": false}\n"
-    "{\"seq\": 16, \"t\": 1.0, \"ev\": \"task_end\", \"task\": \"main\", \"state\": \"failed\", \"exception\": {\"type\": \"ExceptionGroup\", \"message\": \"Exceptions from Trio nursery\", \"exceptions\": [{\"type\": \"ValueError\", \"message\": \"boom\"}]}}\n"
-    "{\"seq\": 17, \"t\": 1.0, \"ev\": \"run_end\", \"result\": \"raised\", \"exception\": {\"type\": \"ExceptionGroup\", \"message\": \"Exceptions from Trio nursery\", \"exceptions\": [{\"type\": \"ValueError\", \"message\": \"boom\"}]}}\n";
+    "{\"seq\": 16, \"t\": 1.0, \"ev\": \"task_end\", \"task\": \"main\", \"state\": \"failed\", \"exception\": {\"type\": \"ExceptionGroup\", \"message\": \"Exceptions from Trio nursery\", \"id\": 3, \"exceptions\": [{\"type\": \"ValueError\", \"message\": \"boom\", \"id\": 1}]}}\n"
+    "{\"seq\": 17, \"t\": 1.0, \"ev\": \"run_end\", \"result\": \"raised\", \"exception\": {\"type\": \"ExceptionGroup\", \"message\": \"Exceptions from Trio nursery\", \"id\": 3, \"exceptions\": [{\"type\": \"ValueError\", \"message\": \"boom\", \"id\": 1}]}}\n";
 
 /* ---- scenarios replayed ------------------------------------------------- */
 

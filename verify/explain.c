@@ -61,7 +61,6 @@ void cs_explain_free(cs_explain *x)
     for (uint32_t i = 0; i < x->nclasses; i++)
         free(x->classes[i]);
     free(x->classes);
-    free(x->star);
     free(x->tasks);
     free(x->scopes);
     free(x->origins);
@@ -285,44 +284,18 @@ void cs__x_step(cs_explain *x, int32_t id, const char *kind, int64_t t, cs_pos p
 
 /* ---- events ---- */
 
-/* Positions of the except* handlers in a body, recursively. */
-static void cs__find_star(cs_explain *x, cs_body b, uint32_t depth)
-{
-    if (depth > CS__X_DEPTH_MAX)
-        return;
-    for (uint32_t i = 0; i < b.n; i++) {
-        const cs_stmt *st = &b.items[i];
-        cs__find_star(x, st->body, depth + 1);
-        if (st->op != CS_OP_TRY)
-            continue;
-        for (uint32_t h = 0; h < st->nhandlers; h++) {
-            if (st->star) {
-                x->star = cs_xrealloc(x->star, (x->nstar + 1) * sizeof *x->star);
-                x->star[x->nstar++] = st->handlers[h].pos;
-            }
-            cs__find_star(x, st->handlers[h].body, depth + 1);
-        }
-        cs__find_star(x, st->else_body, depth + 1);
-        cs__find_star(x, st->finally_body, depth + 1);
-    }
-}
-
 void cs__x_on_run_start(cs_explain *x, const cs_event *ev)
 {
     x->backend = ev->backend;
     x->seed = ev->seed;
-    const cs_program *p = ev->program;
-    if (!p)
+    if (!ev->class_names)
         return;
     free(x->scenario);
-    x->scenario = cs_xstrdup(p->name ? p->name : "");
-    x->classes = cs_xcalloc(p->nclasses ? p->nclasses : 1, sizeof *x->classes);
-    x->nclasses = p->nclasses;
-    for (uint32_t i = 0; i < p->nclasses; i++)
-        x->classes[i] = cs_xstrdup(p->classes[i].name);
-    cs__find_star(x, p->main, 0);
-    for (uint32_t i = 0; i < p->nfunctions; i++)
-        cs__find_star(x, p->functions[i].body, 0);
+    x->scenario = cs_xstrdup(ev->scenario ? ev->scenario : "");
+    x->classes = cs_xcalloc(ev->nclasses ? ev->nclasses : 1, sizeof *x->classes);
+    x->nclasses = ev->nclasses;
+    for (uint32_t i = 0; i < ev->nclasses; i++)
+        x->classes[i] = cs_xstrdup(ev->class_names[i] ? ev->class_names[i] : "?");
 }
 
 void cs__x_on_spawn(cs_explain *x, const cs_event *ev)

@@ -64,12 +64,10 @@ static void cs__on_raise(cs_explain *x, const cs_event *ev)
     free(e);
 }
 
-static bool cs__is_star(const cs_explain *x, cs_pos p)
+/* The catch event says when an except* clause took a part of a group. */
+static bool cs__is_star(const cs_event *ev)
 {
-    for (uint32_t i = 0; i < x->nstar; i++)
-        if (x->star[i].line == p.line && x->star[i].col == p.col)
-            return true;
-    return false;
+    return ev->label && strcmp(ev->label, "except*") == 0;
 }
 
 static void cs__on_catch(cs_explain *x, const cs_event *ev)
@@ -77,7 +75,7 @@ static void cs__on_catch(cs_explain *x, const cs_event *ev)
     if (!ev->exc || ev->task < 0 || ev->scope >= 0)
         return; /* a scope that caught its cancellation: told at its exit */
     char *text;
-    if (cs__is_star(x, ev->pos) && cs_exc_is_group(ev->exc)) {
+    if (cs__is_star(ev) && cs_exc_is_group(ev->exc)) {
         char *m = cs__members(x, ev->exc);
         text = cs_xasprintf("the except* handler took %s", m);
         free(m);

@@ -74,8 +74,6 @@ struct cs_explain {
     uint64_t seed;
     char **classes;
     uint32_t nclasses;
-    cs_pos *star;               /* positions of except* handlers */
-    uint32_t nstar;
 
     cs__xtask *tasks;   size_t ntasks, captasks;
     cs__xscope *scopes; size_t nscopes, capscopes;

@@ -67,7 +67,8 @@ struct cs_findings {
     cs__pending *pend;  size_t npend, cap_pend;
     bool found[CS_FINDING_COUNT];
     char *detail[CS_FINDING_COUNT];
-    const cs_program *program; /* borrowed from RUN_START while the run's events come */
+    const char *const *classes; /* class names, borrowed from RUN_START (worker threads report after RUN_END) */
+    uint32_t nclasses;
     cs__lost lost;
     bool ended;                /* RUN_END seen: what follows are worker threads that outlive the run */
 };
@@ -391,8 +392,8 @@ static void cs__on_run_end(cs_findings *f, const cs_event *ev)
     ptrdiff_t k = cs__lost_first(&f->lost);
     if (k >= 0 && (ev->result == CS_RESULT_RETURNED || ev->result == CS_RESULT_RAISED)) {
         const cs_exc *x = f->lost.raised[k];
-        const char *cls = f->program && x->cls >= 0 && (uint32_t)x->cls < f->program->nclasses
-                              ? f->program->classes[x->cls].name
+        const char *cls = f->classes && x->cls >= 0 && (uint32_t)x->cls < f->nclasses && f->classes[x->cls]
+                              ? f->classes[x->cls]
                               : "exception";
         cs__report(f, CS_FINDING_LOST_EXCEPTION,
                    cs_xasprintf("%s('%s') raised by task '%s' was never caught nor re-raised", cls, x->message,
@@ -414,8 +415,8 @@ static void cs__after_run(cs_findings *f, const cs_event *ev)
     if (ev->kind != CS_EV_THREAD_END || !ev->exc || ev->exc->cls == CS_EXC_CANCELLED)
         return;
     const cs_exc *x = ev->exc;
-    const char *cls = f->program && x->cls >= 0 && (uint32_t)x->cls < f->program->nclasses
-                          ? f->program->classes[x->cls].name
+    const char *cls = f->classes && x->cls >= 0 && (uint32_t)x->cls < f->nclasses && f->classes[x->cls]
+                          ? f->classes[x->cls]
                           : "exception";
     cs__report(f, CS_FINDING_LOST_EXCEPTION,
                cs_xasprintf("%s('%s') raised at t=%.9g by the abandoned worker thread of task '%s', after "
@@ -432,7 +433,8 @@ void cs_findings_sink(void *findings, const cs_event *ev)
     }
     switch (ev->kind) {
     case CS_EV_RUN_START:
-        f->program = ev->program;
+        f->classes = ev->class_names;
+        f->nclasses = ev->nclasses;
         break;
     case CS_EV_SCOPE_UPDATE: cs__on_scope_update(f, ev); break;
     case CS_EV_TASK_SPAWN: cs__on_spawn(f, ev); break;

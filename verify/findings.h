@@ -8,7 +8,7 @@
  * checker is conservative: it does not report what it cannot prove.
  *
  * Cost: a few flat arrays indexed by task id and scope id (both dense, in
- * spawn / entry order) plus one pointer table of raised exceptions; every
+ * spawn / entry order) plus one table of raised exceptions by id; every
  * event is O(1) except a delivered cancellation, which walks the task's scope
  * chain (its nesting depth).  A million tasks cost a few tens of megabytes.
  *

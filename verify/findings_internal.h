@@ -9,16 +9,16 @@
 
 #include "exc.h"
 
-/* Non-cancellation exceptions raised during the run, by identity, each with
- * whether it has been accounted for (caught, or a member of something a group,
- * a task or the run raised).  Holds a reference to every exception, so no
- * pointer can be reused by a later exception while it is in the table. */
+/* Non-cancellation exceptions raised during the run, by id (cs_exc.id), each
+ * with whether it has been accounted for (caught, or a member of something a
+ * group, a task or the run raised).  Holds a reference to every exception, for
+ * its class and message in the report. */
 typedef struct cs__lost {
     cs_exc **raised;     /* owned references, in order of first raise */
     int32_t *raiser;     /* task id that first raised it */
     bool *accounted;
     size_t n, cap;
-    uint32_t *slots;     /* open addressing: index + 1 into raised[], 0 = empty */
+    uint32_t *slots;     /* open addressing on the id: index + 1 into raised[], 0 = empty */
     size_t nslots;       /* a power of two, at least twice n */
     cs_exc **stack;      /* scratch for walking groups */
     size_t stack_cap;
@@ -26,7 +26,7 @@ typedef struct cs__lost {
 
 void cs__lost_init(cs__lost *l);
 void cs__lost_free(cs__lost *l);
-/* Records a raise of `x` by `task` (a second raise of the same object is one entry). */
+/* Records a raise of `x` by `task` (a second raise of the same id is one entry). */
 void cs__lost_raised(cs__lost *l, cs_exc *x, int32_t task);
 /* Marks `x` and every member of it, at any depth, as accounted for.  Contexts
  * are not followed: an exception that survives only as another's __context__

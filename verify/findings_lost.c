@@ -1,10 +1,13 @@
 /* findings_lost.c - the identity table behind the lost_exception finding.
  *
- * The engine passes one cs_exc object along as an exception propagates, is
- * caught, or is collected into a group, so "the same exception" is "the same
- * pointer".  The table maps pointers to their first-raise index; it is only
- * ever probed, never iterated, so pointer values cannot decide any order that
- * reaches the output (raised[] is in raise order).
+ * An exception keeps its identity as it propagates, is caught, or is
+ * collected into a group: the engine passes the one cs_exc object along, and
+ * the trace numbers it once (cs_exc.id), so "the same exception" is "the same
+ * id" -- in a run and in a trace file read back alike.  The table maps ids to
+ * their first-raise index; it is only ever probed, never iterated, so the hash
+ * cannot decide any order that reaches the output (raised[] is in raise
+ * order).  An exception without an id (never shown in an event) is not
+ * tracked.
  */
 #include "findings_internal.h"
 
@@ -31,21 +34,21 @@ void cs__lost_free(cs__lost *l)
     memset(l, 0, sizeof *l);
 }
 
-static size_t cs__hash_ptr(const void *p, size_t mask)
+static size_t cs__hash_id(uint32_t id, size_t mask)
 {
-    uint64_t x = (uint64_t)(uintptr_t)p;
+    uint64_t x = id;
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdULL;
     x ^= x >> 33;
     return (size_t)x & mask;
 }
 
-/* Slot holding `x`, or the empty slot where it would go. */
+/* Slot holding the exception with x's id, or the empty slot where it would go. */
 static size_t cs__find_slot(const cs__lost *l, const cs_exc *x)
 {
     size_t mask = l->nslots - 1;
-    size_t i = cs__hash_ptr(x, mask);
-    while (l->slots[i] && l->raised[l->slots[i] - 1] != x)
+    size_t i = cs__hash_id(x->id, mask);
+    while (l->slots[i] && l->raised[l->slots[i] - 1]->id != x->id)
         i = (i + 1) & mask;
     return i;
 }
@@ -61,7 +64,7 @@ static void cs__rehash(cs__lost *l, size_t nslots)
 
 void cs__lost_raised(cs__lost *l, cs_exc *x, int32_t task)
 {
-    if (!x || l->n >= UINT32_MAX - 1)
+    if (!x || !x->id || l->n >= UINT32_MAX - 1)
         return;
     if (l->nslots && l->slots[cs__find_slot(l, x)])
         return;
@@ -90,7 +93,7 @@ void cs__lost_account(cs__lost *l, const cs_exc *x)
     const cs_exc *e = x;
     /* explicit stack: groups nest as deep as task groups do */
     for (;;) {
-        size_t s = l->slots[cs__find_slot(l, e)];
+        size_t s = e->id ? l->slots[cs__find_slot(l, e)] : 0;
         if (s)
             l->accounted[s - 1] = true;
         if (n + e->nmembers + 1 > l->stack_cap) {

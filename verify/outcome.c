@@ -62,7 +62,7 @@ const char *cs_outcome_str(const cs_outcome *o, size_t off)
 const char *cs_outcome_class_name(const cs_outcome *o, int32_t cls)
 {
     if (cls == CS_EXC_CANCELLED)
-        return o->backend == CS_BACKEND_TRIO ? "Cancelled" : "CancelledError";
+        return cs_cancelled_class_name(o->backend);
     if (cls < 0 || (uint32_t)cls >= o->nclasses)
         return "?";
     return cs_outcome_str(o, o->class_names[cls]);
@@ -75,47 +75,16 @@ const char *cs_outcome_task_name(const cs_outcome *o, int32_t task)
     return cs_outcome_str(o, o->tasks[task].name);
 }
 
-const char *cs_scope_kind_name(cs_scope_kind kind)
-{
-    switch (kind) {
-    case CS_KIND_CANCEL_SCOPE: return "cancel_scope";
-    case CS_KIND_MOVE_ON: return "move_on";
-    case CS_KIND_FAIL_AFTER: return "fail_after";
-    case CS_KIND_TASK_GROUP: return "task_group";
-    case CS_KIND_INTERNAL: return "internal";
-    }
-    return "?";
-}
-
-const char *cs_task_state_name(cs_task_state state)
-{
-    switch (state) {
-    case CS_TASK_COMPLETED: return "completed";
-    case CS_TASK_FAILED: return "failed";
-    case CS_TASK_CANCELLED: return "cancelled";
-    case CS_TASK_UNFINISHED: return "unfinished";
-    }
-    return "?";
-}
-
-const char *cs_backend_name(cs_backend backend)
-{
-    return backend == CS_BACKEND_TRIO ? "trio" : "asyncio";
-}
-
 static void cs__on_run_start(cs_outcome *o, const cs_event *ev)
 {
-    const cs_program *prog = ev->program;
     o->backend = ev->backend;
-    if (!prog)
-        return;
-    o->scenario = cs__intern(o, prog->name);
-    /* Names are copied so the outcome can be printed after the program is freed. */
+    o->scenario = cs__intern(o, ev->scenario);
+    /* Names are copied so the outcome can be printed after the run is over. */
     free(o->class_names);
-    o->class_names = cs_xcalloc(prog->nclasses ? prog->nclasses : 1, sizeof *o->class_names);
-    o->nclasses = prog->nclasses;
-    for (uint32_t i = 0; i < prog->nclasses; i++)
-        o->class_names[i] = cs__intern(o, prog->classes[i].name);
+    o->class_names = cs_xcalloc(ev->nclasses ? ev->nclasses : 1, sizeof *o->class_names);
+    o->nclasses = ev->nclasses;
+    for (uint32_t i = 0; i < ev->nclasses; i++)
+        o->class_names[i] = cs__intern(o, ev->class_names[i]);
 }
 
 /* The record of task id, creating empty slots up to it. */

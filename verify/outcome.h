@@ -94,10 +94,8 @@ const char *cs_outcome_str(const cs_outcome *o, size_t off);
 const char *cs_outcome_class_name(const cs_outcome *o, int32_t cls);
 /* Borrowed name of a task id ("?" when unknown). */
 const char *cs_outcome_task_name(const cs_outcome *o, int32_t task);
-/* "cancel_scope", "move_on", "fail_after", "task_group" (or "internal"). */
-const char *cs_scope_kind_name(cs_scope_kind kind);
-const char *cs_task_state_name(cs_task_state state);
-const char *cs_backend_name(cs_backend backend);
+/* The enums' names (cs_scope_kind_name, cs_task_state_name, cs_backend_name)
+ * are trace.h's. */
 
 /* outcome_json.c: section 4 exactly as the oracle prints it with
  * json.dumps(indent=2, ensure_ascii=False), without the final newline.

@@ -27,33 +27,13 @@ struct cs_trace_jsonl {
     FILE *f;
     cs_jw w;                   /* one writer, restarted for each line */
     char *buf;                 /* its buffer: CS__TRACE_BUFSIZE bytes */
-    const cs_program *program; /* borrowed from RUN_START: class names */
-    cs_backend backend;
+    const char *const *classes; /* borrowed from RUN_START: class names */
+    uint32_t nclasses;
     const char **tasks;        /* borrowed names by task id */
     size_t ntasks, cap_tasks;
     cs__named_scope *scopes;
     size_t nscopes, cap_scopes;
 };
-
-static const char *const cs__kind_names[] = {
-    [CS_EV_RUN_START] = "run_start", [CS_EV_TASK_SPAWN] = "task_spawn",
-    [CS_EV_TASK_START] = "task_start", [CS_EV_TASK_END] = "task_end",
-    [CS_EV_SCOPE_ENTER] = "scope_enter", [CS_EV_SCOPE_EXIT] = "scope_exit",
-    [CS_EV_SCOPE_STATE] = "scope_state", [CS_EV_SCOPE_UPDATE] = "scope_update", [CS_EV_CANCEL] = "cancel",
-    [CS_EV_CANCEL_DELIVERED] = "cancel_delivered", [CS_EV_RAISE] = "raise",
-    [CS_EV_CATCH] = "catch", [CS_EV_GROUP_RAISE] = "group_raise",
-    [CS_EV_THREAD_START] = "thread_start", [CS_EV_THREAD_END] = "thread_end",
-    [CS_EV_THREAD_ABANDONED] = "thread_abandoned", [CS_EV_SLEEP] = "sleep",
-    [CS_EV_WAKE] = "wake", [CS_EV_LOG] = "log", [CS_EV_TASK_WAITING] = "task_waiting",
-    [CS_EV_CHECKPOINT] = "checkpoint", [CS_EV_INJECT] = "inject", [CS_EV_RUN_END] = "run_end",
-};
-
-const char *cs_event_kind_name(cs_event_kind kind)
-{
-    if ((size_t)kind >= sizeof cs__kind_names / sizeof cs__kind_names[0] || !cs__kind_names[kind])
-        return "?";
-    return cs__kind_names[kind];
-}
 
 cs_trace_jsonl *cs_trace_jsonl_new(FILE *f)
 {
@@ -154,13 +134,14 @@ static void cs__field_scope(cs_trace_jsonl *w, cs_jw_lit key, cs_jw_lit id_key, 
 
 static const char *cs__class_name(const cs_trace_jsonl *w, int32_t cls)
 {
-    if (cls == CS_EXC_CANCELLED)
-        return w->backend == CS_BACKEND_TRIO ? "Cancelled" : "CancelledError";
-    if (!w->program || cls < 0 || (uint32_t)cls >= w->program->nclasses)
+    if (cls < 0 || (uint32_t)cls >= w->nclasses || !w->classes[cls])
         return "?";
-    return w->program->classes[cls].name;
+    return w->classes[cls];
 }
 
+/* {"type", "message", "id"[, "exceptions"][, "derived_from"]}: the id says
+ * which exception it is (the same object keeps its id), derived_from the group
+ * a split part came from, written out in full so each line stands alone. */
 static void cs__exc(cs_trace_jsonl *w, const cs_exc *e)
 {
     cs_jw_begin_object(&w->w);
@@ -168,12 +149,18 @@ static void cs__exc(cs_trace_jsonl *w, const cs_exc *e)
     cs_jw_string(&w->w, cs__class_name(w, e->cls));
     CS_JW_KEY(&w->w, "message");
     cs_jw_string(&w->w, e->message ? e->message : "");
+    CS_JW_KEY(&w->w, "id");
+    cs_jw_int(&w->w, e->id);
     if (cs_exc_is_group(e)) {
         CS_JW_KEY(&w->w, "exceptions");
         cs_jw_begin_array(&w->w);
         for (uint32_t i = 0; i < e->nmembers; i++)
             cs__exc(w, e->members[i]);
         cs_jw_end_array(&w->w);
+    }
+    if (e->derived_from) {
+        CS_JW_KEY(&w->w, "derived_from");
+        cs__exc(w, e->derived_from);
     }
     cs_jw_end_object(&w->w);
 }
@@ -233,43 +220,24 @@ static void cs__field_value(cs_trace_jsonl *w, cs_jw_lit key, const char *json)
 
 /* ---- events ------------------------------------------------------------- */
 
-static const char *cs__state_name(cs_task_state s)
-{
-    switch (s) {
-    case CS_TASK_COMPLETED: return "completed";
-    case CS_TASK_FAILED: return "failed";
-    case CS_TASK_CANCELLED: return "cancelled";
-    case CS_TASK_UNFINISHED: return "unfinished";
-    }
-    return "?";
-}
-
-static const char *cs__scope_kind_name(cs_scope_kind k)
-{
-    switch (k) {
-    case CS_KIND_CANCEL_SCOPE: return "cancel_scope";
-    case CS_KIND_MOVE_ON: return "move_on";
-    case CS_KIND_FAIL_AFTER: return "fail_after";
-    case CS_KIND_TASK_GROUP: return "task_group";
-    case CS_KIND_INTERNAL: return "internal";
-    }
-    return "?";
-}
-
 static void cs__body_run_start(cs_trace_jsonl *w, const cs_event *ev)
 {
-    w->program = ev->program;
-    w->backend = ev->backend;
-    cs__field_str(w, CS_JW_LIT("scenario"), ev->program ? ev->program->name : NULL);
-    cs__field_str(w, CS_JW_LIT("backend"), ev->backend == CS_BACKEND_TRIO ? "trio" : "asyncio");
+    w->classes = ev->class_names;
+    w->nclasses = ev->class_names ? ev->nclasses : 0;
+    cs__field_str(w, CS_JW_LIT("scenario"), ev->scenario);
+    cs__field_str(w, CS_JW_LIT("backend"), cs_backend_name(ev->backend));
     CS_JW_KEY(&w->w, "seed");
     cs_jw_int(&w->w, (long long)ev->seed); /* seeds above 2^63 print negative; none are */
+    CS_JW_KEY(&w->w, "classes");
+    cs_jw_begin_array(&w->w);
+    for (uint32_t i = 0; i < w->nclasses; i++)
+        cs__str_or_null(&w->w, w->classes[i]);
+    cs_jw_end_array(&w->w);
 }
 
 static void cs__body_run_end(cs_trace_jsonl *w, const cs_event *ev)
 {
-    static const char *const results[] = {"returned", "raised", "deadlock"};
-    cs__field_str(w, CS_JW_LIT("result"), cs_result_is_limit(ev->result) ? "limit" : results[ev->result]);
+    cs__field_str(w, CS_JW_LIT("result"), cs_result_name(ev->result));
     if (ev->result == CS_RESULT_RETURNED) {
         CS_JW_KEY(&w->w, "returned");
         if (ev->value_json)
@@ -286,7 +254,7 @@ static void cs__body_scope(cs_trace_jsonl *w, const cs_event *ev)
 {
     cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
     if (ev->kind == CS_EV_SCOPE_ENTER) {
-        cs__field_str(w, CS_JW_LIT("kind"), cs__scope_kind_name(ev->scope_kind));
+        cs__field_str(w, CS_JW_LIT("kind"), cs_scope_kind_name(ev->scope_kind));
         cs__field_task(w, CS_JW_LIT("task"), ev->task);
         cs__field_scope(w, CS_JW_LIT("parent_scope"), CS_JW_LIT("parent_scope_id"), ev->parent);
     } else {
@@ -308,7 +276,7 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
         cs__field_scope(w, CS_JW_LIT("group"), CS_JW_LIT("group_id"), ev->group);
         break;
     case CS_EV_TASK_END:
-        cs__field_str(w, CS_JW_LIT("state"), cs__state_name(ev->state));
+        cs__field_str(w, CS_JW_LIT("state"), cs_task_state_name(ev->state));
         cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
         cs__field_value(w, CS_JW_LIT("returned"), ev->value_json);
         break;
@@ -321,6 +289,8 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
         cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
         cs__field_pos(w, ev->pos);
         cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
+        if (ev->kind == CS_EV_CATCH)
+            cs__field_str(w, CS_JW_LIT("handler"), ev->label);
         break;
     case CS_EV_GROUP_RAISE:
         cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);

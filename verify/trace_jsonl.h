@@ -7,7 +7,8 @@
  * Tasks and scopes appear by name ("scope" is null for an anonymous scope;
  * "scope_id" always gives the instance id).  Times and deadlines are seconds
  * as Python float reprs (1.0, 0.3), infinities the strings "inf"/"-inf";
- * exceptions are nested {"type", "message"[, "exceptions"]} objects.
+ * exceptions are nested {"type", "message", "id"[, "exceptions"][,
+ * "derived_from"]} objects; run_start lists the exception class names.
  * Positions are "line"/"col" of the statement when known.
  *
  * The writer borrows names from the events (they live as long as the run), so
@@ -31,8 +32,5 @@ void cs_trace_jsonl_free(cs_trace_jsonl *w);
 
 /* The trace sink: `writer` is a cs_trace_jsonl *. */
 void cs_trace_jsonl_sink(void *writer, const cs_event *ev);
-
-/* The event kind as the trace names it ("task_end"). */
-const char *cs_event_kind_name(cs_event_kind kind);
 
 #endif
