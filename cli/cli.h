@@ -17,6 +17,7 @@ int cs_cmd_verify(int argc, char **argv);
 int cs_cmd_dot(int argc, char **argv);
 int cs_cmd_timeline(int argc, char **argv);
 int cs_cmd_explain(int argc, char **argv);
+int cs_cmd_trace(int argc, char **argv);
 int cs_cmd_help(int argc, char **argv);
 
 /* Which backends a command runs. */

@@ -20,6 +20,7 @@ static const char *const cs__usage =
     "  dot FILE        draw one run's cancellation graph (DOT, SVG, PNG)\n"
     "  timeline FILE   write one run as a Chrome trace / Perfetto timeline\n"
     "  explain FILE    why each task ended as it did, in sentences with LINE:COL\n"
+    "  trace FILE      the outcome and findings of a trace written by run --trace\n"
     "  help [COMMAND]  describe a command\n"
     "  version         print the version (also --version)\n"
     "\n"
@@ -34,7 +35,7 @@ typedef struct cs__command {
 static const cs__command cs__commands[] = {
     {"run", cs_cmd_run},           {"check", cs_cmd_check}, {"explore", cs_cmd_explore},
     {"inject", cs_cmd_inject},     {"verify", cs_cmd_verify}, {"dot", cs_cmd_dot},
-    {"timeline", cs_cmd_timeline}, {"explain", cs_cmd_explain},
+    {"timeline", cs_cmd_timeline}, {"explain", cs_cmd_explain}, {"trace", cs_cmd_trace},
 };
 
 /* "unknown command 'X'", with the closest command when one is near; then the usage. */
