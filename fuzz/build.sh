@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build.sh [OUT [TARGET...]] - compile the libFuzzer targets (default: fuzz_load
-# fuzz_run) with clang,
+# fuzz_run fuzz_trace) with clang,
 # AddressSanitizer and UndefinedBehaviorSanitizer, into build-fuzzers/ (or $1; git-ignored).
 # Independent of the CMake build.  Needs clang with its runtime libraries
 # (Debian: apt-get install -y clang libclang-rt-14-dev) and libjansson-dev.
@@ -10,7 +10,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$root/build-fuzzers}"
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_load fuzz_run)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_load fuzz_run fuzz_trace)
 CC="${CC:-clang}"
 mkdir -p "$out"
 
@@ -31,7 +31,7 @@ cd "$root"
 for t in "${targets[@]}"; do
     case "$t" in
         fuzz_load) srcs=(sim/*.c) ;;
-        fuzz_run) srcs=(sim/*.c verify/*.c) ;;
+        fuzz_run|fuzz_trace) srcs=(sim/*.c verify/*.c) ;;
         *) echo "build.sh: unknown target $t" >&2; exit 2 ;;
     esac
     # Link into a temporary name first: a running fuzzer keeps its binary.

@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# run.sh SECONDS [TARGET...] - fuzz each target (default: fuzz_load fuzz_run)
+# run.sh SECONDS [TARGET...] - fuzz each target (default: fuzz_load fuzz_run fuzz_trace)
 # for SECONDS seconds, building them first when a source is newer.
 #
 # Seed corpus: scenarios/**/*.json and tests/hostile/*.json, copied into a
-# temporary directory (removed afterwards).  A crash, leak, sanitizer report or
+# temporary directory (removed afterwards); fuzz_trace's: fuzz/trace_seeds/
+# (traces of a few corpus scenarios) and tests/hostile_trace/.  A crash, leak, sanitizer report or
 # timeout (-timeout=5 per input) stops that target; its input is kept as
 # build-fuzzers/artifacts/<target>/crash-... (or leak-, timeout-, oom-) and
 # the script exits 1 after running the remaining targets.
 set -uo pipefail
 
 if [ $# -lt 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]]; then
-    echo "usage: fuzz/run.sh SECONDS [fuzz_load|fuzz_run ...]" >&2
+    echo "usage: fuzz/run.sh SECONDS [fuzz_load|fuzz_run|fuzz_trace ...]" >&2
     exit 2
 fi
 secs="$1"; shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_load fuzz_run)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_load fuzz_run fuzz_trace)
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${CS_FUZZ_OUT:-$root/build-fuzzers}"
@@ -41,6 +42,8 @@ while IFS= read -r -d '' f; do
     cp "$f" "$tmp/seed/$i-$(basename "$f")"
 done < <(find scenarios tests/hostile -name '*.json' -print0 2>/dev/null)
 echo "seed corpus: $i files"
+mkdir -p "$tmp/seed-trace"
+cp fuzz/trace_seeds/*.jsonl tests/hostile_trace/*.jsonl "$tmp/seed-trace/" 2>/dev/null
 
 status=0
 for t in "${targets[@]}"; do
@@ -54,7 +57,7 @@ for t in "${targets[@]}"; do
     "$out/$t" -max_total_time="$secs" ${CS_FUZZ_SEED:+-seed=$CS_FUZZ_SEED} ${CS_FUZZ_RUNS:+-runs=$CS_FUZZ_RUNS} \
         -max_len=65536 -timeout=5 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$art/" \
-        "$tmp/corpus-$t" "$tmp/seed" >"$log" 2>&1
+        "$tmp/corpus-$t" "$tmp/seed$([ "$t" = fuzz_trace ] && echo -trace)" >"$log" 2>&1
     rc=$?
     took=$(( $(date +%s) - start ))
     runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
