@@ -3,8 +3,8 @@
  * The round trip: every corpus scenario on both backends is run with the
  * outcome and findings sinks and the JSONL writer; the written trace is read
  * back (cs_trace_replay) and must give the same outcome (JSON and text, byte
- * for byte) and the same findings with the same details, so the consumers
- * need nothing but the trace.  Then pieces: exception identity by id (one
+ * for byte), the same findings with the same details and the same explain
+ * text, so the consumers need nothing but the trace.  Then pieces: exception identity by id (one
  * cs_exc per id, members and derived_from resolved), task ids from spawn
  * order, times back into whole nanoseconds, several runs in one file, and
  * malformed lines refused at the right line and column.
@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "engine.h"
+#include "explain.h"
 #include "load.h"
 #include "trace_jsonl.h"
 #include "trace_read.h"
@@ -55,8 +56,9 @@ static void collect(const char *dir, char **v, size_t *n)
     closedir(d);
 }
 
-/* The outcome's JSON and text, and the findings with their details, as one string. */
-static char *describe(const cs_outcome *o, const cs_findings *fd)
+/* The outcome's JSON and text, the findings with their details and the
+ * explain text, as one string. */
+static char *describe(const cs_outcome *o, const cs_findings *fd, const cs_explain *x)
 {
     char *buf = NULL;
     size_t len = 0;
@@ -67,6 +69,7 @@ static char *describe(const cs_outcome *o, const cs_findings *fd)
     size_t n = cs_findings_list(fd, k);
     for (size_t i = 0; i < n; i++)
         fprintf(m, "finding %s: %s\n", cs_finding_name(k[i]), cs_findings_detail(fd, k[i]));
+    cs_explain_write_text(x, NULL, m);
     fclose(m);
     return buf;
 }
@@ -83,14 +86,15 @@ static bool round_trip(const char *path, cs_backend b, size_t *nfindings)
     ck_assert_ptr_nonnull(tf);
     cs_outcome *o = cs_outcome_new();
     cs_findings *fd = cs_findings_new();
+    cs_explain *x = cs_explain_new();
     cs_trace_jsonl *w = cs_trace_jsonl_new(tf);
-    cs_sink sinks[3] = {{cs_outcome_sink, o}, {cs_findings_sink, fd}, {cs_trace_jsonl_sink, w}};
+    cs_sink sinks[4] = {{cs_outcome_sink, o}, {cs_findings_sink, fd}, {cs_explain_sink, x}, {cs_trace_jsonl_sink, w}};
     cs_run_options opt;
     cs_run_options_init(&opt);
     opt.backend = b;
     opt.step_limit = 20000; /* step-limit.json: the same end, a shorter trace */
     opt.sinks = sinks;
-    opt.nsinks = 3;
+    opt.nsinks = 4;
     cs_run_error rerr;
     memset(&rerr, 0, sizeof rerr);
     int rc = cs_run(sc->program, &opt, &rerr);
@@ -98,7 +102,7 @@ static bool round_trip(const char *path, cs_backend b, size_t *nfindings)
     cs_scenario_free(sc); /* the reader must need nothing of the program */
     ck_assert_msg(rc == CS_OK || rc == CS_E_UNSUPPORTED, "%s: run failed: %s", path, rerr.message);
     if (rc == CS_OK) {
-        char *want = describe(o, fd);
+        char *want = describe(o, fd, x);
         rewind(tf);
         cs_trace_run *runs = NULL;
         size_t n = 0;
@@ -106,7 +110,15 @@ static bool round_trip(const char *path, cs_backend b, size_t *nfindings)
         ck_assert_msg(cs_trace_replay(tf, &runs, &n, &err) == 0, "%s %s: %u:%u: %s", path, cs_backend_name(b),
                       err.pos.line, err.pos.col, err.message);
         ck_assert_uint_eq(n, 1);
-        char *got = describe(runs[0].outcome, runs[0].findings);
+        /* explain from the file too: read it once more into its sink */
+        cs_explain *xr = cs_explain_new();
+        cs_trace_reader *rd = (rewind(tf), cs_trace_reader_new(tf));
+        cs_event ev;
+        while (cs_trace_reader_next(rd, &ev, &err) == 1)
+            cs_explain_sink(xr, &ev);
+        cs_trace_reader_free(rd);
+        char *got = describe(runs[0].outcome, runs[0].findings, xr);
+        cs_explain_free(xr);
         ck_assert_msg(strcmp(want, got) == 0, "%s %s: read back:\n%s\nran:\n%s", path, cs_backend_name(b), got, want);
         cs_finding_kind k[CS_FINDING_COUNT];
         *nfindings += cs_findings_list(fd, k);
@@ -117,6 +129,7 @@ static bool round_trip(const char *path, cs_backend b, size_t *nfindings)
     fclose(tf);
     cs_outcome_free(o);
     cs_findings_free(fd);
+    cs_explain_free(x);
     return rc == CS_OK;
 }
 

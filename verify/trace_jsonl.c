@@ -139,7 +139,13 @@ static const char *cs__class_name(const cs_trace_jsonl *w, int32_t cls)
     return w->classes[cls];
 }
 
-/* {"type", "message", "id"[, "exceptions"][, "derived_from"]}: the id says
+static void cs__field_bool(cs_trace_jsonl *w, cs_jw_lit key, bool v)
+{
+    cs_jw_key_lit(&w->w, key);
+    cs_jw_bool(&w->w, v);
+}
+
+/* {"type", "message", "id"[, "noargs"][, "exceptions"][, "derived_from"]}: the id says
  * which exception it is (the same object keeps its id), derived_from the group
  * a split part came from, written out in full so each line stands alone. */
 static void cs__exc(cs_trace_jsonl *w, const cs_exc *e)
@@ -151,6 +157,8 @@ static void cs__exc(cs_trace_jsonl *w, const cs_exc *e)
     cs_jw_string(&w->w, e->message ? e->message : "");
     CS_JW_KEY(&w->w, "id");
     cs_jw_int(&w->w, e->id);
+    if (e->noargs) /* made with no arguments: repr "GeneratorExit()" */
+        cs__field_bool(w, CS_JW_LIT("noargs"), true);
     if (cs_exc_is_group(e)) {
         CS_JW_KEY(&w->w, "exceptions");
         cs_jw_begin_array(&w->w);
@@ -181,12 +189,6 @@ static void cs__field_pos(cs_trace_jsonl *w, cs_pos pos)
     cs_jw_int(&w->w, pos.line);
     CS_JW_KEY(&w->w, "col");
     cs_jw_int(&w->w, pos.col);
-}
-
-static void cs__field_bool(cs_trace_jsonl *w, cs_jw_lit key, bool v)
-{
-    cs_jw_key_lit(&w->w, key);
-    cs_jw_bool(&w->w, v);
 }
 
 static void cs__field_str(cs_trace_jsonl *w, cs_jw_lit key, const char *s)
@@ -265,6 +267,8 @@ static void cs__body_scope(cs_trace_jsonl *w, const cs_event *ev)
     cs__field_bool(w, CS_JW_LIT("shield"), ev->shield);
     if (ev->kind == CS_EV_SCOPE_EXIT)
         cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
+    if (ev->kind == CS_EV_SCOPE_ENTER)
+        cs__field_pos(w, ev->pos); /* the scope or task group statement */
 }
 
 static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
@@ -274,6 +278,11 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
     case CS_EV_TASK_SPAWN:
         cs__field_task(w, CS_JW_LIT("parent"), ev->parent);
         cs__field_scope(w, CS_JW_LIT("group"), CS_JW_LIT("group_id"), ev->group);
+        cs__field_pos(w, ev->pos); /* the start_soon */
+        break;
+    case CS_EV_THREAD_START:
+    case CS_EV_THREAD_ABANDONED:
+        cs__field_pos(w, ev->pos); /* the to_thread */
         break;
     case CS_EV_TASK_END:
         cs__field_str(w, CS_JW_LIT("state"), cs_task_state_name(ev->state));
@@ -329,7 +338,7 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
             cs__field_seconds(w, CS_JW_LIT("value"), ev->number);
         break;
     default:
-        break; /* task_start, thread_start, thread_abandoned, wake: the task only */
+        break; /* task_start, wake: the task only */
     }
 }
 
@@ -351,6 +360,8 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
         cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
         cs__field_str(w, CS_JW_LIT("cause"), cs_cancel_cause_name(ev->cause));
         cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        cs__field_str(w, CS_JW_LIT("reason"), ev->msg);
+        cs__field_pos(w, ev->pos); /* the cancel / cancel_task statement */
         break;
     default: cs__body_task(w, ev); break;
     }

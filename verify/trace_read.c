@@ -24,7 +24,7 @@ enum {
     F_SEQ, F_T, F_EV, F_SCENARIO, F_BACKEND, F_SEED, F_CLASSES, F_TASK, F_PARENT, F_GROUP, F_GROUP_ID,
     F_SCOPE, F_SCOPE_ID, F_PARENT_SCOPE, F_PARENT_SCOPE_ID, F_KIND, F_DEADLINE, F_SHIELD, F_CANCEL_CALLED,
     F_CANCELLED_CAUGHT, F_CAUSE, F_STATE, F_EXCEPTION, F_RETURNED, F_WAKE_AT, F_LABEL, F_MSG, F_VALUE, F_K,
-    F_STATEMENT, F_FAULT, F_LINE, F_COL, F_RESULT, F_LIMIT, F_COUNT
+    F_STATEMENT, F_FAULT, F_LINE, F_COL, F_RESULT, F_LIMIT, F_HANDLER, F_REASON, F_COUNT
 };
 
 #define B(f) (UINT64_C(1) << (f))
@@ -33,7 +33,7 @@ static const char *const cs__field_names[F_COUNT] = {
     "seq", "t", "ev", "scenario", "backend", "seed", "classes", "task", "parent", "group", "group_id",
     "scope", "scope_id", "parent_scope", "parent_scope_id", "kind", "deadline", "shield", "cancel_called",
     "cancelled_caught", "cause", "state", "exception", "returned", "wake_at", "label", "msg", "value", "k",
-    "statement", "fault", "line", "col", "result", "limit",
+    "statement", "fault", "line", "col", "result", "limit", "handler", "reason",
 };
 
 /* Which fields each event kind has: always (req) and at most (all). */
@@ -47,22 +47,22 @@ typedef struct cs__rd_kind_fields {
 
 static const cs__rd_kind_fields cs__kinds[] = {
     [CS_EV_RUN_START] = {B(F_BACKEND) | B(F_SEED) | B(F_CLASSES), B(F_SCENARIO)},
-    [CS_EV_TASK_SPAWN] = {B(F_TASK) | B(F_PARENT), B(F_GROUP) | B(F_GROUP_ID)},
+    [CS_EV_TASK_SPAWN] = {B(F_TASK) | B(F_PARENT), B(F_GROUP) | B(F_GROUP_ID) | POS},
     [CS_EV_TASK_START] = {B(F_TASK), 0},
     [CS_EV_TASK_END] = {B(F_TASK) | B(F_STATE), B(F_EXCEPTION) | B(F_RETURNED)},
     [CS_EV_SCOPE_ENTER] = {SCOPE | B(F_KIND) | B(F_TASK) | B(F_DEADLINE) | B(F_SHIELD),
-                           B(F_PARENT_SCOPE) | B(F_PARENT_SCOPE_ID)},
+                           B(F_PARENT_SCOPE) | B(F_PARENT_SCOPE_ID) | POS},
     [CS_EV_SCOPE_EXIT] = {SCOPE | FLAGS, B(F_EXCEPTION)},
     [CS_EV_SCOPE_STATE] = {SCOPE | FLAGS, 0},
     [CS_EV_SCOPE_UPDATE] = {SCOPE | B(F_TASK) | B(F_DEADLINE) | B(F_SHIELD), 0},
-    [CS_EV_CANCEL] = {SCOPE | B(F_CAUSE) | B(F_TASK), 0},
+    [CS_EV_CANCEL] = {SCOPE | B(F_CAUSE) | B(F_TASK), B(F_REASON) | POS},
     [CS_EV_CANCEL_DELIVERED] = {B(F_TASK), SCOPE | POS},
     [CS_EV_RAISE] = {B(F_TASK), B(F_EXCEPTION) | POS | SCOPE},
-    [CS_EV_CATCH] = {B(F_TASK), B(F_EXCEPTION) | POS | SCOPE},
+    [CS_EV_CATCH] = {B(F_TASK), B(F_EXCEPTION) | POS | SCOPE | B(F_HANDLER)},
     [CS_EV_GROUP_RAISE] = {B(F_TASK), SCOPE | B(F_EXCEPTION)},
-    [CS_EV_THREAD_START] = {B(F_TASK), 0},
+    [CS_EV_THREAD_START] = {B(F_TASK), POS},
     [CS_EV_THREAD_END] = {B(F_TASK), B(F_EXCEPTION)},
-    [CS_EV_THREAD_ABANDONED] = {B(F_TASK), 0},
+    [CS_EV_THREAD_ABANDONED] = {B(F_TASK), POS},
     [CS_EV_SLEEP] = {B(F_TASK) | B(F_WAKE_AT), B(F_LABEL)},
     [CS_EV_WAKE] = {B(F_TASK), 0},
     [CS_EV_LOG] = {B(F_TASK), B(F_MSG) | B(F_VALUE)},
@@ -343,7 +343,13 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
     case F_LABEL: return cs__rd_string(r, v, "label", &ev->label);
     case F_STATEMENT: return cs__rd_string(r, v, "statement", &ev->label);
     case F_FAULT: return cs__rd_string(r, v, "fault", &ev->label);
+    case F_HANDLER: /* the one kind of handler a catch names */
+        if (!json_is_string(v) || strcmp(json_string_value(v), "except*") != 0)
+            return cs__rd_fail(r, "handler must be \"except*\"");
+        ev->label = "except*";
+        return 0;
     case F_MSG: return cs__rd_string(r, v, "msg", &ev->msg);
+    case F_REASON: return cs__rd_string(r, v, "reason", &ev->msg);
     case F_VALUE: return cs__rd_log_value(r, v, ev);
     case F_K:
         if (cs__rd_int(r, v, "k", 1, UINT32_MAX, &n) < 0)

@@ -174,6 +174,7 @@ typedef struct cs__rd_exc_fields {
     const char *type, *message;
     long long id;
     const json_t *members, *origin;
+    bool noargs;
 } cs__rd_exc_fields;
 
 static int cs__rd_exc_fields_of(cs_trace_reader *r, const json_t *v, cs__rd_exc_fields *x)
@@ -195,6 +196,8 @@ static int cs__rd_exc_fields_of(cs_trace_reader *r, const json_t *v, cs__rd_exc_
             x->members = f;
         else if (strcmp(k, "derived_from") == 0)
             x->origin = f;
+        else if (strcmp(k, "noargs") == 0 && json_is_true(f))
+            x->noargs = true;
         else
             return cs__rd_fail(r, "unknown or ill-typed field \"%s\" in an exception", k);
     }
@@ -225,7 +228,7 @@ cs_exc *cs__rd_exc(cs_trace_reader *r, const json_t *v)
     cs_exc *known = cs__rd_exc_find(r, (uint32_t)x.id);
     if (known) { /* seen before: it must say the same */
         bool same = known->cls == cls && strcmp(known->message, x.message) == 0 && known->nmembers == n &&
-                    known->derived_from == origin;
+                    known->derived_from == origin && known->noargs == x.noargs;
         for (uint32_t i = 0; same && i < n; i++)
             same = known->members[i] == members[i];
         free(members);
@@ -236,6 +239,7 @@ cs_exc *cs__rd_exc(cs_trace_reader *r, const json_t *v)
     cs_exc *e = x.members ? cs_exc_new_group(cls, x.message, members, n) : cs_exc_new(cls, x.message);
     free(members);
     e->id = (uint32_t)x.id;
+    e->noargs = x.noargs;
     e->derived_from = cs_exc_ref(origin);
     cs__rd_exc_add(r, e);
     return e;
