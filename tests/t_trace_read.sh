@@ -4,7 +4,8 @@
 # five of the limit scenarios, on both backends (one `run --backend both --trace` per
 # file), `trace --format json` is byte-identical to `run --format json` and
 # `trace` (text) begins with `run`'s text byte for byte, then a findings line
-# per backend; a trace from standard input reads the same.  Then hostile traces
+# per backend; a trace from standard input reads the same; so do runs with
+# injected faults and a Trio seed.  Then hostile traces
 # (tests/hostile_trace/*.jsonl): each is refused with its one expected
 # FILE:LINE:COL error line (the .expect beside it), exit 2, nothing on
 # standard output.  (The findings themselves are compared with the live
@@ -40,6 +41,18 @@ for f in $(find scenarios -name '*.json' | sort) tests/limits/{steps,tasks,time,
         bad "$f: trace's text does not begin with run's text and findings"
     fi
 done
+
+# runs with injected faults (the trace's inject events) and a Trio seed
+while read -r f opts; do
+    "$cs" run "$f" $opts --format json --trace "$tmp/t.jsonl" >"$tmp/run.json" 2>/dev/null &&
+        "$cs" trace "$tmp/t.jsonl" --format json 2>/dev/null | cmp -s - "$tmp/run.json" &&
+        grep -q '"ev": "run_end"' "$tmp/t.jsonl" && ok || bad "$f $opts: trace differs from run"
+done <<'EOF2'
+scenarios/inject/cleanup-unshielded.json --inject fail:worker@2
+scenarios/inject/lock-held-across-io.json --inject timeout:tg@1
+scenarios/inject/thread-abandoned-error.json --inject thread-fail:main@1
+scenarios/schedules/three-fail-same-instant.json --backend trio --seed 5
+EOF2
 
 # hostile traces: the exact error line, exit 2, no output
 case "$cs" in /*) ;; *) cs="$PWD/$cs" ;; esac
