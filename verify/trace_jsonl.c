@@ -33,6 +33,8 @@ struct cs_trace_jsonl {
     size_t ntasks, cap_tasks;
     cs__named_scope *scopes;
     size_t nscopes, cap_scopes;
+    uint64_t *written;         /* bit id: that exception was written out in full */
+    size_t cap_written;        /* words */
 };
 
 cs_trace_jsonl *cs_trace_jsonl_new(FILE *f)
@@ -53,6 +55,7 @@ void cs_trace_jsonl_free(cs_trace_jsonl *w)
     free(w->buf);
     free(w->tasks);
     free(w->scopes);
+    free(w->written);
     free(w);
 }
 
@@ -145,9 +148,28 @@ static void cs__field_bool(cs_trace_jsonl *w, cs_jw_lit key, bool v)
     cs_jw_bool(&w->w, v);
 }
 
+/* Whether exception id was written out in full before. */
+static bool cs__exc_written(const cs_trace_jsonl *w, uint32_t id)
+{
+    return id && id / 64 < w->cap_written && (w->written[id / 64] & (UINT64_C(1) << (id % 64)));
+}
+
+static void cs__exc_mark(cs_trace_jsonl *w, uint32_t id)
+{
+    size_t word = id / 64;
+    if (word >= w->cap_written) {
+        size_t old = w->cap_written;
+        w->written = cs_xgrow(w->written, &w->cap_written, word + 1, sizeof *w->written);
+        memset(w->written + old, 0, (w->cap_written - old) * sizeof *w->written);
+    }
+    w->written[word] |= UINT64_C(1) << (id % 64);
+}
+
 /* {"type", "message", "id"[, "noargs"][, "exceptions"][, "derived_from"]}: the id says
  * which exception it is (the same object keeps its id), derived_from the group
- * a split part came from, written out in full so each line stands alone. */
+ * a split part came from: in full the first time the trace shows that group,
+ * afterwards {"id": N} (a group of a million members would otherwise be
+ * repeated on every line that shows a part of it). */
 static void cs__exc(cs_trace_jsonl *w, const cs_exc *e)
 {
     cs_jw_begin_object(&w->w);
@@ -168,9 +190,18 @@ static void cs__exc(cs_trace_jsonl *w, const cs_exc *e)
     }
     if (e->derived_from) {
         CS_JW_KEY(&w->w, "derived_from");
-        cs__exc(w, e->derived_from);
+        const cs_exc *g = e->derived_from;
+        if (cs__exc_written(w, g->id)) {
+            cs_jw_begin_object(&w->w);
+            CS_JW_KEY(&w->w, "id");
+            cs_jw_int(&w->w, g->id);
+            cs_jw_end_object(&w->w);
+        } else {
+            cs__exc(w, g);
+        }
     }
     cs_jw_end_object(&w->w);
+    cs__exc_mark(w, e->id); /* marked once whole, as the reader learns it */
 }
 
 static void cs__field_exc(cs_trace_jsonl *w, cs_jw_lit key, const cs_exc *e)

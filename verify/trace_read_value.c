@@ -201,17 +201,39 @@ static int cs__rd_exc_fields_of(cs_trace_reader *r, const json_t *v, cs__rd_exc_
         else
             return cs__rd_fail(r, "unknown or ill-typed field \"%s\" in an exception", k);
     }
+    if (!x->type && !x->message && x->id && !x->members && !x->origin && !x->noargs)
+        return 1; /* {"id": N}: an exception written out before */
     if (!x->type || !x->message || !x->id)
         return cs__rd_fail(r, "an exception needs \"type\", \"message\" and \"id\"");
     return 0;
 }
 
-/* Recursion depth is the nesting of the JSON, which Jansson bounds. */
+static cs_exc *cs__rd_exc_at(cs_trace_reader *r, const json_t *v, bool ref_ok);
+
+/* A group's origin: in full, or {"id": N} for one the trace has shown. */
+static cs_exc *cs__rd_origin(cs_trace_reader *r, const json_t *v)
+{
+    return cs__rd_exc_at(r, v, true);
+}
+
 cs_exc *cs__rd_exc(cs_trace_reader *r, const json_t *v)
+{
+    return cs__rd_exc_at(r, v, false);
+}
+
+/* Recursion depth is the nesting of the JSON, which Jansson bounds. */
+static cs_exc *cs__rd_exc_at(cs_trace_reader *r, const json_t *v, bool ref_ok)
 {
     cs__rd_exc_fields x;
     int32_t cls = -1;
-    if (cs__rd_exc_fields_of(r, v, &x) < 0 || cs__rd_class(r, x.type, &cls) < 0)
+    int rc = cs__rd_exc_fields_of(r, v, &x);
+    if (rc == 1) {
+        cs_exc *known = ref_ok ? cs__rd_exc_find(r, (uint32_t)x.id) : NULL;
+        if (!known)
+            cs__rd_fail(r, "exception %lld is named by id before the trace showed it", x.id);
+        return known;
+    }
+    if (rc < 0 || cs__rd_class(r, x.type, &cls) < 0)
         return NULL;
     if (!x.members != !(cls == CS_EXC_BASE_EXCEPTION_GROUP || cls == CS_EXC_EXCEPTION_GROUP)) {
         cs__rd_fail(r, "exception %lld: %s", x.id,
@@ -221,7 +243,7 @@ cs_exc *cs__rd_exc(cs_trace_reader *r, const json_t *v)
     cs_exc **members = NULL;
     uint32_t n = 0;
     cs_exc *origin = NULL;
-    if ((x.members && cs__rd_members(r, x.members, &members, &n) < 0) || (x.origin && !(origin = cs__rd_exc(r, x.origin)))) {
+    if ((x.members && cs__rd_members(r, x.members, &members, &n) < 0) || (x.origin && !(origin = cs__rd_origin(r, x.origin)))) {
         free(members);
         return NULL;
     }
