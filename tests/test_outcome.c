@@ -672,7 +672,7 @@ static const char cs_want_text[] =
 
 static const char cs_want_jsonl[] =
     "{\"seq\": 0, \"t\": 0.0, \"ev\": \"run_start\", \"scenario\": \"sib\", \"backend\": \"trio\", \"seed\": 7, "
-    "\"classes\": [\"BaseException\", \"Exception\", \"ArithmeticError\", \"ZeroDivisionError\", \"LookupError\", \"KeyError\", \"IndexError\", \"ValueError\", \"TypeError\", \"RuntimeError\", \"NotImplementedError\", \"OSError\", \"ConnectionError\", \"TimeoutError\", \"KeyboardInterrupt\", \"SystemExit\", \"GeneratorExit\", \"BaseExceptionGroup\", \"ExceptionGroup\", \"TaskFailed\", \"TaskCancelled\", \"WouldBlock\", \"BrokenResourceError\", \"ClosedResourceError\", \"EndOfStream\", \"Cancelled\", \"AppError\", \"DbError\"]}\n"
+    "\"classes\": [\"BaseException\", \"Exception\", \"ArithmeticError\", \"ZeroDivisionError\", \"LookupError\", \"KeyError\", \"IndexError\", \"ValueError\", \"TypeError\", \"RuntimeError\", \"NotImplementedError\", \"OSError\", \"ConnectionError\", \"TimeoutError\", \"KeyboardInterrupt\", \"SystemExit\", \"GeneratorExit\", \"BaseExceptionGroup\", \"ExceptionGroup\", \"TaskFailed\", \"TaskCancelled\", \"WouldBlock\", \"BrokenResourceError\", \"ClosedResourceError\", \"EndOfStream\", \"RunFinishedError\", \"Cancelled\", \"AppError\", \"DbError\"]}\n"
     "{\"seq\": 1, \"t\": 0.0, \"ev\": \"task_spawn\", \"task\": \"main\", \"parent\": null}\n"
     "{\"seq\": 2, \"t\": 0.0, \"ev\": \"scope_enter\", \"scope\": \"tg\", \"scope_id\": 0, \"kind\": \"task_group\", \"task\": \"main\", \"deadline\": \"inf\", \"shield\": false}\n"
     "{\"seq\": 3, \"t\": 0.0, \"ev\": \"task_spawn\", \"task\": \"a\", \"parent\": \"main\", \"group\": \"tg\", \"group_id\": 0}\n"
