@@ -1,105 +1,118 @@
-/* cmd_explore.c - `cancelsim explore FILE`: every distinct Trio schedule,
- * depth first, and the distinct outcomes they give.
- *
- * A Trio run logs each schedule choice it makes (a batch's order, the order of
- * equal deadlines, of an event's waiters, of cancellation delivery) with its
- * number of options.  The search replays a prefix of choices and takes option
- * 0 after it; the next schedule bumps the deepest choice that has an option
- * left.  Only real choices are logged (a batch of one task has one order), so
- * realistic scenarios finish.  Each distinct outcome gets a replay command: a
- * seed that reproduces it when a short search finds one, else the exact
- * choices with --schedule. */
+/* cmd_explore.c - `cancelsim explore FILE`: the distinct outcomes of a
+ * scenario under Trio's schedules.  The search is verify/explore.c; this file
+ * reads the options, shows progress on a terminal and prints the result. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "explore.h"
 #include "json_out.h"
 #include "load.h"
 #include "outcome.h"
 #include "util.h"
 
-#define CS_EXPLORE_SEED_SEARCH 2000
+/* The wall-time budget when stdout is a terminal and --budget is not given. */
+#define CS_EXPLORE_TTY_BUDGET 5.0
 
-typedef struct cs__found {
-    cs_outcome *outcome;
-    char *key;          /* canonical JSON, for comparison */
-    uint64_t schedules;
-    uint32_t *forced;   /* the first schedule that gave it */
-    size_t nforced;
-    char *replay;
-} cs__found;
+static const char cs__explore_help[] =
+    "usage: cancelsim explore FILE [--strategy dfs|random|pct] [--depth D]\n"
+    "                         [--max-schedules N] [--budget SECONDS] [--seed S]\n"
+    "                         [--no-reduce] [--format text|json]\n\n"
+    "Runs the scenario under Trio's schedules (batch orders, orders of equal\n"
+    "deadlines, of event waiters and of cancellation delivery) and lists each\n"
+    "distinct outcome with how many schedules gave it and a command that\n"
+    "reproduces it (--schedule with its exact choices, or --seed).\n"
+    "  dfs     every schedule, depth first (default); batch orders that provably\n"
+    "          cannot matter are not tried reversed (--no-reduce tries them)\n"
+    "  random  each schedule from its own seed (S, S+1, ... mixed; default 1)\n"
+    "  pct     canonical choices except at D-1 random change points (default 3)\n"
+    "It stops after N schedules (default 10000; on a terminal, no bound) or\n"
+    "SECONDS of wall time (default: 5 on a terminal, none otherwise) and says\n"
+    "whether it was complete and how the distinct outcomes grew.  The text\n"
+    "output shows what differs between the outcomes before the outcomes.\n"
+    "Exit status 0, 2 on bad input.\n";
 
-/* One Trio run with a forced choice prefix; returns the outcome (new) or NULL. */
-static cs_outcome *cs__explore_run(const cs_scenario *sc, const uint32_t *forced, size_t nforced, uint64_t seed,
-                                   cs_choice_log *log, cs_run_error *err)
+typedef struct cs__explore_args {
+    const char *file;
+    cs_explore_options opt;
+    bool json, max_given, budget_given;
+} cs__explore_args;
+
+/* 0 parsed, 1 help printed, 2 usage error printed. */
+static int cs__explore_parse(int argc, char **argv, cs__explore_args *a)
 {
-    cs_outcome *o = cs_outcome_new();
-    cs_sink sink = {cs_outcome_sink, o};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = CS_BACKEND_TRIO;
-    opt.seed = seed;
-    opt.forced = forced;
-    opt.nforced = nforced;
-    opt.choices = log;
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    if (cs_run(sc->program, &opt, err) != CS_OK) {
-        cs_outcome_free(o);
-        return NULL;
+    cs_explore_options_init(&a->opt);
+    cs_cli_parser p;
+    cs_cli_parser_init(&p, "explore", argc, argv,
+                       (const char *const[]){"help|h", "max-schedules=", "format=", "strategy=", "depth=", "budget=",
+                                             "seed=", "no-reduce", NULL});
+    const char *o, *v;
+    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
+        if (got == CS_CLI_BAD)
+            return 2;
+        if (got == CS_CLI_OPERAND) {
+            if (a->file)
+                return cs_cli_usage_error("explore", "only one FILE may be given");
+            a->file = o;
+        } else if (strcmp(o, "--help") == 0) {
+            fputs(cs__explore_help, stdout);
+            return 1;
+        } else if (strcmp(o, "--no-reduce") == 0) {
+            a->opt.reduce = false;
+        } else if (strcmp(o, "--max-schedules") == 0) {
+            if (!cs_cli_parse_u64(v, &a->opt.max_schedules) || a->opt.max_schedules == 0)
+                return cs_cli_usage_error("explore", "--max-schedules must be a positive integer");
+            a->max_given = true;
+        } else if (strcmp(o, "--budget") == 0) {
+            if (!cs_cli_parse_seconds(v, &a->opt.budget_s))
+                return cs_cli_usage_error("explore", "--budget must be a positive number of seconds");
+            a->budget_given = true;
+        } else if (strcmp(o, "--strategy") == 0) {
+            if (!cs_explore_parse_strategy(v, &a->opt.strategy))
+                return cs_cli_usage_error("explore", "--strategy must be dfs, random or pct, not '%s'", v);
+        } else if (strcmp(o, "--depth") == 0) {
+            uint64_t d;
+            if (!cs_cli_parse_u64(v, &d) || d == 0 || d > 1000)
+                return cs_cli_usage_error("explore", "--depth must be an integer from 1 to 1000");
+            a->opt.depth = (uint32_t)d;
+        } else if (strcmp(o, "--seed") == 0) {
+            if (!cs_cli_parse_u64(v, &a->opt.seed))
+                return cs_cli_usage_error("explore", "--seed must be a non-negative integer");
+        } else if (strcmp(o, "--format") == 0) {
+            if (strcmp(v, "json") == 0)
+                a->json = true;
+            else if (strcmp(v, "text") != 0)
+                return cs_cli_usage_error("explore", "--format must be text or json, not '%s'", v);
+        }
     }
-    return o;
+    if (!a->file)
+        return cs_cli_usage_error("explore", "missing FILE");
+    return 0;
 }
 
-/* The outcome's identity: its section 4 JSON on one line (the writer's key
- * order is fixed, so equal outcomes give equal text). */
-static char *cs__outcome_key(const cs_outcome *o)
+static void cs__explore_progress(void *ctx, const cs_explore_progress *p)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return cs_xstrdup("");
-    cs_jw w;
-    cs_jw_init(&w, f, CS_JW_ONE_LINE, 0);
-    cs_outcome_write_jw(o, &w);
-    fclose(f);
-    return buf;
+    (void)ctx;
+    fprintf(stderr, "\rexplore: %llu schedules, %zu distinct outcome%s, %.0f schedules/s   ",
+            (unsigned long long)p->schedules, p->outcomes, p->outcomes == 1 ? "" : "s",
+            p->seconds > 0 ? (double)p->schedules / p->seconds : 0.0);
+    fflush(stderr);
 }
 
-static char *cs__schedule_text(const uint32_t *v, size_t n)
+static const char *cs__stop_text(const cs_explore_result *r)
 {
-    size_t cap = n * 11 + 2, len = 0;
-    char *s = cs_xmalloc(cap);
-    s[0] = 0;
-    for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(s + len, cap - len, "%s%u", i ? "," : "", v[i]);
-    return s;
-}
-
-/* A seed whose run gives the same outcome, or the exact choices. */
-static char *cs__replay_for(const char *file, const cs_scenario *sc, const cs__found *f)
-{
-    for (uint64_t seed = 0; seed < CS_EXPLORE_SEED_SEARCH; seed++) {
-        cs_run_error err;
-        cs_outcome *o = cs__explore_run(sc, NULL, 0, seed, NULL, &err);
-        if (!o)
-            break;
-        char *k = cs__outcome_key(o);
-        bool same = strcmp(k, f->key) == 0;
-        free(k);
-        cs_outcome_free(o);
-        if (same)
-            return cs_xasprintf("cancelsim run %s --backend trio --seed %llu", file, (unsigned long long)seed);
+    switch (r->stop) {
+    case CS_EXPLORE_COMPLETE: return "complete";
+    case CS_EXPLORE_MAX: return "incomplete (stopped at --max-schedules)";
+    case CS_EXPLORE_BUDGET: return "incomplete (stopped at --budget)";
     }
-    char *sched = cs__schedule_text(f->forced, f->nforced);
-    char *r = cs_xasprintf("cancelsim run %s --backend trio --schedule %s", file, sched[0] ? sched : "0");
-    free(sched);
-    return r;
+    return "?";
 }
 
-static void cs__explore_print_json(const char *name, uint64_t total, bool complete, const cs__found *v, size_t n)
+static void cs__explore_print_json(const char *file, const char *name, const cs__explore_args *a,
+                                   const cs_explore_result *r)
 {
     cs_jw w;
     cs_jw_init(&w, stdout, 2, 0);
@@ -108,154 +121,93 @@ static void cs__explore_print_json(const char *name, uint64_t total, bool comple
     cs_jw_string(&w, name);
     cs_jw_key(&w, "backend");
     cs_jw_string(&w, "trio");
+    cs_jw_key(&w, "strategy");
+    cs_jw_string(&w, cs_explore_strategy_name(a->opt.strategy));
     cs_jw_key(&w, "schedules");
-    cs_jw_int(&w, (long long)total);
+    cs_jw_int(&w, (long long)r->schedules);
     cs_jw_key(&w, "complete");
-    cs_jw_bool(&w, complete);
+    cs_jw_bool(&w, r->stop == CS_EXPLORE_COMPLETE);
+    cs_jw_key(&w, "pruned");
+    cs_jw_int(&w, (long long)r->pruned);
     cs_jw_key(&w, "outcomes");
     cs_jw_begin_array(&w);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < r->n; i++) {
+        char *replay = cs_explore_replay(file, &r->v[i]);
         cs_jw_begin_object(&w);
         cs_jw_key(&w, "schedules");
-        cs_jw_int(&w, (long long)v[i].schedules);
+        cs_jw_int(&w, (long long)r->v[i].schedules);
+        cs_jw_key(&w, "first");
+        cs_jw_int(&w, (long long)r->v[i].first);
         cs_jw_key(&w, "replay");
-        cs_jw_string(&w, v[i].replay);
+        cs_jw_string(&w, replay);
         cs_jw_key(&w, "outcome");
-        cs_outcome_write_jw(v[i].outcome, &w);
+        cs_outcome_write_jw(r->v[i].outcome, &w);
         cs_jw_end_object(&w);
+        free(replay);
     }
     cs_jw_end_array(&w);
     cs_jw_end_object(&w);
     fputc('\n', stdout);
 }
 
-static void cs__explore_print_text(const char *name, uint64_t total, bool complete, uint64_t max,
-                                   const cs__found *v, size_t n)
+static void cs__explore_print_text(const char *file, const char *name, const cs_explore_result *r)
 {
-    printf("explore %s on trio: %llu schedule%s, %s; %zu distinct outcome%s\n", name, (unsigned long long)total,
-           total == 1 ? "" : "s",
-           complete ? "complete" : "incomplete (stopped at --max-schedules)", n, n == 1 ? "" : "s");
-    (void)max;
-    for (size_t i = 0; i < n; i++) {
-        printf("\noutcome %zu of %zu: %llu schedule%s\n  replay: %s\n", i + 1, n,
-               (unsigned long long)v[i].schedules, v[i].schedules == 1 ? "" : "s", v[i].replay);
-        cs_outcome_write_text(v[i].outcome, stdout);
+    printf("explore %s on trio: %llu schedule%s, %s; %zu distinct outcome%s\n", name,
+           (unsigned long long)r->schedules, r->schedules == 1 ? "" : "s", cs__stop_text(r), r->n,
+           r->n == 1 ? "" : "s");
+    char *growth = cs_explore_growth(r);
+    printf("  %s\n", growth);
+    free(growth);
+    if (r->pruned)
+        printf("  %llu batch reversal%s skipped as equivalent (--no-reduce tries them)\n",
+               (unsigned long long)r->pruned, r->pruned == 1 ? "" : "s");
+    cs_explore_write_differences(r, stdout);
+    for (size_t i = 0; i < r->n; i++) {
+        char *replay = cs_explore_replay(file, &r->v[i]);
+        printf("\noutcome %zu of %zu: %llu schedule%s\n  replay: %s\n", i + 1, r->n,
+               (unsigned long long)r->v[i].schedules, r->v[i].schedules == 1 ? "" : "s", replay);
+        free(replay);
+        cs_outcome_write_text(r->v[i].outcome, stdout);
         fputc('\n', stdout);
     }
 }
 
 int cs_cmd_explore(int argc, char **argv)
 {
-    const char *file = NULL;
-    uint64_t max = 10000;
-    bool json = false;
-    cs_cli_parser p;
-    cs_cli_parser_init(&p, "explore", argc, argv,
-                       (const char *const[]){"help|h", "max-schedules=", "format=", NULL});
-    const char *opt, *val;
-    for (int got; (got = cs_cli_next(&p, &opt, &val)) != CS_CLI_END;) {
-        if (got == CS_CLI_BAD)
-            return 2;
-        if (got == CS_CLI_OPERAND) {
-            if (file)
-                return cs_cli_usage_error("explore", "only one FILE may be given");
-            file = opt;
-        } else if (strcmp(opt, "--help") == 0) {
-            fputs("usage: cancelsim explore FILE [--max-schedules N] [--format text|json]\n\n"
-                  "Runs the scenario under every distinct Trio schedule (batch orders, orders of\n"
-                  "equal deadlines, of event waiters and of cancellation delivery), depth first,\n"
-                  "up to N schedules (default 10000), and lists each distinct outcome with how\n"
-                  "many schedules gave it and a command that reproduces it.  Exit status 0,\n"
-                  "2 on bad input.\n",
-                  stdout);
-            return 0;
-        } else if (strcmp(opt, "--max-schedules") == 0) {
-            if (!cs_cli_parse_u64(val, &max) || max == 0)
-                return cs_cli_usage_error("explore", "--max-schedules must be a positive integer");
-        } else if (strcmp(opt, "--format") == 0) {
-            if (strcmp(val, "json") == 0)
-                json = true;
-            else if (strcmp(val, "text") != 0)
-                return cs_cli_usage_error("explore", "--format must be text or json, not '%s'", val);
-        }
-    }
-    if (!file)
-        return cs_cli_usage_error("explore", "missing FILE");
+    cs__explore_args a = {0};
+    int prc = cs__explore_parse(argc, argv, &a);
+    if (prc)
+        return prc == 1 ? 0 : prc;
+    bool tty = isatty(STDOUT_FILENO);
+    if (tty && !a.budget_given)
+        a.opt.budget_s = CS_EXPLORE_TTY_BUDGET;
+    if (tty && !a.max_given)
+        a.opt.max_schedules = 0;
+    if (isatty(STDERR_FILENO))
+        a.opt.progress = cs__explore_progress;
     cs_scenario *sc = NULL;
     cs_load_error lerr;
-    if (cs_load_file(file, &sc, &lerr) != 0) {
+    if (cs_load_file(a.file, &sc, &lerr) != 0) {
         cs_load_error_print(&lerr, stderr);
         return 2;
     }
-    cs__found *found = NULL;
-    size_t nfound = 0, capfound = 0;
-    uint32_t *forced = NULL;
-    size_t nforced = 0;
-    uint64_t total = 0;
-    bool complete = false;
-    int rc = 0;
-    cs_choice_log log = {0};
-    while (total < max) {
-        log.n = 0;
-        cs_run_error err;
-        memset(&err, 0, sizeof err);
-        cs_outcome *o = cs__explore_run(sc, forced, nforced, 0, &log, &err);
-        if (!o) {
-            if (err.pos.line)
-                fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(file), err.pos.line, err.pos.col,
-                        err.message);
-            else /* a limit that refuses the run (depth): no position */
-                fprintf(stderr, "%s: error: %s\n", cs_cli_file_name(file), err.message);
-            rc = 2;
-            break;
-        }
-        total++;
-        char *key = cs__outcome_key(o);
-        size_t i = 0;
-        while (i < nfound && strcmp(found[i].key, key) != 0)
-            i++;
-        if (i < nfound) {
-            found[i].schedules++;
-            free(key);
-            cs_outcome_free(o);
-        } else {
-            if (nfound == capfound) {
-                capfound = capfound ? capfound * 2 : 8;
-                found = cs_xrealloc(found, capfound * sizeof *found);
-            }
-            cs__found *f = &found[nfound++];
-            memset(f, 0, sizeof *f);
-            f->outcome = o;
-            f->key = key;
-            f->schedules = 1;
-            f->nforced = log.n;
-            f->forced = cs_xmalloc((log.n ? log.n : 1) * sizeof *f->forced);
-            if (log.n)
-                memcpy(f->forced, log.choice, log.n * sizeof *f->forced);
-        }
-        if (!cs_choice_log_next(&log, &forced, &nforced)) {
-            complete = true;
-            break;
-        }
+    cs_explore_result r;
+    cs_run_error err;
+    int rc = cs_explore(sc->program, &a.opt, &r, &err);
+    if (a.opt.progress && r.seconds >= 0.2)
+        fputs("\r\033[K", stderr); /* clear the progress line */
+    if (rc != CS_OK) {
+        if (err.pos.line)
+            fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(a.file), err.pos.line, err.pos.col,
+                    err.message);
+        else /* a limit that refuses the run (depth): no position */
+            fprintf(stderr, "%s: error: %s\n", cs_cli_file_name(a.file), err.message);
+    } else if (a.json) {
+        cs__explore_print_json(a.file, sc->program->name, &a, &r);
+    } else {
+        cs__explore_print_text(a.file, sc->program->name, &r);
     }
-    if (rc == 0) {
-        for (size_t i = 0; i < nfound; i++)
-            found[i].replay = cs__replay_for(file, sc, &found[i]);
-        if (json)
-            cs__explore_print_json(sc->program->name, total, complete, found, nfound);
-        else
-            cs__explore_print_text(sc->program->name, total, complete, max, found, nfound);
-    }
-    for (size_t i = 0; i < nfound; i++) {
-        cs_outcome_free(found[i].outcome);
-        free(found[i].key);
-        free(found[i].forced);
-        free(found[i].replay);
-    }
-    free(found);
-    free(forced);
-    free(log.choice);
-    free(log.arity);
+    cs_explore_result_free(&r);
     cs_scenario_free(sc);
-    return rc;
+    return rc == CS_OK ? 0 : 2;
 }

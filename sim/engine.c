@@ -63,6 +63,8 @@ void cs__emit(cs__engine *e, cs_event *ev)
         cs_exc_number(ev->exc, &e->exc_ids, &e->exc_walk, &e->exc_walk_cap);
     ev->seq = e->ev_seq++;
     ev->t = e->now;
+    /* a checkpoint's own events touch only the task itself */
+    e->loud += ev->kind != CS_EV_CHECKPOINT && ev->kind != CS_EV_SLEEP && ev->kind != CS_EV_WAKE;
     for (uint32_t i = 0; i < e->opt.nsinks; i++)
         e->opt.sinks[i].fn(e->opt.sinks[i].ctx, ev);
     if (!e->aborted)

@@ -29,11 +29,19 @@ typedef struct cs_run_error {
 } cs_run_error;
 
 /* The schedule choices a Trio run made: choice i picked choice[i] of arity[i]
- * options (option 0 is the canonical schedule's).  Owned by the caller; free
- * the two arrays. */
+ * options (option 0 is the canonical schedule's).  mirror[i] is set on a
+ * batch's order (run reversed or not) when that order provably cannot change
+ * the outcome: every step of the batch only passed a schedule point (no
+ * trace event beyond checkpoints, no statement that touches anything shared)
+ * and put its task back on the run queue, and nothing else was queued or
+ * chosen before the next batch.  The steps commute, so the reversed batch
+ * reaches the same state with the run queue reversed, and the next batch's
+ * own order choice undoes that: the reversed subtree gives the same outcomes
+ * as this one.  Owned by the caller; free the three arrays. */
 typedef struct cs_choice_log {
     uint32_t *choice;
     uint32_t *arity;
+    uint8_t *mirror;
     size_t n, cap;
 } cs_choice_log;
 
@@ -42,6 +50,10 @@ typedef struct cs_choice_log {
  * with realloc; the caller frees it).  Returns false when every schedule has
  * been run. */
 bool cs_choice_log_next(const cs_choice_log *log, uint32_t **forced, size_t *nforced);
+/* The same, skipping the reversal of a mirror batch when `reduce` (each one
+ * skipped adds 1 to *pruned). */
+bool cs_choice_log_next_reduced(const cs_choice_log *log, uint32_t **forced, size_t *nforced, bool reduce,
+                                uint64_t *pruned);
 
 typedef struct cs_run_options {
     cs_backend backend;

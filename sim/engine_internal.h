@@ -390,6 +390,10 @@ struct cs__engine {
     uint64_t dl_counter;
     uint64_t rng;            /* the seeded chooser's state */
     size_t nchoices;         /* schedule choices made so far */
+    /* Trace events and statements that may touch something another task
+     * sees (anything but a schedule point): a batch during which this does
+     * not move is a mirror batch (cs_choice_log.mirror). */
+    uint64_t loud;
     cs_exc **runq_exc;       /* parallel to runq: what to throw in (owned) */
     /* instance-name counters: open addressing over compact slots (the key's
      * hash, its offset + 1 in name_pool, 0 = empty; its uses), engine.c */

@@ -408,8 +408,18 @@ static cs__task *cs__handle_ref(cs__engine *e, const cs_stmt *st)
 
 /* ---- statements ---- */
 
+/* Statements that touch nothing another task reads or writes: schedule
+ * points (which read the cancel state and the clock, which such statements do
+ * not change) and control flow.  Any other statement makes its step loud. */
+#define CS__QUIET_OPS                                                                                         \
+    ((1ULL << CS_OP_SLEEP) | (1ULL << CS_OP_SLEEP_UNTIL) | (1ULL << CS_OP_CHECKPOINT) |                       \
+     (1ULL << CS_OP_CHECKPOINT_IF_CANCELLED) | (1ULL << CS_OP_CANCEL_SHIELDED_CHECKPOINT) |                  \
+     (1ULL << CS_OP_TRY) | (1ULL << CS_OP_CALL) | (1ULL << CS_OP_REPEAT) | (1ULL << CS_OP_RETURN))
+
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, cs__fut **yf)
 {
+    _Static_assert(CS_OP_COUNT <= 64, "CS__QUIET_OPS is a 64-bit mask");
+    e->loud += !((CS__QUIET_OPS >> st->op) & 1);
     switch (st->op) {
     case CS_OP_SLEEP:
         return e->pol->sleep(e, t, cs__dur(t, &st->dur), "sleep", yf);

@@ -9,6 +9,7 @@
  * is rescheduled at once (into the next batch); one that parks has its pending
  * cancellation delivered right after its step.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,7 +164,9 @@ uint32_t cs__trio_choose(cs__engine *e, uint32_t k)
             log->cap = log->cap ? log->cap * 2 : 64;
             log->choice = cs_xrealloc(log->choice, log->cap * sizeof *log->choice);
             log->arity = cs_xrealloc(log->arity, log->cap * sizeof *log->arity);
+            log->mirror = cs_xrealloc(log->mirror, log->cap * sizeof *log->mirror);
         }
+        log->mirror[log->n] = 0;
         log->choice[log->n] = c;
         log->arity[log->n] = k;
         log->n++;
@@ -189,9 +192,34 @@ static bool cs__trio_reverse(cs__engine *e)
     return cs__trio_choose(e, 2) == 1;
 }
 
+/* The batch before this one, watched for cs_choice_log.mirror. */
+typedef struct cs__mirror_watch {
+    uint32_t n;       /* its tasks; 0 = not watched (no log, or one task) */
+    bool rev;         /* it ran reversed */
+    uint64_t loud;    /* e->loud when it began */
+    size_t choice;    /* its order's index in the choice log */
+    size_t nchoices;  /* e->nchoices after that choice */
+} cs__mirror_watch;
+
+/* Called when the next batch is about to be taken: marks the batch before as
+ * a mirror when nothing loud happened since it began, no choice was made,
+ * and the run queue holds exactly its tasks, in the order they ran, with
+ * nothing to throw in. */
+static void cs__trio_mark_mirror(cs__engine *e, const cs__mirror_watch *m, cs__task *const *batch)
+{
+    if (e->loud != m->loud || e->nchoices != m->nchoices || e->nrunq != m->n || e->aborted)
+        return;
+    for (uint32_t i = 0; i < m->n; i++)
+        if (e->runq[i] != batch[m->rev ? m->n - 1 - i : i] || e->runq_exc[i])
+            return;
+    assert(m->choice < e->opt.choices->n && e->opt.choices->arity[m->choice] == 2);
+    e->opt.choices->mirror[m->choice] = 1;
+}
+
 void cs__trio_run(cs__engine *e)
 {
     cs__trio_reschedule(e, e->tasks[0], NULL);
+    cs__mirror_watch mirror = {0};
     cs__task **batch = NULL;
     cs_exc **bexc = NULL;
     uint32_t cap = 0;
@@ -230,10 +258,17 @@ void cs__trio_run(cs__engine *e)
             batch = cs_xrealloc(batch, cap * sizeof *batch);
             bexc = cs_xrealloc(bexc, cap * sizeof *bexc);
         }
+        if (mirror.n)
+            cs__trio_mark_mirror(e, &mirror, batch);
         memcpy(batch, e->runq, n * sizeof *batch);
         memcpy(bexc, e->runq_exc, n * sizeof *bexc);
         e->nrunq = 0;
         bool rev = n > 1 && cs__trio_reverse(e);
+        mirror.n = e->opt.choices && n > 1 ? n : 0;
+        mirror.rev = rev;
+        mirror.loud = e->loud;
+        mirror.choice = e->opt.choices ? e->opt.choices->n - 1 : 0;
+        mirror.nchoices = e->nchoices;
         for (uint32_t i = 0; i < n; i++) {
             uint32_t k = rev ? n - 1 - i : i;
             if (e->aborted) {
