@@ -9,7 +9,7 @@
  * only that worker's remaining files.
  *
  * Wire format per file: u32 entry count, u8 bad, then per entry i32 backend,
- * i32 status, u32 microseconds and three strings (name, detail, replay), each a u32 length
+ * i32 status, u32 microseconds and four strings (name, detail, replay, note), each a u32 length
  * (UINT32_MAX for NULL) and its bytes.
  */
 #include "verify_pool.h"
@@ -51,6 +51,7 @@ static void cs__put_result(FILE *f, const cs_verify_result *r)
         cs__put_str(f, r->v[k].name);
         cs__put_str(f, r->v[k].detail);
         cs__put_str(f, r->v[k].replay);
+        cs__put_str(f, r->v[k].note);
     }
 }
 
@@ -80,6 +81,7 @@ static void cs__free_result(cs_verify_result *r)
         free(r->v[k].name);
         free(r->v[k].detail);
         free(r->v[k].replay);
+        free(r->v[k].note);
     }
     free(r->v);
     memset(r, 0, sizeof *r);
@@ -101,7 +103,7 @@ static bool cs__get_result(FILE *f, const char *file, cs_verify_result *r)
         e->file = file;
         r->n = k + 1;
         if (!cs__get_u32(f, &b) || !cs__get_u32(f, &st) || !cs__get_u32(f, &e->micros) || !cs__get_str(f, &e->name) ||
-            !cs__get_str(f, &e->detail) || !cs__get_str(f, &e->replay)) {
+            !cs__get_str(f, &e->detail) || !cs__get_str(f, &e->replay) || !cs__get_str(f, &e->note)) {
             cs__free_result(r);
             return false;
         }

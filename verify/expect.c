@@ -42,16 +42,35 @@ static char *cs__dump(const json_t *v)
     return s ? s : cs_xstrdup("?");
 }
 
+/* Mismatches listed in one diff before the rest are left out. */
+#define CS__MAX_MISMATCHES 20
+
+/* Adds "PATH: expected X, got Y" (or "PATH: what") to *diff, one mismatch a
+ * line, so that a report lists every difference, not only the first. */
 static int cs__fail(char **diff, const char *path, const json_t *exp, const json_t *act, const char *what)
 {
-    char *es = exp ? cs__dump(exp) : cs_xstrdup("");
-    char *as = act ? cs__dump(act) : cs_xstrdup("missing");
-    if (what)
-        *diff = cs_xasprintf("%s: %s", path, what);
-    else
-        *diff = cs_xasprintf("%s: expected %s, got %s", path, es, as);
-    free(es);
-    free(as);
+    size_t lines = 0;
+    for (const char *p = *diff; p && *p; p++)
+        lines += *p == '\n';
+    if (lines >= CS__MAX_MISMATCHES)
+        return 1;
+    char *line;
+    if (lines + 1 == CS__MAX_MISMATCHES) {
+        line = cs_xstrdup("... (more mismatches left out)");
+    } else {
+        char *es = exp ? cs__dump(exp) : cs_xstrdup("");
+        char *as = act ? cs__dump(act) : cs_xstrdup("missing");
+        line = what ? cs_xasprintf("%s: %s", path, what) : cs_xasprintf("%s: expected %s, got %s", path, es, as);
+        free(es);
+        free(as);
+    }
+    if (*diff) {
+        char *t = cs_xasprintf("%s\n%s", *diff, line);
+        free(*diff);
+        free(line);
+        line = t;
+    }
+    *diff = line;
     return 1;
 }
 
@@ -77,7 +96,9 @@ static int cs__match_multiset(const json_t *exp, const json_t *act, const char *
             free(used);
             char *es = cs__dump(e);
             char *as = cs__dump(act);
-            *diff = cs_xasprintf("%s: no exception matches %s (got %s)", path, es, as);
+            char *what = cs_xasprintf("no exception matches %s (got %s)", es, as);
+            cs__fail(diff, path, NULL, NULL, what);
+            free(what);
             free(es);
             free(as);
             return 1;
@@ -94,15 +115,14 @@ static int cs__match(const json_t *exp, const json_t *act, const char *path, con
             return cs__fail(diff, path, exp, act, NULL);
         const char *k;
         json_t *v;
+        int rc = 0;
         json_object_foreach((json_t *)exp, k, v) {
             char *sub = cs_xasprintf("%s.%s", path, k);
             json_t *a = json_object_get(act, k);
-            int rc = a ? cs__match(v, a, sub, k, diff) : cs__fail(diff, sub, v, NULL, NULL);
+            rc |= a ? cs__match(v, a, sub, k, diff) : cs__fail(diff, sub, v, NULL, NULL);
             free(sub);
-            if (rc)
-                return rc;
         }
-        return 0;
+        return rc;
     }
     if (json_is_array(exp)) {
         if (!json_is_array(act) || json_array_size(act) != json_array_size(exp))
@@ -111,14 +131,13 @@ static int cs__match(const json_t *exp, const json_t *act, const char *path, con
             return cs__match_multiset(exp, act, path, diff);
         size_t i;
         json_t *v;
+        int rc = 0;
         json_array_foreach(exp, i, v) {
             char *sub = cs_xasprintf("%s[%zu]", path, i);
-            int rc = cs__match(v, json_array_get(act, i), sub, NULL, diff);
+            rc |= cs__match(v, json_array_get(act, i), sub, NULL, diff);
             free(sub);
-            if (rc)
-                return rc;
         }
-        return 0;
+        return rc;
     }
     if (json_is_number(exp) && json_is_number(act)) {
         if (fabs(json_number_value(exp) - json_number_value(act)) > 1e-9)
@@ -148,7 +167,9 @@ static int cs__log_contains(const json_t *want, const json_t *log, char **diff)
         }
         if (!found) {
             char *ws = cs__dump(w);
-            *diff = cs_xasprintf("log_contains: %s not found in order", ws);
+            char *what = cs_xasprintf("%s not found in order", ws);
+            cs__fail(diff, "log_contains", NULL, NULL, what);
+            free(what);
             free(ws);
             return 1;
         }
@@ -170,8 +191,11 @@ static int cs__tasks_in_state(const json_t *want, const json_t *tasks, char **di
                 count++;
         }
         if (count != json_integer_value(n)) {
-            *diff = cs_xasprintf("tasks_in_state.%s: expected %lld, got %lld", state,
-                                 (long long)json_integer_value(n), count);
+            char *path = cs_xasprintf("tasks_in_state.%s", state);
+            char *what = cs_xasprintf("expected %lld, got %lld", (long long)json_integer_value(n), count);
+            cs__fail(diff, path, NULL, NULL, what);
+            free(path);
+            free(what);
             return 1;
         }
     }
@@ -183,6 +207,7 @@ int cs_expect_match(const json_t *expect, const json_t *outcome, char **diff)
     *diff = NULL;
     const char *k;
     json_t *v;
+    int any = 0;
     json_object_foreach((json_t *)expect, k, v) {
         int rc = 0;
         if (strcmp(k, "log_contains") == 0) {
@@ -200,10 +225,9 @@ int cs_expect_match(const json_t *expect, const json_t *outcome, char **diff)
             json_t *a = json_object_get(outcome, k);
             rc = a ? cs__match(v, a, k, k, diff) : cs__fail(diff, k, v, NULL, NULL);
         }
-        if (rc)
-            return rc;
+        any |= rc;
     }
-    return 0;
+    return any;
 }
 
 /* A finding the scenario does not declare fails it (section 6: "default:

@@ -164,10 +164,13 @@ static void cs__human_line(cs_report *r, const cs_report_entry *e)
     static const char *const tag[] = {"PASS", "FAIL", "SKIP", "ERROR"};
     static const char *const color[] = {CS__GREEN, CS__BOLD_RED, CS__YELLOW, CS__BOLD_RED};
     if (r->color)
-        fprintf(r->out, "%s%s" CS__RESET "%*s%s [%s]\n", color[e->status], tag[e->status],
+        fprintf(r->out, "%s%s" CS__RESET "%*s%s [%s]", color[e->status], tag[e->status],
                 6 - (int)strlen(tag[e->status]), "", e->file, cs__bname(e));
     else
-        fprintf(r->out, "%-5s %s [%s]\n", tag[e->status], e->file, cs__bname(e));
+        fprintf(r->out, "%-5s %s [%s]", tag[e->status], e->file, cs__bname(e));
+    if (e->status == CS_REPORT_PASS && e->note) /* e.g. the Trio schedules checked */
+        fprintf(r->out, " (%s)", e->note);
+    fputc('\n', r->out);
     if (e->status == CS_REPORT_FAIL || e->status == CS_REPORT_ERROR) {
         cs__detail(r->out, e->detail ? e->detail : "", r->color);
         if (e->replay)
@@ -209,6 +212,7 @@ int cs_report_finish(cs_report *r, const char *junit_path)
         free(r->v[i].name);
         free(r->v[i].detail);
         free(r->v[i].replay);
+        free(r->v[i].note);
     }
     free(r->v);
     return rc;

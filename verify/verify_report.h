@@ -22,6 +22,7 @@ typedef struct cs_report_entry {
     char *detail;        /* owned: first difference, error or skip reason */
     char *replay;        /* owned: command that reproduces it */
     uint32_t micros;     /* wall-clock time the check took (JUnit `time`) */
+    char *note;          /* owned: shown on a PASS line (schedules checked), or NULL */
 } cs_report_entry;
 
 typedef struct cs_report {
