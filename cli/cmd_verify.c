@@ -27,10 +27,12 @@
 #include "util.h"
 #include "verify_pool.h"
 #include "verify_report.h"
+#include "verify_sweep.h"
 
 static const char *const cs__verify_help =
     "usage: cancelsim verify PATH... [--junit OUT.xml] [--html OUT.html] [--tap] [--jobs N] [--strict]\n"
     "                        [--shard K/N] [--color auto|always|never]\n"
+    "                        [--schedules all|canonical] [--max-schedules N]\n"
     "       cancelsim verify PATH... --update[=any]\n\n"
     "Runs every scenario under the paths (folders recursively, *.json; - reads one\n"
     "from standard input) on each of its backends and checks expect,\n"
@@ -47,6 +49,11 @@ static const char *const cs__verify_help =
     "--color: PASS/FAIL and differences in colour; auto (the default) colours a\n"
     "terminal unless NO_COLOR is set.  --tap prints TAP version 13 (prove reads\n"
     "it); --junit writes JUnit XML (a testsuite per folder).\n"
+    "On Trio each scenario is also explored (verify/explore.c): expect must hold\n"
+    "on every schedule, every schedule must match an expect_any entry and every\n"
+    "entry must be reached (when the exploration completes).  N schedules per\n"
+    "scenario (default 2000: depth first, then random seeds for the second half\n"
+    "if that did not finish); --schedules canonical checks the canonical one only.\n"
     "--update writes each scenario's current outcome into its expect (what the\n"
     "backends share) and expect_by_backend, editing only those members of the\n"
     "file, as snapshot tools do; a Trio outcome that depends on the schedule is\n"
@@ -59,6 +66,9 @@ static const char *const cs__verify_help =
 /* --strict: a backend without any expectation fails (read by the workers,
  * which fork after the options are parsed). */
 static bool cs__strict;
+/* Trio's schedules to check (--schedules, --max-schedules); max 0: canonical
+ * only.  Read by the workers too. */
+static cs_explore_options cs__sweep;
 
 static int cs__cmp_str(const void *a, const void *b)
 {
@@ -231,6 +241,8 @@ static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b
         } else {
             r->detail = diff;
         }
+        if (b == CS_BACKEND_TRIO && cs__sweep.max_schedules)
+            cs_verify_sweep_entry(file, sc, json_object_get(j, "findings"), &cs__sweep, r);
         json_decref(j);
     }
     cs_outcome_free(v.outcome);
@@ -318,6 +330,14 @@ static int cs__verify_opt(cs__verify_args *a, const char *o, const char *v)
             return cs_cli_usage_error("verify", "--color must be auto, always or never, not '%s'", v);
     } else if (strcmp(o, "--strict") == 0) {
         cs__strict = true;
+    } else if (strcmp(o, "--schedules") == 0) {
+        if (strcmp(v, "canonical") == 0)
+            cs__sweep.max_schedules = 0;
+        else if (strcmp(v, "all") != 0)
+            return cs_cli_usage_error("verify", "--schedules must be all or canonical, not '%s'", v);
+    } else if (strcmp(o, "--max-schedules") == 0) {
+        if (!cs_cli_parse_u64(v, &cs__sweep.max_schedules) || cs__sweep.max_schedules == 0)
+            return cs_cli_usage_error("verify", "--max-schedules must be a positive integer");
     } else if (strcmp(o, "--jobs") == 0) {
         if (!cs_cli_parse_u64(v, &a->jobs) || a->jobs == 0)
             return cs_cli_usage_error("verify", "--jobs must be a positive integer");
@@ -330,11 +350,14 @@ static int cs__verify_opt(cs__verify_args *a, const char *o, const char *v)
 static int cs__verify_parse(int argc, char **argv, cs__verify_args *a)
 {
     *a = (cs__verify_args){.jobs = 1, .shard_k = 1, .shard_n = 1};
+    cs_explore_options_init(&cs__sweep);
+    cs__sweep.max_schedules = CS_SWEEP_DEFAULT_SCHEDULES;
+    cs__sweep.mixed = true;
     a->paths = cs_xcalloc((size_t)argc, sizeof *a->paths);
     cs_cli_parser p;
     cs_cli_parser_init(&p, "verify", argc, argv,
                        (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", "shard=",
-                                             "update=?", NULL});
+                                             "update=?", "schedules=", "max-schedules=", NULL});
     const char *o, *v;
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
         if (got == CS_CLI_BAD)

@@ -191,27 +191,37 @@ typedef struct cs__walk {
     size_t nforced, capforced;
     uint64_t rng;
     double start, next_progress;
+    bool random;     /* this run draws its choices from its seed */
 } cs__walk;
+
+static uint64_t cs__random_seed(const cs_explore_options *opt, uint64_t i)
+{
+    uint64_t s = opt->seed ^ (i * 0xD1B54A32D192ED03ULL);
+    uint64_t seed = cs__mix(&s);
+    return seed ? seed : 1; /* seed 0 is the canonical schedule */
+}
 
 /* Plans run number `i` (0-based): forced choices and seed.  False when dfs
  * has tried every schedule. */
 static bool cs__plan(cs__walk *w, cs_explore_result *r, uint64_t i, uint64_t *seed)
 {
     *seed = 0;
+    w->random = false;
     switch (w->opt->strategy) {
     case CS_EXPLORE_DFS:
         if (i == 0)
             return true;
+        if (w->opt->mixed && i >= w->opt->max_schedules / 2) {
+            w->nforced = 0;
+            w->random = true;
+            *seed = cs__random_seed(w->opt, i);
+            return true;
+        }
         return cs_choice_log_next_reduced(&w->log, &w->forced, &w->nforced, w->opt->reduce, &r->pruned);
-    case CS_EXPLORE_RANDOM: {
-        uint64_t s = w->opt->seed ^ (i * 0xD1B54A32D192ED03ULL);
-        *seed = cs__mix(&s);
-        if (*seed == 0)
-            *seed = 1; /* seed 0 is the canonical schedule */
-        if (i == 0)
-            *seed = 0; /* the canonical schedule first */
+    case CS_EXPLORE_RANDOM:
+        w->random = true; /* the canonical schedule (seed 0) first */
+        *seed = i == 0 ? 0 : cs__random_seed(w->opt, i);
         return true;
-    }
     case CS_EXPLORE_PCT:
         w->nforced = i == 0 ? 0 : cs__pct_plan(w->opt, &w->rng, &w->prev, &w->forced, &w->capforced);
         return true;
@@ -254,14 +264,14 @@ int cs_explore(const cs_program *p, const cs_explore_options *opt, cs_explore_re
         if (!o)
             break;
         res->schedules++;
-        cs__record(res, o, &w.log, opt->strategy == CS_EXPLORE_RANDOM, seed);
+        cs__record(res, o, &w.log, w.random, seed);
         if (opt->strategy == CS_EXPLORE_PCT && i == 0) {
             cs_choice_log t = w.prev; /* the canonical run's points plan the others */
             w.prev = w.log;
             w.log = t;
         }
     }
-    if (rc == CS_OK && opt->strategy == CS_EXPLORE_DFS && res->stop == CS_EXPLORE_MAX &&
+    if (rc == CS_OK && opt->strategy == CS_EXPLORE_DFS && res->stop == CS_EXPLORE_MAX && !w.random &&
         !cs_choice_log_next_reduced(&w.log, &w.forced, &w.nforced, opt->reduce, &res->pruned))
         res->stop = CS_EXPLORE_COMPLETE; /* the bound and the last schedule coincide */
     res->seconds = cs__now() - w.start;

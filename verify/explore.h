@@ -41,6 +41,8 @@ typedef struct cs_explore_options {
     uint32_t depth;          /* pct: priority-change depth (>= 1) */
     uint64_t seed;           /* random/pct: the sequence's base seed */
     bool reduce;             /* dfs: prune provably equivalent batch orders */
+    bool mixed;              /* dfs: when the first half of max_schedules did
+                                not finish, random seeds for the second half */
     /* Called about five times a second while exploring (NULL: never). */
     void (*progress)(void *ctx, const cs_explore_progress *p);
     void *progress_ctx;
