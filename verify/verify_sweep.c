@@ -131,8 +131,8 @@ void cs_verify_sweep(const char *file, const cs_scenario *sc, const json_t *find
     for (size_t i = 0; i < res.n; i++)
         cs__check_one(file, sc, findings, &res.v[i], i, reached, &nbad, r);
     if (nbad) {
-        char *head = cs_xasprintf("%zu of %zu distinct outcomes on %s fail the expectations; if real Trio shows them, "
-                                  "list the schedule-dependent keys in expect_any",
+        char *head = cs_xasprintf("%zu of %zu distinct Trio outcomes fail the expectations (%s); if real Trio "
+                                  "shows them, list the schedule-dependent keys in expect_any",
                                   nbad, res.n, r->note);
         char *t = cs_xasprintf("%s%s\n%s", head, nbad > CS__SWEEP_MAX_SHOWN ? " (the first 3)" : "", r->detail);
         free(r->detail);
