@@ -127,6 +127,8 @@ static void cs__explore_print_json(const char *file, const char *name, const cs_
     cs_jw_int(&w, (long long)r->schedules);
     cs_jw_key(&w, "complete");
     cs_jw_bool(&w, r->stop == CS_EXPLORE_COMPLETE);
+    cs_jw_key(&w, "stopped");
+    cs_jw_string(&w, r->stop == CS_EXPLORE_COMPLETE ? "complete" : r->stop == CS_EXPLORE_MAX ? "max-schedules" : "budget");
     cs_jw_key(&w, "pruned");
     cs_jw_int(&w, (long long)r->pruned);
     cs_jw_key(&w, "outcomes");
