@@ -37,7 +37,11 @@ typedef struct cs_run_error {
  * chosen before the next batch.  The steps commute, so the reversed batch
  * reaches the same state with the run queue reversed, and the next batch's
  * own order choice undoes that: the reversed subtree gives the same outcomes
- * as this one.  Owned by the caller; free the three arrays. */
+ * as this one.  It is also set on the order of a batch made of exactly the
+ * waiters an event.set() just woke (in the order a shuffle choice gave them,
+ * no choice since): the shuffle's reversed order, which the search tries
+ * anyway, runs the same tasks in the same order from the same state.  Owned
+ * by the caller; free the three arrays. */
 typedef struct cs_choice_log {
     uint32_t *choice;
     uint32_t *arity;

@@ -394,6 +394,10 @@ struct cs__engine {
      * sees (anything but a schedule point): a batch during which this does
      * not move is a mirror batch (cs_choice_log.mirror). */
     uint64_t loud;
+    /* The last event.set() that woke two or more waiters in a shuffled order:
+     * where in the run queue they went and how many choices had been made
+     * (trio_policy.c); a batch made of exactly them needs no reversal. */
+    struct cs__wake_mark { uint32_t first, n; size_t nchoices; } wake;
     cs_exc **runq_exc;       /* parallel to runq: what to throw in (owned) */
     /* instance-name counters: open addressing over compact slots (the key's
      * hash, its offset + 1 in name_pool, 0 = empty; its uses), engine.c */

@@ -162,10 +162,15 @@ static void cs__trio_event_set(cs__engine *e, cs__event *ev)
     /* Trio's Event keeps a set of waiters: any order is possible; seed 0 takes
      * insertion order */
     cs__trio_shuffle(e, (void **)ev->tasks, ev->ntasks);
+    uint32_t first = e->nrunq;
     for (uint32_t i = 0; i < ev->ntasks; i++) {
         CS__RARE_CLEAR(ev->tasks[i], trio_event);
         cs__trio_reschedule(e, ev->tasks[i], NULL);
     }
+    /* every order of the waiters is a choice of the shuffle: a batch of just
+     * them, in this order, need not be tried reversed (cs_choice_log.mirror) */
+    bool contiguous = e->nrunq == first + ev->ntasks;
+    e->wake = (struct cs__wake_mark){first, contiguous && ev->ntasks > 1 ? ev->ntasks : 0, e->nchoices};
     ev->ntasks = 0;
 }
 

@@ -216,6 +216,19 @@ static void cs__trio_mark_mirror(cs__engine *e, const cs__mirror_watch *m, cs__t
     e->opt.choices->mirror[m->choice] = 1;
 }
 
+/* Is the run queue exactly the waiters the last event.set() woke, in the
+ * shuffled order, with no choice made since?  Then running the batch reversed
+ * is running it forward after the shuffle's reversed order: the same state,
+ * as the shuffle wrote nothing but the queue's order. */
+static bool cs__trio_batch_is_wake(cs__engine *e, uint32_t n)
+{
+    bool is = e->wake.n > 1 && e->wake.first == 0 && e->wake.n == n && e->wake.nchoices == e->nchoices;
+    for (uint32_t i = 0; is && i < n; i++)
+        is = e->runq_exc[i] == NULL;
+    e->wake.n = 0;
+    return is;
+}
+
 void cs__trio_run(cs__engine *e)
 {
     cs__trio_reschedule(e, e->tasks[0], NULL);
@@ -263,7 +276,10 @@ void cs__trio_run(cs__engine *e)
         memcpy(batch, e->runq, n * sizeof *batch);
         memcpy(bexc, e->runq_exc, n * sizeof *bexc);
         e->nrunq = 0;
+        bool woken = cs__trio_batch_is_wake(e, n);
         bool rev = n > 1 && cs__trio_reverse(e);
+        if (woken && e->opt.choices)
+            e->opt.choices->mirror[e->opt.choices->n - 1] = 1;
         mirror.n = e->opt.choices && n > 1 ? n : 0;
         mirror.rev = rev;
         mirror.loud = e->loud;
