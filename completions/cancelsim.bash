@@ -19,8 +19,8 @@ _cancelsim()
     local opts
     case "${words[1]}" in
     run) opts="--backend --seed --format --trace --schedule --inject --help $limits" ;;
-    verify) opts="--junit --html --tap --jobs --strict --shard --color --update --update=any --help" ;;
-    explore) opts="--max-schedules --format --help" ;;
+    verify) opts="--junit --html --tap --jobs --strict --shard --color --update --update=any --schedules --max-schedules --help" ;;
+    explore) opts="--strategy --depth --max-schedules --budget --seed --no-reduce --format --help" ;;
     inject) opts="--failures --timeouts --delays --delay --max-faults --backend --explore --max-schedules --max-plans --max-k --jobs --shard --format --plan --help" ;;
     check) opts="--help" ;;
     dot) opts="--backend --seed --inject -o --render --focus --help" ;;
@@ -45,9 +45,11 @@ _cancelsim()
         return ;;
     --render) COMPREPLY=($(compgen -W "svg png pdf" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+    --strategy) COMPREPLY=($(compgen -W "dfs random pct" -- "$cur")); return ;;
+    --schedules) COMPREPLY=($(compgen -W "all canonical" -- "$cur")); return ;;
     --max-faults) COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
     --junit|--html|--trace|-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --seed|--jobs|--shard|--schedule|--inject|--plan|--task|--focus|--delay|--max-schedules|--max-plans|--max-k|--*-limit) return ;;
+    --seed|--jobs|--shard|--schedule|--inject|--plan|--task|--focus|--delay|--max-schedules|--max-plans|--max-k|--depth|--budget|--*-limit) return ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
