@@ -319,6 +319,7 @@ static void cs__run_index(const cs__sweep *sw, uint64_t index, cs__failure **v, 
     free(forced);
     free(log.choice);
     free(log.arity);
+    free(log.mirror);
 }
 
 /* ---- running plans in worker processes ---- */

@@ -92,6 +92,7 @@ static bool cs__trio(const cs_scenario *sc, cs__seen *s, cs_run_error *err, int 
     free(forced);
     free(log.choice);
     free(log.arity);
+    free(log.mirror);
     return ok;
 }
 
