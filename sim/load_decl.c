@@ -199,11 +199,12 @@ int cs__load_resources(cs__loader *ld, const json_t *doc)
 
 static const char *const cs__expect_keys[] = {
     "scenario", "backend", "result", "end_time", "tasks", "scopes", "log", "log_contains",
-    "tasks_in_state", "findings", "invariants", NULL,
+    "tasks_in_state", "findings", "exact", "canonical", "invariants", NULL,
 };
 
-/* One expectations object e at index node `node` (shallow, as the oracle). */
-static int cs__check_expect(cs__loader *ld, const json_t *e, uint32_t node)
+/* One expectations object e at index node `node` (shallow, as the oracle;
+ * `canonical` holds one more, depth 1). */
+static int cs__check_expect(cs__loader *ld, const json_t *e, uint32_t node, int depth)
 {
     char r[256];
     if (!json_is_object(e))
@@ -233,6 +234,18 @@ static int cs__check_expect(cs__loader *ld, const json_t *e, uint32_t node)
             for (size_t j = 0; ok && j < json_array_size(v); j++)
                 ok = json_is_string(json_array_get(v, j));
             what = "findings must be a list of finding names";
+        } else if (strcmp(k, "exact") == 0) {
+            ok = json_is_boolean(v);
+            what = "exact must be true or false";
+        } else if (strcmp(k, "canonical") == 0) {
+            if (depth > 0)
+                return cs__fail(ld, cs__kpos(ld, c), "canonical may not hold another canonical");
+            if (cs__check_expect(ld, v, c, depth + 1) < 0)
+                return -1;
+        } else if (strcmp(k, "invariants") == 0) {
+            /* once accepted and never checked: a check that cannot fail */
+            return cs__fail(ld, cs__kpos(ld, c), "invariants is not supported: state what must hold in `always` "
+                                                 "(every injected fault plan) or as `findings`");
         }
         if (!ok)
             return cs__fail(ld, cs__vpos(ld, c), "%s", what);
@@ -246,7 +259,7 @@ int cs__load_expectations(cs__loader *ld, const json_t *doc)
     char r[256];
     const json_t *v;
     uint32_t node, c;
-    if ((v = json_object_get(doc, "expect")) && cs__check_expect(ld, v, cs__member(ld, doc, 0, "expect")) < 0)
+    if ((v = json_object_get(doc, "expect")) && cs__check_expect(ld, v, cs__member(ld, doc, 0, "expect"), 0) < 0)
         return -1;
     if ((v = json_object_get(doc, "expect_by_backend"))) {
         node = cs__member(ld, doc, 0, "expect_by_backend");
@@ -257,7 +270,7 @@ int cs__load_expectations(cs__loader *ld, const json_t *doc)
             const char *b = json_object_iter_key(it);
             if (strcmp(b, "asyncio") != 0 && strcmp(b, "trio") != 0)
                 return cs__fail(ld, cs__kpos(ld, c), "unknown backend %s", cs__repr(r, sizeof r, b));
-            if (cs__check_expect(ld, json_object_iter_value(it), c) < 0)
+            if (cs__check_expect(ld, json_object_iter_value(it), c, 0) < 0)
                 return -1;
             c = cs__jpos_next(&ld->idx, node, c);
         }
@@ -268,10 +281,10 @@ int cs__load_expectations(cs__loader *ld, const json_t *doc)
             return cs__fail(ld, cs__vpos(ld, node), "expect_any must be a list of expectations");
         c = cs__jpos_first(&ld->idx, node);
         for (size_t i = 0; i < json_array_size(v); i++, c = cs__jpos_next(&ld->idx, node, c))
-            if (cs__check_expect(ld, json_array_get(v, i), c) < 0)
+            if (cs__check_expect(ld, json_array_get(v, i), c, 0) < 0)
                 return -1;
     }
-    if ((v = json_object_get(doc, "always")) && cs__check_expect(ld, v, cs__member(ld, doc, 0, "always")) < 0)
+    if ((v = json_object_get(doc, "always")) && cs__check_expect(ld, v, cs__member(ld, doc, 0, "always"), 0) < 0)
         return -1;
     return 0;
 }

@@ -1,7 +1,9 @@
 /* expect.h - matching an outcome against a scenario's expectations
  * (scenario-format.md §6): subset matching, numbers within 1e-9, lists in
  * order except a group's `exceptions` (a multiset), plus the matchers
- * log_contains and tasks_in_state, and expect_any alternatives. */
+ * log_contains and tasks_in_state, `exact` (no task or scope beyond those
+ * named), `canonical` (what the canonical schedule gives), and expect_any
+ * alternatives. */
 #ifndef CS_EXPECT_H
 #define CS_EXPECT_H
 
