@@ -107,6 +107,26 @@ p = subprocess.run([cs, "verify", f], capture_output=True, text=True)
 check(p.returncode == 1 and f"FAIL  {f} [" in p.stdout and "log" in p.stdout,
       f"human report of a broken log: {p.stdout}")
 
+# exact: naming every task and scope passes; an extra task or scope fails
+exact = {"backends": ["asyncio"], "main": [
+    {"task_group": "tg", "body": [{"start_soon": "a", "body": [{"sleep": 1}]}]}],
+    "expect": {"exact": True, "tasks": {"main": {}, "a": {}}, "scopes": {"tg": {}}}}
+def verify_doc(doc):
+    f = os.path.join(tmp, "exact", "x.json")
+    os.makedirs(os.path.dirname(f), exist_ok=True)
+    json.dump(doc, open(f, "w"))
+    return subprocess.run([cs, "verify", f], capture_output=True, text=True)
+p = verify_doc(exact)
+check(p.returncode == 0, f"exact naming everything: {p.stdout}")
+for what in ("tasks", "scopes"):
+    d = copy.deepcopy(exact)
+    d["expect"][what].pop("a" if what == "tasks" else "tg")
+    p = verify_doc(d)
+    check(p.returncode == 1 and "(exact)" in p.stdout, f"exact with an unnamed {what[:-1]}: {p.stdout}")
+    d["expect"]["exact"] = False
+    p = verify_doc(d)
+    check(p.returncode == 0, f"exact false with an unnamed {what[:-1]}: {p.stdout}")
+
 # nondeterminism: a second run with another Trio schedule differs
 src = "scenarios/schedules/spawn-order.json"
 p = subprocess.run([cs, "verify", src], capture_output=True, text=True)
