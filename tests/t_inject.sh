@@ -225,6 +225,52 @@ for jobs in ("1", "2"):
             "--delays", "--jobs", jobs)
     if p.returncode != 0 or "0 plans (no checkpoint to inject into)" not in p.stdout or p.stderr:
         fail(f"inject with nothing to inject into, --jobs {jobs}: exit {p.returncode}, {p.stdout!r} {p.stderr!r}")
+
+# 6. the sweep's bounds, each against the unbounded sweep of the same file
+def sweep(f, *flags):
+    p = run("inject", f, "--format", "json", *flags)
+    lines = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    return p.returncode, [l for l in lines if "summary" not in l], lines[-1]["summary"] if lines else {}
+f = "scenarios/inject/cleanup-unshielded.json"
+rc, full, s_full = sweep(f)
+total = s_full.get("plans_total", 0)
+if not (s_full.get("complete") is True and s_full.get("plans") == total and total > 4):
+    fail(f"unbounded sweep of {f}: {s_full}")
+for n in (1, 3, total - 1, total, total + 5):
+    rc, _, s = sweep(f, "--max-plans", str(n))
+    want_plans, want_complete = min(n, total), n >= total
+    if s.get("plans") != want_plans or s.get("complete") is not want_complete:
+        fail(f"--max-plans {n} of {total}: plans {s.get('plans')}, complete {s.get('complete')}; "
+             f"expected {want_plans}, {want_complete}")
+# --max-k 1: only the first checkpoint of each task and scope; a plan at @2
+# of the full sweep is gone, and fewer plans are swept
+rc, k1, s = sweep(f, "--max-k", "1")
+if not (0 < s.get("plans_total", 0) < total) or any(not l["plan"].endswith("@1") for l in k1) \
+        or not any(l["plan"].endswith("@2") for l in full):
+    fail(f"--max-k 1: {s}, plans {[l['plan'] for l in k1]}")
+# --delay S: the delay plans carry S; the lock is held across I/O for 1 s, so
+# a delay of 0.25 s before the writer's second checkpoint breaks nothing,
+# and one of 3 s does (planted flaw: scenarios/inject/lock-held-across-io)
+f = "scenarios/inject/lock-held-across-io.json"
+rc, short, _ = sweep(f, "--delays", "--delay", "0.25")
+rc3, longd, _ = sweep(f, "--delays", "--delay", "3")
+if rc != 0 or short or rc3 != 1 or not longd or any(not l["plan"].endswith(":3") for l in longd):
+    fail(f"--delay: 0.25 s gives {[l['plan'] for l in short]} (exit {rc}), 3 s gives {[l['plan'] for l in longd]}")
+# not_swept: a run that stops at a limit leaves its backend unswept, by name
+rc, _, s = sweep("scenarios/run/step-limit.json")
+if s.get("not_swept") != {"asyncio": {"limit": "steps"}, "trio": {"limit": "steps"}} or s.get("plans") != 0:
+    fail(f"a run stopped by the step limit: not_swept {s.get('not_swept')}, plans {s.get('plans')}")
+# --explore: every plan runs on every Trio schedule, so more runs than plans;
+# a failure found only on another schedule carries the schedule in its replay
+rc, _, plain = sweep("scenarios/inject/cleanup-unshielded.json", "--backend", "trio")
+rc, ex, explored = sweep("scenarios/inject/cleanup-unshielded.json", "--backend", "trio", "--explore")
+if explored.get("plans") != plain.get("plans") or explored.get("runs", 0) < plain.get("runs", 0) \
+        or {l["plan"] for l in ex} < {l["plan"] for l in full if l["backend"] == "trio"}:
+    fail(f"--explore: {explored} against {plain}")
+rc, ex, s = sweep("scenarios/schedules/mass-cancellation.json", "--backend", "trio", "--explore", "--failures")
+rc0, ex0, s0 = sweep("scenarios/schedules/mass-cancellation.json", "--backend", "trio", "--failures")
+if s.get("runs", 0) <= s0.get("runs", 0):
+    fail(f"--explore ran no more runs than the plain sweep: {s} vs {s0}")
 print(f"t_inject: {'FAILED' if failed else 'ok'} ({failed} failures)")
 sys.exit(1 if failed else 0)
 PY
