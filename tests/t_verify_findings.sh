@@ -3,7 +3,9 @@
 # findings: an undeclared finding fails a scenario (exit 1, the finding named),
 # a declared one passes, a declared finding that does not occur fails, and
 # expect_any alternatives declare their own; --jobs N prints byte-identical
-# output (human, TAP and JUnit) to --jobs 1.  Prints "N passed, N failed".
+# output (human, TAP and JUnit) to --jobs 1, and the three reports agree
+# entry by entry, the failing entries being exactly the files built to fail
+# (JUnit read by Python's XML parser).  Prints "N passed, N failed".
 set -u
 cs="$1"
 . "$(dirname "$0")/testlib.sh"
@@ -61,5 +63,34 @@ grep -q ' time="' "$tmp/b.xml" && [ "$(grep -c ' time="' "$tmp/b.xml")" -eq "$(g
 cmp -s "$tmp/t1" "$tmp/t2" && cmp -s <(untime "$tmp/a.xml") <(untime "$tmp/b.xml") && [ $r1 -eq $r2 ] \
     && ok || bad "--jobs 2 TAP/JUnit differ (rc $r1 vs $r2)"
 "$cs" verify "$tmp/none.json" --jobs 0 >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--jobs 0 accepted"
+
+# ...and not only the same as each other: the TAP, the JUnit report (read by
+# Python's own XML parser) and the human report agree on which file and
+# backend passed, and the failing ones are exactly the files of $tmp built to
+# fail above (the corpus folders all pass)
+"$cs" verify $dirs "$tmp" >"$tmp/h" 2>&1
+"$cs" verify $dirs "$tmp" --tap --junit "$tmp/c.xml" >"$tmp/t" 2>&1
+python3 - "$tmp/h" "$tmp/t" "$tmp/c.xml" "$tmp" <<'PY' && ok || bad "TAP, JUnit and the human report disagree"
+import re, sys, xml.etree.ElementTree as ET
+human, tap, junit, tmp = sys.argv[1:]
+h = {(m[2], m[3]): m[1] == "PASS" for m in re.finditer(r"^(PASS|FAIL|ERROR|SKIP) +(\S+) \[(\w+|-)\]$", open(human).read(), re.M)}
+t = {(m[2], m[3]): m[1] == "ok" for m in re.finditer(r"^(ok|not ok) \d+ - (\S+) \[(\w+|-)\]", open(tap).read(), re.M)}
+plan = re.search(r"^1\.\.(\d+)$", open(tap).read(), re.M)
+j = {}
+for tc in ET.parse(junit).getroot().iter("testcase"):
+    j[(tc.get("classname"), tc.get("name").rsplit("[", 1)[1][:-1])] = not list(tc)
+failing = {k for k, v in h.items() if not v}
+want = {f"{tmp}/{n}.json" for n in ("dl", "bare", "none", "lost", "any2")}
+problems = []
+if not (h == t == j) or len(h) < 50:
+    problems.append(f"{len(h)} human, {len(t)} TAP, {len(j)} JUnit entries, or they differ")
+if not plan or int(plan[1]) != len(t):
+    problems.append(f"TAP plan {plan[0] if plan else None} for {len(t)} lines")
+if {f for f, b in failing} != want:
+    problems.append(f"failing {sorted(failing)}, expected {sorted(want)}")
+for p in problems:
+    print("   ", p)
+sys.exit(1 if problems else 0)
+PY
 
 finish verify-findings
