@@ -24,14 +24,16 @@ Other schedules are real too; `cancelsim explore` lists them.
 Only a subset of the format is supported, enough to cross-check the engine on
 the core of structured concurrency: task groups, start_soon (with count),
 sleep / sleep_until / sleep_forever, the three checkpoints, busy, raise,
-reraise, return, log, probe, cancel_scope / move_on_after / fail_after with
-shields and deadlines, cancel, set_shield, set_deadline, try / except / else /
-finally, call, repeat, events (wait / set), and to_thread with its thread
-steps (block, raise, return, log, from_thread, check_cancelled), worker
-threads running in lock-step with the loop and the virtual clock (ThreadSync;
---threads also reports what each thread did, after the run included).  A
-scenario that uses anything else is refused before it runs, naming the
-statement, with exit status 3.
+reraise, return, log, probe, cancel_scope / move_on_after / fail_after /
+move_on_at / fail_at with shields and deadlines (AnyIO has no move_on_at or
+fail_at: the first is CancelScope(deadline=T), the second fail_after(None)
+with the deadline set to T on entry, so that it raises TimeoutError), cancel,
+set_shield, set_deadline, try / except / else / finally, call, repeat, events
+(wait / set), and to_thread with its thread steps (block, raise, return, log,
+from_thread, check_cancelled), worker threads running in lock-step with the
+loop and the virtual clock (ThreadSync; --threads also reports what each
+thread did, after the run included).  A scenario that uses anything else is
+refused before it runs, naming the statement, with exit status 3.
 Exit status: 0 ran (whatever the scenario raised), 2 unreadable file or bad
 arguments, 3 unsupported scenario or AnyIO missing.
 
@@ -57,12 +59,13 @@ _thread_local = threading.local()  # worker thread: whether it is reporting its 
 
 ZERO_ARG = {"sleep_forever", "checkpoint", "checkpoint_if_cancelled", "cancel_shielded_checkpoint", "reraise"}
 ACTIONS = {"sleep", "sleep_until", "busy", "raise", "return", "log", "probe", "task_group", "start_soon",
-           "cancel_scope", "move_on_after", "fail_after", "cancel", "set_shield", "set_deadline", "try",
-           "call", "repeat", "wait", "set", "to_thread"}
+           "cancel_scope", "move_on_after", "fail_after", "move_on_at", "fail_at", "cancel", "set_shield",
+           "set_deadline", "try", "call", "repeat", "wait", "set", "to_thread"}
 THREAD_STEPS = {"block", "raise", "return", "log", "from_thread", "check_cancelled"}
 ALL_ACTIONS = ACTIONS | THREAD_STEPS | {"start", "started", "create_task", "await_task", "cancel_task",
-                                        "move_on_at", "fail_at", "with_lock", "with_semaphore", "with_limiter"}
-SCOPE_KINDS = {"cancel_scope": "cancel_scope", "move_on_after": "move_on", "fail_after": "fail_after"}
+                                        "with_lock", "with_semaphore", "with_limiter"}
+SCOPE_KINDS = {"cancel_scope": "cancel_scope", "move_on_after": "move_on", "fail_after": "fail_after",
+               "move_on_at": "move_on", "fail_at": "fail_after"}
 
 
 class Unsupported(Exception):
@@ -948,8 +951,16 @@ class Interp:
         declared = st["cancel_scope"] if action == "cancel_scope" else st.get("id")
         name = self.instance(declared) if declared else None
         shield = st.get("shield", False)
+        at = None  # fail_at's absolute deadline, set once the scope is entered
         if action == "cancel_scope":
             cm = self.anyio.CancelScope(deadline=num_in(st.get("deadline", math.inf)), shield=shield)
+        elif action == "move_on_at":
+            when = st["move_on_at"]
+            cm = self.anyio.CancelScope(deadline=math.inf if when is None else self.dur(when, ctx.task), shield=shield)
+        elif action == "fail_at":
+            when = st["fail_at"]
+            at = None if when is None else self.dur(when, ctx.task)
+            cm = self.anyio.fail_after(None, shield=shield)
         else:
             delay = self.dur(st[action], ctx.task)
             make = self.anyio.move_on_after if action == "move_on_after" else self.anyio.fail_after
@@ -957,6 +968,8 @@ class Interp:
         scope = None
         try:
             with cm as scope:
+                if at is not None:
+                    scope.deadline = at
                 if name:
                     self.latest[declared] = scope
                     self.enter_scope(name, kind, scope)
