@@ -944,7 +944,11 @@ class Interp:
         names = [st["start_soon"]] if count is None else [f"{st['start_soon']}[{i}]" for i in range(count)]
         for base in names:
             rec = self.new_task(self.instance(base))
-            tg.start_soon(self.task_main, rec, st["body"], Ctx(rec, ctx.tg), name=rec.name)
+            try:
+                tg.start_soon(self.task_main, rec, st["body"], Ctx(rec, ctx.tg), name=rec.name)
+            except BaseException:
+                self.tasks.remove(rec)  # refused (a closed nursery): the task never existed
+                raise
 
     async def scope(self, st, action, ctx):
         kind = SCOPE_KINDS[action]
