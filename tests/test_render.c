@@ -1,6 +1,9 @@
 /* test_render.c - Check tests for render/: the DOT graph against frozen golden
  * files (tests/golden/dot/NAME.dot, byte for byte), every corpus scenario's
- * graph parsed back by cgraph, every corpus scenario's timeline checked for
+ * graph parsed back by cgraph and checked against the run's outcome (a source
+ * the goldens do not share: every task a node named and shaped by its end
+ * state, every named scope a node, a spawn edge per spawned task, the
+ * anyio.run() node saying what the run raised), every corpus scenario's timeline checked for
  * structure (sorted ts, B/E balanced per track, flows started before they
  * end), and gvc rendering to SVG and PNG in process.
  *
@@ -17,9 +20,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gvc.h>
+
 #include "dot.h"
 #include "dot_internal.h"
 #include "engine.h"
+#include "outcome.h"
 #include "load.h"
 #include "timeline.h"
 #include "util.h"
@@ -195,6 +201,117 @@ START_TEST(every_dot_parses_and_is_stable)
 }
 END_TEST
 
+/* The first line of a node's label (new string). */
+static char *label_head(Agnode_t *n)
+{
+    const char *l = agget(n, "label");
+    l = l ? l : "";
+    const char *nl = strstr(l, "\\n");
+    return nl ? cs_xasprintf("%.*s", (int)(nl - l), l) : cs_xstrdup(l);
+}
+
+/* The DOT of one run (parsed by cgraph) against the run's outcome JSON:
+ * returns NULL or a new description of the first disagreement. */
+static char *dot_outcome_fault(const char *text, json_t *out)
+{
+    Agraph_t *g = agmemread(text);
+    if (!g)
+        return cs_xstrdup("cgraph cannot parse the DOT");
+    json_t *tasks = json_object_get(out, "tasks"), *scopes = json_object_get(out, "scopes");
+    size_t ntask_nodes = 0, spawns = 0;
+    json_t *seen = json_object();
+    char *fault = NULL;
+    for (Agnode_t *n = agfstnode(g); n && !fault; n = agnxtnode(g, n)) {
+        const char *id = agnameof(n);
+        for (Agedge_t *e = agfstout(g, n); e; e = agnxtout(g, e)) {
+            const char *w = agget(e, "weight");
+            spawns += w && strcmp(w, "2") == 0;
+        }
+        if (id[0] != 't' && id[0] != 's')
+            continue;
+        char *head = label_head(n);
+        bool shield_label = id[0] == 's' && strncmp(head, "[shield] ", 9) == 0;
+        char *name = cs_xstrdup(head + (shield_label ? 9 : 0));
+        free(head);
+        json_t *rec = json_object_get(id[0] == 't' ? tasks : scopes, name);
+        json_object_set_new(seen, name, json_true());
+        if (id[0] == 't') {
+            ntask_nodes++;
+            const char *state = json_string_value(json_object_get(rec, "state"));
+            const char *shape = agget(n, "shape"), *label = agget(n, "label");
+            if (!state)
+                fault = cs_xasprintf("node %s: task '%s' is not in the outcome", id, name);
+            else if ((strcmp(state, "failed") == 0) != (shape && strcmp(shape, "octagon") == 0))
+                fault = cs_xasprintf("task '%s' (%s) has shape %s", name, state, shape ? shape : "none");
+            else if (!strstr(label, state))
+                fault = cs_xasprintf("task '%s': label does not say %s", name, state);
+        } else if (!rec) {
+            fault = cs_xasprintf("node %s: scope '%s' is not in the outcome", id, name);
+        } else if (shield_label != json_is_true(json_object_get(rec, "shield"))) {
+            fault = cs_xasprintf("scope '%s': shield %s in the outcome, label '%s'", name,
+                                 json_is_true(json_object_get(rec, "shield")) ? "true" : "false", agget(n, "label"));
+        }
+        free(name);
+    }
+    if (!fault && ntask_nodes != json_object_size(tasks))
+        fault = cs_xasprintf("%zu task nodes for %zu tasks", ntask_nodes, json_object_size(tasks));
+    if (!fault && spawns + 1 != json_object_size(tasks))
+        fault = cs_xasprintf("%zu spawn edges for %zu tasks", spawns, json_object_size(tasks));
+    const char *k;
+    json_t *v;
+    json_object_foreach(scopes, k, v) if (!fault && !json_object_get(seen, k))
+        fault = cs_xasprintf("scope '%s' has no node", k);
+    Agnode_t *run = agnode(g, "run", 0);
+    json_t *raised = json_object_get(json_object_get(out, "result"), "raised");
+    if (!fault && !run)
+        fault = cs_xstrdup("no anyio.run() node");
+    if (!fault && raised) {
+        const char *type = json_string_value(json_object_get(raised, "type"));
+        char *want = cs_xasprintf("raised %s", type ? type : "?");
+        if (!strstr(agget(run, "label"), want))
+            fault = cs_xasprintf("anyio.run() node does not say '%s'", want);
+        free(want);
+    }
+    json_decref(seen);
+    agclose(g);
+    return fault;
+}
+
+START_TEST(every_dot_agrees_with_outcome)
+{
+    size_t n, ran = 0;
+    char **v = corpus(&n);
+    for (size_t i = 0; i < n; i++) {
+        cs_dot *d = cs_dot_new();
+        cs_outcome *o = cs_outcome_new();
+        cs_sink sinks[2] = {{cs_dot_sink, d}, {cs_outcome_sink, o}};
+        cs_scenario *sc = NULL;
+        cs_load_error err;
+        ck_assert_msg(cs_load_file(v[i], &sc, &err) == 0, "%s: %s", v[i], err.message);
+        cs_run_options opt;
+        cs_run_options_init(&opt);
+        opt.sinks = sinks;
+        opt.nsinks = 2;
+        cs_run_error rerr;
+        int rc = cs_run(sc->program, &opt, &rerr);
+        cs_scenario_free(sc);
+        if (rc == CS_OK) {
+            char *text = cs_dot_to_string(d, NULL);
+            json_t *j = cs_outcome_to_json(o);
+            char *fault = dot_outcome_fault(text, j);
+            ck_assert_msg(fault == NULL, "%s: %s", v[i], fault);
+            json_decref(j);
+            free(text);
+            ran++;
+        }
+        cs_outcome_free(o);
+        cs_dot_free(d);
+    }
+    ck_assert_uint_gt(ran, 100);
+    corpus_free(v, n);
+}
+END_TEST
+
 /* Checks one timeline document; returns NULL or a new description of the fault. */
 static char *timeline_fault(json_t *doc)
 {
@@ -362,6 +479,7 @@ static Suite *render_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, dot_matches_golden, 0, (int)(sizeof golden / sizeof golden[0]));
     tcase_add_test(tc, every_dot_parses_and_is_stable);
+    tcase_add_test(tc, every_dot_agrees_with_outcome);
     tcase_add_test(tc, every_timeline_is_well_formed);
     tcase_add_test(tc, renders_svg_and_png);
     tcase_add_test(tc, server_fits_and_focus);
