@@ -276,6 +276,27 @@ const char *cs__spawn_name(cs__engine *e, const char *base, int64_t index)
     return cs__arena_name(e, base, blen, tail, (size_t)(p - tail));
 }
 
+/* The state of every named scope still open when the run stops (a limit or
+ * a deadlock): the outcome reports it as it is then, not as it was entered. */
+static void cs__emit_open_scopes(cs__engine *e)
+{
+    cs_event ev;
+    for (uint32_t i = 0; i < e->nscopes; i++) {
+        cs__scope *s = e->scopes[i];
+        if (!s || !s->active || !s->name) /* NULL: a Trio sleep's, reused */
+            continue;
+        cs__ev_init(e, &ev, CS_EV_SCOPE_STATE);
+        ev.scope = s->id;
+        ev.name = s->name;
+        ev.scope_kind = s->kind;
+        ev.cancel_called = s->cancel_called;
+        ev.cancelled_caught = s->cancelled_caught;
+        ev.deadline = s->deadline;
+        ev.shield = s->shield;
+        cs__emit(e, &ev);
+    }
+}
+
 /* Emits how the run ended; true when anyio.run() returned or raised (not a
  * limit, not a deadlock). */
 static bool cs__emit_end(cs__engine *e)
@@ -283,20 +304,7 @@ static bool cs__emit_end(cs__engine *e)
     cs_event ev;
     cs__task *main_task = e->tasks[0];
     if (e->aborted) {
-        for (uint32_t i = 0; i < e->nscopes; i++) {
-            cs__scope *s = e->scopes[i];
-            if (!s || !s->active || !s->name) /* NULL: a Trio sleep's, reused */
-                continue;
-            cs__ev_init(e, &ev, CS_EV_SCOPE_STATE);
-            ev.scope = s->id;
-            ev.name = s->name;
-            ev.scope_kind = s->kind;
-            ev.cancel_called = s->cancel_called;
-            ev.cancelled_caught = s->cancelled_caught;
-            ev.deadline = s->deadline;
-            ev.shield = s->shield;
-            cs__emit(e, &ev);
-        }
+        cs__emit_open_scopes(e);
         cs__ev_init(e, &ev, CS_EV_RUN_END);
         ev.result = e->limit_kind;
         cs__emit(e, &ev);
@@ -318,6 +326,7 @@ static bool cs__emit_end(cs__engine *e)
                     ev.label = "to_thread"; /* a from_thread body's waits are the thread's, not the task's */
             cs__emit(e, &ev);
         }
+        cs__emit_open_scopes(e);
         cs__ev_init(e, &ev, CS_EV_RUN_END);
         ev.result = CS_RESULT_DEADLOCK;
         cs__emit(e, &ev);
