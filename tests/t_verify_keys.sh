@@ -127,6 +127,25 @@ for what in ("tasks", "scopes"):
     p = verify_doc(d)
     check(p.returncode == 0, f"exact false with an unnamed {what[:-1]}: {p.stdout}")
 
+# numbers match within 1e-9, no more; a group's exceptions match as a
+# multiset: in any order, but each actual exception once
+group = {"backends": ["asyncio"], "main": [{"task_group": "tg", "body": [
+    {"start_soon": "a", "body": [{"sleep": 1}, {"raise": "ValueError", "message": "a"}]},
+    {"start_soon": "b", "body": [{"sleep": 1}, {"raise": "KeyError", "message": "b"}]}]}]}
+def raised(*excs, end=1):
+    d = copy.deepcopy(group)
+    d["expect"] = {"end_time": end, "result": {"raised": {"type": "ExceptionGroup",
+                   "exceptions": [{"type": t} for t in excs]}}}
+    return d
+for doc, want, what in ((raised("ValueError", "KeyError"), 0, "both, in order"),
+                        (raised("KeyError", "ValueError"), 0, "both, other order"),
+                        (raised("ValueError", "ValueError"), 1, "one of them twice"),
+                        (raised("KeyError", "KeyError"), 1, "the other twice"),
+                        (raised("ValueError", "KeyError", end=1 + 1e-12), 0, "end_time 1e-12 off"),
+                        (raised("ValueError", "KeyError", end=1 + 1e-6), 1, "end_time 1e-6 off")):
+    p = verify_doc(doc)
+    check(p.returncode == want, f"group exceptions / numbers, {what}: exit {p.returncode}, expected {want}: {p.stdout}")
+
 # nondeterminism: a second run with another Trio schedule differs
 src = "scenarios/schedules/spawn-order.json"
 p = subprocess.run([cs, "verify", src], capture_output=True, text=True)
