@@ -146,6 +146,17 @@ for doc, want, what in ((raised("ValueError", "KeyError"), 0, "both, in order"),
     p = verify_doc(doc)
     check(p.returncode == want, f"group exceptions / numbers, {what}: exit {p.returncode}, expected {want}: {p.stdout}")
 
+# log_contains: in this order, others between allowed; an object is matched
+# as a subset of a log line
+logs = {"backends": ["asyncio"], "main": [{"log": "x"}, {"log": "between"}, {"sleep": 1}, {"log": "y"}]}
+for want, code, what in ((["x", "y"], 0, "in order"), (["y", "x"], 1, "reversed"),
+                         ([{"msg": "x", "t": 0}, {"msg": "y", "t": 1}], 0, "objects"),
+                         ([{"msg": "y", "t": 0}], 1, "object with the wrong time"),
+                         (["x", "x"], 1, "a line twice")):
+    d = dict(logs, expect={"log_contains": want})
+    p = verify_doc(d)
+    check(p.returncode == code, f"log_contains {what}: exit {p.returncode}, expected {code}: {p.stdout}")
+
 # nondeterminism: a second run with another Trio schedule differs
 src = "scenarios/schedules/spawn-order.json"
 p = subprocess.run([cs, "verify", src], capture_output=True, text=True)
