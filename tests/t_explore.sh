@@ -123,6 +123,8 @@ for name, n in sorted(expected.items()):
     except ValueError:
         print(f"FAIL {f}: explore printed no JSON: {p.stderr.strip()}"); failed += 1; continue
     ok = d["complete"] and len(d["outcomes"]) == n
+    if sum(o["schedules"] for o in d["outcomes"]) != d["schedules"]:
+        print(f"FAIL {f}: per-outcome schedule counts do not add up to {d['schedules']}"); ok = False
     if not ok:
         print(f"FAIL {f}: {len(d['outcomes'])} outcomes (complete={d['complete']}), real Trio has {n}")
     for problem in against_expectations(f, json.load(open(f)), [o["outcome"] for o in d["outcomes"]]):
@@ -141,11 +143,14 @@ for name, n in sorted(expected.items()):
 # sets in insertion order): three children, each in its own scope, enter in
 # their first batch FIFO or reversed (2 orders), and when the group is
 # cancelled recalculate() walks the group status's children, a set, in any of
-# 3! orders, waking them in that order; 2 x 6 = 12 outcomes
+# 3! orders, waking them in that order; 2 x 6 = 12 outcomes.  The wake-up
+# batch runs FIFO or reversed, so 24 schedules, each outcome reached by 2 (a
+# walk order run FIFO logs as its reverse run reversed)
 f = "tests/explore/set-walk-order.json"
 d = json.loads(subprocess.run([cs, "explore", f, "--format", "json"], capture_output=True, text=True).stdout)
 logs = {tuple(l["msg"] for l in o["outcome"]["log"]) for o in d["outcomes"]}
-if not d["complete"] or len(d["outcomes"]) != 12 or len(logs) != 6:
+if not d["complete"] or len(d["outcomes"]) != 12 or len(logs) != 6 or d["schedules"] != 24 \
+        or any(o["schedules"] != 2 for o in d["outcomes"]):
     print(f"FAIL {f}: {len(d['outcomes'])} outcomes, {len(logs)} log orders; expected 12 and 6"); failed += 1
 else:
     passed += 1

@@ -146,6 +146,13 @@ for doc, want, what in ((raised("ValueError", "KeyError"), 0, "both, in order"),
     p = verify_doc(doc)
     check(p.returncode == want, f"group exceptions / numbers, {what}: exit {p.returncode}, expected {want}: {p.stdout}")
 
+# tasks_in_state counts exactly (a, b and main fail): one fewer or more fails
+for delta, code in ((0, 0), (-1, 1), (1, 1)):
+    d = dict(group, expect={"tasks_in_state": {"failed": 3 + delta, "completed": 0}, "findings": []})
+    d["expect"]["result"] = {"raised": {"type": "ExceptionGroup"}}
+    p = verify_doc(d)
+    check(p.returncode == code, f"tasks_in_state failed {3 + delta}: exit {p.returncode}, expected {code}: {p.stdout}")
+
 # log_contains: in this order, others between allowed; an object is matched
 # as a subset of a log line
 logs = {"backends": ["asyncio"], "main": [{"log": "x"}, {"log": "between"}, {"sleep": 1}, {"log": "y"}]}
