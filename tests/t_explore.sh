@@ -176,7 +176,7 @@ CANONICAL_ONLY = {
     "scenarios/sync/semaphore-fifo.json", "scenarios/sync/semaphore-waiter-cancelled.json",
     "scenarios/taskgroup/orphan-spawned-during-final-exit.json", "scenarios/threads/busy-blocks-sibling.json",
     "scenarios/threads/default-limiter-queue.json", "scenarios/threads/equal-wake-block-order.json",
-    "scenarios/threads/from-thread-runs-in-loop.json",
+    "scenarios/threads/from-thread-runs-in-loop.json", "scenarios/threads/server-sigterm.json",
 }
 import glob
 for f in sorted(glob.glob("scenarios/*/*.json")):
