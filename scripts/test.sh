@@ -17,19 +17,23 @@ jobs="$(nproc)"
 skips="$(mktemp)"
 trap 'rm -f "$skips"' EXIT
 
-# cs_note_skips BUILD_DIR: appends each test CTest skipped in its last run,
-# with the reason the test printed ("skipped: ..."), to $skips.
+# cs_note_skips BUILD_DIR: appends each test CTest skipped in its last run
+# (CTest's own "(Skipped)" list), with the last line the test printed (its
+# reason, e.g. "skipped: AnyIO is not importable"), to $skips.
 cs_note_skips() {
     awk -v dir="$1" '
-        /^[0-9]+\/[0-9]+ Test: / { name = $3; why = "" }
-        /^skipped: / { why = substr($0, 10) }
-        /"[^"]*" end time:/ { if (why != "") printf "%s: %s: %s\n", dir, name, why; why = "" }
-    ' "$1/Testing/Temporary/LastTest.log" >>"$skips"
+        FNR == NR { if (match($0, /- .* \(Skipped\)$/)) skipped[substr($0, RSTART + 2, RLENGTH - 12)] = 1; next }
+        /^[0-9]+\/[0-9]+ Test: / { name = $3; last = ""; out = 0 }
+        /^Output:$/ { out = 1; next }
+        /^<end of output>$/ { out = 0; if (name in skipped) printf "%s: %s: %s\n", dir, name, last; next }
+        out && /^-+$/ { next }
+        out && NF { last = $0 }
+    ' "$1/ctest-output.log" "$1/Testing/Temporary/LastTest.log" >>"$skips"
 }
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
-(cd build && ctest --output-on-failure -j"$jobs")
+(cd build && ctest --output-on-failure -j"$jobs" | tee ctest-output.log)
 cs_note_skips build
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCS_SANITIZE=ON >/dev/null
@@ -38,7 +42,8 @@ cmake --build build-asan -j"$jobs"
 # Check's 4 s per-test timeout is too short for a sanitized build on a busy
 # machine: give it ten times as long (a timeout, not a speed requirement).
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 CK_TIMEOUT_MULTIPLIER=10 \
-    LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0" ctest --output-on-failure -j"$jobs")
+    LSAN_OPTIONS="suppressions=$PWD/../tests/lsan.supp:print_suppressions=0" ctest --output-on-failure -j"$jobs" |
+    tee ctest-output.log)
 cs_note_skips build-asan
 
 # The corpus and every subcommand under valgrind (no invalid access, no
