@@ -79,10 +79,13 @@ plan = re.search(r"^1\.\.(\d+)$", open(tap).read(), re.M)
 j = {}
 for tc in ET.parse(junit).getroot().iter("testcase"):
     j[(tc.get("classname"), tc.get("name").rsplit("[", 1)[1][:-1])] = not list(tc)
+# JUnit names a file by its path dotted, without .json and a leading /
+dotted = lambda f: f[:-5].lstrip("/").replace("/", ".")
+h_as_j = {(dotted(f), b): v for (f, b), v in h.items()}
 failing = {k for k, v in h.items() if not v}
 want = {f"{tmp}/{n}.json" for n in ("dl", "bare", "none", "lost", "any2")}
 problems = []
-if not (h == t == j) or len(h) < 50:
+if not (h == t and h_as_j == j) or len(h) < 50:
     problems.append(f"{len(h)} human, {len(t)} TAP, {len(j)} JUnit entries, or they differ")
 if not plan or int(plan[1]) != len(t):
     problems.append(f"TAP plan {plan[0] if plan else None} for {len(t)} lines")
