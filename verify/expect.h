@@ -8,6 +8,7 @@
 #define CS_EXPECT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "load.h"
 #include "trace.h"
@@ -24,6 +25,10 @@ int cs_expect_match(const json_t *expect, const json_t *outcome, char **diff);
 /* The whole check for one run: the merged expectation, then expect_any (the
  * outcome must match at least one entry). 0 pass, 1 fail with *diff. */
 int cs_expect_check(const cs_scenario *sc, cs_backend backend, const json_t *outcome, char **diff);
+/* The same for one explored schedule: `canonical_run` false (any schedule but
+ * Trio's canonical one) passes over `canonical` members. */
+int cs_expect_check_schedule(const cs_scenario *sc, cs_backend backend, const json_t *outcome, bool canonical_run,
+                             char **diff);
 
 /* {"expect": {...}, "expect_by_backend": {...}} from the outcomes of one
  * scenario on one or two backends: keys equal on both go to `expect`, the
