@@ -180,15 +180,67 @@ static int cs__stmt_rules(cs__loader *ld, const json_t *x, uint32_t node, cs_stm
     return 0;
 }
 
+/* A statement's "pos": [LINE, COL] (a front end's source position, e.g. the
+ * Python line a translated statement came from).  Every value and key inside
+ * the statement takes that position in the index, so whatever is reported
+ * about it (here, in the whole-program checks, at run time, in the trace)
+ * names the source; a nested statement with its own "pos" overrides it in
+ * turn, as the body is converted after this.  Returns 0 (no "pos" or a valid
+ * one), -1 after an error. */
+static int cs__stmt_pos(cs__loader *ld, const json_t *x, uint32_t node)
+{
+    const json_t *p = json_object_get(x, "pos");
+    if (!p)
+        return 0;
+    const json_t *l = json_array_get(p, 0), *c = json_array_get(p, 1);
+    if (!json_is_array(p) || json_array_size(p) != 2 || !json_is_integer(l) || !json_is_integer(c) ||
+        json_integer_value(l) < 1 || json_integer_value(c) < 1 || json_integer_value(l) > UINT32_MAX ||
+        json_integer_value(c) > UINT32_MAX)
+        return cs__fail(ld, cs__vpos(ld, cs__member(ld, x, node, "pos")),
+                        "'pos' must be [LINE, COLUMN], two positive integers");
+    uint32_t line = (uint32_t)json_integer_value(l), col = (uint32_t)json_integer_value(c);
+    for (uint32_t i = node; i < ld->idx.nodes[node].end; i++) {
+        cs__jnode *n = &ld->idx.nodes[i];
+        n->line = line;
+        n->col = col;
+        if (n->kline) {
+            n->kline = line;
+            n->kcol = col;
+        }
+    }
+    return 0;
+}
+
+/* The zero-argument statement of an object {"NAME": null, "pos": [...]} (the
+ * form that can carry a position), or NULL. */
+static const cs__zero *cs__zero_object(const json_t *x, const cs__zero *zero)
+{
+    if (json_object_size(x) != 2 || !json_object_get(x, "pos"))
+        return NULL;
+    for (void *it = json_object_iter((json_t *)x); it; it = json_object_iter_next((json_t *)x, it)) {
+        const cs__zero *z = cs__find_zero(zero, json_object_iter_key(it));
+        if (z && json_is_null(json_object_iter_value(it)))
+            return z;
+    }
+    return NULL;
+}
+
 /* One statement (or thread step) x at index node `node`. */
 static int cs__conv_stmt(cs__loader *ld, const json_t *x, uint32_t node, bool thread, cs_stmt *st)
 {
     const cs__action *tab = thread ? cs__thread_actions : cs__stmt_actions;
     const cs__zero *zero = thread ? cs__thread_zero : cs__stmt_zero;
     const char *what = thread ? "thread step" : "statement";
+    if (json_is_object(x) && cs__stmt_pos(ld, x, node) < 0)
+        return -1;
     cs_pos pos = cs__vpos(ld, node);
     char r[256], keys[256];
     cs__stmt_init(st, CS_OP_COUNT, pos);
+    const cs__zero *zobj = json_is_object(x) ? cs__zero_object(x, zero) : NULL;
+    if (zobj) {
+        st->op = zobj->op;
+        return 0;
+    }
     if (json_is_string(x)) {
         const char *s = json_string_value(x);
         const cs__zero *z = cs__find_zero(zero, s);
@@ -236,7 +288,7 @@ static int cs__conv_stmt(cs__loader *ld, const json_t *x, uint32_t node, bool th
     c = cs__jpos_first(&ld->idx, node);
     for (void *it = json_object_iter((json_t *)x); it; it = json_object_iter_next((json_t *)x, it)) {
         const char *k = json_object_iter_key(it);
-        if (strcmp(k, act->name) != 0 && !cs__find_opt(act, k)) {
+        if (strcmp(k, act->name) != 0 && !cs__find_opt(act, k) && strcmp(k, "pos") != 0) {
             char o[64];
             return cs__fail(ld, cs__kpos(ld, c), "unknown key %s for %s", cs__repr(r, sizeof r, k),
                             cs__repr(o, sizeof o, act->name));
