@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "load.h"
 
 int cs_cmd_run(int argc, char **argv);
 int cs_cmd_check(int argc, char **argv);
@@ -19,6 +20,7 @@ int cs_cmd_timeline(int argc, char **argv);
 int cs_cmd_explain(int argc, char **argv);
 int cs_cmd_trace(int argc, char **argv);
 int cs_cmd_help(int argc, char **argv);
+int cs_cmd_translate(int argc, char **argv);
 
 /* Which backends a command runs. */
 typedef enum { CS_SEL_BOTH, CS_SEL_ASYNCIO, CS_SEL_TRIO } cs_backend_sel;
@@ -90,5 +92,16 @@ bool cs_cli_parse_one_backend(const char *s, cs_backend *out);
  * plan, scenario error at run time, backend not available). */
 int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, const char *inject,
                         cs_sink sink);
+
+/* pyfront.c: whether FILE names a Python program (ends in ".py"). */
+bool cs_cli_is_python(const char *file);
+/* pyfront.c: loads a scenario file as cs_load_file does, or, for a .py file,
+ * translates the AnyIO program (function `main`, or the one anyio.run() runs)
+ * with python3 and loads the result under FILE's name; errors name FILE.py's
+ * lines and columns.  Every subcommand loads its files through this. */
+int cs_cli_load(const char *file, cs_scenario **out, cs_load_error *err);
+/* pyfront.c: the scenario text translated from FILE.py (`function` or NULL
+ * for the default); 0 with a new NUL-terminated *text, or -1 with err filled. */
+int cs_cli_translate(const char *file, const char *function, char **text, size_t *len, cs_load_error *err);
 
 #endif

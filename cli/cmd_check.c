@@ -39,7 +39,7 @@ int cs_cmd_check(int argc, char **argv)
     for (int i = 0; i < nfiles; i++) {
         cs_scenario *sc = NULL;
         cs_load_error err;
-        if (cs_load_file(files[i], &sc, &err) != 0) {
+        if (cs_cli_load(files[i], &sc, &err) != 0) {
             cs_load_error_print(&err, stderr);
             rc = 2;
             continue;

@@ -37,7 +37,7 @@ int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, u
 {
     cs_scenario *sc = NULL;
     cs_load_error lerr;
-    if (cs_load_file(file, &sc, &lerr) != 0) {
+    if (cs_cli_load(file, &sc, &lerr) != 0) {
         cs_load_error_print(&lerr, stderr);
         return 2;
     }

@@ -189,7 +189,7 @@ int cs_cmd_explore(int argc, char **argv)
         a.opt.progress = cs__explore_progress;
     cs_scenario *sc = NULL;
     cs_load_error lerr;
-    if (cs_load_file(a.file, &sc, &lerr) != 0) {
+    if (cs_cli_load(a.file, &sc, &lerr) != 0) {
         cs_load_error_print(&lerr, stderr);
         return 2;
     }

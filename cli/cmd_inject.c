@@ -726,7 +726,7 @@ int cs_cmd_inject(int argc, char **argv)
         return prc == 1 ? 0 : prc;
     cs_scenario *sc = NULL;
     cs_load_error lerr;
-    if (cs_load_file(a.file, &sc, &lerr) != 0) {
+    if (cs_cli_load(a.file, &sc, &lerr) != 0) {
         cs_load_error_print(&lerr, stderr);
         return 2;
     }

@@ -191,7 +191,7 @@ int cs_cmd_run(int argc, char **argv)
     }
     cs_scenario *sc = NULL;
     cs_load_error lerr;
-    if (cs_load_file(a.file, &sc, &lerr) != 0) {
+    if (cs_cli_load(a.file, &sc, &lerr) != 0) {
         cs_load_error_print(&lerr, stderr);
         free(a.schedule);
         return 2;

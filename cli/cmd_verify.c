@@ -260,7 +260,7 @@ static void cs__verify_file(const char *file, cs_verify_result *out)
 {
     cs_scenario *sc = NULL;
     cs_load_error lerr;
-    if (cs_load_file(file, &sc, &lerr) != 0) {
+    if (cs_cli_load(file, &sc, &lerr) != 0) {
         out->v = cs_xcalloc(1, sizeof *out->v);
         out->n = 1;
         out->bad = true;

@@ -8,7 +8,7 @@ static const char *const cs__usage =
     "usage: cancelsim COMMAND [ARGS...]\n"
     "\n"
     "Simulates AnyIO 4.14 structured concurrency (asyncio and Trio backends) in\n"
-    "virtual time, from a JSON scenario file.\n"
+    "virtual time, from a JSON scenario file or an AnyIO program (FILE.py).\n"
     "\n"
     "commands:\n"
     "  run FILE        run a scenario and print its outcome\n"
@@ -21,6 +21,8 @@ static const char *const cs__usage =
     "  timeline FILE   write one run as a Chrome trace / Perfetto timeline\n"
     "  explain FILE    why each task ended as it did, in sentences with LINE:COL\n"
     "  trace FILE      the outcome and findings of a trace written by run --trace\n"
+    "  translate FILE.py  print the scenario for an AnyIO program (every command\n"
+    "                  also takes FILE.py directly)\n"
     "  help [COMMAND]  describe a command\n"
     "  version         print the version (also --version)\n"
     "\n"
@@ -36,6 +38,7 @@ static const cs__command cs__commands[] = {
     {"run", cs_cmd_run},           {"check", cs_cmd_check}, {"explore", cs_cmd_explore},
     {"inject", cs_cmd_inject},     {"verify", cs_cmd_verify}, {"dot", cs_cmd_dot},
     {"timeline", cs_cmd_timeline}, {"explain", cs_cmd_explain}, {"trace", cs_cmd_trace},
+    {"translate", cs_cmd_translate},
 };
 
 /* "unknown command 'X'", with the closest command when one is near; then the usage. */

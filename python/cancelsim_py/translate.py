@@ -1,0 +1,840 @@
+#!/usr/bin/env python3
+"""translate.py - an AnyIO program (a Python file) as a cancelsim scenario.
+
+    python3 translate.py FILE.py [--function NAME] [-o OUT.json]
+
+Reads FILE.py with the standard library's `ast` (the program is never
+imported nor run) and prints the scenario (docs/scenario-format.md) that
+stands for `anyio.run(NAME)`: NAME is --function, else the function passed to
+a module-level `anyio.run(...)`, else `main`.  Every statement carries
+`"pos": [LINE, COLUMN]`, its position in FILE.py (columns in characters from
+1), so the loader, the engine, the trace and the findings name the Python
+source.  Anything outside the supported subset (docs/python.md) is refused
+before anything runs:
+
+    FILE.py:LINE:COL: error: <construct> is not supported     (exit status 2)
+
+Standard library only: `cancelsim` runs this file with `python3` when it is
+given a `.py` file, from the source tree or from share/cancelsim/.
+"""
+import ast
+import json
+import os
+import sys
+
+BUILTIN_CLASSES = (
+    "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "LookupError", "KeyError",
+    "IndexError", "ValueError", "TypeError", "RuntimeError", "NotImplementedError", "OSError",
+    "ConnectionError", "TimeoutError", "KeyboardInterrupt", "SystemExit", "GeneratorExit",
+    "BaseExceptionGroup", "ExceptionGroup",
+)
+ANYIO_CLASSES = ("TaskFailed", "TaskCancelled", "WouldBlock", "BrokenResourceError", "ClosedResourceError",
+                 "EndOfStream")
+GROUPS = ("BaseExceptionGroup", "ExceptionGroup")
+CHECKPOINTS = {"anyio.lowlevel.checkpoint": "checkpoint",
+               "anyio.lowlevel.checkpoint_if_cancelled": "checkpoint_if_cancelled",
+               "anyio.lowlevel.cancel_shielded_checkpoint": "cancel_shielded_checkpoint",
+               "anyio.sleep_forever": "sleep_forever"}
+RESOURCES = {"anyio.Event": "event", "anyio.Lock": "lock", "anyio.Semaphore": "semaphore",
+             "anyio.CapacityLimiter": "limiter"}
+WITH_RESOURCE = {"lock": "with_lock", "semaphore": "with_semaphore", "limiter": "with_limiter"}
+MAX_NAME_TRIES = 100000
+
+
+class Unsupported(Exception):
+    """A construct outside the subset, at a node (or (line, col))."""
+
+    def __init__(self, node, message):
+        super().__init__(message)
+        self.node = node
+        self.message = message
+
+
+def describe(node):
+    """What a construct is called in an error message."""
+    names = {
+        ast.While: "'while' loop", ast.If: "'if' statement", ast.AsyncFor: "'async for' loop",
+        ast.Assign: "assignment", ast.AugAssign: "augmented assignment", ast.AnnAssign: "annotated assignment",
+        ast.Delete: "'del'", ast.Global: "'global'", ast.Nonlocal: "'nonlocal'", ast.Break: "'break'",
+        ast.Continue: "'continue'", ast.Assert: "'assert'", ast.Lambda: "lambda", ast.Match: "'match'",
+        ast.ClassDef: "class definition", ast.FunctionDef: "nested function", ast.AsyncFunctionDef:
+        "nested function", ast.Import: "import here", ast.ImportFrom: "import here", ast.Yield: "'yield'",
+        ast.YieldFrom: "'yield from'", ast.JoinedStr: "f-string", ast.BinOp: "arithmetic",
+        ast.Compare: "comparison", ast.BoolOp: "boolean operator",
+    }
+    for k, v in names.items():
+        if isinstance(node, k):
+            return v
+    if isinstance(node, ast.Call):
+        return f"call of {dotted_text(node.func)}"
+    if isinstance(node, ast.Name):
+        return f"name {node.id!r}"
+    return type(node).__name__.lower() if isinstance(node, ast.expr) else type(node).__name__ + " statement"
+
+
+def dotted_text(e):
+    """Source-like text of a dotted name, for messages."""
+    if isinstance(e, ast.Name):
+        return e.id
+    if isinstance(e, ast.Attribute):
+        return dotted_text(e.value) + "." + e.attr
+    if isinstance(e, ast.Call):
+        return dotted_text(e.func) + "()"
+    return "an expression"
+
+
+def literal(node, what="value"):
+    """A JSON-able literal: None, bool, int, float, str, and -number."""
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, float, str))):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and isinstance(node.operand.value, (int, float)) and not isinstance(node.operand.value, bool):
+        return -node.operand.value
+    raise Unsupported(node, f"{describe(node)} as a {what} is not supported (only a literal)")
+
+
+def number(node, what):
+    v = literal(node, what)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise Unsupported(node, f"{what} {v!r} is not supported (only a number)")
+    if v != v or v in (float("inf"), float("-inf")):
+        raise Unsupported(node, f"{what} {v!r} is not supported (only a finite number)")
+    return v
+
+
+class Func:
+    def __init__(self, node, is_async):
+        self.node = node
+        self.name = node.name
+        self.is_async = is_async
+        self.has_status = False
+
+
+class Translator:
+    def __init__(self, source, filename, function=None):
+        self.source = source
+        self.filename = filename
+        self.lines = source.splitlines(keepends=True)
+        self.function = function
+        self.alias = {}  # local name -> canonical dotted name ("anyio", "anyio.sleep", "time", ...)
+        self.classes = {}  # user class -> base (in file order)
+        self.resources = {}  # python name -> (kind, scenario name, value)
+        self.funcs = {}  # name -> Func
+        self.run_target = None
+        self.used = {"main"}  # task / scope / group names (unique in a scenario)
+
+    # -- positions ------------------------------------------------------------------
+    def pos(self, node):
+        """[line, column] of a node, the column in characters from 1."""
+        line, off = node.lineno, node.col_offset
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        col = len(text.encode("utf-8")[:off].decode("utf-8", "replace")) + 1
+        return [line, col]
+
+    def stmt(self, node, d):
+        d["pos"] = self.pos(node)
+        return d
+
+    # -- names ------------------------------------------------------------------------
+    def qual(self, e):
+        """The canonical dotted name of an expression (anyio.sleep), or None."""
+        if isinstance(e, ast.Name):
+            return self.alias.get(e.id)
+        if isinstance(e, ast.Attribute):
+            base = self.qual(e.value)
+            return base + "." + e.attr if base else None
+        return None
+
+    def fresh(self, want):
+        """A unique scenario name from a Python one ('[', ']', '#' replaced)."""
+        base = "".join("_" if ch in "[]#" else ch for ch in want) or "_"
+        name, k = base, 1
+        while name in self.used:
+            k += 1
+            if k > MAX_NAME_TRIES:
+                raise Unsupported((1, 1), "too many names")
+            name = f"{base}_{k}"
+        self.used.add(name)
+        return name
+
+    # -- module level -----------------------------------------------------------------
+    def module(self, tree):
+        body = list(tree.body)
+        for i, node in enumerate(body):
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and \
+                    isinstance(node.value.value, str):
+                continue  # a docstring
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split(".")[0] not in ("anyio", "time"):
+                        raise Unsupported(node, f"import of {a.name!r} is not supported (only anyio and time)")
+                    if a.asname:
+                        self.alias[a.asname] = a.name
+                    else:
+                        self.alias[a.name.split(".")[0]] = a.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level or not node.module or node.module.split(".")[0] != "anyio":
+                    raise Unsupported(node, f"import from {node.module or '.'!r} is not supported (only anyio)")
+                for a in node.names:
+                    if a.name == "*":
+                        raise Unsupported(node, "'from anyio import *' is not supported")
+                    self.alias[a.asname or a.name] = node.module + "." + a.name
+            elif isinstance(node, ast.ClassDef):
+                self.exception_class(node)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                self.define(node)
+            elif isinstance(node, ast.Assign):
+                self.resource(node)
+            elif self.is_run(node) or self.is_main_guard(node):
+                if i != len(body) - 1:
+                    raise Unsupported(node, "code after anyio.run() is not supported")
+            else:
+                raise Unsupported(node, f"{describe(node)} at module level is not supported")
+
+    def is_run(self, node):
+        if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+            return False
+        call = node.value
+        if self.qual(call.func) != "anyio.run":
+            return False
+        if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], ast.Name):
+            raise Unsupported(call, "anyio.run() with arguments beyond one function name is not supported")
+        self.run_target = call.args[0]
+        return True
+
+    def is_main_guard(self, node):
+        if not isinstance(node, ast.If) or node.orelse:
+            return False
+        t = node.test
+        ok = isinstance(t, ast.Compare) and isinstance(t.left, ast.Name) and t.left.id == "__name__" and \
+            len(t.ops) == 1 and isinstance(t.ops[0], ast.Eq) and isinstance(t.comparators[0], ast.Constant) and \
+            t.comparators[0].value == "__main__"
+        if not ok:
+            return False
+        if len(node.body) != 1 or not self.is_run(node.body[0]):
+            raise Unsupported(node.body[0], "an 'if __name__ == \"__main__\"' block other than anyio.run(main) "
+                                            "is not supported")
+        return True
+
+    def exception_class(self, node):
+        if node.decorator_list or node.keywords or len(node.bases) != 1 or not isinstance(node.bases[0], ast.Name):
+            raise Unsupported(node, "class definition other than 'class Name(Base): pass' is not supported")
+        for b in node.body:
+            if not (isinstance(b, ast.Pass) or (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))):
+                raise Unsupported(b, "a class body other than 'pass' or a docstring is not supported")
+        base = node.bases[0].id
+        if base.startswith("anyio."):
+            base = base[6:]
+        if base not in BUILTIN_CLASSES and base not in self.classes and \
+                self.alias.get(base, "").removeprefix("anyio.") not in ANYIO_CLASSES:
+            raise Unsupported(node.bases[0], f"base class {base!r} is not supported (a built-in exception "
+                                             "or a class defined earlier)")
+        if base in GROUPS:
+            raise Unsupported(node.bases[0], f"a subclass of {base} is not supported")
+        if node.name in self.classes or node.name in BUILTIN_CLASSES or node.name == "Cancelled":
+            raise Unsupported(node, f"redefining {node.name!r} is not supported")
+        self.classes[node.name] = self.alias.get(base, base).removeprefix("anyio.")
+
+    def define(self, node):
+        if node.name in self.funcs:
+            raise Unsupported(node, f"redefining function {node.name!r} is not supported")
+        if node.decorator_list:
+            raise Unsupported(node.decorator_list[0], "decorator is not supported")
+        f = Func(node, isinstance(node, ast.AsyncFunctionDef))
+        a = node.args
+        if a.posonlyargs or a.vararg or a.kwarg:
+            raise Unsupported(node, "function parameters are not supported (only "
+                                    "task_status=anyio.TASK_STATUS_IGNORED)")
+        params = list(zip(a.args, [None] * (len(a.args) - len(a.defaults)) + list(a.defaults)))
+        params += list(zip(a.kwonlyargs, a.kw_defaults))
+        for arg, default in params:
+            if arg.arg != "task_status" or not f.is_async or default is None or \
+                    self.qual(default) != "anyio.TASK_STATUS_IGNORED":
+                raise Unsupported(arg, f"function parameter {arg.arg!r} is not supported (only "
+                                       "task_status=anyio.TASK_STATUS_IGNORED)")
+            f.has_status = True
+        self.funcs[node.name] = f
+
+    def resource(self, node):
+        if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or \
+                not isinstance(node.value, ast.Call):
+            raise Unsupported(node, "assignment at module level is not supported (only NAME = anyio.Event(), "
+                                    "Lock(), Semaphore(n) or CapacityLimiter(n))")
+        call, name = node.value, node.targets[0].id
+        kind = RESOURCES.get(self.qual(call.func))
+        if kind is None:
+            raise Unsupported(call, f"{describe(call)} at module level is not supported")
+        if name in self.resources:
+            raise Unsupported(node, f"rebinding {name!r} is not supported")
+        value = None
+        if kind in ("event", "lock"):
+            if call.args or call.keywords:
+                raise Unsupported(call, f"arguments to {dotted_text(call.func)}() are not supported")
+        else:
+            if len(call.args) != 1 or call.keywords:
+                raise Unsupported(call, f"{dotted_text(call.func)}() other than with one number is not supported")
+            value = literal(call.args[0], "count")
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise Unsupported(call.args[0], f"{value!r} as a count is not supported (an integer >= 0)")
+        sname = name if name != "default" else "default_"  # "default" would replace to_thread's limiter
+        self.resources[name] = (kind, sname, value)
+
+    # -- the scenario ---------------------------------------------------------------------
+    def scenario(self, tree):
+        self.module(tree)
+        entry = self.function or (self.run_target.id if self.run_target else "main")
+        where = self.run_target if (self.run_target and not self.function) else (1, 1)
+        f = self.funcs.get(entry)
+        if f is None or not f.is_async:
+            raise Unsupported(where, f"no async function {entry!r} to run")
+        if f.has_status:
+            raise Unsupported(f.node, f"running {entry!r}, which takes task_status, is not supported")
+        self.entry = entry
+        functions = {}
+        for name, g in self.funcs.items():
+            if g.is_async and name != entry:
+                functions[name] = self.body(g.node.body, Scope(g))
+        main = self.body(f.node.body, Scope(f))
+        doc = {"format": 1, "name": os.path.splitext(os.path.basename(self.filename))[0],
+               "description": f"translated from {os.path.basename(self.filename)}"}
+        if self.classes:
+            doc["exceptions"] = dict(self.classes)
+        for kind, key in (("limiter", "limiters"), ("semaphore", "semaphores")):
+            m = {s: v for (k, s, v) in self.resources.values() if k == kind}
+            if m:
+                doc[key] = m
+        for kind, key in (("event", "events"), ("lock", "locks")):
+            m = [s for (k, s, v) in self.resources.values() if k == kind]
+            if m:
+                doc[key] = m
+        if functions:
+            doc["functions"] = functions
+        doc["main"] = main
+        return doc
+
+    # -- async statements -----------------------------------------------------------------
+    def body(self, stmts, sc):
+        out = []
+        for s in stmts:
+            out.extend(self.statement(s, sc))
+        return out
+
+    def statement(self, s, sc):
+        if isinstance(s, ast.Pass):
+            return []
+        if isinstance(s, ast.Expr):
+            v = s.value
+            if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                return []  # a docstring
+            if isinstance(v, ast.Await):
+                return [self.stmt(s, self.await_call(v.value, sc))]
+            if isinstance(v, ast.Call):
+                return [self.stmt(s, self.call(v, sc))]
+            raise Unsupported(v, f"{describe(v)} as a statement is not supported")
+        if isinstance(s, ast.Assign):
+            return [self.stmt(s, self.assign(s, sc))]
+        if isinstance(s, ast.Raise):
+            return [self.raise_(s)]
+        if isinstance(s, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            return [self.try_(s, sc)]
+        if isinstance(s, ast.Return):
+            return [self.stmt(s, {"return": None if s.value is None else self.literal_value(s.value)})]
+        if isinstance(s, ast.For):
+            return [self.for_(s, sc)]
+        if isinstance(s, ast.With):
+            return self.with_(s, s.items, sc)
+        if isinstance(s, ast.AsyncWith):
+            return self.async_with(s, s.items, sc)
+        raise Unsupported(s, f"{describe(s)} is not supported")
+
+    def literal_value(self, node):
+        if isinstance(node, (ast.List, ast.Tuple)):
+            raise Unsupported(node, f"{describe(node)} as a value is not supported (only a literal)")
+        return literal(node)
+
+    def callee(self, e, sc, what):
+        """A function named by e: a module-level def."""
+        if not isinstance(e, ast.Name) or e.id not in self.funcs:
+            raise Unsupported(e, f"{describe(e)} as the function to {what} is not supported (only the name of "
+                                 "a function defined in the file)")
+        f = self.funcs[e.id]
+        if e.id == self.entry:
+            raise Unsupported(e, f"calling the entry function {e.id!r} again is not supported")
+        return f
+
+    def await_call(self, call, sc):
+        if not isinstance(call, ast.Call):
+            raise Unsupported(call, f"awaiting {describe(call)} is not supported")
+        q = self.qual(call.func)
+        if q in CHECKPOINTS:
+            self.no_args(call)
+            return {CHECKPOINTS[q]: None}
+        if q in ("anyio.sleep", "anyio.sleep_until"):
+            if len(call.args) != 1 or call.keywords:
+                raise Unsupported(call, f"{q}() other than with one number is not supported")
+            return {q[6:]: number(call.args[0], "duration" if q == "anyio.sleep" else "time")}
+        if q == "anyio.to_thread.run_sync":
+            return self.to_thread(call, sc)
+        m = self.method(call, sc)
+        if m and m[0] == "tg" and m[2] == "start":
+            return self.spawn("start", call, m[1], sc)
+        if m and m[0] == "event" and m[2] == "wait":
+            self.no_args(call)
+            return {"wait": m[1]}
+        if isinstance(call.func, ast.Name) and call.func.id in self.funcs:
+            f = self.callee(call.func, sc, "await")
+            if not f.is_async:
+                raise Unsupported(call, f"awaiting the plain function {f.name!r} is not supported")
+            if call.args or call.keywords:
+                raise Unsupported(call, "arguments in a call are not supported")
+            return {"call": f.name}
+        raise Unsupported(call, f"awaiting {describe(call)} is not supported")
+
+    def no_args(self, call):
+        if call.args or call.keywords:
+            raise Unsupported(call, f"arguments to {dotted_text(call.func)}() are not supported")
+
+    def method(self, call, sc):
+        """(kind, scenario name, method) for obj.method(...) on a known object, else None."""
+        f = call.func
+        if not isinstance(f, ast.Attribute):
+            return None
+        obj = sc.lookup(f.value, self)
+        return (obj[0], obj[1], f.attr) if obj else None
+
+    def call(self, call, sc):
+        q = self.qual(call.func)
+        if q == "time.sleep":
+            if len(call.args) != 1 or call.keywords:
+                raise Unsupported(call, "time.sleep() other than with one number is not supported")
+            d = number(call.args[0], "duration")
+            if d < 0:
+                raise Unsupported(call.args[0], "a negative time.sleep() is not supported")
+            return {"busy": d}
+        if isinstance(call.func, ast.Name) and call.func.id == "print" and "print" not in self.funcs:
+            return {"log": self.print_text(call)}
+        m = self.method(call, sc)
+        if m and m[0] == "tg" and m[2] == "start_soon":
+            return self.spawn("start_soon", call, m[1], sc)
+        if m and m[0] in ("scope", "tg") and m[2] == "cancel":
+            if call.keywords or len(call.args) > 1:
+                raise Unsupported(call, "cancel() other than with one reason is not supported")
+            d = {"cancel": m[1]}
+            if call.args:
+                r = literal(call.args[0], "reason")
+                if not isinstance(r, str):
+                    raise Unsupported(call.args[0], "a reason other than a string is not supported")
+                d["reason"] = r
+            return d
+        if m and m[0] == "event" and m[2] == "set":
+            self.no_args(call)
+            return {"set": m[1]}
+        if m and m[0] == "status" and m[2] == "started":
+            if call.keywords or len(call.args) > 1:
+                raise Unsupported(call, "started() other than with one value is not supported")
+            return {"started": self.literal_value(call.args[0]) if call.args else None}
+        if isinstance(call.func, ast.Name) and call.func.id in self.funcs:
+            f = self.funcs[call.func.id]
+            what = "calling the async function without await" if f.is_async else "calling a plain function " \
+                "from async code"
+            raise Unsupported(call, f"{what} ({f.name!r}) is not supported")
+        raise Unsupported(call, f"{describe(call)} is not supported")
+
+    def print_text(self, call):
+        sep, end = " ", "\n"
+        for k in call.keywords:
+            if k.arg == "sep":
+                sep = literal(k.value, "separator")
+            elif k.arg == "end":
+                end = literal(k.value, "line end")
+            elif k.arg != "flush":
+                raise Unsupported(k.value, f"print() with {k.arg}= is not supported")
+        if not isinstance(sep, str) or not isinstance(end, str):
+            raise Unsupported(call, "print() with a sep or end other than a string is not supported")
+        if end != "\n":
+            raise Unsupported(call, "print() with an end other than a newline is not supported")
+        parts = []
+        for a in call.args:
+            if isinstance(a, ast.Starred):
+                raise Unsupported(a, "print(*...) is not supported")
+            parts.append(str(literal(a, "print() argument")))
+        return sep.join(parts)
+
+    def spawn(self, kind, call, tg, sc):
+        if not call.args:
+            raise Unsupported(call, f"{kind}() without a function is not supported")
+        if len(call.args) > 1:
+            raise Unsupported(call.args[1], "arguments to the spawned function are not supported")
+        f = self.callee(call.args[0], sc, kind)
+        if not f.is_async:
+            raise Unsupported(call.args[0], f"{kind}() of the plain function {f.name!r} is not supported")
+        want = f.name
+        for k in call.keywords:
+            if k.arg != "name":
+                raise Unsupported(k.value, f"{kind}() with {k.arg}= is not supported")
+            want = literal(k.value, "task name")
+            if not isinstance(want, str):
+                raise Unsupported(k.value, "a task name other than a string is not supported")
+        if tg not in sc.open_tgs:
+            raise Unsupported(call.func, f"{kind}() on a task group that is not open here is not supported")
+        d = {kind: self.fresh(want), "body": [self.stmt(call, {"call": f.name})]}
+        if sc.open_tgs[-1] != tg:
+            d["in"] = tg
+        return d
+
+    def to_thread(self, call, sc):
+        if not call.args or len(call.args) > 1:
+            raise Unsupported(call, "to_thread.run_sync() other than with one function is not supported")
+        e = call.args[0]
+        if not isinstance(e, ast.Name) or e.id not in self.funcs or self.funcs[e.id].is_async:
+            raise Unsupported(e, f"{describe(e)} as the function to run in a thread is not supported (only a "
+                                 "plain def of the file)")
+        d = {"to_thread": self.thread_body(self.funcs[e.id].node.body)}
+        for k in call.keywords:
+            if k.arg == "abandon_on_cancel":
+                v = literal(k.value, "abandon_on_cancel")
+                if not isinstance(v, bool):
+                    raise Unsupported(k.value, "abandon_on_cancel other than True or False is not supported")
+                d["abandon_on_cancel"] = v
+            elif k.arg == "limiter":
+                r = self.resources.get(k.value.id) if isinstance(k.value, ast.Name) else None
+                if not r or r[0] != "limiter":
+                    raise Unsupported(k.value, f"{describe(k.value)} as the limiter is not supported (only a "
+                                               "module-level CapacityLimiter)")
+                d["limiter"] = r[1]
+            else:
+                raise Unsupported(k.value, f"to_thread.run_sync() with {k.arg}= is not supported")
+        return d
+
+    def thread_body(self, stmts):
+        out = []
+        for s in stmts:
+            if isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
+                                           and isinstance(s.value.value, str)):
+                continue
+            if isinstance(s, ast.Raise):
+                if s.exc is None:
+                    raise Unsupported(s, "bare 'raise' in a thread is not supported")
+                out.append(self.raise_(s))
+                continue
+            if isinstance(s, ast.Return):
+                out.append(self.stmt(s, {"return": None if s.value is None else self.literal_value(s.value)}))
+                continue
+            if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)):
+                raise Unsupported(s, f"{describe(s)} in a thread is not supported")
+            call = s.value
+            q = self.qual(call.func)
+            if q == "time.sleep":
+                if len(call.args) != 1 or call.keywords:
+                    raise Unsupported(call, "time.sleep() other than with one number is not supported")
+                d = number(call.args[0], "duration")
+                if d < 0:
+                    raise Unsupported(call.args[0], "a negative time.sleep() is not supported")
+                out.append(self.stmt(s, {"block": d}))
+            elif isinstance(call.func, ast.Name) and call.func.id == "print" and "print" not in self.funcs:
+                out.append(self.stmt(s, {"log": self.print_text(call)}))
+            elif q == "anyio.from_thread.check_cancelled":
+                self.no_args(call)
+                out.append(self.stmt(s, {"check_cancelled": None}))
+            elif q == "anyio.from_thread.run":
+                if len(call.args) != 1 or call.keywords:
+                    raise Unsupported(call, "from_thread.run() other than with one function is not supported")
+                e = call.args[0]
+                if not isinstance(e, ast.Name) or e.id not in self.funcs or not self.funcs[e.id].is_async \
+                        or e.id == self.entry:
+                    raise Unsupported(e, f"{describe(e)} as the function of from_thread.run() is not supported "
+                                         "(only an async def of the file)")
+                out.append(self.stmt(s, {"from_thread": [self.stmt(call, {"call": e.id})]}))
+            else:
+                raise Unsupported(call, f"{describe(call)} in a thread is not supported")
+        return out
+
+    def assign(self, s, sc):
+        if len(s.targets) != 1 or not isinstance(s.targets[0], ast.Attribute):
+            raise Unsupported(s, "assignment is not supported (only scope.shield = ... or scope.deadline = ...)")
+        t = s.targets[0]
+        obj = sc.lookup(t.value, self)
+        if not obj or obj[0] not in ("scope", "tg") or t.attr not in ("shield", "deadline"):
+            raise Unsupported(t, f"assignment to {dotted_text(t)} is not supported")
+        if t.attr == "shield":
+            v = literal(s.value, "shield")
+            if not isinstance(v, bool):
+                raise Unsupported(s.value, "a shield other than True or False is not supported")
+            return {"set_shield": obj[1], "value": v}
+        return {"set_deadline": obj[1], "value": number(s.value, "deadline")}
+
+    def exc_class(self, e):
+        name = e.id if isinstance(e, ast.Name) else None
+        q = self.qual(e)
+        if q and q.startswith("anyio.") and q[6:] in ANYIO_CLASSES:
+            return q[6:]
+        if name and (name in BUILTIN_CLASSES or name in self.classes) and name not in self.alias:
+            return name
+        raise Unsupported(e, f"{describe(e)} as an exception class is not supported (a built-in exception or "
+                             "a class defined in the file)")
+
+    def raise_(self, s):
+        if s.cause is not None:
+            raise Unsupported(s.cause, "'raise ... from' is not supported")
+        if s.exc is None:
+            return self.stmt(s, {"reraise": None})
+        e, msg = s.exc, None
+        if isinstance(e, ast.Call):
+            if e.keywords or len(e.args) > 1:
+                raise Unsupported(e, "an exception with arguments other than one message is not supported")
+            if e.args:
+                msg = literal(e.args[0], "message")
+                if not isinstance(msg, str):
+                    raise Unsupported(e.args[0], "a message other than a string is not supported")
+            e = e.func
+        cls = self.exc_class(e)
+        if cls in GROUPS or self.base_of(cls) in GROUPS:
+            raise Unsupported(e, f"raising {cls} is not supported")
+        d = {"raise": cls}
+        if msg is not None:
+            d["message"] = msg
+        return self.stmt(s, d)
+
+    def base_of(self, cls):
+        seen = 0
+        while cls in self.classes and seen < 1000:
+            cls, seen = self.classes[cls], seen + 1
+        return cls
+
+    def handler_match(self, h):
+        t = h.type
+        if t is None:
+            return None
+        items = t.elts if isinstance(t, ast.Tuple) else [t]
+        out = []
+        for e in items:
+            if isinstance(e, ast.Call) and self.qual(e.func) == "anyio.get_cancelled_exc_class":
+                self.no_args(e)
+                out.append("Cancelled")
+            else:
+                out.append(self.exc_class(e))
+        return out[0] if len(out) == 1 and not isinstance(t, ast.Tuple) else out
+
+    def try_(self, s, sc):
+        star = type(s).__name__ == "TryStar"
+        d = {"try": self.body(s.body, sc)}
+        handlers = []
+        for h in s.handlers:
+            m = self.handler_match(h)
+            hd = {} if m is None else {"match": m}
+            hd["body"] = self.body(h.body, sc.handler())
+            handlers.append(hd)
+        if handlers:
+            d["except*" if star else "except"] = handlers
+        if s.orelse:
+            d["else"] = self.body(s.orelse, sc)
+        if s.finalbody:
+            d["finally"] = self.body(s.finalbody, sc)
+        return self.stmt(s, d)
+
+    def for_(self, s, sc):
+        it = s.iter
+        ok = isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "range" and \
+            len(it.args) == 1 and not it.keywords and isinstance(s.target, ast.Name) and not s.orelse
+        if not ok:
+            raise Unsupported(s, "'for' loop other than 'for _ in range(n):' is not supported")
+        n = literal(it.args[0], "count")
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise Unsupported(it.args[0], f"{n!r} as a count is not supported (an integer >= 0)")
+        return self.stmt(s, {"repeat": n, "body": self.body(s.body, sc)})
+
+    def with_(self, s, items, sc):
+        item, rest = items[0], items[1:]
+        e = item.context_expr
+        q = self.qual(e.func) if isinstance(e, ast.Call) else None
+        if q not in ("anyio.move_on_after", "anyio.fail_after", "anyio.CancelScope"):
+            raise Unsupported(e, f"'with' of {describe(e)} is not supported")
+        var = self.target(item)
+        kw = {k.arg: k.value for k in e.keywords}
+        if q == "anyio.CancelScope":
+            if e.args or set(kw) - {"shield", "deadline"}:
+                raise Unsupported(e, "CancelScope() with arguments other than shield= and deadline= is not "
+                                     "supported")
+            d = {"cancel_scope": self.fresh(var or "scope")}
+            if "deadline" in kw:
+                d["deadline"] = number(kw["deadline"], "deadline")
+        else:
+            args = list(e.args)
+            if "delay" in kw:
+                args.append(kw.pop("delay"))
+            if len(args) != 1 or set(kw) - {"shield"}:
+                raise Unsupported(e, f"{q[6:]}() other than with a delay and shield= is not supported")
+            delay = literal(args[0], "delay")
+            d = {q[6:]: None if delay is None else number(args[0], "delay")}
+            if var:
+                d["id"] = self.fresh(var)
+        name = d.get("cancel_scope") or d.get("id")
+        if "shield" in kw:
+            v = literal(kw["shield"], "shield")
+            if not isinstance(v, bool):
+                raise Unsupported(kw["shield"], "a shield other than True or False is not supported")
+            d["shield"] = v
+        inner = sc.bind(var, ("scope", name)) if var else sc
+        d["body"] = self.with_(s, rest, inner) if rest else self.body(s.body, inner)
+        sc.adopt(inner)
+        return [self.stmt(item.context_expr, d)]
+
+    def target(self, item):
+        if item.optional_vars is None:
+            return None
+        if not isinstance(item.optional_vars, ast.Name):
+            raise Unsupported(item.optional_vars, "a 'with ... as' target other than a name is not supported")
+        return item.optional_vars.id
+
+    def async_with(self, s, items, sc):
+        item, rest = items[0], items[1:]
+        e = item.context_expr
+        var = self.target(item)
+        cont = (lambda inner: self.async_with(s, rest, inner)) if rest else (lambda inner: self.body(s.body, inner))
+        if isinstance(e, ast.Call) and self.qual(e.func) == "anyio.create_task_group":
+            self.no_args(e)
+            name = self.fresh(var or "tg")
+            inner = sc.bind(var, ("tg", name)) if var else sc.copy()
+            inner.open_tgs = sc.open_tgs + [name]
+            d = {"task_group": name, "body": cont(inner)}
+            inner.open_tgs = sc.open_tgs
+            sc.adopt(inner)
+            return [self.stmt(e, d)]
+        r = self.resources.get(e.id) if isinstance(e, ast.Name) else None
+        if r and r[0] in WITH_RESOURCE:
+            if var:
+                raise Unsupported(item.optional_vars, "'async with ... as' of a lock, semaphore or limiter is not "
+                                                      "supported")
+            return [self.stmt(e, {WITH_RESOURCE[r[0]]: r[1], "body": cont(sc)})]
+        raise Unsupported(e, f"'async with' of {describe(e)} is not supported")
+
+
+class Scope:
+    """The Python names of one function: task groups, scopes, task_status."""
+
+    def __init__(self, func):
+        self.func = func
+        self.names = {}
+        self.open_tgs = []
+        self.in_handler = False
+
+    def copy(self):
+        c = Scope(self.func)
+        c.names = dict(self.names)
+        c.open_tgs = list(self.open_tgs)
+        c.in_handler = self.in_handler
+        return c
+
+    def bind(self, var, obj):
+        c = self.copy()
+        c.names[var] = obj
+        return c
+
+    def adopt(self, inner):
+        """A name bound by 'with ... as' stays bound after the block (Python)."""
+        self.names.update(inner.names)
+
+    def handler(self):
+        c = self.copy()
+        c.in_handler = True
+        return c
+
+    def lookup(self, e, tr):
+        """(kind, scenario name) of the object an expression names."""
+        if isinstance(e, ast.Name):
+            if e.id in self.names:
+                return self.names[e.id]
+            if e.id == "task_status" and self.func.has_status:
+                return ("status", None)
+            r = tr.resources.get(e.id)
+            if r and r[0] == "event":
+                return ("event", r[1])
+            return None
+        if isinstance(e, ast.Attribute) and e.attr == "cancel_scope":
+            obj = self.lookup(e.value, tr)
+            if obj and obj[0] == "tg":
+                return ("scope", obj[1])
+        return None
+
+
+def dumps(v, indent=0, width=110):
+    """JSON with short containers on one line (statements stay readable)."""
+    flat = json.dumps(v, ensure_ascii=False)
+    if not isinstance(v, (dict, list)) or len(flat) + indent <= width or not v:
+        return flat
+    pad = " " * (indent + 2)
+    if isinstance(v, list):
+        return "[\n" + ",\n".join(pad + dumps(x, indent + 2, width) for x in v) + "\n" + " " * indent + "]"
+    items = (pad + json.dumps(k, ensure_ascii=False) + ": " + dumps(x, indent + 2, width) for k, x in v.items())
+    return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+
+
+def translate_source(source, filename, function=None):
+    """The scenario (a dict) for source; raises Unsupported or SyntaxError."""
+    tree = ast.parse(source, filename)
+    return Translator(source, filename, function).scenario(tree)
+
+
+def error_position(err, source):
+    node = err.node
+    if isinstance(node, tuple):
+        return node
+    line, off = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
+    lines = source.splitlines(keepends=True)
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return line, len(text.encode("utf-8")[:off].decode("utf-8", "replace")) + 1
+
+
+def translate_file(path, function=None):
+    """(scenario dict, None) or (None, 'PATH:LINE:COL: error: MESSAGE')."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(64 * 1024 * 1024 + 1)
+    except OSError as e:
+        return None, f"{path}: error: cannot read: {e.strerror}"
+    if len(raw) > 64 * 1024 * 1024:
+        return None, f"{path}: error: cannot read: larger than 67108864 bytes"
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        col = len(raw[:e.start].rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+        return None, f"{path}:{line}:{col}: error: invalid UTF-8 (byte 0x{raw[e.start]:02x})"
+    try:
+        return translate_source(source, path, function), None
+    except SyntaxError as e:
+        return None, f"{path}:{e.lineno or 1}:{e.offset or 1}: error: {e.msg}"
+    except (RecursionError, MemoryError, ValueError):
+        return None, f"{path}:1:1: error: the program is too deeply nested to translate"
+    except Unsupported as e:
+        line, col = error_position(e, source)
+        return None, f"{path}:{line}:{col}: error: {e.message}"
+
+
+def main(argv):
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="cancelsim translate", description="An AnyIO program as a scenario.")
+    ap.add_argument("file")
+    ap.add_argument("--function", default=None)
+    ap.add_argument("-o", "--output", default=None)
+    a = ap.parse_args(argv)
+    doc, err = translate_file(a.file, a.function)
+    if err:
+        print(err, file=sys.stderr)
+        return 2
+    text = dumps(doc) + "\n"
+    if a.output:
+        try:
+            with open(a.output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as e:
+            print(f"cancelsim translate: cannot write {a.output}: {e.strerror}", file=sys.stderr)
+            return 2
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
