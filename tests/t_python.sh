@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# t_python.sh CANCELSIM - the Python front end against real AnyIO: every
+# program in tests/python/*.py runs on real AnyIO 4.14+ in virtual time
+# (tests/python_real.py: the reference script's clocks, print recorded with
+# the clock) and through `cancelsim run FILE.py --format json`, on asyncio and
+# on Trio; what anyio.run() gives (returned value, raised exception tree, or
+# a deadlock), the end time and the printed lines with their times must agree
+# (numbers within 1e-9).  Needs AnyIO and Trio importable, from PYTHONPATH or
+# $ANYIO_SITE; exits 77 (skipped) otherwise.  Prints "N passed, N failed".
+set -u
+cs="$1"
+export PYTHONPATH="${ANYIO_SITE:+$ANYIO_SITE:}${PYTHONPATH:-}"
+if ! python3 -c "import sys; sys.path.insert(0, 'tools'); import trio, anyio_reference as r; sys.exit(1 if r.anyio_problem() else 0)" 2>/dev/null; then
+    echo "python: AnyIO 4.14+ and Trio are not importable (set ANYIO_SITE or PYTHONPATH): skipped"
+    exit 77
+fi
+. tests/testlib.sh
+n=0
+for f in tests/python/*.py; do
+    for b in asyncio trio; do
+        n=$((n + 1))
+        if ! timeout 60 python3 tests/python_real.py "$f" --backend "$b" >"$tmp/real.json" 2>"$tmp/err"; then
+            bad "real AnyIO on $f ($b): $(tail -1 "$tmp/err")"; continue
+        fi
+        if ! "$cs" run "$f" --backend "$b" --format json >"$tmp/cs.json" 2>"$tmp/err"; then
+            bad "cancelsim on $f ($b): $(tail -1 "$tmp/err")"; continue
+        fi
+        if msg=$(python3 - "$tmp/real.json" "$tmp/cs.json" <<'PY'
+import json, sys
+
+real = json.load(open(sys.argv[1]))
+cs = json.load(open(sys.argv[2]))
+num = lambda x: isinstance(x, (int, float)) and not isinstance(x, bool)
+
+def same(a, b):
+    if num(a) and num(b):
+        return abs(a - b) <= 1e-9
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
+
+mine = {"result": cs["result"], "end_time": cs["end_time"],
+        "log": [{"t": l["t"], "msg": l["msg"]} for l in cs["log"]]}
+if "deadlock" in mine["result"]:
+    mine["result"] = {"deadlock": {}}
+for k in ("result", "end_time", "log"):
+    if not same(real[k], mine[k]):
+        print(f"{k}: real AnyIO {json.dumps(real[k])}, cancelsim {json.dumps(mine[k])}")
+        sys.exit(1)
+PY
+        ); then ok; else bad "$f ($b): $msg"; fi
+    done
+done
+[ "$n" -ge 40 ] || bad "only $n runs: tests/python/ should hold at least 20 programs"
+finish python
