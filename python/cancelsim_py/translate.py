@@ -65,6 +65,10 @@ def describe(node):
     for k, v in names.items():
         if isinstance(node, k):
             return v
+    if isinstance(node, ast.Expr):
+        return describe(node.value)
+    if isinstance(node, ast.Await):
+        return "'await' of " + describe(node.value)
     if isinstance(node, ast.Call):
         return f"call of {dotted_text(node.func)}"
     if isinstance(node, ast.Name):
@@ -290,11 +294,15 @@ class Translator:
         if f.has_status:
             raise Unsupported(f.node, f"running {entry!r}, which takes task_status, is not supported")
         self.entry = entry
+        self.referenced = set()
+        main = self.body(f.node.body, Scope(f))  # first: the entry's names stay as written
         functions = {}
         for name, g in self.funcs.items():
             if g.is_async and name != entry:
                 functions[name] = self.body(g.node.body, Scope(g))
-        main = self.body(f.node.body, Scope(f))
+        if entry in self.referenced:  # also called or spawned: a function too (its names made anew)
+            functions[entry] = self.body(f.node.body, Scope(f))
+            functions = {n: functions[n] for n in self.funcs if n in functions}  # in file order
         doc = {"format": 1, "name": os.path.splitext(os.path.basename(self.filename))[0],
                "description": f"translated from {os.path.basename(self.filename)}"}
         if self.classes:
@@ -357,10 +365,8 @@ class Translator:
         if not isinstance(e, ast.Name) or e.id not in self.funcs:
             raise Unsupported(e, f"{describe(e)} as the function to {what} is not supported (only the name of "
                                  "a function defined in the file)")
-        f = self.funcs[e.id]
-        if e.id == self.entry:
-            raise Unsupported(e, f"calling the entry function {e.id!r} again is not supported")
-        return f
+        self.referenced.add(e.id)
+        return self.funcs[e.id]
 
     def await_call(self, call, sc):
         if not isinstance(call, ast.Call):
@@ -540,10 +546,10 @@ class Translator:
                 if len(call.args) != 1 or call.keywords:
                     raise Unsupported(call, "from_thread.run() other than with one function is not supported")
                 e = call.args[0]
-                if not isinstance(e, ast.Name) or e.id not in self.funcs or not self.funcs[e.id].is_async \
-                        or e.id == self.entry:
+                if not isinstance(e, ast.Name) or e.id not in self.funcs or not self.funcs[e.id].is_async:
                     raise Unsupported(e, f"{describe(e)} as the function of from_thread.run() is not supported "
                                          "(only an async def of the file)")
+                self.referenced.add(e.id)
                 out.append(self.stmt(s, {"from_thread": [self.stmt(call, {"call": e.id})]}))
             else:
                 raise Unsupported(call, f"{describe(call)} in a thread is not supported")
@@ -579,6 +585,9 @@ class Translator:
         if s.exc is None:
             return self.stmt(s, {"reraise": None})
         e, msg = s.exc, None
+        cls = self.exc_class(e.func if isinstance(e, ast.Call) else e)
+        if cls in GROUPS or self.base_of(cls) in GROUPS:
+            raise Unsupported(e, f"raising {cls} is not supported")
         if isinstance(e, ast.Call):
             if e.keywords or len(e.args) > 1:
                 raise Unsupported(e, "an exception with arguments other than one message is not supported")
@@ -586,10 +595,6 @@ class Translator:
                 msg = literal(e.args[0], "message")
                 if not isinstance(msg, str):
                     raise Unsupported(e.args[0], "a message other than a string is not supported")
-            e = e.func
-        cls = self.exc_class(e)
-        if cls in GROUPS or self.base_of(cls) in GROUPS:
-            raise Unsupported(e, f"raising {cls} is not supported")
         d = {"raise": cls}
         if msg is not None:
             d["message"] = msg
@@ -677,7 +682,7 @@ class Translator:
         inner = sc.bind(var, ("scope", name)) if var else sc
         d["body"] = self.with_(s, rest, inner) if rest else self.body(s.body, inner)
         sc.adopt(inner)
-        return [self.stmt(item.context_expr, d)]
+        return [self.stmt(s if items is s.items else e, d)]
 
     def target(self, item):
         if item.optional_vars is None:
@@ -699,13 +704,13 @@ class Translator:
             d = {"task_group": name, "body": cont(inner)}
             inner.open_tgs = sc.open_tgs
             sc.adopt(inner)
-            return [self.stmt(e, d)]
+            return [self.stmt(s if items is s.items else e, d)]
         r = self.resources.get(e.id) if isinstance(e, ast.Name) else None
         if r and r[0] in WITH_RESOURCE:
             if var:
                 raise Unsupported(item.optional_vars, "'async with ... as' of a lock, semaphore or limiter is not "
                                                       "supported")
-            return [self.stmt(e, {WITH_RESOURCE[r[0]]: r[1], "body": cont(sc)})]
+            return [self.stmt(s if items is s.items else e, {WITH_RESOURCE[r[0]]: r[1], "body": cont(sc)})]
         raise Unsupported(e, f"'async with' of {describe(e)} is not supported")
 
 

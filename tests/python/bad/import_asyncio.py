@@ -1,0 +1,5 @@
+# expect: 2:1: import of 'asyncio' is not supported (only anyio and time)
+import asyncio
+
+async def main():
+    await asyncio.sleep(1)

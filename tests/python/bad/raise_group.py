@@ -1,0 +1,5 @@
+# expect: 5:11: raising ExceptionGroup is not supported
+import anyio
+
+async def main():
+    raise ExceptionGroup("g", [ValueError()])

@@ -1,0 +1,5 @@
+# expect: 4:16: invalid syntax
+import anyio
+
+async def main(:
+    pass

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# t_python_translate.sh CANCELSIM - the Python front end without AnyIO:
+# `cancelsim translate` of every tests/python/*.py gives the checked-in
+# tests/python/expected/NAME.json and the program runs on both backends;
+# every tests/python/bad/*.py (first line "# expect: LINE:COL: MESSAGE") is
+# refused by `run` with exactly "FILE:LINE:COL: error: MESSAGE", exit 2 and
+# nothing on standard output; Python positions reach run-time reports and the
+# trace; the translate command's options and failures.  Needs python3 (the
+# translator's interpreter); exits 77 without it.  Prints "N passed, N failed".
+set -u
+cs="$1"
+command -v "${CANCELSIM_PYTHON:-python3}" >/dev/null || { echo "python-translate: no python3: skipped"; exit 77; }
+. tests/testlib.sh
+
+for f in tests/python/*.py; do
+    n=$(basename "$f" .py)
+    if ! "$cs" translate "$f" >"$tmp/t.json" 2>"$tmp/err"; then
+        bad "translate $f: $(cat "$tmp/err")"; continue
+    fi
+    if cmp -s "$tmp/t.json" "tests/python/expected/$n.json"; then ok; else
+        bad "translate $f differs from tests/python/expected/$n.json:"; diff "tests/python/expected/$n.json" "$tmp/t.json" | head -10
+    fi
+    if "$cs" run "$f" --backend both --format json >/dev/null 2>"$tmp/err" && [ ! -s "$tmp/err" ]; then ok; else
+        bad "run $f: $(cat "$tmp/err")"
+    fi
+done
+
+for f in tests/python/bad/*.py; do
+    exp=$(head -1 "$f" | sed 's/^# expect: //')
+    want="$f:${exp%%: *}: error: ${exp#*: }"
+    "$cs" run "$f" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    got=$(cat "$tmp/err")
+    if [ "$rc" = 2 ] && [ "$got" = "$want" ] && [ ! -s "$tmp/out" ]; then ok; else
+        bad "$f: exit $rc, expected '$want', got '$got'"
+    fi
+done
+
+# the same refusal from every command that takes a file
+f=tests/python/bad/while_loop.py
+for c in "check" "verify" "explore" "inject" "dot" "timeline" "translate"; do
+    out=$("$cs" $c "$f" 2>&1); rc=$?
+    case "$out" in
+        *"$f:5:5: error: 'while' loop is not supported"*) [ "$rc" = 2 ] || [ "$c" = verify ] && ok || bad "$c $f: exit $rc" ;;
+        *) bad "$c $f: '$out'" ;;
+    esac
+done
+
+# Python positions in the trace: the checkpoint of `await anyio.sleep(1)` (line 6, col 5)
+"$cs" run tests/python/q1_sibling_failure.py --backend asyncio --trace "$tmp/tr.jsonl" >/dev/null
+if grep -q '"ev": "checkpoint", "task": "a", .*"line": 6, "col": 5' "$tmp/tr.jsonl"; then ok; else
+    bad "trace of q1_sibling_failure.py has no checkpoint at 6:5"; grep checkpoint "$tmp/tr.jsonl" | head -3
+fi
+
+# translate: -o, --function, a file that is not .py, no translator, no interpreter
+"$cs" translate tests/python/events.py -o "$tmp/o.json" && cmp -s "$tmp/o.json" tests/python/expected/events.json && ok \
+    || bad "translate -o"
+if "$cs" translate tests/python/nested_groups.py --function inner | grep -q '"name": "nested_groups"'; then ok; else
+    bad "translate --function inner"
+fi
+out=$("$cs" translate tests/python/expected/events.json 2>&1); [ $? = 2 ] && [[ "$out" == *"must be a Python file"* ]] && ok \
+    || bad "translate of a .json file: $out"
+out=$(CANCELSIM_PYTHON_DIR=/nonexistent "$cs" run tests/python/events.py 2>&1); [ $? = 2 ] \
+    && [[ "$out" == "tests/python/events.py: error: cannot translate: the Python translator"* ]] && ok \
+    || bad "run without a translator: $out"
+out=$(CANCELSIM_PYTHON=/nonexistent/python3 "$cs" run tests/python/events.py 2>&1); [ $? = 2 ] \
+    && [[ "$out" == "tests/python/events.py: error: cannot translate: "*"/nonexistent/python3"* ]] && ok \
+    || bad "run without python3: $out"
+printf 'import anyio\nasync def main():\n    print("\xff")\n' >"$tmp/latin.py"
+out=$("$cs" run "$tmp/latin.py" 2>&1); [[ "$out" == "$tmp/latin.py:3:12: error: invalid UTF-8 (byte 0xff)" ]] && ok \
+    || bad "non-UTF-8 file: $out"
+out=$("$cs" run "$tmp/missing.py" 2>&1); [ $? = 2 ] && [[ "$out" == "$tmp/missing.py: error: cannot read: "* ]] && ok \
+    || bad "missing file: $out"
+
+finish python-translate
