@@ -2,10 +2,12 @@
 """python_real.py - run an AnyIO program (tests/python/*.py) on real AnyIO in
 virtual time and print what cancelsim's outcome says about it, as JSON:
 
-    python3 tests/python_real.py FILE.py --backend asyncio|trio
+    python3 tests/python_real.py FILE.py --backend asyncio|trio|both
 
     {"result": {"returned": V} | {"raised": EXC} | {"deadlock": {}},
      "end_time": T, "log": [{"t": T, "msg": "printed line"}, ...]}
+
+(a list of two, asyncio then Trio, for --backend both).
 
 The clocks are tools/anyio_reference.py's (asyncio: a loop whose clock jumps
 to the next timer; Trio: MockClock(autojump_threshold=0)), with its canonical
@@ -14,10 +16,10 @@ module is executed with `anyio.run` held back (its final `anyio.run(main)`
 only names the function), `print` recording each line with the virtual time,
 and `time.sleep` in the event loop's thread advancing the clock without
 yielding, as blocking code does.  Worker threads (`to_thread.run_sync`) run
-their function in lock-step with the loop: the loop waits until a released
-thread blocks again (a virtual `time.sleep`, a `from_thread` call, or its
-end), and a thread's `time.sleep(d)` ends when the loop's clock reaches its
-start plus d.
+their function in lock-step with the loop (LockStep): the loop waits until a
+released thread blocks again (a virtual `time.sleep`, a `from_thread` call,
+or its end), and a thread's `time.sleep(d)` ends when the loop's clock
+reaches its start plus d.
 
 Exit status 0; 3 when AnyIO (or Trio) is not importable.
 """
@@ -58,18 +60,248 @@ class Clocks:
             self.loop.vt += d
 
 
+class LockStep:
+    """Worker threads in lock-step with the event loop, in virtual time.
+
+    `permits` counts released threads (dispatched, woken from a virtual
+    sleep, or handed a from_thread result) that have not yet reached their
+    next blocking point; the loop thread waits for it to be 0 before each
+    step (asyncio: each handle; Trio: each task step, and before the clock
+    jumps).  A thread's time.sleep(d) parks it until the loop's clock reaches
+    now + d: the loop treats that wake-up as a timer.  After the run every
+    parked thread is let go (abandoned threads end without being recorded)."""
+
+    WAIT = 30.0  # real seconds: a thread that never blocks again is a bug here
+
+    def __init__(self, clocks):
+        self.clocks = clocks
+        self.cond = threading.Condition()
+        self.permits = 0
+        self.sleepers = []  # [wake time, sequence, parked flag list]
+        self.seq = 0
+        self.closed = False
+
+    def add_permit(self):
+        with self.cond:
+            self.permits += 1
+
+    def release(self):
+        with self.cond:
+            self.permits -= 1
+            self.cond.notify_all()
+
+    def wait_quiet(self):
+        with self.cond:
+            if not self.cond.wait_for(lambda: self.permits <= 0, self.WAIT):
+                raise RuntimeError("python_real.py: a worker thread did not block again")
+
+    def next_wake(self):
+        with self.cond:
+            return min(self.sleepers)[0] if self.sleepers else float("inf")
+
+    def wake_next(self):
+        """Loop thread: the earliest parked thread runs on (the clock is at its time)."""
+        with self.cond:
+            entry = min(self.sleepers)
+            self.sleepers.remove(entry)
+            self.permits += 1
+            entry[2][0] = True
+            self.cond.notify_all()
+        self.wait_quiet()
+
+    def thread_sleep(self, d):
+        with self.cond:
+            if self.closed:
+                return
+            self.seq += 1
+            go = [False]
+            self.sleepers.append([self.clocks.now() + d, self.seq, go])
+            self.permits -= 1
+            self.cond.notify_all()
+            self.cond.wait_for(lambda: go[0] or self.closed)
+
+    def close(self):
+        with self.cond:
+            self.closed = True
+            self.sleepers.clear()
+            self.cond.notify_all()
+
+
+_tls = threading.local()
+
+
+def patch_asyncio_threads(ls):
+    """Dispatch to a worker thread takes a permit; the thread's result
+    delivery (call_soon_threadsafe after its function) and a from_thread
+    call give it back; a from_thread result takes it again."""
+    import asyncio
+    import queue
+
+    import anyio._backends._asyncio as backend
+
+    class PermitQueue(queue.Queue):
+        def put_nowait(self, item):
+            if item is not None:
+                context, func, args, future, scope = item
+
+                def run_then_mark(*a):
+                    try:
+                        return func(*a)
+                    finally:
+                        _tls.done = True
+
+                item = (context, run_then_mark, args, future, scope)
+                ls.add_permit()
+            super().put_nowait(item)
+
+    init = backend.WorkerThread.__init__
+
+    def worker_init(self, *a, **k):
+        init(self, *a, **k)
+        self.queue = PermitQueue(2)
+
+    backend.WorkerThread.__init__ = worker_init
+    orig_rct = asyncio.run_coroutine_threadsafe
+
+    def run_coroutine_threadsafe(coro, loop):
+        f = orig_rct(coro, loop)
+        f.add_done_callback(lambda _f: ls.add_permit())  # the loop thread sets the result
+        ls.release()
+        return f
+
+    asyncio.run_coroutine_threadsafe = run_coroutine_threadsafe
+
+
+def patch_trio_threads(ls):
+    import trio._threads as threads
+
+    orig_start = threads.start_thread_soon
+
+    def start_thread_soon(fn, deliver, name=None):
+        def deliver_then_release(result):
+            try:
+                deliver(result)
+            finally:
+                ls.release()
+
+        ls.add_permit()
+        return orig_start(fn, deliver_then_release, name)
+
+    threads.start_thread_soon = start_thread_soon
+    orig_send = threads._send_message_to_trio
+
+    def send_message_to_trio(token, message):
+        q = message.queue
+
+        class PermitQueue(type(q)):
+            def put_nowait(self, item):  # the Trio thread hands the result over
+                ls.add_permit()
+                super().put_nowait(item)
+
+            def get(self, block=True, timeout=None):  # the worker thread waits
+                ls.release()
+                return super().get(block, timeout)
+
+        object.__setattr__(message, "queue", PermitQueue())  # a frozen attrs class
+        return orig_send(token, message)
+
+    threads._send_message_to_trio = send_message_to_trio
+
+
+def make_asyncio_loop(clocks, ls):
+    """The reference script's jumping loop, plus: wait for released threads
+    before each handle, and wake parked threads as timers."""
+    import asyncio
+    import collections
+
+    class QuietDeque(collections.deque):
+        def popleft(self):
+            ls.wait_quiet()
+            return super().popleft()
+
+    class Selector(ref._JumpSelector):
+        def select(self, timeout=None):
+            ls.wait_quiet()
+            loop = self.loop
+            if loop._ready:
+                return []
+            timer = loop._scheduled[0]._when if loop._scheduled else float("inf")
+            wake = ls.next_wake()
+            if wake < float("inf") and wake <= timer:
+                loop.vt = max(loop.vt, wake)
+                ls.wake_next()
+                return []
+            return super().select(timeout)
+
+    class Loop(asyncio.SelectorEventLoop):
+        def __init__(self):
+            self.vt = 0.0
+            sel = Selector()
+            super().__init__(sel)
+            sel.loop = self
+            self._ready = QuietDeque(self._ready)
+            clocks.loop = self
+
+        def time(self):
+            return self.vt
+
+        def on_deadlock(self):
+            clocks.on_deadlock()
+
+        def call_soon_threadsafe(self, callback, *args, context=None):
+            h = super().call_soon_threadsafe(callback, *args, context=context)
+            if getattr(_tls, "done", False):  # a worker thread delivering its result: done
+                _tls.done = False
+                ls.release()
+            return h
+
+    return Loop
+
+
+def make_trio_clock(clocks, ls):
+    import trio
+    from trio.testing import MockClock
+
+    clock = MockClock(autojump_threshold=0)
+    jump = clock._autojump
+
+    def autojump():
+        ls.wait_quiet()
+        runner = trio._core._run.GLOBAL_RUN_CONTEXT.runner
+        if runner.entry_queue.queue or runner.entry_queue.idempotent_queue:
+            return  # a thread has just handed something over: run it first
+        nxt = clock.current_time() + trio.lowlevel.current_statistics().seconds_to_next_deadline
+        wake = ls.next_wake()
+        if wake < float("inf") and wake <= nxt:
+            clock.jump(max(0.0, wake - clock.current_time()))
+            ls.wake_next()
+            return
+        if nxt == float("inf"):
+            clocks.on_deadlock()
+        jump()
+
+    clock._autojump = autojump
+
+    class Quiet(trio.abc.Instrument):
+        def before_task_step(self, task):
+            ls.wait_quiet()
+
+    return clock, Quiet()
+
+
 class TimeShim:
     """The program's `time` module: sleep() is virtual."""
 
-    def __init__(self, clocks, loop_thread):
+    def __init__(self, clocks, loop_thread, ls):
         self._clocks = clocks
         self._loop_thread = loop_thread
+        self._ls = ls
 
     def sleep(self, d):
         if threading.current_thread() is self._loop_thread:
             self._clocks.busy(d)
         else:
-            raise RuntimeError("python_real.py: time.sleep in a worker thread is not modelled")
+            self._ls.thread_sleep(d)
 
     def __getattr__(self, name):
         import time
@@ -82,8 +314,11 @@ def run(path, backend):
 
     clocks = Clocks(backend)
 
+    ls = LockStep(clocks)
+
     def record_print(*args, sep=" ", end="\n", file=None, flush=False):
-        clocks.log.append({"t": ref.jnum(clocks.now()), "msg": sep.join(str(a) for a in args)})
+        if not ls.closed:  # an abandoned thread printing after the run is not part of it
+            clocks.log.append({"t": ref.jnum(clocks.now()), "msg": sep.join(str(a) for a in args)})
 
     with open(path, encoding="utf-8") as f:
         source = f.read()
@@ -97,30 +332,34 @@ def run(path, backend):
         anyio.run = real_run
     entry = targets[0] if targets else g["main"]
     if "time" in g:
-        g["time"] = TimeShim(clocks, threading.current_thread())
+        g["time"] = TimeShim(clocks, threading.current_thread(), ls)
     if backend == "asyncio":
         ref.patch_asyncio_sets()
-        options = {"loop_factory": ref.make_virtual_loop(clocks)}
+        patch_asyncio_threads(ls)
+        options = {"loop_factory": make_asyncio_loop(clocks, ls)}
     else:
         ref.patch_trio_order()
-        clocks.clock = ref.make_trio_clock(clocks)
-        options = {"clock": clocks.clock}
+        patch_trio_threads(ls)
+        clocks.clock, quiet = make_trio_clock(clocks, ls)
+        options = {"clock": clocks.clock, "instruments": [quiet]}
     try:
         value = anyio.run(entry, backend=backend, backend_options=options)
         result = {"returned": value}
     except BaseException as e:  # noqa: BLE001 - what anyio.run raises is the outcome
         sys.unraisablehook = lambda unraisable: None
         result = {"deadlock": {}} if clocks.deadlocked else {"raised": ref.exc_json(e)}
-    return {"result": result, "end_time": ref.jnum(clocks.now()), "log": clocks.log}
+    end = ref.jnum(clocks.now())
+    ls.close()
+    return {"result": result, "end_time": end, "log": clocks.log}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
-    ap.add_argument("--backend", choices=["asyncio", "trio"], required=True)
+    ap.add_argument("--backend", choices=["asyncio", "trio", "both"], required=True)
     a = ap.parse_args()
     problem = ref.anyio_problem()
-    if not problem and a.backend == "trio":
+    if not problem and a.backend != "asyncio":
         try:
             import trio  # noqa: F401
         except ImportError:
@@ -128,7 +367,10 @@ def main():
     if problem:
         print(f"python_real.py: {problem}", file=sys.stderr)
         return 3
-    print(json.dumps(run(a.file, a.backend), ensure_ascii=False))
+    if a.backend == "both":  # each backend's patches are its own: one process serves both
+        print(json.dumps([run(a.file, "asyncio"), run(a.file, "trio")], ensure_ascii=False))
+    else:
+        print(json.dumps(run(a.file, a.backend), ensure_ascii=False))
     return 0
 
 
