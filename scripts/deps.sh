@@ -3,7 +3,7 @@
 # Sourced by setup.sh and test.sh; runs apt-get as root (or through sudo).
 set -euo pipefail
 
-CS_PACKAGES=(build-essential cmake pkg-config libjansson-dev check libsubunit-dev libgraphviz-dev python3 python3-jsonschema python3-yaml libxml2-utils valgrind perl man-db groff-base zsh lintian)
+CS_PACKAGES=(build-essential cmake pkg-config libjansson-dev check libsubunit-dev libgraphviz-dev python3 python3-jsonschema python3-yaml python3-pytest python3-pip libxml2-utils valgrind perl man-db groff-base zsh lintian)
 # Optional: a headless browser for tests/t_html.sh (the HTML report checked in
 # Chromium); installed only when CS_INSTALL_BROWSER=1 (scripts/test.sh, CI).
 CS_BROWSER_PACKAGES=(chromium)

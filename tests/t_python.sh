@@ -16,7 +16,7 @@ if ! python3 -c "import sys; sys.path.insert(0, 'tools'); import trio, anyio_ref
 fi
 . tests/testlib.sh
 n=0
-for f in tests/python/*.py; do
+for f in tests/python/*.py examples/*.py; do
     n=$((n + 1))
     if ! timeout 120 python3 tests/python_real.py "$f" --backend both >"$tmp/real.json" 2>"$tmp/err"; then
         bad "real AnyIO on $f: $(tail -1 "$tmp/err")"; continue

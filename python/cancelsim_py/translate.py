@@ -841,5 +841,10 @@ def main(argv):
     return 0
 
 
+def cli():
+    """The cancelsim-translate console script."""
+    sys.exit(main(sys.argv[1:]))
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,22 @@
+# cancelsim: verify
+"""Cleanup that awaits needs a shield, or the cancellation interrupts it too."""
+import anyio
+
+
+async def worker():
+    try:
+        await anyio.sleep(10)
+    finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.sleep(1)
+            print("worker: flushed")
+
+
+async def main():
+    with anyio.move_on_after(2):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(worker, name="worker")
+    print("main: moved on")
+
+
+anyio.run(main)
