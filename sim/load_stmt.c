@@ -275,6 +275,9 @@ static int cs__conv_stmt(cs__loader *ld, const json_t *x, uint32_t node, bool th
         c = cs__jpos_first(&ld->idx, node);
         for (void *it = json_object_iter((json_t *)x); it; it = json_object_iter_next((json_t *)x, it)) {
             const char *k = json_object_iter_key(it);
+            if (cs__find_zero(zero, k) && json_object_get(x, "pos"))
+                return cs__fail(ld, cs__kpos(ld, c), "%s takes no argument; with a position write "
+                                "{\"%s\": null, \"pos\": [LINE, COL]} and nothing else", cs__repr(r, sizeof r, k), k);
             if (cs__find_zero(zero, k))
                 return cs__fail(ld, cs__kpos(ld, c), "%s takes no argument; write it as a bare string",
                                 cs__repr(r, sizeof r, k));

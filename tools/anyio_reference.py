@@ -76,7 +76,7 @@ def action_of(st):
     if isinstance(st, str):
         return st
     for k in st:
-        if k in ALL_ACTIONS:
+        if k in ALL_ACTIONS or (k in ZERO_ARG and st[k] is None):  # {"checkpoint": null, "pos": [...]}
             return k
     raise Unsupported(f"statement with no known action key: {json.dumps(st)}")
 
