@@ -19,25 +19,28 @@ static const char *const cs__translate_help =
     ".py file directly.  Needs python3 (or $CANCELSIM_PYTHON).  Exit status: 0,\n"
     "2 unsupported or bad input (FILE.py:LINE:COL: error: ...).\n";
 
+static const char *const cs__translate_opts[] = {"help|h", "function=", "output|o=", NULL};
+
 int cs_cmd_translate(int argc, char **argv)
 {
     const char *file = NULL, *function = NULL, *outpath = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
+    cs_cli_parser p;
+    cs_cli_parser_init(&p, "translate", argc, argv, cs__translate_opts);
+    const char *o, *v;
+    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
+        if (got == CS_CLI_BAD)
+            return 2;
+        if (got == CS_CLI_OPERAND) {
+            if (file)
+                return cs_cli_usage_error("translate", "only one FILE may be given");
+            file = o;
+        } else if (strcmp(o, "--help") == 0) {
             fputs(cs__translate_help, stdout);
             return 0;
-        }
-        if (strcmp(o, "--function") == 0 || strcmp(o, "-o") == 0) {
-            if (i + 1 >= argc)
-                return cs_cli_usage_error("translate", "option %s needs a value", o);
-            *(o[1] == 'o' ? &outpath : &function) = argv[++i];
-        } else if (o[0] == '-' && o[1]) {
-            return cs_cli_usage_error("translate", "unknown option '%s'", o);
-        } else if (!file) {
-            file = o;
-        } else {
-            return cs_cli_usage_error("translate", "only one FILE may be given");
+        } else if (strcmp(o, "--function") == 0) {
+            function = v;
+        } else if (strcmp(o, "--output") == 0) {
+            outpath = v;
         }
     }
     if (!file)
