@@ -12,7 +12,7 @@ async def watchdog():
     try:
         await anyio.sleep_forever()
     finally:
-        print("watchdog: cancelled, cleaning up")
+        print("cancelled, cleaning up")
 
 
 async def main():
