@@ -72,4 +72,24 @@ out=$("$cs" run "$tmp/latin.py" 2>&1); [[ "$out" == "$tmp/latin.py:3:12: error: 
 out=$("$cs" run "$tmp/missing.py" 2>&1); [ $? = 2 ] && [[ "$out" == "$tmp/missing.py: error: cannot read: "* ]] && ok \
     || bad "missing file: $out"
 
+# hostile programs: a NUL byte, nesting beyond Python's parser, an empty file, a directory
+printf 'import anyio\nasync def main():\n    print("a\0b")\n' >"$tmp/nul.py"
+python3 -c "
+import sys
+lines = ['import anyio', 'async def main():'] + ['    ' * (i + 1) + 'with anyio.CancelScope():' for i in range(300)]
+open(sys.argv[1], 'w').write('\n'.join(lines + ['    ' * 301 + 'await anyio.sleep(1)']) + '\n')
+open(sys.argv[2], 'w').write('import anyio\nasync def main():\n    await anyio.sleep(' + '(' * 5000 + '1' + ')' * 5000 + ')\n')
+items = ', '.join('anyio.CancelScope()' for _ in range(5000))
+open(sys.argv[3], 'w').write('import anyio\nasync def main():\n    with ' + items + ':\n        pass\n')
+" "$tmp/deep.py" "$tmp/parens.py" "$tmp/items.py"
+: >"$tmp/empty.py"
+mkdir "$tmp/dir.py"
+for f in nul deep parens items empty dir; do
+    timeout 20 "$cs" run "$tmp/$f.py" >"$tmp/out" 2>"$tmp/err"; rc=$?
+    if [ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] \
+       && grep -qE "^$tmp/$f.py(:[0-9]+:[0-9]+)?: error: " "$tmp/err"; then ok; else
+        bad "hostile $f.py: exit $rc: $(head -c 200 "$tmp/err")"
+    fi
+done
+
 finish python-translate

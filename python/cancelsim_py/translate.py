@@ -809,8 +809,10 @@ def translate_file(path, function=None):
         return translate_source(source, path, function), None
     except SyntaxError as e:
         return None, f"{path}:{e.lineno or 1}:{e.offset or 1}: error: {e.msg}"
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
         return None, f"{path}:1:1: error: the program is too deeply nested to translate"
+    except ValueError as e:  # e.g. a NUL byte (Python 3.11; later versions raise SyntaxError)
+        return None, f"{path}:1:1: error: {e}"
     except Unsupported as e:
         line, col = error_position(e, source)
         return None, f"{path}:{line}:{col}: error: {e.message}"
