@@ -72,6 +72,22 @@ out=$("$cs" run "$tmp/latin.py" 2>&1); [[ "$out" == "$tmp/latin.py:3:12: error: 
 out=$("$cs" run "$tmp/missing.py" 2>&1); [ $? = 2 ] && [[ "$out" == "$tmp/missing.py: error: cannot read: "* ]] && ok \
     || bad "missing file: $out"
 
+# installed (cmake --install): the binary uses share/cancelsim/ beside its bin/ before the source
+# tree, and $CANCELSIM_PYTHON_DIR before both (each copy marked to tell them apart)
+if cmake --install "$(dirname "$cs")" --prefix "$tmp/inst" >/dev/null 2>&1 && [ -x "$tmp/inst/bin/cancelsim" ]; then
+    sed -i 's/"translated from /"installed copy: translated from /' "$tmp/inst/share/cancelsim/cancelsim_py/translate.py"
+    if "$tmp/inst/bin/cancelsim" translate tests/python/events.py | grep -q '"installed copy: translated from events.py"'; then ok; else
+        bad "the installed binary does not use share/cancelsim/"
+    fi
+    cp -r python/cancelsim_py "$tmp/override"
+    mkdir -p "$tmp/ovr" && mv "$tmp/override" "$tmp/ovr/cancelsim_py"
+    sed -i 's/"translated from /"override: translated from /' "$tmp/ovr/cancelsim_py/translate.py"
+    if CANCELSIM_PYTHON_DIR="$tmp/ovr" "$tmp/inst/bin/cancelsim" translate tests/python/events.py | grep -q '"override: '; then
+        ok; else bad "CANCELSIM_PYTHON_DIR is not used first"; fi
+else
+    bad "cmake --install of $(dirname "$cs") failed"
+fi
+
 # hostile programs: a NUL byte, nesting beyond Python's parser, an empty file, a directory
 printf 'import anyio\nasync def main():\n    print("a\0b")\n' >"$tmp/nul.py"
 python3 -c "
