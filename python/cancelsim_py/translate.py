@@ -125,6 +125,7 @@ class Translator:
         self.resources = {}  # python name -> (kind, scenario name, value)
         self.funcs = {}  # name -> Func
         self.run_target = None
+        self.run_backend = None  # anyio.run(main, backend=...): the scenario runs on that one
         self.used = {"main"}  # task / scope / group names (unique in a scenario)
 
     # -- positions ------------------------------------------------------------------
@@ -201,8 +202,14 @@ class Translator:
         call = node.value
         if self.qual(call.func) != "anyio.run":
             return False
-        if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], ast.Name):
-            raise Unsupported(call, "anyio.run() with arguments beyond one function name is not supported")
+        if len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
+            raise Unsupported(call, "anyio.run() other than with the name of an async function is not supported")
+        for k in call.keywords:
+            v = literal(k.value, "backend") if k.arg == "backend" else None
+            if k.arg != "backend" or v not in ("asyncio", "trio"):
+                raise Unsupported(k.value if k.arg else call, "anyio.run() with arguments other than "
+                                                              "backend=\"asyncio\" or \"trio\" is not supported")
+            self.run_backend = v
         self.run_target = call.args[0]
         return True
 
@@ -221,23 +228,18 @@ class Translator:
         return True
 
     def exception_class(self, node):
-        if node.decorator_list or node.keywords or len(node.bases) != 1 or not isinstance(node.bases[0], ast.Name):
+        if node.decorator_list or node.keywords or len(node.bases) != 1 or \
+                not isinstance(node.bases[0], (ast.Name, ast.Attribute)):
             raise Unsupported(node, "class definition other than 'class Name(Base): pass' is not supported")
         for b in node.body:
             if not (isinstance(b, ast.Pass) or (isinstance(b, ast.Expr) and isinstance(b.value, ast.Constant))):
                 raise Unsupported(b, "a class body other than 'pass' or a docstring is not supported")
-        base = node.bases[0].id
-        if base.startswith("anyio."):
-            base = base[6:]
-        if base not in BUILTIN_CLASSES and base not in self.classes and \
-                self.alias.get(base, "").removeprefix("anyio.") not in ANYIO_CLASSES:
-            raise Unsupported(node.bases[0], f"base class {base!r} is not supported (a built-in exception "
-                                             "or a class defined earlier)")
+        base = self.exc_class(node.bases[0], "base class")
         if base in GROUPS:
             raise Unsupported(node.bases[0], f"a subclass of {base} is not supported")
         if node.name in self.classes or node.name in BUILTIN_CLASSES or node.name == "Cancelled":
             raise Unsupported(node, f"redefining {node.name!r} is not supported")
-        self.classes[node.name] = self.alias.get(base, base).removeprefix("anyio.")
+        self.classes[node.name] = base
 
     def define(self, node):
         if node.name in self.funcs:
@@ -305,6 +307,8 @@ class Translator:
             functions = {n: functions[n] for n in self.funcs if n in functions}  # in file order
         doc = {"format": 1, "name": os.path.splitext(os.path.basename(self.filename))[0],
                "description": f"translated from {os.path.basename(self.filename)}"}
+        if self.run_backend:
+            doc["backends"] = [self.run_backend]
         if self.classes:
             doc["exceptions"] = dict(self.classes)
         for kind, key in (("limiter", "limiters"), ("semaphore", "semaphores")):
@@ -569,15 +573,15 @@ class Translator:
             return {"set_shield": obj[1], "value": v}
         return {"set_deadline": obj[1], "value": number(s.value, "deadline")}
 
-    def exc_class(self, e):
+    def exc_class(self, e, what="an exception class"):
         name = e.id if isinstance(e, ast.Name) else None
         q = self.qual(e)
         if q and q.startswith("anyio.") and q[6:] in ANYIO_CLASSES:
             return q[6:]
         if name and (name in BUILTIN_CLASSES or name in self.classes) and name not in self.alias:
             return name
-        raise Unsupported(e, f"{describe(e)} as an exception class is not supported (a built-in exception or "
-                             "a class defined in the file)")
+        raise Unsupported(e, f"{describe(e)} as {what} is not supported (a built-in exception or a class "
+                             "defined earlier in the file)")
 
     def raise_(self, s):
         if s.cause is not None:
