@@ -426,6 +426,36 @@ START_TEST(test_context_through_calls)
 }
 END_TEST
 
+/* "pos" (a front end's source position) becomes the statement's position
+ * and its declarations'; nested statements inherit it or override it; the
+ * zero-argument object form loads as the bare string does. */
+START_TEST(test_source_positions)
+{
+    cs_scenario *sc = cs_load_ok(
+        "{\"main\": [{\"task_group\": \"tg\", \"pos\": [10, 5], \"body\": [\n"
+        "  {\"sleep\": 1, \"pos\": [11, 9]},\n"
+        "  {\"start_soon\": \"a\", \"body\": [{\"checkpoint\": null, \"pos\": [12, 13]}]},\n"
+        "  {\"to_thread\": [{\"check_cancelled\": null, \"pos\": [3, 5]}, {\"block\": 1}], \"pos\": [14, 9]}]}]}");
+    const cs_program *p = sc->program;
+    const cs_stmt *tg = &p->main.items[0];
+    ck_assert_uint_eq(tg->pos.line, 10);
+    ck_assert_uint_eq(tg->pos.col, 5);
+    ck_assert_uint_eq(p->scopes[0].pos.line, 10); /* the group's declaration */
+    const cs_stmt *b = tg->body.items;
+    ck_assert_uint_eq(b[0].pos.line, 11);
+    ck_assert_uint_eq(b[0].pos.col, 9);
+    ck_assert_uint_eq(b[1].pos.line, 10); /* no pos of its own: the enclosing one */
+    ck_assert_uint_eq(p->tasks[0].pos.line, 10);
+    ck_assert_int_eq(b[1].body.items[0].op, CS_OP_CHECKPOINT);
+    ck_assert_uint_eq(b[1].body.items[0].pos.line, 12);
+    ck_assert_uint_eq(b[1].body.items[0].pos.col, 13);
+    ck_assert_int_eq(b[2].body.items[0].op, CS_OP_CHECK_CANCELLED);
+    ck_assert_uint_eq(b[2].body.items[0].pos.line, 3);
+    ck_assert_uint_eq(b[2].body.items[1].pos.line, 14);
+    cs_scenario_free(sc);
+}
+END_TEST
+
 /* Columns count characters (UTF-8 lead bytes), as Jansson does; '\r' and tab
  * are one column each and only '\n' starts a line. */
 START_TEST(test_positions_characters)
@@ -543,6 +573,7 @@ int main(void)
     tcase_add_test(ok, test_class_hierarchy);
     tcase_add_test(ok, test_declared_default_limiter);
     tcase_add_test(ok, test_context_through_calls);
+    tcase_add_test(ok, test_source_positions);
     tcase_add_test(ok, test_positions_characters);
     tcase_add_test(ok, test_buffer_not_terminated);
     tcase_add_test(ok, test_files_and_printing);
