@@ -2,6 +2,9 @@
 """Cleanup that awaits needs a shield, or the cancellation interrupts it too."""
 import anyio
 
+# What real AnyIO does (checked by tests/t_python.sh).
+CANCELSIM_EXPECT = {"result": {"returned": None}, "end_time": 3,
+                    "log": [{"t": 3, "msg": "worker: flushed"}, {"t": 3, "msg": "main: moved on"}]}
 
 async def worker():
     try:

@@ -4,6 +4,10 @@ import time
 
 import anyio
 
+# What real AnyIO does (checked by tests/t_python.sh).
+CANCELSIM_EXPECT = {"result": {"returned": None}, "end_time": 3,
+                    "log": [{"t": 3, "msg": "thread: done crunching"},
+                            {"t": 3, "msg": "main: the thread returned at 3, not 1"}]}
 
 def crunch():
     time.sleep(3)

@@ -24,7 +24,7 @@
  * string and otherwise ignored. */
 static const char *const cs__top_keys[] = {
     "$schema", "format", "name", "description", "backends", "exceptions", "limiters", "events", "locks",
-    "semaphores", "functions", "main", "expect", "expect_by_backend", "expect_any", "always", NULL,
+    "semaphores", "functions", "main", "expect", "expect_by_backend", "expect_any", "always", "pos", NULL,
 };
 
 static void cs__error_init(cs_load_error *err, const char *path)
@@ -172,6 +172,31 @@ static int cs__load_functions(cs__loader *ld, const json_t *doc)
     return 0;
 }
 
+/* The top-level "pos": {"KEY": [LINE, COL], ...} gives member KEY (key and
+ * value) a source position, as a statement's "pos" does (section 2). */
+static int cs__load_top_pos(cs__loader *ld, const json_t *doc)
+{
+    char r[256];
+    const json_t *pos = json_object_get(doc, "pos");
+    if (!pos)
+        return 0;
+    uint32_t pnode = cs__member(ld, doc, 0, "pos");
+    if (!json_is_object(pos))
+        return cs__fail(ld, cs__vpos(ld, pnode), "'pos' must be an object: top-level key -> [LINE, COLUMN]");
+    uint32_t c = cs__jpos_first(&ld->idx, pnode);
+    for (void *it = json_object_iter((json_t *)pos); it; it = json_object_iter_next((json_t *)pos, it)) {
+        const char *k = json_object_iter_key(it);
+        uint32_t target = strcmp(k, "pos") != 0 ? cs__member(ld, doc, 0, k) : CS__JNONE;
+        if (target == CS__JNONE)
+            return cs__fail(ld, cs__kpos(ld, c), "'pos' names %s, which is not a key of this scenario",
+                            cs__repr(r, sizeof r, k));
+        if (cs__source_pos(ld, json_object_iter_value(it), c, target) < 0)
+            return -1;
+        c = cs__jpos_next(&ld->idx, pnode, c);
+    }
+    return 0;
+}
+
 static int cs__load_doc(cs__loader *ld, const json_t *doc)
 {
     char r[256];
@@ -191,7 +216,8 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
             return cs__fail(ld, cs__kpos(ld, c), "unknown key %s", cs__repr(r, sizeof r, k));
         c = cs__jpos_next(&ld->idx, 0, c);
     }
-    if (cs__load_header(ld, doc) < 0 || cs__load_exceptions(ld, doc) < 0 || cs__load_resources(ld, doc) < 0 ||
+    if (cs__load_top_pos(ld, doc) < 0 || cs__load_header(ld, doc) < 0 || cs__load_exceptions(ld, doc) < 0 ||
+        cs__load_resources(ld, doc) < 0 ||
         cs__load_functions(ld, doc) < 0)
         return -1;
     const json_t *main_body = json_object_get(doc, "main");

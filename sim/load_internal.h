@@ -88,6 +88,11 @@ static inline cs_pos cs__kpos(const cs__loader *ld, uint32_t node)
     return cs__jpos_key(&ld->idx, node);
 }
 
+/* load_stmt.c: gives index node `node` and everything inside it the source
+ * position p ("pos": [LINE, COL], itself at node pnode); 0, or -1 after an
+ * error when p is malformed. */
+int cs__source_pos(cs__loader *ld, const json_t *p, uint32_t pnode, uint32_t node);
+
 /* load_stmt.c: a body (list of statements, or of thread steps when `thread`)
  * at index node `node`. */
 int cs__conv_body(cs__loader *ld, const json_t *v, uint32_t node, bool thread, cs_body *out);

@@ -190,14 +190,16 @@ static int cs__stmt_rules(cs__loader *ld, const json_t *x, uint32_t node, cs_stm
 static int cs__stmt_pos(cs__loader *ld, const json_t *x, uint32_t node)
 {
     const json_t *p = json_object_get(x, "pos");
-    if (!p)
-        return 0;
+    return p ? cs__source_pos(ld, p, cs__member(ld, x, node, "pos"), node) : 0;
+}
+
+int cs__source_pos(cs__loader *ld, const json_t *p, uint32_t pnode, uint32_t node)
+{
     const json_t *l = json_array_get(p, 0), *c = json_array_get(p, 1);
     if (!json_is_array(p) || json_array_size(p) != 2 || !json_is_integer(l) || !json_is_integer(c) ||
         json_integer_value(l) < 1 || json_integer_value(c) < 1 || json_integer_value(l) > UINT32_MAX ||
         json_integer_value(c) > UINT32_MAX)
-        return cs__fail(ld, cs__vpos(ld, cs__member(ld, x, node, "pos")),
-                        "'pos' must be [LINE, COLUMN], two positive integers");
+        return cs__fail(ld, cs__vpos(ld, pnode), "'pos' must be [LINE, COLUMN], two positive integers");
     uint32_t line = (uint32_t)json_integer_value(l), col = (uint32_t)json_integer_value(c);
     for (uint32_t i = node; i < ld->idx.nodes[node].end; i++) {
         cs__jnode *n = &ld->idx.nodes[i];

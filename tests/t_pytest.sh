@@ -73,4 +73,11 @@ if [ "$rc" = 1 ] && echo "$out" | grep -q "2 failed, $((2 * n)) passed" && echo 
    && ! echo "$out" | grep -q unmarked; then ok; else bad "marked .py files: exit $rc: $(echo "$out" | tail -3)"; fi
 out=$(pt examples/ 2>&1); rc=$?
 if [ "$rc" = 0 ] && echo "$out" | grep -q "^$((2 * n)) passed"; then ok; else bad "pytest examples/: $(echo "$out" | tail -1)"; fi
+# a marked program named on the command line or as a test module (test_*.py) is a scenario,
+# collected once and never imported; its CANCELSIM_EXPECT is checked, with a diff
+sed 's/"end_time": 2,/"end_time": 7,/' examples/timeouts.py >"$tmp/py/test_timeouts.py"
+out=$(cd "$tmp/py" && pt test_timeouts.py 2>&1); rc=$?
+if [ "$rc" = 1 ] && echo "$out" | grep -q "2 failed in" && echo "$out" | grep -qF -- '-  "end_time": 7' \
+   && echo "$out" | grep -qF -- '+  "end_time": 2' && echo "$out" | grep -qF "replay: cancelsim run test_timeouts.py --backend trio"; then
+    ok; else bad "a marked test_*.py with a wrong CANCELSIM_EXPECT: exit $rc: $(echo "$out" | tail -3)"; fi
 finish pytest

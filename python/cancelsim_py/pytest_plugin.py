@@ -7,15 +7,17 @@ Each scenario file (.json under a --cancelsim path, or an AnyIO program whose
 first lines hold the comment `# cancelsim: verify`) gives one item per backend
 it runs on, named `FILE::asyncio` and `FILE::trio`, so -k, --lf and
 --junitxml work as for any test.  An item passes when `cancelsim verify`
-passes that backend (expect, expect_by_backend, expect_any, findings; a .py
-program has no expectations, so it must run without findings: no orphan task,
-lost exception, shield breach, cancellation escape, early deadline or
-deadlock).  A failure shows verify's message, a unified diff of the expected
+passes that backend (expect, expect_by_backend, expect_any, findings).  A .py
+program states expectations as module-level literals CANCELSIM_EXPECT = {...}
+and CANCELSIM_EXPECT_BY_BACKEND = {...} (docs/python.md); without them it must
+run without findings: no orphan task, lost exception, shield breach,
+cancellation escape, early deadline or deadlock.  A failure shows verify's message, a unified diff of the expected
 keys against the outcome, and the line that replays the run.
 
 The binary: --cancelsim-bin, else $CANCELSIM_BIN, else `cancelsim` on PATH.
 """
 import difflib
+import fnmatch
 import json
 import os
 import re
@@ -64,14 +66,33 @@ def pytest_collect_file(file_path, parent):
             doc = {"main": []}  # let cancelsim report what is wrong with it
         if isinstance(doc, dict) and "main" in doc:
             return ScenarioFile.from_parent(parent, path=file_path)
-    if name.endswith(".py"):
-        try:
-            with open(file_path, encoding="utf-8", errors="replace") as f:
-                head = f.read(4096)
-        except OSError:
-            return None
-        if MARKER.search(head):
-            return ScenarioFile.from_parent(parent, path=file_path)
+    if name.endswith(".py") and _marked(file_path) and not _python_collects(file_path, parent):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+def _marked(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return MARKER.search(f.read(4096)) is not None
+    except OSError:
+        return False
+
+
+def _python_collects(path, parent):
+    """Whether pytest's python plugin takes this file as a test module (it is
+    named on the command line or matches python_files); then it comes to
+    pytest_pycollect_makemodule instead, so it is collected once."""
+    if parent.session.isinitpath(path):
+        return True
+    return any(fnmatch.fnmatch(path.name, pat) for pat in parent.config.getini("python_files"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path, parent):
+    """A marked program is a scenario, not a test module to import."""
+    if _marked(module_path):
+        return ScenarioFile.from_parent(parent, path=module_path)
     return None
 
 
@@ -156,12 +177,15 @@ class ScenarioItem(pytest.Item):
                                              if x))
 
     def diff(self):
-        """Expected keys against the outcome, as a unified diff (JSON scenarios with expect)."""
-        if not self.path.name.endswith(".json"):
-            return ""
+        """Expected keys against the outcome, as a unified diff."""
         try:
-            with open(self.path, encoding="utf-8") as f:
-                doc = json.load(f)
+            if self.path.name.endswith(".py"):  # its CANCELSIM_EXPECT, as translated
+                proc = subprocess.run([_binary(self.config), "translate", _rel(self.path)], capture_output=True,
+                                      text=True)
+                doc = json.loads(proc.stdout)
+            else:
+                with open(self.path, encoding="utf-8") as f:
+                    doc = json.load(f)
             expect = dict(doc.get("expect") or {})
             expect.update((doc.get("expect_by_backend") or {}).get(self.backend) or {})
             proc = subprocess.run([_binary(self.config), "run", _rel(self.path), "--backend",

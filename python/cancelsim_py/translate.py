@@ -39,6 +39,7 @@ RESOURCES = {"anyio.Event": "event", "anyio.Lock": "lock", "anyio.Semaphore": "s
              "anyio.CapacityLimiter": "limiter"}
 WITH_RESOURCE = {"lock": "with_lock", "semaphore": "with_semaphore", "limiter": "with_limiter"}
 MAX_NAME_TRIES = 100000
+EXPECT_NAMES = {"CANCELSIM_EXPECT": "expect", "CANCELSIM_EXPECT_BY_BACKEND": "expect_by_backend"}
 
 
 class Unsupported(Exception):
@@ -126,6 +127,8 @@ class Translator:
         self.funcs = {}  # name -> Func
         self.run_target = None
         self.run_backend = None  # anyio.run(main, backend=...): the scenario runs on that one
+        self.expect = {}  # "expect" / "expect_by_backend" from CANCELSIM_EXPECT...
+        self.top_pos = {}  # top-level key -> [line, col]: the scenario's top-level "pos"
         self.used = {"main"}  # task / scope / group names (unique in a scenario)
 
     # -- positions ------------------------------------------------------------------
@@ -261,7 +264,27 @@ class Translator:
             f.has_status = True
         self.funcs[node.name] = f
 
+    def expectation(self, node):
+        """CANCELSIM_EXPECT = {...} / CANCELSIM_EXPECT_BY_BACKEND = {...}: the
+        scenario's expect / expect_by_backend (format section 6), a literal."""
+        key = EXPECT_NAMES[node.targets[0].id]
+        try:
+            v = ast.literal_eval(node.value)
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+            raise Unsupported(node.value, f"{node.targets[0].id} other than a literal dict is not supported")
+        if not isinstance(v, dict):
+            raise Unsupported(node.value, f"{node.targets[0].id} other than a literal dict is not supported")
+        try:
+            json.dumps(v, allow_nan=False)
+        except (TypeError, ValueError):
+            raise Unsupported(node.value, f"{node.targets[0].id} with values JSON cannot hold is not supported")
+        self.expect[key] = v
+        self.top_pos[key] = self.pos(node.value)
+
     def resource(self, node):
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and \
+                node.targets[0].id in EXPECT_NAMES:
+            return self.expectation(node)
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or \
                 not isinstance(node.value, ast.Call):
             raise Unsupported(node, "assignment at module level is not supported (only NAME = anyio.Event(), "
@@ -322,6 +345,9 @@ class Translator:
         if functions:
             doc["functions"] = functions
         doc["main"] = main
+        doc.update(self.expect)
+        if self.top_pos:
+            doc["pos"] = self.top_pos
         return doc
 
     # -- async statements -----------------------------------------------------------------
