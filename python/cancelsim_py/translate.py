@@ -42,6 +42,12 @@ MAX_NAME_TRIES = 100000
 EXPECT_NAMES = {"CANCELSIM_EXPECT": "expect", "CANCELSIM_EXPECT_BY_BACKEND": "expect_by_backend"}
 
 
+def source_lines(source):
+    """The lines as Python numbers them (only \\n, \\r\\n and \\r end one; not
+    the form feeds and Unicode separators str.splitlines() also splits at)."""
+    return source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 class Unsupported(Exception):
     """A construct outside the subset, at a node (or (line, col))."""
 
@@ -119,7 +125,7 @@ class Translator:
     def __init__(self, source, filename, function=None):
         self.source = source
         self.filename = filename
-        self.lines = source.splitlines(keepends=True)
+        self.lines = source_lines(source)
         self.function = function
         self.alias = {}  # local name -> canonical dotted name ("anyio", "anyio.sleep", "time", ...)
         self.classes = {}  # user class -> base (in file order)
@@ -815,7 +821,7 @@ def error_position(err, source):
     if isinstance(node, tuple):
         return node
     line, off = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     return line, len(text.encode("utf-8")[:off].decode("utf-8", "replace")) + 1
 
