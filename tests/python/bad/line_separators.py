@@ -1,5 +1,6 @@
-# expect: 5:5: assignment is not supported (only scope.shield = ... or scope.deadline = ...)
+# expect: 6:18: name 'y' as a print() argument is not supported (only a literal)
 import anyio
-# lines as Python counts them: a form feed  and a line separator   do not end one
+# lines as Python counts them: a form feed and a line separator   do not end one
 async def main():
-    x = 1
+    # here 
+    print("ééé", y)
