@@ -219,7 +219,7 @@ def make_asyncio_loop(clocks, ls):
             ls.wait_quiet()
             return super().popleft()
 
-    class Selector(ref._JumpSelector):
+    class Selector(ref._JumpSelector):  # its select() is replaced whole: the threads are LockStep's
         def select(self, timeout=None):
             ls.wait_quiet()
             loop = self.loop
@@ -231,7 +231,12 @@ def make_asyncio_loop(clocks, ls):
                 loop.vt = max(loop.vt, wake)
                 ls.wake_next()
                 return []
-            return super().select(timeout)
+            # nothing runnable: jump to the next timer; none (or one at infinity) is a deadlock
+            if timeout is None or (timeout > 0 and timer == float("inf")):
+                loop.on_deadlock()
+            elif timeout > 0:
+                loop.vt = max(loop.vt, timer)
+            return []
 
     class Loop(asyncio.SelectorEventLoop):
         def __init__(self):
