@@ -28,7 +28,7 @@ reraise, return, log, probe, cancel_scope / move_on_after / fail_after /
 move_on_at / fail_at with shields and deadlines (AnyIO has no move_on_at or
 fail_at: the first is CancelScope(deadline=T), the second fail_after(None)
 with the deadline set to T on entry, so that it raises TimeoutError), cancel,
-set_shield, set_deadline, try / except / else / finally, call, repeat, events
+set_shield, set_deadline, try / except / except* / else / finally, call, repeat, events
 (wait / set), and to_thread with its thread steps (block, raise, return, log,
 from_thread, check_cancelled), worker threads running in lock-step with the
 loop and the virtual clock (ThreadSync; --threads also reports what each
@@ -87,7 +87,7 @@ def sub_bodies(st):
     out = [st[k] for k in ("body", "else", "finally") if k in st]
     if "try" in st:
         out.append(st["try"])
-    for h in st.get("except", []):
+    for h in st.get("except", []) + st.get("except*", []):
         out.append(h["body"])
     return out
 
@@ -100,8 +100,6 @@ def check_supported(doc):
             a = action_of(st)
             if a not in ZERO_ARG and a not in ACTIONS:
                 raise Unsupported(f"statement '{a}' is not supported by this script")
-            if a == "try" and "except*" in st:
-                raise Unsupported("statement 'try' with 'except*' is not supported by this script")
             bodies.extend(sub_bodies(st))
             if a == "to_thread":  # thread steps; a from_thread body holds statements again
                 for step in st["to_thread"]:
@@ -609,6 +607,63 @@ def save_originals():
 
 
 # ---------------------------------------------------------------------------
+# try / except* as CPython 3.11 runs it
+# ---------------------------------------------------------------------------
+
+def make_try_star(n):
+    """A real `try: ... except* C0: ... except* Cn-1: ... else: ... finally:`
+    compiled for n handlers, so that CPython itself splits the group, wraps a
+    naked exception and rebuilds what is raised (_PyExc_PrepReraiseStar).
+
+    CPython tells a re-raise from a new raise by the exception's metadata:
+    the group a handler raises is re-raised (kept in the shape of the original
+    group) only if its traceback is still the one it had when the handler
+    began, which holds for a bare `raise` written in the handler itself, and
+    not when it comes back out of a called function (each frame it leaves
+    adds to its traceback).  Here the handler's statements run in the
+    interpreter's own nested frames, so the traceback the program would have
+    is restored: a `reraise` that did not leave through a scenario `call`
+    (marked by the `call` statement) gets the traceback it came in with, and
+    the group is re-raised bare in the except* block."""
+    lines = ["async def try_star(star, body, classes, handlers, else_, finally_):",
+             "    try:",
+             "        r = await body()",
+             "        if r is not None:",
+             "            return r"]
+    for i in range(n):
+        lines += [f"    except* classes[{i}]:",
+                  "        eg = sys.exception()",
+                  "        tb = eg.__traceback__",
+                  "        mark = [eg, False]",
+                  "        star.append(mark)",
+                  "        try:",
+                  f"            await handlers[{i}]()",
+                  "        except BaseException as x:",
+                  "            if x is eg and not mark[1]:",
+                  "                x.__traceback__ = tb",
+                  "            raise",
+                  "        finally:",
+                  "            star.remove(mark)"]
+    lines += ["    else:",
+              "        if else_ is not None:",
+              "            r = await else_()",
+              "            if r is not None:",
+              "                return r",
+              "    finally:",
+              "        if finally_ is not None:",
+              "            fr = await finally_()",
+              "            if fr is not None:",
+              "                return fr",
+              "    return None"]
+    ns = {"sys": sys}
+    exec(compile("\n".join(lines), f"<try-except*-{n}>", "exec"), ns)  # noqa: S102 - generated above
+    return ns["try_star"]
+
+
+_TRY_STAR = {}
+
+
+# ---------------------------------------------------------------------------
 # The interpreter
 # ---------------------------------------------------------------------------
 
@@ -623,6 +678,7 @@ class Ret:
 class Task:
     def __init__(self, name):
         self.name = name
+        self.star = []  # [matched group, left through a `call`] per except* handler running
         self.state = "unfinished"
         self.end = None
         self.exc = None
@@ -815,7 +871,16 @@ class Interp:
         elif a == "try":
             return await self.try_(st, ctx)
         elif a == "call":
-            await self.body(self.functions[st["call"]], ctx)  # a `return` ends the function only
+            try:
+                await self.body(self.functions[st["call"]], ctx)  # a `return` ends the function only
+            except BaseException as x:
+                # leaving a function extends the exception's traceback: a group
+                # re-raised in a called function is no longer a bare re-raise
+                # for the except* that matched it (see make_try_star)
+                for mark in ctx.task.star:
+                    if mark[0] is x:
+                        mark[1] = True
+                raise
         elif a == "repeat":
             for _ in range(st["repeat"]):
                 r = await self.body(st["body"], ctx)
@@ -982,15 +1047,28 @@ class Interp:
             if name and scope is not None:
                 self.exit_scope(name)
 
-    def matches(self, e, match):
+    def match_classes(self, match):
         names = [match] if isinstance(match, str) else match
-        for n in names:
-            cls = self.anyio.get_cancelled_exc_class() if n == "Cancelled" else self.classes[n]
-            if isinstance(e, cls):
-                return True
-        return False
+        return tuple(self.anyio.get_cancelled_exc_class() if n == "Cancelled" else self.classes[n] for n in names)
+
+    def matches(self, e, match):
+        return isinstance(e, self.match_classes(match))
+
+    async def try_star(self, st, ctx):
+        handlers = st["except*"]
+        fn = _TRY_STAR.get(len(handlers))
+        if fn is None:
+            fn = _TRY_STAR[len(handlers)] = make_try_star(len(handlers))
+
+        def run(body):
+            return None if body is None else (lambda: self.body(body, ctx))
+
+        return await fn(ctx.task.star, run(st["try"]), [self.match_classes(h["match"]) for h in handlers],
+                        [run(h["body"]) for h in handlers], run(st.get("else")), run(st.get("finally")))
 
     async def try_(self, st, ctx):
+        if "except*" in st:
+            return await self.try_star(st, ctx)
         r = None
         try:
             r = await self.body(st["try"], ctx)
