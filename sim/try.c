@@ -125,8 +125,12 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     bool naked = f->obj == 1;
     cs_exc *result = NULL;
     if (naked) {
+        /* a naked exception was wrapped: at most one handler ran, and what it
+         * raised or re-raised (the wrapper group) is the result as it is */
         if (f->star && f->star->nraised)
             result = cs_exc_ref(f->star->raised[0]);
+        else if (f->star && f->star->nreraised)
+            result = cs_exc_ref(f->star->reraised[0]);
         else if (f->aux)
             result = cs_exc_ref(orig->members[0]);
     } else {
