@@ -93,7 +93,8 @@ typedef struct cs__frame {
     cs__completion saved;/* TRY/TG/SCOPE: the completion being carried */
     int32_t scope;       /* SCOPE/TG/CSC: scope id; TG: group id in `obj` */
     int32_t obj;
-    int32_t scope2;      /* TG: the wait scope */
+    int32_t scope2;      /* TG: the wait scope; TRY* in a handler: the handled group's
+                            left_function when the handler began (restored after) */
     union {
         double num;      /* TRIO_SLEEP: the delay */
         uint64_t iters;  /* REPEAT: iterations begun */

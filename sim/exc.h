@@ -29,6 +29,10 @@ struct cs_exc {
     bool anyio_cancel;
     /* made with no arguments (repr "ValueError()"; str is "") */
     bool noargs;
+    /* set when it leaves a called function (a `call`), which adds to a Python
+     * traceback: an except* handler clears it when it takes the group and
+     * counts the group it raises as re-raised only while it is still clear */
+    bool left_function;
     /* which exception this is in the trace: numbered from 1 in the order
      * exceptions first appear in a run's events (0: not yet shown); the same
      * object keeps its id, so consumers tell exceptions apart by it (a trace

@@ -221,6 +221,8 @@ static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     c->exc = NULL;
     if (out.type == CS__C_RETURN) /* `return` ends the function only */
         out.type = CS__C_NORMAL;
+    if (out.type == CS__C_EXC) /* the function's frame joins its traceback */
+        out.exc->left_function = true;
     return cs__pop_with(t, c, out);
 }
 

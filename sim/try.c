@@ -109,6 +109,8 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         cs_exc_unref(f->aux);
         f->aux = r;
         f->handled = m;
+        f->scope2 = m->left_function; /* the same group may be in an outer handler */
+        m->left_function = false;
         cs_event ev;
         cs__ev_init(e, &ev, CS_EV_CATCH);
         ev.task = t->id;
@@ -244,8 +246,12 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
         if (c->type == CS__C_EXC) {
             if (!f->star)
                 f->star = cs_xcalloc(1, sizeof *f->star);
-            cs_exc ***arr = c->exc == f->handled ? &f->star->reraised : &f->star->raised;
-            uint32_t *n = c->exc == f->handled ? &f->star->nreraised : &f->star->nraised;
+            /* is_same_exception_metadata: the group itself, with the traceback
+             * it came in with (a bare raise in the handler, not one that came
+             * back out of a called function) */
+            bool again = c->exc == f->handled && !c->exc->left_function;
+            cs_exc ***arr = again ? &f->star->reraised : &f->star->raised;
+            uint32_t *n = again ? &f->star->nreraised : &f->star->nraised;
             if (c->exc != f->handled && !c->exc->context)
                 cs_exc_set_context(c->exc, f->handled);
             *arr = cs_xrealloc(*arr, (*n + 1) * sizeof **arr);
@@ -256,6 +262,8 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
             /* not expressible (the loader rejects it); treat as normal end */
             c->type = CS__C_NORMAL;
         }
+        if (f->handled) /* what it had before, for an outer handler */
+            f->handled->left_function |= f->scope2 != 0;
         cs_exc_unref(f->handled);
         f->handled = NULL;
         return cs__star_next(e, t, f, c);

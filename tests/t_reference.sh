@@ -11,7 +11,8 @@ export PYTHONPATH="${ANYIO_SITE:+$ANYIO_SITE:}${PYTHONPATH:-}"
 # a handful, each about half a second of Python: groups, shields toggled at
 # run time, a lost exception, uniform durations, events and a deadlock, worker
 # threads (a limiter, an abandoned thread, from_thread calls), absolute
-# deadlines (move_on_at, fail_at), Trio's canonical mass cancellation
+# deadlines (move_on_at, fail_at), Trio's canonical mass cancellation, except*
+# re-raising a cancellation and re-raising from a called function
 files="scenarios/taskgroup/sibling-failure-cancels-sibling.json
 scenarios/threads/abandoned-thread-keeps-limiter-token.json
 scenarios/threads/from-thread-in-abandoned-thread.json
@@ -21,7 +22,9 @@ scenarios/checkpoints/uniform-durations.json
 scenarios/misc/event-timeout-and-deadlock.json
 scenarios/timeouts/move-on-at-fires.json
 scenarios/timeouts/fail-at-fires.json
-scenarios/schedules/mass-cancellation.json"
+scenarios/schedules/mass-cancellation.json
+scenarios/exceptions/except-star-reraise-cancel-mixed.json
+scenarios/exceptions/except-star-reraise-from-call.json"
 n=$(echo "$files" | wc -l)
 if ! python3 -c "import sys; sys.path.insert(0, 'tools'); import trio, anyio_reference as r; sys.exit(1 if r.anyio_problem() else 0)" 2>/dev/null; then
     echo "skipped: AnyIO 4.14+ and Trio are not importable (set ANYIO_SITE or PYTHONPATH); $n scenarios not compared"
