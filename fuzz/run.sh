@@ -2,8 +2,8 @@
 # run.sh SECONDS [TARGET...] - fuzz each target (default: fuzz_load fuzz_run fuzz_trace)
 # for SECONDS seconds, building them first when a source is newer.
 #
-# Seed corpus: scenarios/**/*.json, tests/hostile/*.json and the translated
-# programs tests/python/expected/*.json (statements with "pos"), copied into a
+# Seed corpus: scenarios/**/*.json, tests/hostile/*.json, tests/crashers/*.json
+# and the translated programs tests/python/expected/*.json (statements with "pos"), copied into a
 # temporary directory (removed afterwards); fuzz_trace's: fuzz/trace_seeds/
 # (traces of a few corpus scenarios) and tests/hostile_trace/.  A crash, leak, sanitizer report or
 # timeout (-timeout=5 per input) stops that target; its input is kept as
@@ -41,7 +41,7 @@ i=0
 while IFS= read -r -d '' f; do
     i=$((i + 1))
     cp "$f" "$tmp/seed/$i-$(basename "$f")"
-done < <(find scenarios tests/hostile tests/python/expected -name '*.json' -print0 2>/dev/null)
+done < <(find scenarios tests/hostile tests/crashers tests/python/expected -name '*.json' -print0 2>/dev/null)
 echo "seed corpus: $i files"
 mkdir -p "$tmp/seed-trace"
 cp fuzz/trace_seeds/*.jsonl tests/hostile_trace/*.jsonl "$tmp/seed-trace/" 2>/dev/null

@@ -18,17 +18,22 @@
 #include "humantime.h"
 #include "outcome.h"
 #include "pyfloat.h"
+#include "text.h"
 #include "util.h"
 
 #define CS__DOT_FONT "Helvetica"
 
 /* Writes s as a DOT double-quoted string: quotes and backslashes escaped,
- * newlines as \n (a centred line break), other control bytes dropped. */
+ * newlines as \n (a centred line break), other control bytes dropped, a NUL
+ * kept in text (text.h) shown as \0. */
 static void cs__q(FILE *f, const char *s)
 {
     fputc('"', f);
     for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
+        if (cs_text_nul_at(s)) {
+            fputs("\\\\0", f);
+            s++;
+        } else if (*s == '"' || *s == '\\')
             fprintf(f, "\\%c", *s);
         else if (*s == '\n')
             fputs("\\n", f);

@@ -15,6 +15,7 @@
 #include "engine_internal.h"
 #include "interp.h"
 #include "policy.h"
+#include "text.h"
 #include "util.h"
 
 
@@ -242,7 +243,11 @@ char *cs__py_repr_str(const char *s)
     char *out = cs_xmalloc(n * 4 + 3), *o = out;
     *o++ = q;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == (unsigned char)q || *p == '\\') {
+        if (cs_text_nul_at((const char *)p)) { /* a NUL kept in text (text.h) */
+            memcpy(o, "\\x00", 4);
+            o += 4;
+            p++;
+        } else if (*p == (unsigned char)q || *p == '\\') {
             *o++ = '\\';
             *o++ = (char)*p;
         } else if (*p == '\n') {

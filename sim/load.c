@@ -84,13 +84,14 @@ void cs_load_error_print(const cs_load_error *err, FILE *f)
 
 /* Where Jansson's error points.  Jansson reports column 0 at the start of a
  * line (e.g. end of input after a newline); columns here are 1-based.  For a
- * duplicate key Jansson points at the key's closing quote: move to its
- * opening quote, as for every other key. */
+ * duplicate key, or a key holding a NUL, Jansson points at the key's closing
+ * quote: move to its opening quote, as for every other key. */
 static cs_pos cs__jansson_pos(const char *text, size_t len, const json_error_t *je)
 {
     cs_pos pos = {je->line > 0 ? (uint32_t)je->line : 1, je->column > 0 ? (uint32_t)je->column : 1};
     size_t end = je->position > 0 ? (size_t)je->position : 0;
-    if (json_error_code(je) == json_error_duplicate_key && end >= 2 && end <= len && text[end - 1] == '"') {
+    enum json_error_code code = json_error_code(je);
+    if ((code == json_error_duplicate_key || code == json_error_null_byte_in_key) && end >= 2 && end <= len && text[end - 1] == '"') {
         for (size_t q = end - 1; q-- > 0;) {
             size_t bs = 0;
             while (bs < q && text[q - 1 - bs] == '\\')
@@ -100,6 +101,17 @@ static cs_pos cs__jansson_pos(const char *text, size_t len, const json_error_t *
         }
     }
     return pos;
+}
+
+/* Jansson's message for a syntax error, in words of the format: never the
+ * name of one of its flags or limits. */
+static const char *cs__jansson_message(const json_error_t *je)
+{
+    if (json_error_code(je) == json_error_null_byte_in_key)
+        return "an object key may not contain the NUL character (\\u0000)";
+    if (strstr(je->text, "JSON_") || strstr(je->text, "json_"))
+        return "invalid JSON";
+    return je->text;
 }
 
 static int cs__load_header(cs__loader *ld, const json_t *doc)
@@ -113,6 +125,8 @@ static int cs__load_header(cs__loader *ld, const json_t *doc)
     v = json_object_get(doc, "name");
     if (v && !json_is_null(v) && !json_is_string(v))
         return cs__fail(ld, cs__vpos(ld, cs__member(ld, doc, 0, "name")), "name must be a string");
+    if (cs__json_has_nul(v))
+        return cs__fail(ld, cs__vpos(ld, cs__member(ld, doc, 0, "name")), "name: " CS__NUL_NAME);
     if (v && json_is_string(v))
         ld->prog->name = cs__program_strdup(ld->prog, json_string_value(v));
     else { /* the file name without directory and ".json" */
@@ -260,7 +274,8 @@ int cs_load_buffer(const char *path, const char *text, size_t len, cs_scenario *
         err->col = pos.col;
         return -1;
     }
-    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+    /* a NUL is legal in text (a log line, a message: text.h); names refuse it */
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
     size_t blank = 0; /* `text` need not end in a NUL: count within len */
     while (!doc && blank < len && text[blank] && strchr(" \t\r\n", text[blank]))
         blank++;
@@ -272,7 +287,7 @@ int cs_load_buffer(const char *path, const char *text, size_t len, cs_scenario *
         return cs__error(err, cs__jansson_pos(text, len, &je),
                          "nesting deeper than the limit of 2048 JSON levels (arrays and objects)");
     if (!doc)
-        return cs__error(err, cs__jansson_pos(text, len, &je), "%s", je.text);
+        return cs__error(err, cs__jansson_pos(text, len, &je), "%s", cs__jansson_message(&je));
 
     cs__loader ld = {.path = path ? path : "", .err = err};
     int rc = -1;

@@ -101,7 +101,7 @@ int cs__load_exceptions(cs__loader *ld, const json_t *doc)
             cs__fail(ld, cs__kpos(ld, c), bad, cs__repr(r, sizeof r, name));
             goto out;
         }
-        if (!json_is_string(base)) {
+        if (!json_is_string(base) || cs__json_has_nul(base)) {
             cs__fail(ld, cs__vpos(ld, c), "an exception's base must be a class name");
             goto out;
         }
@@ -176,6 +176,8 @@ static int cs__load_names(cs__loader *ld, const json_t *doc, const char *key, cs
     char r[256];
     for (size_t i = 0; i < n; i++, c = cs__jpos_next(&ld->idx, node, c)) {
         const json_t *v = json_array_get(l, i);
+        if (cs__json_has_nul(v))
+            return cs__fail(ld, cs__vpos(ld, c), CS__NUL_NAME);
         if (!json_is_string(v) || !json_string_value(v)[0])
             return cs__fail(ld, cs__vpos(ld, c), "a name must be a non-empty string");
         if (cs__strmap_get(map, json_string_value(v)) >= 0)

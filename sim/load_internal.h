@@ -35,8 +35,18 @@ void cs__strmap_free(cs__strmap *m);
 /* Python-style repr of a string ('x'), as the oracle's messages show names;
  * writes at most n bytes (truncating) and returns out. */
 char *cs__repr(char *out, size_t n, const char *s);
-/* repr of any JSON value: strings as cs__repr, the rest as compact JSON. */
+/* repr of any JSON value: strings as cs__repr, the rest (and strings holding
+ * a NUL) as compact JSON. */
 char *cs__repr_json(char *out, size_t n, const json_t *v);
+
+/* Whether v is a string holding a NUL (\u0000): text may (text.h), a name
+ * may not. */
+bool cs__json_has_nul(const json_t *v);
+/* The JSON string v as scenario text (a NUL kept as text.h says), in the
+ * program's memory. */
+char *cs__program_text(cs_program *prog, const json_t *v);
+/* The error for a name that holds a NUL. */
+#define CS__NUL_NAME "a name may not contain the NUL character (\\u0000)"
 
 /* --- the loader's state -------------------------------------------------------- */
 

@@ -1,12 +1,14 @@
 /* load_map.c - small helpers of the loader: a string -> int32 hash map for
  * name tables (so a file with a hundred thousand names loads in linear time),
- * and Python-style repr() of names, so messages read like the oracle's. */
+ * Python-style repr() of names, so messages read like the oracle's, and
+ * strings that may hold a NUL (text.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "load_internal.h"
+#include "text.h"
 #include "util.h"
 
 static uint64_t cs__hash(const char *s)
@@ -98,9 +100,23 @@ char *cs__repr(char *out, size_t n, const char *s)
     return out;
 }
 
+bool cs__json_has_nul(const json_t *v)
+{
+    return json_is_string(v) && strlen(json_string_value(v)) != json_string_length(v);
+}
+
+char *cs__program_text(cs_program *prog, const json_t *v)
+{
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    char *out = cs__program_alloc(prog, cs_text_encoded_len(s, len) + 1);
+    cs_text_encode(s, len, out);
+    return out;
+}
+
 char *cs__repr_json(char *out, size_t n, const json_t *v)
 {
-    if (json_is_string(v))
+    if (json_is_string(v) && !cs__json_has_nul(v))
         return cs__repr(out, n, json_string_value(v));
     char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
     snprintf(out, n, "%s", s ? s : "?");

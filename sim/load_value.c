@@ -110,6 +110,9 @@ static int cs__conv_handler(cs__loader *ld, const json_t *h, uint32_t node, cs_h
             ok = json_is_string(json_array_get(m, i));
         if (!ok)
             return cs__fail(ld, *mpos, "'match' must be a class name or a non-empty list of names");
+        for (size_t i = 0; i < n; i++)
+            if (cs__json_has_nul(json_is_string(m) ? m : json_array_get(m, i)))
+                return cs__fail(ld, *mpos, "match: " CS__NUL_NAME);
         const char **v = cs__program_alloc(ld->prog, (n + 1) * sizeof *v);
         for (size_t i = 0; i < n; i++)
             v[i] = cs__program_strdup(ld->prog, json_string_value(json_is_string(m) ? m : json_array_get(m, i)));
@@ -195,7 +198,7 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
     case CS__K_STRING:
         if (!json_is_string(v))
             return cs__fail(ld, pos, "%s: expected a string", k);
-        st->text = cs__program_strdup(ld->prog, json_string_value(v));
+        st->text = cs__program_text(ld->prog, v);
         return 0;
     case CS__K_COUNT: case CS__K_TASK_COUNT:
         if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -228,6 +231,8 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
     case CS__K_NAME:
         break;
     }
+    if (cs__json_has_nul(v))
+        return cs__fail(ld, pos, "%s: " CS__NUL_NAME, k);
     if (!json_is_string(v) || !json_string_value(v)[0])
         return cs__fail(ld, pos, "%s: expected a non-empty name", k);
     const char *name = cs__program_strdup(ld->prog, json_string_value(v));

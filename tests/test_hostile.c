@@ -73,6 +73,8 @@ START_TEST(test_hostile_file)
     ck_assert_msg(err.line == line && err.col == col, "%s: got '%s', expected '%s'", name, got, expect);
     if (expect[used] != '\0')
         ck_assert_msg(strcmp(got, expect) == 0, "%s: got '%s', expected '%s'", name, got, expect);
+    /* the user reads the format's words, never a library's flag names */
+    ck_assert_msg(!strstr(err.message, "JSON_"), "%s: the message names a Jansson flag: '%s'", name, got);
 }
 END_TEST
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "load.h"
+#include "text.h"
 
 /* Loads text (as file "t/s.json"); asserts success. */
 static cs_scenario *cs_load_ok(const char *text)
@@ -480,6 +481,47 @@ START_TEST(test_positions_characters)
 }
 END_TEST
 
+/* A NUL in text (a log line, a message, a reason) is kept as C0 80 (text.h)
+ * and decodes back to the bytes the file wrote; a NUL in a name, or in an
+ * object key, is refused with its position and a message that names no
+ * library flag. */
+START_TEST(test_nul_in_text_and_names)
+{
+    cs_scenario *sc = cs_load_ok("{\"main\": [{\"log\": \"a\\u0000b\\u0000\"},"
+                                 " {\"raise\": \"KeyError\", \"message\": \"\\u0000k\"}]}");
+    const cs_stmt *st = sc->program->main.items;
+    ck_assert_str_eq(st[0].text, "a\xc0\x80" "b\xc0\x80");
+    char out[16];
+    ck_assert_uint_eq(cs_text_decode(st[0].text, out), 4);
+    ck_assert(memcmp(out, "a\0b\0", 5) == 0);
+    ck_assert_uint_eq(cs_text_decode(st[1].text, out), 2);
+    ck_assert(memcmp(out, "\0k", 3) == 0);
+    cs_scenario_free(sc);
+
+    static const struct {
+        const char *text;
+        uint32_t line, col;
+        const char *message;
+    } bad[] = {
+        {"{\"main\": [{\"task_group\": \"t\\u0000g\", \"body\": []}]}", 1, 26,
+         "'task_group': a name may not contain the NUL character (\\u0000)"},
+        {"{\"main\": [], \"locks\": [\"\\u0000\"]}", 1, 24, "a name may not contain the NUL character (\\u0000)"},
+        {"{\"main\": [], \"functions\": {\"f\\u0000\": []}}", 1, 28,
+         "an object key may not contain the NUL character (\\u0000)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cs_load_error err;
+        sc = NULL;
+        ck_assert_int_eq(cs_load_buffer("n.json", bad[i].text, strlen(bad[i].text), &sc, &err), -1);
+        ck_assert_ptr_null(sc);
+        ck_assert_msg(err.line == bad[i].line && err.col == bad[i].col, "%zu: at %u:%u: %s", i, err.line, err.col,
+                      err.message);
+        ck_assert_str_eq(err.message, bad[i].message);
+        ck_assert_ptr_null(strstr(err.message, "JSON_"));
+    }
+}
+END_TEST
+
 START_TEST(test_buffer_not_terminated)
 {
     char buf[64];
@@ -576,6 +618,7 @@ int main(void)
     tcase_add_test(ok, test_source_positions);
     tcase_add_test(ok, test_positions_characters);
     tcase_add_test(ok, test_buffer_not_terminated);
+    tcase_add_test(ok, test_nul_in_text_and_names);
     tcase_add_test(ok, test_files_and_printing);
     suite_add_tcase(s, ok);
     TCase *rob = tcase_create("robustness");

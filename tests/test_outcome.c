@@ -1131,7 +1131,7 @@ START_TEST(test_jsonl_trace)
     ck_assert_str_eq(s, cs_want_jsonl);
     /* Every line is valid JSON on its own. */
     for (char *line = s, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
-        json_t *j = json_loadb(line, (size_t)(nl - line), 0, NULL);
+        json_t *j = json_loadb(line, (size_t)(nl - line), JSON_ALLOW_NUL, NULL);
         ck_assert_ptr_nonnull(j);
         json_decref(j);
     }

@@ -394,7 +394,7 @@ START_TEST(every_timeline_is_well_formed)
         fclose(f);
         cs_timeline_free(tl);
         json_error_t jerr;
-        json_t *doc = json_loadb(buf, len, 0, &jerr);
+        json_t *doc = json_loadb(buf, len, JSON_ALLOW_NUL, &jerr);
         ck_assert_msg(doc != NULL, "%s: timeline is not JSON: %s (line %d)", v[i], jerr.text, jerr.line);
         char *fault = timeline_fault(doc);
         ck_assert_msg(fault == NULL, "%s: %s", v[i], fault ? fault : "");

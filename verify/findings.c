@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "findings_internal.h"
+#include "text.h"
 #include "util.h"
 
 enum {
@@ -395,9 +396,11 @@ static void cs__on_run_end(cs_findings *f, const cs_event *ev)
         const char *cls = f->classes && x->cls >= 0 && (uint32_t)x->cls < f->nclasses && f->classes[x->cls]
                               ? f->classes[x->cls]
                               : "exception";
+        char *msg = cs_text_shown(x->message); /* a NUL in it as \x00 */
         cs__report(f, CS_FINDING_LOST_EXCEPTION,
-                   cs_xasprintf("%s('%s') raised by task '%s' was never caught nor re-raised", cls, x->message,
+                   cs_xasprintf("%s('%s') raised by task '%s' was never caught nor re-raised", cls, msg,
                                 cs__tname(f, f->lost.raiser[k])));
+        free(msg);
     }
     cs__settle(f, -1);
     /* the names stay borrowed: a worker thread that outlives the run still

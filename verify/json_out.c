@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "pyfloat.h"
+#include "text.h"
 
 /* For the rare paths (a full buffer, a writer without one, the indented
  * layout): kept out of line, so the hot paths that test for them need no
@@ -206,14 +207,15 @@ void cs_jw_end_array(cs_jw *w) { cs__jw_close(w, ']'); }
 /* ---- strings ------------------------------------------------------------ */
 
 /* Bytes Python's encoder escapes with ensure_ascii=False: '"', '\\' and the
- * controls below 0x20.  A table, because every byte of every string and key
- * is tested. */
+ * controls below 0x20; and C0, which begins a NUL kept in text (text.h) and
+ * begins nothing else (valid UTF-8 never holds it).  A table, because every
+ * byte of every string and key is tested. */
 static const bool cs__needs_escape[256] = {
     [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
     [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
     [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
     [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
-    ['"'] = 1, ['\\'] = 1,
+    ['"'] = 1, ['\\'] = 1, [CS_TEXT_NUL0] = 1,
 };
 
 /* The escape of a byte that needs one, into tmp; returns its length. */
@@ -242,14 +244,15 @@ static size_t cs__escape(unsigned char c, char tmp[8])
     return 6;
 }
 
-/* Nonzero when one of the 8 bytes in v needs an escape: some byte below
- * 0x20, or equal to '"' or '\\' (the bit-twiddling "has a byte less than n"
- * and "has a zero byte" tests, exact as yes/no answers). */
+/* Nonzero when one of the 8 bytes in v may need an escape: some byte below
+ * 0x20, equal to '"' or '\\' (the bit-twiddling "has a byte less than n"
+ * and "has a zero byte" tests, exact as yes/no answers), or any byte from
+ * 0x80, which covers C0 in one test; the byte loop then decides. */
 static inline uint64_t cs__special8(uint64_t v)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-    return ((v - ones * 0x20) & ~v & highs) | ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs);
+    return ((v - ones * 0x20) | ((q - ones) & ~q) | ((b - ones) & ~b) | v) & highs;
 }
 
 /* The number of leading bytes of s that pass unescaped. */
@@ -278,7 +281,13 @@ CS__JW_SLOW static void cs__jw_quoted_slow(cs_jw *w, const char *s, size_t len, 
         if (!cs__needs_escape[(unsigned char)s[i]])
             continue;
         cs__jw_put(w, s + run, i - run);
-        cs__jw_put(w, tmp, cs__escape((unsigned char)s[i], tmp));
+        if ((unsigned char)s[i] == CS_TEXT_NUL0) { /* a kept NUL (C0 80), or a stray C0 */
+            bool nul = i + 1 < len && (unsigned char)s[i + 1] == CS_TEXT_NUL1;
+            cs__jw_put(w, nul ? "\\u0000" : s + i, nul ? 6 : 1);
+            i += nul;
+        } else {
+            cs__jw_put(w, tmp, cs__escape((unsigned char)s[i], tmp));
+        }
         run = i + 1;
     }
     cs__jw_put(w, s + run, len - run);

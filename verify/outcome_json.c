@@ -9,9 +9,12 @@
 #include "outcome.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json_out.h"
+#include "text.h"
+#include "util.h"
 
 /* ---- streaming ---------------------------------------------------------- */
 
@@ -221,11 +224,24 @@ void cs_outcome_write_json_array(const cs_outcome *const *v, size_t n, FILE *f)
 
 static json_t *cs__seconds(int64_t ns) { return cs_json_number((double)ns / 1e9); }
 
+/* Scenario text as a Jansson string: a NUL kept in it (text.h) is a NUL
+ * again, as in the expectations Jansson read from the file. */
+static json_t *cs__text_json(const char *s)
+{
+    if (!strchr(s, (char)CS_TEXT_NUL0))
+        return json_string_nocheck(s);
+    char *b = cs_xmalloc(strlen(s) + 1);
+    size_t n = cs_text_decode(s, b);
+    json_t *j = json_stringn_nocheck(b, n);
+    free(b);
+    return j;
+}
+
 static json_t *cs__exc_json(const cs_outcome *o, const cs_exc *e)
 {
     json_t *j = json_object();
     json_object_set_new(j, "type", json_string_nocheck(cs_outcome_class_name(o, e->cls)));
-    json_object_set_new(j, "message", json_string_nocheck(e->message ? e->message : ""));
+    json_object_set_new(j, "message", cs__text_json(e->message ? e->message : ""));
     if (cs_exc_is_group(e)) {
         json_t *a = json_array();
         for (uint32_t i = 0; i < e->nmembers; i++)
@@ -297,7 +313,7 @@ static json_t *cs__log_json(const cs_outcome *o, const cs_outcome_log *l)
     json_t *j = json_object();
     json_object_set_new(j, "t", cs__seconds(l->t));
     json_object_set_new(j, "task", json_string_nocheck(cs_outcome_task_name(o, l->task)));
-    json_object_set_new(j, "msg", json_string_nocheck(cs_outcome_str(o, l->msg)));
+    json_object_set_new(j, "msg", cs__text_json(cs_outcome_str(o, l->msg)));
     if (l->value_kind == CS_VAL_BOOL)
         json_object_set_new(j, "value", json_boolean(l->boolean));
     else if (l->value_kind == CS_VAL_NUMBER)

@@ -13,6 +13,7 @@
 
 #include "json_out.h"
 #include "pyfloat.h"
+#include "text.h"
 
 /* Longest name a column is padded to. */
 #define CS__TEXT_MAX_PAD 24
@@ -26,13 +27,17 @@ static void cs__text_number(FILE *f, double x)
 
 static void cs__text_seconds(FILE *f, int64_t ns) { cs__text_number(f, (double)ns / 1e9); }
 
-/* Writes s with control characters escaped (\n, \t, \xNN), so that every
- * item stays on its one line whatever a message contains. */
+/* Writes s with control characters escaped (\n, \t, \xNN; a NUL kept in
+ * text, text.h, as \x00), so that every item stays on its one line whatever
+ * a message contains. */
 static void cs__text_str(FILE *f, const char *s)
 {
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '\n')
+        if (cs_text_nul_at(s)) {
+            fputs("\\x00", f);
+            s++;
+        } else if (c == '\n')
             fputs("\\n", f);
         else if (c == '\t')
             fputs("\\t", f);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# t_nul_text.sh CANCELSIM - a NUL in scenario text (scenario-format.md section
+# 2): every output writes it escaped and none lets the internal C0 80 pair out
+# (run text \x00, run/explore/timeline JSON and the trace \u0000, DOT \0, a
+# finding's detail \x00), and a NUL in a name is refused with its position and
+# words of the format.  Prints "N passed, N failed".
+set -u
+cs="$1"
+. "$(dirname "$0")/testlib.sh"
+f=scenarios/misc/nul-in-text.json
+# no raw C0 byte (the kept NUL) in a file
+raw() { LC_ALL=C grep -q $'\xc0' "$1"; }
+
+for b in asyncio trio; do
+    "$cs" run "$f" --backend $b --format text >"$tmp/text" 2>&1 && grep -qF 'main: before\x00after' "$tmp/text" \
+        && ! raw "$tmp/text" && ok || bad "$b text: $(head -c 300 "$tmp/text")"
+    "$cs" run "$f" --backend $b --format json --trace "$tmp/trace" >"$tmp/json" 2>&1 \
+        && grep -qF '"msg": "before\u0000after"' "$tmp/json" && grep -qF '"bad\u0000byte"' "$tmp/trace" \
+        && ! raw "$tmp/json" && ! raw "$tmp/trace" && ok || bad "$b json/trace"
+    "$cs" dot "$f" --backend $b -o "$tmp/dot" && grep -qF 'bad\\0byte' "$tmp/dot" && ! raw "$tmp/dot" \
+        && ok || bad "$b dot: $(grep -a bad "$tmp/dot" | head -2)"
+    "$cs" timeline "$f" --backend $b -o "$tmp/tl" && grep -qF 'before\u0000after' "$tmp/tl" && ! raw "$tmp/tl" \
+        && ok || bad "$b timeline"
+done
+"$cs" explore "$f" --format json >"$tmp/ex" && grep -qF 'before\u0000after' "$tmp/ex" && ! raw "$tmp/ex" \
+    && ok || bad "explore"
+
+# a lost exception's message in a finding
+cat > "$tmp/lost.json" <<'EOF2'
+{"backends": ["asyncio"], "main": [{"try": [{"try": [{"raise": "ValueError", "message": "x\u0000y"}],
+  "finally": [{"raise": "KeyError"}]}], "except": [{"match": "KeyError", "body": []}]}]}
+EOF2
+"$cs" verify "$tmp/lost.json" --junit "$tmp/junit.xml" >"$tmp/out" 2>&1
+grep -qF "ValueError('x\\x00y')" "$tmp/out" && ! raw "$tmp/out" && ! raw "$tmp/junit.xml" \
+    && ok || bad "lost exception detail: $(cat "$tmp/out")"
+
+# a NUL in a name: exit 2, FILE:LINE:COL, no library flag in the words
+printf '{"main": [{"task_group": "t\\u0000g", "body": []}]}' > "$tmp/name.json"
+"$cs" check "$tmp/name.json" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -qF "name.json:1:26: error: 'task_group': a name may not contain the NUL character (\u0000)" \
+    "$tmp/err" && ! grep -q 'JSON_' "$tmp/err" && ok || bad "NUL name: rc=$rc $(cat "$tmp/err")"
+printf '{"main": [], "\\u0000": 1}' > "$tmp/key.json"
+"$cs" check "$tmp/key.json" 2>"$tmp/err"; rc=$?
+[ $rc -eq 2 ] && grep -qF 'key.json:1:14: error: an object key may not contain' "$tmp/err" \
+    && ok || bad "NUL key: rc=$rc $(cat "$tmp/err")"
+finish nul_text
