@@ -165,9 +165,12 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         if (nr == 0) {
             result = proj;
         } else {
+            /* with the re-raised part, more than one: a new group; one
+             * exception a handler raised, and nothing re-raised: that
+             * exception as it is */
             if (proj)
                 raised[nr++] = proj;
-            result = cs__make_group_narrow(e, "", raised, nr);
+            result = nr > 1 ? cs__make_group_narrow(e, "", raised, nr) : cs_exc_ref(raised[0]);
             if (proj)
                 cs_exc_unref(proj);
         }
