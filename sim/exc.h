@@ -29,6 +29,9 @@ struct cs_exc {
     bool anyio_cancel;
     /* made with no arguments (repr "ValueError()"; str is "") */
     bool noargs;
+    /* a group made with its members in a tuple, as except* wraps a naked
+     * exception (repr "ExceptionGroup('', (ValueError(),))"); else a list */
+    bool members_tuple;
     /* set when it leaves a called function (a `call`), which adds to a Python
      * traceback: an except* handler clears it when it takes the group and
      * counts the group it raises as re-raised only while it is still clear */

@@ -82,7 +82,7 @@ char *cs__exc_repr(const cs__engine *e, const cs_exc *x)
         char *msg = cs__py_repr_str(x->message);
         size_t cap = strlen(name) + strlen(msg) + 16, len = 0;
         char *out = cs_xmalloc(cap);
-        len = (size_t)snprintf(out, cap, "%s(%s, [", name, msg);
+        len = (size_t)snprintf(out, cap, "%s(%s, %c", name, msg, x->members_tuple ? '(' : '[');
         free(msg);
         for (uint32_t i = 0; i < x->nmembers; i++) {
             char *m = cs__exc_repr(e, x->members[i]);
@@ -94,8 +94,11 @@ char *cs__exc_repr(const cs__engine *e, const cs_exc *x)
             len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? ", " : "", m);
             free(m);
         }
-        out = cs_xrealloc(out, len + 4);
-        memcpy(out + len, "])", 3);
+        /* the members as given: a list, or a tuple (of one: "(x,)") */
+        const char *close = !x->members_tuple ? "])" : x->nmembers == 1 ? ",))" : "))";
+        size_t n = strlen(close) + 1;
+        out = cs_xrealloc(out, len + n);
+        memcpy(out + len, close, n);
         return out;
     }
     if (x->noargs)

@@ -203,6 +203,7 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
             if (!cs_exc_is_group(x)) {
                 /* a naked exception is wrapped before matching */
                 cs_exc *g = cs__make_group_narrow(e, "", &x, 1);
+                g->members_tuple = true; /* CHECK_EG_MATCH: PyTuple_Pack(1, exc) */
                 cs_exc_unref(x);
                 x = g;
                 f->obj = 1;
