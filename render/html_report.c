@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "outcome.h"
+#include "text.h"
 #include "util.h"
 
 /* Light by default, dark when the reader's system asks; graphs keep a light
@@ -37,6 +38,11 @@ static const char *const cs__css =
 void cs__html_text(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
+        if (cs_text_nul_at(s)) { /* a NUL kept in text (text.h) */
+            fputs("\\x00", f);
+            s++;
+            continue;
+        }
         switch (*s) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # t_nul_text.sh CANCELSIM - a NUL in scenario text (scenario-format.md section
 # 2): every output writes it escaped and none lets the internal C0 80 pair out
-# (run text \x00, run/explore/timeline JSON and the trace \u0000, DOT \0, a
-# finding's detail \x00), and a NUL in a name is refused with its position and
-# words of the format.  Prints "N passed, N failed".
+# (run text \x00, run/explore/timeline JSON and the trace \u0000, DOT \0,
+# explain and a finding's detail \x00, a failing report's diff \u0000, text
+# and HTML), and a NUL in a name is refused with its position and words of
+# the format.  Prints "N passed, N failed".
 set -u
 cs="$1"
 . "$(dirname "$0")/testlib.sh"
@@ -24,6 +25,15 @@ for b in asyncio trio; do
 done
 "$cs" explore "$f" --format json >"$tmp/ex" && grep -qF 'before\u0000after' "$tmp/ex" && ! raw "$tmp/ex" \
     && ok || bad "explore"
+for b in asyncio trio; do
+    "$cs" explain "$f" --backend $b >"$tmp/explain" 2>&1 && grep -qF "AppError('bad\x00byte')" "$tmp/explain" \
+        && ! raw "$tmp/explain" && ok || bad "$b explain: $(head -c 300 "$tmp/explain")"
+done
+# a failing expectation with a NUL: the report (text, HTML) shows it escaped
+sed 's/"msg": "before\\u0000after"/"msg": "before\\u0000afteR"/' "$f" >"$tmp/fails.json"
+"$cs" verify "$tmp/fails.json" --html "$tmp/report.html" >"$tmp/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -qF 'before\u0000afteR' "$tmp/out" && grep -qF 'before\u0000afteR' "$tmp/report.html" \
+    && ! raw "$tmp/out" && ! raw "$tmp/report.html" && ok || bad "failing report: rc=$rc $(head -c 300 "$tmp/out")"
 
 # a lost exception's message in a finding
 cat > "$tmp/lost.json" <<'EOF2'

@@ -15,6 +15,7 @@
 
 #include "explain_internal.h"
 #include "humantime.h"
+#include "text.h"
 #include "util.h"
 
 /* Longest exception message kept in a sentence, in bytes. */
@@ -166,6 +167,12 @@ char *cs__x_quoted(const char *msg)
     char *out = cs_xmalloc(2 * cut + 8), *o = out;
     *o++ = '\'';
     for (size_t i = 0; i < cut; i++) {
+        if (i + 1 < cut && cs_text_nul_at(msg + i)) { /* a NUL kept in text (text.h), as repr shows it */
+            memcpy(o, "\\x00", 4);
+            o += 4;
+            i++;
+            continue;
+        }
         if (msg[i] == '\'' || msg[i] == '\\')
             *o++ = '\\';
         *o++ = (unsigned char)msg[i] < 0x20 ? ' ' : msg[i];
