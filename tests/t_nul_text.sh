@@ -3,7 +3,7 @@
 # 2): every output writes it escaped and none lets the internal C0 80 pair out
 # (run text \x00, run/explore/timeline JSON and the trace \u0000, DOT \0,
 # explain and a finding's detail \x00, a failing report's diff \u0000, text
-# and HTML), and a NUL in a name is refused with its position and words of
+# and HTML, verify --update's rewrite), and a NUL in a name is refused with its position and words of
 # the format.  Prints "N passed, N failed".
 set -u
 cs="$1"
@@ -34,6 +34,10 @@ sed 's/"msg": "before\\u0000after"/"msg": "before\\u0000afteR"/' "$f" >"$tmp/fai
 "$cs" verify "$tmp/fails.json" --html "$tmp/report.html" >"$tmp/out" 2>&1; rc=$?
 [ $rc -eq 1 ] && grep -qF 'before\u0000afteR' "$tmp/out" && grep -qF 'before\u0000afteR' "$tmp/report.html" \
     && ! raw "$tmp/out" && ! raw "$tmp/report.html" && ok || bad "failing report: rc=$rc $(head -c 300 "$tmp/out")"
+# verify --update rewrites the expectation with the NUL escaped, and it passes again
+"$cs" verify "$tmp/fails.json" --update >"$tmp/out" 2>&1 && grep -qF '"msg": "before\u0000after"' "$tmp/fails.json" \
+    && ! raw "$tmp/fails.json" && "$cs" verify "$tmp/fails.json" >/dev/null 2>&1 \
+    && ok || bad "verify --update: $(cat "$tmp/out")"
 
 # a lost exception's message in a finding
 cat > "$tmp/lost.json" <<'EOF2'

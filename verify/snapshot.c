@@ -215,7 +215,7 @@ cs_snapshot_status cs_snapshot_update(const char *file, bool any, char **msg)
         goto done;
     /* the file as it is, keys in order (it loaded above, so it parses) */
     text = cs__read_all(file, &len);
-    doc = text ? json_loadb(text, len, 0, &jerr) : NULL;
+    doc = text ? json_loadb(text, len, JSON_ALLOW_NUL, &jerr) : NULL;
     if (!doc) {
         *msg = cs_xasprintf("%s: error: cannot read it back", file);
         goto done;

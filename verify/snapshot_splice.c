@@ -129,7 +129,7 @@ static char *cs__indent(const char *t, size_t key)
  * at the member's indentation. */
 static void cs__put_value(FILE *f, const char *t, const cs__member *m, const json_t *v)
 {
-    json_t *was = json_loadb(t + m->vstart, m->vend - m->vstart, JSON_DECODE_ANY, NULL);
+    json_t *was = json_loadb(t + m->vstart, m->vend - m->vstart, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
     bool same = was && json_equal(was, v);
     json_decref(was);
     if (same) {
@@ -198,7 +198,7 @@ char *cs_snapshot_splice(const char *text, size_t len, const json_t *doc, const 
     }
     free(m);
     /* the edited text must read back as the document it stands for */
-    json_t *back = out ? json_loadb(out, olen, 0, NULL) : NULL;
+    json_t *back = out ? json_loadb(out, olen, JSON_ALLOW_NUL, NULL) : NULL;
     if (!back || !json_equal(back, doc)) {
         free(out);
         out = NULL;
