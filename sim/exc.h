@@ -1,8 +1,9 @@
 /* exc.h - exception values as the engine creates them and the trace carries them.
  *
  * An exception is reference counted and, once created, changes only where a
- * Python exception does as it travels (its __context__, and frames_left, which
- * stands for its traceback), so a trace consumer may keep one beyond the event
+ * Python exception does as it travels (its __context__, and left_function,
+ * which stands for its traceback) and its trace id, so a trace consumer may
+ * keep one beyond the event
  * that showed it (cs_exc_ref) and must then drop it (cs_exc_unref).  Groups
  * hold their members in order.  A message may hold a NUL kept as text.h says.
  *

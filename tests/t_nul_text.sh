@@ -18,6 +18,8 @@ for b in asyncio trio; do
     "$cs" run "$f" --backend $b --format json --trace "$tmp/trace" >"$tmp/json" 2>&1 \
         && grep -qF '"msg": "before\u0000after"' "$tmp/json" && grep -qF '"bad\u0000byte"' "$tmp/trace" \
         && ! raw "$tmp/json" && ! raw "$tmp/trace" && ok || bad "$b json/trace"
+    "$cs" trace "$tmp/trace" --format json >"$tmp/back" 2>&1 && cmp -s "$tmp/json" "$tmp/back" \
+        && ok || bad "$b trace read back: $(head -c 300 "$tmp/back")"
     "$cs" dot "$f" --backend $b -o "$tmp/dot" && grep -qF 'bad\\0byte' "$tmp/dot" && ! raw "$tmp/dot" \
         && ok || bad "$b dot: $(grep -a bad "$tmp/dot" | head -2)"
     "$cs" timeline "$f" --backend $b -o "$tmp/tl" && grep -qF 'before\u0000after' "$tmp/tl" && ! raw "$tmp/tl" \

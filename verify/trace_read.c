@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "json_pos.h"
+#include "text.h"
 #include "trace_read_internal.h"
 #include "util.h"
 
@@ -116,6 +117,17 @@ void *cs__rd_keep_ptr(cs_trace_reader *r, void *p)
 const char *cs__rd_keep(cs_trace_reader *r, const char *s)
 {
     return s ? cs__rd_keep_ptr(r, cs_xstrdup(s)) : NULL;
+}
+
+const char *cs__rd_text(cs_trace_reader *r, const json_t *v)
+{
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (strlen(s) == len)
+        return s;
+    char *t = cs_xmalloc(cs_text_encoded_len(s, len) + 1);
+    cs_text_encode(s, len, t);
+    return cs__rd_keep_ptr(r, t);
 }
 
 /* The column of the value of the top-level key with index k (1 if unknown). */
@@ -348,8 +360,8 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
             return cs__rd_fail(r, "handler must be \"except*\"");
         ev->label = "except*";
         return 0;
-    case F_MSG: return cs__rd_string(r, v, "msg", &ev->msg);
-    case F_REASON: return cs__rd_string(r, v, "reason", &ev->msg);
+    case F_MSG: return cs__rd_string(r, v, "msg", &ev->msg) < 0 ? -1 : (ev->msg = cs__rd_text(r, v), 0);
+    case F_REASON: return cs__rd_string(r, v, "reason", &ev->msg) < 0 ? -1 : (ev->msg = cs__rd_text(r, v), 0);
     case F_VALUE: return cs__rd_log_value(r, v, ev);
     case F_K:
         if (cs__rd_int(r, v, "k", 1, UINT32_MAX, &n) < 0)
@@ -397,7 +409,7 @@ static int cs__rd_parse(cs_trace_reader *r, cs_event *ev)
 {
     json_decref(r->obj);
     json_error_t je;
-    r->obj = json_loadb(r->line, r->len, JSON_REJECT_DUPLICATES, &je);
+    r->obj = json_loadb(r->line, r->len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je); /* text may hold NUL */
     if (!r->obj) { /* the loader's byte check says more about a NUL or bad UTF-8 */
         cs_pos bp;
         char msg[128];

@@ -52,6 +52,8 @@ struct cs_trace_reader {
 int cs__rd_fail(cs_trace_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A copy of s that lives as long as the reader. */
 const char *cs__rd_keep(cs_trace_reader *r, const char *s);
+/* A string field that is scenario text: a NUL in it kept as text.h says. */
+const char *cs__rd_text(cs_trace_reader *r, const json_t *v);
 void *cs__rd_keep_ptr(cs_trace_reader *r, void *p);
 
 /* trace_read_value.c */

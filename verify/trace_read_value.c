@@ -188,7 +188,7 @@ static int cs__rd_exc_fields_of(cs_trace_reader *r, const json_t *v, cs__rd_exc_
         if (strcmp(k, "type") == 0 && json_is_string(f))
             x->type = json_string_value(f);
         else if (strcmp(k, "message") == 0 && json_is_string(f))
-            x->message = json_string_value(f);
+            x->message = cs__rd_text(r, f);
         else if (strcmp(k, "id") == 0) {
             if (cs__rd_int(r, f, "an exception's id", 1, UINT32_MAX, &x->id) < 0)
                 return -1;
