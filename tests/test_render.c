@@ -216,7 +216,8 @@ static unsigned folded_count(const char *head)
 {
     const char *x = strrchr(head, ' ');
     unsigned n = 0;
-    return x && x[1] == 'x' && sscanf(x + 2, "%u", &n) == 1 ? n : 0;
+    int used = 0; /* the whole last word is xN: a scope named "x2_shield" is no fold */
+    return x && x[1] == 'x' && sscanf(x + 2, "%u%n", &n, &used) == 1 && x[2 + used] == '\0' ? n : 0;
 }
 
 /* One task or scope node against the outcome; adds what it stands for to
