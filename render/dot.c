@@ -276,7 +276,12 @@ static cs__node cs__cancel_source(const cs_dot *d, int32_t scope)
     const cs__dot_scope *s = &d->scopes[scope];
     if (s->name)
         return (cs__node){CS__NODE_SCOPE, scope};
-    return (cs__node){CS__NODE_TASK, s->cancel_by >= 0 ? s->cancel_by : s->host};
+    int32_t by = s->cancel_by >= 0 ? s->cancel_by : s->host;
+    /* Trio's system nursery at shutdown: no task of the scenario hosts or
+     * cancels it, so the run itself is the source. */
+    if (by < 0)
+        return (cs__node){CS__NODE_RUN, 0};
+    return (cs__node){CS__NODE_TASK, by};
 }
 
 /* What a cancellation edge says: who or what cancelled, and when. */
@@ -285,7 +290,9 @@ static char *cs__cancel_label(const cs_dot *d, const cs__dot_scope *s, const cha
     if (!s->cancelled)
         return cs_xasprintf("cancel @%s", t);
     const char *by = s->cancel_by >= 0 && (size_t)s->cancel_by < d->ntasks && d->tasks[s->cancel_by].name
-                         ? d->tasks[s->cancel_by].name : "?";
+                         ? d->tasks[s->cancel_by].name
+                     : s->cancel_by < 0 && s->host < 0 ? "the run" /* Trio's shutdown */
+                                                        : "?";
     switch (s->cause) {
     case CS_CAUSE_DEADLINE: return cs_xasprintf("deadline @%s", t);
     case CS_CAUSE_TASK_FAILED: return cs_xasprintf("child failed @%s", t);
