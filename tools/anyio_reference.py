@@ -51,6 +51,11 @@ import selectors
 import sys
 import threading
 
+import os
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reference_ext  # noqa: E402 - statements of further areas, one module each (reference_ext/__init__.py)
+
 _thread_local = threading.local()  # worker thread: whether it is reporting its end
 
 # ---------------------------------------------------------------------------
@@ -60,8 +65,9 @@ _thread_local = threading.local()  # worker thread: whether it is reporting its 
 ZERO_ARG = {"sleep_forever", "checkpoint", "checkpoint_if_cancelled", "cancel_shielded_checkpoint", "reraise"}
 ACTIONS = {"sleep", "sleep_until", "busy", "raise", "return", "log", "probe", "task_group", "start_soon",
            "cancel_scope", "move_on_after", "fail_after", "move_on_at", "fail_at", "cancel", "set_shield",
-           "set_deadline", "try", "call", "repeat", "wait", "set", "to_thread"}
-THREAD_STEPS = {"block", "raise", "return", "log", "from_thread", "check_cancelled"}
+           "set_deadline", "try", "call", "repeat", "wait", "set", "to_thread"} | set(reference_ext.ACTIONS)
+ZERO_ARG |= reference_ext.ZERO_ARG
+THREAD_STEPS = {"block", "raise", "return", "log", "from_thread", "check_cancelled"} | set(reference_ext.THREAD_STEPS)
 ALL_ACTIONS = ACTIONS | THREAD_STEPS | {"start", "started", "create_task", "await_task", "cancel_task",
                                         "with_lock", "with_semaphore", "with_limiter"}
 SCOPE_KINDS = {"cancel_scope": "cancel_scope", "move_on_after": "move_on", "fail_after": "fail_after",
@@ -89,7 +95,7 @@ def sub_bodies(st):
         out.append(st["try"])
     for h in st.get("except", []) + st.get("except*", []):
         out.append(h["body"])
-    return out
+    return out + reference_ext.sub_bodies(st)
 
 
 def check_supported(doc):
@@ -719,6 +725,7 @@ class Interp:
         self.jobs = []  # every to_thread call, in order
         self.limiters = {}  # declared name -> CapacityLimiter (made in the run)
         self.ran = False  # anyio.run() has returned
+        reference_ext.setup(self)
 
     def _classes(self, user):
         import builtins
@@ -893,6 +900,10 @@ class Interp:
             self.event(st["set"]).set()
         elif a == "to_thread":
             await self.to_thread(st, ctx)
+        elif a in reference_ext.ACTIONS:
+            r = await reference_ext.ACTIONS[a](self, st, ctx)
+            if r is not None:
+                return r
         ctx.task.wait = None
         return None
 
@@ -956,6 +967,10 @@ class Interp:
                 return step["return"]
             elif a == "check_cancelled":
                 from_thread.check_cancelled()
+            elif a in reference_ext.THREAD_STEPS:
+                r = reference_ext.THREAD_STEPS[a](self, step, job)
+                if r is not None:
+                    return r.value
             elif a == "from_thread":
                 if self.ran:
                     job.after_run.append({"t": jnum(self.now()), "from_thread": "called"})
@@ -1153,8 +1168,10 @@ class Interp:
             tasks[t.name] = entry
         # a scope still open (at a deadlock) shows its current state
         scopes = {n: e[2] or self.scope_state(e[0], e[1]) for n, e in self.scopes.items()}
-        return {"scenario": self.doc.get("name") or None, "backend": self.backend, "result": result,
-                "end_time": jnum(self.now()), "tasks": tasks, "scopes": scopes, "log": list(self.log)}
+        out = {"scenario": self.doc.get("name") or None, "backend": self.backend, "result": result,
+               "end_time": jnum(self.now()), "tasks": tasks, "scopes": scopes, "log": list(self.log)}
+        reference_ext.outcome(self, out)
+        return out
 
     def run(self, with_threads=False):
         anyio = self.anyio
