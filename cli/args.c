@@ -130,3 +130,13 @@ const char *cs_cli_file_name(const char *file)
 {
     return strcmp(file, "-") == 0 ? CS_LOAD_STDIN : file;
 }
+
+/* Parses "asyncio|trio" (one run is drawn, so not "both"). */
+bool cs_cli_parse_one_backend(const char *s, cs_backend *out)
+{
+    cs_backend_sel sel;
+    if (!cs_cli_parse_backend(s, &sel) || sel == CS_SEL_BOTH)
+        return false;
+    *out = sel == CS_SEL_TRIO ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO;
+    return true;
+}

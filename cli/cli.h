@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "fault.h"
 #include "load.h"
 
 int cs_cmd_run(int argc, char **argv);
@@ -87,9 +88,19 @@ const char *cs_cli_file_name(const char *file);
 
 /* Parses "asyncio|trio" (commands that draw one run); false otherwise. */
 bool cs_cli_parse_one_backend(const char *s, cs_backend *out);
-/* Loads FILE and runs it once into `sink` (cmd_dot.c), with the faults of
- * `inject` (a plan, or NULL).  Returns 0, or 2 after printing why (bad file or
- * plan, scenario error at run time, backend not available). */
+/* run_once.c: loads FILE (cs_cli_load) and parses `plan_text` (a fault plan,
+ * or NULL: *plan is empty) against it.  Returns 0 with a new *sc and *plan
+ * (cs_plan_free), or 2 after printing why: the load error, or
+ * "cancelsim CMD: FLAG: why" for the plan. */
+int cs_cli_open(const char *cmd, const char *file, const char *plan_text, const char *flag, cs_scenario **sc,
+                cs_plan *plan);
+/* run_once.c: the backends to run under --backend `sel` (`given`: it was
+ * given; else the scenario's own `backends`), asyncio first.  Returns how many. */
+size_t cs_cli_backends(const cs_program *prog, cs_backend_sel sel, bool given, cs_backend out[2]);
+/* run_once.c: loads FILE and runs it once into `sink` (dot, timeline,
+ * explain), with the faults of `inject` (a plan, or NULL).  Returns 0, or 2
+ * after printing why (bad file or plan, scenario error at run time, backend
+ * not available). */
 int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, const char *inject,
                         cs_sink sink);
 

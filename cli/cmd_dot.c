@@ -1,8 +1,5 @@
 /* cmd_dot.c - `cancelsim dot FILE`: the cancellation graph of one run as DOT
  * text, or rendered to SVG/PNG through the Graphviz libraries (render/dot.h).
- *
- * Also home of cs_cli_run_one_sink, the load-and-run step `dot` and
- * `timeline` share: both draw exactly one run of one backend.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +8,6 @@
 
 #include "cli.h"
 #include "dot.h"
-#include "load.h"
-#include "outcome.h"
 
 static const char *const cs__dot_help =
     "usage: cancelsim dot FILE [--backend asyncio|trio] [--seed N] [--inject PLAN] [-o OUT]\n"
@@ -31,58 +26,6 @@ static const char *const cs__dot_help =
     "backend defaults to asyncio.  Output goes to OUT or standard output (PNG\n"
     "is refused when standard output is a terminal); FILE - reads standard\n"
     "input.  Exit status: 0 drawn, 2 bad input or a backend that is not available.\n";
-
-int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, const char *inject,
-                        cs_sink sink)
-{
-    cs_scenario *sc = NULL;
-    cs_load_error lerr;
-    if (cs_cli_load(file, &sc, &lerr) != 0) {
-        cs_load_error_print(&lerr, stderr);
-        return 2;
-    }
-    cs_plan plan = {0};
-    char perr[256];
-    if (inject && cs_plan_parse(sc->program, inject, &plan, perr, sizeof perr) < 0) {
-        fprintf(stderr, "cancelsim %s: --inject: %s\n", cmd, perr);
-        cs_scenario_free(sc);
-        return 2;
-    }
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = backend;
-    opt.seed = seed;
-    opt.faults = plan.v;
-    opt.nfaults = plan.n;
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    cs_run_error err;
-    memset(&err, 0, sizeof err);
-    int rc = cs_run(sc->program, &opt, &err);
-    cs_plan_free(&plan);
-    cs_scenario_free(sc);
-    if (rc == CS_OK)
-        return 0;
-    if (err.pos.line)
-        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(file), err.pos.line, err.pos.col,
-                err.message);
-    else if (rc == CS_E_UNSUPPORTED)
-        fprintf(stderr, "cancelsim %s: the %s backend is not available: %s\n", cmd, cs_backend_name(backend),
-                err.message);
-    else
-        fprintf(stderr, "%s: error: %s\n", cs_cli_file_name(file), err.message);
-    return 2;
-}
-
-/* Parses "asyncio|trio" (one run is drawn, so not "both"). */
-bool cs_cli_parse_one_backend(const char *s, cs_backend *out)
-{
-    cs_backend_sel sel;
-    if (!cs_cli_parse_backend(s, &sel) || sel == CS_SEL_BOTH)
-        return false;
-    *out = sel == CS_SEL_TRIO ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO;
-    return true;
-}
 
 typedef struct cs__dot_args {
     const char *file, *out, *render, *focus;

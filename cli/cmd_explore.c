@@ -1,5 +1,5 @@
 /* cmd_explore.c - `cancelsim explore FILE`: the distinct outcomes of a
- * scenario under Trio's schedules.  The search is verify/explore.c; this file
+ * scenario under Trio's schedules.  The search is drive/explore.c; this file
  * reads the options, shows progress on a terminal and prints the result. */
 #include <stdio.h>
 #include <stdlib.h>

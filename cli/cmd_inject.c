@@ -4,7 +4,7 @@
  * checkpoints and to_thread calls, every named scope's checkpoints); each
  * single fault it allows is a plan, then (--max-faults 2) each pair.  Every
  * plan runs and is checked against the scenario's `always` and its findings
- * (verify/inject.h).  A failing plan is shrunk to the fewest faults and the
+ * (drive/inject.h).  A failing plan is shrunk to the fewest faults and the
  * earliest checkpoints that fail the same way, and failures that shrink to the
  * same plan are reported once, with the line that replays it.
  *

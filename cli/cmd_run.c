@@ -8,6 +8,7 @@
 #include "expect.h"
 #include "load.h"
 #include "outcome.h"
+#include "run_request.h"
 #include "trace_jsonl.h"
 
 static const char *const cs__run_help =
@@ -44,16 +45,12 @@ typedef struct cs__run_args {
     const char *file;
     cs_backend_sel sel;
     bool sel_given;
-    uint64_t seed;
     bool json;
     bool expect;        /* --format expect: a paste-ready expect block */
     const char *trace;
-    double time_limit;
-    uint64_t step_limit;
-    uint64_t task_limit;
-    cs_run_options lim; /* timer, trace, memory and depth limits (cs_cli_parse_limit) */
+    cs_run_request rq;  /* seed, limits, --schedule, --inject's plan; the backend is set per run */
+    /* (rq.forced is `schedule`, owned here; rq.plan is &plan) */
     uint32_t *schedule;
-    size_t nschedule;
     const char *inject;
     cs_plan plan;
 } cs__run_args;
@@ -65,10 +62,7 @@ static const char *const cs__run_opts[] = {
 static int cs__run_parse(int argc, char **argv, cs__run_args *a)
 {
     memset(a, 0, sizeof *a);
-    a->time_limit = CS_DEFAULT_TIME_LIMIT;
-    a->step_limit = CS_DEFAULT_STEP_LIMIT;
-    a->task_limit = CS_DEFAULT_TASK_LIMIT;
-    cs_run_options_init(&a->lim);
+    cs_run_request_init(&a->rq, CS_BACKEND_ASYNCIO);
     cs_cli_parser p;
     cs_cli_parser_init(&p, "run", argc, argv, cs__run_opts);
     const char *o, *v;
@@ -88,7 +82,7 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
                 return cs_cli_usage_error("run", "--backend must be asyncio, trio or both, not '%s'", v);
             a->sel_given = true;
         } else if (strcmp(o, "--seed") == 0) {
-            if (!cs_cli_parse_u64(v, &a->seed))
+            if (!cs_cli_parse_u64(v, &a->rq.seed))
                 return cs_cli_usage_error("run", "--seed must be a non-negative integer, not '%s'", v);
         } else if (strcmp(o, "--format") == 0) {
             if (strcmp(v, "json") == 0)
@@ -98,24 +92,24 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
             else if (strcmp(v, "text") != 0)
                 return cs_cli_usage_error("run", "--format must be text, json or expect, not '%s'", v);
         } else if (strcmp(o, "--task-limit") == 0) {
-            if (!cs_cli_parse_u64(v, &a->task_limit) || a->task_limit == 0)
+            if (!cs_cli_parse_u64(v, &a->rq.limits.task_limit) || a->rq.limits.task_limit == 0)
                 return cs_cli_usage_error("run", "--task-limit must be a positive integer");
         } else if (strcmp(o, "--schedule") == 0) {
             free(a->schedule);
             a->schedule = NULL;
-            if (!cs_cli_parse_schedule(v, &a->schedule, &a->nschedule))
+            if (!cs_cli_parse_schedule(v, &a->schedule, &a->rq.nforced))
                 return cs_cli_usage_error("run", "--schedule must be a comma-separated list of choices");
         } else if (strcmp(o, "--trace") == 0) {
             a->trace = v;
         } else if (strcmp(o, "--inject") == 0) {
             a->inject = v;
         } else if (strcmp(o, "--time-limit") == 0) {
-            if (!cs_cli_parse_seconds(v, &a->time_limit))
+            if (!cs_cli_parse_seconds(v, &a->rq.limits.time_limit))
                 return cs_cli_usage_error("run", "--time-limit must be a positive number of seconds");
         } else if (strcmp(o, "--step-limit") == 0) {
-            if (!cs_cli_parse_u64(v, &a->step_limit))
+            if (!cs_cli_parse_u64(v, &a->rq.limits.step_limit))
                 return cs_cli_usage_error("run", "--step-limit must be a non-negative integer");
-        } else if ((lrc = cs_cli_parse_limit("run", o, v, &a->lim)) == 2) {
+        } else if ((lrc = cs_cli_parse_limit("run", o, v, &a->rq.limits)) == 2) {
             return 2;
         }
     }
@@ -131,26 +125,10 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
     cs_outcome *o = cs_outcome_new();
     cs_trace_jsonl *tw = trace ? cs_trace_jsonl_new(trace) : NULL;
     cs_sink sinks[2] = {{cs_outcome_sink, o}, {cs_trace_jsonl_sink, tw}};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = b;
-    opt.seed = a->seed;
-    opt.time_limit = a->time_limit;
-    opt.step_limit = a->step_limit;
-    opt.task_limit = a->task_limit;
-    opt.timer_limit = a->lim.timer_limit;
-    opt.trace_limit = a->lim.trace_limit;
-    opt.memory_limit_mib = a->lim.memory_limit_mib;
-    opt.depth_limit = a->lim.depth_limit;
-    opt.forced = a->schedule;
-    opt.nforced = a->nschedule;
-    opt.faults = a->plan.v;
-    opt.nfaults = a->plan.n;
-    opt.sinks = sinks;
-    opt.nsinks = tw ? 2 : 1;
+    cs_run_request rq = a->rq;
+    rq.backend = b;
     cs_run_error err;
-    memset(&err, 0, sizeof err);
-    int rc = cs_run(sc->program, &opt, &err);
+    int rc = cs_run_once(sc->program, &rq, sinks, tw ? 2 : 1, &err);
     if (tw)
         cs_trace_jsonl_free(tw);
     if (rc == CS_E_UNSUPPORTED && err.pos.line) {
@@ -189,26 +167,15 @@ int cs_cmd_run(int argc, char **argv)
         free(a.schedule);
         return prc == 1 ? 0 : prc;
     }
-    cs_scenario *sc = NULL;
-    cs_load_error lerr;
-    if (cs_cli_load(a.file, &sc, &lerr) != 0) {
-        cs_load_error_print(&lerr, stderr);
+    cs_scenario *sc;
+    if (cs_cli_open("run", a.file, a.inject, "--inject", &sc, &a.plan) != 0) {
         free(a.schedule);
         return 2;
     }
-    char perr[256];
-    if (a.inject && cs_plan_parse(sc->program, a.inject, &a.plan, perr, sizeof perr) < 0) {
-        fprintf(stderr, "cancelsim run: --inject: %s\n", perr);
-        cs_scenario_free(sc);
-        free(a.schedule);
-        return 2;
-    }
+    a.rq.forced = a.schedule;
+    a.rq.plan = &a.plan;
     cs_backend order[2];
-    size_t nb = 0;
-    if (a.sel != CS_SEL_TRIO && (a.sel_given || sc->program->run_asyncio))
-        order[nb++] = CS_BACKEND_ASYNCIO;
-    if (a.sel != CS_SEL_ASYNCIO && (a.sel_given || sc->program->run_trio))
-        order[nb++] = CS_BACKEND_TRIO;
+    size_t nb = cs_cli_backends(sc->program, a.sel, a.sel_given, order);
     FILE *trace = NULL;
     if (a.trace && !(trace = fopen(a.trace, "w"))) {
         fprintf(stderr, "cancelsim run: cannot write %s\n", a.trace);

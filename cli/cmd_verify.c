@@ -6,7 +6,7 @@
  * reproduces it.  --tap prints TAP version 13, --junit writes a JUnit XML
  * report, --jobs N verifies in N worker processes (same output, same order),
  * --shard K/N a part of the files; --update rewrites the expectations instead
- * (verify/snapshot.c).
+ * (drive/snapshot_update.c).
  * A backend that the scenario states no expectation for is reported as such
  * (a skip), not as a pass; --strict fails it.
  * Exit status as pytest's: 0 all pass, 1 some fail, 2 bad input or usage,
@@ -23,7 +23,8 @@
 #include "html_report.h"
 #include "load.h"
 #include "outcome.h"
-#include "snapshot.h"
+#include "run_request.h"
+#include "snapshot_update.h"
 #include "util.h"
 #include "verify_pool.h"
 #include "verify_report.h"
@@ -49,7 +50,7 @@ static const char *const cs__verify_help =
     "--color: PASS/FAIL and differences in colour; auto (the default) colours a\n"
     "terminal unless NO_COLOR is set.  --tap prints TAP version 13 (prove reads\n"
     "it); --junit writes JUnit XML (a testsuite per folder).\n"
-    "On Trio each scenario is also explored (verify/explore.c): expect must hold\n"
+    "On Trio each scenario is also explored (drive/explore.c): expect must hold\n"
     "on every schedule, every schedule must match an expect_any entry and every\n"
     "entry must be reached (when the exploration completes).  N schedules per\n"
     "scenario (default 2000: depth first, then random seeds for the second half\n"
@@ -146,19 +147,15 @@ static int cs__verify_run_fn(void *ctx, unsigned attempt, const cs_sink *trace)
 {
     cs__verify_run *v = ctx;
     cs_sink sinks[3] = {*trace, {cs_outcome_sink, v->outcome}, {cs_findings_sink, v->findings}};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = v->backend;
-    opt.sinks = sinks;
-    opt.nsinks = attempt == 0 ? 3 : 1;
+    cs_run_request rq;
+    cs_run_request_init(&rq, v->backend);
     /* Test hook (tests/t_verify_keys.sh): the second run takes another Trio
      * seed, so its trace differs and the nondeterminism finding must fail
      * the scenario.  Nothing else reads it. */
     const char *reseed = getenv("CS_TEST_RERUN_SEED");
     if (attempt == 1 && reseed)
-        opt.seed = strtoull(reseed, NULL, 10);
-    memset(&v->err, 0, sizeof v->err);
-    return cs_run(v->program, &opt, &v->err);
+        rq.seed = strtoull(reseed, NULL, 10);
+    return cs_run_once(v->program, &rq, sinks, attempt == 0 ? 3 : 1, &v->err);
 }
 
 /* "; findings: NAME: detail; ..." for a failure report, or "" (caller frees). */

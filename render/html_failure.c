@@ -13,6 +13,7 @@
 #include "html_report.h"
 #include "load.h"
 #include "outcome.h"
+#include "run_request.h"
 #include "util.h"
 
 /* Lines compared at most by the diff (an LCS table of MAX^2 cells). */
@@ -149,14 +150,10 @@ static void cs__rerun(FILE *f, const cs_report_entry *e)
     cs_explain *x = cs_explain_new();
     cs_dot *d = cs_dot_new();
     cs_sink sinks[4] = {{cs_outcome_sink, o}, {cs_findings_sink, fd}, {cs_explain_sink, x}, {cs_dot_sink, d}};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = e->backend;
-    opt.sinks = sinks;
-    opt.nsinks = 4;
+    cs_run_request rq;
+    cs_run_request_init(&rq, e->backend);
     cs_run_error err;
-    memset(&err, 0, sizeof err);
-    if (cs_run(sc->program, &opt, &err) == CS_OK) {
+    if (cs_run_once(sc->program, &rq, sinks, 4, &err) == CS_OK) {
         cs__expect_diff(f, sc, e->backend, o, fd);
         char *text = NULL;
         size_t len = 0;

@@ -15,7 +15,7 @@
 # mutation is applied there and undone after its run.
 #
 # A mutation names no file: its text is looked up across the production
-# sources (sim/ verify/ cli/ render/), so moving code does not break it; text
+# sources (sim/ verify/ drive/ cli/ render/), so moving code does not break it; text
 # found other than exactly once makes the mutant "stale" (reported, counted
 # as a failure of this script), never silently skipped.  A mutant that does
 # not compile is reported as "invalid" (fix the list).

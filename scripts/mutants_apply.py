@@ -10,7 +10,7 @@ LIST holds blocks:
     + text that replaces it (one or more lines; "+" alone: nothing, a
     + dropped statement)
 
-The text is looked up in the production sources under SRC (sim/ verify/ cli/
+The text is looked up in the production sources under SRC (sim/ verify/ drive/ cli/
 render/, *.c and *.h) and must occur exactly once there.
 
     ids [--sample N --seed S --only ID,...]   prints "ID<TAB>equivalent|-" lines
@@ -22,7 +22,7 @@ import os
 import random
 import sys
 
-DIRS = ("sim", "verify", "cli", "render")
+DIRS = ("sim", "verify", "drive", "cli", "render")
 
 
 def parse(path):

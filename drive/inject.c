@@ -7,6 +7,7 @@
 #include "expect.h"
 #include "findings.h"
 #include "outcome.h"
+#include "run_request.h"
 #include "util.h"
 
 /* Shrinking tries at most this many earlier checkpoints per fault. */
@@ -125,19 +126,14 @@ int cs_inject_check(const cs_scenario *sc, const cs_inject_where *w, const cs_pl
     cs_outcome *o = cs_outcome_new();
     cs_findings *fd = cs_findings_new();
     cs_sink sinks[3] = {{cs_outcome_sink, o}, {cs_findings_sink, fd}, {cs_census_sink, census}};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = w->backend;
-    opt.seed = w->seed;
-    opt.forced = w->forced;
-    opt.nforced = w->nforced;
-    opt.choices = w->log;
-    opt.faults = plan ? plan->v : NULL;
-    opt.nfaults = plan ? plan->n : 0;
-    opt.sinks = sinks;
-    opt.nsinks = census ? 3 : 2;
-    memset(err, 0, sizeof *err);
-    int rc = cs_run(sc->program, &opt, err);
+    cs_run_request rq;
+    cs_run_request_init(&rq, w->backend);
+    rq.seed = w->seed;
+    rq.forced = w->forced;
+    rq.nforced = w->nforced;
+    rq.log = w->log;
+    rq.plan = plan;
+    int rc = cs_run_once(sc->program, &rq, sinks, census ? 3 : 2, err);
     if (rc == CS_OK) {
         cs__check_outcome(sc, w->backend, o, fd, out);
     } else {

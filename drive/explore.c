@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "run_request.h"
 #include "util.h"
 
 /* Choice points a pct run remembers from the run before (beyond: canonical). */
@@ -143,18 +144,14 @@ static cs_outcome *cs__run(const cs_program *p, const uint32_t *forced, size_t n
 {
     cs_outcome *o = cs_outcome_new();
     cs_sink sink = {cs_outcome_sink, o};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = CS_BACKEND_TRIO;
-    opt.seed = seed;
-    opt.forced = forced;
-    opt.nforced = nforced;
-    opt.choices = log;
-    opt.sinks = &sink;
-    opt.nsinks = 1;
+    cs_run_request rq;
+    cs_run_request_init(&rq, CS_BACKEND_TRIO);
+    rq.seed = seed;
+    rq.forced = forced;
+    rq.nforced = nforced;
+    rq.log = log;
     log->n = 0;
-    memset(err, 0, sizeof *err);
-    *rc = cs_run(p, &opt, err);
+    *rc = cs_run_once(p, &rq, &sink, 1, err);
     if (*rc != CS_OK) {
         cs_outcome_free(o);
         return NULL;

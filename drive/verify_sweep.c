@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "expect.h"
+#include "run_request.h"
 #include "util.h"
 #include "verify_report.h"
 
@@ -63,13 +64,10 @@ static void cs__mark_asyncio(const cs_scenario *sc, unsigned char *reached)
         return;
     cs_outcome *o = cs_outcome_new();
     cs_sink sink = {cs_outcome_sink, o};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = CS_BACKEND_ASYNCIO;
-    opt.sinks = &sink;
-    opt.nsinks = 1;
+    cs_run_request rq;
+    cs_run_request_init(&rq, CS_BACKEND_ASYNCIO);
     cs_run_error err;
-    if (cs_run(sc->program, &opt, &err) == CS_OK) {
+    if (cs_run_once(sc->program, &rq, &sink, 1, &err) == CS_OK) {
         json_t *j = cs_outcome_to_json(o);
         cs__mark_reached(sc, j, reached);
         json_decref(j);

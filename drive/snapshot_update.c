@@ -1,8 +1,8 @@
-/* snapshot.c - `cancelsim verify --update[=any]` (see snapshot.h): run a
+/* snapshot_update.c - `cancelsim verify --update[=any]` (see snapshot_update.h): run a
  * scenario on each of its backends, every Trio schedule up to a bound (the
  * depth-first search of `cancelsim explore`), and write what it gave into its
  * expectations. */
-#include "snapshot.h"
+#include "snapshot_update.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -13,6 +13,8 @@
 #include "findings.h"
 #include "load.h"
 #include "outcome.h"
+#include "run_request.h"
+#include "snapshot.h"
 #include "util.h"
 #include "verify_report.h"
 
@@ -33,17 +35,13 @@ static json_t *cs__run(const cs_scenario *sc, cs_backend b, const uint32_t *forc
     cs_outcome *o = cs_outcome_new();
     cs_findings *f = cs_findings_new();
     cs_sink sinks[2] = {{cs_outcome_sink, o}, {cs_findings_sink, f}};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = b;
-    opt.forced = forced;
-    opt.nforced = nforced;
-    opt.choices = log;
-    opt.sinks = sinks;
-    opt.nsinks = 2;
-    memset(err, 0, sizeof *err);
+    cs_run_request rq;
+    cs_run_request_init(&rq, b);
+    rq.forced = forced;
+    rq.nforced = nforced;
+    rq.log = log;
     json_t *j = NULL;
-    *rc = cs_run(sc->program, &opt, err);
+    *rc = cs_run_once(sc->program, &rq, sinks, 2, err);
     if (*rc == CS_OK) {
         j = cs_outcome_to_json(o);
         json_object_del(j, "scenario");
