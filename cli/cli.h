@@ -104,6 +104,15 @@ size_t cs_cli_backends(const cs_program *prog, cs_backend_sel sel, bool given, c
 int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, uint64_t seed, const char *inject,
                         cs_sink sink);
 
+/* inject_print.c: the report of an inject sweep (drive/inject_sweep.h) as
+ * text, or as JSON Lines (`truncated`: stopped at --max-plans). */
+struct cs_inject_sweep;
+struct cs_inject_distinct;
+void cs_cli_inject_print_text(const struct cs_inject_sweep *sw, const struct cs_inject_distinct *d, size_t nd,
+                              bool truncated);
+void cs_cli_inject_print_json(const struct cs_inject_sweep *sw, const struct cs_inject_distinct *d, size_t nd,
+                              bool truncated);
+
 /* pyfront.c: whether FILE names a Python program (ends in ".py"). */
 bool cs_cli_is_python(const char *file);
 /* pyfront.c: loads a scenario file as cs_load_file does, or, for a .py file,
