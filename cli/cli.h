@@ -71,13 +71,20 @@ typedef struct cs_cli_parser {
     bool mid;      /* inside a bundle of short options */
     bool ended;    /* past `--` or the last option: the rest are operands */
 } cs_cli_parser;
-enum { CS_CLI_END, CS_CLI_OPTION, CS_CLI_OPERAND, CS_CLI_BAD };
+enum { CS_CLI_END, CS_CLI_OPTION, CS_CLI_OPERAND, CS_CLI_BAD, CS_CLI_HELP };
 void cs_cli_parser_init(cs_cli_parser *p, const char *cmd, int argc, char **argv, const char *const *spec);
 /* The next argument: CS_CLI_OPTION with *o its long name ("--backend", however
  * it was written) and *v its value (NULL for a flag), CS_CLI_OPERAND with *o
  * the operand, CS_CLI_END, or CS_CLI_BAD after printing a usage error (exit 2).
  * *o and *v are borrowed from argv or the parser. */
 int cs_cli_next(cs_cli_parser *p, const char **o, const char **v);
+/* The loop of a command that takes one FILE (*file NULL at first): takes the
+ * operand into *file and answers --help itself.  Returns CS_CLI_OPTION for
+ * every other option (for the caller), CS_CLI_END once the arguments are done
+ * and FILE was given, CS_CLI_HELP after printing `help` to standard output
+ * (exit 0), or CS_CLI_BAD after a usage error (exit 2): the parser's own,
+ * "only one FILE may be given", "missing FILE". */
+int cs_cli_next_for_file(cs_cli_parser *p, const char *help, const char **file, const char **o, const char **v);
 /* Levenshtein distance (names up to 64 characters), and the name of `names`
  * closest to `word` when at most two edits away (a "did you mean"), or NULL. */
 size_t cs_cli_edit_distance(const char *a, const char *b);

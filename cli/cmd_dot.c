@@ -44,17 +44,10 @@ static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
     cs_cli_parser p;
     cs_cli_parser_init(&p, "dot", argc, argv, cs__dot_opts);
     const char *o, *v;
-    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
-        if (got == CS_CLI_BAD)
-            return 2;
-        if (got == CS_CLI_OPERAND) {
-            if (a->file)
-                return cs_cli_usage_error("dot", "only one FILE may be given");
-            a->file = o;
-        } else if (strcmp(o, "--help") == 0) {
-            fputs(cs__dot_help, stdout);
-            return 1;
-        } else if (strcmp(o, "--backend") == 0) {
+    for (int got; (got = cs_cli_next_for_file(&p, cs__dot_help, &a->file, &o, &v)) != CS_CLI_END;) {
+        if (got != CS_CLI_OPTION)
+            return got == CS_CLI_HELP ? 1 : 2;
+        if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_one_backend(v, &a->backend))
                 return cs_cli_usage_error("dot", "--backend must be asyncio or trio, not '%s'", v);
         } else if (strcmp(o, "--seed") == 0) {
@@ -72,8 +65,6 @@ static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
             a->focus = v;
         }
     }
-    if (!a->file)
-        return cs_cli_usage_error("dot", "missing FILE");
     if (a->render && strcmp(a->render, "svg") != 0 && !a->out && isatty(STDOUT_FILENO))
         return cs_cli_usage_error("dot", "refusing to write %s image data to a terminal; "
                                          "give -o OUT.%s or redirect standard output",

@@ -56,23 +56,13 @@ static int cs__explain_parse(int argc, char **argv, cs__explain_args *a)
     cs_cli_parser p;
     cs_cli_parser_init(&p, "explain", argc, argv, cs__explain_opts);
     const char *o, *v;
-    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
-        if (got == CS_CLI_BAD)
+    for (int got; (got = cs_cli_next_for_file(&p, cs__explain_help, &a->file, &o, &v)) != CS_CLI_END;) {
+        if (got != CS_CLI_OPTION)
+            return got == CS_CLI_HELP ? 1 : 2;
+        if (cs__explain_opt(a, o, v) != 0)
             return 2;
-        if (got == CS_CLI_OPERAND) {
-            if (a->file)
-                return cs_cli_usage_error("explain", "only one FILE may be given");
-            a->file = o;
-        } else if (strcmp(o, "--help") == 0) {
-            fputs(cs__explain_help, stdout);
-            return 1;
-        } else {
-            int rc = cs__explain_opt(a, o, v);
-            if (rc)
-                return rc;
-        }
     }
-    return a->file ? 0 : cs_cli_usage_error("explain", "missing FILE");
+    return 0;
 }
 
 int cs_cmd_explain(int argc, char **argv)

@@ -49,17 +49,10 @@ static int cs__explore_parse(int argc, char **argv, cs__explore_args *a)
                        (const char *const[]){"help|h", "max-schedules=", "format=", "strategy=", "depth=", "budget=",
                                              "seed=", "no-reduce", NULL});
     const char *o, *v;
-    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
-        if (got == CS_CLI_BAD)
-            return 2;
-        if (got == CS_CLI_OPERAND) {
-            if (a->file)
-                return cs_cli_usage_error("explore", "only one FILE may be given");
-            a->file = o;
-        } else if (strcmp(o, "--help") == 0) {
-            fputs(cs__explore_help, stdout);
-            return 1;
-        } else if (strcmp(o, "--no-reduce") == 0) {
+    for (int got; (got = cs_cli_next_for_file(&p, cs__explore_help, &a->file, &o, &v)) != CS_CLI_END;) {
+        if (got != CS_CLI_OPTION)
+            return got == CS_CLI_HELP ? 1 : 2;
+        if (strcmp(o, "--no-reduce") == 0) {
             a->opt.reduce = false;
         } else if (strcmp(o, "--max-schedules") == 0) {
             if (!cs_cli_parse_u64(v, &a->opt.max_schedules) || a->opt.max_schedules == 0)
@@ -87,8 +80,6 @@ static int cs__explore_parse(int argc, char **argv, cs__explore_args *a)
                 return cs_cli_usage_error("explore", "--format must be text or json, not '%s'", v);
         }
     }
-    if (!a->file)
-        return cs_cli_usage_error("explore", "missing FILE");
     return 0;
 }
 

@@ -66,18 +66,10 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
     cs_cli_parser p;
     cs_cli_parser_init(&p, "run", argc, argv, cs__run_opts);
     const char *o, *v;
-    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
-        int lrc;
-        if (got == CS_CLI_BAD)
-            return 2;
-        if (got == CS_CLI_OPERAND) {
-            if (a->file)
-                return cs_cli_usage_error("run", "only one FILE may be given");
-            a->file = o;
-        } else if (strcmp(o, "--help") == 0) {
-            fputs(cs__run_help, stdout);
-            return 1;
-        } else if (strcmp(o, "--backend") == 0) {
+    for (int got; (got = cs_cli_next_for_file(&p, cs__run_help, &a->file, &o, &v)) != CS_CLI_END;) {
+        if (got != CS_CLI_OPTION)
+            return got == CS_CLI_HELP ? 1 : 2;
+        if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_backend(v, &a->sel))
                 return cs_cli_usage_error("run", "--backend must be asyncio, trio or both, not '%s'", v);
             a->sel_given = true;
@@ -109,12 +101,10 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
         } else if (strcmp(o, "--step-limit") == 0) {
             if (!cs_cli_parse_u64(v, &a->rq.limits.step_limit))
                 return cs_cli_usage_error("run", "--step-limit must be a non-negative integer");
-        } else if ((lrc = cs_cli_parse_limit("run", o, v, &a->rq.limits)) == 2) {
+        } else if (cs_cli_parse_limit("run", o, v, &a->rq.limits) == 2) {
             return 2;
         }
     }
-    if (!a->file)
-        return cs_cli_usage_error("run", "missing FILE");
     return 0;
 }
 

@@ -32,17 +32,10 @@ static int cs__tl_parse(int argc, char **argv, cs__tl_args *a)
     cs_cli_parser p;
     cs_cli_parser_init(&p, "timeline", argc, argv, cs__tl_opts);
     const char *o, *v;
-    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
-        if (got == CS_CLI_BAD)
-            return 2;
-        if (got == CS_CLI_OPERAND) {
-            if (a->file)
-                return cs_cli_usage_error("timeline", "only one FILE may be given");
-            a->file = o;
-        } else if (strcmp(o, "--help") == 0) {
-            fputs(cs__timeline_help, stdout);
-            return 1;
-        } else if (strcmp(o, "--backend") == 0) {
+    for (int got; (got = cs_cli_next_for_file(&p, cs__timeline_help, &a->file, &o, &v)) != CS_CLI_END;) {
+        if (got != CS_CLI_OPTION)
+            return got == CS_CLI_HELP ? 1 : 2;
+        if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_one_backend(v, &a->backend))
                 return cs_cli_usage_error("timeline", "--backend must be asyncio or trio, not '%s'", v);
         } else if (strcmp(o, "--seed") == 0) {
@@ -54,8 +47,6 @@ static int cs__tl_parse(int argc, char **argv, cs__tl_args *a)
             a->inject = v;
         }
     }
-    if (!a->file)
-        return cs_cli_usage_error("timeline", "missing FILE");
     return 0;
 }
 

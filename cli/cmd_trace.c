@@ -35,17 +35,10 @@ static int cs__trace_parse(int argc, char **argv, cs__trace_args *a)
     cs_cli_parser p;
     cs_cli_parser_init(&p, "trace", argc, argv, cs__trace_opts);
     const char *o, *v;
-    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
-        if (got == CS_CLI_BAD)
-            return 2;
-        if (got == CS_CLI_OPERAND) {
-            if (a->file)
-                return cs_cli_usage_error("trace", "only one FILE may be given");
-            a->file = o;
-        } else if (strcmp(o, "--help") == 0) {
-            fputs(cs__trace_help, stdout);
-            return 1;
-        } else if (strcmp(o, "--format") == 0) {
+    for (int got; (got = cs_cli_next_for_file(&p, cs__trace_help, &a->file, &o, &v)) != CS_CLI_END;) {
+        if (got != CS_CLI_OPTION)
+            return got == CS_CLI_HELP ? 1 : 2;
+        if (strcmp(o, "--format") == 0) {
             if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
                 return cs_cli_usage_error("trace", "--format must be text or json, not '%s'", v);
             a->json = strcmp(v, "json") == 0;
@@ -53,8 +46,6 @@ static int cs__trace_parse(int argc, char **argv, cs__trace_args *a)
             a->findings = true;
         }
     }
-    if (!a->file)
-        return cs_cli_usage_error("trace", "missing FILE");
     return 0;
 }
 

@@ -198,3 +198,21 @@ int cs_cli_next(cs_cli_parser *p, const char **o, const char **v)
     *v = optarg;
     return CS_CLI_OPTION;
 }
+
+int cs_cli_next_for_file(cs_cli_parser *p, const char *help, const char **file, const char **o, const char **v)
+{
+    int got = cs_cli_next(p, o, v);
+    if (got == CS_CLI_OPERAND && *file)
+        return cs_cli_usage_error(p->cmd, "only one FILE may be given"), CS_CLI_BAD;
+    if (got == CS_CLI_OPERAND) {
+        *file = *o;
+        return cs_cli_next_for_file(p, help, file, o, v);
+    }
+    if (got == CS_CLI_OPTION && strcmp(*o, "--help") == 0) {
+        fputs(help, stdout);
+        return CS_CLI_HELP;
+    }
+    if (got == CS_CLI_END && !*file)
+        return cs_cli_usage_error(p->cmd, "missing FILE"), CS_CLI_BAD;
+    return got;
+}

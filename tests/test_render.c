@@ -13,12 +13,10 @@
  * CS_UPDATE_GOLDEN=1 and look at the diff before committing it.
  */
 #include <check.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <gvc.h>
 
@@ -30,8 +28,7 @@
 #include "timeline.h"
 #include "util.h"
 
-/* Limits: the corpus is a few hundred files at most. */
-#define MAX_FILES 4096
+#include "corpus.h"
 
 static const char *const golden[] = {
     "taskgroup/sibling-failure-cancels-sibling",
@@ -96,51 +93,12 @@ static char *read_all(const char *path)
     return buf;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Appends every *.json under dir (recursively) to v. */
-static void collect(const char *dir, char **v, size_t *n)
-{
-    DIR *d = opendir(dir);
-    ck_assert_msg(d != NULL, "cannot open %s", dir);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char *p = cs_xasprintf("%s/%s", dir, e->d_name);
-        struct stat st;
-        size_t len = strlen(p);
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-            collect(p, v, n);
-            free(p);
-        } else if (len > 5 && strcmp(p + len - 5, ".json") == 0 && *n < MAX_FILES) {
-            v[(*n)++] = p;
-        } else {
-            free(p);
-        }
-    }
-    closedir(d);
-}
-
 /* The corpus, sorted (new array of new strings, NULL-terminated). */
 static char **corpus(size_t *n)
 {
-    char **v = cs_xcalloc(MAX_FILES + 1, sizeof *v);
-    *n = 0;
-    collect("scenarios", v, n);
-    qsort(v, *n, sizeof *v, cmp_str);
+    char **v = cs_test_corpus("scenarios", n);
     ck_assert_uint_gt(*n, 12);
     return v;
-}
-
-static void corpus_free(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
 }
 
 START_TEST(dot_matches_golden)
@@ -197,7 +155,7 @@ START_TEST(every_dot_parses_and_is_stable)
         ran++;
     }
     ck_assert_uint_gt(ran, 12);
-    corpus_free(v, n);
+    cs_test_corpus_free(v, n);
 }
 END_TEST
 
@@ -333,7 +291,7 @@ START_TEST(every_dot_agrees_with_outcome)
         cs_dot_free(d);
     }
     ck_assert_uint_gt(ran, 100);
-    corpus_free(v, n);
+    cs_test_corpus_free(v, n);
 }
 END_TEST
 
@@ -404,7 +362,7 @@ START_TEST(every_timeline_is_well_formed)
         ran++;
     }
     ck_assert_uint_gt(ran, 12);
-    corpus_free(v, n);
+    cs_test_corpus_free(v, n);
 }
 END_TEST
 

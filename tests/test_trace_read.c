@@ -12,12 +12,10 @@
  * Runs from the repository root (CTest sets the working directory).
  */
 #include <check.h>
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "engine.h"
 #include "explain.h"
@@ -26,35 +24,8 @@
 #include "trace_read.h"
 #include "util.h"
 
-#define MAX_FILES 4096
+#include "corpus.h"
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void collect(const char *dir, char **v, size_t *n)
-{
-    DIR *d = opendir(dir);
-    ck_assert_msg(d != NULL, "cannot open %s", dir);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char *p = cs_xasprintf("%s/%s", dir, e->d_name);
-        struct stat st;
-        size_t len = strlen(p);
-        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-            collect(p, v, n);
-            free(p);
-        } else if (len > 5 && strcmp(p + len - 5, ".json") == 0 && *n < MAX_FILES) {
-            v[(*n)++] = p;
-        } else {
-            free(p);
-        }
-    }
-    closedir(d);
-}
 
 /* The outcome's JSON and text, the findings with their details and the
  * explain text, as one string. */
@@ -135,17 +106,14 @@ static bool round_trip(const char *path, cs_backend b, size_t *nfindings)
 
 START_TEST(test_corpus_round_trip)
 {
-    char **v = cs_xcalloc(MAX_FILES + 1, sizeof *v);
     size_t n = 0, runs = 0, findings = 0;
-    collect("scenarios", v, &n);
-    qsort(v, n, sizeof *v, cmp_str);
+    char **v = cs_test_corpus("scenarios", &n);
     ck_assert_uint_gt(n, 100);
     for (size_t i = 0; i < n; i++) {
         runs += round_trip(v[i], CS_BACKEND_ASYNCIO, &findings);
         runs += round_trip(v[i], CS_BACKEND_TRIO, &findings);
-        free(v[i]);
     }
-    free(v);
+    cs_test_corpus_free(v, n);
     ck_assert_uint_gt(runs, 2 * n - 20);
     ck_assert_uint_gt(findings, 5); /* the corpus has scenarios that declare findings */
 }
