@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "expect.h"
+#include "expect_block.h"
 #include "load.h"
 #include "outcome.h"
 #include "run_request.h"

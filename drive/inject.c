@@ -20,38 +20,13 @@ void cs_inject_result_clear(cs_inject_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Whether `name` is listed in a findings array (NULL: an empty list). */
-static bool cs__listed(const json_t *list, const char *name)
+/* Whether `name` is among the findings the expectations allow on `b`. */
+static bool cs__allowed(const cs_expectations *x, cs_backend b, const char *name)
 {
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v) {
-        if (json_is_string(v) && strcmp(json_string_value(v), name) == 0)
+    for (size_t i = 0; i < x->nallowed[b]; i++)
+        if (strcmp(x->allowed[b][i], name) == 0)
             return true;
-    }
     return false;
-}
-
-/* The findings a plan may raise without failing, when `always` does not list
- * them: those the scenario's expectations declare for this backend (any
- * alternative of expect_any).  New reference. */
-static json_t *cs__allowed_findings(const cs_scenario *sc, cs_backend b)
-{
-    json_t *out = json_array();
-    json_t *m = cs_expect_merged(sc, b);
-    json_t *f = m ? json_object_get(m, "findings") : NULL;
-    if (f)
-        json_array_extend(out, f);
-    json_decref(m);
-    size_t i;
-    json_t *alt;
-    if (sc->expect_any)
-        json_array_foreach(sc->expect_any, i, alt) {
-            json_t *af = json_object_get(alt, "findings");
-            if (af)
-                json_array_extend(out, af);
-        }
-    return out;
 }
 
 /* "always PATH" from a matcher's "PATH: expected X, got Y". */
@@ -64,49 +39,32 @@ static char *cs__kind_of_diff(const char *diff)
     return cs_xasprintf("always %.*s", (int)n, diff);
 }
 
-/* The outcome members `always` reads (the others stay empty). */
-static unsigned cs__parts_needed(const json_t *always)
-{
-    if (!always)
-        return 0;
-    unsigned parts = 0;
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)always, k, v) {
-        if (!strcmp(k, "tasks") || !strcmp(k, "tasks_in_state"))
-            parts |= CS_OUTCOME_PART_TASKS;
-        else if (!strcmp(k, "scopes"))
-            parts |= CS_OUTCOME_PART_SCOPES;
-        else if (!strcmp(k, "log") || !strcmp(k, "log_contains"))
-            parts |= CS_OUTCOME_PART_LOG;
-    }
-    return parts;
-}
-
-static void cs__check_outcome(const cs_scenario *sc, cs_backend b, const cs_outcome *o, const cs_findings *fd,
+/* A plan passes when the outcome keeps `always` and raises no finding the
+ * expectations do not allow (inject.h). */
+static void cs__check_outcome(const cs_expectations *x, cs_backend b, const cs_outcome *o, const cs_findings *fd,
                               cs_inject_result *out)
 {
-    json_t *j = cs_outcome_to_json_parts(o, cs__parts_needed(sc->always));
-    json_object_set_new(j, "findings", cs_findings_to_json(fd));
-    const json_t *always = sc->always;
+    const cs_xv *always = x->always;
     if (always) {
+        /* only the outcome members `always` reads are built */
+        cs_xv *j = cs_outcome_xv(o, x->always_parts, fd);
         char *diff = NULL;
-        if (cs_expect_match(always, j, &diff) != 0) {
+        int rc = cs_expect_match(always, j, &diff);
+        cs_xv_free(j);
+        if (rc != 0) {
             out->failed = true;
             out->kind = cs__kind_of_diff(diff ? diff : "?");
             out->detail = diff ? diff : cs_xstrdup("?");
-            json_decref(j);
             return;
         }
         free(diff);
     }
-    if (!always || !json_object_get(always, "findings")) {
-        json_t *allowed = cs__allowed_findings(sc, b);
+    if (!always || !cs_xv_get(always, "findings")) {
         cs_finding_kind k[CS_FINDING_COUNT];
         size_t n = cs_findings_list(fd, k);
         for (size_t i = 0; i < n; i++) {
             const char *name = cs_finding_name(k[i]);
-            if (!cs__listed(allowed, name)) {
+            if (!cs__allowed(x, b, name)) {
                 out->failed = true;
                 out->kind = cs_xasprintf("finding %s", name);
                 const char *d = cs_findings_detail(fd, k[i]);
@@ -114,12 +72,10 @@ static void cs__check_outcome(const cs_scenario *sc, cs_backend b, const cs_outc
                 break;
             }
         }
-        json_decref(allowed);
     }
-    json_decref(j);
 }
 
-int cs_inject_check(const cs_scenario *sc, const cs_inject_where *w, const cs_plan *plan, cs_census *census,
+int cs_inject_check(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, cs_census *census,
                     cs_inject_result *out, cs_run_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -135,7 +91,7 @@ int cs_inject_check(const cs_scenario *sc, const cs_inject_where *w, const cs_pl
     rq.plan = plan;
     int rc = cs_run_once(sc->program, &rq, sinks, census ? 3 : 2, err);
     if (rc == CS_OK) {
-        cs__check_outcome(sc, w->backend, o, fd, out);
+        cs__check_outcome(x, w->backend, o, fd, out);
     } else {
         out->failed = true;
         out->kind = cs_xstrdup("run error");
@@ -148,14 +104,14 @@ int cs_inject_check(const cs_scenario *sc, const cs_inject_where *w, const cs_pl
 }
 
 /* Whether `plan` still fails with failure kind `kind`. */
-static bool cs__still_fails(const cs_scenario *sc, const cs_inject_where *w, const cs_plan *plan, const char *kind,
+static bool cs__still_fails(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, const char *kind,
                             uint64_t *runs)
 {
     cs_inject_result r;
     cs_run_error err;
     cs_inject_where quiet = *w;
     quiet.log = NULL; /* the schedule being shrunk on is the one logged first */
-    cs_inject_check(sc, &quiet, plan, NULL, &r, &err);
+    cs_inject_check(sc, x, &quiet, plan, NULL, &r, &err);
     (*runs)++;
     bool same = r.failed && strcmp(r.kind, kind) == 0;
     cs_inject_result_clear(&r);
@@ -177,7 +133,7 @@ static int cs__fault_cmp(const void *x, const void *y)
     return a->seconds < b->seconds ? -1 : a->seconds > b->seconds;
 }
 
-void cs_inject_shrink(const cs_scenario *sc, const cs_inject_where *w, const cs_plan *plan, const char *kind,
+void cs_inject_shrink(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, const char *kind,
                       cs_plan *out, uint64_t *runs)
 {
     cs_plan cur;
@@ -189,7 +145,7 @@ void cs_inject_shrink(const cs_scenario *sc, const cs_inject_where *w, const cs_
             cs_fault keep = cur.v[i];
             memmove(&cur.v[i], &cur.v[i + 1], (cur.n - i - 1) * sizeof *cur.v);
             cur.n--;
-            if (cs__still_fails(sc, w, &cur, kind, runs)) {
+            if (cs__still_fails(sc, x, w, &cur, kind, runs)) {
                 free(keep.target);
                 dropped = true;
             } else {
@@ -204,7 +160,7 @@ void cs_inject_shrink(const cs_scenario *sc, const cs_inject_where *w, const cs_
         uint32_t orig = cur.v[i].k;
         for (uint32_t k = 1; k < orig && k <= CS_SHRINK_MAX_K_TRIES; k++) {
             cur.v[i].k = k;
-            if (cs__still_fails(sc, w, &cur, kind, runs))
+            if (cs__still_fails(sc, x, w, &cur, kind, runs))
                 break;
             cur.v[i].k = orig;
         }

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "expect_load.h"
 #include "fault.h"
 #include "load.h"
 
@@ -85,18 +86,19 @@ typedef struct cs_inject_result {
     char *detail; /* failing: the first difference or the finding's sentence (owned) */
 } cs_inject_result;
 
-/* Runs the program under `plan` and checks it.  `census` (may be NULL) also
+/* Runs the program under `plan` and checks it against `x` (the scenario's
+ * expectations, cs_expectations_new(sc): parsed once per sweep).  `census` (may be NULL) also
  * receives the trace.  Returns 0 (see *out), or a CS_E_* engine status with
  * *err filled (the run could not be checked: also reported as a failure of
  * kind "run error" in *out). */
-int cs_inject_check(const cs_scenario *sc, const cs_inject_where *w, const cs_plan *plan, cs_census *census,
+int cs_inject_check(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, cs_census *census,
                     cs_inject_result *out, cs_run_error *err);
 void cs_inject_result_clear(cs_inject_result *r);
 
 /* Shrinks a failing plan: drops faults while the same kind of failure stays,
  * then moves each fault to the earliest checkpoint that still fails the same
  * way.  *out is a new plan (cs_plan_free); `runs` counts the runs it took. */
-void cs_inject_shrink(const cs_scenario *sc, const cs_inject_where *w, const cs_plan *plan, const char *kind,
+void cs_inject_shrink(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, const char *kind,
                       cs_plan *out, uint64_t *runs);
 
 /* "cancelsim run FILE --backend B [--seed S | --schedule C] --inject 'PLAN'"

@@ -24,6 +24,7 @@ void cs_inject_sweep_init(cs_inject_sweep *sw, const cs_inject_options *opt, con
     memset(sw, 0, sizeof *sw);
     sw->opt = opt;
     sw->sc = sc;
+    sw->x = cs_expectations_new(sc);
     for (size_t b = 0; b < nbackends; b++)
         sw->space[sw->nspace++].backend = backends[b];
 }
@@ -66,7 +67,7 @@ static bool cs__run_plan(const cs_inject_sweep *sw, const cs_inject_where *w, co
 {
     cs_inject_result r;
     cs_run_error err;
-    cs_inject_check(sw->sc, w, p, NULL, &r, &err);
+    cs_inject_check(sw->sc, sw->x, w, p, NULL, &r, &err);
     (*runs)++;
     if (!r.failed) {
         cs_inject_result_clear(&r);
@@ -82,7 +83,7 @@ static bool cs__run_plan(const cs_inject_sweep *sw, const cs_inject_where *w, co
         out->shrunk = cs_xstrdup(out->plan);
     } else {
         cs_plan small;
-        cs_inject_shrink(sw->sc, w, p, r.kind, &small, runs);
+        cs_inject_shrink(sw->sc, sw->x, w, p, r.kind, &small, runs);
         out->shrunk = cs_plan_format(sw->sc->program, &small);
         cs_plan_free(&small);
     }
@@ -275,7 +276,7 @@ static int cs__base(cs_inject_sweep *sw, cs_inject_space *s, cs_run_error *err)
     cs_census *c = cs_census_new();
     cs_inject_where w = {.backend = s->backend};
     cs_inject_result r;
-    int rc = cs_inject_check(sw->sc, &w, NULL, c, &r, err);
+    int rc = cs_inject_check(sw->sc, sw->x, &w, NULL, c, &r, err);
     if (rc == CS_E_LIMIT) {
         /* refused before it ran (the depth limit): bad input, not a failure */
         cs_inject_result_clear(&r);
@@ -370,6 +371,7 @@ void cs_inject_sweep_free(cs_inject_sweep *sw)
         free(sw->single_kind[b]);
         free(sw->single_shrunk[b]);
     }
+    cs_expectations_free(sw->x);
     memset(sw, 0, sizeof *sw);
 }
 

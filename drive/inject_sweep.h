@@ -60,6 +60,7 @@ typedef struct cs_inject_failure {
 typedef struct cs_inject_sweep {
     const cs_inject_options *opt; /* borrowed */
     const cs_scenario *sc;        /* borrowed */
+    cs_expectations *x;           /* sc's, parsed once for every plan (owned) */
     cs_inject_space space[2];
     size_t nspace;
     uint64_t total;        /* plans in the whole sweep (all shards) */

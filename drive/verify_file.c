@@ -66,21 +66,11 @@ static char *cs__findings_detail(const cs_findings *f)
     return s;
 }
 
-/* Whether the scenario states anything to check on backend `b` beyond the
- * built-in findings. */
-static bool cs__has_expectations(const cs_scenario *sc, cs_backend b)
-{
-    json_t *m = cs_expect_merged(sc, b);
-    bool any = (m && json_object_size(m)) || json_array_size(sc->expect_any) || json_object_size(sc->always);
-    json_decref(m);
-    return any;
-}
-
 /* Runs one scenario on one backend twice (the second run only to compare
  * traces: nondeterminism), checks the outcome and the findings of the first;
  * fills the report entry. */
-static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b, const cs_verify_options *opt,
-                           cs_report_entry *r)
+static void cs__verify_one(const char *file, const cs_scenario *sc, const cs_expectations *x, cs_backend b,
+                           const cs_verify_options *opt, cs_report_entry *r)
 {
     cs__verify_run v = {.program = sc->program, .backend = b};
     v.outcome = cs_outcome_new();
@@ -106,20 +96,19 @@ static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b
         if (differ)
             cs_findings_add(v.findings, CS_FINDING_NONDETERMINISM,
                             "two runs with the same backend and seed gave different traces");
-        json_t *j = cs_outcome_to_json(v.outcome);
-        json_object_set_new(j, "findings", cs_findings_to_json(v.findings));
+        cs_xv *j = cs_outcome_xv(v.outcome, CS_OUTCOME_PART_ALL, v.findings);
         char *diff = NULL;
-        r->status = cs_expect_check(sc, b, j, &diff) == 0 ? CS_REPORT_PASS : CS_REPORT_FAIL;
-        if (r->status == CS_REPORT_PASS && sc->always) {
+        r->status = cs_expect_check(x, b, j, &diff) == 0 ? CS_REPORT_PASS : CS_REPORT_FAIL;
+        if (r->status == CS_REPORT_PASS && x->always) {
             /* `always` holds under every plan, the empty one included */
             char *ad = NULL;
-            if (cs_expect_match(sc->always, j, &ad) != 0) {
+            if (cs_expect_match(x->always, j, &ad) != 0) {
                 r->status = CS_REPORT_FAIL;
                 diff = cs_xasprintf("always: %s", ad ? ad : "?");
             }
             free(ad);
         }
-        if (r->status == CS_REPORT_PASS && !cs__has_expectations(sc, b)) {
+        if (r->status == CS_REPORT_PASS && !x->has[b]) {
             r->status = opt->strict ? CS_REPORT_FAIL : CS_REPORT_SKIP;
             diff = cs_xstrdup(opt->strict ? "no expectations (--strict): the scenario states no expect, "
                                            "expect_by_backend, expect_any or always for this backend"
@@ -134,8 +123,8 @@ static void cs__verify_one(const char *file, const cs_scenario *sc, cs_backend b
             r->detail = diff;
         }
         if (b == CS_BACKEND_TRIO && opt->sweep.max_schedules)
-            cs_verify_sweep_entry(file, sc, json_object_get(j, "findings"), &opt->sweep, r);
-        json_decref(j);
+            cs_verify_sweep_entry(file, sc, x, v.findings, &opt->sweep, r);
+        cs_xv_free(j);
     }
     cs_outcome_free(v.outcome);
     cs_findings_free(v.findings);
@@ -154,6 +143,7 @@ void cs_verify_file(const char *file, const cs_verify_options *opt, cs_verify_re
         out->v[0].detail = cs_xasprintf("%s:%u:%u: error: %s", lerr.path, lerr.line, lerr.col, lerr.message);
         return;
     }
+    cs_expectations *x = cs_expectations_new(sc); /* parsed once for both backends */
     cs_backend bs[2];
     size_t nb = 0;
     if (sc->program->run_asyncio)
@@ -165,9 +155,10 @@ void cs_verify_file(const char *file, const cs_verify_options *opt, cs_verify_re
         cs_report_entry *r = &out->v[out->n++];
         *r = (cs_report_entry){.file = file, .name = cs_xstrdup(sc->program->name)};
         double t0 = cs_report_clock();
-        cs__verify_one(file, sc, bs[k], opt, r);
+        cs__verify_one(file, sc, x, bs[k], opt, r);
         double us = (cs_report_clock() - t0) * 1e6;
         r->micros = us < 4e9 ? (uint32_t)us : UINT32_MAX;
     }
+    cs_expectations_free(x);
     cs_scenario_free(sc);
 }

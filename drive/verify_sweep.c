@@ -41,24 +41,32 @@ static void cs__add(char **s, const char *piece)
 
 /* Marks the expect_any entries the outcome matches (findings aside: which
  * outcomes a schedule reaches is the question). */
-static void cs__mark_reached(const cs_scenario *sc, const json_t *out, unsigned char *reached)
+static void cs__mark_reached(const cs_expectations *x, const cs_xv *out, unsigned char *reached)
 {
-    size_t i;
-    json_t *alt;
-    json_array_foreach(sc->expect_any, i, alt) {
-        json_t *a = json_copy(alt);
-        json_object_del(a, "findings");
+    for (size_t i = 0; i < x->any->n; i++) {
+        const cs_xv *alt = &x->any->items[i];
+        /* the entry without its `findings`: a view sharing its members */
+        cs_xv view = {.kind = alt->kind};
+        view.items = cs_xcalloc(alt->n ? alt->n : 1, sizeof *view.items);
+        view.keys = cs_xcalloc(alt->n ? alt->n : 1, sizeof *view.keys);
+        for (size_t k = 0; alt->kind == CS_XV_OBJECT && k < alt->n; k++) {
+            if (strcmp(alt->keys[k], "findings") == 0)
+                continue;
+            view.keys[view.n] = alt->keys[k];
+            view.items[view.n++] = alt->items[k];
+        }
         char *d = NULL;
-        if (cs_expect_match(a, out, &d) == 0)
+        if (cs_expect_match(&view, out, &d) == 0)
             reached[i] = 1;
         free(d);
-        json_decref(a);
+        free(view.items);
+        free(view.keys);
     }
 }
 
 /* expect_any lists both backends' outcomes: the asyncio run's reaches its
  * entries too. */
-static void cs__mark_asyncio(const cs_scenario *sc, unsigned char *reached)
+static void cs__mark_asyncio(const cs_scenario *sc, const cs_expectations *x, unsigned char *reached)
 {
     if (!sc->program->run_asyncio)
         return;
@@ -68,26 +76,25 @@ static void cs__mark_asyncio(const cs_scenario *sc, unsigned char *reached)
     cs_run_request_init(&rq, CS_BACKEND_ASYNCIO);
     cs_run_error err;
     if (cs_run_once(sc->program, &rq, &sink, 1, &err) == CS_OK) {
-        json_t *j = cs_outcome_to_json(o);
-        cs__mark_reached(sc, j, reached);
-        json_decref(j);
+        cs_xv *j = cs_outcome_xv(o, CS_OUTCOME_PART_ALL, NULL);
+        cs__mark_reached(x, j, reached);
+        cs_xv_free(j);
     }
     cs_outcome_free(o);
 }
 
 /* Checks one explored outcome; adds its mismatches to r->detail. */
-static bool cs__check_one(const char *file, const cs_scenario *sc, const json_t *findings,
+static bool cs__check_one(const char *file, const cs_expectations *x, const cs_findings *findings,
                           const cs_explore_found *f, size_t idx, unsigned char *reached, size_t *nbad,
                           cs_sweep_result *r)
 {
-    json_t *j = cs_outcome_to_json(f->outcome);
-    json_object_set_new(j, "findings", json_deep_copy(findings));
+    cs_xv *j = cs_outcome_xv(f->outcome, CS_OUTCOME_PART_ALL, findings);
     char *diff = NULL;
     /* the first run of every strategy is the canonical schedule */
-    bool bad = cs_expect_check_schedule(sc, CS_BACKEND_TRIO, j, f->first == 1, &diff) != 0;
-    if (sc->expect_any)
-        cs__mark_reached(sc, j, reached);
-    json_decref(j);
+    bool bad = cs_expect_check_schedule(x, CS_BACKEND_TRIO, j, f->first == 1, &diff) != 0;
+    if (x->any)
+        cs__mark_reached(x, j, reached);
+    cs_xv_free(j);
     if (bad && (*nbad)++ < CS__SWEEP_MAX_SHOWN) {
         char *replay = cs_explore_replay(file, f);
         char *ind = cs__indent(diff ? diff : "?");
@@ -104,8 +111,8 @@ static bool cs__check_one(const char *file, const cs_scenario *sc, const json_t 
     return bad;
 }
 
-void cs_verify_sweep(const char *file, const cs_scenario *sc, const json_t *findings, const cs_explore_options *opt,
-                     cs_sweep_result *r)
+void cs_verify_sweep(const char *file, const cs_scenario *sc, const cs_expectations *x, const cs_findings *findings,
+                     const cs_explore_options *opt, cs_sweep_result *r)
 {
     memset(r, 0, sizeof *r);
     cs_explore_result res;
@@ -122,13 +129,13 @@ void cs_verify_sweep(const char *file, const cs_scenario *sc, const json_t *find
         cs_explore_result_free(&res);
         return;
     }
-    size_t nalt = sc->expect_any ? json_array_size(sc->expect_any) : 0;
+    size_t nalt = x->any ? x->any->n : 0;
     unsigned char *reached = cs_xcalloc(nalt ? nalt : 1, 1);
     size_t nbad = 0;
     if (nalt)
-        cs__mark_asyncio(sc, reached);
+        cs__mark_asyncio(sc, x, reached);
     for (size_t i = 0; i < res.n; i++)
-        cs__check_one(file, sc, findings, &res.v[i], i, reached, &nbad, r);
+        cs__check_one(file, x, findings, &res.v[i], i, reached, &nbad, r);
     if (nbad) {
         char *head = cs_xasprintf("%zu of %zu distinct Trio outcomes fail the expectations (%s); if real Trio "
                                   "shows them, list the schedule-dependent keys in expect_any",
@@ -161,13 +168,13 @@ void cs_sweep_result_free(cs_sweep_result *r)
     memset(r, 0, sizeof *r);
 }
 
-void cs_verify_sweep_entry(const char *file, const cs_scenario *sc, const json_t *findings,
-                           const cs_explore_options *opt, cs_report_entry *r)
+void cs_verify_sweep_entry(const char *file, const cs_scenario *sc, const cs_expectations *x,
+                           const cs_findings *findings, const cs_explore_options *opt, cs_report_entry *r)
 {
     if (r->status != CS_REPORT_PASS || r->backend != CS_BACKEND_TRIO)
         return;
     cs_sweep_result s;
-    cs_verify_sweep(file, sc, findings, opt, &s);
+    cs_verify_sweep(file, sc, x, findings, opt, &s);
     if (s.failed) {
         r->status = CS_REPORT_FAIL;
         free(r->detail);

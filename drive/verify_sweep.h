@@ -10,9 +10,9 @@
 #ifndef CS_VERIFY_SWEEP_H
 #define CS_VERIFY_SWEEP_H
 
-#include <jansson.h>
-
+#include "expect_load.h"
 #include "explore.h"
+#include "findings.h"
 #include "load.h"
 
 typedef struct cs_sweep_result {
@@ -28,18 +28,18 @@ typedef struct cs_sweep_result {
  * seeds for the rest when dfs did not finish. */
 #define CS_SWEEP_DEFAULT_SCHEDULES 2000
 
-/* Sweeps `sc` (loaded from `file`) on Trio; `findings` is the canonical
- * run's findings array (borrowed).  Fills *out (free with
+/* Sweeps `sc` (loaded from `file`, its expectations `x`) on Trio; `findings`
+ * are the canonical run's (borrowed).  Fills *out (free with
  * cs_sweep_result_free). */
-void cs_verify_sweep(const char *file, const cs_scenario *sc, const json_t *findings, const cs_explore_options *opt,
-                     cs_sweep_result *out);
+void cs_verify_sweep(const char *file, const cs_scenario *sc, const cs_expectations *x, const cs_findings *findings,
+                     const cs_explore_options *opt, cs_sweep_result *out);
 void cs_sweep_result_free(cs_sweep_result *r);
 
 /* verify's use: when entry `r` (Trio, canonical schedule) passed, sweeps and
  * turns it into a FAIL with the sweep's detail and replay, or keeps the PASS
  * with the note "N schedules, complete". */
 struct cs_report_entry;
-void cs_verify_sweep_entry(const char *file, const cs_scenario *sc, const json_t *findings,
-                           const cs_explore_options *opt, struct cs_report_entry *r);
+void cs_verify_sweep_entry(const char *file, const cs_scenario *sc, const cs_expectations *x,
+                           const cs_findings *findings, const cs_explore_options *opt, struct cs_report_entry *r);
 
 #endif

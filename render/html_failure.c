@@ -7,7 +7,7 @@
 
 #include "dot.h"
 #include "engine.h"
-#include "expect.h"
+#include "expect_load.h"
 #include "explain.h"
 #include "findings.h"
 #include "html_report.h"
@@ -114,7 +114,7 @@ static char *cs__dump(const json_t *j)
 /* The expectation and the outcome's same keys, diffed. */
 static void cs__expect_diff(FILE *f, const cs_scenario *sc, cs_backend b, const cs_outcome *o, const cs_findings *fd)
 {
-    json_t *want = cs_expect_merged(sc, b);
+    json_t *want = cs_expect_merged_json(sc, b);
     if (!want) {
         fputs("<p>(no expect block for this backend; see expect_any in the file)</p>\n", f);
         return;

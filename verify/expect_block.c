@@ -2,7 +2,7 @@
  * --format expect`): what authoring.md section 3 describes by hand. */
 #include <string.h>
 
-#include "expect.h"
+#include "expect_block.h"
 #include "outcome.h"
 
 /* The outcome keys an expectation pins (not the two that name the run). */
