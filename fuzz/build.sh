@@ -21,7 +21,7 @@ fi
 
 cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
         -fno-omit-frame-pointer -ffp-contract=off -D_POSIX_C_SOURCE=200809L -std=c11
-        -I "$root/sim" -I "$root/verify")
+        -I "$root/sim/core" -I "$root/sim/load" -I "$root/sim" -I "$root/verify")
 jansson=($(pkg-config --cflags --libs jansson))
 
 cd "$root"
@@ -30,8 +30,8 @@ cd "$root"
 # sim/ so nothing is missing.  verify/ is only needed by fuzz_run.
 for t in "${targets[@]}"; do
     case "$t" in
-        fuzz_load) srcs=(sim/*.c) ;;
-        fuzz_run|fuzz_trace) srcs=(sim/*.c verify/*.c) ;;
+        fuzz_load) srcs=(sim/*.c sim/*/*.c) ;;
+        fuzz_run|fuzz_trace) srcs=(sim/*.c sim/*/*.c verify/*.c) ;;
         *) echo "build.sh: unknown target $t" >&2; exit 2 ;;
     esac
     # Link into a temporary name first: a running fuzzer keeps its binary.
