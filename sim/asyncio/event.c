@@ -4,25 +4,22 @@
  * waiter in list order, so waiters wake FIFO one iteration later. */
 #include <stdlib.h>
 
-#include "interp.h"
+#include "aio.h"
 #include "util.h"
 
-int cs__aio_event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf)
+int cs__aio_event_wait(cs__engine *e, cs__task *t, cs__event *ev)
 {
     t->wait_label = ev->label;
-    if (ev->value) {
-        *yf = NULL;
+    if (ev->value)
         return CS__YIELD;
-    }
     cs__fut *f = cs__fut_new(e);
     if (ev->n == ev->cap) {
         ev->cap = ev->cap ? ev->cap * 2 : 4;
         ev->waiters = cs_xrealloc(ev->waiters, ev->cap * sizeof *ev->waiters);
     }
     ev->waiters[ev->n++] = cs__fut_ref(f);
-    cs__rare_mut(t)->event_wait = ev;
-    *yf = f;
-    return CS__YIELD;
+    cs__aio_rmut(e, t)->event_wait = ev;
+    return cs__yield_on(e, f);
 }
 
 void cs__event_forget(cs__engine *e, cs__event *ev, cs__fut *f)

@@ -10,33 +10,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "aio.h"
+#include "thread.h"
 #include "util.h"
 
 void cs__call_soon(cs__engine *e, uint8_t kind, void *a, void *b)
 {
-    if (e->rcount == e->rcap) { /* the capacity stays a power of two: indexes wrap with a mask */
-        uint32_t ncap = e->rcap ? e->rcap * 2 : 64;
+    cs__aio_loop *L = cs__aio(e);
+    if (L->rcount == L->rcap) { /* the capacity stays a power of two: indexes wrap with a mask */
+        uint32_t ncap = L->rcap ? L->rcap * 2 : 64;
         cs__handle *n = cs_xmalloc(ncap * sizeof *n);
-        for (uint32_t i = 0; i < e->rcount; i++)
-            n[i] = e->ready[(e->rhead + i) & (e->rcap - 1)];
-        free(e->ready);
-        e->ready = n;
-        e->rhead = 0;
-        e->rcap = ncap;
+        for (uint32_t i = 0; i < L->rcount; i++)
+            n[i] = L->ready[(L->rhead + i) & (L->rcap - 1)];
+        free(L->ready);
+        L->ready = n;
+        L->rhead = 0;
+        L->rcap = ncap;
     }
-    cs__handle *h = &e->ready[(e->rhead + e->rcount) & (e->rcap - 1)];
+    cs__handle *h = &L->ready[(L->rhead + L->rcount) & (L->rcap - 1)];
     h->kind = kind;
     h->a = a;
     h->b = b;
     h->timer = NULL;
-    e->rcount++;
+    L->rcount++;
 }
 
 static void cs__push_ready_timer(cs__engine *e, cs__timer *t)
 {
+    cs__aio_loop *L = cs__aio(e);
     cs__call_soon(e, t->kind, t->a, NULL);
-    e->ready[(e->rhead + e->rcount - 1) & (e->rcap - 1)].timer = t;
+    L->ready[(L->rhead + L->rcount - 1) & (L->rcap - 1)].timer = t;
 }
 
 /* The timer heap is CPython's heapq, step for step, comparing TimerHandles by
@@ -91,22 +94,24 @@ static void cs__sift_up(cs__hent *heap, uint32_t endpos, uint32_t pos)
 
 static void cs__heap_push(cs__engine *e, cs__timer *t)
 {
-    if (e->nheap == e->capheap) {
-        e->capheap = e->capheap ? e->capheap * 2 : 64;
-        e->heap = cs_xrealloc(e->heap, e->capheap * sizeof *e->heap);
+    cs__aio_loop *L = cs__aio(e);
+    if (L->nheap == L->capheap) {
+        L->capheap = L->capheap ? L->capheap * 2 : 64;
+        L->heap = cs_xrealloc(L->heap, L->capheap * sizeof *L->heap);
     }
-    e->heap[e->nheap++] = (cs__hent){t->when, t};
-    cs__sift_down(e->heap, 0, e->nheap - 1);
+    L->heap[L->nheap++] = (cs__hent){t->when, t};
+    cs__sift_down(L->heap, 0, L->nheap - 1);
 }
 
 static cs__timer *cs__heap_pop(cs__engine *e)
 {
-    cs__hent last = e->heap[--e->nheap];
-    if (e->nheap == 0)
+    cs__aio_loop *L = cs__aio(e);
+    cs__hent last = L->heap[--L->nheap];
+    if (L->nheap == 0)
         return last.t;
-    cs__timer *top = e->heap[0].t;
-    e->heap[0] = last;
-    cs__sift_up(e->heap, e->nheap, 0);
+    cs__timer *top = L->heap[0].t;
+    L->heap[0] = last;
+    cs__sift_up(L->heap, L->nheap, 0);
     return top;
 }
 
@@ -115,24 +120,25 @@ static cs__timer *cs__heap_pop(cs__engine *e)
  * the head. */
 static void cs__heap_clean(cs__engine *e)
 {
-    uint32_t cancelled = e->nheap - e->live_timers;
-    if (e->nheap > 100 && (double)cancelled / (double)e->nheap > 0.5) {
+    cs__aio_loop *L = cs__aio(e);
+    uint32_t cancelled = L->nheap - e->live_timers;
+    if (L->nheap > 100 && (double)cancelled / (double)L->nheap > 0.5) {
         uint32_t n = 0;
-        for (uint32_t i = 0; i < e->nheap; i++) {
-            cs__timer *t = e->heap[i].t;
+        for (uint32_t i = 0; i < L->nheap; i++) {
+            cs__timer *t = L->heap[i].t;
             if (t->cancelled) {
                 t->in_heap = false;
                 cs__timer_unref(e, t);
             } else {
-                e->heap[n++] = e->heap[i];
+                L->heap[n++] = L->heap[i];
             }
         }
-        e->nheap = n;
+        L->nheap = n;
         for (uint32_t i = n / 2; i-- > 0;)
-            cs__sift_up(e->heap, n, i);
+            cs__sift_up(L->heap, n, i);
         return;
     }
-    while (e->nheap && e->heap[0].t->cancelled) {
+    while (L->nheap && L->heap[0].t->cancelled) {
         cs__timer *t = cs__heap_pop(e);
         t->in_heap = false;
         cs__timer_unref(e, t);
@@ -141,7 +147,8 @@ static void cs__heap_clean(cs__engine *e)
 
 cs__timer *cs__call_at(cs__engine *e, int64_t when, uint8_t kind, void *a)
 {
-    cs__timer *t = cs__pool_take(&e->arena, &e->free_timers, sizeof *t);
+    cs__aio_loop *L = cs__aio(e);
+    cs__timer *t = cs__pool_take(&e->arena, &L->free_timers, sizeof *t);
     memset(t, 0, sizeof *t);
     t->when = when;
     t->kind = kind;
@@ -164,16 +171,18 @@ void cs__timer_cancel(cs__engine *e, cs__timer *t)
 
 void cs__timer_unref(cs__engine *e, cs__timer *t)
 {
+    cs__aio_loop *L = cs__aio(e);
     if (t && --t->refs == 0) {
         if (t->kind == CS__CB_SLEEP_DONE)
             cs__fut_unref(e, t->a);
-        cs__pool_put(&e->free_timers, t);
+        cs__pool_put(&L->free_timers, t);
     }
 }
 
 cs__fut *cs__fut_new(cs__engine *e)
 {
-    cs__fut *f = cs__pool_take(&e->arena, &e->free_futs, sizeof *f);
+    cs__aio_loop *L = cs__aio(e);
+    cs__fut *f = cs__pool_take(&e->arena, &L->free_futs, sizeof *f);
     memset(f, 0, sizeof *f);
     f->refs = 1;
     return f;
@@ -188,10 +197,11 @@ cs__fut *cs__fut_ref(cs__fut *f)
 
 void cs__fut_unref(cs__engine *e, cs__fut *f)
 {
+    cs__aio_loop *L = cs__aio(e);
     if (!f || --f->refs > 0)
         return;
     cs_exc_unref(f->exc);
-    cs__pool_put(&e->free_futs, f);
+    cs__pool_put(&L->free_futs, f);
 }
 
 static void cs__fut_schedule_callbacks(cs__engine *e, cs__fut *f)
@@ -248,7 +258,7 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
         break;
     case CS__CB_DELIVER: {
         cs__scope *s = h.a;
-        s->cancel_handle = false;
+        cs__aio_s(s)->cancel_handle = false;
         cs__scope_deliver(e, s, s);
         break;
     }
@@ -274,18 +284,19 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
  * callbacks, then exactly the callbacks present now. */
 static void cs__loop_run_ready(cs__engine *e)
 {
-    while (e->nheap && e->heap[0].when <= e->now) {
+    cs__aio_loop *L = cs__aio(e);
+    while (L->nheap && L->heap[0].when <= e->now) {
         cs__timer *t = cs__heap_pop(e);
         t->in_heap = false;
         if (!t->cancelled)
             e->live_timers--;
         cs__push_ready_timer(e, t); /* a cancelled one is skipped when it runs */
     }
-    uint32_t n = e->rcount;
-    for (uint32_t i = 0; i < n && !e->aborted && !e->escape; i++) {
-        cs__handle h = e->ready[e->rhead];
-        e->rhead = (e->rhead + 1) & (e->rcap - 1);
-        e->rcount--;
+    uint32_t n = L->rcount;
+    for (uint32_t i = 0; i < n && !e->aborted && !L->escape; i++) {
+        cs__handle h = L->ready[L->rhead];
+        L->rhead = (L->rhead + 1) & (L->rcap - 1);
+        L->rcount--;
         if (h.timer) {
             bool cancelled = h.timer->cancelled;
             h.timer->cancelled = true; /* it ran: a later cancel() is a no-op */
@@ -305,7 +316,8 @@ static void cs__loop_run_ready(cs__engine *e)
  * callback): no waiting, the clock stays. */
 void cs__loop_spin(cs__engine *e, uint32_t n)
 {
-    for (uint32_t i = 0; i < n && !e->aborted && !e->escape; i++) {
+    cs__aio_loop *L = cs__aio(e);
+    for (uint32_t i = 0; i < n && !e->aborted && !L->escape; i++) {
         cs__heap_clean(e);
         cs__loop_run_ready(e);
     }
@@ -314,13 +326,14 @@ void cs__loop_spin(cs__engine *e, uint32_t n)
 /* One BaseEventLoop._run_once.  Returns false when nothing can ever run again. */
 bool cs__loop_run_once(cs__engine *e)
 {
+    cs__aio_loop *L = cs__aio(e);
     cs__heap_clean(e);
-    if (e->rcount == 0) {
+    if (L->rcount == 0) {
         /* idle: the clock jumps to the next timer or worker-thread wake-up */
         int64_t wake = cs__threads_next_wake(e);
-        if (e->nheap == 0 && wake == CS_NS_INF)
+        if (L->nheap == 0 && wake == CS_NS_INF)
             return false;
-        int64_t when = e->nheap ? e->heap[0].when : wake;
+        int64_t when = L->nheap ? L->heap[0].when : wake;
         if (wake < when)
             when = wake;
         if ((double)when > e->opt.time_limit * 1e9) {
@@ -338,7 +351,8 @@ bool cs__loop_run_once(cs__engine *e)
 
 void cs__loop_run(cs__engine *e)
 {
-    while (!e->aborted && !e->stop && !e->escape) {
+    cs__aio_loop *L = cs__aio(e);
+    while (!e->aborted && !e->stop && !L->escape) {
         if (!cs__loop_run_once(e))
             break;
     }
@@ -346,10 +360,11 @@ void cs__loop_run(cs__engine *e)
 
 void cs__loop_free(cs__engine *e)
 {
-    while (e->rcount) {
-        cs__handle h = e->ready[e->rhead];
-        e->rhead = (e->rhead + 1) & (e->rcap - 1);
-        e->rcount--;
+    cs__aio_loop *L = cs__aio(e);
+    while (L->rcount) {
+        cs__handle h = L->ready[L->rhead];
+        L->rhead = (L->rhead + 1) & (L->rcap - 1);
+        L->rcount--;
         if (h.timer)
             cs__timer_unref(e, h.timer);
         if (h.kind == CS__CB_TASK_WAKEUP)
@@ -357,14 +372,18 @@ void cs__loop_free(cs__engine *e)
         if (h.kind == CS__CB_TASK_STEP)
             cs_exc_unref(h.b);
     }
-    free(e->ready);
-    for (uint32_t i = 0; i < e->nheap; i++) {
-        e->heap[i].t->in_heap = false;
-        cs__timer_unref(e, e->heap[i].t);
+    free(L->ready);
+    for (uint32_t i = 0; i < L->nheap; i++) {
+        L->heap[i].t->in_heap = false;
+        cs__timer_unref(e, L->heap[i].t);
     }
-    free(e->heap);
-    /* timers and futures live in the arena: their memory goes with it */
-    e->free_timers = NULL;
-    e->free_futs = NULL;
-    cs__arena_free(&e->arena);
+    free(L->heap);
+    /* timers and futures live in the run's arena: their memory goes with it */
+    free(L);
+    e->be = NULL;
+}
+
+void cs__loop_init(cs__engine *e)
+{
+    e->be = cs_xcalloc(1, sizeof(cs__aio_loop));
 }

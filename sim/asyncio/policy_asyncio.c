@@ -1,52 +1,9 @@
-/* policy_asyncio.c - the asyncio backend's entries in the policy table, and the
- * dispatchers the core calls. */
-#include "interp.h"
-#include "policy.h"
+/* policy_asyncio.c - the asyncio room's policy table, and what it holds of a
+ * run (its part of each task, scope, group and event, released at the end).
+ */
+#include <stdlib.h>
 
-void cs__scope_enter(cs__engine *e, cs__scope *s, cs__task *t)
-{
-    e->pol->scope_enter(e, s, t);
-}
-
-cs__completion cs__scope_exit(cs__engine *e, cs__scope *s, cs__completion c)
-{
-    return e->pol->scope_exit(e, s, c);
-}
-
-void cs__scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_cancel_cause cause)
-{
-    e->pol->scope_cancel(e, s, reason, cause);
-}
-
-/* The trace learns the new deadline or shield before the backend acts on it
- * (a deadline already past, a shield lifted, cancels at once). */
-static void cs__emit_scope_update(cs__engine *e, const cs__scope *s, double deadline, bool shield)
-{
-    cs_event ev;
-    cs__ev_init(e, &ev, CS_EV_SCOPE_UPDATE);
-    ev.scope = s->id;
-    ev.task = e->current ? e->current->id : -1;
-    ev.deadline = deadline;
-    ev.shield = shield;
-    cs__emit(e, &ev);
-}
-
-void cs__scope_set_deadline(cs__engine *e, cs__scope *s, double deadline)
-{
-    cs__emit_scope_update(e, s, deadline, s->shield);
-    e->pol->scope_set_deadline(e, s, deadline);
-}
-
-void cs__scope_set_shield(cs__engine *e, cs__scope *s, bool shield)
-{
-    cs__emit_scope_update(e, s, s->deadline, shield);
-    e->pol->scope_set_shield(e, s, shield);
-}
-
-double cs__effective_deadline(const cs__engine *e, const cs__task *t)
-{
-    return e->pol->effective_deadline(e, t);
-}
+#include "aio.h"
 
 static bool cs__aio_cancel_called(cs__engine *e, cs__scope *s)
 {
@@ -54,29 +11,68 @@ static bool cs__aio_cancel_called(cs__engine *e, cs__scope *s)
     return s->cancel_called;
 }
 
-static int cs__aio_checkpoint(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf)
+static void cs__aio_task_free(cs__engine *e, cs__task *t)
 {
-    (void)st;
-    return cs__aio_sleep(e, t, 0, "checkpoint", yf);
+    cs__aio_task *at = cs__aio_t(t);
+    if (t->rare)
+        cs__fut_unref(e, cs__aio_r(t)->start_fut);
+    cs_exc_unref(at->cancel_exc);
+    cs__fut_unref(e, at->fut_waiter);
+    cs__fut_unref(e, at->fut_waiter_prev);
+    if (at->sleep_timer)
+        cs__timer_unref(e, at->sleep_timer);
 }
 
-static int cs__aio_cic(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf)
+static void cs__aio_scope_init(cs__scope *s)
 {
-    (void)e;
-    (void)yf;
-    cs__push(e, t, CS__F_CIC, st);
-    return CS__CONT;
+    (void)s; /* all zero */
 }
 
-static int cs__aio_csc(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf)
+static void cs__aio_scope_free(cs__engine *e, cs__scope *s)
+{
+    cs__aio_scope *as = cs__aio_s(s);
+    if (as->timeout_handle)
+        cs__timer_unref(e, as->timeout_handle);
+    as->timeout_handle = NULL;
+    free(as->cancel_message);
+    as->cancel_message = NULL;
+}
+
+static void cs__aio_tg_free(cs__engine *e, cs__tg *g)
+{
+    cs__fut_unref(e, cs__aio_g(g)->on_completed);
+}
+
+static void cs__aio_event_free(cs__engine *e, cs__event *ev)
+{
+    for (uint32_t j = 0; j < ev->n; j++)
+        cs__fut_unref(e, ev->waiters[j]);
+}
+
+static void cs__aio_wait_unref(cs__engine *e, cs__wait *w)
+{
+    cs__fut_unref(e, w);
+}
+
+static bool cs__aio_run_unfinished(const cs__engine *e)
 {
     (void)e;
-    (void)yf;
-    cs__push(e, t, CS__F_CSC, st);
-    return CS__CONT;
+    return false;
 }
 
 const cs__policy cs__policy_asyncio = {
+    .task_ext = sizeof(cs__aio_task),
+    .scope_ext = sizeof(cs__aio_scope),
+    .tg_ext = sizeof(cs__aio_tg),
+    .rare_ext = sizeof(cs__aio_rare),
+    .init = cs__loop_init,
+    .free = cs__loop_free,
+    .task_free = cs__aio_task_free,
+    .scope_init = cs__aio_scope_init,
+    .scope_free = cs__aio_scope_free,
+    .tg_free = cs__aio_tg_free,
+    .event_free = cs__aio_event_free,
+    .wait_unref = cs__aio_wait_unref,
     .scope_enter = cs__aio_scope_enter,
     .scope_exit = cs__aio_scope_exit,
     .scope_cancel = cs__aio_scope_cancel,
@@ -88,9 +84,20 @@ const cs__policy cs__policy_asyncio = {
     .checkpoint = cs__aio_checkpoint,
     .checkpoint_if_cancelled = cs__aio_cic,
     .cancel_shielded_checkpoint = cs__aio_csc,
+    .step_frame = cs__aio_step_frame,
     .step_tg = cs__aio_step_tg,
     .spawn = cs__aio_tg_spawn,
+    .step_start = cs__aio_step_start,
+    .started = cs__aio_started,
     .event_wait = cs__aio_event_wait,
     .event_set = cs__aio_event_set,
+    .step_sync = cs__aio_step_sync,
+    .prim_release = cs__aio_prim_release,
+    .step_to_thread = cs__aio_step_to_thread,
+    .thread_check_cancelled = cs__aio_thread_check_cancelled,
+    .thread_report = cs__aio_thread_report,
+    .thread_call = cs__aio_thread_call,
+    .ft_task_begin = cs__aio_ft_task_begin,
+    .run_unfinished = cs__aio_run_unfinished,
     .run = cs__aio_run,
 };

@@ -11,98 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "aio.h"
 #include "util.h"
-
-cs__scope *cs__scope_new(cs__engine *e, const char *name, cs_scope_kind kind, double deadline, bool shield)
-{
-    cs__scope *s = cs__pool_take(&e->arena, &e->free_scopes, sizeof *s); /* freed with the run */
-    cs__scope_init(e, s, name, kind, deadline, shield);
-    return s;
-}
-
-void cs__scope_init(cs__engine *e, cs__scope *s, const char *name, cs_scope_kind kind, double deadline, bool shield)
-{
-    memset(s, 0, sizeof *s);
-    s->id = (int32_t)e->nscopes;
-    s->name = name;
-    s->kind = kind;
-    s->deadline = deadline;
-    s->shield = shield;
-    s->reason_source = -1;
-    s->origin = -1;
-    s->registered_deadline = INFINITY;
-    if (e->nscopes == e->capscopes) {
-        e->capscopes = e->capscopes ? e->capscopes * 2 : 64;
-        e->scopes = cs_xrealloc(e->scopes, e->capscopes * sizeof *e->scopes);
-    }
-    e->scopes[e->nscopes++] = s;
-}
-
-void cs__scope_recycle(cs__engine *e, cs__scope *s)
-{
-    free(s->cancel_message); /* the same storage as reason_text */
-    cs_exc_unref(s->swallowed);
-    e->scopes[s->id] = NULL;
-    s->sleep_done = false; /* once: two stale entries of one scope can expire together */
-    cs__pool_put(&e->free_scopes, s);
-}
-
-void cs__scope_tasks_add(cs__scope *s, cs__task *t)
-{
-    if (t->member_of == s)
-        return;
-    if (t->member_of)
-        cs__scope_tasks_remove(t->member_of, t);
-    t->member_of = s;
-    t->snext = NULL;
-    t->sprev = s->tasks_tail;
-    if (s->tasks_tail)
-        s->tasks_tail->snext = t;
-    else
-        s->tasks_head = t;
-    s->tasks_tail = t;
-}
-
-void cs__scope_tasks_remove(cs__scope *s, cs__task *t)
-{
-    if (t->member_of != s)
-        return;
-    if (t->sprev)
-        t->sprev->snext = t->snext;
-    else
-        s->tasks_head = t->snext;
-    if (t->snext)
-        t->snext->sprev = t->sprev;
-    else
-        s->tasks_tail = t->sprev;
-    t->sprev = t->snext = NULL;
-    t->member_of = NULL;
-}
-
-void cs__scope_kids_add(cs__scope *p, cs__scope *k)
-{
-    k->sib_next = NULL;
-    k->sib_prev = p->kids_tail;
-    if (p->kids_tail)
-        p->kids_tail->sib_next = k;
-    else
-        p->kids_head = k;
-    p->kids_tail = k;
-}
-
-void cs__scope_kids_remove(cs__scope *p, cs__scope *k)
-{
-    if (k->sib_prev)
-        k->sib_prev->sib_next = k->sib_next;
-    else
-        p->kids_head = k->sib_next;
-    if (k->sib_next)
-        k->sib_next->sib_prev = k->sib_prev;
-    else
-        p->kids_tail = k->sib_prev;
-    k->sib_prev = k->sib_next = NULL;
-}
 
 bool cs__scope_effectively_cancelled(const cs__scope *s)
 {
@@ -140,10 +50,10 @@ static int64_t cs__deadline_ns(double d)
 /* CancelScope._timeout: fire now if the deadline has passed, else arm a timer. */
 void cs__scope_timeout(cs__engine *e, cs__scope *s)
 {
-    if (s->timeout_handle) {
+    if (cs__aio_s(s)->timeout_handle) {
         /* the timer that called us has run; drop our reference to it */
-        cs__timer_unref(e, s->timeout_handle);
-        s->timeout_handle = NULL;
+        cs__timer_unref(e, cs__aio_s(s)->timeout_handle);
+        cs__aio_s(s)->timeout_handle = NULL;
     }
     if (s->deadline == INFINITY)
         return;
@@ -151,16 +61,16 @@ void cs__scope_timeout(cs__engine *e, cs__scope *s)
     if (e->now >= when) {
         cs__aio_scope_cancel(e, s, "deadline exceeded", CS_CAUSE_DEADLINE);
     } else {
-        s->timeout_handle = cs__call_at(e, when, CS__CB_SCOPE_TIMEOUT, s);
+        cs__aio_s(s)->timeout_handle = cs__call_at(e, when, CS__CB_SCOPE_TIMEOUT, s);
     }
 }
 
 static void cs__scope_drop_timeout(cs__engine *e, cs__scope *s)
 {
-    if (s->timeout_handle) {
-        cs__timer_cancel(e, s->timeout_handle);
-        cs__timer_unref(e, s->timeout_handle);
-        s->timeout_handle = NULL;
+    if (cs__aio_s(s)->timeout_handle) {
+        cs__timer_cancel(e, cs__aio_s(s)->timeout_handle);
+        cs__timer_unref(e, cs__aio_s(s)->timeout_handle);
+        cs__aio_s(s)->timeout_handle = NULL;
     }
 }
 
@@ -178,11 +88,11 @@ static bool cs__deliver_walk(cs__engine *e, cs__scope *root, cs__scope *origin)
             if (t->run == CS__TS_DONE)
                 continue;
             retry = true;
-            if (t->must_cancel)
+            if (cs__aio_t(t)->must_cancel)
                 continue;
             if (t != e->current && (t == s->host || t->run == CS__TS_RUNNING)) {
-                if (!t->fut_waiter || t->fut_waiter->state == CS__FUT_PENDING) {
-                    cs_exc *x = cs__new_exc(e, CS_EXC_CANCELLED, origin->cancel_message);
+                if (!cs__aio_t(t)->fut_waiter || cs__aio_t(t)->fut_waiter->state == CS__FUT_PENDING) {
+                    cs_exc *x = cs__new_exc(e, CS_EXC_CANCELLED, cs__aio_s(origin)->cancel_message);
                     x->anyio_cancel = true;
                     x->origin_scope = origin->id;
                     cs__task_cancel(e, t, x);
@@ -223,10 +133,10 @@ void cs__scope_deliver(cs__engine *e, cs__scope *s, cs__scope *origin)
     bool retry = cs__deliver_walk(e, s, origin);
     if (origin == s) {
         if (retry) {
-            s->cancel_handle = true;
+            cs__aio_s(s)->cancel_handle = true;
             cs__call_soon(e, CS__CB_DELIVER, s, NULL);
         } else {
-            s->cancel_handle = false;
+            cs__aio_s(s)->cancel_handle = false;
         }
     }
 }
@@ -235,7 +145,7 @@ static void cs__restart_in_parent(cs__engine *e, cs__scope *s)
 {
     for (cs__scope *p = s->parent; p; p = p->parent) {
         if (p->cancel_called) {
-            if (!p->cancel_handle)
+            if (!cs__aio_s(p)->cancel_handle)
                 cs__scope_deliver(e, p, p);
             break;
         }
@@ -251,7 +161,7 @@ void cs__aio_scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_ca
     cs__scope_drop_timeout(e, s);
     s->cancel_called = true;
     s->cause = cause;
-    s->cancel_message = reason && *reason ? cs_xasprintf("Cancelled via cancel scope; reason: %s", reason)
+    cs__aio_s(s)->cancel_message = reason && *reason ? cs_xasprintf("Cancelled via cancel scope; reason: %s", reason)
                                           : cs_xstrdup("Cancelled via cancel scope");
     cs__emit_cancel(e, s, cause, reason);
     if (s->host)

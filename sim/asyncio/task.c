@@ -8,23 +8,11 @@
  */
 #include <stdlib.h>
 
-#include "engine_internal.h"
-
-/* Fills the task's end state and the TASK_END event from a completion. */
-void cs__task_state_of(cs__task *t, const cs__completion *c, cs_event *ev)
-{
-    if (c->type == CS__C_EXC) {
-        t->state = c->exc->cls == CS_EXC_CANCELLED ? CS_TASK_CANCELLED : CS_TASK_FAILED;
-        ev->exc = c->exc;
-    } else {
-        t->state = CS_TASK_COMPLETED;
-        ev->value_json = c->type == CS__C_RETURN ? c->value_json : NULL;
-    }
-    ev->state = t->state;
-}
+#include "aio.h"
 
 static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
 {
+    cs__aio_task *at = cs__aio_t(t);
     if (cs__rare(t)->ft_thread) { /* a from_thread body's task: its future goes back to the thread */
         t->run = CS__TS_DONE;
         t->result = c;
@@ -37,12 +25,12 @@ static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_END);
     ev.task = t->id;
-    if (c.type != CS__C_EXC && t->must_cancel) {
+    if (c.type != CS__C_EXC && at->must_cancel) {
         /* Task is cancelled right before the coroutine stops: it ends cancelled. */
-        t->must_cancel = false;
+        at->must_cancel = false;
         cs__completion_clear(&c);
         c.type = CS__C_EXC;
-        c.exc = cs_exc_ref(t->cancel_exc);
+        c.exc = cs_exc_ref(at->cancel_exc);
     }
     /* the record shows how the body ended, before its handle's scope */
     const cs__completion *rec = t->body_done && c.type != CS__C_EXC ? &t->body : &c;
@@ -56,7 +44,7 @@ static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
         /* Task.__step re-raises these out of run_until_complete at once; the
          * Runner then cancels every other task and anyio.run() raises it bare. */
         e->escaped = cs_exc_ref(c.exc);
-        e->escape = true;
+        cs__aio(e)->escape = true;
     }
     cs__emit(e, &ev);
     /* done callbacks, in the order they were added */
@@ -69,34 +57,36 @@ static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
 /* Task.__step(exc): `exc` is an owned reference or NULL. */
 void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
 {
+    cs__aio_task *at = cs__aio_t(t);
     if (t->run == CS__TS_DONE) {
         cs_exc_unref(exc);
         return;
     }
-    if (t->must_cancel) {
+    if (at->must_cancel) {
         cs_exc_unref(exc);
-        exc = cs_exc_ref(t->cancel_exc);
-        t->must_cancel = false;
+        exc = cs_exc_ref(at->cancel_exc);
+        at->must_cancel = false;
     }
-    t->fut_waiter_prev = t->fut_waiter; /* released after the event clean-up below */
-    t->fut_waiter = NULL;
-    if (t->sleep_timer) { /* asyncio.sleep's `finally: h.cancel()` */
-        cs__timer_cancel(e, t->sleep_timer);
-        cs__timer_unref(e, t->sleep_timer);
-        t->sleep_timer = NULL;
+    at->fut_waiter_prev = at->fut_waiter; /* released after the event clean-up below */
+    at->fut_waiter = NULL;
+    if (at->sleep_timer) { /* asyncio.sleep's `finally: h.cancel()` */
+        cs__timer_cancel(e, at->sleep_timer);
+        cs__timer_unref(e, at->sleep_timer);
+        at->sleep_timer = NULL;
     }
-    if (cs__rare(t)->event_wait) {
-        cs__event_forget(e, cs__rare(t)->event_wait, t->fut_waiter_prev);
-        CS__RARE_CLEAR(t, event_wait);
+    if (cs__aio_r(t)->event_wait) {
+        cs__event_forget(e, cs__aio_r(t)->event_wait, at->fut_waiter_prev);
+        CS__AIO_RARE_CLEAR(t, event_wait);
     }
-    cs__fut_unref(e, t->fut_waiter_prev);
-    t->fut_waiter_prev = NULL;
+    cs__fut_unref(e, at->fut_waiter_prev);
+    at->fut_waiter_prev = NULL;
     cs__task_started(e, t);
     cs__completion in = {.type = exc ? CS__C_EXC : CS__C_NORMAL, .exc = exc};
-    cs__fut *fut = NULL;
     cs__task *prev = e->current;
     e->current = t;
-    bool finished = cs__interp_resume(e, t, in, &fut);
+    bool finished = cs__interp_resume(e, t, in);
+    cs__fut *fut = e->yield_on; /* the future it awaits (a reference), or a bare yield */
+    e->yield_on = NULL;
     e->current = prev;
     if (e->aborted) {
         cs__fut_unref(e, fut);
@@ -110,13 +100,13 @@ void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
         cs__call_soon(e, CS__CB_TASK_STEP, t, NULL); /* bare yield */
         return;
     }
-    t->fut_waiter = fut;
+    at->fut_waiter = fut;
     if (fut->state != CS__FUT_PENDING) {
         cs__call_soon(e, CS__CB_TASK_WAKEUP, t, cs__fut_ref(fut));
     } else {
         fut->waiter = t;
-        if (t->must_cancel && cs__fut_cancel(e, fut, t->cancel_exc))
-            t->must_cancel = false;
+        if (at->must_cancel && cs__fut_cancel(e, fut, at->cancel_exc))
+            at->must_cancel = false;
     }
 }
 
@@ -131,12 +121,13 @@ void cs__task_wakeup(cs__engine *e, cs__task *t, cs__fut *f)
 /* Task.cancel(msg); takes a new reference to exc when it keeps it. */
 bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc)
 {
+    cs__aio_task *at = cs__aio_t(t);
     if (t->run == CS__TS_DONE)
         return false;
-    if (t->fut_waiter && cs__fut_cancel(e, t->fut_waiter, exc))
+    if (at->fut_waiter && cs__fut_cancel(e, at->fut_waiter, exc))
         return true;
-    t->must_cancel = true;
-    cs_exc_unref(t->cancel_exc);
-    t->cancel_exc = cs_exc_ref(exc);
+    at->must_cancel = true;
+    cs_exc_unref(at->cancel_exc);
+    at->cancel_exc = cs_exc_ref(exc);
     return true;
 }

@@ -11,30 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
+#include "aio.h"
 #include "util.h"
 
 enum { TG_START, TG_BODY, TG_WAIT, TG_CSC };
-
-cs__tg *cs__tg_new(cs__engine *e, const char *name, int32_t decl)
-{
-    cs__tg *g = cs_xcalloc(1, sizeof *g);
-    g->id = (int32_t)e->ntgs;
-    g->decl = decl;
-    const char *inst = name ? cs__instance_name(e, name) : NULL;
-    g->scope = cs__scope_new(e, inst, CS_KIND_TASK_GROUP, INFINITY, false);
-    g->label = cs_xasprintf("task_group %s", name ? name : "");
-    if (e->ntgs == e->captgs) {
-        e->captgs = e->captgs ? e->captgs * 2 : 16;
-        e->tgs = cs_xrealloc(e->tgs, e->captgs * sizeof *e->tgs);
-    }
-    e->tgs[e->ntgs++] = g;
-    if (decl >= 0) {
-        e->tg_latest[decl] = g->id;
-        e->scope_latest[decl] = g->scope->id;
-    }
-    return g;
-}
 
 static void cs__tg_record(cs__tg *g, cs_exc *x)
 {
@@ -51,12 +31,7 @@ cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char 
 {
     if (!g->entered || !g->scope->active)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "This task group is not active; no new tasks can be started.");
-    cs__task *t = cs__task_new(e, cs__spawn_name(e, name, index), parent, g);
-    t->task_frame_st = st; /* its wrapper frame comes with its first step */
-    cs__task_prepare(e, t, st);
-    t->cancel_scope = g->scope;
-    cs__scope_tasks_add(g->scope, t);
-    g->ntasks++;
+    cs__task *t = cs__spawn_task(e, g, parent, name, index, st);
     cs__call_soon(e, CS__CB_TASK_STEP, t, NULL);
     return NULL;
 }
@@ -68,9 +43,9 @@ void cs__tg_task_done(cs__engine *e, cs__task *t)
     if (t->member_of)
         cs__scope_tasks_remove(t->member_of, t);
     g->ntasks--;
-    if (g->on_completed && g->ntasks == 0)
-        cs__fut_set_result(e, g->on_completed);
-    cs__fut *sf = cs__rare(t)->start_fut; /* a task from start(): its status future decides */
+    if (cs__aio_g(g)->on_completed && g->ntasks == 0)
+        cs__fut_set_result(e, cs__aio_g(g)->on_completed);
+    cs__fut *sf = cs__aio_r(t)->start_fut; /* a task from start(): its status future decides */
     if (t->result.type != CS__C_EXC) {
         if (sf && sf->state == CS__FUT_PENDING) {
             cs_exc *x = cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "Child exited without calling task_status.started()");
@@ -92,15 +67,14 @@ void cs__tg_task_done(cs__engine *e, cs__task *t)
         cs__scope_cancel(e, g->scope, NULL, CS_CAUSE_TASK_FAILED);
 }
 
-static int cs__tg_wait_next(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *g, cs__fut **yf)
+static int cs__tg_wait_next(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *g)
 {
     if (g->ntasks) {
         cs__fut *fut = cs__fut_new(e);
-        g->on_completed = cs__fut_ref(fut);
+        cs__aio_g(g)->on_completed = cs__fut_ref(fut);
         f->phase = TG_WAIT;
         t->wait_label = g->label;
-        *yf = fut;
-        return CS__YIELD;
+        return cs__yield_on(e, fut);
     }
     return -1;
 }
@@ -142,7 +116,7 @@ static int cs__tg_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *g, cs
     return CS__CONT;
 }
 
-int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     const cs_stmt *st = f->st;
     if (f->phase == TG_START) {
@@ -172,18 +146,18 @@ int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c,
             cs__scope *w = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, false);
             f->scope2 = w->id;
             cs__scope_enter(e, w, t);
-            return cs__tg_wait_next(e, t, f, g, yf);
+            return cs__tg_wait_next(e, t, f, g);
         }
         /* no children: one cancel-shielded checkpoint */
         cs__scope *w = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, true);
         f->scope2 = w->id;
         cs__scope_enter(e, w, t);
         f->phase = TG_CSC;
-        return cs__aio_sleep(e, t, 0, "task_group", yf);
+        return cs__aio_sleep(e, t, 0, "task_group");
     }
     if (f->phase == TG_WAIT) {
-        cs__fut_unref(e, g->on_completed);
-        g->on_completed = NULL;
+        cs__fut_unref(e, cs__aio_g(g)->on_completed);
+        cs__aio_g(g)->on_completed = NULL;
         if (c->type == CS__C_EXC) {
             cs_exc *x = c->exc;
             c->exc = NULL;
@@ -197,7 +171,7 @@ int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c,
                 cs_exc_unref(x);
             }
         }
-        if (cs__tg_wait_next(e, t, f, g, yf) == CS__YIELD)
+        if (cs__tg_wait_next(e, t, f, g) == CS__YIELD)
             return CS__YIELD;
         cs__completion inner = cs__scope_exit(e, e->scopes[f->scope2], (cs__completion){.type = CS__C_NORMAL});
         return cs__tg_finish(e, t, f, g, c, inner);

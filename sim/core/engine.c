@@ -1,8 +1,11 @@
-/* engine.c - one run: set up, drive the loop, report the end as trace events.
+/* engine.c - one run: set up, let the backend drive it (pol->run), report
+ * the end as trace events.
  *
  * Also the small services every engine file uses: emitting events, run-time
- * scenario errors, instance names (`name`, `name#2`, ...), and time conversion.
+ * scenario errors, instance names (`name`, `name#2`, ...), time conversion,
+ * and the allocation of tasks with their backend part.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +15,8 @@
 #include "interp.h"
 #include "memuse.h"
 #include "policy.h"
-#include "trio.h"
+#include "sync.h"
+#include "thread.h"
 #include "util.h"
 
 void cs_run_options_init(cs_run_options *opt)
@@ -46,7 +50,7 @@ static void cs__check_limits(cs__engine *e)
     cs_result_kind k;
     if (e->ev_seq >= e->opt.trace_limit)
         k = CS_RESULT_LIMIT_TRACE;
-    else if ((uint64_t)e->live_timers + e->ndls > e->opt.timer_limit)
+    else if ((uint64_t)e->live_timers > e->opt.timer_limit)
         k = CS_RESULT_LIMIT_TIMERS;
     else if (e->opt.memory_limit_mib && (e->ev_seq & 4095) == 0 &&
              cs_heap_in_use() / (1024 * 1024) >= e->opt.memory_limit_mib)
@@ -92,6 +96,18 @@ void cs__emit_group_raise(cs__engine *e, const cs__task *t, const cs__scope *s, 
     ev.scope = s->id;
     ev.exc = group;
     cs__emit(e, &ev);
+}
+
+void cs__task_state_of(cs__task *t, const cs__completion *c, cs_event *ev)
+{
+    if (c->type == CS__C_EXC) {
+        t->state = c->exc->cls == CS_EXC_CANCELLED ? CS_TASK_CANCELLED : CS_TASK_FAILED;
+        ev->exc = c->exc;
+    } else {
+        t->state = CS_TASK_COMPLETED;
+        ev->value_json = c->type == CS__C_RETURN ? c->value_json : NULL;
+    }
+    ev->state = t->state;
 }
 
 /* A task's first step: it is running from now on. */
@@ -312,7 +328,7 @@ static bool cs__emit_end(cs__engine *e)
     }
     /* Trio's shutdown waits for the from_thread bodies of abandoned threads:
      * one that never ends (a shielded wait) keeps trio.run() from returning */
-    bool stuck = e->backend == CS_BACKEND_TRIO && e->trio_shutdown && !e->stop;
+    bool stuck = e->pol->run_unfinished(e);
     if ((main_task->run != CS__TS_DONE || stuck) && !e->escaped) {
         for (uint32_t i = 0; i < e->ntasks; i++) {
             cs__task *t = e->tasks[i];
@@ -348,74 +364,24 @@ static bool cs__emit_end(cs__engine *e)
     return true;
 }
 
-/* Cancels every task of `v` not done yet; true when there was one. */
-static bool cs__cancel_all(cs__engine *e, cs__task **v, uint32_t n)
-{
-    bool any = false;
-    for (uint32_t i = 0; i < n; i++) {
-        cs__task *t = v[i];
-        if (t->run == CS__TS_DONE)
-            continue;
-        cs_exc *x = cs__new_exc(e, CS_EXC_CANCELLED, "");
-        cs__task_cancel(e, t, x);
-        cs_exc_unref(x);
-        any = true;
-    }
-    return any;
-}
+const cs__rare_none cs__task_rare_none;
 
-static bool cs__any_left(const cs__engine *e)
+cs__task_rare *cs__rare_mut(cs__engine *e, cs__task *t)
 {
-    for (uint32_t i = 0; i < e->ntasks; i++)
-        if (e->tasks[i]->run != CS__TS_DONE)
-            return true;
-    for (uint32_t i = 0; i < e->nft; i++)
-        if (e->ft_tasks[i]->run != CS__TS_DONE)
-            return true;
-    return false;
-}
-
-/* asyncio.Runner.close(): _cancel_all_tasks() cancels what is left natively
- * (orphans, and the tasks of from_thread calls: all_tasks() holds them too)
- * and runs the loop until they are done, then gather's and
- * run_until_complete's callbacks, two iterations more; shutdown_asyncgens()
- * and shutdown_default_executor() each run the loop twice more (the
- * coroutine's step, then its done callback), without waiting; then the loop
- * is closed and what is still queued never runs.  Handles queued by worker
- * threads (a from_thread call, a thread's result) run in those iterations
- * if they come in time. */
-static void cs__shutdown(cs__engine *e)
-{
-    bool any = cs__cancel_all(e, e->tasks, e->ntasks);
-    any |= cs__cancel_all(e, e->ft_tasks, e->nft);
-    e->stop = false;
-    e->escape = false;
-    if (any) {
-        /* each iteration finishes a task or waits for a timer: bounded as the run is */
-        while (cs__any_left(e) && !e->aborted && cs__loop_run_once(e))
-            ;
-        cs__loop_spin(e, 2);
-    }
-    cs__loop_spin(e, 4);
-}
-
-/* asyncio.Runner.run(main): run until main is done, then close. */
-void cs__aio_run(cs__engine *e)
-{
-    cs__task *m = e->tasks[0];
-    cs__call_soon(e, CS__CB_TASK_STEP, m, NULL);
-    cs__loop_run(e);
-    if (!e->aborted && (m->run == CS__TS_DONE || e->escaped))
-        cs__shutdown(e);
-}
-
-const cs__task_rare cs__task_rare_none;
-
-cs__task_rare *cs__rare_mut(cs__task *t)
-{
+    assert(e->pol->rare_ext <= CS__RARE_EXT_MAX);
     if (!t->rare)
-        t->rare = cs_xcalloc(1, sizeof *t->rare);
+        t->rare = cs_xcalloc(1, sizeof *t->rare + e->pol->rare_ext);
     return t->rare;
+}
+
+cs__task *cs__task_alloc(cs__engine *e)
+{
+    _Static_assert(sizeof(cs__task) % 8 == 0 && sizeof(cs__scope) % 8 == 0, "backend parts follow aligned");
+    size_t tsz = sizeof(cs__task) + e->pol->task_ext;
+    tsz = (tsz + 7) & ~(size_t)7;
+    cs__task *t = cs__arena_calloc(&e->arena, tsz + sizeof(cs__scope) + e->pol->scope_ext);
+    t->handle_scope = (cs__scope *)((char *)t + tsz); /* initialised by cs__task_prepare */
+    return t;
 }
 
 /* Frees what a task still holds (a stopped run leaves frames, waits and
@@ -424,34 +390,27 @@ cs__task_rare *cs__rare_mut(cs__task *t)
 void cs__task_free(cs__engine *e, cs__task *t)
 {
     for (uint32_t k = 0; k < t->nframes; k++)
-        if (cs__frame_has_fut(t->frames[k].kind))
-            cs__fut_unref(e, t->frames[k].fut);
+        if (cs__frame_has_wait(t->frames[k].kind))
+            e->pol->wait_unref(e, t->frames[k].wait);
     while (t->nframes)
         cs__pop(t);
     cs__frames_release(e, t); /* the block is in the arena */
     cs__completion_clear(&t->result);
     cs__completion_clear(&t->body);
+    e->pol->task_free(e, t); /* its backend part, the rare record's included */
     cs__task_rare *r = t->rare;
     if (r) {
-        cs__fut_unref(e, r->start_fut);
         free(r->start_label);
         if (r->finished) {
-            for (uint32_t j = 0; j < r->finished->n; j++)
-                cs__fut_unref(e, r->finished->waiters[j]);
+            e->pol->event_free(e, r->finished);
             free(r->finished->waiters);
-            free(r->finished->tasks);
             free(r->finished->label);
             free(r->finished);
         }
         free(r);
         t->rare = NULL;
     }
-    cs_exc_unref(t->cancel_exc);
-    cs__fut_unref(e, t->fut_waiter);
-    cs__fut_unref(e, t->fut_waiter_prev);
-    if (t->sleep_timer)
-        cs__timer_unref(e, t->sleep_timer);
-    /* the task and its name are in the arena (cs__loop_free) */
+    /* the task and its name are in the arena */
 }
 
 static void cs__engine_free(cs__engine *e)
@@ -460,11 +419,9 @@ static void cs__engine_free(cs__engine *e)
         cs__scope *s = e->scopes[i];
         if (!s)
             continue; /* a Trio sleep's scope, reused (cs__scope_recycle) */
-        if (s->timeout_handle)
-            cs__timer_unref(e, s->timeout_handle);
-        free(s->cancel_message); /* the same storage as reason_text */
+        e->pol->scope_free(e, s);
         cs_exc_unref(s->swallowed);
-        /* the scope and its name are in the arena (cs__loop_free) */
+        /* the scope and its name are in the arena */
     }
     free(e->scopes);
     /* after the scopes: a task holds its handle scope's storage */
@@ -477,23 +434,25 @@ static void cs__engine_free(cs__engine *e)
         for (uint32_t j = 0; j < g->nexcs; j++)
             cs_exc_unref(g->excs[j]);
         free(g->excs);
-        cs__fut_unref(e, g->on_completed);
+        e->pol->tg_free(e, g);
         free(g->label);
         free(g);
     }
     free(e->tgs);
     for (uint32_t i = 0; i < e->prog->nevents; i++) {
-        for (uint32_t j = 0; j < e->events[i].n; j++)
-            cs__fut_unref(e, e->events[i].waiters[j]);
+        e->pol->event_free(e, &e->events[i]);
         free(e->events[i].waiters);
-        free(e->events[i].tasks);
         free(e->events[i].label);
     }
     free(e->events);
     cs__threads_free(e);
     cs__prims_free(e);
-    cs__trio_free(e);
-    cs__loop_free(e); /* last: it frees the future pool the others return to */
+    e->pol->free(e);
+    /* last: tasks, scopes, frames and the backend's pools (futures, timers) live here */
+    e->free_scopes = NULL;
+    for (size_t k = 0; k < sizeof e->free_frames / sizeof *e->free_frames; k++)
+        e->free_frames[k] = NULL;
+    cs__arena_free(&e->arena);
     free(e->name_slots);
     free(e->name_pool);
     for (uint32_t i = 0; i < e->ncounted; i++)
@@ -524,8 +483,8 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     /* zero trace/timer limits would stop every run at its first event */
     if (!e->opt.trace_limit)
         e->opt.trace_limit = 1;
-    e->backend = opt->backend;
-    e->pol = opt->backend == CS_BACKEND_TRIO ? &cs__policy_trio : &cs__policy_asyncio;
+    e->pol = cs__policy_of(opt->backend);
+    e->pol->init(e);
     e->rng = opt->seed;
     e->err = err;
     e->scope_latest = cs_xmalloc((prog->nscopes + 1) * sizeof *e->scope_latest);
@@ -552,6 +511,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     for (uint32_t i = 0; i < prog->nclasses; i++)
         classes[i] = i == CS_EXC_CANCELLED ? cs_cancelled_class_name(opt->backend) : prog->classes[i].name;
     ev.class_names = classes;
+    e->class_names = classes;
     ev.nclasses = prog->nclasses;
     cs__emit(e, &ev);
 

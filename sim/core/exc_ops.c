@@ -76,8 +76,7 @@ void cs__split(cs__engine *e, cs_exc *x, cs__exc_pred pred, void *ctx, cs_exc **
  * nesting depth, which program nesting bounds. */
 char *cs__exc_repr(const cs__engine *e, const cs_exc *x)
 {
-    const char *name = x->cls == CS_EXC_CANCELLED ? (e->backend == CS_BACKEND_TRIO ? "Cancelled" : "CancelledError")
-                                                  : e->prog->classes[x->cls].name;
+    const char *name = e->class_names[x->cls]; /* run_start's: Cancelled as the backend names it */
     if (cs_exc_is_group(x)) {
         char *msg = cs__py_repr_str(x->message);
         size_t cap = strlen(name) + strlen(msg) + 16, len = 0;

@@ -7,11 +7,13 @@
  * (cs__body_next) instead of pushing a BODY frame: one frame fewer for each,
  * with the same steps in the same order.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "interp.h"
 #include "policy.h"
+#include "thread.h"
 #include "util.h"
 
 enum { CS__BODY_END = 2 }; /* cs__body_next: the body is over, *c says how */
@@ -21,7 +23,7 @@ enum { CS__BODY_END = 2 }; /* cs__body_next: the body is over, *c says how */
  * through cs__in_place.  f may move once the statement has run (a push can
  * grow the stack): callers return what this returns without touching f
  * again. */
-static int cs__body_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+static int cs__body_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (c->type != CS__C_NORMAL || f->idx >= f->body.n) {
         CS__RARE_CLEAR(t, inject_skip); /* an injected delay that raised: its statement never runs */
@@ -34,16 +36,16 @@ static int cs__body_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         return CS__YIELD;
     }
     if (cs_op_is_checkpoint(st->op)) {
-        int r = cs__inject_checkpoint(e, t, f, st, c, yf);
+        int r = cs__inject_checkpoint(e, t, f, st, c);
         if (r != CS__INJECT_RUN)
             return r;
     }
-    return cs__exec(e, t, st, c, yf);
+    return cs__exec(e, t, st, c);
 }
 
-static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+static int cs__step_body(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
-    int r = cs__body_next(e, t, f, c, yf);
+    int r = cs__body_next(e, t, f, c);
     if (r != CS__BODY_END)
         return r;
     cs__completion out = *c;
@@ -64,11 +66,11 @@ static void cs__body_begin(cs__frame *f, cs_body body)
  * statement.  Returns CS__BODY_END once the body is over (or when f is not in
  * phase 1), with f moved to phase `after` and *c saying how the body ended;
  * else what the statement returned, to be returned as is. */
-static int cs__in_place(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf, uint8_t after)
+static int cs__in_place(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, uint8_t after)
 {
     if (f->phase != 1)
         return CS__BODY_END;
-    int r = cs__body_next(e, t, f, c, yf);
+    int r = cs__body_next(e, t, f, c);
     if (r == CS__BODY_END)
         f->phase = after;
     return r;
@@ -101,10 +103,10 @@ static cs__scope *cs__named_scope_new(cs__engine *e, const cs_stmt *st, cs_scope
 }
 
 /* phase 0: entering; 1: running the body in place; then the exit */
-static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     const cs_stmt *st = f->st;
-    int r = cs__in_place(e, t, f, c, yf, 2);
+    int r = cs__in_place(e, t, f, c, 2);
     if (r != CS__BODY_END)
         return r;
     if (f->phase == 0) {
@@ -151,42 +153,12 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
     return cs__pop_with(t, c, out);
 }
 
-/* lowlevel.cancel_shielded_checkpoint(): `with CancelScope(shield=True): await sleep(0)` */
-int cs__aio_step_csc(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
-{
-    if (f->phase == 0) {
-        cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, true);
-        f->scope = s->id;
-        f->phase = 1;
-        cs__scope_enter(e, s, t);
-        return cs__aio_sleep(e, t, 0, "cancel_shielded_checkpoint", yf);
-    }
-    cs__completion out = cs__scope_exit(e, e->scopes[f->scope], *c);
-    c->type = CS__C_NORMAL;
-    c->exc = NULL;
-    return cs__pop_with(t, c, out);
-}
-
-/* lowlevel.checkpoint_if_cancelled() on asyncio: sleep(0) while a visible scope
- * has cancel_called (the delivery retry makes the sleep raise). */
-int cs__aio_step_cic(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
-{
-    (void)f;
-    if (c->type != CS__C_NORMAL || !cs__aio_cic_needed(t)) {
-        cs__completion out = *c;
-        c->type = CS__C_NORMAL;
-        c->exc = NULL;
-        return cs__pop_with(t, c, out);
-    }
-    return cs__aio_sleep(e, t, 0, "checkpoint_if_cancelled", yf);
-}
-
 /* ---- loops and calls ---- */
 
 /* phase 0: between iterations; 1: running the body in place */
-static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
-    int r = cs__in_place(e, t, f, c, yf, 0);
+    int r = cs__in_place(e, t, f, c, 0);
     if (r != CS__BODY_END)
         return r;
     if (c->type != CS__C_NORMAL || (int64_t)f->iters >= f->st->count) {
@@ -207,13 +179,13 @@ static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
 }
 
 /* phase 0: calling; 1: running the function's body in place; then the return */
-static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (f->phase == 0) {
         cs__body_begin(f, e->prog->functions[f->st->ref].body);
         return CS__CONT;
     }
-    int r = cs__in_place(e, t, f, c, yf, 2);
+    int r = cs__in_place(e, t, f, c, 2);
     if (r != CS__BODY_END)
         return r;
     cs__completion out = *c;
@@ -229,14 +201,14 @@ static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
 /* ---- the task wrapper: TaskHandle._run_coro ---- */
 
 /* phase 0: entering; 1: running the body in place; then the exit */
-static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (f->phase == 0) {
         cs__scope_enter(e, t->handle_scope, t);
         cs__body_begin(f, f->st->body);
         return CS__CONT;
     }
-    int r = cs__in_place(e, t, f, c, yf, 2);
+    int r = cs__in_place(e, t, f, c, 2);
     if (r != CS__BODY_END)
         return r;
     /* _run_coro: record the outcome, set the finished event, then leave the
@@ -253,16 +225,14 @@ static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     return cs__pop_with(t, c, out);
 }
 
-int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
-
 /* `await handle`: wait on the finished event (a cancel point), then return the
  * value or raise TaskCancelled / TaskFailed chained to the task's exception. */
-static int cs__step_await_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+static int cs__step_await_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     cs__task *h = e->tasks[f->obj];
     if (f->phase == 0) {
         f->phase = 1;
-        return e->pol->event_wait(e, t, cs__rare(h)->finished, yf);
+        return e->pol->event_wait(e, t, cs__rare(h)->finished);
     }
     cs__completion out = *c;
     c->type = CS__C_NORMAL;
@@ -278,45 +248,36 @@ static int cs__step_await_task(cs__engine *e, cs__task *t, cs__frame *f, cs__com
     return cs__pop_with(t, c, out);
 }
 
-int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c, cs__fut **yf)
+int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c)
 {
     cs__frame *f = &t->frames[t->nframes - 1];
     switch (f->kind) {
     case CS__F_BODY:
-        return cs__step_body(e, t, f, c, yf);
+        return cs__step_body(e, t, f, c);
     case CS__F_TASK:
-        return cs__step_task(e, t, f, c, yf);
+        return cs__step_task(e, t, f, c);
     case CS__F_SCOPE:
-        return cs__step_scope(e, t, f, c, yf);
+        return cs__step_scope(e, t, f, c);
     case CS__F_TG:
-        return e->pol->step_tg(e, t, f, c, yf);
+        return e->pol->step_tg(e, t, f, c);
     case CS__F_TRY:
         return cs__step_try(e, t, f, c);
     case CS__F_REPEAT:
-        return cs__step_repeat(e, t, f, c, yf);
+        return cs__step_repeat(e, t, f, c);
     case CS__F_CALL:
-        return cs__step_call(e, t, f, c, yf);
-    case CS__F_CSC:
-        return cs__aio_step_csc(e, t, f, c, yf);
-    case CS__F_CIC:
-        return cs__aio_step_cic(e, t, f, c, yf);
-    case CS__F_TRIO_CP:
-        return cs__trio_step_checkpoint(e, t, f, c, yf);
-    case CS__F_TRIO_SLEEP:
-        return cs__trio_step_sleep(e, t, f, c, yf);
+        return cs__step_call(e, t, f, c);
     case CS__F_SYNC:
-        return cs__step_sync(e, t, f, c, yf);
+        return e->pol->step_sync(e, t, f, c);
     case CS__F_AWAIT_TASK:
-        return cs__step_await_task(e, t, f, c, yf);
+        return cs__step_await_task(e, t, f, c);
     case CS__F_START:
-        return cs__step_start(e, t, f, c, yf);
+        return e->pol->step_start(e, t, f, c);
     case CS__F_TO_THREAD:
-        return cs__step_to_thread(e, t, f, c, yf);
+        return e->pol->step_to_thread(e, t, f, c);
     case CS__F_FT_TASK:
         return cs__step_ft_task(e, t, f, c);
-    case CS__F_FT_HOST:
-        return cs__step_ft_host(e, t, f, c, yf);
-    default:
-        abort();
+    default: /* the backend's own kinds, and CS__F_FT_HOST */
+        assert(f->kind >= CS__F_FT_HOST);
+        return e->pol->step_frame(e, t, f, c);
     }
 }

@@ -67,8 +67,7 @@ static void cs__inject_timeouts(cs__engine *e, cs__task *t, const cs_stmt *st)
     }
 }
 
-int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stmt *st, cs__completion *c,
-                          cs__fut **yf)
+int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stmt *st, cs__completion *c)
 {
     cs__task *o = cs__owner(t);
     uint32_t k, from = 0;
@@ -103,9 +102,9 @@ int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stm
             continue;
         cs__emit_inject(e, o, &v[i], -1, st->pos);
         f->idx--; /* come back to this statement */
-        cs__rare_mut(t)->inject_skip = st;
+        cs__rare_mut(e, t)->inject_skip = st;
         t->inject_next = i + 1;
-        return e->pol->sleep(e, t, v[i].seconds, "injected delay", yf);
+        return e->pol->sleep(e, t, v[i].seconds, "injected delay");
     }
     for (uint32_t i = 0; i < e->opt.nfaults; i++) {
         if (v[i].kind != CS_FAULT_FAIL || v[i].k != k || strcmp(v[i].target, o->name) != 0)

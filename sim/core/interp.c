@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine_internal.h"
 #include "interp.h"
 #include "policy.h"
 #include "text.h"
+#include "thread.h"
 #include "util.h"
 
 
@@ -158,7 +158,7 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
         e->aborted = true;
         e->limit_kind = CS_RESULT_LIMIT_TASKS;
     }
-    cs__task *t = cs__arena_calloc(&e->arena, sizeof *t); /* freed with the run */
+    cs__task *t = cs__task_alloc(e); /* freed with the run */
     t->id = (int32_t)e->ntasks;
     t->name = name;
     t->state = CS_TASK_UNFINISHED;
@@ -309,44 +309,6 @@ static void cs__log(cs__engine *e, cs__task *t, const char *msg, cs_value_kind v
     cs__emit(e, &ev);
 }
 
-/* ---- awaits (asyncio) ---- */
-
-/* asyncio.sleep(delay): a bare yield for delay <= 0, else a future completed by
- * a call_later timer; sleep(inf) arms no timer at all. */
-int cs__aio_sleep(cs__engine *e, cs__task *t, double delay, const char *label, cs__fut **yf)
-{
-    t->wait_label = label;
-    if (!(delay > 0)) {
-        *yf = NULL;
-        return CS__YIELD;
-    }
-    cs__fut *f = cs__fut_new(e);
-    if (delay != INFINITY) {
-        int64_t d = cs__s_to_ns(delay);
-        int64_t when = d > CS_NS_INF - e->now ? CS_NS_INF - 1 : e->now + d;
-        t->sleep_timer = cs__call_at(e, when, CS__CB_SLEEP_DONE, cs__fut_ref(f));
-    }
-    cs_event ev;
-    cs__ev_init(e, &ev, CS_EV_SLEEP);
-    ev.task = t->id;
-    ev.wake_at = delay == INFINITY ? INT64_MAX : t->sleep_timer->when;
-    ev.label = label;
-    cs__emit(e, &ev);
-    *yf = f;
-    return CS__YIELD;
-}
-
-bool cs__aio_cic_needed(const cs__task *t)
-{
-    for (const cs__scope *s = t->cancel_scope; s; s = s->parent) {
-        if (s->cancel_called)
-            return true;
-        if (s->shield)
-            return false;
-    }
-    return false;
-}
-
 /* ---- name instances ---- */
 
 cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl)
@@ -375,17 +337,28 @@ cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)
  * finished event that `await` waits on. */
 void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st)
 {
-    t->handle_scope = &t->own_scope;
-    cs__scope_init(e, t->handle_scope, NULL, CS_KIND_INTERNAL, INFINITY, false);
+    cs__scope_init(e, t->handle_scope, NULL, CS_KIND_INTERNAL, INFINITY, false); /* storage: cs__task_alloc */
     if (st->op == CS_OP_CREATE_TASK || st->op == CS_OP_START) {
         cs__event *fin = cs_xcalloc(1, sizeof *fin);
         fin->label = cs_xasprintf("await_task %s", st->name);
-        cs__rare_mut(t)->finished = fin;
+        cs__rare_mut(e, t)->finished = fin;
         if (st->op == CS_OP_START)
-            cs__rare_mut(t)->start_label = cs_xasprintf("start %s", st->name);
+            cs__rare_mut(e, t)->start_label = cs_xasprintf("start %s", st->name);
         if (st->decl >= 0)
             e->task_latest[st->decl] = t->id;
     }
+}
+
+cs__task *cs__spawn_task(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index,
+                         const cs_stmt *st)
+{
+    cs__task *t = cs__task_new(e, cs__spawn_name(e, name, index), parent, g);
+    t->task_frame_st = st; /* its wrapper frame comes with its first step */
+    cs__task_prepare(e, t, st);
+    t->cancel_scope = g->scope;
+    cs__scope_tasks_add(g->scope, t);
+    g->ntasks++;
+    return t;
 }
 
 /* The group a spawning statement names with `in`, or the innermost one. */
@@ -421,26 +394,26 @@ static cs__task *cs__handle_ref(cs__engine *e, const cs_stmt *st)
      (1ULL << CS_OP_CHECKPOINT_IF_CANCELLED) | (1ULL << CS_OP_CANCEL_SHIELDED_CHECKPOINT) |                  \
      (1ULL << CS_OP_TRY) | (1ULL << CS_OP_CALL) | (1ULL << CS_OP_REPEAT) | (1ULL << CS_OP_RETURN))
 
-int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, cs__fut **yf)
+int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
     _Static_assert(CS_OP_COUNT <= 64, "CS__QUIET_OPS is a 64-bit mask");
     e->loud += !((CS__QUIET_OPS >> st->op) & 1);
     switch (st->op) {
     case CS_OP_SLEEP:
-        return e->pol->sleep(e, t, cs__dur(t, &st->dur), "sleep", yf);
+        return e->pol->sleep(e, t, cs__dur(t, &st->dur), "sleep");
     case CS_OP_SLEEP_UNTIL: {
         /* anyio.sleep_until(t) is sleep(max(t - now, 0)) */
         double d = st->num - cs__now_s(e);
-        return e->pol->sleep(e, t, d > 0 ? d : 0, "sleep_until", yf);
+        return e->pol->sleep(e, t, d > 0 ? d : 0, "sleep_until");
     }
     case CS_OP_SLEEP_FOREVER:
-        return e->pol->sleep(e, t, INFINITY, "sleep_forever", yf);
+        return e->pol->sleep(e, t, INFINITY, "sleep_forever");
     case CS_OP_CHECKPOINT:
-        return e->pol->checkpoint(e, t, st, yf);
+        return e->pol->checkpoint(e, t, st);
     case CS_OP_CHECKPOINT_IF_CANCELLED:
-        return e->pol->checkpoint_if_cancelled(e, t, st, yf);
+        return e->pol->checkpoint_if_cancelled(e, t, st);
     case CS_OP_CANCEL_SHIELDED_CHECKPOINT:
-        return e->pol->cancel_shielded_checkpoint(e, t, st, yf);
+        return e->pol->cancel_shielded_checkpoint(e, t, st);
     case CS_OP_BUSY: {
         double d = cs__dur(t, &st->dur);
         int64_t ns = cs__s_to_ns(d);
@@ -525,7 +498,7 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         cs__push(e, t, CS__F_START, st);
         return CS__CONT;
     case CS_OP_STARTED:
-        return cs__started(e, t, st, c);
+        return e->pol->started(e, t, st, c);
     case CS_OP_CREATE_TASK:
     case CS_OP_START_SOON: {
         cs__tg *g = cs__target_tg(e, t, st);
@@ -598,7 +571,7 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
         cs__push(e, t, CS__F_SYNC, st);
         return CS__CONT;
     case CS_OP_WAIT:
-        return e->pol->event_wait(e, t, &e->events[st->ref], yf);
+        return e->pol->event_wait(e, t, &e->events[st->ref]);
     case CS_OP_SET:
         e->pol->event_set(e, &e->events[st->ref]);
         return CS__CONT;
@@ -613,10 +586,10 @@ int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c, c
 }
 
 
-bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in, cs__fut **yf)
+bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in)
 {
     cs__completion c = in;
-    *yf = NULL;
+    e->yield_on = NULL;
     if (t->task_frame_st) {
         cs__push(e, t, CS__F_TASK, t->task_frame_st);
         t->task_frame_st = NULL;
@@ -631,7 +604,7 @@ bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in, cs__fut **
             cs__frames_release(e, t); /* its stack is over: the block serves the next task */
             return true;
         }
-        if (cs__step_frame(e, t, &c, yf) == CS__YIELD) {
+        if (cs__step_frame(e, t, &c) == CS__YIELD) {
             cs__completion_clear(&c);
             return false;
         }

@@ -1,17 +1,43 @@
 /* policy.h - where the two backends differ, behind one table.
  *
- * The core (interp.c, frames.c, try.c) runs statements the same way on both
- * backends and calls through cs__policy wherever AnyIO on asyncio and AnyIO on
- * Trio behave differently: how a scope delivers and swallows cancellation, what
- * a checkpoint or sleep is, how a task group waits and aggregates, how tasks
- * are scheduled.  asyncio's table is in policy_asyncio.c, Trio's in trio_*.c.
+ * The core (interp.c, frames.c, try.c, and the shared halves of sync.c,
+ * thread.c and start.c) runs statements the same way on both backends and
+ * calls through cs__policy wherever AnyIO on asyncio and AnyIO on Trio behave
+ * differently: how a scope delivers and swallows cancellation, what a
+ * checkpoint or sleep is, how a task group waits and aggregates, how tasks are
+ * scheduled, how a lock is acquired, how a worker thread reports back.  The
+ * core never asks which backend runs: asyncio's table is in
+ * sim/asyncio/policy_asyncio.c, Trio's in sim/trio/trio_policy.c, and
+ * sim/backends.c picks one at run start.
+ *
+ * Steps (step_*) follow the frame protocol of interp.h: CS__CONT with *c, or
+ * CS__YIELD (cs__yield_on says what the task waits on, if anything).
  */
 #ifndef CS_POLICY_H
 #define CS_POLICY_H
 
 #include "engine_internal.h"
 
+struct cs__thread;
+
 typedef struct cs__policy {
+    /* bytes of the backend's own part after each core object (CS__EXT) */
+    uint32_t task_ext, scope_ext, tg_ext, rare_ext;
+    /* the backend's run state (e->be), and everything the backend holds,
+     * released before the core frees the arena */
+    void (*init)(cs__engine *e);
+    void (*free)(cs__engine *e);
+    /* what a task's backend part still holds, when the run is freed */
+    void (*task_free)(cs__engine *e, cs__task *t);
+    /* a new scope's backend part (zeroed already) and its release */
+    void (*scope_init)(cs__scope *s);
+    void (*scope_free)(cs__engine *e, cs__scope *s);
+    /* what a group's backend part and an event's waiter list still hold */
+    void (*tg_free)(cs__engine *e, cs__tg *g);
+    void (*event_free)(cs__engine *e, cs__event *ev);
+    /* drops a reference to a wait token (NULL is fine) */
+    void (*wait_unref)(cs__engine *e, cs__wait *w);
+
     void (*scope_enter)(cs__engine *e, cs__scope *s, cs__task *t);
     cs__completion (*scope_exit)(cs__engine *e, cs__scope *s, cs__completion c);
     void (*scope_cancel)(cs__engine *e, cs__scope *s, const char *reason, cs_cancel_cause cause);
@@ -21,20 +47,42 @@ typedef struct cs__policy {
     bool (*scope_cancel_called)(cs__engine *e, cs__scope *s);
     double (*effective_deadline)(const cs__engine *e, const cs__task *t);
     /* anyio.sleep(delay) for any delay (negative, 0, inf) */
-    int (*sleep)(cs__engine *e, cs__task *t, double delay, const char *label, cs__fut **yf);
-    int (*checkpoint)(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf);
-    int (*checkpoint_if_cancelled)(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf);
-    int (*cancel_shielded_checkpoint)(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf);
-    int (*step_tg)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf);
+    int (*sleep)(cs__engine *e, cs__task *t, double delay, const char *label);
+    int (*checkpoint)(cs__engine *e, cs__task *t, const cs_stmt *st);
+    int (*checkpoint_if_cancelled)(cs__engine *e, cs__task *t, const cs_stmt *st);
+    int (*cancel_shielded_checkpoint)(cs__engine *e, cs__task *t, const cs_stmt *st);
+    /* the backend's own frame kinds (>= CS__F_BACKEND) */
+    int (*step_frame)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+    int (*step_tg)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
     /* tg.start_soon(): NULL, or the exception the call raises (new reference) */
     cs_exc *(*spawn)(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st);
-    int (*event_wait)(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf);
+    /* `value = await tg.start(fn)` (CS__F_START) and task_status.started() */
+    int (*step_start)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+    int (*started)(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+    int (*event_wait)(cs__engine *e, cs__task *t, cs__event *ev);
     void (*event_set)(cs__engine *e, cs__event *ev);
+    /* async with a lock, semaphore or limiter (CS__F_SYNC; idx 1: to_thread's
+     * limiter, acquired only), and handing it on when released */
+    int (*step_sync)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+    void (*prim_release)(cs__engine *e, cs__prim *p, cs__task *borrower);
+    /* await to_thread.run_sync(fn) (CS__F_TO_THREAD) */
+    int (*step_to_thread)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+    /* a worker thread's from_thread.check_cancelled(): the exception, or NULL */
+    cs_exc *(*thread_check_cancelled)(cs__engine *e, struct cs__thread *th);
+    /* a worker thread finished: its result goes back to the loop */
+    void (*thread_report)(cs__engine *e, struct cs__thread *th);
+    /* a worker thread calls from_thread.run(body): the loop runs it */
+    void (*thread_call)(cs__engine *e, struct cs__thread *th);
+    /* a from_thread body's own task begins (asyncio: joins the worker's scope) */
+    void (*ft_task_begin)(cs__engine *e, cs__task *t, struct cs__thread *th);
+    /* main is done but the run has not returned (Trio: shutdown waits for a
+     * system task that never ends): reported as a deadlock */
+    bool (*run_unfinished)(const cs__engine *e);
     /* runs main to its end, a deadlock or a limit */
     void (*run)(cs__engine *e);
 } cs__policy;
 
-extern const cs__policy cs__policy_asyncio;
-extern const cs__policy cs__policy_trio;
+/* The table of a backend (sim/backends.c, the one file that knows both). */
+const cs__policy *cs__policy_of(cs_backend backend);
 
 #endif

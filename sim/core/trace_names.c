@@ -107,5 +107,6 @@ bool cs_limit_parse(const char *name, cs_result_kind *out)
 
 const char *cs_cancelled_class_name(cs_backend backend)
 {
-    return backend == CS_BACKEND_TRIO ? "Cancelled" : "CancelledError";
+    static const char *const names[] = {[CS_BACKEND_ASYNCIO] = "CancelledError", [CS_BACKEND_TRIO] = "Cancelled"};
+    return names[backend];
 }

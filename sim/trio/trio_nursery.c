@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
-#include "policy.h"
 #include "trio.h"
 #include "util.h"
 
@@ -38,11 +36,11 @@ void cs__nursery_add_exc(cs__engine *e, cs__tg *g, cs_exc *x, const char *what)
 
 void cs__nursery_check_closed(cs__engine *e, cs__tg *g)
 {
-    if (g->nested_running || g->ntasks || g->pending_starts)
+    if (cs__trio_g(g)->nested_running || g->ntasks || cs__trio_g(g)->pending_starts)
         return;
-    g->closed = true;
-    if (g->parent_waiting) {
-        g->parent_waiting = false;
+    cs__trio_g(g)->closed = true;
+    if (cs__trio_g(g)->parent_waiting) {
+        cs__trio_g(g)->parent_waiting = false;
         cs__trio_reschedule(e, g->host, NULL);
     }
 }
@@ -57,16 +55,11 @@ void cs__trio_child_finished(cs__engine *e, cs__tg *g, cs__task *t)
 
 cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st)
 {
-    if (!g->active)
+    if (!cs__trio_g(g)->active)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "This task group is not active; no new tasks can be started.");
-    if (g->closed)
+    if (cs__trio_g(g)->closed)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "Nursery is closed to new arrivals");
-    cs__task *t = cs__task_new(e, cs__spawn_name(e, name, index), parent, g);
-    t->task_frame_st = st; /* its wrapper frame comes with its first step */
-    cs__task_prepare(e, t, st);
-    t->cancel_scope = g->scope;
-    cs__scope_tasks_add(g->scope, t);
-    g->ntasks++;
+    cs__task *t = cs__spawn_task(e, g, parent, name, index, st);
     cs__trio_reschedule(e, t, NULL);
     return NULL;
 }
@@ -91,7 +84,7 @@ static int cs__nursery_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *
         g->nexcs = g->capexcs = 0;
     }
     cs__completion out = cs__trio_scope_exit(e, g->scope, in);
-    g->active = false;
+    cs__trio_g(g)->active = false;
     if (out.type == CS__C_EXC && cs_exc_is_group(out.exc)) {
         cs_exc *m, *r;
         cs__split(e, out.exc, cs__is_cancelled, NULL, &m, &r);
@@ -116,13 +109,13 @@ static int cs__nursery_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *
     return CS__CONT;
 }
 
-int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     const cs_stmt *st = f->st;
     if (f->phase == NS_START) {
         cs__tg *g = cs__tg_new(e, st->name, st->decl);
         f->obj = g->id;
-        g->entered = g->active = g->nested_running = true;
+        g->entered = cs__trio_g(g)->active = cs__trio_g(g)->nested_running = true;
         g->host = t;
         e->emit_pos = st->pos;
         cs__trio_scope_enter(e, g->scope, t);
@@ -138,15 +131,14 @@ int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
         c->exc = NULL;
         if (f->saved.type == CS__C_EXC)
             cs__nursery_add_exc(e, g, f->saved.exc, "Code block inside nursery contextmanager raised exception");
-        g->nested_running = false;
+        cs__trio_g(g)->nested_running = false;
         cs__nursery_check_closed(e, g);
         f->phase = NS_WAIT;
         t->wait_label = g->label;
-        *yf = NULL;
-        if (!g->closed) {
-            g->parent_waiting = true;
-            t->parking = true;
-            t->abort_kind = CS__ABORT_FAILED;
+        if (!cs__trio_g(g)->closed) {
+            cs__trio_g(g)->parent_waiting = true;
+            cs__trio_t(t)->parking = true;
+            cs__trio_t(t)->abort_kind = CS__ABORT_FAILED;
         }
         return CS__YIELD;
     }

@@ -8,40 +8,37 @@
  * scope's deadline ends it, which is why an outer cancellation that lands at
  * the same instant can make an expired sleep raise.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
-#include "policy.h"
 #include "trio.h"
 #include "util.h"
 
-static int cs__park(cs__task *t, uint8_t abort_kind, const char *label, cs__fut **yf)
+static int cs__park(cs__task *t, uint8_t abort_kind, const char *label)
 {
-    t->parking = true;
-    t->abort_kind = abort_kind;
+    cs__trio_t(t)->parking = true;
+    cs__trio_t(t)->abort_kind = abort_kind;
     t->wait_label = label;
-    *yf = NULL;
     return CS__YIELD;
 }
 
-static int cs__schedule_point(cs__task *t, const char *label, cs__fut **yf)
+static int cs__schedule_point(cs__task *t, const char *label)
 {
     t->wait_label = label;
-    *yf = NULL;
     return CS__YIELD;
 }
 
-int cs__trio_step_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+static int cs__trio_step_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     (void)e;
     if (f->phase == 0) {
         f->phase = 1;
-        return cs__schedule_point(t, "checkpoint", yf);
+        return cs__schedule_point(t, "checkpoint");
     }
-    if (f->phase == 1 && c->type == CS__C_NORMAL && t->cancel_scope && t->cancel_scope->effectively_cancelled) {
+    if (f->phase == 1 && c->type == CS__C_NORMAL && t->cancel_scope && cs__trio_s(t->cancel_scope)->effectively_cancelled) {
         f->phase = 2;
-        return cs__park(t, CS__ABORT_SUCCEEDED, "checkpoint", yf);
+        return cs__park(t, CS__ABORT_SUCCEEDED, "checkpoint");
     }
     cs__completion out = *c;
     c->type = CS__C_NORMAL;
@@ -51,7 +48,7 @@ int cs__trio_step_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, cs__compl
     return CS__CONT;
 }
 
-int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c, cs__fut **yf)
+static int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (f->phase == 2) {
         cs_exc *x = cs__raise_new(e, t, CS_EXC_VALUE_ERROR, "`seconds` must be non-negative");
@@ -63,7 +60,7 @@ int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
         f->phase = 1;
         double deadline = cs__now_s(e) + f->num;
         cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, deadline, false);
-        s->sleep_scope = true;
+        cs__trio_s(s)->sleep_scope = true;
         f->scope = s->id;
         cs__trio_scope_enter(e, s, t);
         cs_event ev;
@@ -72,7 +69,7 @@ int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
         ev.wake_at = f->num == INFINITY ? INT64_MAX : cs__s_to_ns(deadline);
         ev.label = f->st && f->st->op == CS_OP_SLEEP_FOREVER ? "sleep_forever" : "sleep";
         cs__emit(e, &ev);
-        return cs__park(t, CS__ABORT_SUCCEEDED, t->wait_label, yf);
+        return cs__park(t, CS__ABORT_SUCCEEDED, t->wait_label);
     }
     cs__scope *s = e->scopes[f->scope];
     cs__completion out = cs__trio_scope_exit(e, s, *c);
@@ -82,10 +79,10 @@ int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
     s->swallowed = NULL;
     /* nothing else points at an exited sleep scope but the deadline heap's
      * stale entries: reuse its memory once the last of them is popped */
-    if (s->dl_refs == 0)
+    if (cs__trio_s(s)->dl_refs == 0)
         cs__scope_recycle(e, s);
     else
-        s->sleep_done = true;
+        cs__trio_s(s)->sleep_done = true;
     c->type = CS__C_NORMAL;
     c->exc = NULL;
     cs__pop(t);
@@ -94,9 +91,8 @@ int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
 }
 
 /* trio.sleep(seconds): ValueError below 0, a checkpoint at 0, else sleep_until. */
-static int cs__trio_sleep(cs__engine *e, cs__task *t, double delay, const char *label, cs__fut **yf)
+static int cs__trio_sleep(cs__engine *e, cs__task *t, double delay, const char *label)
 {
-    (void)yf;
     t->wait_label = label;
     if (delay < 0) {
         cs__frame *f = cs__push(e, t, CS__F_TRIO_SLEEP, NULL);
@@ -112,69 +108,114 @@ static int cs__trio_sleep(cs__engine *e, cs__task *t, double delay, const char *
     return CS__CONT;
 }
 
-static int cs__trio_checkpoint(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf)
+static int cs__trio_checkpoint(cs__engine *e, cs__task *t, const cs_stmt *st)
 {
     (void)e;
-    (void)yf;
     cs__push(e, t, CS__F_TRIO_CP, st);
     return CS__CONT;
 }
 
-static int cs__trio_cic(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf)
+static int cs__trio_cic(cs__engine *e, cs__task *t, const cs_stmt *st)
 {
     (void)e;
-    (void)yf;
-    if (t->cancel_scope && t->cancel_scope->effectively_cancelled)
+    if (t->cancel_scope && cs__trio_s(t->cancel_scope)->effectively_cancelled)
         cs__push(e, t, CS__F_TRIO_CP, st);
     return CS__CONT;
 }
 
-static int cs__trio_csc(cs__engine *e, cs__task *t, const cs_stmt *st, cs__fut **yf)
+static int cs__trio_csc(cs__engine *e, cs__task *t, const cs_stmt *st)
 {
     (void)e;
     (void)st;
-    return cs__schedule_point(t, "cancel_shielded_checkpoint", yf);
+    return cs__schedule_point(t, "cancel_shielded_checkpoint");
 }
 
 /* trio.Event via AnyIO: a set event costs a checkpoint; otherwise park in the
  * event's task set (insertion order here) until set() reschedules all. */
-static int cs__trio_event_wait(cs__engine *e, cs__task *t, cs__event *ev, cs__fut **yf)
+static int cs__trio_event_wait(cs__engine *e, cs__task *t, cs__event *ev)
 {
     (void)e;
     if (ev->value) {
         cs__push(e, t, CS__F_TRIO_CP, NULL);
         return CS__CONT;
     }
-    if (ev->ntasks == ev->captasks) {
-        ev->captasks = ev->captasks ? ev->captasks * 2 : 4;
-        ev->tasks = cs_xrealloc(ev->tasks, ev->captasks * sizeof *ev->tasks);
+    if (ev->n == ev->cap) {
+        ev->cap = ev->cap ? ev->cap * 2 : 4;
+        ev->waiters = cs_xrealloc(ev->waiters, ev->cap * sizeof *ev->waiters);
     }
-    ev->tasks[ev->ntasks++] = t;
-    cs__rare_mut(t)->trio_event = ev;
-    return cs__park(t, CS__ABORT_SUCCEEDED, ev->label, yf);
+    ev->waiters[ev->n++] = t;
+    cs__trio_rmut(e, t)->trio_event = ev;
+    return cs__park(t, CS__ABORT_SUCCEEDED, ev->label);
 }
 
 static void cs__trio_event_set(cs__engine *e, cs__event *ev)
 {
+    cs__trio_state *T = cs__trio(e);
     if (ev->value)
         return;
     ev->value = true;
     /* Trio's Event keeps a set of waiters: any order is possible; seed 0 takes
      * insertion order */
-    cs__trio_shuffle(e, (void **)ev->tasks, ev->ntasks);
-    uint32_t first = e->nrunq;
-    for (uint32_t i = 0; i < ev->ntasks; i++) {
-        CS__RARE_CLEAR(ev->tasks[i], trio_event);
-        cs__trio_reschedule(e, ev->tasks[i], NULL);
+    cs__trio_shuffle(e, ev->waiters, ev->n);
+    uint32_t first = T->nrunq;
+    for (uint32_t i = 0; i < ev->n; i++) {
+        cs__task *w = ev->waiters[i];
+        CS__TRIO_RARE_CLEAR(w, trio_event);
+        cs__trio_reschedule(e, w, NULL);
     }
     /* every order of the waiters is a choice of the shuffle: a batch of just
      * them, in this order, need not be tried reversed (cs_choice_log.mirror) */
-    bool contiguous = e->nrunq == first + ev->ntasks;
-    e->wake = (struct cs__wake_mark){first, contiguous && ev->ntasks > 1 ? ev->ntasks : 0, e->nchoices};
-    ev->ntasks = 0;
+    bool contiguous = T->nrunq == first + ev->n;
+    T->wake = (struct cs__wake_mark){first, contiguous && ev->n > 1 ? ev->n : 0, e->nchoices};
+    ev->n = 0;
+}
+
+int cs__trio_step_frame(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    switch (f->kind) {
+    case CS__F_TRIO_CP:
+        return cs__trio_step_checkpoint(e, t, f, c);
+    case CS__F_TRIO_SLEEP:
+        return cs__trio_step_sleep(e, t, f, c);
+    case CS__F_FT_HOST:
+        return cs__step_ft_host(e, t, f, c);
+    default:
+        abort();
+    }
+}
+
+static void cs__trio_tg_free(cs__engine *e, cs__tg *g)
+{
+    (void)e;
+    (void)g; /* a nursery's Trio part holds nothing of its own */
+}
+
+static void cs__trio_event_free(cs__engine *e, cs__event *ev)
+{
+    (void)e;
+    (void)ev; /* the parked tasks are the run's */
+}
+
+static void cs__trio_wait_unref(cs__engine *e, cs__wait *w)
+{
+    (void)e;
+    assert(w == NULL); /* a Trio task never waits on a token */
+    (void)w;
 }
 
 const cs__policy cs__policy_trio = {
+    .task_ext = sizeof(cs__trio_task),
+    .scope_ext = sizeof(cs__trio_scope),
+    .tg_ext = sizeof(cs__trio_tg),
+    .rare_ext = sizeof(cs__trio_rare),
+    .init = cs__trio_init,
+    .free = cs__trio_free,
+    .task_free = cs__trio_task_free,
+    .scope_init = cs__trio_scope_init,
+    .scope_free = cs__trio_scope_free,
+    .tg_free = cs__trio_tg_free,
+    .event_free = cs__trio_event_free,
+    .wait_unref = cs__trio_wait_unref,
     .scope_enter = cs__trio_scope_enter,
     .scope_exit = cs__trio_scope_exit,
     .scope_cancel = cs__trio_scope_cancel,
@@ -186,9 +227,20 @@ const cs__policy cs__policy_trio = {
     .checkpoint = cs__trio_checkpoint,
     .checkpoint_if_cancelled = cs__trio_cic,
     .cancel_shielded_checkpoint = cs__trio_csc,
+    .step_frame = cs__trio_step_frame,
     .step_tg = cs__trio_step_tg,
     .spawn = cs__trio_spawn,
+    .step_start = cs__trio_step_start,
+    .started = cs__trio_started,
     .event_wait = cs__trio_event_wait,
     .event_set = cs__trio_event_set,
+    .step_sync = cs__trio_step_sync,
+    .prim_release = cs__trio_prim_release,
+    .step_to_thread = cs__trio_step_to_thread,
+    .thread_check_cancelled = cs__trio_thread_check_cancelled,
+    .thread_report = cs__trio_thread_report,
+    .thread_call = cs__trio_thread_call,
+    .ft_task_begin = cs__trio_ft_task_begin,
+    .run_unfinished = cs__trio_run_unfinished,
     .run = cs__trio_run,
 };

@@ -13,31 +13,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
-#include "policy.h"
+#include "sync.h"
+#include "thread.h"
 #include "trio.h"
 #include "util.h"
 
 void cs__trio_reschedule(cs__engine *e, cs__task *t, cs_exc *exc)
 {
-    if (e->nrunq == e->caprunq) {
-        e->caprunq = e->caprunq ? e->caprunq * 2 : 64;
-        e->runq = cs_xrealloc(e->runq, e->caprunq * sizeof *e->runq);
-        e->runq_exc = cs_xrealloc(e->runq_exc, e->caprunq * sizeof *e->runq_exc);
+    cs__trio_state *T = cs__trio(e);
+    if (T->nrunq == T->caprunq) {
+        T->caprunq = T->caprunq ? T->caprunq * 2 : 64;
+        T->runq = cs_xrealloc(T->runq, T->caprunq * sizeof *T->runq);
+        T->runq_exc = cs_xrealloc(T->runq_exc, T->caprunq * sizeof *T->runq_exc);
     }
-    t->abort_kind = CS__ABORT_NONE;
-    e->runq[e->nrunq] = t;
-    e->runq_exc[e->nrunq] = exc;
-    e->nrunq++;
+    cs__trio_t(t)->abort_kind = CS__ABORT_NONE;
+    T->runq[T->nrunq] = t;
+    T->runq_exc[T->nrunq] = exc;
+    T->nrunq++;
 }
 
 static void cs__event_drop_task(cs__event *ev, cs__task *t)
 {
-    for (uint32_t i = 0; i < ev->ntasks; i++) {
-        if (ev->tasks[i] != t)
+    for (uint32_t i = 0; i < ev->n; i++) {
+        if (ev->waiters[i] != t)
             continue;
-        memmove(&ev->tasks[i], &ev->tasks[i + 1], (ev->ntasks - i - 1) * sizeof *ev->tasks);
-        ev->ntasks--;
+        memmove(&ev->waiters[i], &ev->waiters[i + 1], (ev->n - i - 1) * sizeof *ev->waiters);
+        ev->n--;
         return;
     }
 }
@@ -45,16 +46,16 @@ static void cs__event_drop_task(cs__event *ev, cs__task *t)
 /* Task._attempt_delivery_of_any_pending_cancel */
 void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
 {
-    if (t->abort_kind == CS__ABORT_NONE || !t->cancel_scope || !t->cancel_scope->effectively_cancelled)
+    if (cs__trio_t(t)->abort_kind == CS__ABORT_NONE || !t->cancel_scope || !cs__trio_s(t->cancel_scope)->effectively_cancelled)
         return;
-    uint8_t kind = t->abort_kind;
-    t->abort_kind = CS__ABORT_NONE; /* one attempt per blocking call */
+    uint8_t kind = cs__trio_t(t)->abort_kind;
+    cs__trio_t(t)->abort_kind = CS__ABORT_NONE; /* one attempt per blocking call */
     e->nevents++;
-    if (cs__rare(t)->thread && t->thread_wait)
+    if (cs__trio_r(t)->thread && cs__trio_t(t)->thread_wait)
         cs__trio_thread_cancelled(e, t, kind == CS__ABORT_SUCCEEDED);
-    int32_t origin = t->cancel_scope->origin;
+    int32_t origin = cs__trio_s(t->cancel_scope)->origin;
     cs_event ev;
-    if (origin >= 0 && e->scopes[origin]->sleep_scope) {
+    if (origin >= 0 && cs__trio_s(e->scopes[origin])->sleep_scope) {
         cs__ev_init(e, &ev, CS_EV_WAKE); /* the sleep's own deadline: it just ends */
         ev.task = t->id;
     } else {
@@ -65,13 +66,13 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
     cs__emit(e, &ev);
     if (kind != CS__ABORT_SUCCEEDED)
         return;
-    if (cs__rare(t)->trio_event) {
-        cs__event_drop_task(cs__rare(t)->trio_event, t);
-        CS__RARE_CLEAR(t, trio_event);
+    if (cs__trio_r(t)->trio_event) {
+        cs__event_drop_task(cs__trio_r(t)->trio_event, t);
+        CS__TRIO_RARE_CLEAR(t, trio_event);
     }
-    if (cs__rare(t)->trio_prim) {
-        cs__prim_forget(e, cs__rare(t)->trio_prim, t);
-        CS__RARE_CLEAR(t, trio_prim);
+    if (cs__trio_r(t)->trio_prim) {
+        cs__prim_forget(e, cs__trio_r(t)->trio_prim, t);
+        CS__TRIO_RARE_CLEAR(t, trio_prim);
     }
     cs__trio_reschedule(e, t, cs__trio_cancelled_exc(e, t->cancel_scope));
 }
@@ -100,11 +101,12 @@ static void cs__trio_task_exited(cs__engine *e, cs__task *t)
 
 static void cs__trio_task_step(cs__engine *e, cs__task *t, cs_exc *exc)
 {
-    if (t == e->init_task) { /* main is done: trio.run() shutting down */
+    cs__trio_state *T = cs__trio(e);
+    if (t == T->init_task) { /* main is done: trio.run() shutting down */
         cs__trio_init_step(e);
         return;
     }
-    if (t->is_system) { /* the run_sync_soon task: threads report back */
+    if (cs__trio_t(t)->is_system) { /* the run_sync_soon task: threads report back */
         cs__trio_entry_step(e);
         return;
     }
@@ -114,18 +116,19 @@ static void cs__trio_task_step(cs__engine *e, cs__task *t, cs_exc *exc)
     }
     cs__task_started(e, t);
     cs__completion in = {.type = exc ? CS__C_EXC : CS__C_NORMAL, .exc = exc};
-    cs__fut *fut = NULL;
-    t->parking = false;
-    t->thread_wait = false;
+    cs__trio_task *tt = cs__trio_t(t);
+    tt->parking = false;
+    tt->thread_wait = false;
     cs__task *prev = e->current;
     e->current = t;
-    bool finished = cs__interp_resume(e, t, in, &fut);
+    bool finished = cs__interp_resume(e, t, in);
+    assert(e->yield_on == NULL); /* a Trio task parks or yields bare, on nothing */
     e->current = prev;
     if (e->aborted)
         return;
     if (finished) {
         cs__trio_task_exited(e, t);
-    } else if (t->parking) {
+    } else if (tt->parking) {
         cs__trio_attempt_delivery(e, t);
     } else {
         cs__trio_reschedule(e, t, NULL); /* a schedule point */
@@ -207,10 +210,11 @@ typedef struct cs__mirror_watch {
  * nothing to throw in. */
 static void cs__trio_mark_mirror(cs__engine *e, const cs__mirror_watch *m, cs__task *const *batch)
 {
-    if (e->loud != m->loud || e->nchoices != m->nchoices || e->nrunq != m->n || e->aborted)
+    cs__trio_state *T = cs__trio(e);
+    if (e->loud != m->loud || e->nchoices != m->nchoices || T->nrunq != m->n || e->aborted)
         return;
     for (uint32_t i = 0; i < m->n; i++)
-        if (e->runq[i] != batch[m->rev ? m->n - 1 - i : i] || e->runq_exc[i])
+        if (T->runq[i] != batch[m->rev ? m->n - 1 - i : i] || T->runq_exc[i])
             return;
     assert(m->choice < e->opt.choices->n && e->opt.choices->arity[m->choice] == 2);
     e->opt.choices->mirror[m->choice] = 1;
@@ -222,22 +226,24 @@ static void cs__trio_mark_mirror(cs__engine *e, const cs__mirror_watch *m, cs__t
  * as the shuffle wrote nothing but the queue's order. */
 static bool cs__trio_batch_is_wake(cs__engine *e, uint32_t n)
 {
-    bool is = e->wake.n > 1 && e->wake.first == 0 && e->wake.n == n && e->wake.nchoices == e->nchoices;
+    cs__trio_state *T = cs__trio(e);
+    bool is = T->wake.n > 1 && T->wake.first == 0 && T->wake.n == n && T->wake.nchoices == e->nchoices;
     for (uint32_t i = 0; is && i < n; i++)
-        is = e->runq_exc[i] == NULL;
-    e->wake.n = 0;
+        is = T->runq_exc[i] == NULL;
+    T->wake.n = 0;
     return is;
 }
 
 void cs__trio_run(cs__engine *e)
 {
+    cs__trio_state *T = cs__trio(e);
     cs__trio_reschedule(e, e->tasks[0], NULL);
     cs__mirror_watch mirror = {0};
     cs__task **batch = NULL;
     cs_exc **bexc = NULL;
     uint32_t cap = 0;
     while (!e->aborted && !e->stop) {
-        if (e->nrunq == 0 && !e->reports) {
+        if (T->nrunq == 0 && !T->reports) {
             double d = cs__trio_next_deadline(e);
             int64_t wake = cs__threads_next_wake(e);
             if (d == INFINITY && wake == CS_NS_INF)
@@ -254,18 +260,18 @@ void cs__trio_run(cs__engine *e)
                 e->now = when;
             cs__threads_release_due(e);
         }
-        if (e->reports && !e->sys_queued) {
+        if (T->reports && !T->sys_queued) {
             /* the run_sync_soon queue wakes its system task through I/O */
-            if (!e->sys_task) {
-                e->sys_task = cs__arena_calloc(&e->arena, sizeof *e->sys_task); /* freed with the run */
-                e->sys_task->is_system = true;
-                e->sys_task->id = -1;
+            if (!T->sys_task) {
+                T->sys_task = cs__task_alloc(e); /* freed with the run */
+                cs__trio_t(T->sys_task)->is_system = true;
+                T->sys_task->id = -1;
             }
-            e->sys_queued = true;
-            cs__trio_reschedule(e, e->sys_task, NULL);
+            T->sys_queued = true;
+            cs__trio_reschedule(e, T->sys_task, NULL);
         }
         cs__trio_expire(e);
-        uint32_t n = e->nrunq;
+        uint32_t n = T->nrunq;
         if (n > cap) {
             cap = n * 2;
             batch = cs_xrealloc(batch, cap * sizeof *batch);
@@ -273,9 +279,9 @@ void cs__trio_run(cs__engine *e)
         }
         if (mirror.n)
             cs__trio_mark_mirror(e, &mirror, batch);
-        memcpy(batch, e->runq, n * sizeof *batch);
-        memcpy(bexc, e->runq_exc, n * sizeof *bexc);
-        e->nrunq = 0;
+        memcpy(batch, T->runq, n * sizeof *batch);
+        memcpy(bexc, T->runq_exc, n * sizeof *bexc);
+        T->nrunq = 0;
         bool woken = cs__trio_batch_is_wake(e, n);
         bool rev = n > 1 && cs__trio_reverse(e);
         if (woken && e->opt.choices)
@@ -301,12 +307,25 @@ void cs__trio_run(cs__engine *e)
     free(bexc);
 }
 
+void cs__trio_init(cs__engine *e)
+{
+    e->be = cs_xcalloc(1, sizeof(cs__trio_state));
+}
+
 void cs__trio_free(cs__engine *e)
 {
-    e->sys_task = NULL; /* in the arena */
-    for (uint32_t i = 0; i < e->nrunq; i++)
-        cs_exc_unref(e->runq_exc[i]);
-    free(e->runq);
-    free(e->runq_exc);
-    free(e->dls);
+    cs__trio_state *T = cs__trio(e);
+    for (uint32_t i = 0; i < T->nrunq; i++)
+        cs_exc_unref(T->runq_exc[i]);
+    free(T->runq);
+    free(T->runq_exc);
+    free(T->dls);
+    free(T);
+    e->be = NULL;
+}
+
+void cs__trio_task_free(cs__engine *e, cs__task *t)
+{
+    (void)e;
+    (void)t; /* its Trio part holds nothing of its own */
 }

@@ -14,14 +14,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "interp.h"
-#include "policy.h"
 #include "trio.h"
 #include "util.h"
 
+void cs__trio_scope_init(cs__scope *s)
+{
+    cs__trio_scope *ts = cs__trio_s(s);
+    ts->reason_source = -1;
+    ts->origin = -1;
+    ts->registered_deadline = INFINITY;
+}
+
+void cs__trio_scope_free(cs__engine *e, cs__scope *s)
+{
+    (void)e;
+    cs__trio_scope *ts = cs__trio_s(s);
+    free(ts->reason_text);
+    ts->reason_text = NULL;
+    /* once: two stale entries of one recycled sleep scope can expire together */
+    ts->sleep_done = false;
+}
+
 static bool cs__parent_visible(const cs__scope *s)
 {
-    return s->parent && !s->shield && s->parent->effectively_cancelled;
+    return s->parent && !s->shield && cs__trio_s(s->parent)->effectively_cancelled;
 }
 
 /* Deadlines.add / _might_change_registered_deadline */
@@ -37,30 +53,34 @@ static bool cs__dl_less(const struct cs__dl *a, const struct cs__dl *b)
 
 static void cs__dl_push(cs__engine *e, double deadline, cs__scope *s)
 {
-    if (e->ndls == e->capdls) {
-        e->capdls = e->capdls ? e->capdls * 2 : 64;
-        e->dls = cs_xrealloc(e->dls, e->capdls * sizeof *e->dls);
+    cs__trio_state *T = cs__trio(e);
+    if (T->ndls == T->capdls) {
+        T->capdls = T->capdls ? T->capdls * 2 : 64;
+        T->dls = cs_xrealloc(T->dls, T->capdls * sizeof *T->dls);
     }
-    uint32_t i = e->ndls++;
-    struct cs__dl x = {deadline, e->dl_counter++, s};
-    s->dl_refs++;
+    uint32_t i = T->ndls++;
+    e->live_timers++; /* the deadline heap's entries count as live timers */
+    struct cs__dl x = {deadline, T->dl_counter++, s};
+    cs__trio_s(s)->dl_refs++;
     while (i > 0) {
         uint32_t p = (i - 1) / CS__DL_ARITY;
-        if (!cs__dl_less(&x, &e->dls[p]))
+        if (!cs__dl_less(&x, &T->dls[p]))
             break;
-        e->dls[i] = e->dls[p];
+        T->dls[i] = T->dls[p];
         i = p;
     }
-    e->dls[i] = x;
+    T->dls[i] = x;
 }
 
 void cs__trio_dl_pop(cs__engine *e)
 {
-    e->dls[0].scope->dl_refs--;
-    uint32_t n = --e->ndls;
+    cs__trio_state *T = cs__trio(e);
+    cs__trio_s(T->dls[0].scope)->dl_refs--;
+    uint32_t n = --T->ndls;
+    e->live_timers--;
     if (n == 0)
         return;
-    struct cs__dl x = e->dls[n];
+    struct cs__dl x = T->dls[n];
     uint32_t i = 0;
     for (;;) {
         uint32_t c = CS__DL_ARITY * i + 1;
@@ -68,25 +88,25 @@ void cs__trio_dl_pop(cs__engine *e)
             break;
         uint32_t end = c + CS__DL_ARITY < n ? c + CS__DL_ARITY : n, m = c;
         for (uint32_t k = c + 1; k < end; k++)
-            if (cs__dl_less(&e->dls[k], &e->dls[m]))
+            if (cs__dl_less(&T->dls[k], &T->dls[m]))
                 m = k;
-        if (!cs__dl_less(&e->dls[m], &x))
+        if (!cs__dl_less(&T->dls[m], &x))
             break;
-        e->dls[i] = e->dls[m];
+        T->dls[i] = T->dls[m];
         i = m;
     }
-    e->dls[i] = x;
+    T->dls[i] = x;
     /* the next expiry reads the new top's scope (is the entry stale?): with a
      * million sleeping tasks that is a cache miss, fetched from here on */
-    __builtin_prefetch(e->dls[0].scope);
+    __builtin_prefetch(T->dls[0].scope);
 }
 
 static void cs__register_deadline(cs__engine *e, cs__scope *s)
 {
     double nd = (!s->active || s->cancel_called) ? INFINITY : s->deadline;
-    if (nd == s->registered_deadline)
+    if (nd == cs__trio_s(s)->registered_deadline)
         return;
-    s->registered_deadline = nd;
+    cs__trio_s(s)->registered_deadline = nd;
     if (nd != INFINITY)
         cs__dl_push(e, nd, s);
 }
@@ -126,7 +146,7 @@ static void cs__recalculate(cs__engine *e, cs__scope *root)
 {
     /* the common case (a scope entered or a sleep ending) changes nothing */
     bool ns0 = root->cancel_called || cs__parent_visible(root);
-    if (ns0 == root->effectively_cancelled)
+    if (ns0 == cs__trio_s(root)->effectively_cancelled)
         return;
     size_t cap = 16, n = 0;
     cs__scope *small[16];
@@ -135,15 +155,15 @@ static void cs__recalculate(cs__engine *e, cs__scope *root)
     while (n) {
         cs__scope *cur = todo[--n];
         bool ns = cur->cancel_called || cs__parent_visible(cur);
-        if (ns == cur->effectively_cancelled)
+        if (ns == cs__trio_s(cur)->effectively_cancelled)
             continue;
-        if (cur->reason_source < 0 && cs__parent_visible(cur)) {
-            cur->reason_source = cur->parent->reason_source;
-            free(cur->reason_text);
-            cur->reason_text = cur->parent->reason_text ? cs_xstrdup(cur->parent->reason_text) : NULL;
-            cur->origin = cur->parent->origin;
+        if (cs__trio_s(cur)->reason_source < 0 && cs__parent_visible(cur)) {
+            cs__trio_s(cur)->reason_source = cs__trio_s(cur->parent)->reason_source;
+            free(cs__trio_s(cur)->reason_text);
+            cs__trio_s(cur)->reason_text = cs__trio_s(cur->parent)->reason_text ? cs_xstrdup(cs__trio_s(cur->parent)->reason_text) : NULL;
+            cs__trio_s(cur)->origin = cs__trio_s(cur->parent)->origin;
         }
-        cur->effectively_cancelled = ns;
+        cs__trio_s(cur)->effectively_cancelled = ns;
         if (ns)
             cs__deliver_to_tasks(e, cur);
         size_t first = n;
@@ -170,15 +190,15 @@ void cs__trio_cancel(cs__engine *e, cs__scope *s, cs__trio_source src, const cha
 {
     if (s->cancel_called)
         return;
-    if (s->reason_source < 0) {
-        s->reason_source = (int8_t)src;
-        s->reason_text = reason ? cs_xstrdup(reason) : NULL;
-        s->origin = s->id;
+    if (cs__trio_s(s)->reason_source < 0) {
+        cs__trio_s(s)->reason_source = (int8_t)src;
+        cs__trio_s(s)->reason_text = reason ? cs_xstrdup(reason) : NULL;
+        cs__trio_s(s)->origin = s->id;
     }
     s->cancel_called = true;
     s->cause = cause;
     cs__register_deadline(e, s);
-    if (s->sleep_scope) { /* a sleep ending, not a cancellation anyone asked for */
+    if (cs__trio_s(s)->sleep_scope) { /* a sleep ending, not a cancellation anyone asked for */
         if (s->active)
             cs__recalculate(e, s);
         return;
@@ -196,16 +216,16 @@ cs_exc *cs__trio_cancelled_exc(cs__engine *e, const cs__scope *s)
                                         "cancelled due to nursery", "cancelled due to unknown",
                                         "cancelled due to shutdown"};
     cs_exc *x;
-    if (!s || s->reason_source < 0) {
+    if (!s || cs__trio_s(s)->reason_source < 0) {
         x = cs__new_exc(e, CS_EXC_CANCELLED, "cancelled due to unknown with reason 'misnesting'");
-    } else if (s->reason_text) {
-        char *r = cs__py_repr_str(s->reason_text);
-        char *msg = cs_xasprintf("cancelled due to %s with reason %s", names[s->reason_source], r);
+    } else if (cs__trio_s(s)->reason_text) {
+        char *r = cs__py_repr_str(cs__trio_s(s)->reason_text);
+        char *msg = cs_xasprintf("cancelled due to %s with reason %s", names[cs__trio_s(s)->reason_source], r);
         free(r);
         x = cs__new_exc(e, CS_EXC_CANCELLED, msg);
         free(msg);
     } else {
-        x = cs__new_exc(e, CS_EXC_CANCELLED, plain[s->reason_source]);
+        x = cs__new_exc(e, CS_EXC_CANCELLED, plain[cs__trio_s(s)->reason_source]);
     }
     x->origin_scope = s ? s->id : -1;
     return x;
@@ -218,7 +238,7 @@ static void cs__activate(cs__engine *e, cs__task *t, cs__scope *s)
     t->cancel_scope = s;
     if (s) {
         cs__scope_tasks_add(s, t);
-        if (s->effectively_cancelled)
+        if (cs__trio_s(s)->effectively_cancelled)
             cs__trio_attempt_delivery(e, t);
     }
 }
@@ -269,7 +289,7 @@ cs__completion cs__trio_scope_exit(cs__engine *e, cs__scope *s, cs__completion c
     cs__task *t = s->host;
     cs__activate(e, t, s->parent);
     cs__completion out = c;
-    if (c.type == CS__C_EXC && s->effectively_cancelled && !cs__parent_visible(s)) {
+    if (c.type == CS__C_EXC && cs__trio_s(s)->effectively_cancelled && !cs__parent_visible(s)) {
         if (c.exc->cls == CS_EXC_CANCELLED) {
             s->cancelled_caught = true;
             cs_exc_unref(s->swallowed);
@@ -343,7 +363,7 @@ double cs__trio_effective_deadline(const cs__engine *e, const cs__task *t)
     (void)e;
     double d = INFINITY;
     for (const cs__scope *s = t->cancel_scope; s; s = s->parent) {
-        if (s->effectively_cancelled)
+        if (cs__trio_s(s)->effectively_cancelled)
             return -INFINITY;
         if (s->deadline < d)
             d = s->deadline;
@@ -359,14 +379,15 @@ double cs__trio_effective_deadline(const cs__engine *e, const cs__task *t)
  * generator, so that every order Trio can produce is reachable. */
 void cs__trio_expire(cs__engine *e)
 {
+    cs__trio_state *T = cs__trio(e);
     struct cs__dl *due = NULL;
     size_t n = 0, cap = 0;
-    while (e->ndls && cs__trio_deadline_due(e, e->dls[0].deadline)) {
+    while (T->ndls && cs__trio_deadline_due(e, T->dls[0].deadline)) {
         if (n == cap) {
             cap = cap ? cap * 2 : 8;
             due = cs_xrealloc(due, cap * sizeof *due);
         }
-        due[n++] = e->dls[0];
+        due[n++] = T->dls[0];
         cs__trio_dl_pop(e);
     }
     for (size_t i = 0; i < n;) {
@@ -385,13 +406,13 @@ void cs__trio_expire(cs__engine *e)
         i = j;
     }
     for (size_t i = 0; i < n; i++) {
-        if (due[i].deadline == due[i].scope->registered_deadline) {
+        if (due[i].deadline == cs__trio_s(due[i].scope)->registered_deadline) {
             e->nevents++;
             cs__trio_cancel(e, due[i].scope, CS__SRC_DEADLINE, NULL, CS_CAUSE_DEADLINE);
         }
     }
     for (size_t i = 0; i < n; i++) /* stale entries of finished sleeps: the last one frees */
-        if (due[i].scope->sleep_done && due[i].scope->dl_refs == 0)
+        if (cs__trio_s(due[i].scope)->sleep_done && cs__trio_s(due[i].scope)->dl_refs == 0)
             cs__scope_recycle(e, due[i].scope);
     free(due);
 }
@@ -399,12 +420,13 @@ void cs__trio_expire(cs__engine *e)
 /* Deadlines.next_deadline(): drops stale entries off the top. */
 double cs__trio_next_deadline(cs__engine *e)
 {
-    while (e->ndls) {
-        cs__scope *s = e->dls[0].scope;
-        if (e->dls[0].deadline == s->registered_deadline)
-            return e->dls[0].deadline;
+    cs__trio_state *T = cs__trio(e);
+    while (T->ndls) {
+        cs__scope *s = T->dls[0].scope;
+        if (T->dls[0].deadline == cs__trio_s(s)->registered_deadline)
+            return T->dls[0].deadline;
         cs__trio_dl_pop(e);
-        if (s->sleep_done && s->dl_refs == 0)
+        if (cs__trio_s(s)->sleep_done && cs__trio_s(s)->dl_refs == 0)
             cs__scope_recycle(e, s);
     }
     return INFINITY;

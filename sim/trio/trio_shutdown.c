@@ -19,45 +19,55 @@
  * Each wait is a batch or more, so a worker thread released meanwhile (lock
  * step) can still get its call in, as on real Trio.
  */
-#include "interp.h"
 #include "trio.h"
 
 enum { CS__SD_RUNNING, CS__SD_INIT, CS__SD_SYSTEM, CS__SD_FINALIZE, CS__SD_ENTRY, CS__SD_DONE };
 
 static cs__task *cs__pseudo_task(cs__engine *e)
 {
-    cs__task *t = cs__arena_calloc(&e->arena, sizeof *t); /* freed with the run */
-    t->is_system = true;
+    cs__task *t = cs__task_alloc(e); /* freed with the run */
+    cs__trio_t(t)->is_system = true;
     t->id = -1;
     return t;
 }
 
 void cs__trio_main_done(cs__engine *e)
 {
-    e->init_task = cs__pseudo_task(e);
-    e->trio_shutdown = CS__SD_INIT;
-    cs__trio_reschedule(e, e->init_task, NULL); /* main's nursery wakes its parent */
+    cs__trio_state *T = cs__trio(e);
+    T->init_task = cs__pseudo_task(e);
+    T->shutdown = CS__SD_INIT;
+    cs__trio_reschedule(e, T->init_task, NULL); /* main's nursery wakes its parent */
+}
+
+/* Trio's shutdown waits for the from_thread bodies of abandoned threads:
+ * one that never ends (a shielded wait) keeps trio.run() from returning. */
+bool cs__trio_run_unfinished(const cs__engine *e)
+{
+    return cs__trio(e)->shutdown && !e->stop;
 }
 
 /* A system task ended: the last one lets init go on (step 1). */
 void cs__trio_system_task_done(cs__engine *e)
 {
-    if (e->trio_shutdown == CS__SD_SYSTEM && cs__trio_system_live(e) == 0)
-        cs__trio_reschedule(e, e->init_task, NULL);
+    cs__trio_state *T = cs__trio(e);
+    if (T->shutdown == CS__SD_SYSTEM && cs__trio_system_live(e) == 0)
+        cs__trio_reschedule(e, T->init_task, NULL);
 }
 
 static void cs__finalize(cs__engine *e)
 {
-    e->sysn_closed = true;
-    e->trio_shutdown = CS__SD_FINALIZE;
+    cs__trio_state *T = cs__trio(e);
+    T->sysn_closed = true;
+    T->shutdown = CS__SD_FINALIZE;
     cs__trio_queue_init(e);
 }
 
 void cs__trio_init_step(cs__engine *e)
 {
-    switch (e->trio_shutdown) {
+    cs__trio_state *T = cs__trio(e);
+    switch (T->shutdown) {
     case CS__SD_INIT:
-        e->trio_shutdown = CS__SD_SYSTEM;
+        T->shutdown = CS__SD_SYSTEM;
         if (cs__trio_system_live(e)) {
             cs__trio_cancel_system(e);
             return; /* the last system task to end wakes init */
@@ -71,16 +81,16 @@ void cs__trio_init_step(cs__engine *e)
         /* cancel the run_sync_soon task: parked, it is woken with the
          * cancellation; queued already, it first runs a pass as usual and
          * gets the cancellation when it parks again */
-        e->trio_shutdown = CS__SD_ENTRY;
-        e->entry_cancel = true;
-        if (!e->sys_queued) {
-            e->entry_final = true;
-            e->sys_queued = true;
-            cs__trio_reschedule(e, e->sys_task, NULL);
+        T->shutdown = CS__SD_ENTRY;
+        T->entry_cancel = true;
+        if (!T->sys_queued) {
+            T->entry_final = true;
+            T->sys_queued = true;
+            cs__trio_reschedule(e, T->sys_task, NULL);
         }
         return;
     default:
-        e->trio_shutdown = CS__SD_DONE;
+        T->shutdown = CS__SD_DONE;
         e->stop = true; /* trio.run() returns */
         return;
     }
@@ -89,17 +99,18 @@ void cs__trio_init_step(cs__engine *e)
 /* The run_sync_soon task's pass: run_all_bounded(), then park. */
 void cs__trio_entry_step(cs__engine *e)
 {
-    e->sys_queued = false;
-    if (e->entry_final) {
-        e->entry_done = true; /* under the lock: no new work from here on */
+    cs__trio_state *T = cs__trio(e);
+    T->sys_queued = false;
+    if (T->entry_final) {
+        e->calls_refused = true; /* under the lock: no new work from here on */
         cs__trio_thread_reports(e);
-        cs__trio_reschedule(e, e->init_task, NULL); /* its nursery was init's last wait */
+        cs__trio_reschedule(e, T->init_task, NULL); /* its nursery was init's last wait */
         return;
     }
     cs__trio_thread_reports(e);
-    if (e->entry_cancel) { /* parks again: the pending cancellation lands */
-        e->entry_final = true;
-        e->sys_queued = true;
-        cs__trio_reschedule(e, e->sys_task, NULL);
+    if (T->entry_cancel) { /* parks again: the pending cancellation lands */
+        T->entry_final = true;
+        T->sys_queued = true;
+        cs__trio_reschedule(e, T->sys_task, NULL);
     }
 }

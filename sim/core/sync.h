@@ -1,0 +1,35 @@
+/* sync.h - Lock, Semaphore and CapacityLimiter: the state both backends keep
+ * (sync.c), for their acquire steps and release (pol->step_sync,
+ * pol->prim_release: sim/asyncio/aio_sync.c, sim/trio/trio_sync.c). */
+#ifndef CS_SYNC_H
+#define CS_SYNC_H
+
+#include "interp.h"
+
+/* The SYNC frame's phases. */
+enum { SY_START, SY_CIC, SY_CSC, SY_WAIT, SY_BODY };
+
+void cs__prims_init(cs__engine *e);
+void cs__prims_free(cs__engine *e);
+cs__prim *cs__prim_of(cs__engine *e, const cs_stmt *st);
+/* Hands the primitive to the next waiter, or puts it back (pol->prim_release). */
+void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower);
+/* Removes t's entry (a waiter that gave up); true if it was there. */
+bool cs__prim_forget(cs__engine *e, cs__prim *p, cs__task *t);
+bool cs__limiter_free(const cs__prim *p);
+/* Can it be taken at once (no waiter ahead)? */
+bool cs__prim_available(const cs__prim *p);
+bool cs__prim_borrowing(const cs__prim *p, const cs__task *t);
+void cs__prim_borrow(cs__prim *p, cs__task *t);
+void cs__prim_unborrow(cs__prim *p, const cs__task *t);
+/* Takes it for t (a limiter: t borrows, unless NULL, a placeholder). */
+void cs__prim_take(cs__prim *p, cs__task *t);
+void cs__prim_queue(cs__prim *p, cs__task *t, cs__wait *w, bool placeholder);
+cs__waiter cs__prim_pop_first(cs__prim *p);
+/* Acquired: run the body (async with), or, for to_thread's limiter (idx 1),
+ * hand back holding it. */
+int cs__prim_acquired(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+/* RuntimeError for a lock its owner acquires again (AnyIO's wording). */
+int cs__prim_reacquired(cs__engine *e, cs__task *t, cs__completion *c);
+
+#endif

@@ -1,0 +1,61 @@
+/* thread.h - worker threads in virtual time (thread.c), shared by the core
+ * and the backends' to_thread and from_thread halves (pol->step_to_thread,
+ * pol->thread_*: sim/asyncio/aio_thread.c, sim/trio/trio_thread.c). */
+#ifndef CS_THREAD_H
+#define CS_THREAD_H
+
+#include "interp.h"
+
+typedef struct cs__thread cs__thread;
+struct cs__thread {
+    cs__task *host;
+    const cs_stmt *st;       /* the to_thread statement: its steps and options */
+    uint32_t idx;            /* next step */
+    int64_t wake;            /* blocked until (ns) */
+    uint64_t seq;            /* when its current block began (registration order) */
+    bool blocked, done, abandoned;
+    cs__completion result;   /* how the thread function ended */
+    cs__prim *limiter;
+    const cs_body *ft_body;  /* the from_thread body it waits on */
+    cs__task *ft_task;       /* the from_thread body's own task, if any */
+    int32_t inject;          /* thread-fail: the plan's fault index, or -1 */
+    uint32_t id;             /* its index in e->threads: the trace's thread number - 1 */
+    /* asyncio */
+    cs__wait *wait;          /* the future run_sync awaits (ref) */
+    cs__scope *worker_scope; /* where check_cancelled() looks */
+    /* Trio */
+    cs_exc *cancel_exc;      /* the cancellation delivered to the host, if any */
+    cs__thread *next_report; /* queued for the run_sync_soon step */
+    uint8_t report_kind;     /* what that step does for it */
+    bool run_request;        /* the host was woken to run ft_body */
+    bool reported;           /* the host was woken with the result */
+    bool run_finished;       /* its from_thread call is answered with RunFinishedError */
+    cs__completion ft_result;/* the host ran the body: how it ended, for the thread */
+};
+
+/* The TO_THREAD frame's phases. */
+enum { TH_BEGIN, TH_LIMITER, TH_STARTED };
+
+cs__thread *cs__thread_new(cs__engine *e, cs__task *host, const cs_stmt *st);
+/* THREAD_START, then the thread runs once the current step is over. */
+void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th, cs_pos pos);
+/* A thread released during a task step runs once that step is over. */
+void cs__thread_release(cs__engine *e, cs__thread *th);
+/* The thread's outcome as run_sync gives it: its exception, or normal. */
+cs__completion cs__thread_outcome(const cs__thread *th);
+void cs__emit_thread_abandoned(cs__engine *e, cs__task *t, cs_pos pos, uint32_t count);
+/* The thread's from_thread call returned (or raised): it runs on. */
+void cs__ft_resume(cs__engine *e, cs__thread *th, const cs__completion *r);
+/* A from_thread body's own task (not a scenario task: its events and draws
+ * are the calling task's). */
+cs__task *cs__ft_task_new(cs__engine *e, cs__thread *th);
+int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+void cs__threads_release_due(cs__engine *e);
+int64_t cs__threads_next_wake(const cs__engine *e);
+void cs__threads_free(cs__engine *e);
+void cs__threads_flush(cs__engine *e);
+/* After anyio.run() returned: the worker threads still running go on to
+ * their ends in virtual time (trace only; the outcome is the run's). */
+void cs__threads_after_run(cs__engine *e);
+
+#endif
