@@ -7,6 +7,7 @@
  * Futures carry one done-callback: the awaiting task's __wakeup, queued with
  * call_soon when the future completes.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,16 @@ static void cs__sift_up(cs__hent *heap, uint32_t endpos, uint32_t pos)
     cs__sift_down(heap, startpos, pos);
 }
 
+/* The heap property around position i: no child earlier than it (checked
+ * where a push or pop ends, in Debug and sanitizer builds). */
+static inline bool cs__heap_ok_at(const cs__hent *heap, uint32_t n, uint32_t i)
+{
+    for (uint32_t k = 2 * i + 1; k <= 2 * i + 2 && k < n; k++)
+        if (cs__timer_less(&heap[k], &heap[i]))
+            return false;
+    return true;
+}
+
 static void cs__heap_push(cs__engine *e, cs__timer *t)
 {
     cs__aio_loop *L = cs__aio(e);
@@ -101,6 +112,7 @@ static void cs__heap_push(cs__engine *e, cs__timer *t)
     }
     L->heap[L->nheap++] = (cs__hent){t->when, t};
     cs__sift_down(L->heap, 0, L->nheap - 1);
+    assert(cs__heap_ok_at(L->heap, L->nheap, 0));
 }
 
 static cs__timer *cs__heap_pop(cs__engine *e)
@@ -112,6 +124,7 @@ static cs__timer *cs__heap_pop(cs__engine *e)
     cs__timer *top = L->heap[0].t;
     L->heap[0] = last;
     cs__sift_up(L->heap, L->nheap, 0);
+    assert(cs__heap_ok_at(L->heap, L->nheap, 0) && top->when <= L->heap[0].when);
     return top;
 }
 
@@ -172,7 +185,9 @@ void cs__timer_cancel(cs__engine *e, cs__timer *t)
 void cs__timer_unref(cs__engine *e, cs__timer *t)
 {
     cs__aio_loop *L = cs__aio(e);
+    assert(!t || t->refs > 0);
     if (t && --t->refs == 0) {
+        assert(!t->in_heap);
         if (t->kind == CS__CB_SLEEP_DONE)
             cs__fut_unref(e, t->a);
         cs__pool_put(&L->free_timers, t);
@@ -190,6 +205,7 @@ cs__fut *cs__fut_new(cs__engine *e)
 
 cs__fut *cs__fut_ref(cs__fut *f)
 {
+    assert(!f || f->refs > 0); /* a live future */
     if (f)
         f->refs++;
     return f;
@@ -198,6 +214,7 @@ cs__fut *cs__fut_ref(cs__fut *f)
 void cs__fut_unref(cs__engine *e, cs__fut *f)
 {
     cs__aio_loop *L = cs__aio(e);
+    assert(!f || f->refs > 0); /* released no more often than referenced */
     if (!f || --f->refs > 0)
         return;
     cs_exc_unref(f->exc);

@@ -10,6 +10,7 @@
 #ifndef CS_ARENA_H
 #define CS_ARENA_H
 
+#include <assert.h>
 #include <stddef.h>
 
 typedef struct cs__arena {
@@ -35,6 +36,7 @@ static inline void *cs__arena_alloc(cs__arena *a, size_t n)
  * before the arena grows.  A piece taken is the caller's to initialise. */
 static inline void *cs__pool_take(cs__arena *a, void **free_list, size_t n)
 {
+    assert(n >= sizeof(void *)); /* a free piece holds the list's link */
     void *p = *free_list;
     if (!p)
         return cs__arena_alloc(a, n);
@@ -44,6 +46,7 @@ static inline void *cs__pool_take(cs__arena *a, void **free_list, size_t n)
 
 static inline void cs__pool_put(void **free_list, void *p)
 {
+    assert(p != NULL && p != *free_list); /* not put back twice in a row */
     *(void **)p = *free_list;
     *free_list = p;
 }

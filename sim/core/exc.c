@@ -2,6 +2,7 @@
 #include "exc.h"
 #include "program.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +30,10 @@ cs_exc *cs_exc_new_group(int32_t cls, const char *message, cs_exc *const *member
 
 cs_exc *cs_exc_ref(cs_exc *e)
 {
-    if (e)
+    if (e) {
+        assert(e->refs > 0); /* a live exception */
         e->refs++;
+    }
     return e;
 }
 
@@ -45,6 +48,7 @@ void cs_exc_unref(cs_exc *e)
             e = stack[--n];
             continue;
         }
+        assert(e->refs > 0); /* released no more often than referenced */
         if (--e->refs > 0) {
             e = NULL;
             continue;

@@ -9,6 +9,7 @@
  * finally, except* splitting, return through finally and scopes, bare raise.
  */
 #include <stdio.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,7 @@ static uint32_t cs__frame_class(uint32_t cap)
 
 static void cs__frames_put(cs__engine *e, cs__frame *block, uint32_t cap)
 {
+    assert(cs__class_cap(cs__frame_class(cap)) == cap); /* a whole block of its class */
 #ifdef CS__FRAMES_CHECKED
     (void)e;
     (void)cap;
@@ -87,6 +89,7 @@ static cs__frame *cs__frames_get(cs__engine *e, uint32_t k)
 
 void cs__frames_release(cs__engine *e, cs__task *t)
 {
+    assert(t->nframes == 0); /* only an empty stack goes back */
     if (t->frames)
         cs__frames_put(e, t->frames, t->capframes);
     t->frames = NULL;
@@ -111,6 +114,7 @@ cs__frame *cs__push(cs__engine *e, cs__task *t, uint8_t kind, const cs_stmt *st)
         t->frames = nb;
         t->capframes = cs__class_cap(k);
     }
+    assert(t->nframes < t->capframes);
     cs__frame *f = &t->frames[t->nframes++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
@@ -127,6 +131,7 @@ void cs__push_body(cs__engine *e, cs__task *t, cs_body body)
 
 void cs__pop(cs__task *t)
 {
+    assert(t->nframes > 0);
     cs__frame *f = &t->frames[--t->nframes];
     cs__completion_clear(&f->saved);
     if (cs__frame_has_exc(f->kind)) {
@@ -297,17 +302,6 @@ void cs__emit_raise(cs__engine *e, cs__task *t, cs_exc *x, cs_pos pos)
     cs__emit(e, &ev);
 }
 
-static void cs__log(cs__engine *e, cs__task *t, const char *msg, cs_value_kind vk, double num, bool b)
-{
-    cs_event ev;
-    cs__ev_init(e, &ev, CS_EV_LOG);
-    ev.task = t->id;
-    ev.msg = msg;
-    ev.value_kind = vk;
-    ev.number = num;
-    ev.boolean = b;
-    cs__emit(e, &ev);
-}
 
 /* ---- name instances ---- */
 
@@ -374,217 +368,6 @@ cs__tg *cs__target_tg(cs__engine *e, cs__task *t, const cs_stmt *st)
     return e->tgs[gid];
 }
 
-static cs__task *cs__handle_ref(cs__engine *e, const cs_stmt *st)
-{
-    int32_t id = st->ref >= 0 ? e->task_latest[st->ref] : -1;
-    if (id < 0) {
-        cs__fail_scenario(e, st->pos, "task '%s' is used before it was created", e->prog->tasks[st->ref].name);
-        return NULL;
-    }
-    return e->tasks[id];
-}
-
-/* ---- statements ---- */
-
-/* Statements that touch nothing another task reads or writes: schedule
- * points (which read the cancel state and the clock, which such statements do
- * not change) and control flow.  Any other statement makes its step loud. */
-#define CS__QUIET_OPS                                                                                         \
-    ((1ULL << CS_OP_SLEEP) | (1ULL << CS_OP_SLEEP_UNTIL) | (1ULL << CS_OP_CHECKPOINT) |                       \
-     (1ULL << CS_OP_CHECKPOINT_IF_CANCELLED) | (1ULL << CS_OP_CANCEL_SHIELDED_CHECKPOINT) |                  \
-     (1ULL << CS_OP_TRY) | (1ULL << CS_OP_CALL) | (1ULL << CS_OP_REPEAT) | (1ULL << CS_OP_RETURN))
-
-int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
-{
-    _Static_assert(CS_OP_COUNT <= 64, "CS__QUIET_OPS is a 64-bit mask");
-    e->loud += !((CS__QUIET_OPS >> st->op) & 1);
-    switch (st->op) {
-    case CS_OP_SLEEP:
-        return e->pol->sleep(e, t, cs__dur(t, &st->dur), "sleep");
-    case CS_OP_SLEEP_UNTIL: {
-        /* anyio.sleep_until(t) is sleep(max(t - now, 0)) */
-        double d = st->num - cs__now_s(e);
-        return e->pol->sleep(e, t, d > 0 ? d : 0, "sleep_until");
-    }
-    case CS_OP_SLEEP_FOREVER:
-        return e->pol->sleep(e, t, INFINITY, "sleep_forever");
-    case CS_OP_CHECKPOINT:
-        return e->pol->checkpoint(e, t, st);
-    case CS_OP_CHECKPOINT_IF_CANCELLED:
-        return e->pol->checkpoint_if_cancelled(e, t, st);
-    case CS_OP_CANCEL_SHIELDED_CHECKPOINT:
-        return e->pol->cancel_shielded_checkpoint(e, t, st);
-    case CS_OP_BUSY: {
-        double d = cs__dur(t, &st->dur);
-        int64_t ns = cs__s_to_ns(d);
-        if ((double)e->now + (double)ns > e->opt.time_limit * 1e9) {
-            e->aborted = true;
-            e->limit_kind = CS_RESULT_LIMIT_TIME;
-            return CS__YIELD;
-        }
-        /* the loop is blocked; worker threads run on at their own times */
-        int64_t target = e->now + ns;
-        for (int64_t w; (w = cs__threads_next_wake(e)) <= target && !e->aborted;) {
-            if (w > e->now)
-                e->now = w;
-            cs__threads_release_due(e);
-        }
-        e->now = target;
-        return CS__CONT;
-    }
-    case CS_OP_RAISE: {
-        cs_exc *x = cs__raise_new(e, t, st->ref, st->text);
-        cs__emit_raise(e, t, x, st->pos);
-        *c = cs__c_exc(x);
-        return CS__CONT;
-    }
-    case CS_OP_RERAISE: {
-        cs_exc *h = cs__handled_exc(t);
-        *c = cs__c_exc(cs_exc_ref(h));
-        return CS__CONT;
-    }
-    case CS_OP_RETURN:
-        c->type = CS__C_RETURN;
-        c->value_json = st->value_json;
-        return CS__CONT;
-    case CS_OP_LOG:
-        cs__log(e, t, st->text, CS_VAL_NONE, 0, false);
-        return CS__CONT;
-    case CS_OP_PROBE: {
-        if (st->probe == CS_PROBE_EFFECTIVE_DEADLINE) {
-            cs__log(e, t, "effective_deadline", CS_VAL_NUMBER, cs__effective_deadline(e, t), false);
-        } else if (st->probe == CS_PROBE_TIME) {
-            cs__log(e, t, "time", CS_VAL_NUMBER, cs__now_s(e), false);
-        } else {
-            cs__scope *s = cs__scope_ref(e, st, st->ref);
-            if (!s)
-                return CS__YIELD;
-            static const char *const names[] = {"", "", "cancel_called", "cancelled_caught", "deadline", "shield"};
-            char *msg = cs_xasprintf("%s.%s", e->prog->scopes[st->ref].name, names[st->probe]);
-            if (st->probe == CS_PROBE_DEADLINE)
-                cs__log(e, t, msg, CS_VAL_NUMBER, s->deadline, false);
-            else
-                cs__log(e, t, msg, CS_VAL_BOOL, 0,
-                        st->probe == CS_PROBE_CANCEL_CALLED      ? e->pol->scope_cancel_called(e, s)
-                        : st->probe == CS_PROBE_CANCELLED_CAUGHT ? s->cancelled_caught
-                                                                 : s->shield);
-            free(msg);
-        }
-        return CS__CONT;
-    }
-    case CS_OP_TASK_GROUP:
-        cs__push(e, t, CS__F_TG, st);
-        return CS__CONT;
-    case CS_OP_AWAIT_TASK: {
-        cs__task *h = cs__handle_ref(e, st);
-        if (!h)
-            return CS__YIELD;
-        cs__frame *f = cs__push(e, t, CS__F_AWAIT_TASK, st);
-        f->obj = h->id;
-        return CS__CONT;
-    }
-    case CS_OP_CANCEL_TASK: {
-        cs__task *h = cs__handle_ref(e, st);
-        if (!h)
-            return CS__YIELD;
-        if (!cs__rare(h)->finished->value) {
-            e->emit_pos = st->pos;
-            cs__scope_cancel(e, h->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
-            e->emit_pos = (cs_pos){0, 0};
-        }
-        return CS__CONT;
-    }
-    case CS_OP_START:
-        cs__push(e, t, CS__F_START, st);
-        return CS__CONT;
-    case CS_OP_STARTED:
-        return e->pol->started(e, t, st, c);
-    case CS_OP_CREATE_TASK:
-    case CS_OP_START_SOON: {
-        cs__tg *g = cs__target_tg(e, t, st);
-        if (!g)
-            return CS__YIELD;
-        bool counted = st->op == CS_OP_START_SOON && st->count >= 0;
-        if (counted && (uint64_t)st->count > e->opt.task_limit - e->ntasks) {
-            /* the whole count cannot fit: stop before building a million tasks */
-            e->aborted = true;
-            e->limit_kind = CS_RESULT_LIMIT_TASKS;
-            return CS__YIELD;
-        }
-        for (int64_t i = 0; i < (counted ? st->count : 1) && !e->aborted; i++) {
-            e->emit_pos = st->pos;
-            cs_exc *x = e->pol->spawn(e, g, t, st->name, counted ? i : -1, st);
-            e->emit_pos = (cs_pos){0, 0};
-            if (x) {
-                cs_exc *h = cs__handled_exc(t);
-                if (h)
-                    cs_exc_set_context(x, h);
-                cs__emit_raise(e, t, x, st->pos);
-                *c = cs__c_exc(x);
-                return CS__CONT;
-            }
-        }
-        return CS__CONT;
-    }
-    case CS_OP_CANCEL_SCOPE:
-    case CS_OP_MOVE_ON_AFTER:
-    case CS_OP_FAIL_AFTER:
-    case CS_OP_MOVE_ON_AT:
-    case CS_OP_FAIL_AT:
-        cs__push(e, t, CS__F_SCOPE, st);
-        return CS__CONT;
-    case CS_OP_CANCEL: {
-        cs__scope *s = cs__scope_ref(e, st, st->ref);
-        if (!s)
-            return CS__YIELD;
-        e->emit_pos = st->pos;
-        cs__scope_cancel(e, s, st->text, CS_CAUSE_EXPLICIT);
-        e->emit_pos = (cs_pos){0, 0};
-        return CS__CONT;
-    }
-    case CS_OP_SET_SHIELD: {
-        cs__scope *s = cs__scope_ref(e, st, st->ref);
-        if (!s)
-            return CS__YIELD;
-        cs__scope_set_shield(e, s, st->shield);
-        return CS__CONT;
-    }
-    case CS_OP_SET_DEADLINE: {
-        cs__scope *s = cs__scope_ref(e, st, st->ref);
-        if (!s)
-            return CS__YIELD;
-        cs__scope_set_deadline(e, s, st->num);
-        return CS__CONT;
-    }
-    case CS_OP_TRY:
-        cs__push(e, t, CS__F_TRY, st);
-        return CS__CONT;
-    case CS_OP_CALL:
-        cs__push(e, t, CS__F_CALL, st);
-        return CS__CONT;
-    case CS_OP_TO_THREAD:
-        cs__push(e, t, CS__F_TO_THREAD, st);
-        return CS__CONT;
-    case CS_OP_WITH_LOCK:
-    case CS_OP_WITH_SEMAPHORE:
-    case CS_OP_WITH_LIMITER:
-        cs__push(e, t, CS__F_SYNC, st);
-        return CS__CONT;
-    case CS_OP_WAIT:
-        return e->pol->event_wait(e, t, &e->events[st->ref]);
-    case CS_OP_SET:
-        e->pol->event_set(e, &e->events[st->ref]);
-        return CS__CONT;
-    case CS_OP_REPEAT:
-        cs__push(e, t, CS__F_REPEAT, st);
-        return CS__CONT;
-    default:
-        cs__fail_scenario(e, st->pos, "this statement is not modelled yet");
-        e->error = CS_E_UNSUPPORTED;
-        return CS__YIELD;
-    }
-}
-
 
 bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in)
 {
@@ -604,7 +387,10 @@ bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in)
             cs__frames_release(e, t); /* its stack is over: the block serves the next task */
             return true;
         }
-        if (cs__step_frame(e, t, &c) == CS__YIELD) {
+        int r = cs__step_frame(e, t, &c);
+        assert(r == CS__CONT || r == CS__YIELD);
+        assert(r == CS__YIELD || e->yield_on == NULL); /* a token only with a yield */
+        if (r == CS__YIELD) {
             cs__completion_clear(&c);
             return false;
         }

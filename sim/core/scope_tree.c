@@ -3,6 +3,7 @@
  * reference order of AnyIO's and Trio's sets), task groups with their scopes,
  * and the scope operations as the core calls them (through the policy).
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,7 @@ void cs__scope_tasks_add(cs__scope *s, cs__task *t)
     else
         s->tasks_head = t;
     s->tasks_tail = t;
+    assert(t->member_of == s && s->tasks_tail == t);
 }
 
 void cs__scope_tasks_remove(cs__scope *s, cs__task *t)
@@ -72,6 +74,7 @@ void cs__scope_tasks_remove(cs__scope *s, cs__task *t)
         s->tasks_tail = t->sprev;
     t->sprev = t->snext = NULL;
     t->member_of = NULL;
+    assert(!s->tasks_head == !s->tasks_tail);
 }
 
 void cs__scope_kids_add(cs__scope *p, cs__scope *k)

@@ -93,36 +93,10 @@ static bool cs__pred_leaf_in(const cs_exc *x, void *ctx)
     return false;
 }
 
-/* Runs the next except* handler that matches what is left; else finishes. */
-static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+/* _PyExc_PrepReraiseStar: what the try statement raises once every except*
+ * clause had its turn (a new reference, or NULL when nothing is left). */
+static cs_exc *cs__star_result(cs__engine *e, cs__frame *f)
 {
-    const cs_stmt *st = f->st;
-    while (f->aux && f->idx < st->nhandlers) {
-        const cs_handler *h = &st->handlers[f->idx++];
-        const void *ctx[2] = {e, h};
-        cs_exc *m, *r;
-        cs__split(e, f->aux, cs__pred_split, ctx, &m, &r);
-        if (!m) {
-            cs_exc_unref(r);
-            continue;
-        }
-        cs_exc_unref(f->aux);
-        f->aux = r;
-        f->handled = m;
-        f->scope2 = m->left_function; /* the same group may be in an outer handler */
-        m->left_function = false;
-        cs_event ev;
-        cs__ev_init(e, &ev, CS_EV_CATCH);
-        ev.task = t->id;
-        ev.exc = m;
-        ev.pos = h->pos;
-        ev.label = "except*"; /* the part of the group this clause took */
-        cs__emit(e, &ev);
-        f->phase = TRY_STAR_HANDLER;
-        cs__push_body(e, t, h->body);
-        return CS__CONT;
-    }
-    /* _PyExc_PrepReraiseStar */
     cs_exc *orig = f->saved.exc;
     bool naked = f->obj == 1;
     cs_exc *result = NULL;
@@ -177,6 +151,39 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         free(raised);
         free(keep);
     }
+    return result;
+}
+
+/* Runs the next except* handler that matches what is left; else finishes. */
+static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    const cs_stmt *st = f->st;
+    while (f->aux && f->idx < st->nhandlers) {
+        const cs_handler *h = &st->handlers[f->idx++];
+        const void *ctx[2] = {e, h};
+        cs_exc *m, *r;
+        cs__split(e, f->aux, cs__pred_split, ctx, &m, &r);
+        if (!m) {
+            cs_exc_unref(r);
+            continue;
+        }
+        cs_exc_unref(f->aux);
+        f->aux = r;
+        f->handled = m;
+        f->scope2 = m->left_function; /* the same group may be in an outer handler */
+        m->left_function = false;
+        cs_event ev;
+        cs__ev_init(e, &ev, CS_EV_CATCH);
+        ev.task = t->id;
+        ev.exc = m;
+        ev.pos = h->pos;
+        ev.label = "except*"; /* the part of the group this clause took */
+        cs__emit(e, &ev);
+        f->phase = TRY_STAR_HANDLER;
+        cs__push_body(e, t, h->body);
+        return CS__CONT;
+    }
+    cs_exc *result = cs__star_result(e, f);
     cs__completion out = {.type = CS__C_NORMAL};
     if (result)
         out = cs__c_exc(result);
@@ -185,6 +192,108 @@ static int cs__star_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     f->aux = NULL;
     *c = out;
     return cs__try_finally(e, t, f, c);
+}
+
+/* except*: a naked exception is wrapped, then the clauses split it in turn. */
+static int cs__try_star_begin(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    cs_exc *x = c->exc;
+    c->exc = NULL;
+    c->type = CS__C_NORMAL;
+    if (!cs_exc_is_group(x)) {
+        /* a naked exception is wrapped before matching */
+        cs_exc *g = cs__make_group_narrow(e, "", &x, 1);
+        g->members_tuple = true; /* CHECK_EG_MATCH: PyTuple_Pack(1, exc) */
+        cs_exc_unref(x);
+        x = g;
+        f->obj = 1;
+    }
+    f->saved = cs__c_exc(x);
+    f->aux = cs_exc_ref(x);
+    f->idx = 0;
+    return cs__star_next(e, t, f, c);
+}
+
+/* The try block ended: the first matching handler, else `else`, then finally. */
+static int cs__try_body_done(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    const cs_stmt *st = f->st;
+    if (c->type == CS__C_EXC && st->nhandlers && st->star)
+        return cs__try_star_begin(e, t, f, c);
+    if (c->type == CS__C_EXC && st->nhandlers) {
+        for (uint32_t i = 0; i < st->nhandlers; i++) {
+            const cs_handler *h = &st->handlers[i];
+            if (!cs__exc_matches(e, c->exc, h->classes, h->nclasses))
+                continue;
+            cs_event ev;
+            cs__ev_init(e, &ev, CS_EV_CATCH);
+            ev.task = t->id;
+            ev.exc = c->exc;
+            ev.pos = h->pos;
+            cs__emit(e, &ev);
+            f->handled = c->exc;
+            c->exc = NULL;
+            c->type = CS__C_NORMAL;
+            f->phase = TRY_HANDLER;
+            cs__push_body(e, t, h->body);
+            return CS__CONT;
+        }
+    }
+    if (c->type == CS__C_NORMAL && st->has_else) {
+        f->phase = TRY_ELSE;
+        cs__push_body(e, t, st->else_body);
+        return CS__CONT;
+    }
+    return cs__try_finally(e, t, f, c);
+}
+
+/* An except* handler ended: keep what it raised or re-raised, then the next. */
+static int cs__try_star_handler_done(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    if (c->type == CS__C_EXC) {
+        if (!f->star)
+            f->star = cs_xcalloc(1, sizeof *f->star);
+        /* is_same_exception_metadata: the group itself, with the traceback
+         * it came in with (a bare raise in the handler, not one that came
+         * back out of a called function) */
+        bool again = c->exc == f->handled && !c->exc->left_function;
+        cs_exc ***arr = again ? &f->star->reraised : &f->star->raised;
+        uint32_t *n = again ? &f->star->nreraised : &f->star->nraised;
+        if (c->exc != f->handled && !c->exc->context)
+            cs_exc_set_context(c->exc, f->handled);
+        *arr = cs_xrealloc(*arr, (*n + 1) * sizeof **arr);
+        (*arr)[(*n)++] = c->exc;
+        c->exc = NULL;
+        c->type = CS__C_NORMAL;
+    } else if (c->type == CS__C_RETURN) {
+        /* not expressible (the loader rejects it); treat as normal end */
+        c->type = CS__C_NORMAL;
+    }
+    if (f->handled) /* what it had before, for an outer handler */
+        f->handled->left_function |= f->scope2 != 0;
+    cs_exc_unref(f->handled);
+    f->handled = NULL;
+    return cs__star_next(e, t, f, c);
+}
+
+/* finally ended: its own completion wins unless it ended normally. */
+static int cs__try_finally_done(cs__task *t, cs__frame *f, cs__completion *c)
+{
+    cs__completion out;
+    if (c->type == CS__C_NORMAL) {
+        out = f->saved;
+        f->saved.type = CS__C_NORMAL;
+        f->saved.exc = NULL;
+    } else {
+        out = *c;
+        if (out.type == CS__C_EXC && f->saved.type == CS__C_EXC && !out.exc->context && out.exc != f->saved.exc)
+            cs_exc_set_context(out.exc, f->saved.exc);
+    }
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    cs__pop(t);
+    *c = out;
+    return CS__CONT;
 }
 
 int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
@@ -196,48 +305,7 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
         cs__push_body(e, t, st->body);
         return CS__CONT;
     case TRY_BODY:
-        if (c->type == CS__C_EXC && st->nhandlers && st->star) {
-            cs_exc *x = c->exc;
-            c->exc = NULL;
-            c->type = CS__C_NORMAL;
-            if (!cs_exc_is_group(x)) {
-                /* a naked exception is wrapped before matching */
-                cs_exc *g = cs__make_group_narrow(e, "", &x, 1);
-                g->members_tuple = true; /* CHECK_EG_MATCH: PyTuple_Pack(1, exc) */
-                cs_exc_unref(x);
-                x = g;
-                f->obj = 1;
-            }
-            f->saved = cs__c_exc(x);
-            f->aux = cs_exc_ref(x);
-            f->idx = 0;
-            return cs__star_next(e, t, f, c);
-        }
-        if (c->type == CS__C_EXC && st->nhandlers) {
-            for (uint32_t i = 0; i < st->nhandlers; i++) {
-                const cs_handler *h = &st->handlers[i];
-                if (cs__exc_matches(e, c->exc, h->classes, h->nclasses)) {
-                    cs_event ev;
-                    cs__ev_init(e, &ev, CS_EV_CATCH);
-                    ev.task = t->id;
-                    ev.exc = c->exc;
-                    ev.pos = h->pos;
-                    cs__emit(e, &ev);
-                    f->handled = c->exc;
-                    c->exc = NULL;
-                    c->type = CS__C_NORMAL;
-                    f->phase = TRY_HANDLER;
-                    cs__push_body(e, t, h->body);
-                    return CS__CONT;
-                }
-            }
-        }
-        if (c->type == CS__C_NORMAL && st->has_else) {
-            f->phase = TRY_ELSE;
-            cs__push_body(e, t, st->else_body);
-            return CS__CONT;
-        }
-        return cs__try_finally(e, t, f, c);
+        return cs__try_body_done(e, t, f, c);
     case TRY_HANDLER:
         if (c->type == CS__C_EXC && c->exc != f->handled && !c->exc->context)
             cs_exc_set_context(c->exc, f->handled);
@@ -247,47 +315,8 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
     case TRY_ELSE:
         return cs__try_finally(e, t, f, c);
     case TRY_STAR_HANDLER:
-        if (c->type == CS__C_EXC) {
-            if (!f->star)
-                f->star = cs_xcalloc(1, sizeof *f->star);
-            /* is_same_exception_metadata: the group itself, with the traceback
-             * it came in with (a bare raise in the handler, not one that came
-             * back out of a called function) */
-            bool again = c->exc == f->handled && !c->exc->left_function;
-            cs_exc ***arr = again ? &f->star->reraised : &f->star->raised;
-            uint32_t *n = again ? &f->star->nreraised : &f->star->nraised;
-            if (c->exc != f->handled && !c->exc->context)
-                cs_exc_set_context(c->exc, f->handled);
-            *arr = cs_xrealloc(*arr, (*n + 1) * sizeof **arr);
-            (*arr)[(*n)++] = c->exc;
-            c->exc = NULL;
-            c->type = CS__C_NORMAL;
-        } else if (c->type == CS__C_RETURN) {
-            /* not expressible (the loader rejects it); treat as normal end */
-            c->type = CS__C_NORMAL;
-        }
-        if (f->handled) /* what it had before, for an outer handler */
-            f->handled->left_function |= f->scope2 != 0;
-        cs_exc_unref(f->handled);
-        f->handled = NULL;
-        return cs__star_next(e, t, f, c);
-    default: { /* TRY_FINALLY */
-        cs__completion out;
-        if (c->type == CS__C_NORMAL) {
-            out = f->saved;
-            f->saved.type = CS__C_NORMAL;
-            f->saved.exc = NULL;
-        } else {
-            out = *c;
-            if (out.type == CS__C_EXC && f->saved.type == CS__C_EXC && !out.exc->context &&
-                out.exc != f->saved.exc)
-                cs_exc_set_context(out.exc, f->saved.exc);
-        }
-        c->type = CS__C_NORMAL;
-        c->exc = NULL;
-        cs__pop(t);
-        *c = out;
-        return CS__CONT;
-    }
+        return cs__try_star_handler_done(e, t, f, c);
+    default: /* TRY_FINALLY */
+        return cs__try_finally_done(t, f, c);
     }
 }

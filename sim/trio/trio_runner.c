@@ -32,7 +32,7 @@ void cs__trio_reschedule(cs__engine *e, cs__task *t, cs_exc *exc)
     T->nrunq++;
 }
 
-static void cs__event_drop_task(cs__event *ev, cs__task *t)
+static void cs__trio_event_drop(cs__event *ev, cs__task *t)
 {
     for (uint32_t i = 0; i < ev->n; i++) {
         if (ev->waiters[i] != t)
@@ -67,7 +67,7 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
     if (kind != CS__ABORT_SUCCEEDED)
         return;
     if (cs__trio_r(t)->trio_event) {
-        cs__event_drop_task(cs__trio_r(t)->trio_event, t);
+        cs__trio_event_drop(cs__trio_r(t)->trio_event, t);
         CS__TRIO_RARE_CLEAR(t, trio_event);
     }
     if (cs__trio_r(t)->trio_prim) {
@@ -234,6 +234,29 @@ static bool cs__trio_batch_is_wake(cs__engine *e, uint32_t n)
     return is;
 }
 
+/* Nothing runnable: the clock jumps to the next deadline or worker-thread
+ * wake-up (MockClock, autojump_threshold=0).  False when nothing can ever run
+ * again (a deadlock) or the time limit is reached. */
+static bool cs__trio_idle(cs__engine *e)
+{
+    double d = cs__trio_next_deadline(e);
+    int64_t wake = cs__threads_next_wake(e);
+    if (d == INFINITY && wake == CS_NS_INF)
+        return false; /* deadlock: nothing runnable, nothing to wake it */
+    int64_t when = d == INFINITY ? CS_NS_INF : d == -INFINITY ? e->now : cs__s_to_ns(d);
+    if (wake < when)
+        when = wake;
+    if ((double)when > e->opt.time_limit * 1e9) {
+        e->aborted = true;
+        e->limit_kind = CS_RESULT_LIMIT_TIME;
+        return false;
+    }
+    if (when > e->now)
+        e->now = when;
+    cs__threads_release_due(e);
+    return true;
+}
+
 void cs__trio_run(cs__engine *e)
 {
     cs__trio_state *T = cs__trio(e);
@@ -243,23 +266,8 @@ void cs__trio_run(cs__engine *e)
     cs_exc **bexc = NULL;
     uint32_t cap = 0;
     while (!e->aborted && !e->stop) {
-        if (T->nrunq == 0 && !T->reports) {
-            double d = cs__trio_next_deadline(e);
-            int64_t wake = cs__threads_next_wake(e);
-            if (d == INFINITY && wake == CS_NS_INF)
-                break; /* deadlock: nothing runnable, nothing to wake it */
-            int64_t when = d == INFINITY ? CS_NS_INF : d == -INFINITY ? e->now : cs__s_to_ns(d);
-            if (wake < when)
-                when = wake;
-            if ((double)when > e->opt.time_limit * 1e9) {
-                e->aborted = true;
-                e->limit_kind = CS_RESULT_LIMIT_TIME;
-                break;
-            }
-            if (when > e->now)
-                e->now = when;
-            cs__threads_release_due(e);
-        }
+        if (T->nrunq == 0 && !T->reports && !cs__trio_idle(e))
+            break;
         if (T->reports && !T->sys_queued) {
             /* the run_sync_soon queue wakes its system task through I/O */
             if (!T->sys_task) {

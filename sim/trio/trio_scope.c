@@ -11,6 +11,7 @@
  * Deadlines live in a heap keyed (deadline, registration counter) with stale
  * entries, as trio's Deadlines does (the counter is the oracle's tie-break).
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,11 +71,13 @@ static void cs__dl_push(cs__engine *e, double deadline, cs__scope *s)
         i = p;
     }
     T->dls[i] = x;
+    assert(i == 0 || !cs__dl_less(&T->dls[i], &T->dls[(i - 1) / CS__DL_ARITY])); /* heap order */
 }
 
 void cs__trio_dl_pop(cs__engine *e)
 {
     cs__trio_state *T = cs__trio(e);
+    assert(T->ndls > 0 && cs__trio_s(T->dls[0].scope)->dl_refs > 0);
     cs__trio_s(T->dls[0].scope)->dl_refs--;
     uint32_t n = --T->ndls;
     e->live_timers--;

@@ -1,0 +1,314 @@
+/* exec.c - running one simple statement (cs__exec), by family: waits,
+ * control flow and probes, tasks and groups, cancel scopes, and shared
+ * objects (locks, events, threads).  A compound statement only pushes its
+ * frame here (frames.c, try.c step it); where the backends differ the family
+ * calls through the policy table.
+ */
+#include <stdlib.h>
+
+#include "interp.h"
+#include "policy.h"
+#include "thread.h"
+#include "util.h"
+
+/* Statements that touch nothing another task reads or writes: schedule
+ * points (which read the cancel state and the clock, which such statements do
+ * not change) and control flow.  Any other statement makes its step loud. */
+#define CS__QUIET_OPS                                                                                         \
+    ((1ULL << CS_OP_SLEEP) | (1ULL << CS_OP_SLEEP_UNTIL) | (1ULL << CS_OP_CHECKPOINT) |                       \
+     (1ULL << CS_OP_CHECKPOINT_IF_CANCELLED) | (1ULL << CS_OP_CANCEL_SHIELDED_CHECKPOINT) |                  \
+     (1ULL << CS_OP_TRY) | (1ULL << CS_OP_CALL) | (1ULL << CS_OP_REPEAT) | (1ULL << CS_OP_RETURN))
+
+static void cs__log(cs__engine *e, cs__task *t, const char *msg, cs_value_kind vk, double num, bool b)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_LOG);
+    ev.task = t->id;
+    ev.msg = msg;
+    ev.value_kind = vk;
+    ev.number = num;
+    ev.boolean = b;
+    cs__emit(e, &ev);
+}
+
+/* The task a statement names (await, cancel_task), or NULL after a scenario
+ * error. */
+static cs__task *cs__named_task(cs__engine *e, const cs_stmt *st)
+{
+    int32_t id = st->ref >= 0 ? e->task_latest[st->ref] : -1;
+    if (id < 0) {
+        cs__fail_scenario(e, st->pos, "task '%s' is used before it was created", e->prog->tasks[st->ref].name);
+        return NULL;
+    }
+    return e->tasks[id];
+}
+
+/* busy: the loop is blocked; worker threads run on at their own times. */
+static int cs__exec_busy(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    double d = cs__dur(t, &st->dur);
+    int64_t ns = cs__s_to_ns(d);
+    if ((double)e->now + (double)ns > e->opt.time_limit * 1e9) {
+        e->aborted = true;
+        e->limit_kind = CS_RESULT_LIMIT_TIME;
+        return CS__YIELD;
+    }
+    int64_t target = e->now + ns;
+    for (int64_t w; (w = cs__threads_next_wake(e)) <= target && !e->aborted;) {
+        if (w > e->now)
+            e->now = w;
+        cs__threads_release_due(e);
+    }
+    e->now = target;
+    return CS__CONT;
+}
+
+/* sleeps, checkpoints, busy */
+static int cs__exec_wait(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    (void)c;
+    switch (st->op) {
+    case CS_OP_SLEEP:
+        return e->pol->sleep(e, t, cs__dur(t, &st->dur), "sleep");
+    case CS_OP_SLEEP_UNTIL: {
+        /* anyio.sleep_until(t) is sleep(max(t - now, 0)) */
+        double d = st->num - cs__now_s(e);
+        return e->pol->sleep(e, t, d > 0 ? d : 0, "sleep_until");
+    }
+    case CS_OP_SLEEP_FOREVER:
+        return e->pol->sleep(e, t, INFINITY, "sleep_forever");
+    case CS_OP_CHECKPOINT:
+        return e->pol->checkpoint(e, t, st);
+    case CS_OP_CHECKPOINT_IF_CANCELLED:
+        return e->pol->checkpoint_if_cancelled(e, t, st);
+    case CS_OP_CANCEL_SHIELDED_CHECKPOINT:
+        return e->pol->cancel_shielded_checkpoint(e, t, st);
+    default: /* CS_OP_BUSY */
+        return cs__exec_busy(e, t, st);
+    }
+}
+
+/* probe: a value the scenario logs (deadline, clock, a scope's properties) */
+static int cs__exec_probe(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    if (st->probe == CS_PROBE_EFFECTIVE_DEADLINE) {
+        cs__log(e, t, "effective_deadline", CS_VAL_NUMBER, cs__effective_deadline(e, t), false);
+        return CS__CONT;
+    }
+    if (st->probe == CS_PROBE_TIME) {
+        cs__log(e, t, "time", CS_VAL_NUMBER, cs__now_s(e), false);
+        return CS__CONT;
+    }
+    cs__scope *s = cs__scope_ref(e, st, st->ref);
+    if (!s)
+        return CS__YIELD;
+    static const char *const names[] = {"", "", "cancel_called", "cancelled_caught", "deadline", "shield"};
+    char *msg = cs_xasprintf("%s.%s", e->prog->scopes[st->ref].name, names[st->probe]);
+    if (st->probe == CS_PROBE_DEADLINE)
+        cs__log(e, t, msg, CS_VAL_NUMBER, s->deadline, false);
+    else
+        cs__log(e, t, msg, CS_VAL_BOOL, 0,
+                st->probe == CS_PROBE_CANCEL_CALLED      ? e->pol->scope_cancel_called(e, s)
+                : st->probe == CS_PROBE_CANCELLED_CAUGHT ? s->cancelled_caught
+                                                         : s->shield);
+    free(msg);
+    return CS__CONT;
+}
+
+/* raise, bare raise, return, log, probe, and the compound try/call/repeat */
+static int cs__exec_flow(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    switch (st->op) {
+    case CS_OP_RAISE: {
+        cs_exc *x = cs__raise_new(e, t, st->ref, st->text);
+        cs__emit_raise(e, t, x, st->pos);
+        *c = cs__c_exc(x);
+        return CS__CONT;
+    }
+    case CS_OP_RERAISE:
+        *c = cs__c_exc(cs_exc_ref(cs__handled_exc(t)));
+        return CS__CONT;
+    case CS_OP_RETURN:
+        c->type = CS__C_RETURN;
+        c->value_json = st->value_json;
+        return CS__CONT;
+    case CS_OP_LOG:
+        cs__log(e, t, st->text, CS_VAL_NONE, 0, false);
+        return CS__CONT;
+    case CS_OP_PROBE:
+        return cs__exec_probe(e, t, st);
+    case CS_OP_TRY:
+        cs__push(e, t, CS__F_TRY, st);
+        return CS__CONT;
+    case CS_OP_CALL:
+        cs__push(e, t, CS__F_CALL, st);
+        return CS__CONT;
+    default: /* CS_OP_REPEAT */
+        cs__push(e, t, CS__F_REPEAT, st);
+        return CS__CONT;
+    }
+}
+
+/* tg.start_soon / create_task (a `count` spawns that many): each spawn may
+ * raise (an inactive or closed group) */
+static int cs__exec_spawn(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    cs__tg *g = cs__target_tg(e, t, st);
+    if (!g)
+        return CS__YIELD;
+    bool counted = st->op == CS_OP_START_SOON && st->count >= 0;
+    if (counted && (uint64_t)st->count > e->opt.task_limit - e->ntasks) {
+        /* the whole count cannot fit: stop before building a million tasks */
+        e->aborted = true;
+        e->limit_kind = CS_RESULT_LIMIT_TASKS;
+        return CS__YIELD;
+    }
+    for (int64_t i = 0; i < (counted ? st->count : 1) && !e->aborted; i++) {
+        e->emit_pos = st->pos;
+        cs_exc *x = e->pol->spawn(e, g, t, st->name, counted ? i : -1, st);
+        e->emit_pos = (cs_pos){0, 0};
+        if (x) {
+            cs_exc *h = cs__handled_exc(t);
+            if (h)
+                cs_exc_set_context(x, h);
+            cs__emit_raise(e, t, x, st->pos);
+            *c = cs__c_exc(x);
+            return CS__CONT;
+        }
+    }
+    return CS__CONT;
+}
+
+/* task groups and the tasks in them: spawn, start, await, cancel */
+static int cs__exec_tasks(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    switch (st->op) {
+    case CS_OP_TASK_GROUP:
+        cs__push(e, t, CS__F_TG, st);
+        return CS__CONT;
+    case CS_OP_AWAIT_TASK: {
+        cs__task *h = cs__named_task(e, st);
+        if (!h)
+            return CS__YIELD;
+        cs__push(e, t, CS__F_AWAIT_TASK, st)->obj = h->id;
+        return CS__CONT;
+    }
+    case CS_OP_CANCEL_TASK: {
+        cs__task *h = cs__named_task(e, st);
+        if (!h)
+            return CS__YIELD;
+        if (!cs__rare(h)->finished->value) {
+            e->emit_pos = st->pos;
+            cs__scope_cancel(e, h->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
+            e->emit_pos = (cs_pos){0, 0};
+        }
+        return CS__CONT;
+    }
+    case CS_OP_START:
+        cs__push(e, t, CS__F_START, st);
+        return CS__CONT;
+    case CS_OP_STARTED:
+        return e->pol->started(e, t, st, c);
+    default: /* CS_OP_CREATE_TASK, CS_OP_START_SOON */
+        return cs__exec_spawn(e, t, st, c);
+    }
+}
+
+/* cancel scopes: entering one (a frame), cancel, shield, deadline */
+static int cs__exec_scope(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    (void)c;
+    if (st->op != CS_OP_CANCEL && st->op != CS_OP_SET_SHIELD && st->op != CS_OP_SET_DEADLINE) {
+        cs__push(e, t, CS__F_SCOPE, st); /* cancel_scope, move_on_*, fail_* */
+        return CS__CONT;
+    }
+    cs__scope *s = cs__scope_ref(e, st, st->ref);
+    if (!s)
+        return CS__YIELD;
+    if (st->op == CS_OP_CANCEL) {
+        e->emit_pos = st->pos;
+        cs__scope_cancel(e, s, st->text, CS_CAUSE_EXPLICIT);
+        e->emit_pos = (cs_pos){0, 0};
+    } else if (st->op == CS_OP_SET_SHIELD) {
+        cs__scope_set_shield(e, s, st->shield);
+    } else {
+        cs__scope_set_deadline(e, s, st->num);
+    }
+    return CS__CONT;
+}
+
+/* what tasks share: locks, semaphores, limiters, events, worker threads */
+static int cs__exec_shared(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    (void)c;
+    switch (st->op) {
+    case CS_OP_TO_THREAD:
+        cs__push(e, t, CS__F_TO_THREAD, st);
+        return CS__CONT;
+    case CS_OP_WAIT:
+        return e->pol->event_wait(e, t, &e->events[st->ref]);
+    case CS_OP_SET:
+        e->pol->event_set(e, &e->events[st->ref]);
+        return CS__CONT;
+    default: /* CS_OP_WITH_LOCK, CS_OP_WITH_SEMAPHORE, CS_OP_WITH_LIMITER */
+        cs__push(e, t, CS__F_SYNC, st);
+        return CS__CONT;
+    }
+}
+
+typedef int (*cs__exec_fn)(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+
+/* Each statement's family; NULL: not a statement a task runs (a worker
+ * thread's steps are thread.c's). */
+static const cs__exec_fn cs__families[CS_OP_COUNT] = {
+    [CS_OP_SLEEP] = cs__exec_wait,
+    [CS_OP_SLEEP_UNTIL] = cs__exec_wait,
+    [CS_OP_SLEEP_FOREVER] = cs__exec_wait,
+    [CS_OP_CHECKPOINT] = cs__exec_wait,
+    [CS_OP_CHECKPOINT_IF_CANCELLED] = cs__exec_wait,
+    [CS_OP_CANCEL_SHIELDED_CHECKPOINT] = cs__exec_wait,
+    [CS_OP_BUSY] = cs__exec_wait,
+    [CS_OP_RAISE] = cs__exec_flow,
+    [CS_OP_RERAISE] = cs__exec_flow,
+    [CS_OP_RETURN] = cs__exec_flow,
+    [CS_OP_LOG] = cs__exec_flow,
+    [CS_OP_PROBE] = cs__exec_flow,
+    [CS_OP_TRY] = cs__exec_flow,
+    [CS_OP_CALL] = cs__exec_flow,
+    [CS_OP_REPEAT] = cs__exec_flow,
+    [CS_OP_TASK_GROUP] = cs__exec_tasks,
+    [CS_OP_START_SOON] = cs__exec_tasks,
+    [CS_OP_CREATE_TASK] = cs__exec_tasks,
+    [CS_OP_START] = cs__exec_tasks,
+    [CS_OP_STARTED] = cs__exec_tasks,
+    [CS_OP_AWAIT_TASK] = cs__exec_tasks,
+    [CS_OP_CANCEL_TASK] = cs__exec_tasks,
+    [CS_OP_CANCEL_SCOPE] = cs__exec_scope,
+    [CS_OP_MOVE_ON_AFTER] = cs__exec_scope,
+    [CS_OP_FAIL_AFTER] = cs__exec_scope,
+    [CS_OP_MOVE_ON_AT] = cs__exec_scope,
+    [CS_OP_FAIL_AT] = cs__exec_scope,
+    [CS_OP_CANCEL] = cs__exec_scope,
+    [CS_OP_SET_SHIELD] = cs__exec_scope,
+    [CS_OP_SET_DEADLINE] = cs__exec_scope,
+    [CS_OP_TO_THREAD] = cs__exec_shared,
+    [CS_OP_WAIT] = cs__exec_shared,
+    [CS_OP_SET] = cs__exec_shared,
+    [CS_OP_WITH_LOCK] = cs__exec_shared,
+    [CS_OP_WITH_SEMAPHORE] = cs__exec_shared,
+    [CS_OP_WITH_LIMITER] = cs__exec_shared,
+};
+
+int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    _Static_assert(CS_OP_COUNT <= 64, "CS__QUIET_OPS is a 64-bit mask");
+    assert(st->op < CS_OP_COUNT);
+    e->loud += !((CS__QUIET_OPS >> st->op) & 1);
+    cs__exec_fn fn = cs__families[st->op];
+    if (!fn) {
+        cs__fail_scenario(e, st->pos, "this statement is not modelled yet");
+        e->error = CS_E_UNSUPPORTED;
+        return CS__YIELD;
+    }
+    return fn(e, t, st, c);
+}
