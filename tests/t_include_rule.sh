@@ -5,7 +5,7 @@
 #     no cs__aio_* / cs__trio_* function and never tests which backend runs;
 #   - sim/asyncio and sim/trio never include (or call) each other;
 #   - sim/load includes only its own headers and the engine's public ones;
-#   - verify/, render/, cli/ and bench/ include only public headers of sim/.
+#   - verify/, drive/, render/, cli/ and bench/ include only public headers of sim/.
 # Only sim/*.c at the top (backends.c) may know both backends.
 # Then it plants one bad include (or backend test) per rule in a copy of the
 # sources and checks that each one is caught: a rule that cannot fail is no
@@ -22,7 +22,7 @@ violations() {
     python3 - "$1" "$public" <<'PY'
 import os, re, sys
 root, public = sys.argv[1], set(sys.argv[2].split())
-path = ["sim/core", "sim/load", "verify", "render", "cli", "tests", "sim/asyncio", "sim/trio"]
+path = ["sim/core", "sim/load", "verify", "drive", "render", "cli", "tests", "sim/asyncio", "sim/trio"]
 inc_re = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.M)
 def resolve(rel, name):
     """Where `#include "name"` in file rel resolves: beside the file, else on
@@ -36,7 +36,7 @@ def resolve(rel, name):
     return "?/" + name
 out = []
 files = []
-for top in ("sim", "verify", "render", "cli", "bench"):
+for top in ("sim", "verify", "drive", "render", "cli", "bench"):
     for dp, _, fs in os.walk(os.path.join(root, top)):
         files += [os.path.relpath(os.path.join(dp, f), root) for f in fs if f.endswith((".c", ".h"))]
 for rel in sorted(files):
@@ -54,7 +54,7 @@ for rel in sorted(files):
         elif d == "sim/load" and t.startswith("sim/") and room != "sim/load" \
                 and t != "sim/core/load_arena.h" and os.path.basename(t) not in public:
             out.append(f"{rel}: the loader includes engine internals ({t})")
-        elif d in ("verify", "render", "cli", "bench") and t.startswith("sim/") \
+        elif d in ("verify", "drive", "render", "cli", "bench") and t.startswith("sim/") \
                 and (room not in ("sim/core", "sim/load") or os.path.basename(t) not in public):
             out.append(f"{rel}: includes {t}, not a public header of sim/")
     # identifiers: the core calls no backend, the backends not each other,
@@ -81,7 +81,7 @@ if [ -z "$out" ]; then ok; else bad "the sources break the rule:"$'\n'"$out"; fi
 plant() {
     local name="$1" file="$2" line="$3" copy="$tmp/$1"
     mkdir -p "$copy"
-    cp -r "$here/sim" "$here/verify" "$here/render" "$here/cli" "$here/bench" "$copy/"
+    cp -r "$here/sim" "$here/verify" "$here/drive" "$here/render" "$here/cli" "$here/bench" "$copy/"
     printf '%s\n' "$line" >>"$copy/$file"
     if [ -n "$(violations "$copy")" ]; then ok; else bad "planted $name ($file: $line) was not caught"; fi
 }
@@ -95,4 +95,5 @@ plant trio-asyncio sim/trio/trio_runner.c '#include "../asyncio/aio.h"'
 plant load-internal sim/load/load.c '#include "engine_internal.h"'
 plant verify-internal verify/outcome.c '#include "interp.h"'
 plant cli-backend cli/main.c '#include "../sim/trio/trio.h"'
+plant drive-internal drive/run_request.c '#include "policy.h"'
 finish include-rule
