@@ -17,16 +17,19 @@
 #define CS_EXPLORE_TTY_BUDGET 5.0
 
 static const char cs__explore_help[] =
-    "usage: cancelsim explore FILE [--strategy dfs|random|pct] [--depth D]\n"
+    "usage: cancelsim explore FILE [--strategy mixed|dfs|random|pct] [--depth D]\n"
     "                         [--max-schedules N] [--budget SECONDS] [--seed S]\n"
     "                         [--no-reduce] [--format text|json]\n\n"
     "Runs the scenario under Trio's schedules (batch orders, orders of equal\n"
     "deadlines, of event waiters and of cancellation delivery) and lists each\n"
     "distinct outcome with how many schedules gave it and a command that\n"
     "reproduces it (--schedule with its exact choices, or --seed).\n"
-    "  dfs     every schedule, depth first (default); batch orders that provably\n"
+    "  mixed   dfs for the first half of N (or of SECONDS), then, if dfs has not\n"
+    "          finished, random seeds for the rest (the default, as verify does:\n"
+    "          a dfs stuck deep in a big space would miss whole outcomes)\n"
+    "  dfs     every schedule, depth first, only; batch orders that provably\n"
     "          cannot matter are not tried reversed (--no-reduce tries them)\n"
-    "  random  each schedule from its own seed (S, S+1, ... mixed; default 1)\n"
+    "  random  each schedule from its own seed (drawn from S; default 1)\n"
     "  pct     canonical choices except at D-1 random change points (default 3)\n"
     "It stops after N schedules (default 10000; on a terminal, no bound) or\n"
     "SECONDS of wall time (default: 5 on a terminal, none otherwise) and says\n"
@@ -63,8 +66,8 @@ static int cs__explore_parse(int argc, char **argv, cs__explore_args *a)
                 return cs_cli_usage_error("explore", "--budget must be a positive number of seconds");
             a->budget_given = true;
         } else if (strcmp(o, "--strategy") == 0) {
-            if (!cs_explore_parse_strategy(v, &a->opt.strategy))
-                return cs_cli_usage_error("explore", "--strategy must be dfs, random or pct, not '%s'", v);
+            if (!cs_explore_set_strategy(&a->opt, v))
+                return cs_cli_usage_error("explore", "--strategy must be mixed, dfs, random or pct, not '%s'", v);
         } else if (strcmp(o, "--depth") == 0) {
             uint64_t d;
             if (!cs_cli_parse_u64(v, &d) || d == 0 || d > 1000)
@@ -113,13 +116,17 @@ static void cs__explore_print_json(const char *file, const char *name, const cs_
     cs_jw_key(&w, "backend");
     cs_jw_string(&w, "trio");
     cs_jw_key(&w, "strategy");
-    cs_jw_string(&w, cs_explore_strategy_name(a->opt.strategy));
+    cs_jw_string(&w, cs_explore_options_strategy(&a->opt));
     cs_jw_key(&w, "schedules");
     cs_jw_int(&w, (long long)r->schedules);
     cs_jw_key(&w, "complete");
     cs_jw_bool(&w, r->stop == CS_EXPLORE_COMPLETE);
     cs_jw_key(&w, "stopped");
     cs_jw_string(&w, r->stop == CS_EXPLORE_COMPLETE ? "complete" : r->stop == CS_EXPLORE_MAX ? "max-schedules" : "budget");
+    if (r->dfs_runs) { /* mixed: where dfs gave way to random seeds */
+        cs_jw_key(&w, "dfs_schedules");
+        cs_jw_int(&w, (long long)r->dfs_runs);
+    }
     cs_jw_key(&w, "pruned");
     cs_jw_int(&w, (long long)r->pruned);
     cs_jw_key(&w, "outcomes");
@@ -151,6 +158,9 @@ static void cs__explore_print_text(const char *file, const char *name, const cs_
     char *growth = cs_explore_growth(r);
     printf("  %s\n", growth);
     free(growth);
+    if (r->dfs_runs)
+        printf("  depth first for %llu schedules without finishing, then random seeds for %llu\n",
+               (unsigned long long)r->dfs_runs, (unsigned long long)(r->schedules - r->dfs_runs));
     if (r->pruned)
         printf("  %llu batch reversal%s skipped as equivalent (--no-reduce tries them)\n",
                (unsigned long long)r->pruned, r->pruned == 1 ? "" : "s");

@@ -45,7 +45,7 @@ _cancelsim()
         return ;;
     --render) COMPREPLY=($(compgen -W "svg png pdf" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-    --strategy) COMPREPLY=($(compgen -W "dfs random pct" -- "$cur")); return ;;
+    --strategy) COMPREPLY=($(compgen -W "mixed dfs random pct" -- "$cur")); return ;;
     --schedules) COMPREPLY=($(compgen -W "all canonical" -- "$cur")); return ;;
     --max-faults) COMPREPLY=($(compgen -W "1 2" -- "$cur")); return ;;
     --junit|--html|--trace|-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;

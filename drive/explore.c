@@ -20,6 +20,7 @@ void cs_explore_options_init(cs_explore_options *opt)
     opt->depth = 3;
     opt->seed = 1;
     opt->reduce = true;
+    opt->mixed = true; /* a space too big for dfs still shows its outcomes */
 }
 
 static const char *const cs__strategy_names[] = {"dfs", "random", "pct"};
@@ -37,6 +38,24 @@ bool cs_explore_parse_strategy(const char *s, cs_explore_strategy *out)
 const char *cs_explore_strategy_name(cs_explore_strategy s)
 {
     return cs__strategy_names[s];
+}
+
+bool cs_explore_set_strategy(cs_explore_options *opt, const char *s)
+{
+    if (strcmp(s, "mixed") == 0) {
+        opt->strategy = CS_EXPLORE_DFS;
+        opt->mixed = true;
+        return true;
+    }
+    if (!cs_explore_parse_strategy(s, &opt->strategy))
+        return false;
+    opt->mixed = false; /* a strategy named is that strategy alone */
+    return true;
+}
+
+const char *cs_explore_options_strategy(const cs_explore_options *opt)
+{
+    return opt->strategy == CS_EXPLORE_DFS && opt->mixed ? "mixed" : cs_explore_strategy_name(opt->strategy);
 }
 
 static double cs__now(void)
@@ -189,6 +208,7 @@ typedef struct cs__walk {
     uint64_t rng;
     double start, next_progress;
     bool random;     /* this run draws its choices from its seed */
+    bool switched;   /* mixed: dfs gave up, random seeds from here on */
 } cs__walk;
 
 static uint64_t cs__random_seed(const cs_explore_options *opt, uint64_t i)
@@ -208,7 +228,16 @@ static bool cs__plan(cs__walk *w, cs_explore_result *r, uint64_t i, uint64_t *se
     case CS_EXPLORE_DFS:
         if (i == 0)
             return true;
-        if (w->opt->mixed && i >= w->opt->max_schedules / 2) {
+        /* mixed: dfs gets the first half of the bound or of the budget
+         * (whichever comes first); a dfs that has not finished by then is
+         * stuck deep in one corner of the tree, so the rest samples it */
+        if (w->opt->mixed && !w->switched &&
+            ((w->opt->max_schedules && i >= w->opt->max_schedules / 2) ||
+             (w->opt->budget_s > 0 && r->seconds >= w->opt->budget_s / 2))) {
+            w->switched = true;
+            r->dfs_runs = i;
+        }
+        if (w->switched) {
             w->nforced = 0;
             w->random = true;
             *seed = cs__random_seed(w->opt, i);

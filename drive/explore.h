@@ -41,8 +41,9 @@ typedef struct cs_explore_options {
     uint32_t depth;          /* pct: priority-change depth (>= 1) */
     uint64_t seed;           /* random/pct: the sequence's base seed */
     bool reduce;             /* dfs: prune provably equivalent batch orders */
-    bool mixed;              /* dfs: when the first half of max_schedules did
-                                not finish, random seeds for the second half */
+    bool mixed;              /* dfs: when the first half of max_schedules (or
+                                of budget_s) did not finish the tree, random
+                                seeds for the rest (the default: "mixed") */
     /* Called about five times a second while exploring (NULL: never). */
     void (*progress)(void *ctx, const cs_explore_progress *p);
     void *progress_ctx;
@@ -52,6 +53,11 @@ void cs_explore_options_init(cs_explore_options *opt);
 /* "dfs", "random", "pct"; false on anything else. */
 bool cs_explore_parse_strategy(const char *s, cs_explore_strategy *out);
 const char *cs_explore_strategy_name(cs_explore_strategy s);
+/* --strategy NAME into opt: "mixed" (dfs, then random seeds: the default),
+ * "dfs" (depth first only), "random", "pct"; false on anything else. */
+bool cs_explore_set_strategy(cs_explore_options *opt, const char *s);
+/* The name cs_explore_set_strategy takes for opt's strategy. */
+const char *cs_explore_options_strategy(const cs_explore_options *opt);
 
 typedef struct cs_explore_found {
     cs_outcome *outcome;
@@ -76,6 +82,8 @@ typedef struct cs_explore_result {
     size_t n, cap;
     uint64_t schedules;   /* runs done */
     uint64_t pruned;      /* dfs with reduction: batch reversals not tried */
+    uint64_t dfs_runs;    /* mixed: runs dfs made before random seeds took
+                             over (0: dfs never gave up) */
     cs_explore_stop stop;
     double seconds;
     size_t *table;        /* hash table of indices + 1 into v */

@@ -14,7 +14,7 @@ cs = os.environ["CS"]
 passed = failed = 0
 
 def explore(f, *extra):
-    p = subprocess.run([cs, "explore", f, "--format", "json", "--max-schedules", "20000", *extra],
+    p = subprocess.run([cs, "explore", f, "--format", "json", "--max-schedules", "20000", "--strategy", "dfs", *extra],
                        capture_output=True, text=True)
     if p.returncode != 0:
         return None
