@@ -120,6 +120,26 @@ void cs_cli_inject_print_text(const struct cs_inject_sweep *sw, const struct cs_
 void cs_cli_inject_print_json(const struct cs_inject_sweep *sw, const struct cs_inject_distinct *d, size_t nd,
                               bool truncated);
 
+/* trace_input.c: dot, timeline and explain draw a scenario's run or a trace
+ * file's (run --trace, the recorder).  FILE is a trace when its name ends in
+ * ".jsonl" or its first line is a JSON object with a string "ev" (section 5);
+ * "-" is always a scenario. */
+bool cs_cli_is_trace(const char *file);
+/* What chooses the run drawn: --backend (a trace: its first run of that
+ * backend; without it the first run; a scenario: asyncio by default), --seed
+ * and --inject (a scenario's only: a usage error with a trace). */
+typedef struct cs_cli_source {
+    cs_backend backend;
+    bool backend_given, seed_given;
+    uint64_t seed;
+    const char *inject;
+} cs_cli_source;
+/* Feeds the run FILE stands for into `sink`: cs_cli_run_one_sink for a
+ * scenario, the chosen run of a trace otherwise.  0, or 2 after printing why. */
+int cs_cli_source_one_sink(const char *cmd, const char *file, const cs_cli_source *src, cs_sink sink);
+/* The trace part alone: the first run (of `backend` when want_backend). */
+int cs_cli_trace_one_sink(const char *cmd, const char *file, bool want_backend, cs_backend backend, cs_sink sink);
+
 /* pyfront.c: whether FILE names a Python program (ends in ".py"). */
 bool cs_cli_is_python(const char *file);
 /* pyfront.c: loads a scenario file as cs_load_file does, or, for a .py file,

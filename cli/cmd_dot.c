@@ -25,12 +25,17 @@ static const char *const cs__dot_help =
     "`cancelsim help run`); each task's label lists the faults it got.  The\n"
     "backend defaults to asyncio.  Output goes to OUT or standard output (PNG\n"
     "is refused when standard output is a terminal); FILE - reads standard\n"
-    "input.  Exit status: 0 drawn, 2 bad input or a backend that is not available.\n";
+    "input.  FILE may be a trace instead (section 5: from `run --trace` or the\n"
+    "recorder, python3 -m cancelsim_record; a name ending in .jsonl, or a first\n"
+    "line with an \"ev\" member): its run is drawn, the first of --backend's when\n"
+    "given; a trace of `run --trace` draws byte for byte as the run itself.\n"
+    "Exit status: 0 drawn, 2 bad input or a backend that is not available.\n";
 
 typedef struct cs__dot_args {
     const char *file, *out, *render, *focus;
     cs_backend backend;
     uint64_t seed;
+    bool backend_given, seed_given; /* a trace FILE: which run, and no seed */
     const char *inject; /* --inject PLAN, or NULL */
 } cs__dot_args;
 
@@ -50,9 +55,11 @@ static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
         if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_one_backend(v, &a->backend))
                 return cs_cli_usage_error("dot", "--backend must be asyncio or trio, not '%s'", v);
+            a->backend_given = true;
         } else if (strcmp(o, "--seed") == 0) {
             if (!cs_cli_parse_u64(v, &a->seed))
                 return cs_cli_usage_error("dot", "--seed must be a non-negative integer, not '%s'", v);
+            a->seed_given = true;
         } else if (strcmp(o, "--output") == 0) {
             a->out = v;
         } else if (strcmp(o, "--inject") == 0) {
@@ -110,7 +117,8 @@ int cs_cmd_dot(int argc, char **argv)
     if (prc)
         return prc == 1 ? 0 : prc;
     cs_dot *d = cs_dot_new();
-    int rc = cs_cli_run_one_sink("dot", a.file, a.backend, a.seed, a.inject, (cs_sink){cs_dot_sink, d});
+    int rc = cs_cli_source_one_sink("dot", a.file,
+        &(cs_cli_source){a.backend, a.backend_given, a.seed_given, a.seed, a.inject}, (cs_sink){cs_dot_sink, d});
     if (rc == 0)
         rc = cs__dot_emit(&a, d);
     cs_dot_free(d);

@@ -17,13 +17,16 @@ static const char *const cs__explain_help =
     "shields that held a cancellation back and until when, abandoned worker\n"
     "threads, which handler caught what, and where its exception came from.\n"
     "Every sentence names the statement's LINE:COL in FILE.  --format json gives\n"
-    "the same chains as data.  The backend defaults to asyncio.  Exit status: 0,\n"
+    "the same chains as data.  FILE may be a trace instead (FILE.jsonl from\n"
+    "`run --trace` or the recorder; see `cancelsim help dot`): its run is\n"
+    "explained.  The backend defaults to asyncio.  Exit status: 0,\n"
     "2 bad input, an unknown --task or a backend that is not available.\n";
 
 typedef struct cs__explain_args {
     const char *file, *inject, *task;
     cs_backend backend;
     uint64_t seed;
+    bool backend_given, seed_given; /* a trace FILE: which run, and no seed */
     bool json;
 } cs__explain_args;
 
@@ -35,9 +38,11 @@ static int cs__explain_opt(cs__explain_args *a, const char *o, const char *v)
     if (strcmp(o, "--backend") == 0) {
         if (!cs_cli_parse_one_backend(v, &a->backend))
             return cs_cli_usage_error("explain", "--backend must be asyncio or trio, not '%s'", v);
+        a->backend_given = true;
     } else if (strcmp(o, "--seed") == 0) {
         if (!cs_cli_parse_u64(v, &a->seed))
             return cs_cli_usage_error("explain", "--seed must be a non-negative integer, not '%s'", v);
+        a->seed_given = true;
     } else if (strcmp(o, "--inject") == 0) {
         a->inject = v;
     } else if (strcmp(o, "--task") == 0) {
@@ -72,7 +77,8 @@ int cs_cmd_explain(int argc, char **argv)
     if (rc)
         return rc == 1 ? 0 : rc;
     cs_explain *x = cs_explain_new();
-    rc = cs_cli_run_one_sink("explain", a.file, a.backend, a.seed, a.inject, (cs_sink){cs_explain_sink, x});
+    rc = cs_cli_source_one_sink("explain", a.file,
+        &(cs_cli_source){a.backend, a.backend_given, a.seed_given, a.seed, a.inject}, (cs_sink){cs_explain_sink, x});
     if (rc == 0 && a.task && !cs_explain_has_task(x, a.task)) {
         fprintf(stderr, "cancelsim explain: no task named '%s' in this run\n", a.task);
         rc = 2;

@@ -12,7 +12,9 @@ static const char *const cs__timeline_help =
     "Runs the scenario once and writes it as a Chrome trace / Perfetto timeline\n"
     "(open it in ui.perfetto.dev or chrome://tracing): a track per task, its\n"
     "scopes as nested slices, waits as slices, spawns and cancellations as flow\n"
-    "arrows, logs and raises as instants; times are virtual.  The backend\n"
+    "arrows, logs and raises as instants; times are virtual.  FILE may be a\n"
+    "trace instead (FILE.jsonl from `run --trace` or the recorder; see\n"
+    "`cancelsim help dot`): its run is drawn.  The backend\n"
     "defaults to asyncio.  Exit status: 0 written, 2 bad input or a backend that\n"
     "is not available.\n";
 
@@ -20,6 +22,7 @@ typedef struct cs__tl_args {
     const char *file, *out;
     cs_backend backend;
     uint64_t seed;
+    bool backend_given, seed_given; /* a trace FILE: which run, and no seed */
     const char *inject; /* --inject PLAN, or NULL */
 } cs__tl_args;
 
@@ -38,9 +41,11 @@ static int cs__tl_parse(int argc, char **argv, cs__tl_args *a)
         if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_one_backend(v, &a->backend))
                 return cs_cli_usage_error("timeline", "--backend must be asyncio or trio, not '%s'", v);
+            a->backend_given = true;
         } else if (strcmp(o, "--seed") == 0) {
             if (!cs_cli_parse_u64(v, &a->seed))
                 return cs_cli_usage_error("timeline", "--seed must be a non-negative integer, not '%s'", v);
+            a->seed_given = true;
         } else if (strcmp(o, "--output") == 0) {
             a->out = v;
         } else if (strcmp(o, "--inject") == 0) {
@@ -57,7 +62,8 @@ int cs_cmd_timeline(int argc, char **argv)
     if (prc)
         return prc == 1 ? 0 : prc;
     cs_timeline *tl = cs_timeline_new();
-    int rc = cs_cli_run_one_sink("timeline", a.file, a.backend, a.seed, a.inject, (cs_sink){cs_timeline_sink, tl});
+    int rc = cs_cli_source_one_sink("timeline", a.file,
+        &(cs_cli_source){a.backend, a.backend_given, a.seed_given, a.seed, a.inject}, (cs_sink){cs_timeline_sink, tl});
     if (rc == 0) {
         FILE *f = a.out ? fopen(a.out, "w") : stdout;
         if (!f) {

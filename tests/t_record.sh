@@ -6,8 +6,8 @@
 # `cancelsim trace --findings --format json` of the recording must give the
 # same result, exception and log, each task's end as the program printed it,
 # and exactly the findings the program's '# findings:' line names (the planted
-# lost exception); `cancelsim dot` must draw the recording when dot reads
-# traces.  Needs AnyIO and Trio (ANYIO_SITE or PYTHONPATH) and `cancelsim
+# lost exception); `dot --render svg`, `timeline` and `explain` must draw and
+# explain each recording.  Needs AnyIO and Trio (ANYIO_SITE or PYTHONPATH) and `cancelsim
 # trace`: exits 77 without them.
 set -u
 CS="$1"
@@ -30,11 +30,6 @@ if ! "$CS" trace --help >/dev/null 2>&1; then
     echo "t_record: skipped: this cancelsim has no 'trace' command to read a recording"
     exit 77
 fi
-# dot reads a trace if it draws one that run --trace wrote
-"$CS" run "$SRC/scenarios/run/"*.json --trace "$TMP/probe.jsonl" >/dev/null 2>&1
-DOT_TRACE=0
-"$CS" dot "$TMP/probe.jsonl" >/dev/null 2>&1 && DOT_TRACE=1
-
 for prog in "$SRC"/tests/record/*.py; do
     name=$(basename "$prog" .py)
     [ "$name" = check ] && continue
@@ -61,12 +56,24 @@ for prog in "$SRC"/tests/record/*.py; do
             bad "$what: the trace is not what the program did:"
             cat "$TMP/diff"
         fi
-        if [ $DOT_TRACE = 1 ]; then
-            if "$CS" dot "$TMP/$name.$b.jsonl" >"$TMP/$name.dot" 2>"$TMP/err" && grep -q '^digraph' "$TMP/$name.dot"; then
-                ok
-            else
-                bad "$what: dot of the recording: $(head -1 "$TMP/err")"
-            fi
+        # the consumers draw and explain the recording as a simulated run
+        if "$CS" dot "$TMP/$name.$b.jsonl" --render svg -o "$TMP/$name.svg" 2>"$TMP/err" &&
+            grep -q '<svg' "$TMP/$name.svg" && grep -q '>main' "$TMP/$name.svg"; then
+            ok
+        else
+            bad "$what: dot --render svg of the recording: $(head -1 "$TMP/err")"
+        fi
+        if "$CS" timeline "$TMP/$name.$b.jsonl" -o "$TMP/$name.tl.json" 2>"$TMP/err" &&
+            "$PY" -c 'import json,sys; assert json.load(open(sys.argv[1]))["traceEvents"]' "$TMP/$name.tl.json"; then
+            ok
+        else
+            bad "$what: timeline of the recording: $(head -1 "$TMP/err")"
+        fi
+        if "$CS" explain "$TMP/$name.$b.jsonl" >"$TMP/$name.explain" 2>"$TMP/err" &&
+            grep -q "^explain $name ($b" "$TMP/$name.explain"; then
+            ok
+        else
+            bad "$what: explain of the recording: $(head -1 "$TMP/err")"
         fi
     done
 done
@@ -108,5 +115,4 @@ echo 'x = 1' >"$TMP/plain.py"
     >/dev/null 2>"$TMP/err"
 [ $? = 1 ] && grep -q '^TimeoutError' "$TMP/err" && [ -s "$TMP/raised.jsonl" ] && ok ||
     bad "a program that raises did not exit 1 with its traceback and a trace"
-[ $DOT_TRACE = 1 ] || echo "t_record: note: cancelsim dot does not read traces yet; the graphs were not checked"
 finish t_record

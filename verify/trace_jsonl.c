@@ -314,6 +314,10 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
     case CS_EV_THREAD_START:
     case CS_EV_THREAD_ABANDONED:
         cs__field_pos(w, ev->pos); /* the to_thread */
+        if (ev->count) { /* the thread's number: which thread_end is whose */
+            CS_JW_KEY(&w->w, "thread");
+            cs_jw_int(&w->w, (long long)ev->count);
+        }
         break;
     case CS_EV_TASK_END:
         cs__field_str(w, CS_JW_LIT("state"), cs_task_state_name(ev->state));
@@ -338,6 +342,10 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
         break;
     case CS_EV_THREAD_END:
         cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
+        if (ev->count) { /* the thread's number: which thread_end is whose */
+            CS_JW_KEY(&w->w, "thread");
+            cs_jw_int(&w->w, (long long)ev->count);
+        }
         break;
     case CS_EV_SLEEP:
         if (ev->wake_at == INT64_MAX)

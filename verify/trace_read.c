@@ -25,7 +25,7 @@ enum {
     F_SEQ, F_T, F_EV, F_SCENARIO, F_BACKEND, F_SEED, F_CLASSES, F_TASK, F_PARENT, F_GROUP, F_GROUP_ID,
     F_SCOPE, F_SCOPE_ID, F_PARENT_SCOPE, F_PARENT_SCOPE_ID, F_KIND, F_DEADLINE, F_SHIELD, F_CANCEL_CALLED,
     F_CANCELLED_CAUGHT, F_CAUSE, F_STATE, F_EXCEPTION, F_RETURNED, F_WAKE_AT, F_LABEL, F_MSG, F_VALUE, F_K,
-    F_STATEMENT, F_FAULT, F_LINE, F_COL, F_RESULT, F_LIMIT, F_HANDLER, F_REASON, F_COUNT
+    F_STATEMENT, F_FAULT, F_LINE, F_COL, F_RESULT, F_LIMIT, F_HANDLER, F_REASON, F_THREAD, F_COUNT
 };
 
 #define B(f) (UINT64_C(1) << (f))
@@ -34,7 +34,7 @@ static const char *const cs__field_names[F_COUNT] = {
     "seq", "t", "ev", "scenario", "backend", "seed", "classes", "task", "parent", "group", "group_id",
     "scope", "scope_id", "parent_scope", "parent_scope_id", "kind", "deadline", "shield", "cancel_called",
     "cancelled_caught", "cause", "state", "exception", "returned", "wake_at", "label", "msg", "value", "k",
-    "statement", "fault", "line", "col", "result", "limit", "handler", "reason",
+    "statement", "fault", "line", "col", "result", "limit", "handler", "reason", "thread",
 };
 
 /* Which fields each event kind has: always (req) and at most (all). */
@@ -61,9 +61,11 @@ static const cs__rd_kind_fields cs__kinds[] = {
     [CS_EV_RAISE] = {B(F_TASK), B(F_EXCEPTION) | POS | SCOPE},
     [CS_EV_CATCH] = {B(F_TASK), B(F_EXCEPTION) | POS | SCOPE | B(F_HANDLER)},
     [CS_EV_GROUP_RAISE] = {B(F_TASK), SCOPE | B(F_EXCEPTION)},
-    [CS_EV_THREAD_START] = {B(F_TASK), POS},
-    [CS_EV_THREAD_END] = {B(F_TASK), B(F_EXCEPTION)},
-    [CS_EV_THREAD_ABANDONED] = {B(F_TASK), POS},
+    /* "thread" (the thread's number, for the timeline's worker tracks) may be
+     * missing in a recording made before it was written: no worker track */
+    [CS_EV_THREAD_START] = {B(F_TASK), POS | B(F_THREAD)},
+    [CS_EV_THREAD_END] = {B(F_TASK), B(F_EXCEPTION) | B(F_THREAD)},
+    [CS_EV_THREAD_ABANDONED] = {B(F_TASK), POS | B(F_THREAD)},
     [CS_EV_SLEEP] = {B(F_TASK) | B(F_WAKE_AT), B(F_LABEL)},
     [CS_EV_WAKE] = {B(F_TASK), 0},
     [CS_EV_LOG] = {B(F_TASK), B(F_MSG) | B(F_VALUE)},
@@ -365,6 +367,12 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
     case F_VALUE: return cs__rd_log_value(r, v, ev);
     case F_K:
         if (cs__rd_int(r, v, "k", 1, UINT32_MAX, &n) < 0)
+            return -1;
+        ev->count = (uint32_t)n;
+        return 0;
+    case F_THREAD: /* numbered from 1 as threads start: bounded as scope ids are,
+                    * since the timeline keeps a slot per number */
+        if (cs__rd_int(r, v, "thread", 1, 2 * (long long)r->lineno + 4096, &n) < 0)
             return -1;
         ev->count = (uint32_t)n;
         return 0;

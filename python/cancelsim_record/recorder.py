@@ -647,18 +647,20 @@ def _make_run_sync(orig_run_sync):
                     state["done"] = True
                     # an abandoned thread's error reaches no one: it is lost
                     extra = {"exception": rec.exc(e)} if state["abandoned"] else {}
-                    rec.emit("thread_end", task=task, **extra)
+                    rec.emit("thread_end", task=task, thread=num, **extra)
                 raise
             with rec.lock:
                 state["done"] = True
-                rec.emit("thread_end", task=task)
+                rec.emit("thread_end", task=task, thread=num)
             return result
 
         where = _pos_fields(_user_pos())
         rec.settle(task, None)
-        rec.emit("thread_start", task=task, **where)
+        with rec.lock:
+            num = len(rec.threads) + 1  # the thread's number, as cancelsim numbers them
+            rec.threads.append(state)
+            rec.emit("thread_start", task=task, thread=num, **where)
         rec.waiting_threads += 1
-        rec.threads.append(state)
         try:
             return await orig_run_sync(body, *args, abandon_on_cancel=abandon_on_cancel, cancellable=cancellable,
                                        limiter=limiter)
@@ -666,7 +668,7 @@ def _make_run_sync(orig_run_sync):
             with rec.lock:
                 if not state["done"] and state["thread"] is not None:
                     state["abandoned"] = True
-                    rec.emit("thread_abandoned", task=task, **where)
+                    rec.emit("thread_abandoned", task=task, thread=num, **where)
             raise
         finally:
             rec.waiting_threads -= 1
