@@ -24,12 +24,14 @@
 #include "verify_pool.h"
 #include "verify_report.h"
 #include "verify_sweep.h"
+#include "verify_trace.h"
 
 static const char *const cs__verify_help =
     "usage: cancelsim verify PATH... [--junit OUT.xml] [--html OUT.html] [--tap] [--jobs N] [--strict]\n"
     "                        [--shard K/N] [--color auto|always|never]\n"
     "                        [--schedules all|canonical] [--max-schedules N]\n"
-    "       cancelsim verify PATH... --update[=any]\n\n"
+    "       cancelsim verify PATH... --update[=any]\n"
+    "       cancelsim verify SCENARIO --trace TRACE.jsonl [--tap] [--junit OUT.xml] [--strict]\n\n"
     "Runs every scenario under the paths (folders recursively, *.json; - reads one\n"
     "from standard input) on each of its backends and checks expect,\n"
     "expect_by_backend, expect_any and always, and the built-in findings (an\n"
@@ -56,6 +58,12 @@ static const char *const cs__verify_help =
     "refused unless --update=any, which writes the outcomes into expect_any.\n"
     "This pins cancelsim's model for regression tests: the expectations of a\n"
     "new scenario must come from real AnyIO (tools/anyio_reference.py).\n"
+    "--trace TRACE.jsonl checks SCENARIO's expectations (expect,\n"
+    "expect_by_backend, expect_any, always, findings) against each run the trace\n"
+    "holds instead of simulating it: a real program's run recorded by\n"
+    "python3 -m cancelsim_record (docs/recording.md), or run --trace's file.  One\n"
+    "line per recorded run, on its backend; a Trio recording is one schedule, so\n"
+    "`canonical` members are not checked on it.\n"
     "Exit status: 0 all pass, 1 some fail, 2 bad input or usage (an invalid\n"
     "scenario file included), 5 no scenario found under the paths.\n";
 
@@ -80,6 +88,7 @@ static void cs__verify_done(void *ctx, size_t i, cs_verify_result *r)
 
 typedef struct cs__verify_args {
     const char *junit, *html, *color;
+    const char *trace; /* --trace TRACE.jsonl: check the scenario against it */
     bool tap, update, update_any;
     cs_verify_options opt; /* --strict, --schedules, --max-schedules */
     uint64_t jobs, shard_k, shard_n;
@@ -92,6 +101,8 @@ static int cs__verify_opt(cs__verify_args *a, const char *o, const char *v)
 {
     if (strcmp(o, "--junit") == 0) {
         a->junit = v;
+    } else if (strcmp(o, "--trace") == 0) {
+        a->trace = v;
     } else if (strcmp(o, "--html") == 0) {
         a->html = v;
     } else if (strcmp(o, "--tap") == 0) {
@@ -138,7 +149,7 @@ static int cs__verify_parse(int argc, char **argv, cs__verify_args *a)
     cs_cli_parser p;
     cs_cli_parser_init(&p, "verify", argc, argv,
                        (const char *const[]){"help|h", "junit=", "html=", "tap", "jobs=", "strict", "color=", "shard=",
-                                             "update=?", "schedules=", "max-schedules=", NULL});
+                                             "update=?", "schedules=", "max-schedules=", "trace=", NULL});
     const char *o, *v;
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
         if (got == CS_CLI_BAD)
@@ -171,6 +182,21 @@ static int cs__verify_report(const cs__verify_args *a, char *const *files, size_
     return hrc && rc == 0 ? 2 : rc;
 }
 
+/* verify SCENARIO --trace TRACE: one scenario, no simulation (verify_trace.c). */
+static int cs__verify_trace_cmd(const cs__verify_args *a)
+{
+    if (a->npaths != 1)
+        return cs_cli_usage_error("verify", "--trace checks one SCENARIO, not %zu paths", a->npaths);
+    if (a->update || a->html || a->shard_n > 1)
+        return cs_cli_usage_error("verify", "--trace does not go with --update, --html or --shard");
+    cs_report rep;
+    cs_report_init(&rep, a->tap ? CS_REPORT_TAP : CS_REPORT_HUMAN, stdout);
+    rep.color = cs_report_color(a->color, stdout) == 1;
+    int rc = cs_verify_trace(a->paths[0], a->trace, &a->opt, &rep);
+    int frc = cs_report_finish(&rep, a->junit);
+    return rc ? rc : frc;
+}
+
 int cs_cmd_verify(int argc, char **argv)
 {
     cs__verify_args a;
@@ -178,6 +204,11 @@ int cs_cmd_verify(int argc, char **argv)
     if (prc) {
         free(a.paths);
         return prc == 1 ? 0 : prc;
+    }
+    if (a.trace) {
+        int trc = cs__verify_trace_cmd(&a);
+        free(a.paths);
+        return trc;
     }
     char **files = NULL;
     size_t nfiles = 0, capfiles = 0;
