@@ -22,6 +22,7 @@ int cs_cmd_explain(int argc, char **argv);
 int cs_cmd_trace(int argc, char **argv);
 int cs_cmd_help(int argc, char **argv);
 int cs_cmd_translate(int argc, char **argv);
+int cs_cmd_compare(int argc, char **argv);
 
 /* Which backends a command runs. */
 typedef enum { CS_SEL_BOTH, CS_SEL_ASYNCIO, CS_SEL_TRIO } cs_backend_sel;

@@ -20,7 +20,8 @@ static const char *const cs__usage =
     "  dot FILE        draw one run's cancellation graph (DOT, SVG, PNG)\n"
     "  timeline FILE   write one run as a Chrome trace / Perfetto timeline\n"
     "  explain FILE    why each task ended as it did, in sentences with LINE:COL\n"
-    "  trace FILE      the outcome and findings of a trace written by run --trace\n"
+    "  trace FILE      the outcome and findings of a trace (run --trace, the recorder)\n"
+    "  compare SCENARIO TRACE  where a recorded run and the simulated one part ways\n"
     "  translate FILE.py  print the scenario for an AnyIO program (every command\n"
     "                  also takes FILE.py directly)\n"
     "  help [COMMAND]  describe a command\n"
@@ -38,7 +39,7 @@ static const cs__command cs__commands[] = {
     {"run", cs_cmd_run},           {"check", cs_cmd_check}, {"explore", cs_cmd_explore},
     {"inject", cs_cmd_inject},     {"verify", cs_cmd_verify}, {"dot", cs_cmd_dot},
     {"timeline", cs_cmd_timeline}, {"explain", cs_cmd_explain}, {"trace", cs_cmd_trace},
-    {"translate", cs_cmd_translate},
+    {"translate", cs_cmd_translate}, {"compare", cs_cmd_compare},
 };
 
 /* "unknown command 'X'", with the closest command when one is near; then the usage. */

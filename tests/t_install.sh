@@ -35,7 +35,7 @@ scn=scenarios/taskgroup/sibling-failure-cancels-sibling.json
 if command -v man >/dev/null 2>&1; then
     MANWIDTH=80 man --warnings -l "$p/share/man/man1/cancelsim.1.gz" >"$tmp/man" 2>"$tmp/manerr"; rc=$?
     [ $rc -eq 0 ] && [ ! -s "$tmp/manerr" ] && ok || bad "man --warnings: exit $rc: $(head -5 "$tmp/manerr")"
-    for c in run verify explore inject check dot timeline explain help; do
+    for c in run verify explore inject check dot timeline explain trace compare help; do
         grep -Eq "^       $c( |$)" "$tmp/man" && ok || bad "the manual page has no entry for '$c'"
     done
     grep -q 'NO_COLOR' "$tmp/man" && grep -q -- '--update' "$tmp/man" && ok || bad "the manual page lacks NO_COLOR or --update"
@@ -59,7 +59,7 @@ comp() {
 [ "$(comp cancelsim verify --color "" | tr '\n' ' ')" = "auto always never " ] && ok || bad "bash: --color values"
 comp cancelsim inject --sh | grep -qx -- --shard && ok || bad "bash: inject --shard"
 # every option a command's help names is offered
-for c in run verify explore inject dot timeline explain; do
+for c in run verify explore inject dot timeline explain trace compare translate; do
     for o in $("$cs" help "$c" | sed '/^$/q' | grep -o -- '--[a-z][a-z-]*' | sort -u); do
         comp cancelsim "$c" "$o" | grep -qx -- "$o" && ok || bad "bash: '$c $o' is not completed"
     done
@@ -67,7 +67,7 @@ done
 
 if command -v zsh >/dev/null 2>&1; then
     zsh -n "$p/share/zsh/site-functions/_cancelsim" && ok || bad "zsh -n rejects _cancelsim"
-    for c in run verify explore inject check dot timeline explain; do
+    for c in run verify explore inject check dot timeline explain trace compare translate; do
         grep -q "^  $c)" "$p/share/zsh/site-functions/_cancelsim" && ok || bad "zsh: no case for '$c'"
     done
 else

@@ -15,6 +15,11 @@ cancellation escape, early deadline or deadlock.  A failure shows verify's messa
 keys against the outcome, and the line that replays the run.
 
 The binary: --cancelsim-bin, else $CANCELSIM_BIN, else `cancelsim` on PATH.
+
+    pytest --cancelsim-record DIR [--cancelsim-record-virtual-time] tests/
+
+records each test's AnyIO runs as a cancelsim trace DIR/NODEID.jsonl
+(pytest_record.py; docs/recording.md).
 """
 import difflib
 import fnmatch
@@ -37,10 +42,18 @@ def pytest_addoption(parser):
                     help="collect the scenario files (*.json) under PATH as tests, one per backend")
     group.addoption("--cancelsim-bin", default=None, metavar="PATH",
                     help="the cancelsim program (default: $CANCELSIM_BIN, else cancelsim on PATH)")
+    group.addoption("--cancelsim-record", default=None, metavar="DIR",
+                    help="record each test's AnyIO runs as a cancelsim trace, DIR/NODEID.jsonl")
+    group.addoption("--cancelsim-record-virtual-time", action="store_true", default=False,
+                    help="with --cancelsim-record: run them on a clock that jumps to the next deadline")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "cancelsim: a cancelsim scenario run on one backend")
+    if config.getoption("cancelsim_record"):
+        from cancelsim_py.pytest_record import Recorder
+
+        config.pluginmanager.register(Recorder(config), "cancelsim-record")
     paths = config.getoption("cancelsim")
     # `pytest --cancelsim DIR` with no other path collects DIR, not the current folder
     if paths and config.args in ([], [str(config.invocation_params.dir)]):

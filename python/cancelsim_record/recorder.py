@@ -765,6 +765,9 @@ def _trio_clock():
 # ---- anyio.run --------------------------------------------------------------
 
 
+_INHERITED = object()  # a patched class attribute that came from a base class
+
+
 class Session:
     """Patches AnyIO for the recording and writes each run's trace."""
 
@@ -800,7 +803,8 @@ class Session:
         self.patches.append((builtins, {"print": _print}))
         for obj, attrs in self.patches:
             for k, v in attrs.items():
-                self.saved.append((obj, k, obj.__dict__.get(k) if isinstance(obj, type) else getattr(obj, k)))
+                # a class's own attribute, or _INHERITED: uninstall deletes ours
+                self.saved.append((obj, k, obj.__dict__.get(k, _INHERITED) if isinstance(obj, type) else getattr(obj, k)))
                 setattr(obj, k, v)
 
         import logging
@@ -811,7 +815,11 @@ class Session:
         import logging
         logging.getLogger().removeHandler(self.handler)
         for obj, k, v in reversed(self.saved):
-            setattr(obj, k, v)
+            if v is _INHERITED:
+                delattr(obj, k)
+            else:
+                setattr(obj, k, v)
+        self.saved = []
 
     def run(self, func, *args, backend="asyncio", backend_options=None):
         global _REC
