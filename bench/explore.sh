@@ -10,7 +10,7 @@ n=50000
 out=$(mktemp)
 trap 'rm -f "$out" "$out.t"' EXIT
 for f in bench/explore_mass_cancel.json bench/explore_10tasks.json; do
-    for st in dfs random pct; do
+    for st in mixed dfs random pct; do
         /usr/bin/time -f "%U %e" -o "$out.t" "$cs" explore "$f" --strategy "$st" --max-schedules "$n" --format json > "$out"
         python3 - "$f" "$out" "$out.t" <<'PY'
 import json, sys

@@ -74,22 +74,40 @@ static uint64_t cs__mix(uint64_t *s)
     return z ^ (z >> 31);
 }
 
+/* One memory stream for every run's key: a new one per run cost a malloc, a
+ * realloc per doubling and a free, on every schedule. */
+typedef struct cs__keybuf {
+    FILE *f;
+    char *buf;
+    size_t len;
+} cs__keybuf;
+
 /* The outcome's identity: its section 4 JSON on one line (the writer's key
- * order is fixed, so equal outcomes give equal text). */
-static char *cs__outcome_key(const cs_outcome *o, size_t *len)
+ * order is fixed, so equal outcomes give equal text), in kb's buffer (*len
+ * bytes; valid until the next call). */
+static const char *cs__outcome_key(cs__keybuf *kb, const cs_outcome *o, size_t *len)
 {
-    char *buf = NULL;
-    *len = 0;
-    FILE *f = open_memstream(&buf, len);
-    if (!f) {
+    if (!kb->f)
+        kb->f = open_memstream(&kb->buf, &kb->len);
+    else
+        fseeko(kb->f, 0, SEEK_SET);
+    if (!kb->f) {
         fputs("cancelsim: out of memory\n", stderr);
         abort();
     }
     cs_jw w;
-    cs_jw_init(&w, f, CS_JW_ONE_LINE, 0);
+    cs_jw_init(&w, kb->f, CS_JW_ONE_LINE, 0);
     cs_outcome_write_jw(o, &w);
-    fclose(f);
-    return buf;
+    fflush(kb->f); /* kb->len: the position, the end of this key */
+    *len = kb->len;
+    return kb->buf;
+}
+
+static void cs__keybuf_free(cs__keybuf *kb)
+{
+    if (kb->f)
+        fclose(kb->f);
+    free(kb->buf);
 }
 
 static uint64_t cs__hash(const char *s, size_t n)
@@ -116,19 +134,19 @@ static void cs__table_grow(cs_explore_result *r)
 }
 
 /* Counts the run's outcome: an outcome seen before, or a new entry (takes o). */
-static void cs__record(cs_explore_result *r, cs_outcome *o, const cs_choice_log *log, bool by_seed, uint64_t seed)
+static void cs__record(cs_explore_result *r, cs__keybuf *kb, cs_outcome *o, const cs_choice_log *log, bool by_seed,
+                       uint64_t seed)
 {
     size_t len;
-    char *key = cs__outcome_key(o, &len);
+    const char *key = cs__outcome_key(kb, o, &len);
     uint64_t h = cs__hash(key, len);
     if (2 * (r->n + 1) > r->table_cap)
         cs__table_grow(r);
     size_t j = (size_t)h & (r->table_cap - 1);
     for (size_t probes = 0; r->table[j] && probes < r->table_cap; probes++) {
         cs_explore_found *f = &r->v[r->table[j] - 1];
-        if (f->hash == h && strcmp(f->key, key) == 0) {
+        if (f->hash == h && f->keylen == len && memcmp(f->key, key, len) == 0) {
             f->schedules++;
-            free(key);
             cs_outcome_free(o);
             return;
         }
@@ -142,7 +160,10 @@ static void cs__record(cs_explore_result *r, cs_outcome *o, const cs_choice_log 
     memset(f, 0, sizeof *f);
     r->table[j] = r->n;
     f->outcome = o;
-    f->key = key;
+    f->key = cs_xmalloc(len + 1);
+    memcpy(f->key, key, len);
+    f->key[len] = 0;
+    f->keylen = len;
     f->hash = h;
     f->schedules = 1;
     f->first = r->schedules;
@@ -157,14 +178,15 @@ static void cs__record(cs_explore_result *r, cs_outcome *o, const cs_choice_log 
         memcpy(f->choices, log->choice, n * sizeof *f->choices);
 }
 
-/* One Trio run; the outcome (new) or NULL with *err. */
-static cs_outcome *cs__run(const cs_program *p, const uint32_t *forced, size_t nforced, uint64_t seed,
-                           cs_choice_log *log, cs_run_error *err, int *rc)
+/* One Trio run from `base` (cs_run_request_init's defaults, made once per
+ * exploration: it asks the kernel for the machine's memory, a sysinfo call
+ * that was 3% of a schedule); the outcome (new) or NULL with *err. */
+static cs_outcome *cs__run(const cs_program *p, const cs_run_request *base, const uint32_t *forced, size_t nforced,
+                           uint64_t seed, cs_choice_log *log, cs_run_error *err, int *rc)
 {
     cs_outcome *o = cs_outcome_new();
     cs_sink sink = {cs_outcome_sink, o};
-    cs_run_request rq;
-    cs_run_request_init(&rq, CS_BACKEND_TRIO);
+    cs_run_request rq = *base;
     rq.seed = seed;
     rq.forced = forced;
     rq.nforced = nforced;
@@ -273,6 +295,9 @@ int cs_explore(const cs_program *p, const cs_explore_options *opt, cs_explore_re
     cs__walk w = {.opt = opt, .rng = opt->seed, .start = cs__now()};
     w.next_progress = w.start + 0.2;
     int rc = CS_OK;
+    cs_run_request base;
+    cs_run_request_init(&base, CS_BACKEND_TRIO);
+    cs__keybuf kb = {0};
     res->stop = CS_EXPLORE_MAX;
     for (uint64_t i = 0;; i++) {
         if (opt->max_schedules && i >= opt->max_schedules)
@@ -286,11 +311,11 @@ int cs_explore(const cs_program *p, const cs_explore_options *opt, cs_explore_re
             res->stop = CS_EXPLORE_COMPLETE;
             break;
         }
-        cs_outcome *o = cs__run(p, w.forced, w.nforced, seed, &w.log, err, &rc);
+        cs_outcome *o = cs__run(p, &base, w.forced, w.nforced, seed, &w.log, err, &rc);
         if (!o)
             break;
         res->schedules++;
-        cs__record(res, o, &w.log, w.random, seed);
+        cs__record(res, &kb, o, &w.log, w.random, seed);
         if (opt->strategy == CS_EXPLORE_PCT && i == 0) {
             cs_choice_log t = w.prev; /* the canonical run's points plan the others */
             w.prev = w.log;
@@ -301,6 +326,7 @@ int cs_explore(const cs_program *p, const cs_explore_options *opt, cs_explore_re
         !cs_choice_log_next_reduced(&w.log, &w.forced, &w.nforced, opt->reduce, &res->pruned))
         res->stop = CS_EXPLORE_COMPLETE; /* the bound and the last schedule coincide */
     res->seconds = cs__now() - w.start;
+    cs__keybuf_free(&kb);
     free(w.forced);
     free(w.log.choice);
     free(w.log.arity);

@@ -62,6 +62,7 @@ const char *cs_explore_options_strategy(const cs_explore_options *opt);
 typedef struct cs_explore_found {
     cs_outcome *outcome;
     char *key;            /* the outcome as one-line JSON: its identity */
+    size_t keylen;
     uint64_t hash;
     uint64_t schedules;   /* runs that gave it */
     uint64_t first;       /* 1-based index of the first run that gave it */
