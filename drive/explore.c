@@ -240,6 +240,39 @@ static uint64_t cs__random_seed(const cs_explore_options *opt, uint64_t i)
     return seed ? seed : 1; /* seed 0 is the canonical schedule */
 }
 
+/* The share of the schedule tree dfs has walked, from the last run's
+ * choices read as a mixed-radix fraction (choice k of arity a_k weighs
+ * 1/(a_1...a_k)): exact when every path meets the same arities, an
+ * estimate otherwise. */
+static double cs__dfs_fraction(const cs_choice_log *log)
+{
+    double f = 0, scale = 1;
+    for (size_t k = 0; k < log->n && scale > 1e-300; k++) {
+        if (log->arity[k] < 2)
+            continue;
+        scale /= log->arity[k];
+        f += log->choice[k] * scale;
+    }
+    return f;
+}
+
+/* mixed: whether dfs, past the first half of the bound or of the budget, gives
+ * way to random seeds: when the share of the tree it has walked says it would
+ * not finish within them (a stuck dfs walks a tiny share; one half way
+ * through a tree that fits goes on and completes it). */
+static bool cs__dfs_gives_up(const cs__walk *w, const cs_explore_result *r, uint64_t i)
+{
+    const cs_explore_options *o = w->opt;
+    bool half_n = o->max_schedules && i >= o->max_schedules / 2;
+    bool half_t = o->budget_s > 0 && r->seconds >= o->budget_s / 2;
+    if (!half_n && !half_t)
+        return false;
+    double f = cs__dfs_fraction(&w->log);
+    if (f <= 0)
+        return true;
+    return (half_n && (double)i / f > (double)o->max_schedules) || (half_t && r->seconds / f > o->budget_s);
+}
+
 /* Plans run number `i` (0-based): forced choices and seed.  False when dfs
  * has tried every schedule. */
 static bool cs__plan(cs__walk *w, cs_explore_result *r, uint64_t i, uint64_t *seed)
@@ -251,11 +284,10 @@ static bool cs__plan(cs__walk *w, cs_explore_result *r, uint64_t i, uint64_t *se
         if (i == 0)
             return true;
         /* mixed: dfs gets the first half of the bound or of the budget
-         * (whichever comes first); a dfs that has not finished by then is
-         * stuck deep in one corner of the tree, so the rest samples it */
-        if (w->opt->mixed && !w->switched &&
-            ((w->opt->max_schedules && i >= w->opt->max_schedules / 2) ||
-             (w->opt->budget_s > 0 && r->seconds >= w->opt->budget_s / 2))) {
+         * (whichever comes first), and more only while it looks like
+         * finishing; a dfs that would not is stuck deep in one corner of the
+         * tree, so the rest samples it */
+        if (w->opt->mixed && !w->switched && cs__dfs_gives_up(w, r, i)) {
             w->switched = true;
             r->dfs_runs = i;
         }
@@ -396,10 +428,13 @@ char *cs_explore_growth(const cs_explore_result *res)
     }
     uint64_t last = res->v[res->n - 1].first;
     uint64_t quiet = res->schedules - last;
+    /* mixed: once random seeds took over, judge them alone (a first random
+     * schedule that finds what dfs could not reach is not "late") */
+    uint64_t span = res->schedules - (res->dfs_runs && last > res->dfs_runs ? res->dfs_runs : 0);
     char *t;
     if (res->stop == CS_EXPLORE_COMPLETE)
         t = cs_xasprintf("%s; complete", s);
-    else if (quiet * 2 >= res->schedules)
+    else if (quiet * 2 >= span)
         t = cs_xasprintf("%s; none in the last %llu of %llu: saturating", s, (unsigned long long)quiet,
                          (unsigned long long)res->schedules);
     else

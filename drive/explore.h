@@ -41,9 +41,10 @@ typedef struct cs_explore_options {
     uint32_t depth;          /* pct: priority-change depth (>= 1) */
     uint64_t seed;           /* random/pct: the sequence's base seed */
     bool reduce;             /* dfs: prune provably equivalent batch orders */
-    bool mixed;              /* dfs: when the first half of max_schedules (or
-                                of budget_s) did not finish the tree, random
-                                seeds for the rest (the default: "mixed") */
+    bool mixed;              /* dfs: past the first half of max_schedules (or
+                                of budget_s), random seeds for the rest unless
+                                dfs looks like finishing within them (the
+                                default: "mixed") */
     /* Called about five times a second while exploring (NULL: never). */
     void (*progress)(void *ctx, const cs_explore_progress *p);
     void *progress_ctx;

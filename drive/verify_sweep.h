@@ -25,7 +25,7 @@ typedef struct cs_sweep_result {
 } cs_sweep_result;
 
 /* The default bound of a scenario's sweep: dfs for the first half, random
- * seeds for the rest when dfs did not finish. */
+ * seeds for the rest unless dfs looks like finishing (explore's "mixed"). */
 #define CS_SWEEP_DEFAULT_SCHEDULES 2000
 
 /* Sweeps `sc` (loaded from `file`, its expectations `x`) on Trio; `findings`
