@@ -503,6 +503,8 @@ static void cs__on_log(cs_timeline *tl, const cs_event *ev)
         cs_jw_key(&tl->w, "value");
         if (ev->value_kind == CS_VAL_BOOL)
             cs_jw_bool(&tl->w, ev->boolean);
+        else if (ev->value_kind == CS_VAL_JSON)
+            cs_jw_json_text(&tl->w, ev->value_json ? ev->value_json : "null");
         else
             cs_jw_number(&tl->w, ev->number);
         cs_jw_end_object(&tl->w);

@@ -469,8 +469,10 @@ def patch_asyncio_sets():
     backend.CancelScope.__init__ = init
 
 
-def patch_trio_order():
-    """Make Trio's choices the canonical ones cancelsim's seed 0 models: each
+def patch_trio_order(batch_seed=None):
+    """Make Trio's choices the canonical ones cancelsim's seed 0 models (with
+    batch_seed, each batch is reversed at random as real Trio does, from that
+    seed, to reach other schedules; the rest stays canonical): each
     batch of runnable tasks runs FIFO (Trio reverses a batch at random), equal
     deadlines expire in registration order (Trio breaks ties by id()), and
     the sets Trio iterates to deliver cancellations or wake event waiters do
@@ -486,7 +488,7 @@ def patch_trio_order():
         def random(self):
             return 0.0  # < 0.5: the batch is reversed, then popped from the end: FIFO
 
-    run._r = Fifo()
+    run._r = Fifo() if batch_seed is None else random.Random(batch_seed)
     if getattr(run.Deadlines.add, "_reference_patched", False):
         return
     ticket = itertools.count()
@@ -706,6 +708,7 @@ class Interp:
 
         self.steps = 0
         self.step_limit = step_limit
+        self.batch_seed = None  # Trio: reverse batches at random from this seed (--trio-batch-seed)
 
         self.anyio = anyio
         self.doc = doc
@@ -1181,7 +1184,7 @@ class Interp:
             patch_asyncio_threads(self)
             options = {"loop_factory": make_virtual_loop(self)}
         else:
-            patch_trio_order()
+            patch_trio_order(self.batch_seed)
             patch_trio_threads(self)
             self.clock, lockstep = make_trio_clock(self)
             options = {"clock": self.clock, "instruments": [lockstep]}
@@ -1273,6 +1276,10 @@ def main(argv=None):
                     help="add a \"threads\" list to each outcome: every to_thread call's worker thread, "
                          "when it started and ended and how, and what it did after anyio.run() returned "
                          "(not part of the format's outcome)")
+    ap.add_argument("--trio-batch-seed", type=int, default=None, metavar="N",
+                    help="Trio: reverse each batch of runnable tasks at random, as real Trio does, from "
+                         "random.Random(N), instead of running every batch FIFO (another real schedule; "
+                         "the other orders stay canonical)")
     args = ap.parse_args(argv)
     try:
         with open(args.file, encoding="utf-8") as f:
@@ -1292,7 +1299,11 @@ def main(argv=None):
     doc["name"] = scenario_name(args.file, doc)
     listed = doc.get("backends", ["asyncio", "trio"])
     backends = [b for b in ("asyncio", "trio") if b in listed] if args.backend == "both" else [args.backend]
-    outs = [Interp(doc, b, args.step_limit).run(args.threads) for b in backends]
+    outs = []
+    for b in backends:
+        interp = Interp(doc, b, args.step_limit)
+        interp.batch_seed = args.trio_batch_seed
+        outs.append(interp.run(args.threads))
     print(json.dumps(outs[0] if len(outs) == 1 else outs, indent=2, ensure_ascii=False))
     return 0
 

@@ -184,7 +184,9 @@ static void cs__on_log(cs_outcome *o, const cs_event *ev)
     o->log = cs_xgrow(o->log, &o->cap_log, o->nlog + 1, sizeof *o->log);
     o->log[o->nlog++] = (cs_outcome_log){.t = ev->t, .task = ev->task, .msg = cs__intern(o, ev->msg),
                                          .value_kind = ev->value_kind, .boolean = ev->boolean,
-                                         .number = ev->number};
+                                         .number = ev->number, .json = CS_OUTCOME_NONE};
+    if (ev->value_kind == CS_VAL_JSON)
+        o->log[o->nlog - 1].json = cs__intern(o, ev->value_json ? ev->value_json : "null");
 }
 
 static void cs__on_task_waiting(cs_outcome *o, const cs_event *ev)

@@ -52,6 +52,7 @@ typedef struct cs_outcome_log {
     cs_value_kind value_kind;
     bool boolean;
     double number;
+    size_t json;         /* CS_VAL_JSON: pool offset of the value's compact JSON text */
 } cs_outcome_log;
 
 typedef struct cs_outcome_wait {

@@ -154,6 +154,8 @@ static void cs__jw_log(cs_jw *w, const cs_outcome *o)
             CS_JW_KEY(w, "value");
             if (l->value_kind == CS_VAL_BOOL)
                 cs_jw_bool(w, l->boolean);
+            else if (l->value_kind == CS_VAL_JSON)
+                cs__jw_returned(w, o, l->json);
             else
                 cs_jw_number(w, l->number);
         }
@@ -318,6 +320,8 @@ static json_t *cs__log_json(const cs_outcome *o, const cs_outcome_log *l)
         json_object_set_new(j, "value", json_boolean(l->boolean));
     else if (l->value_kind == CS_VAL_NUMBER)
         json_object_set_new(j, "value", cs_json_number(l->number));
+    else if (l->value_kind == CS_VAL_JSON)
+        json_object_set_new(j, "value", cs__returned_json(o, l->json));
     return j;
 }
 

@@ -202,6 +202,9 @@ static void cs__text_log(FILE *f, const cs_outcome *o)
         } else if (l->value_kind == CS_VAL_NUMBER) {
             fputs(" = ", f);
             cs__text_number(f, l->number);
+        } else if (l->value_kind == CS_VAL_JSON) {
+            fputs(" = ", f);
+            cs__text_value(f, o, l->json);
         }
         fputc('\n', f);
     }

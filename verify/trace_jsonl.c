@@ -375,6 +375,8 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
             cs__field_bool(w, CS_JW_LIT("value"), ev->boolean);
         else if (ev->value_kind == CS_VAL_NUMBER)
             cs__field_seconds(w, CS_JW_LIT("value"), ev->number);
+        else if (ev->value_kind == CS_VAL_JSON)
+            cs__field_value(w, CS_JW_LIT("data"), ev->value_json);
         break;
     default:
         break; /* task_start, wake: the task only */

@@ -25,7 +25,7 @@ enum {
     F_SEQ, F_T, F_EV, F_SCENARIO, F_BACKEND, F_SEED, F_CLASSES, F_TASK, F_PARENT, F_GROUP, F_GROUP_ID,
     F_SCOPE, F_SCOPE_ID, F_PARENT_SCOPE, F_PARENT_SCOPE_ID, F_KIND, F_DEADLINE, F_SHIELD, F_CANCEL_CALLED,
     F_CANCELLED_CAUGHT, F_CAUSE, F_STATE, F_EXCEPTION, F_RETURNED, F_WAKE_AT, F_LABEL, F_MSG, F_VALUE, F_K,
-    F_STATEMENT, F_FAULT, F_LINE, F_COL, F_RESULT, F_LIMIT, F_HANDLER, F_REASON, F_THREAD, F_COUNT
+    F_STATEMENT, F_FAULT, F_LINE, F_COL, F_RESULT, F_LIMIT, F_HANDLER, F_REASON, F_THREAD, F_DATA, F_COUNT
 };
 
 #define B(f) (UINT64_C(1) << (f))
@@ -34,7 +34,7 @@ static const char *const cs__field_names[F_COUNT] = {
     "seq", "t", "ev", "scenario", "backend", "seed", "classes", "task", "parent", "group", "group_id",
     "scope", "scope_id", "parent_scope", "parent_scope_id", "kind", "deadline", "shield", "cancel_called",
     "cancelled_caught", "cause", "state", "exception", "returned", "wake_at", "label", "msg", "value", "k",
-    "statement", "fault", "line", "col", "result", "limit", "handler", "reason", "thread",
+    "statement", "fault", "line", "col", "result", "limit", "handler", "reason", "thread", "data",
 };
 
 /* Which fields each event kind has: always (req) and at most (all). */
@@ -68,7 +68,7 @@ static const cs__rd_kind_fields cs__kinds[] = {
     [CS_EV_THREAD_ABANDONED] = {B(F_TASK), POS | B(F_THREAD)},
     [CS_EV_SLEEP] = {B(F_TASK) | B(F_WAKE_AT), B(F_LABEL)},
     [CS_EV_WAKE] = {B(F_TASK), 0},
-    [CS_EV_LOG] = {B(F_TASK), B(F_MSG) | B(F_VALUE)},
+    [CS_EV_LOG] = {B(F_TASK), B(F_MSG) | B(F_VALUE) | B(F_DATA)},
     [CS_EV_TASK_WAITING] = {B(F_TASK), B(F_LABEL)},
     [CS_EV_CHECKPOINT] = {B(F_TASK) | B(F_K), B(F_STATEMENT) | SCOPE | POS},
     [CS_EV_INJECT] = {B(F_TASK), B(F_FAULT) | SCOPE | POS},
@@ -296,6 +296,8 @@ static int cs__rd_returned(cs_trace_reader *r, const json_t *v, cs_event *ev)
 
 static int cs__rd_log_value(cs_trace_reader *r, const json_t *v, cs_event *ev)
 {
+    if (ev->value_kind != CS_VAL_NONE)
+        return cs__rd_fail(r, "a log line has \"value\" or \"data\", not both");
     if (json_is_boolean(v)) {
         ev->value_kind = CS_VAL_BOOL;
         ev->boolean = json_is_true(v);
@@ -303,6 +305,16 @@ static int cs__rd_log_value(cs_trace_reader *r, const json_t *v, cs_event *ev)
     }
     ev->value_kind = CS_VAL_NUMBER;
     return cs__rd_float(r, v, "value", &ev->number);
+}
+
+/* A log line's JSON value (an item received from a stream, statistics). */
+static int cs__rd_log_data(cs_trace_reader *r, const json_t *v, cs_event *ev)
+{
+    if (ev->value_kind != CS_VAL_NONE)
+        return cs__rd_fail(r, "a log line has \"value\" or \"data\", not both");
+    int rc = cs__rd_returned(r, v, ev);
+    ev->value_kind = CS_VAL_JSON;
+    return rc;
 }
 
 static int cs__rd_wake_at(cs_trace_reader *r, const json_t *v, cs_event *ev)
@@ -365,6 +377,7 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
     case F_MSG: return cs__rd_string(r, v, "msg", &ev->msg) < 0 ? -1 : (ev->msg = cs__rd_text(r, v), 0);
     case F_REASON: return cs__rd_string(r, v, "reason", &ev->msg) < 0 ? -1 : (ev->msg = cs__rd_text(r, v), 0);
     case F_VALUE: return cs__rd_log_value(r, v, ev);
+    case F_DATA: return cs__rd_log_data(r, v, ev);
     case F_K:
         if (cs__rd_int(r, v, "k", 1, UINT32_MAX, &n) < 0)
             return -1;

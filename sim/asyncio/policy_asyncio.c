@@ -60,6 +60,19 @@ static bool cs__aio_run_unfinished(const cs__engine *e)
     return false;
 }
 
+/* AsyncIOTaskInfo.has_pending_cancellation: Task._must_cancel, a cancelled
+ * _fut_waiter, or the task's innermost AnyIO scope effectively cancelled. */
+static bool cs__aio_pending_cancellation(const cs__engine *e, const cs__task *t)
+{
+    (void)e;
+    if (t->run == CS__TS_DONE)
+        return false; /* the task is gone */
+    const cs__aio_task *a = cs__aio_t(t);
+    if (a->must_cancel || (a->fut_waiter && a->fut_waiter->state == CS__FUT_CANCELLED))
+        return true;
+    return t->cancel_scope && cs__scope_effectively_cancelled(t->cancel_scope);
+}
+
 const cs__policy cs__policy_asyncio = {
     .task_ext = sizeof(cs__aio_task),
     .scope_ext = sizeof(cs__aio_scope),
@@ -91,6 +104,7 @@ const cs__policy cs__policy_asyncio = {
     .started = cs__aio_started,
     .event_wait = cs__aio_event_wait,
     .event_set = cs__aio_event_set,
+    .has_pending_cancellation = cs__aio_pending_cancellation,
     .step_sync = cs__aio_step_sync,
     .prim_release = cs__aio_prim_release,
     .step_to_thread = cs__aio_step_to_thread,

@@ -15,6 +15,7 @@
 #include "interp.h"
 #include "memuse.h"
 #include "policy.h"
+#include "stream.h"
 #include "sync.h"
 #include "thread.h"
 #include "util.h"
@@ -447,6 +448,7 @@ static void cs__engine_free(cs__engine *e)
     free(e->events);
     cs__threads_free(e);
     cs__prims_free(e);
+    cs__streams_free(e); /* before the backend: its waiters' Events hold the backend's futures */
     e->pol->free(e);
     /* last: tasks, scopes, frames and the backend's pools (futures, timers) live here */
     e->free_scopes = NULL;
@@ -496,6 +498,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
         e->task_latest[i] = -1;
 
     cs__prims_init(e);
+    cs__streams_init(e);
     e->events = cs_xcalloc(prog->nevents + 1, sizeof *e->events);
     for (uint32_t i = 0; i < prog->nevents; i++)
         e->events[i].label = cs_xasprintf("event %s", prog->events[i]);

@@ -66,6 +66,7 @@ typedef enum cs__frame_kind {
     CS__F_FT_TASK,    /* the root of a from_thread body's own task */
     CS__F_FT_HOST,    /* a from_thread body run in the waiting host (Trio's Run.run):
                          the task's waits are the thread's */
+    CS__F_STREAM,     /* send / receive / async for / async with a memory object stream end (stream.c) */
     CS__F_BACKEND,    /* the first of a backend's own kinds (pol->step_frame) */
 } cs__frame_kind;
 
@@ -102,6 +103,7 @@ typedef struct cs__frame {
         double num;      /* TRIO_SLEEP: the delay */
         uint64_t iters;  /* REPEAT: iterations begun */
         cs__wait *wait;  /* SYNC, START: the token it waits on (ref; asyncio only) */
+        struct cs__sw *sw; /* STREAM: its waiting sender/receiver (owned by the run's streams) */
     };
     cs__star_state *star;/* TRY*: handler results (owned) or NULL */
 } cs__frame;
@@ -284,6 +286,7 @@ struct cs__engine {
     cs__event *events;       /* prog->nevents */
     cs__prim *prims;         /* locks, then semaphores, then limiters, then the default limiter */
     uint32_t nprims;
+    struct cs__streams *streams; /* memory object streams (stream.h) */
     cs__task *current;
     /* the statement an event is about (spawn, scope entered, cancel called):
      * set by that statement around the call that emits it, {0,0} otherwise;

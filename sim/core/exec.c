@@ -1,6 +1,6 @@
 /* exec.c - running one simple statement (cs__exec), by family: waits,
  * control flow and probes, tasks and groups, cancel scopes, and shared
- * objects (locks, events, threads).  A compound statement only pushes its
+ * objects (locks, events, threads); memory object streams are stream.c's.  A compound statement only pushes its
  * frame here (frames.c, try.c step it); where the backends differ the family
  * calls through the policy table.
  */
@@ -8,6 +8,7 @@
 
 #include "interp.h"
 #include "policy.h"
+#include "stream.h"
 #include "thread.h"
 #include "util.h"
 
@@ -297,6 +298,16 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_WITH_LOCK] = cs__exec_shared,
     [CS_OP_WITH_SEMAPHORE] = cs__exec_shared,
     [CS_OP_WITH_LIMITER] = cs__exec_shared,
+    [CS_OP_SEND] = cs__exec_stream,
+    [CS_OP_SEND_NOWAIT] = cs__exec_stream,
+    [CS_OP_RECEIVE] = cs__exec_stream,
+    [CS_OP_RECEIVE_NOWAIT] = cs__exec_stream,
+    [CS_OP_ASYNC_FOR] = cs__exec_stream,
+    [CS_OP_CLOSE] = cs__exec_stream,
+    [CS_OP_ACLOSE] = cs__exec_stream,
+    [CS_OP_CLONE] = cs__exec_stream,
+    [CS_OP_WITH_STREAM] = cs__exec_stream,
+    [CS_OP_STATISTICS] = cs__exec_stream,
 };
 
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)

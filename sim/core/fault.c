@@ -26,6 +26,9 @@ bool cs_op_is_checkpoint(cs_op op)
     case CS_OP_WITH_LOCK:
     case CS_OP_WITH_SEMAPHORE:
     case CS_OP_WITH_LIMITER:
+    case CS_OP_SEND:
+    case CS_OP_RECEIVE:
+    case CS_OP_ASYNC_FOR:
         return true;
     default:
         return false;
@@ -48,6 +51,9 @@ const char *cs_op_checkpoint_name(cs_op op)
     case CS_OP_WITH_LOCK: return "with_lock";
     case CS_OP_WITH_SEMAPHORE: return "with_semaphore";
     case CS_OP_WITH_LIMITER: return "with_limiter";
+    case CS_OP_SEND: return "send";
+    case CS_OP_RECEIVE: return "receive";
+    case CS_OP_ASYNC_FOR: return "async_for";
     default: return "?";
     }
 }

@@ -61,6 +61,9 @@ typedef struct cs__policy {
     int (*started)(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
     int (*event_wait)(cs__engine *e, cs__task *t, cs__event *ev);
     void (*event_set)(cs__engine *e, cs__event *ev);
+    /* TaskInfo.has_pending_cancellation(), which a memory stream's
+     * send_nowait() asks of each waiting receiver before handing it an item */
+    bool (*has_pending_cancellation)(const cs__engine *e, const cs__task *t);
     /* async with a lock, semaphore or limiter (CS__F_SYNC; idx 1: to_thread's
      * limiter, acquired only), and handing it on when released */
     int (*step_sync)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);

@@ -99,6 +99,17 @@ typedef enum cs_op {
     CS_OP_WITH_LIMITER,
     CS_OP_CALL,
     CS_OP_REPEAT,
+    /* memory object streams (anyio/streams/memory.py): `ref` names an end */
+    CS_OP_SEND,           /* await tx.send(item) */
+    CS_OP_SEND_NOWAIT,    /* tx.send_nowait(item) */
+    CS_OP_RECEIVE,        /* await rx.receive() */
+    CS_OP_RECEIVE_NOWAIT, /* rx.receive_nowait() */
+    CS_OP_ASYNC_FOR,      /* async for item in rx: body */
+    CS_OP_CLOSE,          /* end.close() */
+    CS_OP_ACLOSE,         /* await end.aclose() */
+    CS_OP_CLONE,          /* NAME = end.clone(): `decl` is the new end */
+    CS_OP_WITH_STREAM,    /* async with end: body */
+    CS_OP_STATISTICS,     /* end.statistics(), logged */
     /* thread steps (only inside a to_thread body) */
     CS_OP_BLOCK,
     CS_OP_FROM_THREAD,
@@ -161,7 +172,9 @@ struct cs_stmt {
      *  - wait, set: events[]; with_lock: locks[]; with_semaphore: semaphores[]
      *  - with_limiter, to_thread `limiter`: limiters[] (-1 = default limiter)
      *  - call: functions[]
-     *  - raise (statement or thread step): class index */
+     *  - raise (statement or thread step): class index
+     *  - send, receive, ..., clone, with_stream, statistics: stream_ends[]
+     *    (clone: `decl` is the stream_ends[] index of the end it makes) */
     int32_t ref;
 
     cs_dur dur;       /* sleep, busy, block, move_on_after, fail_after, move_on_at, fail_at */
@@ -208,6 +221,21 @@ typedef struct cs_limiter_decl {
     bool infinite;
 } cs_limiter_decl;
 
+/* anyio.create_memory_object_stream(max_buffer_size): its two ends are
+ * stream_ends[2i] (send) and [2i + 1] (receive). */
+typedef struct cs_stream_decl {
+    int64_t max_buffer_size; /* ignored when infinite */
+    bool infinite;
+} cs_stream_decl;
+
+/* A named end of a memory object stream: declared, or made by a clone. */
+typedef struct cs_stream_end {
+    const char *name;
+    int32_t stream;   /* streams[] index */
+    bool send;        /* a MemoryObjectSendStream (else receive) */
+    int32_t clone_of; /* the end a `clone` statement makes it from, or -1 */
+} cs_stream_end;
+
 typedef struct cs_function {
     const char *name;
     cs_body body;
@@ -231,6 +259,8 @@ typedef struct cs_program {
      * overrides the default limiter's 40 tokens). */
     const cs_limiter_decl *limiters; uint32_t nlimiters;
     const cs_function *functions; uint32_t nfunctions;
+    const cs_stream_decl *streams; uint32_t nstreams;
+    const cs_stream_end *stream_ends; uint32_t nstream_ends; /* declared ends, then clones */
 
     cs_body main;
     uint32_t max_depth; /* deepest statement nesting, for sizing frame stacks */

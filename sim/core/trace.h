@@ -79,7 +79,10 @@ typedef enum cs_cancel_cause {
     CS_CAUSE_TASK_HANDLE
 } cs_cancel_cause;
 
-typedef enum cs_value_kind { CS_VAL_NONE, CS_VAL_BOOL, CS_VAL_NUMBER } cs_value_kind;
+/* A log line's value: none, a probe's bool or number, or any JSON value (an
+ * item received from a memory object stream, a stream's statistics) carried
+ * as compact JSON text in value_json. */
+typedef enum cs_value_kind { CS_VAL_NONE, CS_VAL_BOOL, CS_VAL_NUMBER, CS_VAL_JSON } cs_value_kind;
 
 typedef enum cs_result_kind {
     CS_RESULT_RETURNED,
@@ -119,7 +122,7 @@ typedef struct cs_event {
 
     cs_task_state state; /* task_end */
     cs_exc *exc;         /* borrowed; may be NULL */
-    const char *value_json; /* task_end / run_end returned value (compact JSON), or NULL */
+    const char *value_json; /* task_end / run_end returned value, log value of kind CS_VAL_JSON (compact JSON), or NULL */
 
     int64_t wake_at;     /* sleep: ns, INT64_MAX = never */
     const char *label;   /* sleep / task_waiting: what the task waits on */

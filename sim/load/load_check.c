@@ -125,6 +125,9 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         return 0;
     case CS_OP_TRY:
         return cs__resolve_match(ld, st, r);
+    case CS_OP_SEND: case CS_OP_SEND_NOWAIT: case CS_OP_RECEIVE: case CS_OP_RECEIVE_NOWAIT: case CS_OP_ASYNC_FOR:
+    case CS_OP_CLOSE: case CS_OP_ACLOSE: case CS_OP_CLONE: case CS_OP_WITH_STREAM: case CS_OP_STATISTICS:
+        return cs__resolve_stream(ld, st, name);
     default:
         return 0;
     }
@@ -140,8 +143,10 @@ static const cs_name_decl *cs__decls_copy(cs__loader *ld, const cs__decls *d)
 
 int cs__check_program(cs__loader *ld)
 {
-    if (cs__walk_all(ld, cs__visit_declare, NULL) < 0 || cs__walk_all(ld, cs__visit_resolve, NULL) < 0)
+    if (cs__walk_all(ld, cs__visit_declare, NULL) < 0 || cs__declare_clones(ld) < 0 ||
+        cs__walk_all(ld, cs__visit_resolve, NULL) < 0)
         return -1;
+    cs__streams_done(ld);
     ld->prog->scopes = cs__decls_copy(ld, &ld->scopes);
     ld->prog->nscopes = ld->scopes.n;
     ld->prog->tasks = cs__decls_copy(ld, &ld->tasks);

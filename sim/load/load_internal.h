@@ -78,6 +78,10 @@ typedef struct cs__loader {
 
     cs__refs *refs;
     uint32_t nrefs, caprefs;
+
+    cs__strmap ends;      /* memory object stream end name -> endv index */
+    cs_stream_end *endv;  /* declared ends, then clones (load_stream.c) */
+    uint32_t nends, capends;
 } cs__loader;
 
 #define CS__DECL_TASK 0x40000000
@@ -168,6 +172,14 @@ int cs__walk_all(cs__loader *ld, cs__visit_fn fn, void *user);
 int cs__load_exceptions(cs__loader *ld, const json_t *doc);
 int cs__load_resources(cs__loader *ld, const json_t *doc); /* limiters, semaphores, events, locks */
 int cs__load_expectations(cs__loader *ld, const json_t *doc);
+
+/* load_stream.c: the "memory_streams" declarations; the ends clone
+ * statements make (before references are resolved); the end a stream
+ * statement names (in place of its refs index); the program's end table. */
+int cs__load_streams(cs__loader *ld, const json_t *doc);
+int cs__declare_clones(cs__loader *ld);
+int cs__resolve_stream(cs__loader *ld, cs_stmt *st, const char *name);
+void cs__streams_done(cs__loader *ld);
 
 /* load_flow.c: no function reaches itself through `call` (fills `order`, one
  * entry per function, with the functions in an order where every function

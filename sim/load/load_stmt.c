@@ -78,6 +78,16 @@ static const cs__action cs__stmt_actions[] = {
     {"with_limiter", CS_OP_WITH_LIMITER, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
     {"call", CS_OP_CALL, CS__K_NAME, CS__F_REF, {{0}}},
     {"repeat", CS_OP_REPEAT, CS__K_COUNT, CS__F_COUNT, {CS__BODY_REQ}},
+    {"send", CS_OP_SEND, CS__K_NAME, CS__F_REF, {{"item", CS__K_ANY, CS__F_JSON, true}}},
+    {"send_nowait", CS_OP_SEND_NOWAIT, CS__K_NAME, CS__F_REF, {{"item", CS__K_ANY, CS__F_JSON, true}}},
+    {"receive", CS_OP_RECEIVE, CS__K_NAME, CS__F_REF, {{0}}},
+    {"receive_nowait", CS_OP_RECEIVE_NOWAIT, CS__K_NAME, CS__F_REF, {{0}}},
+    {"async_for", CS_OP_ASYNC_FOR, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
+    {"close", CS_OP_CLOSE, CS__K_NAME, CS__F_REF, {{0}}},
+    {"aclose", CS_OP_ACLOSE, CS__K_NAME, CS__F_REF, {{0}}},
+    {"clone", CS_OP_CLONE, CS__K_NAME, CS__F_REF, {{"as", CS__K_NAME, CS__F_DECL, true}}},
+    {"with_stream", CS_OP_WITH_STREAM, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
+    {"statistics", CS_OP_STATISTICS, CS__K_NAME, CS__F_REF, {{0}}},
     {NULL, 0, 0, 0, {{0}}},
 };
 

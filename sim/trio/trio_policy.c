@@ -203,6 +203,14 @@ static void cs__trio_wait_unref(cs__engine *e, cs__wait *w)
     (void)w;
 }
 
+/* TrioTaskInfo.has_pending_cancellation: the task's CancelStatus is
+ * effectively cancelled (a deadline counts once the run loop has expired it). */
+static bool cs__trio_pending_cancellation(const cs__engine *e, const cs__task *t)
+{
+    (void)e;
+    return t->run != CS__TS_DONE && cs__trio_task_cancelled(t);
+}
+
 const cs__policy cs__policy_trio = {
     .task_ext = sizeof(cs__trio_task),
     .scope_ext = sizeof(cs__trio_scope),
@@ -234,6 +242,7 @@ const cs__policy cs__policy_trio = {
     .started = cs__trio_started,
     .event_wait = cs__trio_event_wait,
     .event_set = cs__trio_event_set,
+    .has_pending_cancellation = cs__trio_pending_cancellation,
     .step_sync = cs__trio_step_sync,
     .prim_release = cs__trio_prim_release,
     .step_to_thread = cs__trio_step_to_thread,
