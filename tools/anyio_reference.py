@@ -469,10 +469,11 @@ def patch_asyncio_sets():
     backend.CancelScope.__init__ = init
 
 
-def patch_trio_order(batch_seed=None):
-    """Make Trio's choices the canonical ones cancelsim's seed 0 models (with
-    batch_seed, each batch is reversed at random as real Trio does, from that
-    seed, to reach other schedules; the rest stays canonical): each
+def patch_trio_order(order="fifo", seed=0):
+    """Make Trio's choices the canonical ones cancelsim's seed 0 models (order
+    'lifo' runs every batch reversed instead, 'random' reverses each batch at
+    random as real Trio does, from `seed`: other real schedules, the oracle's
+    --trio-order; the other choices stay canonical): each
     batch of runnable tasks runs FIFO (Trio reverses a batch at random), equal
     deadlines expire in registration order (Trio breaks ties by id()), and
     the sets Trio iterates to deliver cancellations or wake event waiters do
@@ -484,11 +485,15 @@ def patch_trio_order(batch_seed=None):
     import trio._core._run as run
     import trio._sync as sync
 
-    class Fifo(random.Random):
+    class Order(random.Random):
         def random(self):
-            return 0.0  # < 0.5: the batch is reversed, then popped from the end: FIFO
+            if order == "fifo":
+                return 0.0  # < 0.5: the batch is reversed, then popped from the end: FIFO
+            if order == "lifo":
+                return 0.75
+            return super().random()
 
-    run._r = Fifo() if batch_seed is None else random.Random(batch_seed)
+    run._r = Order(seed)
     if getattr(run.Deadlines.add, "_reference_patched", False):
         return
     ticket = itertools.count()
@@ -708,7 +713,7 @@ class Interp:
 
         self.steps = 0
         self.step_limit = step_limit
-        self.batch_seed = None  # Trio: reverse batches at random from this seed (--trio-batch-seed)
+        self.trio_order, self.seed = "fifo", 0  # Trio's batch order (--trio-order, --seed)
 
         self.anyio = anyio
         self.doc = doc
@@ -1184,7 +1189,7 @@ class Interp:
             patch_asyncio_threads(self)
             options = {"loop_factory": make_virtual_loop(self)}
         else:
-            patch_trio_order(self.batch_seed)
+            patch_trio_order(self.trio_order, self.seed)
             patch_trio_threads(self)
             self.clock, lockstep = make_trio_clock(self)
             options = {"clock": self.clock, "instruments": [lockstep]}
@@ -1276,10 +1281,11 @@ def main(argv=None):
                     help="add a \"threads\" list to each outcome: every to_thread call's worker thread, "
                          "when it started and ended and how, and what it did after anyio.run() returned "
                          "(not part of the format's outcome)")
-    ap.add_argument("--trio-batch-seed", type=int, default=None, metavar="N",
-                    help="Trio: reverse each batch of runnable tasks at random, as real Trio does, from "
-                         "random.Random(N), instead of running every batch FIFO (another real schedule; "
-                         "the other orders stay canonical)")
+    ap.add_argument("--trio-order", choices=("fifo", "lifo", "random"), default="fifo",
+                    help="Trio: run each batch of runnable tasks FIFO (canonical, cancelsim's seed 0), "
+                         "reversed, or reversed at random as real Trio does (other real schedules; the other "
+                         "choices stay canonical); as the oracle's option")
+    ap.add_argument("--seed", type=int, default=0, help="seed for --trio-order random")
     args = ap.parse_args(argv)
     try:
         with open(args.file, encoding="utf-8") as f:
@@ -1302,7 +1308,7 @@ def main(argv=None):
     outs = []
     for b in backends:
         interp = Interp(doc, b, args.step_limit)
-        interp.batch_seed = args.trio_batch_seed
+        interp.trio_order, interp.seed = args.trio_order, args.seed
         outs.append(interp.run(args.threads))
     print(json.dumps(outs[0] if len(outs) == 1 else outs, indent=2, ensure_ascii=False))
     return 0

@@ -39,6 +39,7 @@ RESOURCES = {"anyio.Event": "event", "anyio.Lock": "lock", "anyio.Semaphore": "s
              "anyio.CapacityLimiter": "limiter"}
 WITH_RESOURCE = {"lock": "with_lock", "semaphore": "with_semaphore", "limiter": "with_limiter"}
 MAX_NAME_TRIES = 100000
+STREAM_KINDS = ("send_end", "receive_end")  # the ends of anyio.create_memory_object_stream()
 EXPECT_NAMES = {"CANCELSIM_EXPECT": "expect", "CANCELSIM_EXPECT_BY_BACKEND": "expect_by_backend"}
 
 
@@ -136,6 +137,9 @@ class Translator:
         self.expect = {}  # "expect" / "expect_by_backend" from CANCELSIM_EXPECT...
         self.top_pos = {}  # top-level key -> [line, col]: the scenario's top-level "pos"
         self.used = {"main"}  # task / scope / group names (unique in a scenario)
+        self.streams = []  # memory streams: {"send": name, "receive": name, "max_buffer_size": n}, in file order
+        self.at_entry_top = False  # the statement being read is one of the entry function's own body
+        self.stream_nodes = set()  # the create_memory_object_stream() statements already declared
 
     # -- positions ------------------------------------------------------------------
     def pos(self, node):
@@ -180,8 +184,9 @@ class Translator:
                 continue  # a docstring
             if isinstance(node, ast.Import):
                 for a in node.names:
-                    if a.name.split(".")[0] not in ("anyio", "time"):
-                        raise Unsupported(node, f"import of {a.name!r} is not supported (only anyio and time)")
+                    if a.name.split(".")[0] not in ("anyio", "time", "math"):
+                        raise Unsupported(node, f"import of {a.name!r} is not supported (only anyio, time and "
+                                                "math)")
                     if a.asname:
                         self.alias[a.asname] = a.name
                     else:
@@ -197,6 +202,8 @@ class Translator:
                 self.exception_class(node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.define(node)
+            elif isinstance(node, ast.Assign) and self.is_stream_creation(node):
+                self.stream_creation(node)
             elif isinstance(node, ast.Assign):
                 self.resource(node)
             elif self.is_run(node) or self.is_main_guard(node):
@@ -348,6 +355,8 @@ class Translator:
             m = [s for (k, s, v) in self.resources.values() if k == kind]
             if m:
                 doc[key] = m
+        if self.streams:
+            doc["memory_streams"] = self.streams
         if functions:
             doc["functions"] = functions
         doc["main"] = main
@@ -359,7 +368,9 @@ class Translator:
     # -- async statements -----------------------------------------------------------------
     def body(self, stmts, sc):
         out = []
+        top = stmts is sc.func.node.body and sc.func.name == self.entry
         for s in stmts:
+            self.at_entry_top = top
             out.extend(self.statement(s, sc))
         return out
 
@@ -375,8 +386,19 @@ class Translator:
             if isinstance(v, ast.Call):
                 return [self.stmt(s, self.call(v, sc))]
             raise Unsupported(v, f"{describe(v)} as a statement is not supported")
+        if isinstance(s, ast.Assign) and self.is_stream_creation(s):
+            if not self.at_entry_top:
+                raise Unsupported(s, "create_memory_object_stream() is only supported at module level or in the "
+                                     f"body of {self.entry!r} itself (a stream made once for the whole run)")
+            if s in self.stream_nodes:  # the entry's body read again (it is also called or spawned)
+                return []
+            self.stream_nodes.add(s)
+            return self.stream_creation(s)
         if isinstance(s, ast.Assign):
-            return [self.stmt(s, self.assign(s, sc))]
+            d = self.stream_assign(s, sc)
+            return [self.stmt(s, d if d is not None else self.assign(s, sc))]
+        if isinstance(s, ast.AsyncFor):
+            return [self.stream_for(s, sc)]
         if isinstance(s, ast.Raise):
             return [self.raise_(s)]
         if isinstance(s, (ast.Try, getattr(ast, "TryStar", ast.Try))):
@@ -417,6 +439,9 @@ class Translator:
             return {q[6:]: number(call.args[0], "duration" if q == "anyio.sleep" else "time")}
         if q == "anyio.to_thread.run_sync":
             return self.to_thread(call, sc)
+        d = self.stream_await(call, sc)
+        if d is not None:
+            return d
         m = self.method(call, sc)
         if m and m[0] == "tg" and m[2] == "start":
             return self.spawn("start", call, m[1], sc)
@@ -455,6 +480,9 @@ class Translator:
             return {"busy": d}
         if isinstance(call.func, ast.Name) and call.func.id == "print" and "print" not in self.funcs:
             return {"log": self.print_text(call)}
+        d = self.stream_call(call, sc)
+        if d is not None:
+            return d
         m = self.method(call, sc)
         if m and m[0] == "tg" and m[2] == "start_soon":
             return self.spawn("start_soon", call, m[1], sc)
@@ -687,6 +715,10 @@ class Translator:
     def with_(self, s, items, sc):
         item, rest = items[0], items[1:]
         e = item.context_expr
+        r = self.stream_with(s, item, (lambda inner: self.with_(s, rest, inner)) if rest else
+                             (lambda inner: self.body(s.body, inner)), sc, s if items is s.items else e)
+        if r is not None:
+            return r
         q = self.qual(e.func) if isinstance(e, ast.Call) else None
         if q not in ("anyio.move_on_after", "anyio.fail_after", "anyio.CancelScope"):
             raise Unsupported(e, f"'with' of {describe(e)} is not supported")
@@ -741,6 +773,9 @@ class Translator:
             inner.open_tgs = sc.open_tgs
             sc.adopt(inner)
             return [self.stmt(s if items is s.items else e, d)]
+        r = self.stream_with(s, item, cont, sc, s if items is s.items else e)
+        if r is not None:
+            return r
         r = self.resources.get(e.id) if isinstance(e, ast.Name) else None
         if r and r[0] in WITH_RESOURCE:
             if var:
@@ -748,6 +783,150 @@ class Translator:
                                                       "supported")
             return [self.stmt(s if items is s.items else e, {WITH_RESOURCE[r[0]]: r[1], "body": cont(sc)})]
         raise Unsupported(e, f"'async with' of {describe(e)} is not supported")
+
+    # -- memory object streams ------------------------------------------------------------
+    # tx, rx = anyio.create_memory_object_stream(5) (also [T](...), max_buffer_size=, math.inf);
+    # await tx.send(1) / tx.send_nowait(1); item = await rx.receive() / rx.receive_nowait()
+    # (the name is not usable afterwards); async for item in rx; async with tx / with rx;
+    # tx.close() / await tx.aclose() / rx2 = rx.clone() / tx.statistics().  A stream is
+    # created once for the whole run (the scenario declares it), so its creation is accepted
+    # at module level or as a statement of the entry function's own body, not in a loop, a
+    # block or another function, where Python would make a new one each time.
+    # -- creation -------------------------------------------------------------------
+    def is_stream_creation(self, node):
+        v = node.value
+        if not isinstance(v, ast.Call):
+            return False
+        f = v.func.value if isinstance(v.func, ast.Subscript) else v.func  # create_memory_object_stream[int](...)
+        return self.qual(f) == "anyio.create_memory_object_stream"
+
+    def stream_creation(self, node):
+        call = node.value
+        t = node.targets[0] if len(node.targets) == 1 else None
+        if not (isinstance(t, (ast.Tuple, ast.List)) and len(t.elts) == 2 and
+                all(isinstance(e, ast.Name) for e in t.elts)):
+            raise Unsupported(node, "create_memory_object_stream() other than assigned to two names "
+                                    "(tx, rx = ...) is not supported")
+        args = list(call.args)
+        for k in call.keywords:
+            if k.arg == "max_buffer_size" and not args:
+                args.append(k.value)
+            else:
+                raise Unsupported(k.value, f"create_memory_object_stream() with {k.arg}= is not supported")
+        if len(args) > 1:
+            raise Unsupported(call, "create_memory_object_stream() with more than max_buffer_size is not supported")
+        size = 0
+        if args:
+            a = args[0]
+            if self.qual(a) == "math.inf":
+                size = "inf"
+            else:
+                size = literal(a, "max_buffer_size")
+                if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+                    raise Unsupported(a, f"max_buffer_size {size!r} is not supported (an integer >= 0 or "
+                                         "math.inf; AnyIO raises ValueError)")
+        names = []
+        for e, kind in zip(t.elts, STREAM_KINDS):
+            if e.id in self.resources:
+                raise Unsupported(e, f"rebinding {e.id!r} is not supported")
+            sname = self.fresh(e.id)
+            self.resources[e.id] = (kind, sname, None)
+            names.append(sname)
+        decl = {"send": names[0], "receive": names[1]}
+        if size != 0:
+            decl["max_buffer_size"] = size
+        self.streams.append(decl)
+        return []
+
+    # -- statements -------------------------------------------------------------------
+    def stream_end(self, e, sc):
+        """(kind, scenario name) of a stream end an expression names, or None."""
+        obj = sc.lookup(e, self)
+        return obj if obj and obj[0] in STREAM_KINDS else None
+
+    def stream_assign(self, s, sc):
+        """NAME = await rx.receive() / rx.receive_nowait() / end.clone(), or None."""
+        if len(s.targets) != 1 or not isinstance(s.targets[0], ast.Name):
+            return None
+        v = s.value.value if isinstance(s.value, ast.Await) else s.value
+        if not (isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute)):
+            return None
+        end = self.stream_end(v.func.value, sc)
+        if not end:
+            return None
+        name, m = s.targets[0].id, v.func.attr
+        if m == "clone" and not isinstance(s.value, ast.Await):
+            self.no_args(v)
+            if name in self.resources:
+                raise Unsupported(s.targets[0], f"rebinding {name!r} is not supported")
+            sname = self.fresh(name)
+            self.resources[name] = (end[0], sname, None)
+            return {"clone": end[1], "as": sname}
+        if m in ("receive", "receive_nowait") and isinstance(s.value, ast.Await) == (m == "receive"):
+            return self.stream_method(v, end, m)
+        return None
+
+    def stream_method(self, call, end, m, awaited=None):
+        """A stream end's method as a statement; awaited: whether it was awaited (None: as given)."""
+        kind, name = end
+        if m in ("send", "send_nowait"):
+            if kind != "send_end":
+                raise Unsupported(call, f"{m}() on a receive stream is not supported (it has no {m})")
+            if len(call.args) != 1 or call.keywords:
+                raise Unsupported(call, f"{m}() other than with one item is not supported")
+            return {m: name, "item": self.literal_value(call.args[0])}
+        self.no_args(call)
+        if m in ("receive", "receive_nowait"):
+            if kind != "receive_end":
+                raise Unsupported(call, f"{m}() on a send stream is not supported (it has no {m})")
+            return {m: name}
+        if m in ("close", "aclose", "statistics"):
+            return {m: name}
+        if m == "clone":
+            raise Unsupported(call, "clone() other than assigned to a name (rx2 = rx.clone()) is not supported")
+        raise Unsupported(call, f"{dotted_text(call.func)}() is not supported")
+
+    def stream_await(self, call, sc):
+        """await end.send(...) / receive() / aclose(), or None."""
+        if not isinstance(call.func, ast.Attribute):
+            return None
+        end = self.stream_end(call.func.value, sc)
+        if not end:
+            return None
+        if call.func.attr not in ("send", "receive", "aclose"):
+            raise Unsupported(call, f"awaiting {describe(call)} is not supported")
+        return self.stream_method(call, end, call.func.attr)
+
+    def stream_call(self, call, sc):
+        """end.send_nowait(...) / receive_nowait() / close() / statistics(), or None."""
+        if not isinstance(call.func, ast.Attribute):
+            return None
+        end = self.stream_end(call.func.value, sc)
+        if not end:
+            return None
+        if call.func.attr not in ("send_nowait", "receive_nowait", "close", "statistics", "clone"):
+            raise Unsupported(call, f"{describe(call)} without await is not supported")
+        return self.stream_method(call, end, call.func.attr)
+
+    def stream_for(self, s, sc):
+        end = self.stream_end(s.iter, sc)
+        if not end or end[0] != "receive_end":
+            raise Unsupported(s.iter, f"'async for' over {describe(s.iter)} is not supported (only a receive stream)")
+        if s.orelse:
+            raise Unsupported(s, "'async for' with 'else' is not supported")
+        if not isinstance(s.target, ast.Name):
+            raise Unsupported(s.target, "an 'async for' target other than a name is not supported")
+        return self.stmt(s, {"async_for": end[1], "body": self.body(s.body, sc)})
+
+    def stream_with(self, s, item, cont, sc, node):
+        """async with end: / with end:, or None when item is no stream end."""
+        end = self.stream_end(item.context_expr, sc)
+        if not end:
+            return None
+        if item.optional_vars is not None:
+            raise Unsupported(item.optional_vars, "'with ... as' of a stream is not supported (use the stream's "
+                                                  "own name)")
+        return [self.stmt(node, {"with_stream": end[1], "body": cont(sc)})]
 
 
 class Scope:
@@ -788,8 +967,8 @@ class Scope:
             if e.id == "task_status" and self.func.has_status:
                 return ("status", None)
             r = tr.resources.get(e.id)
-            if r and r[0] == "event":
-                return ("event", r[1])
+            if r and r[0] in ("event",) + STREAM_KINDS:
+                return (r[0], r[1])
             return None
         if isinstance(e, ast.Attribute) and e.attr == "cancel_scope":
             obj = self.lookup(e.value, tr)

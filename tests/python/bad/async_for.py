@@ -1,4 +1,4 @@
-# expect: 5:5: 'async for' loop is not supported
+# expect: 5:20: 'async for' over call of anyio.something is not supported (only a receive stream)
 import anyio
 
 async def main():
