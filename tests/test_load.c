@@ -370,6 +370,42 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* memory_streams: two ends per stream, then clones (a clone of a clone
+ * written before the clone it comes from too), each statement's end */
+START_TEST(test_memory_streams)
+{
+    cs_scenario *sc = cs_load_ok(
+        "{\"memory_streams\": [{\"send\": \"tx\", \"receive\": \"rx\", \"max_buffer_size\": 3},"
+        " {\"send\": \"a\", \"receive\": \"b\", \"max_buffer_size\": \"inf\"}, {\"send\": \"c\", \"receive\": \"d\"}],"
+        " \"main\": [{\"clone\": \"rx2\", \"as\": \"rx3\"}, {\"clone\": \"rx\", \"as\": \"rx2\"},"
+        " {\"send\": \"tx\", \"item\": [1, \"x\"]}, {\"async_for\": \"rx3\", \"body\": [{\"receive_nowait\": \"b\"}]},"
+        " {\"with_stream\": \"a\", \"body\": []}, {\"statistics\": \"d\"}]}");
+    const cs_program *p = sc->program;
+    ck_assert_uint_eq(p->nstreams, 3);
+    ck_assert(p->streams[0].max_buffer_size == 3 && !p->streams[0].infinite);
+    ck_assert(p->streams[1].infinite);
+    ck_assert(p->streams[2].max_buffer_size == 0 && !p->streams[2].infinite);
+    ck_assert_uint_eq(p->nstream_ends, 8);
+    ck_assert_str_eq(p->stream_ends[1].name, "rx");
+    ck_assert(p->stream_ends[0].send && !p->stream_ends[1].send && p->stream_ends[1].clone_of == -1);
+    /* rx2 is declared first (its source is known in the first pass), then rx3 */
+    ck_assert_str_eq(p->stream_ends[6].name, "rx2");
+    ck_assert(p->stream_ends[6].clone_of == 1 && p->stream_ends[6].stream == 0 && !p->stream_ends[6].send);
+    ck_assert_str_eq(p->stream_ends[7].name, "rx3");
+    ck_assert_int_eq(p->stream_ends[7].clone_of, 6);
+    const cs_stmt *b = p->main.items;
+    ck_assert(b[0].op == CS_OP_CLONE && b[0].ref == 6 && b[0].decl == 7);
+    ck_assert(b[1].op == CS_OP_CLONE && b[1].ref == 1 && b[1].decl == 6);
+    ck_assert(b[2].op == CS_OP_SEND && b[2].ref == 0);
+    ck_assert_str_eq(b[2].value_json, "[1,\"x\"]");
+    ck_assert(b[3].op == CS_OP_ASYNC_FOR && b[3].ref == 7 && b[3].body.items[0].ref == 3);
+    ck_assert(b[4].op == CS_OP_WITH_STREAM && b[4].ref == 2);
+    ck_assert(b[5].op == CS_OP_STATISTICS && b[5].ref == 5);
+    ck_assert_uint_eq(p->max_depth, 2);
+    cs_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_class_hierarchy)
 {
     cs_scenario *sc = cs_load_ok("{\"exceptions\": {\"E1\": \"KeyError\", \"E2\": \"E1\"}, \"main\": []}");
@@ -612,6 +648,7 @@ int main(void)
     tcase_add_test(ok, test_full_header);
     tcase_add_test(ok, test_full_statements);
     tcase_add_test(ok, test_defaults);
+    tcase_add_test(ok, test_memory_streams);
     tcase_add_test(ok, test_class_hierarchy);
     tcase_add_test(ok, test_declared_default_limiter);
     tcase_add_test(ok, test_context_through_calls);
