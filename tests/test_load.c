@@ -406,6 +406,29 @@ START_TEST(test_memory_streams)
 }
 END_TEST
 
+/* conditions: their own lock (-1) or a declared one; each statement's condition */
+START_TEST(test_conditions)
+{
+    cs_scenario *sc = cs_load_ok(
+        "{\"locks\": [\"a\", \"b\"], \"conditions\": {\"own\": {}, \"shared\": {\"lock\": \"b\"}},"
+        " \"main\": [{\"with_condition\": \"shared\", \"body\": [{\"condition_wait\": \"shared\"},"
+        " {\"notify\": \"shared\", \"n\": 3}, {\"notify\": \"own\"}, {\"notify_all\": \"own\"}]}]}");
+    const cs_program *p = sc->program;
+    ck_assert_uint_eq(p->nconditions, 2);
+    ck_assert_str_eq(p->conditions[0].name, "own");
+    ck_assert_int_eq(p->conditions[0].lock, -1);
+    ck_assert_int_eq(p->conditions[1].lock, 1);
+    const cs_stmt *w = &p->main.items[0];
+    ck_assert(w->op == CS_OP_WITH_CONDITION && w->ref == 1);
+    ck_assert(w->body.items[0].op == CS_OP_CONDITION_WAIT && w->body.items[0].ref == 1);
+    ck_assert(w->body.items[1].op == CS_OP_NOTIFY && w->body.items[1].count == 3);
+    ck_assert(w->body.items[2].ref == 0 && w->body.items[2].count == -1);
+    ck_assert(w->body.items[3].op == CS_OP_NOTIFY_ALL && w->body.items[3].ref == 0);
+    ck_assert_uint_eq(p->max_depth, 2);
+    cs_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_class_hierarchy)
 {
     cs_scenario *sc = cs_load_ok("{\"exceptions\": {\"E1\": \"KeyError\", \"E2\": \"E1\"}, \"main\": []}");
@@ -649,6 +672,7 @@ int main(void)
     tcase_add_test(ok, test_full_statements);
     tcase_add_test(ok, test_defaults);
     tcase_add_test(ok, test_memory_streams);
+    tcase_add_test(ok, test_conditions);
     tcase_add_test(ok, test_class_hierarchy);
     tcase_add_test(ok, test_declared_default_limiter);
     tcase_add_test(ok, test_context_through_calls);

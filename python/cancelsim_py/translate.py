@@ -36,8 +36,9 @@ CHECKPOINTS = {"anyio.lowlevel.checkpoint": "checkpoint",
                "anyio.lowlevel.cancel_shielded_checkpoint": "cancel_shielded_checkpoint",
                "anyio.sleep_forever": "sleep_forever"}
 RESOURCES = {"anyio.Event": "event", "anyio.Lock": "lock", "anyio.Semaphore": "semaphore",
-             "anyio.CapacityLimiter": "limiter"}
-WITH_RESOURCE = {"lock": "with_lock", "semaphore": "with_semaphore", "limiter": "with_limiter"}
+             "anyio.CapacityLimiter": "limiter", "anyio.Condition": "condition"}
+WITH_RESOURCE = {"lock": "with_lock", "semaphore": "with_semaphore", "limiter": "with_limiter",
+                 "condition": "with_condition"}
 MAX_NAME_TRIES = 100000
 STREAM_KINDS = ("send_end", "receive_end")  # the ends of anyio.create_memory_object_stream()
 EXPECT_NAMES = {"CANCELSIM_EXPECT": "expect", "CANCELSIM_EXPECT_BY_BACKEND": "expect_by_backend"}
@@ -301,7 +302,7 @@ class Translator:
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name) or \
                 not isinstance(node.value, ast.Call):
             raise Unsupported(node, "assignment at module level is not supported (only NAME = anyio.Event(), "
-                                    "Lock(), Semaphore(n) or CapacityLimiter(n))")
+                                    "Lock(), Semaphore(n), CapacityLimiter(n) or Condition())")
         call, name = node.value, node.targets[0].id
         kind = RESOURCES.get(self.qual(call.func))
         if kind is None:
@@ -309,7 +310,17 @@ class Translator:
         if name in self.resources:
             raise Unsupported(node, f"rebinding {name!r} is not supported")
         value = None
-        if kind in ("event", "lock"):
+        if kind == "condition":
+            if call.keywords or len(call.args) > 1:
+                raise Unsupported(call, "Condition() other than with no argument or one lock is not supported")
+            if call.args:
+                a = call.args[0]
+                r = self.resources.get(a.id) if isinstance(a, ast.Name) else None
+                if not r or r[0] != "lock":
+                    raise Unsupported(a, f"{describe(a)} as a Condition's lock is not supported (a lock made "
+                                         "earlier at module level)")
+                value = r[1]
+        elif kind in ("event", "lock"):
             if call.args or call.keywords:
                 raise Unsupported(call, f"arguments to {dotted_text(call.func)}() are not supported")
         else:
@@ -355,6 +366,9 @@ class Translator:
             m = [s for (k, s, v) in self.resources.values() if k == kind]
             if m:
                 doc[key] = m
+        conds = {s: ({} if v is None else {"lock": v}) for (k, s, v) in self.resources.values() if k == "condition"}
+        if conds:
+            doc["conditions"] = conds
         if self.streams:
             doc["memory_streams"] = self.streams
         if functions:
@@ -448,6 +462,9 @@ class Translator:
         if m and m[0] == "event" and m[2] == "wait":
             self.no_args(call)
             return {"wait": m[1]}
+        if m and m[0] == "condition" and m[2] == "wait":
+            self.no_args(call)
+            return {"condition_wait": m[1]}
         if isinstance(call.func, ast.Name) and call.func.id in self.funcs:
             f = self.callee(call.func, sc, "await")
             if not f.is_async:
@@ -499,6 +516,19 @@ class Translator:
         if m and m[0] == "event" and m[2] == "set":
             self.no_args(call)
             return {"set": m[1]}
+        if m and m[0] == "condition" and m[2] == "notify_all":
+            self.no_args(call)
+            return {"notify_all": m[1]}
+        if m and m[0] == "condition" and m[2] == "notify":
+            if call.keywords or len(call.args) > 1:
+                raise Unsupported(call, "notify() other than with one count is not supported")
+            d = {"notify": m[1]}
+            if call.args:
+                n = literal(call.args[0], "count")
+                if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+                    raise Unsupported(call.args[0], f"{n!r} as a count is not supported (an integer >= 0)")
+                d["n"] = n
+            return d
         if m and m[0] == "status" and m[2] == "started":
             if call.keywords or len(call.args) > 1:
                 raise Unsupported(call, "started() other than with one value is not supported")
@@ -967,7 +997,7 @@ class Scope:
             if e.id == "task_status" and self.func.has_status:
                 return ("status", None)
             r = tr.resources.get(e.id)
-            if r and r[0] in ("event",) + STREAM_KINDS:
+            if r and r[0] in ("event", "condition") + STREAM_KINDS:
                 return (r[0], r[1])
             return None
         if isinstance(e, ast.Attribute) and e.attr == "cancel_scope":

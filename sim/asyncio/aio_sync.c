@@ -42,7 +42,7 @@ void cs__aio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
 static int cs__aio_prim_wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim *p)
 {
     f->phase = SY_WAIT;
-    t->wait_label = f->idx == 1 ? "to_thread" : p->label; /* to_thread's own limiter wait */
+    t->wait_label = cs__prim_wait_label(e, f, p);
     cs__fut *fut = cs__fut_new(e);
     cs__prim_queue(p, t, cs__fut_ref(fut), false);
     f->wait = cs__fut_ref(fut);

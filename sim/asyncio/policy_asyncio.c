@@ -105,6 +105,7 @@ const cs__policy cs__policy_asyncio = {
     .event_wait = cs__aio_event_wait,
     .event_set = cs__aio_event_set,
     .has_pending_cancellation = cs__aio_pending_cancellation,
+    .lock_not_held = "The current task is not holding this lock",
     .step_sync = cs__aio_step_sync,
     .prim_release = cs__aio_prim_release,
     .step_to_thread = cs__aio_step_to_thread,

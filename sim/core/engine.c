@@ -15,6 +15,7 @@
 #include "interp.h"
 #include "memuse.h"
 #include "policy.h"
+#include "condition.h"
 #include "stream.h"
 #include "sync.h"
 #include "thread.h"
@@ -448,7 +449,9 @@ static void cs__engine_free(cs__engine *e)
     free(e->events);
     cs__threads_free(e);
     cs__prims_free(e);
-    cs__streams_free(e); /* before the backend: its waiters' Events hold the backend's futures */
+    /* before the backend: waiters' Events hold the backend's futures */
+    cs__streams_free(e);
+    cs__conds_free(e);
     e->pol->free(e);
     /* last: tasks, scopes, frames and the backend's pools (futures, timers) live here */
     e->free_scopes = NULL;
@@ -499,6 +502,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
 
     cs__prims_init(e);
     cs__streams_init(e);
+    cs__conds_init(e);
     e->events = cs_xcalloc(prog->nevents + 1, sizeof *e->events);
     for (uint32_t i = 0; i < prog->nevents; i++)
         e->events[i].label = cs_xasprintf("event %s", prog->events[i]);

@@ -67,6 +67,7 @@ typedef enum cs__frame_kind {
     CS__F_FT_HOST,    /* a from_thread body run in the waiting host (Trio's Run.run):
                          the task's waits are the thread's */
     CS__F_STREAM,     /* send / receive / async for / async with a memory object stream end (stream.c) */
+    CS__F_CONDITION,  /* await cond.wait() (condition.c) */
     CS__F_BACKEND,    /* the first of a backend's own kinds (pol->step_frame) */
 } cs__frame_kind;
 
@@ -104,6 +105,7 @@ typedef struct cs__frame {
         uint64_t iters;  /* REPEAT: iterations begun */
         cs__wait *wait;  /* SYNC, START: the token it waits on (ref; asyncio only) */
         struct cs__sw *sw; /* STREAM: its waiting sender/receiver (owned by the run's streams) */
+        cs__event *ev;   /* CONDITION: the Event it waits on (owned by the run's conditions) */
     };
     cs__star_state *star;/* TRY*: handler results (owned) or NULL */
 } cs__frame;
@@ -287,6 +289,7 @@ struct cs__engine {
     cs__prim *prims;         /* locks, then semaphores, then limiters, then the default limiter */
     uint32_t nprims;
     struct cs__streams *streams; /* memory object streams (stream.h) */
+    struct cs__conds *conds;     /* anyio.Condition objects (condition.h) */
     cs__task *current;
     /* the statement an event is about (spawn, scope entered, cancel called):
      * set by that statement around the call that emits it, {0,0} otherwise;

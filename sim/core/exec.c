@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "condition.h"
 #include "interp.h"
 #include "policy.h"
 #include "stream.h"
@@ -308,6 +309,10 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_CLONE] = cs__exec_stream,
     [CS_OP_WITH_STREAM] = cs__exec_stream,
     [CS_OP_STATISTICS] = cs__exec_stream,
+    [CS_OP_WITH_CONDITION] = cs__exec_condition,
+    [CS_OP_CONDITION_WAIT] = cs__exec_condition,
+    [CS_OP_NOTIFY] = cs__exec_condition,
+    [CS_OP_NOTIFY_ALL] = cs__exec_condition,
 };
 
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)

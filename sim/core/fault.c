@@ -29,6 +29,8 @@ bool cs_op_is_checkpoint(cs_op op)
     case CS_OP_SEND:
     case CS_OP_RECEIVE:
     case CS_OP_ASYNC_FOR:
+    case CS_OP_WITH_CONDITION:
+    case CS_OP_CONDITION_WAIT:
         return true;
     default:
         return false;
@@ -54,6 +56,8 @@ const char *cs_op_checkpoint_name(cs_op op)
     case CS_OP_SEND: return "send";
     case CS_OP_RECEIVE: return "receive";
     case CS_OP_ASYNC_FOR: return "async_for";
+    case CS_OP_WITH_CONDITION: return "with_condition";
+    case CS_OP_CONDITION_WAIT: return "condition_wait";
     default: return "?";
     }
 }

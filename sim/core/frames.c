@@ -14,6 +14,7 @@
 #include "interp.h"
 #include "policy.h"
 #include "stream.h"
+#include "condition.h"
 #include "thread.h"
 #include "util.h"
 
@@ -282,6 +283,8 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c)
         return cs__step_ft_task(e, t, f, c);
     case CS__F_STREAM:
         return cs__step_stream(e, t, f, c);
+    case CS__F_CONDITION:
+        return cs__step_condition(e, t, f, c);
     default: /* the backend's own kinds, and CS__F_FT_HOST */
         assert(f->kind >= CS__F_FT_HOST);
         return e->pol->step_frame(e, t, f, c);

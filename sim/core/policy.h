@@ -64,6 +64,8 @@ typedef struct cs__policy {
     /* TaskInfo.has_pending_cancellation(), which a memory stream's
      * send_nowait() asks of each waiting receiver before handing it an item */
     bool (*has_pending_cancellation)(const cs__engine *e, const cs__task *t);
+    /* Lock.release() by a task that does not hold it: the RuntimeError's text */
+    const char *lock_not_held;
     /* async with a lock, semaphore or limiter (CS__F_SYNC; idx 1: to_thread's
      * limiter, acquired only), and handing it on when released */
     int (*step_sync)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);

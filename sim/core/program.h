@@ -110,6 +110,11 @@ typedef enum cs_op {
     CS_OP_CLONE,          /* NAME = end.clone(): `decl` is the new end */
     CS_OP_WITH_STREAM,    /* async with end: body */
     CS_OP_STATISTICS,     /* end.statistics(), logged */
+    /* anyio.Condition: `ref` is its conditions[] index */
+    CS_OP_WITH_CONDITION, /* async with cond: body */
+    CS_OP_CONDITION_WAIT, /* await cond.wait() */
+    CS_OP_NOTIFY,         /* cond.notify(count) */
+    CS_OP_NOTIFY_ALL,     /* cond.notify_all() */
     /* thread steps (only inside a to_thread body) */
     CS_OP_BLOCK,
     CS_OP_FROM_THREAD,
@@ -173,6 +178,7 @@ struct cs_stmt {
      *  - with_limiter, to_thread `limiter`: limiters[] (-1 = default limiter)
      *  - call: functions[]
      *  - raise (statement or thread step): class index
+     *  - with_condition, condition_wait, notify, notify_all: conditions[]
      *  - send, receive, ..., clone, with_stream, statistics: stream_ends[]
      *    (clone: `decl` is the stream_ends[] index of the end it makes) */
     int32_t ref;
@@ -228,6 +234,13 @@ typedef struct cs_stream_decl {
     bool infinite;
 } cs_stream_decl;
 
+/* anyio.Condition(lock): `lock` is the locks[] index of the Lock given, or
+ * -1 for Condition() with a Lock of its own. */
+typedef struct cs_condition_decl {
+    const char *name;
+    int32_t lock;
+} cs_condition_decl;
+
 /* A named end of a memory object stream: declared, or made by a clone. */
 typedef struct cs_stream_end {
     const char *name;
@@ -260,6 +273,7 @@ typedef struct cs_program {
     const cs_limiter_decl *limiters; uint32_t nlimiters;
     const cs_function *functions; uint32_t nfunctions;
     const cs_stream_decl *streams; uint32_t nstreams;
+    const cs_condition_decl *conditions; uint32_t nconditions;
     const cs_stream_end *stream_ends; uint32_t nstream_ends; /* declared ends, then clones */
 
     cs_body main;

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "condition.h"
+#include "interp.h"
 #include "policy.h"
 #include "sync.h"
 #include "util.h"
@@ -65,6 +67,8 @@ cs__prim *cs__prim_of(cs__engine *e, const cs_stmt *st)
     switch (st->op) {
     case CS_OP_WITH_LOCK:
         return &e->prims[st->ref];
+    case CS_OP_WITH_CONDITION: case CS_OP_CONDITION_WAIT: /* the condition's lock */
+        return cs__cond_lock(e, st->ref);
     case CS_OP_WITH_SEMAPHORE:
         return &e->prims[p->nlocks + st->ref];
     default:
@@ -171,11 +175,22 @@ void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
 
 int cs__prim_acquired(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
-    if (f->idx == 1)
+    if (f->st->op == CS_OP_WITH_CONDITION) /* Condition.acquire(): _owner_task = the task */
+        cs__cond_acquired(e, f->st->ref, t);
+    if (f->idx == 1 || f->idx == 2) /* to_thread's limiter; a condition's wait() re-acquiring */
         return cs__pop_with(t, c, (cs__completion){.type = CS__C_NORMAL});
     f->phase = SY_BODY;
     cs__push_body(e, t, f->st->body);
     return CS__CONT;
+}
+
+const char *cs__prim_wait_label(const cs__engine *e, const cs__frame *f, const cs__prim *p)
+{
+    if (f->idx == 1)
+        return "to_thread"; /* to_thread's own limiter wait */
+    if (f->st->op == CS_OP_WITH_CONDITION || f->st->op == CS_OP_CONDITION_WAIT)
+        return cs__cond_label(e, f->st->ref); /* a condition's lock is waited on as the condition */
+    return p->label;
 }
 
 int cs__prim_reacquired(cs__engine *e, cs__task *t, cs__completion *c)

@@ -30,6 +30,8 @@ cs__waiter cs__prim_pop_first(cs__prim *p);
  * hand back holding it. */
 int cs__prim_acquired(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 /* RuntimeError for a lock its owner acquires again (AnyIO's wording). */
+/* What a task waiting for p in frame f waits on, for deadlock reports. */
+const char *cs__prim_wait_label(const cs__engine *e, const cs__frame *f, const cs__prim *p);
 int cs__prim_reacquired(cs__engine *e, cs__task *t, cs__completion *c);
 
 #endif

@@ -24,7 +24,7 @@
  * string and otherwise ignored. */
 static const char *const cs__top_keys[] = {
     "$schema", "format", "name", "description", "backends", "exceptions", "limiters", "events", "locks",
-    "semaphores", "memory_streams", "functions", "main", "expect", "expect_by_backend", "expect_any", "always", "pos", NULL,
+    "semaphores", "conditions", "memory_streams", "functions", "main", "expect", "expect_by_backend", "expect_any", "always", "pos", NULL,
 };
 
 static void cs__error_init(cs_load_error *err, const char *path)
@@ -231,7 +231,7 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
         c = cs__jpos_next(&ld->idx, 0, c);
     }
     if (cs__load_top_pos(ld, doc) < 0 || cs__load_header(ld, doc) < 0 || cs__load_exceptions(ld, doc) < 0 ||
-        cs__load_resources(ld, doc) < 0 || cs__load_streams(ld, doc) < 0 ||
+        cs__load_resources(ld, doc) < 0 || cs__load_streams(ld, doc) < 0 || cs__load_conditions(ld, doc) < 0 ||
         cs__load_functions(ld, doc) < 0)
         return -1;
     const json_t *main_body = json_object_get(doc, "main");
@@ -247,7 +247,7 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
 static void cs__loader_free(cs__loader *ld)
 {
     cs__jpos_free(&ld->idx);
-    cs__strmap *maps[] = {&ld->classes, &ld->events, &ld->locks, &ld->sems, &ld->limiters, &ld->funcs, &ld->decls, &ld->ends};
+    cs__strmap *maps[] = {&ld->classes, &ld->events, &ld->locks, &ld->sems, &ld->limiters, &ld->funcs, &ld->decls, &ld->ends, &ld->conds};
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
         cs__strmap_free(maps[i]);
     free(ld->scopes.v);

@@ -128,6 +128,8 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_SEND: case CS_OP_SEND_NOWAIT: case CS_OP_RECEIVE: case CS_OP_RECEIVE_NOWAIT: case CS_OP_ASYNC_FOR:
     case CS_OP_CLOSE: case CS_OP_ACLOSE: case CS_OP_CLONE: case CS_OP_WITH_STREAM: case CS_OP_STATISTICS:
         return cs__resolve_stream(ld, st, name);
+    case CS_OP_WITH_CONDITION: case CS_OP_CONDITION_WAIT: case CS_OP_NOTIFY: case CS_OP_NOTIFY_ALL:
+        return cs__resolve_condition(ld, st, name);
     default:
         return 0;
     }

@@ -79,6 +79,7 @@ typedef struct cs__loader {
     cs__refs *refs;
     uint32_t nrefs, caprefs;
 
+    cs__strmap conds;     /* condition name -> conditions[] index */
     cs__strmap ends;      /* memory object stream end name -> endv index */
     cs_stream_end *endv;  /* declared ends, then clones (load_stream.c) */
     uint32_t nends, capends;
@@ -180,6 +181,11 @@ int cs__load_streams(cs__loader *ld, const json_t *doc);
 int cs__declare_clones(cs__loader *ld);
 int cs__resolve_stream(cs__loader *ld, cs_stmt *st, const char *name);
 void cs__streams_done(cs__loader *ld);
+
+/* load_condition.c: the "conditions" declarations (after "locks"); the
+ * condition a statement names (in place of its refs index). */
+int cs__load_conditions(cs__loader *ld, const json_t *doc);
+int cs__resolve_condition(cs__loader *ld, cs_stmt *st, const char *name);
 
 /* load_flow.c: no function reaches itself through `call` (fills `order`, one
  * entry per function, with the functions in an order where every function

@@ -88,6 +88,10 @@ static const cs__action cs__stmt_actions[] = {
     {"clone", CS_OP_CLONE, CS__K_NAME, CS__F_REF, {{"as", CS__K_NAME, CS__F_DECL, true}}},
     {"with_stream", CS_OP_WITH_STREAM, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
     {"statistics", CS_OP_STATISTICS, CS__K_NAME, CS__F_REF, {{0}}},
+    {"with_condition", CS_OP_WITH_CONDITION, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
+    {"condition_wait", CS_OP_CONDITION_WAIT, CS__K_NAME, CS__F_REF, {{0}}},
+    {"notify", CS_OP_NOTIFY, CS__K_NAME, CS__F_REF, {{"n", CS__K_COUNT, CS__F_COUNT, false}}},
+    {"notify_all", CS_OP_NOTIFY_ALL, CS__K_NAME, CS__F_REF, {{0}}},
     {NULL, 0, 0, 0, {{0}}},
 };
 

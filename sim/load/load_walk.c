@@ -49,7 +49,7 @@ static void cs__push_bodies(cs__walk *w, const cs_stmt *st, uint32_t level, unsi
         break;
     case CS_OP_CANCEL_SCOPE: case CS_OP_MOVE_ON_AFTER: case CS_OP_FAIL_AFTER: case CS_OP_MOVE_ON_AT:
     case CS_OP_FAIL_AT: case CS_OP_WITH_LOCK: case CS_OP_WITH_SEMAPHORE: case CS_OP_WITH_LIMITER:
-    case CS_OP_REPEAT: case CS_OP_ASYNC_FOR: case CS_OP_WITH_STREAM:
+    case CS_OP_REPEAT: case CS_OP_ASYNC_FOR: case CS_OP_WITH_STREAM: case CS_OP_WITH_CONDITION:
         cs__walk_push(w, &st->body, level, cx);
         break;
     default:

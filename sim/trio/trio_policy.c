@@ -243,6 +243,7 @@ const cs__policy cs__policy_trio = {
     .event_wait = cs__trio_event_wait,
     .event_set = cs__trio_event_set,
     .has_pending_cancellation = cs__trio_pending_cancellation,
+    .lock_not_held = "can't release a Lock you don't own",
     .step_sync = cs__trio_step_sync,
     .prim_release = cs__trio_prim_release,
     .step_to_thread = cs__trio_step_to_thread,

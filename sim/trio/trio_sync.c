@@ -43,7 +43,7 @@ void cs__trio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
 static int cs__trio_prim_wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim *p)
 {
     f->phase = SY_WAIT;
-    t->wait_label = f->idx == 1 ? "to_thread" : p->label; /* to_thread's own limiter wait */
+    t->wait_label = cs__prim_wait_label(e, f, p);
     cs__prim_queue(p, t, NULL, f->idx == 1);
     cs__trio_rmut(e, t)->trio_prim = p;
     cs__trio_t(t)->parking = true;
