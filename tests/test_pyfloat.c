@@ -543,6 +543,10 @@ static Suite *cs_pyfloat_suite(void)
 {
     Suite *s = suite_create("pyfloat");
     TCase *tc = tcase_create("core");
+    /* the property tests format some 10^5 values: Check's 4 s default is a
+     * hang guard that a machine shared by several builds can trip; this is
+     * not a speed test (bench/ measures speed) */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_repr_vectors);
     tcase_add_test(tc, test_jnum_vectors);
     tcase_add_test(tc, test_named_cases);
