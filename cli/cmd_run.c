@@ -10,9 +10,10 @@
 #include "outcome.h"
 #include "run_request.h"
 #include "trace_jsonl.h"
+#include "util.h"
 
 static const char *const cs__run_help =
-    "usage: cancelsim run FILE [--backend asyncio|trio|both] [--seed N]\n"
+    "usage: cancelsim run FILE... [--backend asyncio|trio|both] [--seed N]\n"
     "                          [--format text|json|expect] [--trace OUT.jsonl]\n"
     "                          [--time-limit SECONDS] [--step-limit N]\n"
     "                          [--task-limit N] [--schedule C0,C1,...]\n"
@@ -27,6 +28,9 @@ static const char *const cs__run_help =
     "differs between the backends) to paste into the scenario.\n"
     "--trace writes every trace event as JSON Lines.  FILE - reads standard\n"
     "input.  Exit status: 0 ran (whatever the scenario raised), 2 bad input.\n"
+    "Several FILEs (text format only) run one after another, each outcome headed\n"
+    "by a line `==> FILE <==`; a file that is bad input prints its error there and\n"
+    "the others still run; the exit status is then 2 if any file was bad input.\n"
     "--seed N picks Trio's schedule (0: every batch FIFO, equal deadlines in\n"
     "registration order); --schedule replays exact schedule choices as\n"
     "`explore` prints them.\n"
@@ -42,7 +46,9 @@ static const char *const cs__run_help =
     CS_CLI_LIMITS_HELP;
 
 typedef struct cs__run_args {
-    const char *file;
+    const char *file;   /* the file being run */
+    const char **files; /* every FILE operand (borrowed from argv) */
+    size_t nfiles;
     cs_backend_sel sel;
     bool sel_given;
     bool json;
@@ -63,13 +69,21 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
 {
     memset(a, 0, sizeof *a);
     cs_run_request_init(&a->rq, CS_BACKEND_ASYNCIO);
+    a->files = cs_xcalloc((size_t)argc + 1, sizeof *a->files);
     cs_cli_parser p;
     cs_cli_parser_init(&p, "run", argc, argv, cs__run_opts);
     const char *o, *v;
-    for (int got; (got = cs_cli_next_for_file(&p, cs__run_help, &a->file, &o, &v)) != CS_CLI_END;) {
-        if (got != CS_CLI_OPTION)
-            return got == CS_CLI_HELP ? 1 : 2;
-        if (strcmp(o, "--backend") == 0) {
+    for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
+        if (got == CS_CLI_BAD)
+            return 2;
+        if (got == CS_CLI_OPERAND) { /* several FILEs: one after another */
+            if (a->nfiles == (size_t)argc) /* never: one operand per argument */
+                return cs_cli_usage_error("run", "too many FILEs");
+            a->files[a->nfiles++] = o;
+        } else if (strcmp(o, "--help") == 0) {
+            fputs(cs__run_help, stdout);
+            return 1;
+        } else if (strcmp(o, "--backend") == 0) {
             if (!cs_cli_parse_backend(v, &a->sel))
                 return cs_cli_usage_error("run", "--backend must be asyncio, trio or both, not '%s'", v);
             a->sel_given = true;
@@ -105,6 +119,12 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
             return 2;
         }
     }
+    if (!a->nfiles)
+        return cs_cli_usage_error("run", "missing FILE");
+    if (a->nfiles > 1 && (a->json || a->expect || a->trace || a->inject))
+        return cs_cli_usage_error("run", "several FILEs run with the text format only (no --format json or "
+                                         "expect, --trace or --inject)");
+    a->file = a->files[0];
     return 0;
 }
 
@@ -149,19 +169,15 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
     return o;
 }
 
-int cs_cmd_run(int argc, char **argv)
+/* Loads and runs a.file on the backends asked for and prints its outcome;
+ * 0, or 2 for bad input (the error printed). */
+static int cs__run_file(cs__run_args *ap)
 {
-    cs__run_args a;
-    int prc = cs__run_parse(argc, argv, &a);
-    if (prc) {
-        free(a.schedule);
-        return prc == 1 ? 0 : prc;
-    }
+    cs__run_args a = *ap; /* (the plan goes back to *ap, which frees it) */
     cs_scenario *sc;
-    if (cs_cli_open("run", a.file, a.inject, "--inject", &sc, &a.plan) != 0) {
-        free(a.schedule);
+    if (cs_cli_open("run", a.file, a.inject, "--inject", &sc, &ap->plan) != 0)
         return 2;
-    }
+    a.plan = ap->plan;
     a.rq.forced = a.schedule;
     a.rq.plan = &a.plan;
     cs_backend order[2];
@@ -170,8 +186,6 @@ int cs_cmd_run(int argc, char **argv)
     if (a.trace && !(trace = fopen(a.trace, "w"))) {
         fprintf(stderr, "cancelsim run: cannot write %s\n", a.trace);
         cs_scenario_free(sc);
-        cs_plan_free(&a.plan);
-        free(a.schedule);
         return 2;
     }
     cs_outcome *outs[2] = {NULL, NULL};
@@ -214,7 +228,29 @@ int cs_cmd_run(int argc, char **argv)
     if (trace)
         fclose(trace);
     cs_scenario_free(sc);
+    return rc;
+}
+
+int cs_cmd_run(int argc, char **argv)
+{
+    cs__run_args a;
+    int prc = cs__run_parse(argc, argv, &a);
+    int rc = prc == 1 ? 0 : prc;
+    /* several files: one after another, each headed by its name (as head(1)
+     * does), errors in place so the reader sees which file they belong to */
+    for (size_t i = 0; !prc && i < a.nfiles; i++) {
+        a.file = a.files[i];
+        if (a.nfiles > 1) {
+            fflush(stderr);
+            printf("%s==> %s <==\n", i ? "\n" : "", cs_cli_file_name(a.file));
+            fflush(stdout);
+        }
+        if (cs__run_file(&a) != 0)
+            rc = 2;
+        fflush(stdout);
+    }
     cs_plan_free(&a.plan);
     free(a.schedule);
+    free(a.files);
     return rc;
 }

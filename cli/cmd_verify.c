@@ -174,6 +174,7 @@ static int cs__verify_report(const cs__verify_args *a, char *const *files, size_
     cs_report rep;
     cs_report_init(&rep, a->tap ? CS_REPORT_TAP : CS_REPORT_HUMAN, stdout);
     rep.color = cs_report_color(a->color, stdout) == 1;
+    rep.load = cs_cli_load; /* the HTML report runs a failing .py again through the front end */
     cs__verify_acc acc = {.rep = &rep, .files = files};
     cs_verify_pool(files, nfiles, a->jobs > 256 ? 256u : (unsigned)a->jobs, &a->opt, cs__verify_done, &acc);
     if (acc.bad)

@@ -139,11 +139,11 @@ static void cs__expect_diff(FILE *f, const cs_scenario *sc, cs_backend b, const 
 }
 
 /* Runs the scenario once more on e's backend into the report's sinks. */
-static void cs__rerun(FILE *f, const cs_report_entry *e)
+static void cs__rerun(FILE *f, const cs_report *r, const cs_report_entry *e)
 {
     cs_scenario *sc = NULL;
     cs_load_error lerr;
-    if (cs_load_file(e->file, &sc, &lerr) != 0)
+    if ((r->load ? r->load : cs_load_file)(e->file, &sc, &lerr) != 0)
         return; /* a load error: its message is the detail already */
     cs_outcome *o = cs_outcome_new();
     cs_findings *fd = cs_findings_new();
@@ -178,7 +178,7 @@ static void cs__rerun(FILE *f, const cs_report_entry *e)
     cs_scenario_free(sc);
 }
 
-void cs__html_failure(FILE *f, const cs_report_entry *e, unsigned index)
+void cs__html_failure(FILE *f, const cs_report *r, const cs_report_entry *e, unsigned index)
 {
     fprintf(f, "<div class=\"failure\" id=\"failure-%u\">\n<h3 class=\"fail\">%s ", index,
             e->status == CS_REPORT_ERROR ? "ERROR" : "FAIL");
@@ -195,7 +195,7 @@ void cs__html_failure(FILE *f, const cs_report_entry *e, unsigned index)
         free(ex);
         fputs("</pre>\n", f);
         if (e->status == CS_REPORT_FAIL)
-            cs__rerun(f, e);
+            cs__rerun(f, r, e);
     }
     fputs("</div>\n", f);
 }

@@ -143,7 +143,7 @@ int cs_html_report_fwrite(const cs_report *r, FILE *f)
         unsigned k = 0;
         for (size_t i = 0; i < r->n; i++)
             if (r->v[i].status == CS_REPORT_FAIL || r->v[i].status == CS_REPORT_ERROR)
-                cs__html_failure(f, &r->v[i], ++k);
+                cs__html_failure(f, r, &r->v[i], ++k);
     } else {
         fputs("<p class=\"pass\">Every scenario matched its expectations.</p>\n", f);
     }

@@ -26,7 +26,7 @@ int cs_html_report_write(const cs_report *r, const char *path);
 int cs_html_report_fwrite(const cs_report *r, FILE *f);
 
 /* html_failure.c: one failure's section (diff, explain chain, graph). */
-void cs__html_failure(FILE *f, const cs_report_entry *e, unsigned index);
+void cs__html_failure(FILE *f, const cs_report *r, const cs_report_entry *e, unsigned index);
 /* Writes s with &, <, >, " escaped (and bytes below 0x20 but \n and \t dropped). */
 void cs__html_text(FILE *f, const char *s);
 

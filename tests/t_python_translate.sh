@@ -52,6 +52,24 @@ if grep -q '"ev": "checkpoint", "task": "a", .*"line": 6, "col": 5' "$tmp/tr.jso
     bad "trace of q1_sibling_failure.py has no checkpoint at 6:5"; grep checkpoint "$tmp/tr.jsonl" | head -3
 fi
 
+# several files: `cancelsim run examples/*.py`, each outcome headed by its name, a bad file's error
+# in place and exit 2, the others still run; json refused with several files
+out=$("$cs" run examples/*.py 2>&1); rc=$?
+n=$(ls examples/*.py | wc -l)
+if [ "$rc" = 0 ] && [ "$(grep -c '^==> examples/.*\.py <==$' <<<"$out")" = "$n" ] \
+   && [ "$(grep -c '^scenario ' <<<"$out")" = $((2 * n)) ]; then ok; else bad "run examples/*.py: exit $rc"; fi
+out=$("$cs" run examples/timeouts.py "$tmp/missing.json" tests/python/events.py --backend trio 2>&1); rc=$?
+if [ "$rc" = 2 ] && [[ "$out" == *"==> $tmp/missing.json <=="*"$tmp/missing.json: error: cannot read"*"==> tests/python/events.py <=="*"scenario events (trio)"* ]]; then
+    ok; else bad "run with a missing file among others: exit $rc: $out"; fi
+"$cs" run examples/timeouts.py examples/timeouts.py --format json >/dev/null 2>&1; [ $? = 2 ] && ok || bad "run of 2 files --format json"
+
+# verify --html of a failing .py runs it again through the front end: diff, explain and graph
+sed 's/"end_time": 2/"end_time": 3/' examples/timeouts.py >"$tmp/late.py"
+"$cs" verify "$tmp/late.py" --html "$tmp/late.html" >/dev/null
+if [ "$(grep -c '<h3>Expected (&#8722;) against got (+)' "$tmp/late.html")" = 2 ] \
+   && [ "$(grep -c '<h3>Cancellation graph of the failing run' "$tmp/late.html")" = 2 ]; then ok; else
+    bad "verify --html of a failing .py has no diff or graph"; fi
+
 # translate: -o, --function, a file that is not .py, no translator, no interpreter
 "$cs" translate tests/python/events.py -o "$tmp/o.json" && cmp -s "$tmp/o.json" tests/python/expected/events.json && ok \
     || bad "translate -o"

@@ -11,6 +11,9 @@
 
 #include "trace.h"
 
+struct cs_scenario;
+struct cs_load_error;
+
 typedef enum { CS_REPORT_PASS, CS_REPORT_FAIL, CS_REPORT_SKIP, CS_REPORT_ERROR } cs_report_status;
 typedef enum { CS_REPORT_HUMAN, CS_REPORT_TAP } cs_report_style;
 
@@ -32,6 +35,10 @@ typedef struct cs_report {
     size_t n, cap;
     size_t pass, fail, skip;
     bool color;          /* ANSI colours on the human lines (cs_report_color) */
+    /* How the HTML report loads a failing file to run it again: NULL is
+     * cs_load_file; the CLI gives cs_cli_load so a .py goes through the
+     * Python front end (the report sits below the CLI and cannot call it). */
+    int (*load)(const char *file, struct cs_scenario **out, struct cs_load_error *err);
 } cs_report;
 
 void cs_report_init(cs_report *r, cs_report_style style, FILE *out);
