@@ -63,6 +63,17 @@ if [ "$rc" = 2 ] && [[ "$out" == *"==> $tmp/missing.json <=="*"$tmp/missing.json
     ok; else bad "run with a missing file among others: exit $rc: $out"; fi
 "$cs" run examples/timeouts.py examples/timeouts.py --format json >/dev/null 2>&1; [ $? = 2 ] && ok || bad "run of 2 files --format json"
 
+# README's "Try it": the Python snippet is examples/sibling_failure.py less its CANCELSIM_ lines, and
+# running it prints the asyncio outcome the README shows (up to its "...")
+sed -n '/^## Try it/,/^Every command takes/p' README.md >"$tmp/try.md"
+sed -n '/^    import anyio/,/^    anyio.run(main)/p' "$tmp/try.md" | sed 's/^    //' >"$tmp/readme.py"
+if [ -s "$tmp/readme.py" ] && head -1 "$tmp/readme.py" | grep -q '^import anyio' \
+   && "$cs" run "$tmp/readme.py" --backend asyncio >/dev/null 2>&1; then ok; else bad "README's Try it does not start from a Python program that runs"; fi
+sed -n '/^    \$ .*cancelsim run examples\/sibling_failure.py$/,/^    \.\.\.$/p' "$tmp/try.md" | sed '1d;$d;s/^    //' >"$tmp/readme.out"
+"$cs" run examples/sibling_failure.py >"$tmp/ex.out" 2>&1
+if [ -s "$tmp/readme.out" ] && [ "$(head -n "$(wc -l <"$tmp/readme.out")" "$tmp/ex.out")" = "$(cat "$tmp/readme.out")" ]; then ok; else
+    bad "README's Try it output differs from cancelsim run examples/sibling_failure.py"; diff "$tmp/readme.out" "$tmp/ex.out" | head -5; fi
+
 # verify --html of a failing .py runs it again through the front end: diff, explain and graph
 sed 's/"end_time": 2/"end_time": 3/' examples/timeouts.py >"$tmp/late.py"
 "$cs" verify "$tmp/late.py" --html "$tmp/late.html" >/dev/null
