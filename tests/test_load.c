@@ -110,7 +110,7 @@ static const cs_reject_case cs_reject_cases[] = {
     {MAIN("{\"try\": [], \"except*\": [{\"body\": []}]}"), 1, 35, "an except* handler needs 'match'"},
     {MAIN("{\"try\": [], \"except\": 1}"), 1, 33, "'except': expected a list of handlers"},
     {MAIN("{\"try\": [], \"except\": [1]}"), 1, 34, "a handler must be an object"},
-    {MAIN("{\"try\": [], \"except\": [{\"body\": [], \"as\": 1}]}"), 1, 47, "unknown key 'as' in a handler"},
+    {MAIN("{\"try\": [], \"except\": [{\"body\": [], \"bind\": 1}]}"), 1, 47, "unknown key 'bind' in a handler"},
     {MAIN("{\"try\": [], \"except\": [{}]}"), 1, 34, "a handler needs 'body'"},
     {MAIN("{\"try\": [], \"except\": [{\"match\": [1], \"body\": []}]}"), 1, 44, "'match' must be a class name"},
     {MAIN("{\"to_thread\": [\"checkpoint\"]}"), 1, 26, "unknown thread step 'checkpoint'"},
@@ -595,6 +595,46 @@ START_TEST(test_buffer_not_terminated)
 }
 END_TEST
 
+/* Data flow (flow.h): literals carry Python's str() (floats in repr's
+ * shortest form, reprs inside containers), names get slots of their own
+ * function (parameters first), every return value is a datum the engine can
+ * find by its JSON text. */
+START_TEST(test_dataflow_values)
+{
+    cs_scenario *sc = cs_load_ok(
+        "{\"functions\": {\"f\": {\"params\": [\"a\", \"b\"], \"body\": [{\"let\": \"c\", \"value\": 1},"
+        " {\"return\": [1, \"x\"]}]}},"
+        " \"main\": [{\"print\": [1e16, 0.1, 1.0, -0.0, 123456789.123, 1.5e-7, 100, true, null, \"it's\","
+        " [\"a'b\", {\"k\": null}], \"\\u00a0\"]},"
+        " {\"call\": \"f\", \"args\": [1, 2], \"as\": \"r\"}, {\"let\": \"s\", \"value\": {\"name\": \"r\"}},"
+        " {\"if\": {\"value\": \"s\", \"op\": \">=\", \"to\": 2}, \"then\": [\"checkpoint\"]}]}");
+    const cs_program *p = sc->program;
+    const cs_flow *fl = p->main.items[0].flow;
+    static const char *const want[] = {"1e+16", "0.1", "1.0", "-0.0", "123456789.123", "1.5e-07", "100", "True",
+                                       "None", "it's", "[\"a'b\", {'k': None}]", "\xc2\xa0"};
+    ck_assert_uint_eq(fl->nargs, 12);
+    for (uint32_t i = 0; i < fl->nargs; i++)
+        ck_assert_str_eq(fl->args[i].lit->str, want[i]);
+    ck_assert_uint_eq(p->functions[0].nparams, 2);
+    ck_assert_uint_eq(p->functions[0].nslots, 3);
+    ck_assert_uint_eq(p->main_nslots, 2);
+    ck_assert_int_eq(p->main.items[1].flow->as_slot, 0);
+    ck_assert_int_eq(p->main.items[2].flow->as_slot, 1);
+    ck_assert_int_eq(p->main.items[2].flow->args[0].slot, 0);
+    ck_assert_int_eq(p->main.items[3].flow->cond->value.slot, 1);
+    /* the return value is one of the program's datums, found by its address */
+    const char *rj = p->functions[0].body.items[1].value_json;
+    bool found = false;
+    for (uint32_t i = 0; i < p->datums.n; i++) {
+        found |= p->datums.v[i]->json == rj;
+        if (i)
+            ck_assert((uintptr_t)p->datums.v[i - 1]->json < (uintptr_t)p->datums.v[i]->json);
+    }
+    ck_assert(found);
+    cs_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_files_and_printing)
 {
     cs_scenario *sc;
@@ -681,6 +721,7 @@ int main(void)
     tcase_add_test(ok, test_buffer_not_terminated);
     tcase_add_test(ok, test_nul_in_text_and_names);
     tcase_add_test(ok, test_files_and_printing);
+    tcase_add_test(ok, test_dataflow_values);
     suite_add_tcase(s, ok);
     TCase *rob = tcase_create("robustness");
     tcase_set_timeout(rob, 120);

@@ -55,6 +55,7 @@ import os
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_ext  # noqa: E402 - statements of further areas, one module each (reference_ext/__init__.py)
+from reference_ext import dataflow  # noqa: E402 - named values: hooks in call, repeat, try, spawns, events
 
 _thread_local = threading.local()  # worker thread: whether it is reporting its end
 
@@ -100,7 +101,7 @@ def sub_bodies(st):
 
 def check_supported(doc):
     """Raises Unsupported naming the first statement outside the subset."""
-    bodies = [doc["main"], *doc.get("functions", {}).values()]
+    bodies = [doc["main"], *map(dataflow.function_body, doc.get("functions", {}).values())]
     while bodies:
         for st in bodies.pop():
             a = action_of(st)
@@ -702,9 +703,10 @@ class Task:
 
 
 class Ctx:
-    def __init__(self, task, tg=None):
+    def __init__(self, task, tg=None, vars=None):
         self.task = task
         self.tg = tg
+        self.vars = {} if vars is None else vars  # the function's named values (reference_ext/dataflow.py)
 
 
 class Interp:
@@ -787,7 +789,9 @@ class Interp:
         self.tasks.append(t)
         return t
 
-    def dur(self, v, task):
+    def dur(self, v, task, vars=None):
+        if isinstance(v, dict) and "name" in v:  # a number parameter (reference_ext/dataflow.py)
+            return vars[v["name"]]
         if isinstance(v, dict):
             lo, hi = v["uniform"]
             k = task.draws
@@ -857,7 +861,7 @@ class Interp:
         elif a == "reraise":
             raise  # noqa: PLE0704 - runs inside the except block of the enclosing `try` statement
         elif a == "sleep":
-            await self.anyio.sleep(self.dur(st["sleep"], ctx.task))
+            await self.anyio.sleep(self.dur(st["sleep"], ctx.task, ctx.vars))
         elif a == "sleep_until":
             await self.anyio.sleep_until(st["sleep_until"])
         elif a == "busy":
@@ -886,8 +890,10 @@ class Interp:
         elif a == "try":
             return await self.try_(st, ctx)
         elif a == "call":
+            fn = self.functions[st["call"]]
             try:
-                await self.body(self.functions[st["call"]], ctx)  # a `return` ends the function only
+                r = await self.body(dataflow.function_body(fn), Ctx(ctx.task, ctx.tg, dataflow.call_vars(self, fn, st, ctx)))
+                dataflow.bind(ctx, st, r.value if r is not None else None)  # a `return` ends the function only
             except BaseException as x:
                 # leaving a function extends the exception's traceback: a group
                 # re-raised in a called function is no longer a bare re-raise
@@ -899,15 +905,18 @@ class Interp:
         elif a == "repeat":
             for _ in range(st["repeat"]):
                 r = await self.body(st["body"], ctx)
-                if r is not None:
+                sig = dataflow.loop_signal(r)
+                if sig == "break":
+                    break
+                if sig is None and r is not None:
                     return r
         elif a == "wait":
             ctx.task.wait = f"event {st['wait']}"
-            await self.event(st["wait"]).wait()
+            await dataflow.event_of(self, ctx, st["wait"]).wait()
         elif a == "set":
-            self.event(st["set"]).set()
+            dataflow.event_of(self, ctx, st["set"]).set()
         elif a == "to_thread":
-            await self.to_thread(st, ctx)
+            dataflow.bind(ctx, st, await self.to_thread(st, ctx))
         elif a in reference_ext.ACTIONS:
             r = await reference_ext.ACTIONS[a](self, st, ctx)
             if r is not None:
@@ -933,8 +942,8 @@ class Interp:
         if self.backend == "asyncio":
             limiter = _DispatchingLimiter(limiter, self.threads)
         ctx.task.wait = "to_thread"
-        await self.anyio.to_thread.run_sync(self.thread_main, job, limiter=limiter,
-                                            abandon_on_cancel=st.get("abandon_on_cancel", False))
+        return await self.anyio.to_thread.run_sync(self.thread_main, job, limiter=limiter,
+                                                   abandon_on_cancel=st.get("abandon_on_cancel", False))
 
     def job_of_thread(self):
         return _thread_local.job
@@ -1015,9 +1024,10 @@ class Interp:
         try:
             async with tg:
                 self.latest[st["task_group"]] = tg
+                ctx.vars[dataflow.scope_key(st["task_group"])] = tg  # this invocation's (dataflow.py)
                 self.enter_scope(name, "task_group", tg.cancel_scope)
                 try:
-                    r = await self.body(st["body"], Ctx(ctx.task, tg))
+                    r = await self.body(st["body"], Ctx(ctx.task, tg, ctx.vars))
                 finally:
                     ctx.task.wait = f"task_group {name}"
             ctx.task.wait = None
@@ -1030,10 +1040,15 @@ class Interp:
         tg = self.latest[st["in"]] if "in" in st else ctx.tg
         count = st.get("count")
         names = [st["start_soon"]] if count is None else [f"{st['start_soon']}[{i}]" for i in range(count)]
+        if "function" in st:  # the arguments are taken now, in the spawner
+            fn = self.functions[st["function"]]
+            body, vars_ = dataflow.function_body(fn), dataflow.call_vars(self, fn, st, ctx)
+        else:
+            body, vars_ = st["body"], None
         for base in names:
             rec = self.new_task(self.instance(base))
             try:
-                tg.start_soon(self.task_main, rec, st["body"], Ctx(rec, ctx.tg), name=rec.name)
+                tg.start_soon(self.task_main, rec, body, Ctx(rec, ctx.tg, dict(vars_) if vars_ else None), name=rec.name)
             except BaseException:
                 self.tasks.remove(rec)  # refused (a closed nursery): the task never existed
                 raise
@@ -1054,7 +1069,7 @@ class Interp:
             at = None if when is None else self.dur(when, ctx.task)
             cm = self.anyio.fail_after(None, shield=shield)
         else:
-            delay = self.dur(st[action], ctx.task)
+            delay = self.dur(st[action], ctx.task, ctx.vars)
             make = self.anyio.move_on_after if action == "move_on_after" else self.anyio.fail_after
             cm = make(delay, shield=shield)
         scope = None
@@ -1064,6 +1079,7 @@ class Interp:
                     scope.deadline = at
                 if name:
                     self.latest[declared] = scope
+                    ctx.vars[dataflow.scope_key(declared)] = scope  # this invocation's (dataflow.py)
                     self.enter_scope(name, kind, scope)
                 return await self.body(st["body"], ctx)
         finally:
@@ -1102,7 +1118,12 @@ class Interp:
                 if "match" not in h or self.matches(e, h["match"]):
                     # still inside this except block: `reraise` and the
                     # __context__ of anything raised here work as in Python
-                    r = await self.body(h["body"], ctx)
+                    if "as" in h:  # except X as NAME: bound in the handler, deleted after it
+                        ctx.vars[h["as"]] = e
+                    try:
+                        r = await self.body(h["body"], ctx)
+                    finally:
+                        ctx.vars.pop(h.get("as"), None)
                     break
             else:
                 raise
@@ -1151,6 +1172,7 @@ class Interp:
             self.finished(rec, e)
             raise
         self.finished(rec, None, r)
+        return r  # what `await handle` gives (reference_ext/dataflow.py)
 
     async def main(self):
         rec = self.new_task("main")

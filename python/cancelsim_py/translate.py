@@ -121,6 +121,7 @@ class Func:
         self.name = node.name
         self.is_async = is_async
         self.has_status = False
+        self.params = []  # positional parameters (values or events), in order
 
 
 class Translator:
@@ -271,11 +272,14 @@ class Translator:
         params = list(zip(a.args, [None] * (len(a.args) - len(a.defaults)) + list(a.defaults)))
         params += list(zip(a.kwonlyargs, a.kw_defaults))
         for arg, default in params:
-            if arg.arg != "task_status" or not f.is_async or default is None or \
-                    self.qual(default) != "anyio.TASK_STATUS_IGNORED":
-                raise Unsupported(arg, f"function parameter {arg.arg!r} is not supported (only "
-                                       "task_status=anyio.TASK_STATUS_IGNORED)")
-            f.has_status = True
+            if arg.arg == "task_status" and f.is_async and default is not None and \
+                    self.qual(default) == "anyio.TASK_STATUS_IGNORED":
+                f.has_status = True
+                continue
+            if default is not None or arg in a.kwonlyargs or not f.is_async or f.has_status or arg.annotation:
+                raise Unsupported(arg, f"function parameter {arg.arg!r} is not supported (only positional "
+                                       "parameters of an async def, and task_status=anyio.TASK_STATUS_IGNORED)")
+            f.params.append(arg.arg)
         self.funcs[node.name] = f
 
     def expectation(self, node):
@@ -344,13 +348,15 @@ class Translator:
             raise Unsupported(f.node, f"running {entry!r}, which takes task_status, is not supported")
         self.entry = entry
         self.referenced = set()
+        if f.params:
+            raise Unsupported(f.node, f"running {entry!r}, which takes parameters, is not supported")
         main = self.body(f.node.body, Scope(f))  # first: the entry's names stay as written
         functions = {}
         for name, g in self.funcs.items():
             if g.is_async and name != entry:
-                functions[name] = self.body(g.node.body, Scope(g))
+                functions[name] = self.function_def(g)
         if entry in self.referenced:  # also called or spawned: a function too (its names made anew)
-            functions[entry] = self.body(f.node.body, Scope(f))
+            functions[entry] = self.function_def(f)
             functions = {n: functions[n] for n in self.funcs if n in functions}  # in file order
         doc = {"format": 1, "name": os.path.splitext(os.path.basename(self.filename))[0],
                "description": f"translated from {os.path.basename(self.filename)}"}
@@ -378,6 +384,11 @@ class Translator:
         if self.top_pos:
             doc["pos"] = self.top_pos
         return doc
+
+    def function_def(self, g):
+        """A function of the scenario: its body, with its parameters when it has some."""
+        body = self.body(g.node.body, Scope(g))
+        return {"params": list(g.params), "body": body} if g.params else body
 
     # -- async statements -----------------------------------------------------------------
     def body(self, stmts, sc):
@@ -413,11 +424,19 @@ class Translator:
             return [self.stmt(s, d if d is not None else self.assign(s, sc))]
         if isinstance(s, ast.AsyncFor):
             return [self.stream_for(s, sc)]
+        if isinstance(s, ast.If):
+            return [self.if_(s, sc)]
+        if isinstance(s, ast.While):
+            return [self.while_(s, sc)]
+        if isinstance(s, (ast.Break, ast.Continue)):
+            return [self.stmt(s, {"break" if isinstance(s, ast.Break) else "continue": None})]
         if isinstance(s, ast.Raise):
             return [self.raise_(s)]
         if isinstance(s, (ast.Try, getattr(ast, "TryStar", ast.Try))):
             return [self.try_(s, sc)]
         if isinstance(s, ast.Return):
+            if isinstance(s.value, ast.Name):
+                return [self.stmt(s, {"return_value": sc.value_name(s.value, self)})]
             return [self.stmt(s, {"return": None if s.value is None else self.literal_value(s.value)})]
         if isinstance(s, ast.For):
             return [self.for_(s, sc)]
@@ -428,9 +447,10 @@ class Translator:
         raise Unsupported(s, f"{describe(s)} is not supported")
 
     def literal_value(self, node):
-        if isinstance(node, (ast.List, ast.Tuple)):
-            raise Unsupported(node, f"{describe(node)} as a value is not supported (only a literal)")
-        return literal(node)
+        """A JSON literal: a constant, or a list or dict of them (a tuple prints otherwise)."""
+        if isinstance(node, ast.Name):
+            raise Unsupported(node, f"{describe(node)} as a value is not supported here (only a literal)")
+        return self.value(node, None)
 
     def callee(self, e, sc, what):
         """A function named by e: a module-level def."""
@@ -441,6 +461,9 @@ class Translator:
         return self.funcs[e.id]
 
     def await_call(self, call, sc):
+        obj = sc.lookup(call, self) if isinstance(call, ast.Name) else None
+        if obj and obj[0] == "task":  # await handle
+            return {"await_task": obj[1]}
         if not isinstance(call, ast.Call):
             raise Unsupported(call, f"awaiting {describe(call)} is not supported")
         q = self.qual(call.func)
@@ -450,6 +473,8 @@ class Translator:
         if q in ("anyio.sleep", "anyio.sleep_until"):
             if len(call.args) != 1 or call.keywords:
                 raise Unsupported(call, f"{q}() other than with one number is not supported")
+            if q == "anyio.sleep" and self.is_param(call.args[0], sc):
+                return {"sleep": {"name": call.args[0].id}}  # a number parameter
             return {q[6:]: number(call.args[0], "duration" if q == "anyio.sleep" else "time")}
         if q == "anyio.to_thread.run_sync":
             return self.to_thread(call, sc)
@@ -469,10 +494,45 @@ class Translator:
             f = self.callee(call.func, sc, "await")
             if not f.is_async:
                 raise Unsupported(call, f"awaiting the plain function {f.name!r} is not supported")
-            if call.args or call.keywords:
-                raise Unsupported(call, "arguments in a call are not supported")
-            return {"call": f.name}
+            return self.with_args({"call": f.name}, f, call, call.args, sc)
         raise Unsupported(call, f"awaiting {describe(call)} is not supported")
+
+    def with_args(self, d, f, call, args, sc):
+        """d with the arguments of a call of f (positional only, as many as its parameters)."""
+        if call.keywords and "call" in d:
+            raise Unsupported(call.keywords[0].value, "keyword arguments in a call are not supported")
+        if len(args) != len(f.params):
+            raise Unsupported(call, f"{f.name}() takes {len(f.params)} argument{'s' if len(f.params) != 1 else ''}, "
+                                    f"{len(args)} given")
+        if args:
+            d["args"] = [self.value(a, sc) for a in args]
+        return d
+
+    def value(self, node, sc, what="value"):
+        """A value in args / print / an assignment: a literal, or {"name": NAME} of a
+        named value, a caught exception or a module-level Event/Lock/Semaphore/CapacityLimiter."""
+        if isinstance(node, ast.Name):
+            if node.id not in sc.values and node.id not in sc.excs and node.id in self.resources:
+                return {"name": self.resources[node.id][1]}
+            return {"name": sc.value_name(node, self, excs=True)}
+        if isinstance(node, ast.Starred):
+            raise Unsupported(node, f"*{describe(node.value)} as a {what} is not supported")
+        if isinstance(node, (ast.List, ast.Dict)):
+            try:
+                v = ast.literal_eval(node)
+                json.dumps(v, allow_nan=False)
+                if isinstance(v, dict) and not all(isinstance(k, str) for k in v):
+                    raise ValueError
+            except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+                raise Unsupported(node, f"{describe(node)} as a {what} is not supported (only literals)")
+            return v
+        if isinstance(node, ast.Tuple):
+            raise Unsupported(node, f"a tuple as a {what} is not supported (a list is)")
+        return literal(node, what)
+
+    def is_param(self, node, sc):
+        """A parameter of the function (a duration may be one)."""
+        return isinstance(node, ast.Name) and node.id in sc.func.params
 
     def no_args(self, call):
         if call.args or call.keywords:
@@ -496,6 +556,9 @@ class Translator:
                 raise Unsupported(call.args[0], "a negative time.sleep() is not supported")
             return {"busy": d}
         if isinstance(call.func, ast.Name) and call.func.id == "print" and "print" not in self.funcs:
+            if any(not self.is_literal(a) for a in call.args):
+                self.print_text(call, check_only=True)
+                return {"print": [self.value(a, sc, "print() argument") for a in call.args]}
             return {"log": self.print_text(call)}
         d = self.stream_call(call, sc)
         if d is not None:
@@ -503,6 +566,11 @@ class Translator:
         m = self.method(call, sc)
         if m and m[0] == "tg" and m[2] == "start_soon":
             return self.spawn("start_soon", call, m[1], sc)
+        if m and m[0] == "tg" and m[2] == "create_task":
+            return self.create_task(call, m[1], sc)[0]
+        if m and m[0] == "task" and m[2] == "cancel":
+            self.no_args(call)
+            return {"cancel_task": m[1]}
         if m and m[0] in ("scope", "tg") and m[2] == "cancel":
             if call.keywords or len(call.args) > 1:
                 raise Unsupported(call, "cancel() other than with one reason is not supported")
@@ -540,7 +608,14 @@ class Translator:
             raise Unsupported(call, f"{what} ({f.name!r}) is not supported")
         raise Unsupported(call, f"{describe(call)} is not supported")
 
-    def print_text(self, call):
+    def is_literal(self, node):
+        try:
+            literal(node)
+            return True
+        except Unsupported:
+            return False
+
+    def print_text(self, call, check_only=False):
         sep, end = " ", "\n"
         for k in call.keywords:
             if k.arg == "sep":
@@ -553,6 +628,10 @@ class Translator:
             raise Unsupported(call, "print() with a sep or end other than a string is not supported")
         if end != "\n":
             raise Unsupported(call, "print() with an end other than a newline is not supported")
+        if check_only:
+            if sep != " ":
+                raise Unsupported(call, "print() of a name with a sep other than ' ' is not supported")
+            return None
         parts = []
         for a in call.args:
             if isinstance(a, ast.Starred):
@@ -563,8 +642,6 @@ class Translator:
     def spawn(self, kind, call, tg, sc):
         if not call.args:
             raise Unsupported(call, f"{kind}() without a function is not supported")
-        if len(call.args) > 1:
-            raise Unsupported(call.args[1], "arguments to the spawned function are not supported")
         f = self.callee(call.args[0], sc, kind)
         if not f.is_async:
             raise Unsupported(call.args[0], f"{kind}() of the plain function {f.name!r} is not supported")
@@ -577,10 +654,34 @@ class Translator:
                 raise Unsupported(k.value, "a task name other than a string is not supported")
         if tg not in sc.open_tgs:
             raise Unsupported(call.func, f"{kind}() on a task group that is not open here is not supported")
-        d = {kind: self.fresh(want), "body": [self.stmt(call, {"call": f.name})]}
+        if len(call.args) - 1 != len(f.params):
+            raise Unsupported(call, f"{f.name}() takes {len(f.params)} argument{'s' if len(f.params) != 1 else ''}, "
+                                    f"{len(call.args) - 1} given")
+        if f.params:  # the arguments are taken now, in the spawner
+            d = {kind: self.fresh(want), "function": f.name, "args": [self.value(a, sc) for a in call.args[1:]]}
+        else:
+            d = {kind: self.fresh(want), "body": [self.stmt(call, {"call": f.name})]}
         if sc.open_tgs[-1] != tg:
             d["in"] = tg
         return d
+
+    def create_task(self, call, tg, sc):
+        """tg.create_task(f(args), name=...): (statement, task name)."""
+        if len(call.args) != 1 or not isinstance(call.args[0], ast.Call):
+            raise Unsupported(call, "create_task() other than of a call of an async function of the file is not "
+                                    "supported")
+        coro = call.args[0]
+        if coro.keywords:
+            raise Unsupported(coro.keywords[0].value, "keyword arguments in a call are not supported")
+        f = self.callee(coro.func, sc, "create_task")
+        if not f.is_async or f.has_status:
+            raise Unsupported(coro, f"create_task() of {f.name!r} is not supported (an async def without "
+                                    "task_status)")
+        # the same shape as start_soon(f, *args, name=...)
+        spawn = ast.Call(func=call.func, args=[coro.func] + list(coro.args), keywords=call.keywords)
+        ast.copy_location(spawn, call)
+        d = self.spawn("create_task", spawn, tg, sc)
+        return d, d["create_task"]
 
     def to_thread(self, call, sc):
         if not call.args or len(call.args) > 1:
@@ -650,8 +751,11 @@ class Translator:
         return out
 
     def assign(self, s, sc):
+        if len(s.targets) == 1 and isinstance(s.targets[0], ast.Name):
+            return self.bind_value(s.targets[0], s.value, sc)
         if len(s.targets) != 1 or not isinstance(s.targets[0], ast.Attribute):
-            raise Unsupported(s, "assignment is not supported (only scope.shield = ... or scope.deadline = ...)")
+            raise Unsupported(s, "assignment is not supported (only NAME = ..., scope.shield = ... or "
+                                 "scope.deadline = ...)")
         t = s.targets[0]
         obj = sc.lookup(t.value, self)
         if not obj or obj[0] not in ("scope", "tg") or t.attr not in ("shield", "deadline"):
@@ -662,6 +766,89 @@ class Translator:
                 raise Unsupported(s.value, "a shield other than True or False is not supported")
             return {"set_shield": obj[1], "value": v}
         return {"set_deadline": obj[1], "value": number(s.value, "deadline")}
+
+    def bind_value(self, target, v, sc):
+        """NAME = await f(...) / await tg.start(...) / await to_thread.run_sync(...) / a literal / a name."""
+        name = target.id
+        if name in sc.names or name in sc.excs or (name == "task_status" and sc.func.has_status):
+            raise Unsupported(target, f"rebinding {name!r} is not supported")
+        m = self.method(v, sc) if isinstance(v, ast.Call) else None
+        if m and m[0] == "tg" and m[2] == "create_task":  # a task handle, not a value
+            if name in sc.values:
+                raise Unsupported(target, f"rebinding {name!r} is not supported")
+            d, task = self.create_task(v, m[1], sc)
+            sc.names[name] = ("task", task)
+            return d
+        if isinstance(v, ast.Await):
+            d = self.await_call(v.value, sc)
+            if not any(k in d for k in ("call", "start", "to_thread", "await_task")):
+                raise Unsupported(v, f"assigning what {describe(v)} returns is not supported (only a function "
+                                     "of the file, tg.start() or to_thread.run_sync())")
+            d["as"] = name
+        else:
+            d = {"let": name, "value": self.value(v, sc)}
+        sc.values.add(name)
+        return d
+
+    # -- control flow ---------------------------------------------------------------
+    CMP = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+    FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+    def condition(self, t, sc):
+        if isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not):
+            return {"not": self.condition(t.operand, sc)}
+        if isinstance(t, ast.Attribute) and t.attr in ("cancelled_caught", "cancel_called"):
+            obj = sc.lookup(t.value, self)
+            if obj and obj[0] in ("scope", "tg"):
+                return {t.attr: obj[1]}
+        if isinstance(t, ast.Name) and t.id not in self.resources:
+            return {"value": sc.value_name(t, self)}
+        if isinstance(t, ast.Compare) and len(t.ops) == 1:
+            left, op, right = t.left, t.ops[0], t.comparators[0]
+            if isinstance(op, (ast.Is, ast.IsNot)):
+                if not (isinstance(right, ast.Constant) and right.value is None):
+                    raise Unsupported(t, "'is' other than 'is None' / 'is not None' is not supported")
+                op = ast.Eq() if isinstance(op, ast.Is) else ast.NotEq()
+            sym = self.CMP.get(type(op))
+            st = self.task_status(left, right, sc) if sym in ("==", "!=") else None
+            if st:
+                return st if sym == "==" else {"not": st}
+            if sym:
+                if isinstance(left, ast.Attribute) and left.attr == "args" and isinstance(left.value, ast.Name) \
+                        and left.value.id in sc.excs and sym in ("==", "!="):
+                    if not isinstance(right, ast.Tuple):
+                        raise Unsupported(right, "exc.args compared with other than a tuple of literals is not "
+                                                 "supported")
+                    return {"exc_args": left.value.id, "op": sym, "to": [literal(e) for e in right.elts]}
+                if not isinstance(left, ast.Name) and isinstance(right, ast.Name):
+                    left, right, sym = right, left, self.FLIP[sym]
+                if isinstance(left, ast.Name):
+                    return {"value": sc.value_name(left, self), "op": sym, "to": literal(right, "comparison value")}
+        raise Unsupported(t, f"{describe(t)} as a condition is not supported (only scope.cancelled_caught, "
+                             "scope.cancel_called, a name, a comparison of a name with a literal, exc.args == (...), "
+                             "and not)")
+
+    def task_status(self, left, right, sc):
+        """handle.status == anyio.TaskHandle.Status.X (either side): {"task_status": ..., "is": ...}."""
+        for a, b in ((left, right), (right, left)):
+            if isinstance(a, ast.Attribute) and a.attr == "status":
+                obj = sc.lookup(a.value, self)
+                q = self.qual(b) or ""
+                if obj and obj[0] == "task" and q.startswith("anyio.TaskHandle.Status.") and \
+                        q.rsplit(".", 1)[1] in ("PENDING", "CANCELLING", "FINISHED", "CANCELLED", "FAILED"):
+                    return {"task_status": obj[1], "is": q.rsplit(".", 1)[1].lower()}
+        return None
+
+    def if_(self, s, sc):
+        d = {"if": self.condition(s.test, sc), "then": self.body(s.body, sc)}
+        if s.orelse:
+            d["else"] = self.body(s.orelse, sc)
+        return self.stmt(s, d)
+
+    def while_(self, s, sc):
+        if not (isinstance(s.test, ast.Constant) and s.test.value is True) or s.orelse:
+            raise Unsupported(s, "'while' loop other than 'while True:' is not supported")
+        return self.stmt(s, {"loop": self.body(s.body, sc)})
 
     def exc_class(self, e, what="an exception class"):
         name = e.id if isinstance(e, ast.Name) else None
@@ -721,7 +908,14 @@ class Translator:
         for h in s.handlers:
             m = self.handler_match(h)
             hd = {} if m is None else {"match": m}
-            hd["body"] = self.body(h.body, sc.handler())
+            hsc = sc.handler()
+            if h.name:
+                if star:
+                    raise Unsupported(h, "'except* ... as' is not supported")
+                hd["as"] = h.name
+                hsc.excs.add(h.name)
+            hd["body"] = self.body(h.body, hsc)
+            sc.adopt_values(hsc)
             handlers.append(hd)
         if handlers:
             d["except*" if star else "except"] = handlers
@@ -767,8 +961,11 @@ class Translator:
                 args.append(kw.pop("delay"))
             if len(args) != 1 or set(kw) - {"shield"}:
                 raise Unsupported(e, f"{q[6:]}() other than with a delay and shield= is not supported")
-            delay = literal(args[0], "delay")
-            d = {q[6:]: None if delay is None else number(args[0], "delay")}
+            if self.is_param(args[0], sc):
+                d = {q[6:]: {"name": args[0].id}}  # a number parameter
+            else:
+                delay = literal(args[0], "delay")
+                d = {q[6:]: None if delay is None else number(args[0], "delay")}
             if var:
                 d["id"] = self.fresh(var)
         name = d.get("cancel_scope") or d.get("id")
@@ -967,13 +1164,31 @@ class Scope:
         self.names = {}
         self.open_tgs = []
         self.in_handler = False
+        self.values = set(func.params)  # named values: parameters, assignments (shared by the function)
+        self.excs = set()  # exceptions bound by the enclosing handlers (except X as NAME)
 
     def copy(self):
         c = Scope(self.func)
         c.names = dict(self.names)
         c.open_tgs = list(self.open_tgs)
         c.in_handler = self.in_handler
+        c.values = self.values  # one function: assignments anywhere in it are its names
+        c.excs = set(self.excs)
         return c
+
+    def adopt_values(self, inner):
+        self.values |= inner.values
+
+    def value_name(self, e, tr, excs=False):
+        """The name of a value the expression reads (the loader checks it is bound)."""
+        if not isinstance(e, ast.Name):
+            raise Unsupported(e, f"{describe(e)} as a value is not supported (only a name or a literal)")
+        if e.id in self.excs and not excs:
+            raise Unsupported(e, f"the exception {e.id!r} here is not supported (only print({e.id}) and "
+                                 f"{e.id}.args == (...))")
+        if e.id in self.names or (e.id == "task_status" and self.func.has_status):
+            raise Unsupported(e, f"{e.id!r} as a value is not supported")
+        return e.id
 
     def bind(self, var, obj):
         c = self.copy()
@@ -996,6 +1211,8 @@ class Scope:
                 return self.names[e.id]
             if e.id == "task_status" and self.func.has_status:
                 return ("status", None)
+            if e.id in self.func.params:  # a parameter: its kind comes from the calls (the loader checks)
+                return ("event", e.id)
             r = tr.resources.get(e.id)
             if r and r[0] in ("event", "condition") + STREAM_KINDS:
                 return (r[0], r[1])

@@ -33,7 +33,7 @@ int cs__aio_step_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
         f->wait = NULL;
         bool pending = child->run != CS__TS_DONE && !cs__rare(child)->finished->value && !child->handle_scope->cancel_called;
         if (c->type != CS__C_EXC || !pending)
-            return cs__pop_with(t, c, *c);
+            return cs__start_done(e, t, c, *c, child);
         /* handle.cancel(); with CancelScope(shield=True): await handle.wait() */
         cs__scope_cancel(e, child->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
         f->saved = *c;
@@ -62,6 +62,7 @@ int cs__aio_started(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completio
     cs__fut *sf = cs__aio_r(t)->start_fut;
     if (sf->state == CS__FUT_PENDING) {
         cs__fut_set_result(e, sf);
+        cs__start_record(e, t, st);
     } else if (sf->state != CS__FUT_CANCELLED) {
         cs_exc *x = cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR, "called 'started' twice on the same task status");
         cs__emit_raise(e, t, x, st->pos);

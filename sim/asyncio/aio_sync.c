@@ -51,7 +51,7 @@ static int cs__aio_prim_wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim 
 
 int cs__aio_step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
-    cs__prim *p = cs__prim_of(e, f->st);
+    cs__prim *p = cs__prim_of_task(e, t, f->st);
     switch (f->phase) {
     case SY_START:
         /* AnyIO's Lock checks the owner first */

@@ -97,14 +97,14 @@ static int cs__tg_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *g, cs
         cs_exc *x = f->aux;
         f->aux = NULL;
         out = cs__scope_exit(e, s, cs__c_exc(x));
-        if (out.type == CS__C_NORMAL && f->saved.type == CS__C_RETURN)
+        if (out.type == CS__C_NORMAL && cs__c_is_jump(f->saved.type))
             out = f->saved;
     } else {
         out = cs__scope_exit(e, s, f->saved);
         f->saved.type = CS__C_NORMAL;
         f->saved.exc = NULL;
     }
-    if (out.type == CS__C_NORMAL && f->saved.type == CS__C_RETURN)
+    if (out.type == CS__C_NORMAL && cs__c_is_jump(f->saved.type))
         out = f->saved;
     for (uint32_t i = 0; i < g->nexcs; i++)
         cs_exc_unref(g->excs[i]);
@@ -122,6 +122,7 @@ int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
     if (f->phase == TG_START) {
         cs__tg *g = cs__tg_new(e, st->name, st->decl);
         f->obj = g->id;
+        cs__flow_scope_entered(e, t, st, g->scope->id);
         g->entered = true;
         e->emit_pos = st->pos;
         cs__scope_enter(e, g->scope, t);

@@ -44,7 +44,9 @@ typedef struct cs__event cs__event;
 typedef struct cs__prim cs__prim;
 
 /* A completion record: how a body, frame or task finished. */
-typedef enum { CS__C_NORMAL, CS__C_EXC, CS__C_RETURN } cs__ctype;
+/* RETURN, BREAK and CONTINUE are jumps: frames carry them out as they are
+ * (cs__c_is_jump); a loop ends BREAK and CONTINUE, a function RETURN. */
+typedef enum { CS__C_NORMAL, CS__C_EXC, CS__C_RETURN, CS__C_BREAK, CS__C_CONTINUE } cs__ctype;
 typedef struct cs__completion {
     cs__ctype type;
     cs_exc *exc;            /* owned reference when type == EXC */
@@ -80,11 +82,19 @@ typedef struct cs__star_state {
     uint32_t nreraised;
 } cs__star_state;
 
+/* One named value of a function (dataflow.c): a datum, or the instance (id + 1)
+ * of a scope the function entered, as the loader gave each slot; 0 unbound. */
+union cs__local {
+    const cs_datum *v;
+    int64_t scope1;
+};
+
 /* 88 bytes: a million tasks hold one to three each, so the fields no frame
  * kind uses together share storage (the kind says which one is live). */
 typedef struct cs__frame {
     uint8_t kind;
     uint8_t phase;
+    bool owns_locals;    /* `locals` is this frame's (a CALL, or a task's first frame) */
     uint32_t idx;        /* BODY, and TASK, REPEAT, SCOPE and CALL running their body in place: next
                             statement; TRY: handler index */
     const cs_stmt *st;   /* the statement this frame runs (NULL for a task's top body) */
@@ -106,6 +116,7 @@ typedef struct cs__frame {
         cs__wait *wait;  /* SYNC, START: the token it waits on (ref; asyncio only) */
         struct cs__sw *sw; /* STREAM: its waiting sender/receiver (owned by the run's streams) */
         cs__event *ev;   /* CONDITION: the Event it waits on (owned by the run's conditions) */
+        union cs__local *locals; /* owns_locals: the function's named values (dataflow.c; owned) */
     };
     cs__star_state *star;/* TRY*: handler results (owned) or NULL */
 } cs__frame;
@@ -114,6 +125,8 @@ typedef struct cs__frame {
 static inline bool cs__frame_has_exc(uint8_t k) { return k == CS__F_TRY || k == CS__F_TG; }
 /* Whether frame kind k may hold a wait token in `wait` (else num). */
 static inline bool cs__frame_has_wait(uint8_t k) { return k == CS__F_SYNC || k == CS__F_START; }
+/* Whether a completion is a jump (return, break, continue) a frame carries out as it is. */
+static inline bool cs__c_is_jump(cs__ctype t) { return t >= CS__C_RETURN; }
 
 /* A backend's own part of a core object: the bytes right after it. */
 #define CS__EXT(p) ((void *)((p) + 1))
@@ -168,6 +181,8 @@ typedef struct cs__task_rare {
     cs__task *draw_owner;
     cs__event *finished;      /* TaskHandle._finished_event (create_task, start; owned) */
     char *start_label;        /* started by `start`: "start NAME", what the caller waits on (owned) */
+    const char *start_value;  /* what task_status.started() was given (JSON, borrowed) */
+    const cs_datum **spawn_args; /* a spawn's `call` arguments, taken by the spawner (engine arena) */
     const cs_stmt *inject_skip; /* the statement an injected delay stands before */
     /* then pol->rare_ext bytes (at most CS__RARE_EXT_MAX): the backend's part */
 } cs__task_rare;

@@ -19,7 +19,9 @@
 #define CS__QUIET_OPS                                                                                         \
     ((1ULL << CS_OP_SLEEP) | (1ULL << CS_OP_SLEEP_UNTIL) | (1ULL << CS_OP_CHECKPOINT) |                       \
      (1ULL << CS_OP_CHECKPOINT_IF_CANCELLED) | (1ULL << CS_OP_CANCEL_SHIELDED_CHECKPOINT) |                  \
-     (1ULL << CS_OP_TRY) | (1ULL << CS_OP_CALL) | (1ULL << CS_OP_REPEAT) | (1ULL << CS_OP_RETURN))
+     (1ULL << CS_OP_TRY) | (1ULL << CS_OP_CALL) | (1ULL << CS_OP_REPEAT) | (1ULL << CS_OP_RETURN) |            \
+     (1ULL << CS_OP_IF) | (1ULL << CS_OP_LOOP) | (1ULL << CS_OP_BREAK) | (1ULL << CS_OP_CONTINUE) |             \
+     (1ULL << CS_OP_LET) | (1ULL << CS_OP_RETURN_VALUE))
 
 static void cs__log(cs__engine *e, cs__task *t, const char *msg, cs_value_kind vk, double num, bool b)
 {
@@ -143,6 +145,8 @@ static int cs__exec_flow(cs__engine *e, cs__task *t, const cs_stmt *st, cs__comp
         cs__push(e, t, CS__F_TRY, st);
         return CS__CONT;
     case CS_OP_CALL:
+        if (st->flow) /* arguments, `as` (dataflow.c) */
+            return cs__flow_call(e, t, st);
         cs__push(e, t, CS__F_CALL, st);
         return CS__CONT;
     default: /* CS_OP_REPEAT */
@@ -167,8 +171,12 @@ static int cs__exec_spawn(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
     }
     for (int64_t i = 0; i < (counted ? st->count : 1) && !e->aborted; i++) {
         e->emit_pos = st->pos;
+        uint32_t before = e->ntasks;
         cs_exc *x = e->pol->spawn(e, g, t, st->name, counted ? i : -1, st);
         e->emit_pos = (cs_pos){0, 0};
+        /* a spawn's `function` arguments, taken now in the spawner (the new task is the last) */
+        if (!x && e->ntasks > before && !cs__flow_spawned(e, t, st, e->tasks[e->ntasks - 1]))
+            return CS__YIELD;
         if (x) {
             cs_exc *h = cs__handled_exc(t);
             if (h)
@@ -247,10 +255,10 @@ static int cs__exec_shared(cs__engine *e, cs__task *t, const cs_stmt *st, cs__co
     case CS_OP_TO_THREAD:
         cs__push(e, t, CS__F_TO_THREAD, st);
         return CS__CONT;
-    case CS_OP_WAIT:
-        return e->pol->event_wait(e, t, &e->events[st->ref]);
+    case CS_OP_WAIT: /* the event named, or the one a parameter holds (dataflow.c) */
+        return e->pol->event_wait(e, t, &e->events[cs__flow_obj(e, t, st)]);
     case CS_OP_SET:
-        e->pol->event_set(e, &e->events[st->ref]);
+        e->pol->event_set(e, &e->events[cs__flow_obj(e, t, st)]);
         return CS__CONT;
     default: /* CS_OP_WITH_LOCK, CS_OP_WITH_SEMAPHORE, CS_OP_WITH_LIMITER */
         cs__push(e, t, CS__F_SYNC, st);
@@ -313,6 +321,13 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_CONDITION_WAIT] = cs__exec_condition,
     [CS_OP_NOTIFY] = cs__exec_condition,
     [CS_OP_NOTIFY_ALL] = cs__exec_condition,
+    [CS_OP_IF] = cs__flow_exec, /* data flow: dataflow.c */
+    [CS_OP_LOOP] = cs__flow_exec,
+    [CS_OP_BREAK] = cs__flow_exec,
+    [CS_OP_CONTINUE] = cs__flow_exec,
+    [CS_OP_LET] = cs__flow_exec,
+    [CS_OP_PRINT] = cs__flow_exec,
+    [CS_OP_RETURN_VALUE] = cs__flow_exec,
 };
 
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)

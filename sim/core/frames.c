@@ -131,6 +131,7 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
         }
         cs__scope *s = cs__named_scope_new(e, st, cs__scope_kind_of(st->op), deadline, st->shield);
         f->scope = s->id;
+        cs__flow_scope_entered(e, t, st, s->id);
         e->emit_pos = st->pos;
         cs__scope_enter(e, s, t);
         e->emit_pos = (cs_pos){0, 0};
@@ -157,13 +158,17 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
 
 /* ---- loops and calls ---- */
 
-/* phase 0: between iterations; 1: running the body in place */
+/* `repeat` (for _ in range(n)) and `loop` (while True).
+ * phase 0: between iterations; 1: running the body in place */
 static int cs__step_repeat(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     int r = cs__in_place(e, t, f, c, 0);
     if (r != CS__BODY_END)
         return r;
-    if (c->type != CS__C_NORMAL || (int64_t)f->iters >= f->st->count) {
+    bool ended = c->type == CS__C_BREAK;
+    if (c->type == CS__C_BREAK || c->type == CS__C_CONTINUE) /* the loop's own jumps end here */
+        c->type = CS__C_NORMAL;
+    if (ended || c->type != CS__C_NORMAL || (f->st->op == CS_OP_REPEAT && (int64_t)f->iters >= f->st->count)) {
         cs__completion out = *c;
         c->type = CS__C_NORMAL;
         c->exc = NULL;
@@ -193,11 +198,19 @@ static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     cs__completion out = *c;
     c->type = CS__C_NORMAL;
     c->exc = NULL;
-    if (out.type == CS__C_RETURN) /* `return` ends the function only */
-        out.type = CS__C_NORMAL;
     if (out.type == CS__C_EXC) /* the function's frame joins its traceback */
         out.exc->left_function = true;
-    return cs__pop_with(t, c, out);
+    const cs_stmt *st = f->st;
+    const char *ret = out.type == CS__C_RETURN ? out.value_json : NULL;
+    /* `return` ends the function only; but a spawn's `function` is the task
+     * itself (its body is this one call): its return value is the task's */
+    if (out.type == CS__C_RETURN && !(st->flow && st->flow->spawn_args))
+        out.type = CS__C_NORMAL;
+    cs__pop(t);
+    if (out.type == CS__C_NORMAL) /* `as`: in the caller, once the callee's locals are gone */
+        cs__flow_bind(e, t, st, ret);
+    *c = out;
+    return CS__CONT;
 }
 
 /* ---- the task wrapper: TaskHandle._run_coro ---- */
@@ -247,7 +260,12 @@ static int cs__step_await_task(cs__engine *e, cs__task *t, cs__frame *f, cs__com
         cs__emit_raise(e, t, x, f->st->pos);
         out = cs__c_exc(x);
     }
-    return cs__pop_with(t, c, out);
+    const cs_stmt *st = f->st;
+    cs__pop(t);
+    if (out.type == CS__C_NORMAL) /* `as`: the task's return value */
+        cs__flow_bind(e, t, st, h->body.type == CS__C_RETURN ? h->body.value_json : NULL);
+    *c = out;
+    return CS__CONT;
 }
 
 int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c)

@@ -134,6 +134,7 @@ void cs__pop(cs__task *t)
     assert(t->nframes > 0);
     cs__frame *f = &t->frames[--t->nframes];
     cs__completion_clear(&f->saved);
+    cs__flow_release(f);
     if (cs__frame_has_exc(f->kind)) {
         cs_exc_unref(f->handled);
         cs_exc_unref(f->aux);
@@ -220,6 +221,8 @@ double cs__dur(cs__task *t, const cs_dur *d)
         return d->value;
     if (d->kind == CS_DUR_NONE)
         return INFINITY;
+    if (d->kind == CS_DUR_NAME)
+        return cs__flow_dur(t, d->slot);
     if (cs__rare(t)->draw_owner) /* a from_thread body draws as the task that called to_thread */
         t = cs__rare(t)->draw_owner;
     double u = cs_uniform_u(t->name, t->draws++);

@@ -50,9 +50,34 @@ cs__task *cs__spawn_task(cs__engine *e, cs__tg *g, cs__task *parent, const char 
                          const cs_stmt *st);
 int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 
+/* dataflow.c: named values, if/loop/break/continue/let/print/return_value (flow.h) */
+const cs_datum *cs__flow_datum(const cs__engine *e, const char *json);
+/* Binds st's `as` name (if any) in t's current function to the value of JSON
+ * text `json` (NULL: None).  Call it once the statement's frame is popped. */
+void cs__flow_bind(cs__engine *e, cs__task *t, const cs_stmt *st, const char *json);
+/* The table index of the object st names: st->ref, or the object a parameter holds. */
+int32_t cs__flow_obj(cs__engine *e, cs__task *t, const cs_stmt *st);
+/* `call` with arguments or names: pushes the CALL frame with its parameters bound. */
+int cs__flow_call(cs__engine *e, cs__task *t, const cs_stmt *st);
+/* A spawn's `function` arguments, evaluated in the spawner t and handed to
+ * child; false after a scenario error. */
+bool cs__flow_spawned(cs__engine *e, cs__task *t, const cs_stmt *st, cs__task *child);
+int cs__flow_exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+/* The number a parameter of t's current function holds (a CS_DUR_NAME duration). */
+double cs__flow_dur(const cs__task *t, int32_t slot);
+/* A named scope or task group st declares was entered as scope instance id:
+ * its function keeps it when a condition of that function reads it. */
+void cs__flow_scope_entered(cs__engine *e, cs__task *t, const cs_stmt *st, int32_t id);
+/* Frees a popped frame's locals. */
+void cs__flow_release(cs__frame *f);
+
 /* start.c */
 /* RuntimeError(msg) raised by the START frame on top, which it pops. */
 int cs__start_raise(cs__engine *e, cs__task *t, cs__completion *c, const char *msg);
+/* start() returns out: pops its frame and binds `as` to what started() gave child. */
+int cs__start_done(cs__engine *e, cs__task *t, cs__completion *c, cs__completion out, cs__task *child);
+/* task_status.started(value) succeeded: the value start() returns. */
+void cs__start_record(cs__engine *e, cs__task *t, const cs_stmt *st);
 
 /* str(exc) and repr(exc) as Python prints them */
 char *cs__py_repr_str(const char *s);

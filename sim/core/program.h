@@ -16,10 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct cs_pos {
-    uint32_t line; /* 1-based; 0 = unknown */
-    uint32_t col;  /* 1-based, in characters as Jansson counts them */
-} cs_pos;
+#include "flow.h"
 
 /* Built-in exception classes, in this order, are classes 0..CS_EXC_BUILTIN_COUNT-1
  * of every program; user classes follow.  CS_EXC_CANCELLED is the backend's
@@ -115,6 +112,14 @@ typedef enum cs_op {
     CS_OP_CONDITION_WAIT, /* await cond.wait() */
     CS_OP_NOTIFY,         /* cond.notify(count) */
     CS_OP_NOTIFY_ALL,     /* cond.notify_all() */
+    /* data flow (flow.h, sim/dataflow.c) */
+    CS_OP_IF,           /* {"if": COND, "then": [...], "else": [...]} */
+    CS_OP_LOOP,         /* while True: */
+    CS_OP_BREAK,
+    CS_OP_CONTINUE,
+    CS_OP_LET,          /* NAME = value */
+    CS_OP_PRINT,        /* print(a, b, ...) */
+    CS_OP_RETURN_VALUE, /* return NAME */
     /* thread steps (only inside a to_thread body) */
     CS_OP_BLOCK,
     CS_OP_FROM_THREAD,
@@ -132,11 +137,14 @@ typedef enum cs_probe_kind {
 } cs_probe_kind;
 
 /* A duration as written: a number, null (move_on_after/fail_after: no
- * deadline), or {"uniform": [lo, hi]} drawn per task (format section 2). */
-typedef enum cs_dur_kind { CS_DUR_FIXED, CS_DUR_NONE, CS_DUR_UNIFORM } cs_dur_kind;
+ * deadline), {"uniform": [lo, hi]} drawn per task (format section 2), or
+ * {"name": P}: the number parameter P holds (sleep, move_on_after,
+ * fail_after; flow.h). */
+typedef enum cs_dur_kind { CS_DUR_FIXED, CS_DUR_NONE, CS_DUR_UNIFORM, CS_DUR_NAME } cs_dur_kind;
 
 typedef struct cs_dur {
     cs_dur_kind kind;
+    int32_t slot;  /* CS_DUR_NAME: the parameter's slot (in what was padding) */
     double value;  /* CS_DUR_FIXED: seconds, finite */
     double lo, hi; /* CS_DUR_UNIFORM: finite, lo <= hi */
 } cs_dur;
@@ -156,6 +164,8 @@ typedef struct cs_handler {
     uint32_t nclasses;
     cs_body body;
     cs_pos pos;
+    const char *as;   /* `except X as NAME` (flow.h), or NULL */
+    cs_pos as_pos;
 } cs_handler;
 
 /* Name tables: indices into cs_program's tables. -1 = absent. */
@@ -193,7 +203,9 @@ struct cs_stmt {
     const char *value_json; /* return / started value as compact JSON text ("null" default) */
     cs_probe_kind probe;
 
-    cs_body body;     /* body of compound statements; the try body; to_thread steps; from_thread body */
+    cs_body body;     /* body of compound statements; the try body; to_thread steps; from_thread body;
+                         if: the `then` body; loop */
+    const cs_flow *flow; /* named values, arguments, conditions (flow.h), or NULL */
 
     /* try only */
     const cs_handler *handlers;
@@ -253,6 +265,9 @@ typedef struct cs_function {
     const char *name;
     cs_body body;
     cs_pos pos;
+    const char *const *params; /* parameter names: locals 0 .. nparams-1 */
+    uint32_t nparams;
+    uint32_t nslots;           /* its locals, parameters included (flow.h) */
 } cs_function;
 
 typedef struct cs_program {
@@ -277,6 +292,8 @@ typedef struct cs_program {
     const cs_stream_end *stream_ends; uint32_t nstream_ends; /* declared ends, then clones */
 
     cs_body main;
+    uint32_t main_nslots; /* main's locals (flow.h) */
+    cs_datums datums;     /* every data value, by the address of its JSON (flow.h) */
     uint32_t max_depth; /* deepest statement nesting, for sizing frame stacks */
 } cs_program;
 

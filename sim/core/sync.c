@@ -61,19 +61,31 @@ void cs__prims_free(cs__engine *e)
     free(e->prims);
 }
 
-cs__prim *cs__prim_of(cs__engine *e, const cs_stmt *st)
+static cs__prim *cs__prim_of_index(cs__engine *e, cs_op op, int32_t ref)
 {
     const cs_program *p = e->prog;
-    switch (st->op) {
+    switch (op) {
     case CS_OP_WITH_LOCK:
-        return &e->prims[st->ref];
+        return &e->prims[ref];
     case CS_OP_WITH_CONDITION: case CS_OP_CONDITION_WAIT: /* the condition's lock */
-        return cs__cond_lock(e, st->ref);
+        return cs__cond_lock(e, ref);
     case CS_OP_WITH_SEMAPHORE:
-        return &e->prims[p->nlocks + st->ref];
+        return &e->prims[p->nlocks + ref];
     default:
-        return &e->prims[st->ref < 0 ? e->nprims - 1 : p->nlocks + p->nsemaphores + (uint32_t)st->ref];
+        return &e->prims[ref < 0 ? e->nprims - 1 : p->nlocks + p->nsemaphores + (uint32_t)ref];
     }
+}
+
+cs__prim *cs__prim_of(cs__engine *e, const cs_stmt *st)
+{
+    return cs__prim_of_index(e, st->op, st->ref);
+}
+
+cs__prim *cs__prim_of_task(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    /* the object a parameter holds (dataflow.c), else the one named */
+    return st->flow && st->flow->obj_slot >= 0 ? cs__prim_of_index(e, st->op, cs__flow_obj(e, t, st))
+                                               : cs__prim_of(e, st);
 }
 
 bool cs__limiter_free(const cs__prim *p)

@@ -12,6 +12,8 @@ enum { SY_START, SY_CIC, SY_CSC, SY_WAIT, SY_BODY };
 void cs__prims_init(cs__engine *e);
 void cs__prims_free(cs__engine *e);
 cs__prim *cs__prim_of(cs__engine *e, const cs_stmt *st);
+/* The same, for task t running st: a parameter may hold the object (dataflow.c). */
+cs__prim *cs__prim_of_task(cs__engine *e, cs__task *t, const cs_stmt *st);
 /* Hands the primitive to the next waiter, or puts it back (pol->prim_release). */
 void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower);
 /* Removes t's entry (a waiter that gave up); true if it was there. */

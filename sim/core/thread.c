@@ -286,6 +286,16 @@ void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th, cs_pos pos)
     cs__thread_release(e, th);
 }
 
+int cs__thread_done(cs__engine *e, cs__task *t, cs__completion *c, cs__completion out, const cs__thread *th)
+{
+    const cs_stmt *st = t->frames[t->nframes - 1].st;
+    cs__pop(t);
+    if (out.type == CS__C_NORMAL) /* `as`: what the thread function returned (dataflow.c) */
+        cs__flow_bind(e, t, st, th->result.type == CS__C_RETURN ? th->result.value_json : NULL);
+    *c = out;
+    return CS__CONT;
+}
+
 cs__completion cs__thread_outcome(const cs__thread *th)
 {
     if (th->result.type == CS__C_EXC)

@@ -43,6 +43,8 @@ void cs__thread_start(cs__engine *e, cs__task *t, cs__thread *th, cs_pos pos);
 void cs__thread_release(cs__engine *e, cs__thread *th);
 /* The thread's outcome as run_sync gives it: its exception, or normal. */
 cs__completion cs__thread_outcome(const cs__thread *th);
+/* run_sync returns out: pops its frame and binds `as` to what the thread returned. */
+int cs__thread_done(cs__engine *e, cs__task *t, cs__completion *c, cs__completion out, const cs__thread *th);
 void cs__emit_thread_abandoned(cs__engine *e, cs__task *t, cs_pos pos, uint32_t count);
 /* The thread's from_thread call returned (or raised): it runs on. */
 void cs__ft_resume(cs__engine *e, cs__thread *th, const cs__completion *r);

@@ -179,7 +179,7 @@ static int cs__load_functions(cs__loader *ld, const json_t *doc)
         f[i].name = cs__program_strdup(ld->prog, json_object_iter_key(it));
         f[i].pos = cs__vpos(ld, c);
         cs__strmap_put(&ld->funcs, f[i].name, (int32_t)i);
-        if (cs__conv_body(ld, json_object_iter_value(it), c, false, &f[i].body) < 0)
+        if (cs__load_function(ld, json_object_iter_value(it), c, &f[i]) < 0)
             return -1;
         c = cs__jpos_next(&ld->idx, node, c);
     }
@@ -254,6 +254,8 @@ static void cs__loader_free(cs__loader *ld)
     free(ld->tasks.v);
     free(ld->refs);
     free(ld->endv);
+    free(ld->datums);
+    cs__names_free(ld);
 }
 
 static json_t *cs__ref_or_null(json_t *doc, const char *key)

@@ -30,6 +30,11 @@
 
 #define CS_LOAD_MAX_FILE (64u * 1024u * 1024u)
 #define CS_LOAD_MAX_COUNT 10000000
+/* Data flow (flow.h): values in one `args`/`print`/`params` list, `not`s
+ * nested in one condition, named values in one function. */
+#define CS_LOAD_MAX_ARGS 255
+#define CS_LOAD_MAX_NOT 64
+#define CS_LOAD_MAX_NAMES 4096
 
 typedef struct cs_load_error {
     char path[1024];

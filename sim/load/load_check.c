@@ -85,6 +85,8 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
             return cs__fail(ld, st->pos, "%s is not a task group", cs__repr(q, sizeof q, r->in));
     }
     cs__repr(q, sizeof q, name ? name : "");
+    if (st->flow && st->flow->obj_slot >= 0) /* a parameter holds the object (load_names.c) */
+        return 0;
     switch (st->op) {
     case CS_OP_CANCEL: case CS_OP_SET_SHIELD: case CS_OP_SET_DEADLINE: case CS_OP_PROBE:
         if (name && (st->ref = cs__scope_ref(ld, name, false)) < 0)
@@ -146,6 +148,7 @@ static const cs_name_decl *cs__decls_copy(cs__loader *ld, const cs__decls *d)
 int cs__check_program(cs__loader *ld)
 {
     if (cs__walk_all(ld, cs__visit_declare, NULL) < 0 || cs__declare_clones(ld) < 0 ||
+        cs__check_names(ld) < 0 ||
         cs__walk_all(ld, cs__visit_resolve, NULL) < 0)
         return -1;
     cs__streams_done(ld);
@@ -155,8 +158,9 @@ int cs__check_program(cs__loader *ld)
     ld->prog->ntasks = ld->tasks.n;
     uint32_t *order = cs_xcalloc(ld->prog->nfunctions, sizeof *order);
     int rc = -1;
-    if (cs__check_recursion(ld, order) == 0 && cs__check_context(ld) == 0) {
+    if (cs__check_recursion(ld, order) == 0 && cs__check_args(ld, order) == 0 && cs__check_context(ld) == 0) {
         cs__compute_depth(ld, order);
+        cs__datums_finish(ld);
         rc = 0;
     }
     free(order);

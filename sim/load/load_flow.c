@@ -152,7 +152,7 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     case CS_OP_CREATE_TASK: case CS_OP_TASK_GROUP: case CS_OP_CANCEL_SCOPE: case CS_OP_MOVE_ON_AFTER:
     case CS_OP_FAIL_AFTER: case CS_OP_MOVE_ON_AT: case CS_OP_FAIL_AT: case CS_OP_WITH_LOCK:
     case CS_OP_WITH_SEMAPHORE: case CS_OP_WITH_LIMITER: case CS_OP_REPEAT: case CS_OP_ASYNC_FOR:
-    case CS_OP_WITH_STREAM: case CS_OP_WITH_CONDITION:
+    case CS_OP_WITH_STREAM: case CS_OP_WITH_CONDITION: case CS_OP_IF: case CS_OP_LOOP:
         deepest = level + 1; /* its body, even empty, is a frame */
         break;
     default:

@@ -83,6 +83,9 @@ typedef struct cs__loader {
     cs__strmap ends;      /* memory object stream end name -> endv index */
     cs_stream_end *endv;  /* declared ends, then clones (load_stream.c) */
     uint32_t nends, capends;
+    const cs_datum **datums; /* every data value made (load_data.c) */
+    uint32_t ndatums, capdatums;
+    struct cs__names *names; /* load_names.c's state between its two passes */
 } cs__loader;
 
 #define CS__DECL_TASK 0x40000000
@@ -116,13 +119,17 @@ int cs__conv_body(cs__loader *ld, const json_t *v, uint32_t node, bool thread, c
 typedef enum cs__kind {
     CS__K_ANY, CS__K_SLEEP, CS__K_NUMBER, CS__K_NONNEG, CS__K_TIMEOUT, CS__K_DELAY, CS__K_DEADLINE,
     CS__K_BOOL, CS__K_STRING, CS__K_COUNT, CS__K_TASK_COUNT, CS__K_PROBE, CS__K_BODY, CS__K_THREAD_BODY,
-    CS__K_HANDLERS, CS__K_NAME
+    CS__K_HANDLERS, CS__K_NAME,
+    /* data flow (load_data.c) */
+    CS__K_COND, CS__K_LOCAL, CS__K_ARGS, CS__K_VALUE
 } cs__kind;
 
 /* Where the value goes in the statement. */
 typedef enum cs__field {
     CS__F_DECL, CS__F_REF, CS__F_IN, CS__F_DUR, CS__F_NUM, CS__F_SHIELD, CS__F_ABANDON, CS__F_COUNT,
-    CS__F_TEXT, CS__F_JSON, CS__F_PROBE, CS__F_BODY, CS__F_EXCEPT, CS__F_EXCEPT_STAR, CS__F_ELSE, CS__F_FINALLY
+    CS__F_TEXT, CS__F_JSON, CS__F_PROBE, CS__F_BODY, CS__F_EXCEPT, CS__F_EXCEPT_STAR, CS__F_ELSE, CS__F_FINALLY,
+    /* data flow (load_data.c): cs_flow's as/args/cond/else, a spawn's call, return_value's name */
+    CS__F_AS, CS__F_ARGS, CS__F_COND, CS__F_IF_ELSE, CS__F_CALL, CS__F_NAMEREF
 } cs__field;
 
 /* load_value.c: the refs record of st (created on first use), as an index:
@@ -133,6 +140,37 @@ uint32_t cs__refs_of(cs__loader *ld, cs_stmt *st);
  * under `key`, into field `field` of st. */
 int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key,
                    const json_t *v, uint32_t node);
+
+/* --- load_data.c: the data-flow values (flow.h) --------------------------- */
+
+/* The flow record of st, made on first use. */
+cs_flow *cs__flow_of(cs__loader *ld, cs_stmt *st);
+/* A data value for JSON literal v, its Python str() written, registered for
+ * the program's table. */
+const cs_datum *cs__datum_new(cs__loader *ld, const json_t *v);
+/* Sorts the data values into prog->datums (once the file is read). */
+void cs__datums_finish(cs__loader *ld);
+/* Reads value v of a data-flow kind (CS__K_COND ... CS__K_VALUE, or an if's
+ * else body) into st's flow record. */
+int cs__conv_flow_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key,
+                        const json_t *v, uint32_t node);
+/* A duration {"name": P} (a number parameter) of sleep/move_on_after/fail_after. */
+int cs__conv_dur_name(cs__loader *ld, cs_stmt *st, const json_t *v, uint32_t node, const char *key);
+/* A spawn's body or `call` (which becomes its body). */
+int cs__flow_stmt_rules(cs__loader *ld, const json_t *x, uint32_t node, cs_stmt *st);
+/* One function of `functions`: a body, or {"params": [...], "body": [...]}. */
+int cs__load_function(cs__loader *ld, const json_t *v, uint32_t node, cs_function *f);
+
+/* --- load_names.c: named values bound to slots, arguments checked ---------- */
+
+/* Binds every name to its function's slot, checks that each is bound before
+ * it is used, where break/continue stand, and call arities (before
+ * references are resolved: a parameter may stand where an event is named). */
+int cs__check_names(cs__loader *ld);
+/* The kinds of parameters (value, event, lock, ...) and of the arguments
+ * given for them, callees first (`order` from cs__check_recursion). */
+int cs__check_args(cs__loader *ld, const uint32_t *order);
+void cs__names_free(cs__loader *ld);
 
 /* --- load_walk.c: iterative preorder walks over statement trees ------------- */
 

@@ -29,7 +29,7 @@ typedef struct cs__action {
     cs_op op;
     cs__kind kind;
     cs__field field;
-    cs__opt opts[4]; /* in the oracle's order; unused slots have key NULL */
+    cs__opt opts[6]; /* in the oracle's order; unused slots have key NULL */
 } cs__action;
 
 typedef struct cs__zero {
@@ -38,6 +38,10 @@ typedef struct cs__zero {
 } cs__zero;
 
 #define CS__BODY_REQ {"body", CS__K_BODY, CS__F_BODY, true}
+#define CS__BODY_OPT {"body", CS__K_BODY, CS__F_BODY, false}
+#define CS__AS_OPT {"as", CS__K_LOCAL, CS__F_AS, false}
+#define CS__ARGS_OPT {"args", CS__K_ARGS, CS__F_ARGS, false}
+#define CS__CALL_OPTS {"function", CS__K_LOCAL, CS__F_CALL, false}, CS__ARGS_OPT
 #define CS__SCOPE_OPTS \
     {{"id", CS__K_NAME, CS__F_DECL, false}, CS__BODY_REQ, {"shield", CS__K_BOOL, CS__F_SHIELD, false}}
 
@@ -50,12 +54,15 @@ static const cs__action cs__stmt_actions[] = {
     {"log", CS_OP_LOG, CS__K_STRING, CS__F_TEXT, {{0}}},
     {"probe", CS_OP_PROBE, CS__K_PROBE, CS__F_PROBE, {{"scope", CS__K_NAME, CS__F_REF, false}}},
     {"task_group", CS_OP_TASK_GROUP, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},
+    /* a spawn runs `body`, or calls `function` with `args` (cs__flow_stmt_rules) */
     {"start_soon", CS_OP_START_SOON, CS__K_NAME, CS__F_DECL,
-     {CS__BODY_REQ, {"in", CS__K_NAME, CS__F_IN, false}, {"count", CS__K_TASK_COUNT, CS__F_COUNT, false}}},
-    {"start", CS_OP_START, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ, {"in", CS__K_NAME, CS__F_IN, false}}},
+     {CS__BODY_OPT, {"in", CS__K_NAME, CS__F_IN, false}, {"count", CS__K_TASK_COUNT, CS__F_COUNT, false}, CS__CALL_OPTS}},
+    {"start", CS_OP_START, CS__K_NAME, CS__F_DECL,
+     {CS__BODY_OPT, {"in", CS__K_NAME, CS__F_IN, false}, CS__CALL_OPTS, CS__AS_OPT}},
     {"started", CS_OP_STARTED, CS__K_ANY, CS__F_JSON, {{0}}},
-    {"create_task", CS_OP_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ, {"in", CS__K_NAME, CS__F_IN, false}}},
-    {"await_task", CS_OP_AWAIT_TASK, CS__K_NAME, CS__F_REF, {{0}}},
+    {"create_task", CS_OP_CREATE_TASK, CS__K_NAME, CS__F_DECL,
+     {CS__BODY_OPT, {"in", CS__K_NAME, CS__F_IN, false}, CS__CALL_OPTS}},
+    {"await_task", CS_OP_AWAIT_TASK, CS__K_NAME, CS__F_REF, {CS__AS_OPT}},
     {"cancel_task", CS_OP_CANCEL_TASK, CS__K_NAME, CS__F_REF, {{0}}},
     {"cancel_scope", CS_OP_CANCEL_SCOPE, CS__K_NAME, CS__F_DECL,
      {CS__BODY_REQ, {"deadline", CS__K_DEADLINE, CS__F_NUM, false}, {"shield", CS__K_BOOL, CS__F_SHIELD, false}}},
@@ -70,13 +77,13 @@ static const cs__action cs__stmt_actions[] = {
      {{"except", CS__K_HANDLERS, CS__F_EXCEPT, false}, {"except*", CS__K_HANDLERS, CS__F_EXCEPT_STAR, false},
       {"else", CS__K_BODY, CS__F_ELSE, false}, {"finally", CS__K_BODY, CS__F_FINALLY, false}}},
     {"to_thread", CS_OP_TO_THREAD, CS__K_THREAD_BODY, CS__F_BODY,
-     {{"abandon_on_cancel", CS__K_BOOL, CS__F_ABANDON, false}, {"limiter", CS__K_NAME, CS__F_REF, false}}},
+     {{"abandon_on_cancel", CS__K_BOOL, CS__F_ABANDON, false}, {"limiter", CS__K_NAME, CS__F_REF, false}, CS__AS_OPT}},
     {"wait", CS_OP_WAIT, CS__K_NAME, CS__F_REF, {{0}}},
     {"set", CS_OP_SET, CS__K_NAME, CS__F_REF, {{0}}},
     {"with_lock", CS_OP_WITH_LOCK, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
     {"with_semaphore", CS_OP_WITH_SEMAPHORE, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
     {"with_limiter", CS_OP_WITH_LIMITER, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
-    {"call", CS_OP_CALL, CS__K_NAME, CS__F_REF, {{0}}},
+    {"call", CS_OP_CALL, CS__K_NAME, CS__F_REF, {CS__ARGS_OPT, CS__AS_OPT}},
     {"repeat", CS_OP_REPEAT, CS__K_COUNT, CS__F_COUNT, {CS__BODY_REQ}},
     {"send", CS_OP_SEND, CS__K_NAME, CS__F_REF, {{"item", CS__K_ANY, CS__F_JSON, true}}},
     {"send_nowait", CS_OP_SEND_NOWAIT, CS__K_NAME, CS__F_REF, {{"item", CS__K_ANY, CS__F_JSON, true}}},
@@ -92,6 +99,13 @@ static const cs__action cs__stmt_actions[] = {
     {"condition_wait", CS_OP_CONDITION_WAIT, CS__K_NAME, CS__F_REF, {{0}}},
     {"notify", CS_OP_NOTIFY, CS__K_NAME, CS__F_REF, {{"n", CS__K_COUNT, CS__F_COUNT, false}}},
     {"notify_all", CS_OP_NOTIFY_ALL, CS__K_NAME, CS__F_REF, {{0}}},
+    /* data flow (flow.h, load_data.c) */
+    {"if", CS_OP_IF, CS__K_COND, CS__F_COND,
+     {{"then", CS__K_BODY, CS__F_BODY, true}, {"else", CS__K_BODY, CS__F_IF_ELSE, false}}},
+    {"loop", CS_OP_LOOP, CS__K_BODY, CS__F_BODY, {{0}}},
+    {"let", CS_OP_LET, CS__K_LOCAL, CS__F_AS, {{"value", CS__K_VALUE, CS__F_ARGS, true}}},
+    {"print", CS_OP_PRINT, CS__K_ARGS, CS__F_ARGS, {{0}}},
+    {"return_value", CS_OP_RETURN_VALUE, CS__K_VALUE, CS__F_NAMEREF, {{0}}},
     {NULL, 0, 0, 0, {{0}}},
 };
 
@@ -110,6 +124,8 @@ static const cs__zero cs__stmt_zero[] = {
     {"checkpoint_if_cancelled", CS_OP_CHECKPOINT_IF_CANCELLED},
     {"cancel_shielded_checkpoint", CS_OP_CANCEL_SHIELDED_CHECKPOINT},
     {"reraise", CS_OP_RERAISE},
+    {"break", CS_OP_BREAK},
+    {"continue", CS_OP_CONTINUE},
     {NULL, 0},
 };
 
@@ -134,7 +150,7 @@ static const cs__zero *cs__find_zero(const cs__zero *tab, const char *k)
 
 static const cs__opt *cs__find_opt(const cs__action *a, const char *k)
 {
-    for (int i = 0; i < 4 && a->opts[i].key; i++)
+    for (int i = 0; i < 6 && a->opts[i].key; i++)
         if (strcmp(a->opts[i].key, k) == 0)
             return &a->opts[i];
     return NULL;
@@ -317,7 +333,7 @@ static int cs__conv_stmt(cs__loader *ld, const json_t *x, uint32_t node, bool th
 
     if (cs__conv_field(ld, st, act->kind, act->field, act->name, json_object_get(x, act->name), anode) < 0)
         return -1;
-    for (int i = 0; i < 4 && act->opts[i].key; i++) {
+    for (int i = 0; i < 6 && act->opts[i].key; i++) {
         const cs__opt *o = &act->opts[i];
         const json_t *v = json_object_get(x, o->key);
         if (v) {
@@ -326,6 +342,8 @@ static int cs__conv_stmt(cs__loader *ld, const json_t *x, uint32_t node, bool th
         } else if (o->required)
             return cs__fail(ld, pos, "'%s' needs '%s'", act->name, o->key);
     }
+    if (cs__flow_stmt_rules(ld, x, node, st) < 0)
+        return -1;
     return cs__stmt_rules(ld, x, node, st);
 }
 

@@ -90,10 +90,19 @@ static int cs__conv_handler(cs__loader *ld, const json_t *h, uint32_t node, cs_h
     uint32_t c = cs__jpos_first(&ld->idx, node);
     for (void *it = json_object_iter((json_t *)h); it; it = json_object_iter_next((json_t *)h, it)) {
         const char *k = json_object_iter_key(it);
+        const json_t *hv = json_object_iter_value(it);
         if (strcmp(k, "match") == 0)
             mnode = c;
         else if (strcmp(k, "body") == 0)
             bnode = c;
+        else if (strcmp(k, "as") == 0) { /* except X as NAME (flow.h) */
+            if (cs__json_has_nul(hv))
+                return cs__fail(ld, cs__vpos(ld, c), "'as': " CS__NUL_NAME);
+            if (!json_is_string(hv) || !json_string_value(hv)[0])
+                return cs__fail(ld, cs__vpos(ld, c), "'as': expected a non-empty name");
+            out->as = cs__program_strdup(ld->prog, json_string_value(hv));
+            out->as_pos = cs__vpos(ld, c);
+        }
         else
             return cs__fail(ld, cs__kpos(ld, c), "unknown key %s in a handler", cs__repr(r, sizeof r, k));
         c = cs__jpos_next(&ld->idx, node, c);
@@ -154,13 +163,14 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
     cs_pos pos = cs__vpos(ld, node);
     cs__repr(k, sizeof k, key);
     switch (kind) {
-    case CS__K_ANY: {
-        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        st->value_json = cs__program_strdup(ld->prog, s ? s : "null");
-        free(s);
+    case CS__K_ANY: /* a datum, so that a value returned can be named and printed (flow.h) */
+        st->value_json = cs__datum_new(ld, v)->json;
         return 0;
-    }
+    case CS__K_COND: case CS__K_LOCAL: case CS__K_ARGS: case CS__K_VALUE:
+        return cs__conv_flow_field(ld, st, kind, field, key, v, node);
     case CS__K_SLEEP: case CS__K_NONNEG: case CS__K_TIMEOUT: case CS__K_DELAY: case CS__K_NUMBER: case CS__K_DEADLINE: {
+        if (json_is_object(v) && json_object_get(v, "name") && (kind == CS__K_SLEEP || kind == CS__K_TIMEOUT))
+            return cs__conv_dur_name(ld, st, v, node, key);
         if (json_is_object(v) && (kind == CS__K_SLEEP || kind == CS__K_NONNEG || kind == CS__K_TIMEOUT))
             return cs__conv_uniform(ld, v, node, kind != CS__K_TIMEOUT, key, &st->dur);
         double x = 0;
@@ -217,6 +227,8 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
         return cs__fail(ld, pos, "%s: unknown probe %s (one of cancel_called, cancelled_caught, deadline, "
                         "effective_deadline, shield, time)", k, cs__repr_json(r, sizeof r, v));
     case CS__K_BODY: case CS__K_THREAD_BODY:
+        if (field == CS__F_IF_ELSE)
+            return cs__conv_flow_field(ld, st, kind, field, key, v, node);
         if (field == CS__F_ELSE) {
             st->has_else = true;
             return cs__conv_body(ld, v, node, false, &st->else_body);

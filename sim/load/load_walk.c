@@ -50,6 +50,12 @@ static void cs__push_bodies(cs__walk *w, const cs_stmt *st, uint32_t level, unsi
     case CS_OP_CANCEL_SCOPE: case CS_OP_MOVE_ON_AFTER: case CS_OP_FAIL_AFTER: case CS_OP_MOVE_ON_AT:
     case CS_OP_FAIL_AT: case CS_OP_WITH_LOCK: case CS_OP_WITH_SEMAPHORE: case CS_OP_WITH_LIMITER:
     case CS_OP_REPEAT: case CS_OP_ASYNC_FOR: case CS_OP_WITH_STREAM: case CS_OP_WITH_CONDITION:
+    case CS_OP_LOOP:
+        cs__walk_push(w, &st->body, level, cx);
+        break;
+    case CS_OP_IF:
+        if (st->flow->has_else)
+            cs__walk_push(w, &(cs_body){st->flow->else_items, st->flow->nelse}, level, cx);
         cs__walk_push(w, &st->body, level, cx);
         break;
     default:

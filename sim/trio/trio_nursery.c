@@ -102,7 +102,7 @@ static int cs__nursery_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *
          * Cancelled it caught */
         cs__emit_group_raise(e, t, g->scope, out.exc);
     }
-    if (out.type == CS__C_NORMAL && f->saved.type == CS__C_RETURN)
+    if (out.type == CS__C_NORMAL && cs__c_is_jump(f->saved.type))
         out = f->saved;
     cs__pop(t);
     *c = out;
@@ -115,6 +115,7 @@ int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
     if (f->phase == NS_START) {
         cs__tg *g = cs__tg_new(e, st->name, st->decl);
         f->obj = g->id;
+        cs__flow_scope_entered(e, t, st, g->scope->id);
         g->entered = cs__trio_g(g)->active = cs__trio_g(g)->nested_running = true;
         g->host = t;
         e->emit_pos = st->pos;

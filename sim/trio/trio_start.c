@@ -66,7 +66,7 @@ int cs__trio_step_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
         return cs__pop_with(t, c, out);
     if (!cs__trio_t(child)->started)
         return cs__start_raise(e, t, c, "child exited without calling task_status.started()");
-    return cs__pop_with(t, c, out);
+    return cs__start_done(e, t, c, out, child);
 }
 
 /* task_status.started(value) */
@@ -79,6 +79,7 @@ int cs__trio_started(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completi
         return CS__CONT;
     }
     cs__trio_t(t)->started = true;
+    cs__start_record(e, t, st);
     cs__tg *old = cs__trio_r(t)->start_old, *g = cs__trio_r(t)->start_new;
     if (cs__trio_s(old->scope)->effectively_cancelled)
         return CS__CONT; /* quietly stays in the cancelled temporary nursery */

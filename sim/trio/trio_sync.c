@@ -53,7 +53,7 @@ static int cs__trio_prim_wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim
 
 int cs__trio_step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
-    cs__prim *p = cs__prim_of(e, f->st);
+    cs__prim *p = cs__prim_of_task(e, t, f->st);
     cs__task *borrower = cs__trio_borrower(t, f);
     switch (f->phase) {
     case SY_START:

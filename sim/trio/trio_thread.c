@@ -218,7 +218,7 @@ int cs__trio_step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comple
             cs__emit_thread_abandoned(e, t, st->pos, th->id + 1);
             return cs__pop_with(t, c, *c);
         }
-        return cs__pop_with(t, c, cs__thread_outcome(th));
+        return cs__thread_done(e, t, c, cs__thread_outcome(th), th);
     }
     }
 }

@@ -1,5 +1,6 @@
-# expect: 5:5: assignment is not supported (only scope.shield = ... or scope.deadline = ...)
+# expect: 6:5: augmented assignment is not supported
 import anyio
 
 async def main():
-    x = await anyio.sleep(1)
+    x = 1
+    x += 1

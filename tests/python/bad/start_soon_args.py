@@ -1,4 +1,4 @@
-# expect: 9:31: arguments to the spawned function are not supported
+# expect: 9:9: worker() takes 0 arguments, 1 given
 import anyio
 
 async def worker():

@@ -1,5 +1,5 @@
-# expect: 5:20: name 'name' as a print() argument is not supported (only a literal)
+# expect: 5:20: attribute as a print() argument is not supported (only a literal)
 import anyio
 
 async def main():
-    print("héllo", name)
+    print("héllo", name.x)

@@ -1,6 +1,6 @@
-# expect: 5:5: 'while' loop is not supported
+# expect: 5:5: 'while' loop other than 'while True:' is not supported
 import anyio
 
 async def main():
-    while True:
+    while 1 < 2:
         await anyio.sleep(1)
