@@ -272,7 +272,7 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c)
 {
     assert(t->nframes > 0 && t->nframes <= t->capframes);
     cs__frame *f = &t->frames[t->nframes - 1];
-    assert(c->type == CS__C_NORMAL || c->type == CS__C_EXC || c->type == CS__C_RETURN);
+    assert(c->type == CS__C_NORMAL || c->type == CS__C_EXC || cs__c_is_jump(c->type));
     assert((c->type == CS__C_EXC) == (c->exc != NULL)); /* an exception is carried only by EXC */
     switch (f->kind) {
     case CS__F_BODY:
