@@ -55,9 +55,10 @@ static double cs__cpu(void)
 
 static int cs__usage(const char *msg)
 {
-    fprintf(stderr, "cancelsim-bench: %s\n"
-                    "usage: cancelsim-bench FILE [--backend asyncio|trio] [--out OUT.json] "
-                    "[--trace OUT.jsonl] [--step-limit N] [--task-limit N] [--memory-limit MIB]\n",
+    fprintf(stderr,
+            "cancelsim-bench: %s\n"
+            "usage: cancelsim-bench FILE [--backend asyncio|trio] [--out OUT.json] "
+            "[--trace OUT.jsonl] [--step-limit N] [--task-limit N] [--memory-limit MIB]\n",
             msg);
     return 2;
 }
@@ -167,8 +168,7 @@ int main(int argc, char **argv)
     printf("events=%llu trace_events=%llu tasks=%llu scopes=%llu load_s=%.4f run_s=%.4f write_s=%.4f "
            "wall_s=%.4f events_per_s=%.0f run_cpu_s=%.4f events_per_cpu_s=%.0f cpu_s=%.4f rss_kib=%ld\n",
            (unsigned long long)st.events, (unsigned long long)st.trace_events, (unsigned long long)st.tasks,
-           (unsigned long long)st.scopes, t1 - t0, run_s, t3 - t2, t3 - t0,
-           run_s > 0 ? (double)st.events / run_s : 0.0, c2 - c1, c2 > c1 ? (double)st.events / (c2 - c1) : 0.0,
-           cs__cpu(), ru.ru_maxrss);
+           (unsigned long long)st.scopes, t1 - t0, run_s, t3 - t2, t3 - t0, run_s > 0 ? (double)st.events / run_s : 0.0,
+           c2 - c1, c2 > c1 ? (double)st.events / (c2 - c1) : 0.0, cs__cpu(), ru.ru_maxrss);
     return 0;
 }

@@ -40,14 +40,14 @@ bool cs_cli_parse_shard(const char *v, uint64_t *k, uint64_t *n);
  * 2 after printing a usage error for `cmd`. */
 int cs_cli_parse_limit(const char *cmd, const char *o, const char *v, cs_run_options *opt);
 /* The help text lines for those options. */
-#define CS_CLI_LIMITS_HELP \
-    "Limits (reaching one ends the run with {\"limit\": NAME}, section 4):\n" \
-    "  --time-limit SECONDS  virtual time (default 1e9)            \"time\"\n" \
-    "  --step-limit N        statements executed (default 2000000) \"steps\"\n" \
-    "  --task-limit N        tasks created, main included (2^20+1) \"tasks\"\n" \
-    "  --timer-limit N       live timers at once (default 4194304) \"timers\"\n" \
-    "  --trace-limit N       trace events emitted (default 1e8)    \"trace\"\n" \
-    "  --memory-limit MIB    resident memory (default: half RAM)  \"memory\"\n" \
+#define CS_CLI_LIMITS_HELP                                                         \
+    "Limits (reaching one ends the run with {\"limit\": NAME}, section 4):\n"      \
+    "  --time-limit SECONDS  virtual time (default 1e9)            \"time\"\n"     \
+    "  --step-limit N        statements executed (default 2000000) \"steps\"\n"    \
+    "  --task-limit N        tasks created, main included (2^20+1) \"tasks\"\n"    \
+    "  --timer-limit N       live timers at once (default 4194304) \"timers\"\n"   \
+    "  --trace-limit N       trace events emitted (default 1e8)    \"trace\"\n"    \
+    "  --memory-limit MIB    resident memory (default: half RAM)  \"memory\"\n"    \
     "  --depth-limit N       statement nesting, calls included (default 10000);\n" \
     "                        a deeper scenario is refused before it runs (exit 2)\n"
 /* Parses "c0,c1,..." (schedule choices) into a new array; false on junk. */
@@ -68,9 +68,9 @@ typedef struct cs_cli_parser {
     struct option longopts[CS_CLI_MAX_OPTS + 1];
     char names[CS_CLI_MAX_OPTS][24];
     char shortopts[2 * CS_CLI_MAX_OPTS + 3];
-    char opt[32];  /* the current option's long name, "--NAME" */
-    bool mid;      /* inside a bundle of short options */
-    bool ended;    /* past `--` or the last option: the rest are operands */
+    char opt[32]; /* the current option's long name, "--NAME" */
+    bool mid;     /* inside a bundle of short options */
+    bool ended;   /* past `--` or the last option: the rest are operands */
 } cs_cli_parser;
 enum { CS_CLI_END, CS_CLI_OPTION, CS_CLI_OPERAND, CS_CLI_BAD, CS_CLI_HELP };
 void cs_cli_parser_init(cs_cli_parser *p, const char *cmd, int argc, char **argv, const char *const *spec);

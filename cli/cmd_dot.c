@@ -36,11 +36,11 @@ typedef struct cs__dot_args {
     cs_backend backend;
     uint64_t seed;
     bool backend_given, seed_given; /* a trace FILE: which run, and no seed */
-    const char *inject; /* --inject PLAN, or NULL */
+    const char *inject;             /* --inject PLAN, or NULL */
 } cs__dot_args;
 
-static const char *const cs__dot_opts[] = {"help|h", "backend=", "seed=", "output|o=", "inject=", "render=", "focus=",
-                                           NULL};
+static const char *const cs__dot_opts[] = {
+    "help|h", "backend=", "seed=", "output|o=", "inject=", "render=", "focus=", NULL};
 
 static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
 {
@@ -73,8 +73,9 @@ static int cs__dot_parse(int argc, char **argv, cs__dot_args *a)
         }
     }
     if (a->render && strcmp(a->render, "svg") != 0 && !a->out && isatty(STDOUT_FILENO))
-        return cs_cli_usage_error("dot", "refusing to write %s image data to a terminal; "
-                                         "give -o OUT.%s or redirect standard output",
+        return cs_cli_usage_error("dot",
+                                  "refusing to write %s image data to a terminal; "
+                                  "give -o OUT.%s or redirect standard output",
                                   strcmp(a->render, "png") == 0 ? "PNG" : "PDF", a->render);
     return 0;
 }
@@ -118,7 +119,8 @@ int cs_cmd_dot(int argc, char **argv)
         return prc == 1 ? 0 : prc;
     cs_dot *d = cs_dot_new();
     int rc = cs_cli_source_one_sink("dot", a.file,
-        &(cs_cli_source){a.backend, a.backend_given, a.seed_given, a.seed, a.inject}, (cs_sink){cs_dot_sink, d});
+                                    &(cs_cli_source){a.backend, a.backend_given, a.seed_given, a.seed, a.inject},
+                                    (cs_sink){cs_dot_sink, d});
     if (rc == 0)
         rc = cs__dot_emit(&a, d);
     cs_dot_free(d);

@@ -78,7 +78,8 @@ int cs_cmd_explain(int argc, char **argv)
         return rc == 1 ? 0 : rc;
     cs_explain *x = cs_explain_new();
     rc = cs_cli_source_one_sink("explain", a.file,
-        &(cs_cli_source){a.backend, a.backend_given, a.seed_given, a.seed, a.inject}, (cs_sink){cs_explain_sink, x});
+                                &(cs_cli_source){a.backend, a.backend_given, a.seed_given, a.seed, a.inject},
+                                (cs_sink){cs_explain_sink, x});
     if (rc == 0 && a.task && !cs_explain_has_task(x, a.task)) {
         fprintf(stderr, "cancelsim explain: no task named '%s' in this run\n", a.task);
         rc = 2;

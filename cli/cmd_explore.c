@@ -16,27 +16,26 @@
 /* The wall-time budget when stdout is a terminal and --budget is not given. */
 #define CS_EXPLORE_TTY_BUDGET 5.0
 
-static const char cs__explore_help[] =
-    "usage: cancelsim explore FILE [--strategy mixed|dfs|random|pct] [--depth D]\n"
-    "                         [--max-schedules N] [--budget SECONDS] [--seed S]\n"
-    "                         [--no-reduce] [--format text|json]\n\n"
-    "Runs the scenario under Trio's schedules (batch orders, orders of equal\n"
-    "deadlines, of event waiters and of cancellation delivery) and lists each\n"
-    "distinct outcome with how many schedules gave it and a command that\n"
-    "reproduces it (--schedule with its exact choices, or --seed).\n"
-    "  mixed   dfs for the first half of N (or of SECONDS), and on while the\n"
-    "          share of the tree it has walked says it will finish; else random\n"
-    "          seeds for the rest (the default, as verify does: a dfs stuck deep\n"
-    "          in a big space would miss whole outcomes)\n"
-    "  dfs     every schedule, depth first, only; batch orders that provably\n"
-    "          cannot matter are not tried reversed (--no-reduce tries them)\n"
-    "  random  each schedule from its own seed (drawn from S; default 1)\n"
-    "  pct     canonical choices except at D-1 random change points (default 3)\n"
-    "It stops after N schedules (default 10000; on a terminal, no bound) or\n"
-    "SECONDS of wall time (default: 5 on a terminal, none otherwise) and says\n"
-    "whether it was complete and how the distinct outcomes grew.  The text\n"
-    "output shows what differs between the outcomes before the outcomes.\n"
-    "Exit status 0, 2 on bad input.\n";
+static const char cs__explore_help[] = "usage: cancelsim explore FILE [--strategy mixed|dfs|random|pct] [--depth D]\n"
+                                       "                         [--max-schedules N] [--budget SECONDS] [--seed S]\n"
+                                       "                         [--no-reduce] [--format text|json]\n\n"
+                                       "Runs the scenario under Trio's schedules (batch orders, orders of equal\n"
+                                       "deadlines, of event waiters and of cancellation delivery) and lists each\n"
+                                       "distinct outcome with how many schedules gave it and a command that\n"
+                                       "reproduces it (--schedule with its exact choices, or --seed).\n"
+                                       "  mixed   dfs for the first half of N (or of SECONDS), and on while the\n"
+                                       "          share of the tree it has walked says it will finish; else random\n"
+                                       "          seeds for the rest (the default, as verify does: a dfs stuck deep\n"
+                                       "          in a big space would miss whole outcomes)\n"
+                                       "  dfs     every schedule, depth first, only; batch orders that provably\n"
+                                       "          cannot matter are not tried reversed (--no-reduce tries them)\n"
+                                       "  random  each schedule from its own seed (drawn from S; default 1)\n"
+                                       "  pct     canonical choices except at D-1 random change points (default 3)\n"
+                                       "It stops after N schedules (default 10000; on a terminal, no bound) or\n"
+                                       "SECONDS of wall time (default: 5 on a terminal, none otherwise) and says\n"
+                                       "whether it was complete and how the distinct outcomes grew.  The text\n"
+                                       "output shows what differs between the outcomes before the outcomes.\n"
+                                       "Exit status 0, 2 on bad input.\n";
 
 typedef struct cs__explore_args {
     const char *file;
@@ -123,7 +122,9 @@ static void cs__explore_print_json(const char *file, const char *name, const cs_
     cs_jw_key(&w, "complete");
     cs_jw_bool(&w, r->stop == CS_EXPLORE_COMPLETE);
     cs_jw_key(&w, "stopped");
-    cs_jw_string(&w, r->stop == CS_EXPLORE_COMPLETE ? "complete" : r->stop == CS_EXPLORE_MAX ? "max-schedules" : "budget");
+    cs_jw_string(&w, r->stop == CS_EXPLORE_COMPLETE ? "complete"
+                     : r->stop == CS_EXPLORE_MAX    ? "max-schedules"
+                                                    : "budget");
     if (r->dfs_runs) { /* mixed: where dfs gave way to random seeds */
         cs_jw_key(&w, "dfs_schedules");
         cs_jw_int(&w, (long long)r->dfs_runs);
@@ -153,9 +154,8 @@ static void cs__explore_print_json(const char *file, const char *name, const cs_
 
 static void cs__explore_print_text(const char *file, const char *name, const cs_explore_result *r)
 {
-    printf("explore %s on trio: %llu schedule%s, %s; %zu distinct outcome%s\n", name,
-           (unsigned long long)r->schedules, r->schedules == 1 ? "" : "s", cs__stop_text(r), r->n,
-           r->n == 1 ? "" : "s");
+    printf("explore %s on trio: %llu schedule%s, %s; %zu distinct outcome%s\n", name, (unsigned long long)r->schedules,
+           r->schedules == 1 ? "" : "s", cs__stop_text(r), r->n, r->n == 1 ? "" : "s");
     char *growth = cs_explore_growth(r);
     printf("  %s\n", growth);
     free(growth);
@@ -202,8 +202,7 @@ int cs_cmd_explore(int argc, char **argv)
         fputs("\r\033[K", stderr); /* clear the progress line */
     if (rc != CS_OK) {
         if (err.pos.line)
-            fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(a.file), err.pos.line, err.pos.col,
-                    err.message);
+            fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(a.file), err.pos.line, err.pos.col, err.message);
         else /* a limit that refuses the run (depth): no position */
             fprintf(stderr, "%s: error: %s\n", cs_cli_file_name(a.file), err.message);
     } else if (a.json) {

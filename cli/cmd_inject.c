@@ -49,12 +49,12 @@ typedef struct cs__inject_args {
     bool sel_given;
     uint64_t jobs;
     bool json;
-    const char *plan;   /* --plan: check this plan only */
+    const char *plan; /* --plan: check this plan only */
 } cs__inject_args;
 
 static const char *const cs__inject_opts[] = {
-    "help|h", "failures", "timeouts=?", "delays", "explore", "delay=", "max-faults=", "backend=", "max-k=",
-    "max-schedules=", "max-plans=", "jobs=", "plan=", "shard=", "format=", NULL};
+    "help|h", "failures",       "timeouts=?", "delays", "explore", "delay=", "max-faults=", "backend=",
+    "max-k=", "max-schedules=", "max-plans=", "jobs=",  "plan=",   "shard=", "format=",     NULL};
 
 static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
 {
@@ -111,8 +111,7 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
             if (!cs_cli_parse_u64(v, &k) || k == 0 || k > UINT32_MAX)
                 return cs_cli_usage_error("inject", "--max-k must be a positive integer, not '%s'", v);
             a->o.kinds.max_k = (uint32_t)k;
-        } else if (strcmp(o, "--max-schedules") == 0 || strcmp(o, "--max-plans") == 0 ||
-                   strcmp(o, "--jobs") == 0) {
+        } else if (strcmp(o, "--max-schedules") == 0 || strcmp(o, "--max-plans") == 0 || strcmp(o, "--jobs") == 0) {
             uint64_t *dst = o[2] == 'j' ? &a->jobs : o[6] == 's' ? &a->o.max_schedules : &a->o.max_plans;
             if (!cs_cli_parse_u64(v, dst) || *dst == 0)
                 return cs_cli_usage_error("inject", "%s must be a positive integer, not '%s'", o, v);

@@ -42,8 +42,7 @@ static const char *const cs__run_help =
     "  delay:TASK@K:SECONDS        the task sleeps SECONDS more before its K-th checkpoint\n"
     "  thread-fail:TASK@K[:CLASS]  the task's K-th to_thread call raises in the thread\n"
     "                              where it would return\n"
-    "A checkpoint is a statement that awaits; --trace shows each with its number.\n"
-    CS_CLI_LIMITS_HELP;
+    "A checkpoint is a statement that awaits; --trace shows each with its number.\n" CS_CLI_LIMITS_HELP;
 
 typedef struct cs__run_args {
     const char *file;   /* the file being run */
@@ -52,9 +51,9 @@ typedef struct cs__run_args {
     cs_backend_sel sel;
     bool sel_given;
     bool json;
-    bool expect;        /* --format expect: a paste-ready expect block */
+    bool expect; /* --format expect: a paste-ready expect block */
     const char *trace;
-    cs_run_request rq;  /* seed, limits, --schedule, --inject's plan; the backend is set per run */
+    cs_run_request rq; /* seed, limits, --schedule, --inject's plan; the backend is set per run */
     /* (rq.forced is `schedule`, owned here; rq.plan is &plan) */
     uint32_t *schedule;
     const char *inject;
@@ -62,8 +61,8 @@ typedef struct cs__run_args {
 } cs__run_args;
 
 static const char *const cs__run_opts[] = {
-    "help|h", "backend=", "seed=", "format=", "task-limit=", "schedule=", "trace=", "inject=", "time-limit=",
-    "step-limit=", "timer-limit=", "trace-limit=", "memory-limit=", "depth-limit=", NULL};
+    "help|h",      "backend=",    "seed=",        "format=",      "task-limit=",   "schedule=",    "trace=", "inject=",
+    "time-limit=", "step-limit=", "timer-limit=", "trace-limit=", "memory-limit=", "depth-limit=", NULL};
 
 static int cs__run_parse(int argc, char **argv, cs__run_args *a)
 {
@@ -76,7 +75,7 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
     for (int got; (got = cs_cli_next(&p, &o, &v)) != CS_CLI_END;) {
         if (got == CS_CLI_BAD)
             return 2;
-        if (got == CS_CLI_OPERAND) { /* several FILEs: one after another */
+        if (got == CS_CLI_OPERAND) {       /* several FILEs: one after another */
             if (a->nfiles == (size_t)argc) /* never: one operand per argument */
                 return cs_cli_usage_error("run", "too many FILEs");
             a->files[a->nfiles++] = o;
@@ -129,8 +128,7 @@ static int cs__run_parse(int argc, char **argv, cs__run_args *a)
 }
 
 /* Runs one backend into a new outcome; NULL after printing a scenario error. */
-static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_backend b, FILE *trace,
-                               bool *failed)
+static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_backend b, FILE *trace, bool *failed)
 {
     cs_outcome *o = cs_outcome_new();
     cs_trace_jsonl *tw = trace ? cs_trace_jsonl_new(trace) : NULL;
@@ -142,8 +140,7 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
     if (tw)
         cs_trace_jsonl_free(tw);
     if (rc == CS_E_UNSUPPORTED && err.pos.line) {
-        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(a->file), err.pos.line, err.pos.col,
-                err.message);
+        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(a->file), err.pos.line, err.pos.col, err.message);
         cs_outcome_free(o);
         *failed = true;
         return NULL;
@@ -160,8 +157,7 @@ static cs_outcome *cs__run_one(const cs__run_args *a, const cs_scenario *sc, cs_
         return NULL;
     }
     if (rc != CS_OK) {
-        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(a->file), err.pos.line, err.pos.col,
-                err.message);
+        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(a->file), err.pos.line, err.pos.col, err.message);
         cs_outcome_free(o);
         *failed = true;
         return NULL;

@@ -23,7 +23,7 @@ typedef struct cs__tl_args {
     cs_backend backend;
     uint64_t seed;
     bool backend_given, seed_given; /* a trace FILE: which run, and no seed */
-    const char *inject; /* --inject PLAN, or NULL */
+    const char *inject;             /* --inject PLAN, or NULL */
 } cs__tl_args;
 
 static const char *const cs__tl_opts[] = {"help|h", "backend=", "seed=", "output|o=", "inject=", NULL};
@@ -63,7 +63,8 @@ int cs_cmd_timeline(int argc, char **argv)
         return prc == 1 ? 0 : prc;
     cs_timeline *tl = cs_timeline_new();
     int rc = cs_cli_source_one_sink("timeline", a.file,
-        &(cs_cli_source){a.backend, a.backend_given, a.seed_given, a.seed, a.inject}, (cs_sink){cs_timeline_sink, tl});
+                                    &(cs_cli_source){a.backend, a.backend_given, a.seed_given, a.seed, a.inject},
+                                    (cs_sink){cs_timeline_sink, tl});
     if (rc == 0) {
         FILE *f = a.out ? fopen(a.out, "w") : stdout;
         if (!f) {

@@ -8,19 +8,18 @@
 #include "json_out.h"
 #include "trace_read.h"
 
-static const char *const cs__trace_help =
-    "usage: cancelsim trace FILE.jsonl [--format text|json] [--findings]\n"
-    "\n"
-    "Reads a trace written by `run --trace` (JSON Lines, scenario-format.md\n"
-    "section 5; - reads standard input) and prints each recorded run's outcome\n"
-    "exactly as `run` printed it (--format json: as `run --format json`), then\n"
-    "the built-in findings of each run (section 6), all from the file alone:\n"
-    "the scenario is not needed.  The text form ends with a `findings` line per\n"
-    "run; --format json prints the outcome only, and with --findings each\n"
-    "outcome gains a \"findings\" list as `verify` checks it (nondeterminism\n"
-    "needs two runs and is never found here).  A line that does not follow\n"
-    "section 5 is an error at FILE:LINE:COL.\n"
-    "Exit status: 0 read, 2 bad input or usage.\n";
+static const char *const cs__trace_help = "usage: cancelsim trace FILE.jsonl [--format text|json] [--findings]\n"
+                                          "\n"
+                                          "Reads a trace written by `run --trace` (JSON Lines, scenario-format.md\n"
+                                          "section 5; - reads standard input) and prints each recorded run's outcome\n"
+                                          "exactly as `run` printed it (--format json: as `run --format json`), then\n"
+                                          "the built-in findings of each run (section 6), all from the file alone:\n"
+                                          "the scenario is not needed.  The text form ends with a `findings` line per\n"
+                                          "run; --format json prints the outcome only, and with --findings each\n"
+                                          "outcome gains a \"findings\" list as `verify` checks it (nondeterminism\n"
+                                          "needs two runs and is never found here).  A line that does not follow\n"
+                                          "section 5 is an error at FILE:LINE:COL.\n"
+                                          "Exit status: 0 read, 2 bad input or usage.\n";
 
 typedef struct cs__trace_args {
     const char *file;

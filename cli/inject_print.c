@@ -84,9 +84,8 @@ void cs_cli_inject_print_json(const cs_inject_sweep *sw, const cs_inject_distinc
         const cs_inject_failure *f = d[i].first;
         json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:s}", "scenario", sw->sc->program->name, "file",
                               a->file, "backend", cs_backend_name(f->backend), "plan", f->shrunk, "kind", f->kind,
-                              "detail", f->detail, "first_plan", f->plan, "first_index", (json_int_t)f->index,
-                              "plans", (json_int_t)d[i].plans,
-                              "replay", f->replay);
+                              "detail", f->detail, "first_plan", f->plan, "first_index", (json_int_t)f->index, "plans",
+                              (json_int_t)d[i].plans, "replay", f->replay);
         char *line = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
         printf("%s\n", line);
         free(line);
@@ -106,11 +105,10 @@ void cs_cli_inject_print_json(const cs_inject_sweep *sw, const cs_inject_distinc
         if (sw->space[b].skipped)
             json_object_set_new(skipped, cs_backend_name(sw->space[b].backend),
                                 json_pack("{s:s}", "limit", sw->space[b].skipped));
-    json_t *sum = json_pack("{s:s,s:s,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:b,s:o}", "scenario",
-                            sw->sc->program->name, "file", a->file, "backends", bs, "shard", shard, "plans_total",
-                            (json_int_t)sw->total, "plans", (json_int_t)sw->plans, "runs", (json_int_t)sw->runs,
-                            "failing", (json_int_t)sw->n, "distinct", (json_int_t)nd, "kinds", ka, "complete",
-                            !truncated, "not_swept", skipped);
+    json_t *sum = json_pack("{s:s,s:s,s:o,s:s,s:I,s:I,s:I,s:I,s:I,s:o,s:b,s:o}", "scenario", sw->sc->program->name,
+                            "file", a->file, "backends", bs, "shard", shard, "plans_total", (json_int_t)sw->total,
+                            "plans", (json_int_t)sw->plans, "runs", (json_int_t)sw->runs, "failing", (json_int_t)sw->n,
+                            "distinct", (json_int_t)nd, "kinds", ka, "complete", !truncated, "not_swept", skipped);
     /* only when some scope was left out, so other summaries stay as they were */
     json_t *left = json_object();
     for (size_t b = 0; b < sw->nspace; b++) {

@@ -36,10 +36,12 @@ typedef struct cs__command {
 } cs__command;
 
 static const cs__command cs__commands[] = {
-    {"run", cs_cmd_run},           {"check", cs_cmd_check}, {"explore", cs_cmd_explore},
-    {"inject", cs_cmd_inject},     {"verify", cs_cmd_verify}, {"dot", cs_cmd_dot},
-    {"timeline", cs_cmd_timeline}, {"explain", cs_cmd_explain}, {"trace", cs_cmd_trace},
-    {"translate", cs_cmd_translate}, {"compare", cs_cmd_compare},
+    {"run", cs_cmd_run},           {"check", cs_cmd_check},
+    {"explore", cs_cmd_explore},   {"inject", cs_cmd_inject},
+    {"verify", cs_cmd_verify},     {"dot", cs_cmd_dot},
+    {"timeline", cs_cmd_timeline}, {"explain", cs_cmd_explain},
+    {"trace", cs_cmd_trace},       {"translate", cs_cmd_translate},
+    {"compare", cs_cmd_compare},
 };
 
 /* "unknown command 'X'", with the closest command when one is near; then the usage. */

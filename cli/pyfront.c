@@ -109,13 +109,19 @@ static int cs__capture(char *const argv[], char **out, size_t *outlen, char **er
     fflush(stderr);
     pid_t pid = fork();
     if (pid < 0) {
-        close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
+        close(po[0]);
+        close(po[1]);
+        close(pe[0]);
+        close(pe[1]);
         return -1;
     }
     if (pid == 0) {
         dup2(po[1], 1);
         dup2(pe[1], 2);
-        close(po[0]); close(po[1]); close(pe[0]); close(pe[1]);
+        close(po[0]);
+        close(po[1]);
+        close(pe[0]);
+        close(pe[1]);
         execvp(argv[0], argv);
         fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -198,8 +204,8 @@ int cs_cli_translate(const char *file, const char *function, char **text, size_t
         return -1;
     }
     const char *py = getenv("CANCELSIM_PYTHON");
-    char *argv[] = {(char *)(py && *py ? py : "python3"), "-I", "-S", script, "--function",
-                    (char *)(function ? function : ""), "--", (char *)file, NULL};
+    char *argv[] = {(char *)(py && *py ? py : "python3"), "-I", "-S",         script, "--function",
+                    (char *)(function ? function : ""),   "--", (char *)file, NULL};
     if (!function) /* no --function: drop the pair */
         memmove(&argv[4], &argv[6], 3 * sizeof *argv);
     char *out, *errtext;
@@ -211,11 +217,10 @@ int cs_cli_translate(const char *file, const char *function, char **text, size_t
     } else if (rc == 2 && errlen) {
         cs__parse_error(file, errtext, err);
     } else if (rc < 0) {
-        snprintf(err->message, sizeof err->message, "cannot translate: cannot start %s: %s", argv[0],
-                 strerror(errno));
+        snprintf(err->message, sizeof err->message, "cannot translate: cannot start %s: %s", argv[0], strerror(errno));
     } else if (rc != 0) {
-        snprintf(err->message, sizeof err->message, "cannot translate: %s exited with status %d%s%.*s", argv[0],
-                 rc, errlen ? ": " : "", (int)strcspn(errtext, "\n"), errtext);
+        snprintf(err->message, sizeof err->message, "cannot translate: %s exited with status %d%s%.*s", argv[0], rc,
+                 errlen ? ": " : "", (int)strcspn(errtext, "\n"), errtext);
     }
     free(errtext);
     if (rc != 0) {

@@ -58,8 +58,7 @@ int cs_cli_run_one_sink(const char *cmd, const char *file, cs_backend backend, u
     if (rc == CS_OK)
         return 0;
     if (err.pos.line)
-        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(file), err.pos.line, err.pos.col,
-                err.message);
+        fprintf(stderr, "%s:%u:%u: error: %s\n", cs_cli_file_name(file), err.pos.line, err.pos.col, err.message);
     else if (rc == CS_E_UNSUPPORTED)
         fprintf(stderr, "cancelsim %s: the %s backend is not available: %s\n", cmd, cs_backend_name(backend),
                 err.message);

@@ -101,7 +101,9 @@ int cs_cli_trace_one_sink(const char *cmd, const char *file, bool want_backend, 
     }
     if (rc == 1) {
         fprintf(stderr, "cancelsim %s: %s holds no %s run (it has %s)\n", cmd, file, cs_backend_name(backend),
-                found == 1u << CS_BACKEND_TRIO ? "trio" : found == 1u << CS_BACKEND_ASYNCIO ? "asyncio" : "both");
+                found == 1u << CS_BACKEND_TRIO      ? "trio"
+                : found == 1u << CS_BACKEND_ASYNCIO ? "asyncio"
+                                                    : "both");
         return 2;
     }
     return 0;

@@ -61,8 +61,8 @@ static int cs__collect(const char *path, char ***files, size_t *n, size_t *cap, 
         size_t len = strlen(path);
         char *child = cs_xasprintf("%s%s%s", path, len && path[len - 1] == '/' ? "" : "/", names[i]);
         struct stat cst;
-        if (stat(child, &cst) == 0 && (S_ISDIR(cst.st_mode) || (strlen(names[i]) > 5 &&
-                                       strcmp(names[i] + strlen(names[i]) - 5, ".json") == 0))) {
+        if (stat(child, &cst) == 0 &&
+            (S_ISDIR(cst.st_mode) || (strlen(names[i]) > 5 && strcmp(names[i] + strlen(names[i]) - 5, ".json") == 0))) {
             int r = cs__collect(child, files, n, cap, depth + 1);
             if (r)
                 rc = r;

@@ -203,8 +203,8 @@ static cs_outcome *cs__run(const cs_program *p, const cs_run_request *base, cons
 /* pct: canonical choices except at depth-1 change points among the choice
  * points the run before made, each taking a random option of that point's
  * arity there.  Returns the forced length. */
-static size_t cs__pct_plan(const cs_explore_options *opt, uint64_t *rng, const cs_choice_log *prev,
-                           uint32_t **forced, size_t *cap)
+static size_t cs__pct_plan(const cs_explore_options *opt, uint64_t *rng, const cs_choice_log *prev, uint32_t **forced,
+                           size_t *cap)
 {
     size_t n = prev->n < CS__PCT_MAX_POINTS ? prev->n : CS__PCT_MAX_POINTS;
     if (n == 0 || opt->depth < 2)
@@ -229,8 +229,8 @@ typedef struct cs__walk {
     size_t nforced, capforced;
     uint64_t rng;
     double start, next_progress;
-    bool random;     /* this run draws its choices from its seed */
-    bool switched;   /* mixed: dfs gave up, random seeds from here on */
+    bool random;   /* this run draws its choices from its seed */
+    bool switched; /* mixed: dfs gave up, random seeds from here on */
 } cs__walk;
 
 static uint64_t cs__random_seed(const cs_explore_options *opt, uint64_t i)
@@ -420,8 +420,7 @@ char *cs_explore_growth(const cs_explore_result *res)
             }
             continue;
         }
-        char *t = cs_xasprintf("%s%s %llu", s, i ? "," : (res->n > 1 ? "s" : ""),
-                               (unsigned long long)res->v[i].first);
+        char *t = cs_xasprintf("%s%s %llu", s, i ? "," : (res->n > 1 ? "s" : ""), (unsigned long long)res->v[i].first);
         free(s);
         s = t;
         shown++;

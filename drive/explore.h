@@ -36,12 +36,12 @@ typedef struct cs_explore_progress {
 
 typedef struct cs_explore_options {
     cs_explore_strategy strategy;
-    uint64_t max_schedules;  /* stop after this many runs; 0 = no bound */
-    double budget_s;         /* stop after this much wall time; 0 = none */
-    uint32_t depth;          /* pct: priority-change depth (>= 1) */
-    uint64_t seed;           /* random/pct: the sequence's base seed */
-    bool reduce;             /* dfs: prune provably equivalent batch orders */
-    bool mixed;              /* dfs: past the first half of max_schedules (or
+    uint64_t max_schedules; /* stop after this many runs; 0 = no bound */
+    double budget_s;        /* stop after this much wall time; 0 = none */
+    uint32_t depth;         /* pct: priority-change depth (>= 1) */
+    uint64_t seed;          /* random/pct: the sequence's base seed */
+    bool reduce;            /* dfs: prune provably equivalent batch orders */
+    bool mixed;             /* dfs: past the first half of max_schedules (or
                                 of budget_s), random seeds for the rest unless
                                 dfs looks like finishing within them (the
                                 default: "mixed") */
@@ -62,33 +62,33 @@ const char *cs_explore_options_strategy(const cs_explore_options *opt);
 
 typedef struct cs_explore_found {
     cs_outcome *outcome;
-    char *key;            /* the outcome as one-line JSON: its identity */
+    char *key; /* the outcome as one-line JSON: its identity */
     size_t keylen;
     uint64_t hash;
-    uint64_t schedules;   /* runs that gave it */
-    uint64_t first;       /* 1-based index of the first run that gave it */
-    uint32_t *choices;    /* that run's choices (trailing zeros trimmed) */
+    uint64_t schedules; /* runs that gave it */
+    uint64_t first;     /* 1-based index of the first run that gave it */
+    uint32_t *choices;  /* that run's choices (trailing zeros trimmed) */
     size_t nchoices;
-    uint64_t seed;        /* that run's seed when it had no forced choices */
+    uint64_t seed; /* that run's seed when it had no forced choices */
     bool by_seed;
 } cs_explore_found;
 
 typedef enum {
-    CS_EXPLORE_COMPLETE,  /* dfs tried every schedule (up to reduction) */
-    CS_EXPLORE_MAX,       /* stopped at max_schedules */
-    CS_EXPLORE_BUDGET     /* stopped at budget_s */
+    CS_EXPLORE_COMPLETE, /* dfs tried every schedule (up to reduction) */
+    CS_EXPLORE_MAX,      /* stopped at max_schedules */
+    CS_EXPLORE_BUDGET    /* stopped at budget_s */
 } cs_explore_stop;
 
 typedef struct cs_explore_result {
-    cs_explore_found *v;  /* in order of discovery */
+    cs_explore_found *v; /* in order of discovery */
     size_t n, cap;
-    uint64_t schedules;   /* runs done */
-    uint64_t pruned;      /* dfs with reduction: batch reversals not tried */
-    uint64_t dfs_runs;    /* mixed: runs dfs made before random seeds took
+    uint64_t schedules; /* runs done */
+    uint64_t pruned;    /* dfs with reduction: batch reversals not tried */
+    uint64_t dfs_runs;  /* mixed: runs dfs made before random seeds took
                              over (0: dfs never gave up) */
     cs_explore_stop stop;
     double seconds;
-    size_t *table;        /* hash table of indices + 1 into v */
+    size_t *table; /* hash table of indices + 1 into v */
     size_t table_cap;
 } cs_explore_result;
 

@@ -91,7 +91,7 @@ static char *cs__summary(json_t *const *outs, size_t n, size_t k, bool results_v
     const char *name;
     json_t *v;
     named = 0;
-    json_object_foreach(json_object_get(outs[k], "tasks"), name, v) {
+    json_object_foreach (json_object_get(outs[k], "tasks"), name, v) {
         if (!cs__task_varies(outs, n, name))
             continue;
         if (named++ == CS__DIFF_MAX_NAMED) {
@@ -140,8 +140,9 @@ void cs_explore_write_differences(const cs_explore_result *res, FILE *f)
     const char *name;
     json_t *v;
     char *tasks = cs_xstrdup("");
-    json_object_foreach(json_object_get(outs[0], "tasks"), name, v) if (cs__task_varies(outs, n, name)) tasks =
-        cs__append(tasks, ", ", name);
+    json_object_foreach (json_object_get(outs[0], "tasks"), name, v)
+        if (cs__task_varies(outs, n, name))
+            tasks = cs__append(tasks, ", ", name);
     if (tasks[0])
         fprintf(f, "  tasks whose state or end changes: %s\n", tasks);
     free(tasks);

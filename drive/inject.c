@@ -75,8 +75,8 @@ static void cs__check_outcome(const cs_expectations *x, cs_backend b, const cs_o
     }
 }
 
-int cs_inject_check(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, cs_census *census,
-                    cs_inject_result *out, cs_run_error *err)
+int cs_inject_check(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan,
+                    cs_census *census, cs_inject_result *out, cs_run_error *err)
 {
     memset(out, 0, sizeof *out);
     cs_outcome *o = cs_outcome_new();
@@ -104,8 +104,8 @@ int cs_inject_check(const cs_scenario *sc, const cs_expectations *x, const cs_in
 }
 
 /* Whether `plan` still fails with failure kind `kind`. */
-static bool cs__still_fails(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, const char *kind,
-                            uint64_t *runs)
+static bool cs__still_fails(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w,
+                            const cs_plan *plan, const char *kind, uint64_t *runs)
 {
     cs_inject_result r;
     cs_run_error err;
@@ -133,8 +133,8 @@ static int cs__fault_cmp(const void *x, const void *y)
     return a->seconds < b->seconds ? -1 : a->seconds > b->seconds;
 }
 
-void cs_inject_shrink(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, const char *kind,
-                      cs_plan *out, uint64_t *runs)
+void cs_inject_shrink(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan,
+                      const char *kind, cs_plan *out, uint64_t *runs)
 {
     cs_plan cur;
     cs_plan_copy(&cur, plan);

@@ -51,7 +51,7 @@ typedef struct cs_inject_kinds {
     bool failures, timeouts, delays;
     bool all_timeouts; /* --timeouts=all: also scopes the scenario gives no deadline */
     double delay_seconds;
-    uint32_t max_k;   /* only the first max_k checkpoints of each task and scope (0: all) */
+    uint32_t max_k; /* only the first max_k checkpoints of each task and scope (0: all) */
 } cs_inject_kinds;
 /* Timeouts go only into scopes that may time out as written (`timed`, by
  * declared scope, from cs_scopes_with_deadline; NULL or k->all_timeouts:
@@ -77,7 +77,7 @@ typedef struct cs_inject_where {
     uint64_t seed;
     const uint32_t *forced; /* Trio: the first schedule choices (explore), or NULL */
     size_t nforced;
-    cs_choice_log *log;     /* Trio: where the run logs its choices, or NULL */
+    cs_choice_log *log; /* Trio: where the run logs its choices, or NULL */
 } cs_inject_where;
 
 typedef struct cs_inject_result {
@@ -91,15 +91,15 @@ typedef struct cs_inject_result {
  * receives the trace.  Returns 0 (see *out), or a CS_E_* engine status with
  * *err filled (the run could not be checked: also reported as a failure of
  * kind "run error" in *out). */
-int cs_inject_check(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, cs_census *census,
-                    cs_inject_result *out, cs_run_error *err);
+int cs_inject_check(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan,
+                    cs_census *census, cs_inject_result *out, cs_run_error *err);
 void cs_inject_result_clear(cs_inject_result *r);
 
 /* Shrinks a failing plan: drops faults while the same kind of failure stays,
  * then moves each fault to the earliest checkpoint that still fails the same
  * way.  *out is a new plan (cs_plan_free); `runs` counts the runs it took. */
-void cs_inject_shrink(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan, const char *kind,
-                      cs_plan *out, uint64_t *runs);
+void cs_inject_shrink(const cs_scenario *sc, const cs_expectations *x, const cs_inject_where *w, const cs_plan *plan,
+                      const char *kind, cs_plan *out, uint64_t *runs);
 
 /* "cancelsim run FILE --backend B [--seed S | --schedule C] --inject 'PLAN'"
  * (caller frees); the plan is quoted for a POSIX shell.  The schedule is

@@ -13,16 +13,16 @@
 #include "util.h"
 
 typedef struct cs__cscope {
-    int32_t parent;  /* scope id or -1 */
-    int32_t named;   /* index in `scopes`, or -1 when anonymous */
+    int32_t parent; /* scope id or -1 */
+    int32_t named;  /* index in `scopes`, or -1 when anonymous */
 } cs__cscope;
 
 struct cs_census {
-    cs_census_item *tasks;   /* by task id */
+    cs_census_item *tasks; /* by task id */
     size_t ntasks, captasks;
-    cs__cscope *ids;         /* by scope id */
+    cs__cscope *ids; /* by scope id */
     size_t nids, capids;
-    cs_census_item *scopes;  /* named scopes, in entry order */
+    cs_census_item *scopes; /* named scopes, in entry order */
     size_t nscopes, capscopes;
     bool ended;
     cs_result_kind result;
@@ -94,15 +94,12 @@ void cs_census_sink(void *census, const cs_event *ev)
             }
         }
         break;
-    case CS_EV_CHECKPOINT:
-        cs__on_checkpoint(c, ev);
-        break;
+    case CS_EV_CHECKPOINT: cs__on_checkpoint(c, ev); break;
     case CS_EV_RUN_END:
         c->ended = true;
         c->result = ev->result;
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -168,8 +165,11 @@ size_t cs_census_faults(const cs_census *c, const cs_inject_kinds *k, const cs_p
                 continue;
             }
             for (uint32_t j = 1; j <= count; j++) {
-                cs_fault f = {.kind = kind, .target = cs_xstrdup(items[i].name), .k = j,
-                              .cls = CS_EXC_RUNTIME_ERROR, .seconds = k->delay_seconds};
+                cs_fault f = {.kind = kind,
+                              .target = cs_xstrdup(items[i].name),
+                              .k = j,
+                              .cls = CS_EXC_RUNTIME_ERROR,
+                              .seconds = k->delay_seconds};
                 cs__add(v, n, cap, f);
             }
         }

@@ -23,14 +23,13 @@
 static int32_t cs__deadline_target(const cs_stmt *st)
 {
     switch (st->op) {
-    case CS_OP_MOVE_ON_AFTER: case CS_OP_FAIL_AFTER: case CS_OP_MOVE_ON_AT: case CS_OP_FAIL_AT:
-        return st->dur.kind == CS_DUR_NONE ? -1 : st->decl;
-    case CS_OP_CANCEL_SCOPE:
-        return st->has_num && st->num != INFINITY ? st->decl : -1;
-    case CS_OP_SET_DEADLINE:
-        return st->num != INFINITY ? st->ref : -1;
-    default:
-        return -1;
+    case CS_OP_MOVE_ON_AFTER:
+    case CS_OP_FAIL_AFTER:
+    case CS_OP_MOVE_ON_AT:
+    case CS_OP_FAIL_AT: return st->dur.kind == CS_DUR_NONE ? -1 : st->decl;
+    case CS_OP_CANCEL_SCOPE: return st->has_num && st->num != INFINITY ? st->decl : -1;
+    case CS_OP_SET_DEADLINE: return st->num != INFINITY ? st->ref : -1;
+    default: return -1;
     }
 }
 

@@ -152,7 +152,7 @@ static void cs__run_index(const cs_inject_sweep *sw, uint64_t index, cs__item *i
 typedef struct cs__range {
     cs_inject_sweep *sw;
     uint64_t first, count;
-    uint64_t shown;        /* plans done, for the progress line */
+    uint64_t shown; /* plans done, for the progress line */
 } cs__range;
 
 static void *cs__work(void *ctx, size_t j)
@@ -204,8 +204,8 @@ static void *cs__get(void *ctx, size_t j, FILE *f)
         cs_inject_failure *x = &it->v[it->n];
         uint32_t b;
         bool ok = cs_pool_get_u64(f, &x->index) && cs_pool_get_u32(f, &b) && cs_pool_get_str(f, &x->plan) &&
-                  cs_pool_get_str(f, &x->shrunk) && cs_pool_get_str(f, &x->kind) &&
-                  cs_pool_get_str(f, &x->detail) && cs_pool_get_str(f, &x->replay);
+                  cs_pool_get_str(f, &x->shrunk) && cs_pool_get_str(f, &x->kind) && cs_pool_get_str(f, &x->detail) &&
+                  cs_pool_get_str(f, &x->replay);
         x->backend = (cs_backend)b;
         if (!ok || !x->plan || !x->shrunk || !x->kind || !x->detail || !x->replay) {
             it->n++;
@@ -260,8 +260,8 @@ static void cs__census_singles(const cs_inject_sweep *sw, cs_inject_space *s, co
 {
     const char **left = NULL;
     bool *timed = cs_scopes_with_deadline(sw->sc->program);
-    s->nleft = cs_census_faults(c, &sw->opt->kinds, sw->sc->program, timed, &s->singles, &s->nsingles,
-                                &s->capsingles, &left);
+    s->nleft =
+        cs_census_faults(c, &sw->opt->kinds, sw->sc->program, timed, &s->singles, &s->nsingles, &s->capsingles, &left);
     free(timed);
     s->left = s->nleft ? cs_xcalloc(s->nleft, sizeof *s->left) : NULL;
     for (size_t i = 0; i < s->nleft; i++)
@@ -287,14 +287,17 @@ static int cs__base(cs_inject_sweep *sw, cs_inject_space *s, cs_run_error *err)
     if (r.failed) {
         s->base_failed = true;
         sw->v = cs_xgrow(sw->v, &sw->cap, sw->n + 1, sizeof *sw->v);
-        sw->v[sw->n++] = (cs_inject_failure){.index = UINT64_MAX, .backend = s->backend, .plan = cs_xstrdup(""),
-                                             .shrunk = cs_xstrdup(""), .kind = r.kind, .detail = r.detail,
+        sw->v[sw->n++] = (cs_inject_failure){.index = UINT64_MAX,
+                                             .backend = s->backend,
+                                             .plan = cs_xstrdup(""),
+                                             .shrunk = cs_xstrdup(""),
+                                             .kind = r.kind,
+                                             .detail = r.detail,
                                              .replay = cs_inject_replay(sw->opt->file, &w, NULL)};
         r.kind = r.detail = NULL;
     } else {
         cs_result_kind rk;
-        if (cs_census_result(c, &rk) && rk != CS_RESULT_RETURNED && rk != CS_RESULT_RAISED &&
-            rk != CS_RESULT_DEADLOCK)
+        if (cs_census_result(c, &rk) && rk != CS_RESULT_RETURNED && rk != CS_RESULT_RAISED && rk != CS_RESULT_DEADLOCK)
             s->skipped = cs_limit_name(rk);
         else
             cs__census_singles(sw, s, c);

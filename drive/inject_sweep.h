@@ -23,15 +23,15 @@
 #include "inject.h"
 
 typedef struct cs_inject_options {
-    const char *file;        /* as given on the command line: replay lines name it */
+    const char *file; /* as given on the command line: replay lines name it */
     cs_inject_kinds kinds;
-    uint64_t max_faults;     /* 1 or 2 */
-    bool explore;            /* every Trio schedule, up to max_schedules per plan */
+    uint64_t max_faults; /* 1 or 2 */
+    bool explore;        /* every Trio schedule, up to max_schedules per plan */
     uint64_t max_schedules;
-    uint64_t max_plans;      /* the bound on the whole sweep (all shards) */
-    unsigned jobs;           /* worker processes */
+    uint64_t max_plans; /* the bound on the whole sweep (all shards) */
+    unsigned jobs;      /* worker processes */
     uint64_t shard_k, shard_n;
-    bool progress;           /* "inject: N/M plans" on standard error */
+    bool progress; /* "inject: N/M plans" on standard error */
 } cs_inject_options;
 
 /* One backend's plans: the singles of its census, then the pairs. */
@@ -39,19 +39,19 @@ typedef struct cs_inject_space {
     cs_backend backend;
     cs_fault *singles;
     size_t nsingles, capsingles;
-    uint64_t nplans;       /* singles + pairs, after max_plans */
-    bool base_failed;      /* the run without faults already fails: nothing to sweep */
-    const char *skipped;   /* why this backend is not swept (a limit), or NULL */
-    char **left;           /* scopes left out of the timeout sweep: no deadline in the scenario */
+    uint64_t nplans;     /* singles + pairs, after max_plans */
+    bool base_failed;    /* the run without faults already fails: nothing to sweep */
+    const char *skipped; /* why this backend is not swept (a limit), or NULL */
+    char **left;         /* scopes left out of the timeout sweep: no deadline in the scenario */
     size_t nleft;
 } cs_inject_space;
 
 /* A failing run of a plan, as found and as shrunk. */
 typedef struct cs_inject_failure {
-    uint64_t index;        /* global plan number (UINT64_MAX: the run without faults) */
+    uint64_t index; /* global plan number (UINT64_MAX: the run without faults) */
     cs_backend backend;
-    char *plan;            /* as run */
-    char *shrunk;          /* shrunk plan text ("" for the run without faults) */
+    char *plan;   /* as run */
+    char *shrunk; /* shrunk plan text ("" for the run without faults) */
     char *kind;
     char *detail;
     char *replay;
@@ -63,12 +63,12 @@ typedef struct cs_inject_sweep {
     cs_expectations *x;           /* sc's, parsed once for every plan (owned) */
     cs_inject_space space[2];
     size_t nspace;
-    uint64_t total;        /* plans in the whole sweep (all shards) */
-    bool truncated;        /* stopped at max_plans */
-    cs_inject_failure *v;  /* the failing runs, in plan order */
+    uint64_t total;       /* plans in the whole sweep (all shards) */
+    bool truncated;       /* stopped at max_plans */
+    cs_inject_failure *v; /* the failing runs, in plan order */
     size_t n, cap;
-    uint64_t plans, runs;  /* plans of this shard run, and runs they took (shrinking included) */
-    bool lost;             /* a worker process died: some plans are missing */
+    uint64_t plans, runs; /* plans of this shard run, and runs they took (shrinking included) */
+    bool lost;            /* a worker process died: some plans are missing */
     /* single i of space b failed with this kind on the canonical schedule
      * (NULL: passed), and how it shrank: what its pairs reuse (borrowed from v) */
     char **single_kind[2];

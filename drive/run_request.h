@@ -21,14 +21,14 @@
 
 typedef struct cs_run_request {
     cs_backend backend;
-    uint64_t seed;          /* Trio's schedule choices; 0 = canonical */
+    uint64_t seed; /* Trio's schedule choices; 0 = canonical */
     /* The run limits (time, steps, tasks, timers, trace, memory, depth) in
      * cs_run_options' fields; the other fields of `limits` are not read. */
     cs_run_options limits;
     const uint32_t *forced; /* Trio: the first schedule choices (borrowed), or NULL */
     size_t nforced;
-    cs_choice_log *log;     /* Trio: where the run logs its choices, or NULL */
-    const cs_plan *plan;    /* injected faults (borrowed), or NULL */
+    cs_choice_log *log;  /* Trio: where the run logs its choices, or NULL */
+    const cs_plan *plan; /* injected faults (borrowed), or NULL */
 } cs_run_request;
 
 /* A request for the canonical run of `backend` with the default limits. */

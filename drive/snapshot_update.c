@@ -20,17 +20,17 @@
 
 /* What one scenario gave, as `verify` checks it. */
 typedef struct cs__seen {
-    json_t *asyncio;                           /* or NULL: not run */
-    json_t *trio[CS_SNAPSHOT_MAX_SCHEDULES];   /* distinct Trio outcomes */
+    json_t *asyncio;                         /* or NULL: not run */
+    json_t *trio[CS_SNAPSHOT_MAX_SCHEDULES]; /* distinct Trio outcomes */
     size_t ntrio;
-    uint64_t schedules;                        /* Trio schedules run */
-    bool complete;                             /* every Trio schedule was run */
+    uint64_t schedules; /* Trio schedules run */
+    bool complete;      /* every Trio schedule was run */
 } cs__seen;
 
 /* One run; returns the outcome JSON (without the keys that name the run,
  * "findings" only when there are some) or NULL with *err and *rc filled. */
-static json_t *cs__run(const cs_scenario *sc, cs_backend b, const uint32_t *forced, size_t nforced,
-                       cs_choice_log *log, cs_run_error *err, int *rc)
+static json_t *cs__run(const cs_scenario *sc, cs_backend b, const uint32_t *forced, size_t nforced, cs_choice_log *log,
+                       cs_run_error *err, int *rc)
 {
     cs_outcome *o = cs_outcome_new();
     cs_findings *f = cs_findings_new();

@@ -53,8 +53,7 @@ static char *cs__findings_detail(const cs_findings *f)
     size_t n = cs_findings_list(f, k);
     char *s = cs_xstrdup("");
     for (size_t i = 0; i < n; i++) {
-        char *t = cs_xasprintf("%s%s%s: %s", s, i ? "; " : " (", cs_finding_name(k[i]),
-                               cs_findings_detail(f, k[i]));
+        char *t = cs_xasprintf("%s%s%s: %s", s, i ? "; " : " (", cs_finding_name(k[i]), cs_findings_detail(f, k[i]));
         free(s);
         s = t;
     }
@@ -111,8 +110,8 @@ static void cs__verify_one(const char *file, const cs_scenario *sc, const cs_exp
         if (r->status == CS_REPORT_PASS && !x->has[b]) {
             r->status = opt->strict ? CS_REPORT_FAIL : CS_REPORT_SKIP;
             diff = cs_xstrdup(opt->strict ? "no expectations (--strict): the scenario states no expect, "
-                                           "expect_by_backend, expect_any or always for this backend"
-                                         : "no expectations: only the built-in findings were checked");
+                                            "expect_by_backend, expect_any or always for this backend"
+                                          : "no expectations: only the built-in findings were checked");
         }
         if (diff && strncmp(diff, "findings", 8) == 0) {
             char *more = cs__findings_detail(v.findings);

@@ -25,7 +25,7 @@ typedef struct cs_verify_options {
 typedef struct cs_verify_result {
     cs_report_entry *v; /* owned array; the entries' strings are owned too */
     size_t n;
-    bool bad;           /* bad input: verify exits 2 if nothing failed */
+    bool bad; /* bad input: verify exits 2 if nothing failed */
 } cs_verify_result;
 
 /* Verifies `file` into *out (cleared first). */

@@ -98,7 +98,9 @@ static void cs__worker_died(const char *file, cs_verify_result *r)
     r->v = cs_xcalloc(1, sizeof *r->v);
     r->n = 1;
     r->bad = true;
-    r->v[0] = (cs_report_entry){.file = file, .name = cs_xstrdup(file), .status = CS_REPORT_ERROR,
+    r->v[0] = (cs_report_entry){.file = file,
+                                .name = cs_xstrdup(file),
+                                .status = CS_REPORT_ERROR,
                                 .detail = cs_xstrdup("the worker process verifying this file died")};
 }
 

@@ -17,9 +17,9 @@
 
 typedef struct cs_sweep_result {
     bool failed;
-    char *detail;        /* owned: every mismatch, by schedule (failed), or NULL */
-    char *replay;        /* owned: the first failing schedule's replay line, or NULL */
-    char *note;          /* owned: "checked on N schedules, complete" */
+    char *detail; /* owned: every mismatch, by schedule (failed), or NULL */
+    char *replay; /* owned: the first failing schedule's replay line, or NULL */
+    char *note;   /* owned: "checked on N schedules, complete" */
     uint64_t schedules;
     bool complete;
 } cs_sweep_result;

@@ -111,8 +111,8 @@ int cs_verify_trace(const char *scenario, const char *trace, const cs_verify_opt
     cs_expectations *x = cs_expectations_new(sc);
     for (size_t i = 0; i < n; i++) {
         double t0 = cs_report_clock();
-        cs_report_entry r = {.file = scenario, .name = cs_xstrdup(sc->program->name),
-                             .backend = runs[i].outcome->backend};
+        cs_report_entry r = {
+            .file = scenario, .name = cs_xstrdup(sc->program->name), .backend = runs[i].outcome->backend};
         cs__vt_check(sc, x, &runs[i], opt->strict, &r);
         r.replay = cs_xasprintf("cancelsim trace %s --findings --format json", trace);
         r.note = n > 1 ? cs_xasprintf("recorded run %zu of %zu in %s", i + 1, n, trace)

@@ -151,8 +151,8 @@ static cs__dot_scope *cs__scope(cs_dot *d, int32_t id)
     assert(id >= 0);
     d->scopes = cs_xgrow(d->scopes, &d->cap_scopes, (size_t)id + 1, sizeof *d->scopes);
     for (size_t i = d->nscopes; i <= (size_t)id; i++)
-        d->scopes[i] = (cs__dot_scope){.host = -1, .parent = -1, .drawn_parent = -1, .cancel_by = -1,
-                                       .kind = CS_KIND_INTERNAL};
+        d->scopes[i] =
+            (cs__dot_scope){.host = -1, .parent = -1, .drawn_parent = -1, .cancel_by = -1, .kind = CS_KIND_INTERNAL};
     if ((size_t)id >= d->nscopes)
         d->nscopes = (size_t)id + 1;
     return &d->scopes[id];
@@ -292,7 +292,7 @@ static char *cs__cancel_label(const cs_dot *d, const cs__dot_scope *s, const cha
     const char *by = s->cancel_by >= 0 && (size_t)s->cancel_by < d->ntasks && d->tasks[s->cancel_by].name
                          ? d->tasks[s->cancel_by].name
                      : s->cancel_by < 0 && s->host < 0 ? "the run" /* Trio's shutdown */
-                                                        : "?";
+                                                       : "?";
     switch (s->cause) {
     case CS_CAUSE_DEADLINE: return cs_xasprintf("deadline @%s", t);
     case CS_CAUSE_TASK_FAILED: return cs_xasprintf("child failed @%s", t);
@@ -347,8 +347,8 @@ static void cs__on_inject(cs_dot *d, const cs_event *ev)
         return;
     char t[CS_HUMANTIME_BUFSIZE];
     cs_human_ns(ev->t, t, sizeof t);
-    char *line = cs_xasprintf("%s%sinjected %s at %s", k->injected ? k->injected : "", k->injected ? "\n" : "",
-                              ev->label, t);
+    char *line =
+        cs_xasprintf("%s%sinjected %s at %s", k->injected ? k->injected : "", k->injected ? "\n" : "", ev->label, t);
     free(k->injected);
     k->injected = line;
 }

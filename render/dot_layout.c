@@ -148,9 +148,8 @@ static void cs__fold_all(const cs_dot *d, cs__dot_layout *L)
     }
     for (size_t i = 0; i < d->nscopes; i++) {
         const cs__dot_scope *s = &d->scopes[i];
-        foldable[i] = s->name && L->show_scope[i] && !inside[i] && !s->cancelled && !s->cancel_called &&
-                      !s->raised && !s->touched && s->exited &&
-                      cs__fold_key(s->host, s->pos, &keys[i]);
+        foldable[i] = s->name && L->show_scope[i] && !inside[i] && !s->cancelled && !s->cancel_called && !s->raised &&
+                      !s->touched && s->exited && cs__fold_key(s->host, s->pos, &keys[i]);
     }
     cs__fold(d->nscopes, foldable, keys, L->scope_rep, L->scope_folds);
     for (size_t i = 0; i < d->ntasks; i++) {

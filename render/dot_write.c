@@ -105,7 +105,8 @@ static void cs__task_node(cs__w *w, int32_t id)
 {
     static const char *const styles[] = {
         [CS_TASK_COMPLETED] = "shape=box, style=\"rounded,filled\", fillcolor=\"#c8e6c9\", color=\"#2e7d32\"",
-        [CS_TASK_FAILED] = "shape=octagon, margin=\"0.02,0.01\", style=filled, fillcolor=\"#ffcdd2\", color=\"#c62828\", penwidth=2",
+        [CS_TASK_FAILED] =
+            "shape=octagon, margin=\"0.02,0.01\", style=filled, fillcolor=\"#ffcdd2\", color=\"#c62828\", penwidth=2",
         [CS_TASK_CANCELLED] = "shape=box, style=\"filled,dashed\", fillcolor=\"#ffe0b2\", color=\"#e65100\"",
         [CS_TASK_UNFINISHED] = "shape=box, style=\"filled,dotted\", fillcolor=\"#eeeeee\", color=\"#616161\"",
     };
@@ -148,8 +149,8 @@ static char *cs__scope_when(const cs__w *w, int32_t id)
 {
     const cs__dot_scope *s = &w->d->scopes[id];
     char t0[CS_HUMANTIME_BUFSIZE], t1[CS_HUMANTIME_BUFSIZE], dl[CS_HUMANTIME_BUFSIZE];
-    const char *host = s->host >= 0 && (size_t)s->host < w->d->ntasks && w->d->tasks[s->host].name
-                           ? w->d->tasks[s->host].name : "?";
+    const char *host =
+        s->host >= 0 && (size_t)s->host < w->d->ntasks && w->d->tasks[s->host].name ? w->d->tasks[s->host].name : "?";
     if (w->L->scope_folds[id] >= 2 && w->L->scope_rep[id] == id) {
         const cs__span *sp = &w->sspan[id];
         cs__ht(sp->t0, t0, sizeof t0);
@@ -180,13 +181,13 @@ static void cs__scope_node(cs__w *w, int32_t id)
     char *label;
     if (folds >= 2) {
         char *base = cs__base_name(s->name);
-        label = cs_xasprintf("%s%s %s x%u\n%s\nnone cancelled", s->shield ? "[shield] " : "",
-                             cs__kind_title(s->kind), base, folds, when);
+        label = cs_xasprintf("%s%s %s x%u\n%s\nnone cancelled", s->shield ? "[shield] " : "", cs__kind_title(s->kind),
+                             base, folds, when);
         free(base);
         w->seen.folded = true;
     } else {
-        label = cs_xasprintf("%s%s %s\n%s\n%s%s%s%s%s", s->shield ? "[shield] " : "", cs__kind_title(s->kind),
-                             s->name, when, s->cancel_called ? "cancel_called" : "not cancelled",
+        label = cs_xasprintf("%s%s %s\n%s\n%s%s%s%s%s", s->shield ? "[shield] " : "", cs__kind_title(s->kind), s->name,
+                             when, s->cancel_called ? "cancel_called" : "not cancelled",
                              s->cancelled_caught ? ", caught" : "", s->exited ? "" : " (open)",
                              s->raised ? "\nthen raised " : "", s->raised ? s->raised : "");
     }
@@ -197,7 +198,8 @@ static void cs__scope_node(cs__w *w, int32_t id)
     if (s->shield) {
         w->seen.shield_scope = true;
         fputs(", shape=box, style=\"filled,bold\", peripheries=2, penwidth=2, color=\"#1565c0\", "
-              "fillcolor=white, fontsize=10];\n", w->f);
+              "fillcolor=white, fontsize=10];\n",
+              w->f);
     } else {
         w->seen.scope = true;
         fputs(", shape=box, style=filled, fillcolor=white, color=\"#757575\", fontsize=10];\n", w->f);
@@ -222,8 +224,7 @@ static bool cs__task_drawn(const cs__w *w, size_t i)
 
 static bool cs__scope_drawn(const cs__w *w, size_t i)
 {
-    return w->d->scopes[i].name && w->L->show_scope[i] &&
-           (w->L->scope_rep[i] < 0 || w->L->scope_rep[i] == (int32_t)i);
+    return w->d->scopes[i].name && w->L->show_scope[i] && (w->L->scope_rep[i] < 0 || w->L->scope_rep[i] == (int32_t)i);
 }
 
 static size_t cs__scope_container(const cs__w *w, int32_t home)
@@ -375,7 +376,8 @@ static void cs__run_node(const cs_dot *d, FILE *f)
     free(label);
     if (d->ended && d->result == CS_RESULT_RAISED)
         fputs(", shape=box, style=\"rounded,filled,bold\", peripheries=2, fillcolor=\"#ffcdd2\", "
-              "color=\"#c62828\"];\n", f);
+              "color=\"#c62828\"];\n",
+              f);
     else if (d->ended && d->result == CS_RESULT_RETURNED)
         fputs(", shape=ellipse, style=filled, fillcolor=\"#c8e6c9\", color=\"#2e7d32\"];\n", f);
     else
@@ -466,10 +468,13 @@ static void cs__legend(const cs__seen *s, FILE *f)
         const char *cell;
     } cells[] = {
 #define CS__SEEN(field) offsetof(cs__seen, field)
-        {CS__SEEN(state[CS_TASK_COMPLETED]), "<TD BGCOLOR=\"#c8e6c9\" COLOR=\"#2e7d32\" STYLE=\"rounded\">completed</TD>"},
+        {CS__SEEN(state[CS_TASK_COMPLETED]),
+         "<TD BGCOLOR=\"#c8e6c9\" COLOR=\"#2e7d32\" STYLE=\"rounded\">completed</TD>"},
         {CS__SEEN(state[CS_TASK_FAILED]), "<TD BGCOLOR=\"#ffcdd2\" COLOR=\"#c62828\">failed (octagon)</TD>"},
-        {CS__SEEN(state[CS_TASK_CANCELLED]), "<TD BGCOLOR=\"#ffe0b2\" COLOR=\"#e65100\" STYLE=\"dashed\">cancelled</TD>"},
-        {CS__SEEN(state[CS_TASK_UNFINISHED]), "<TD BGCOLOR=\"#eeeeee\" COLOR=\"#616161\" STYLE=\"dotted\">unfinished</TD>"},
+        {CS__SEEN(state[CS_TASK_CANCELLED]),
+         "<TD BGCOLOR=\"#ffe0b2\" COLOR=\"#e65100\" STYLE=\"dashed\">cancelled</TD>"},
+        {CS__SEEN(state[CS_TASK_UNFINISHED]),
+         "<TD BGCOLOR=\"#eeeeee\" COLOR=\"#616161\" STYLE=\"dotted\">unfinished</TD>"},
         {CS__SEEN(scope), "<TD COLOR=\"#757575\">scope</TD>"},
         {CS__SEEN(shield_scope), "<TD COLOR=\"#1565c0\" BORDER=\"3\">[shield] scope</TD>"},
         {CS__SEEN(group), "<TD BGCOLOR=\"#fafafa\" COLOR=\"#9e9e9e\" STYLE=\"rounded\">task group</TD>"},
@@ -506,9 +511,8 @@ static void cs__legend(const cs__seen *s, FILE *f)
 
 int cs_dot_write_focus(const cs_dot *d, const char *focus, FILE *f)
 {
-    char *title = cs_xasprintf("%s (%s, seed %llu)%s%s", d->scenario ? d->scenario : "?",
-                               cs_backend_name(d->backend), (unsigned long long)d->seed, focus ? ", focus " : "",
-                               focus ? focus : "");
+    char *title = cs_xasprintf("%s (%s, seed %llu)%s%s", d->scenario ? d->scenario : "?", cs_backend_name(d->backend),
+                               (unsigned long long)d->seed, focus ? ", focus " : "", focus ? focus : "");
     fputs("digraph cancelsim {\n", f);
     fputs("graph [label=", f);
     cs__q(f, title);

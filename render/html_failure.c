@@ -58,9 +58,9 @@ static void cs__diff(FILE *f, char *want, char *got)
         uint32_t *t = cs_xcalloc((a.n + 1) * w, sizeof *t);
         for (size_t i = a.n; i-- > 0;)
             for (size_t j = b.n; j-- > 0;)
-                t[i * w + j] = strcmp(a.v[i], b.v[j]) == 0 ? t[(i + 1) * w + j + 1] + 1
+                t[i * w + j] = strcmp(a.v[i], b.v[j]) == 0              ? t[(i + 1) * w + j + 1] + 1
                                : t[(i + 1) * w + j] >= t[i * w + j + 1] ? t[(i + 1) * w + j]
-                                                                         : t[i * w + j + 1];
+                                                                        : t[i * w + j + 1];
         size_t i = 0, j = 0;
         while (i < a.n || j < b.n) {
             if (i < a.n && j < b.n && strcmp(a.v[i], b.v[j]) == 0) {
@@ -123,7 +123,7 @@ static void cs__expect_diff(FILE *f, const cs_scenario *sc, cs_backend b, const 
     json_object_set_new(all, "findings", cs_findings_to_json(fd));
     const char *key;
     json_t *v;
-    json_object_foreach(want, key, v) {
+    json_object_foreach (want, key, v) {
         json_t *g = json_object_get(all, key);
         if (g)
             json_object_set(got, key, g);

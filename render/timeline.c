@@ -31,12 +31,12 @@ typedef struct cs__slice {
 typedef struct cs__track {
     cs__slice *open;
     size_t n, cap;
-    uint32_t thread;    /* number of the thread its to_thread waits for (0: none) */
+    uint32_t thread; /* number of the thread its to_thread waits for (0: none) */
 } cs__track;
 
 typedef struct cs__tl_scope {
-    int32_t host;       /* task that entered it */
-    bool drawn;         /* not internal */
+    int32_t host; /* task that entered it */
+    bool drawn;   /* not internal */
     bool cancelled;
     cs_cancel_cause cause;
     int64_t cancel_t;
@@ -53,20 +53,26 @@ struct cs_timeline {
     FILE *mem;
     char *buf;
     size_t buflen;
-    cs__rec *recs; size_t nrecs, cap_recs;
-    cs__track *tracks; size_t ntracks;
-    cs__tl_scope *scopes; size_t nscopes;
+    cs__rec *recs;
+    size_t nrecs, cap_recs;
+    cs__track *tracks;
+    size_t ntracks;
+    cs__tl_scope *scopes;
+    size_t nscopes;
     uint64_t next_flow;
     cs_backend backend;
-    char **classes; uint32_t nclasses;
+    char **classes;
+    uint32_t nclasses;
     /* worker threads: process 2, one track per worker slot (a slot is free
      * again once its thread ends, as AnyIO reuses idle workers) */
-    int32_t *thread_slot; size_t nthread_ids; /* by thread number - 1: its slot, -1 */
-    bool *slot_busy; size_t nslots;
-    cs_jw w;            /* the writer of the record being built */
+    int32_t *thread_slot;
+    size_t nthread_ids; /* by thread number - 1: its slot, -1 */
+    bool *slot_busy;
+    size_t nslots;
+    cs_jw w; /* the writer of the record being built */
     int64_t rec_ts;
     size_t rec_off;
-    bool ended;         /* after run_end: a worker thread that outlives the run, not drawn */
+    bool ended; /* after run_end: a worker thread that outlives the run, not drawn */
 };
 
 cs_timeline *cs_timeline_new(void)
@@ -125,8 +131,8 @@ static cs__tl_scope *cs__scope_of(cs_timeline *tl, int32_t scope)
 
 /* Starts a record: {"name", "cat", "ph", "ts", "pid", "tid"; the caller adds
  * more keys and calls cs__rec_end. */
-static void cs__rec_begin_at(cs_timeline *tl, const char *ph, const char *name, const char *cat, int64_t ts,
-                             int pid, long long tid)
+static void cs__rec_begin_at(cs_timeline *tl, const char *ph, const char *name, const char *cat, int64_t ts, int pid,
+                             long long tid)
 {
     tl->rec_ts = ts;
     tl->rec_off = (size_t)ftell(tl->mem);
@@ -151,8 +157,7 @@ static void cs__rec_begin_at(cs_timeline *tl, const char *ph, const char *name, 
 }
 
 /* A record on a task's track (process 1, tid = task id + 1). */
-static void cs__rec_begin(cs_timeline *tl, const char *ph, const char *name, const char *cat, int64_t ts,
-                          int32_t task)
+static void cs__rec_begin(cs_timeline *tl, const char *ph, const char *name, const char *cat, int64_t ts, int32_t task)
 {
     cs__rec_begin_at(tl, ph, name, cat, ts, 1, (long long)task + 1);
 }
@@ -169,7 +174,8 @@ static void cs__rec_end(cs_timeline *tl)
 static void cs__exc_text(cs_timeline *tl, const cs_exc *e, char *buf, size_t cap)
 {
     const char *cls = e->cls == CS_EXC_CANCELLED ? (tl->backend == CS_BACKEND_TRIO ? "Cancelled" : "CancelledError")
-                      : e->cls >= 0 && (uint32_t)e->cls < tl->nclasses ? tl->classes[e->cls] : "?";
+                      : e->cls >= 0 && (uint32_t)e->cls < tl->nclasses ? tl->classes[e->cls]
+                                                                       : "?";
     if (cs_exc_is_group(e))
         snprintf(buf, cap, "%s (%u)", cls, e->nmembers);
     else if (e->message && *e->message)
@@ -247,8 +253,8 @@ static void cs__end_wait(cs_timeline *tl, int32_t task, int64_t ts)
         cs__close_top(tl, task, ts, NULL);
 }
 
-static void cs__flow(cs_timeline *tl, const char *name, const char *cat, int32_t from, int64_t from_ts,
-                     int32_t to, int64_t to_ts)
+static void cs__flow(cs_timeline *tl, const char *name, const char *cat, int32_t from, int64_t from_ts, int32_t to,
+                     int64_t to_ts)
 {
     uint64_t id = ++tl->next_flow;
     cs__rec_begin(tl, "s", name, cat, from_ts, from);
@@ -345,8 +351,11 @@ static void cs__on_scope_enter(cs_timeline *tl, const cs_event *ev)
 static void cs__on_wait(cs_timeline *tl, const cs_event *ev)
 {
     bool thread = ev->kind == CS_EV_THREAD_START;
-    cs__rec_begin(tl, "B", thread ? "to_thread" : ev->label ? ev->label : "wait", thread ? "thread" : "wait", ev->t,
-                  ev->task);
+    cs__rec_begin(tl, "B",
+                  thread      ? "to_thread"
+                  : ev->label ? ev->label
+                              : "wait",
+                  thread ? "thread" : "wait", ev->t, ev->task);
     if (!thread) {
         cs_jw_key(&tl->w, "args");
         cs_jw_begin_object(&tl->w);
@@ -539,12 +548,9 @@ static int32_t cs__actor(const cs_event *ev)
     switch (ev->kind) {
     case CS_EV_RUN_START:
     case CS_EV_RUN_END:
-    case CS_EV_SCOPE_STATE:
-        return -1;
-    case CS_EV_TASK_SPAWN:
-        return ev->parent;
-    default:
-        return ev->task;
+    case CS_EV_SCOPE_STATE: return -1;
+    case CS_EV_TASK_SPAWN: return ev->parent;
+    default: return ev->task;
     }
 }
 

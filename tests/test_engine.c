@@ -49,7 +49,9 @@ static const char *result_type(json_t *j)
 
 /* Counts cancellation deliveries to task 0 (main), and cancel() calls that
  * took effect. */
-typedef struct { int delivered, cancels; } cancel_counts;
+typedef struct {
+    int delivered, cancels;
+} cancel_counts;
 static void count_deliveries(void *ctx, const cs_event *ev)
 {
     cancel_counts *c = ctx;
@@ -168,9 +170,10 @@ END_TEST
 /* 2d: cancellation is level-triggered: a swallowed one is delivered again. */
 START_TEST(level_triggered_redelivery)
 {
-    json_t *j = run_json("{\"main\":[{\"cancel_scope\":\"s\",\"body\":[{\"cancel\":\"s\"},"
-                         "{\"try\":[\"checkpoint\"],\"except\":[{\"match\":\"Cancelled\",\"body\":[{\"log\":\"caught\"}]}]},"
-                         "\"checkpoint\",{\"log\":\"never\"}]}]}");
+    json_t *j =
+        run_json("{\"main\":[{\"cancel_scope\":\"s\",\"body\":[{\"cancel\":\"s\"},"
+                 "{\"try\":[\"checkpoint\"],\"except\":[{\"match\":\"Cancelled\",\"body\":[{\"log\":\"caught\"}]}]},"
+                 "\"checkpoint\",{\"log\":\"never\"}]}]}");
     ck_assert_str_eq(log_msg(j, 0), "caught");
     ck_assert_uint_eq(json_array_size(json_object_get(j, "log")), 1);
     ck_assert(json_is_true(json_object_get(json_object_get(json_object_get(j, "scopes"), "s"), "cancelled_caught")));
@@ -182,9 +185,10 @@ END_TEST
  * timer order, in one ExceptionGroup. */
 START_TEST(group_collects_all_failures)
 {
-    json_t *j = run_json("{\"main\":[{\"task_group\":\"g\",\"body\":["
-                         "{\"start_soon\":\"a\",\"body\":[{\"sleep\":1},{\"raise\":\"ValueError\",\"message\":\"a\"}]},"
-                         "{\"start_soon\":\"b\",\"body\":[{\"sleep\":1},{\"raise\":\"KeyError\",\"message\":\"b\"}]}]}]}");
+    json_t *j =
+        run_json("{\"main\":[{\"task_group\":\"g\",\"body\":["
+                 "{\"start_soon\":\"a\",\"body\":[{\"sleep\":1},{\"raise\":\"ValueError\",\"message\":\"a\"}]},"
+                 "{\"start_soon\":\"b\",\"body\":[{\"sleep\":1},{\"raise\":\"KeyError\",\"message\":\"b\"}]}]}]}");
     ck_assert_str_eq(result_type(j), "ExceptionGroup");
     json_t *ex = json_object_get(json_object_get(json_object_get(j, "result"), "raised"), "exceptions");
     ck_assert_uint_eq(json_array_size(ex), 2);
@@ -267,8 +271,9 @@ START_TEST(task_limit_stops_a_spawn_storm)
         g_task_limit = CS_DEFAULT_TASK_LIMIT;
         g_backend = CS_BACKEND_ASYNCIO;
         ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "result"), "limit")), "tasks");
-        ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(j, "tasks"), "main"), "state")),
-                         "unfinished");
+        ck_assert_str_eq(
+            json_string_value(json_object_get(json_object_get(json_object_get(j, "tasks"), "main"), "state")),
+            "unfinished");
         json_decref(j);
     }
 }
@@ -283,10 +288,11 @@ static double task_end(json_t *j, const char *task)
  * CapacityLimiter token until it finishes on Trio, not on asyncio. */
 START_TEST(abandoned_thread_token_per_backend)
 {
-    const char *s = "{\"limiters\":{\"one\":1},\"main\":[{\"task_group\":\"tg\",\"body\":["
-                    "{\"start_soon\":\"a\",\"body\":[{\"move_on_after\":1,\"body\":[{\"to_thread\":[{\"block\":3}],"
-                    "\"abandon_on_cancel\":true,\"limiter\":\"one\"}]}]},"
-                    "{\"start_soon\":\"b\",\"body\":[{\"sleep\":0.5},{\"to_thread\":[{\"block\":1}],\"limiter\":\"one\"}]}]}]}";
+    const char *s =
+        "{\"limiters\":{\"one\":1},\"main\":[{\"task_group\":\"tg\",\"body\":["
+        "{\"start_soon\":\"a\",\"body\":[{\"move_on_after\":1,\"body\":[{\"to_thread\":[{\"block\":3}],"
+        "\"abandon_on_cancel\":true,\"limiter\":\"one\"}]}]},"
+        "{\"start_soon\":\"b\",\"body\":[{\"sleep\":0.5},{\"to_thread\":[{\"block\":1}],\"limiter\":\"one\"}]}]}]}";
     json_t *a = run_json(s);
     g_backend = CS_BACKEND_TRIO;
     json_t *t = run_json(s);

@@ -25,7 +25,9 @@ static cs_scenario *cs_load_fixture(void)
 START_TEST(test_parse_and_format)
 {
     cs_scenario *sc = cs_load_fixture();
-    static const struct { const char *in, *canonical; } ok[] = {
+    static const struct {
+        const char *in, *canonical;
+    } ok[] = {
         {"fail:w[1]@3", "fail:w[1]@3"},
         {"fail:main@1:RuntimeError", "fail:main@1"},
         {"fail:w[0]@2:DiskError", "fail:w[0]@2:DiskError"},
@@ -51,7 +53,9 @@ END_TEST
 START_TEST(test_refusals)
 {
     cs_scenario *sc = cs_load_fixture();
-    static const struct { const char *in, *msg; } bad[] = {
+    static const struct {
+        const char *in, *msg;
+    } bad[] = {
         {"", "empty plan"},
         {"explode:w@1", "unknown fault kind"},
         {"fail:w", "expected fail:TASK@K"},
@@ -68,7 +72,8 @@ START_TEST(test_refusals)
         {"fail:w@1:ExceptionGroup", "cannot be raised"},
         {"fail:w@1,", "a fault is KIND"},
         {"fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,"
-         "fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1", "at most 16"},
+         "fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1,fail:w@1",
+         "at most 16"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cs_plan p;
@@ -146,9 +151,12 @@ START_TEST(test_scopes_with_deadline)
     cs_scenario *sc = NULL;
     cs_load_error err;
     ck_assert_int_eq(cs_load_buffer("deadlines.json", text, strlen(text), &sc, &err), 0);
-    static const struct { const char *instance; bool timed; } want[] = {
-        {"tg", true}, {"none", false}, {"after", true}, {"drawn", true}, {"plain", false},
-        {"inf", false}, {"past", true}, {"later", true}, {"never", false}, {"after#2", true}, {"plain#3", false},
+    static const struct {
+        const char *instance;
+        bool timed;
+    } want[] = {
+        {"tg", true},   {"none", false}, {"after", true},  {"drawn", true},   {"plain", false},   {"inf", false},
+        {"past", true}, {"later", true}, {"never", false}, {"after#2", true}, {"plain#3", false},
     };
     bool *timed = cs_scopes_with_deadline(sc->program);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {

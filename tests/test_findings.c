@@ -17,7 +17,7 @@
 #include "findings.h"
 #include "load.h"
 
-#define S(x) ((int64_t)(x) * 1000000000) /* seconds -> ns */
+#define S(x) ((int64_t)(x)*1000000000) /* seconds -> ns */
 
 static cs_findings *g_f;
 static uint64_t g_seq;

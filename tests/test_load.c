@@ -71,7 +71,8 @@ static const cs_reject_case cs_reject_cases[] = {
     {"{\"exceptions\": {\"1E\": \"Exception\"}, \"main\": []}", 1, 17, "is not an identifier"},
     {"{\"exceptions\": {\"E\": null}, \"main\": []}", 1, 22, "base must be a class name"},
     {"{\"exceptions\": {\"A\": \"B\", \"B\": \"A\"}, \"main\": []}", 1, 22, "exception 'A' has a cyclic base"},
-    {"{\"exceptions\": {\"G\": \"BaseExceptionGroup\"}, \"main\": []}", 1, 22, "may not derive from BaseExceptionGroup"},
+    {"{\"exceptions\": {\"G\": \"BaseExceptionGroup\"}, \"main\": []}", 1, 22,
+     "may not derive from BaseExceptionGroup"},
     {"{\"exceptions\": {\"A\": \"Nope\"}, \"main\": []}", 1, 22, "unknown base class 'Nope'"},
     {"{\"limiters\": {\"db\": \"many\"}, \"main\": []}", 1, 21, "limiter 'db' must be an integer >= 0 or \"inf\""},
     {"{\"semaphores\": {\"s\": true}, \"main\": []}", 1, 22, "semaphore 's' must be an integer >= 0"},
@@ -118,10 +119,12 @@ static const cs_reject_case cs_reject_cases[] = {
     /* names and references */
     {TG("{\"start_soon\": \"tg\", \"body\": []}"), 1, 41, "name 'tg' is already used"},
     {TG("{\"start\": \"a]\", \"body\": []}"), 1, 41, "may not contain '[', ']' or '#'"},
-    {MAIN("{\"cancel_scope\": \"s\", \"body\": [{\"start\": \"a\", \"in\": \"s\", \"body\": []}]}"), 1, 42, "'s' is not a task group"},
+    {MAIN("{\"cancel_scope\": \"s\", \"body\": [{\"start\": \"a\", \"in\": \"s\", \"body\": []}]}"), 1, 42,
+     "'s' is not a task group"},
     {MAIN("{\"set_deadline\": \"s\", \"value\": 1}"), 1, 11, "'s' is not a scope or task group"},
     {MAIN("{\"probe\": \"deadline\", \"scope\": \"s\"}"), 1, 11, "'s' is not a scope or task group"},
-    {TG("{\"start_soon\": \"a\", \"body\": []}, {\"cancel_task\": \"a\"}"), 1, 74, "'a' is not a task created with create_task"},
+    {TG("{\"start_soon\": \"a\", \"body\": []}, {\"cancel_task\": \"a\"}"), 1, 74,
+     "'a' is not a task created with create_task"},
     {MAIN("{\"set\": \"e\"}"), 1, 11, "unknown event 'e'"},
     {MAIN("{\"with_lock\": \"l\", \"body\": []}"), 1, 11, "unknown lock 'l'"},
     {MAIN("{\"with_semaphore\": \"p\", \"body\": []}"), 1, 11, "unknown semaphore 'p'"},
@@ -409,10 +412,10 @@ END_TEST
 /* conditions: their own lock (-1) or a declared one; each statement's condition */
 START_TEST(test_conditions)
 {
-    cs_scenario *sc = cs_load_ok(
-        "{\"locks\": [\"a\", \"b\"], \"conditions\": {\"own\": {}, \"shared\": {\"lock\": \"b\"}},"
-        " \"main\": [{\"with_condition\": \"shared\", \"body\": [{\"condition_wait\": \"shared\"},"
-        " {\"notify\": \"shared\", \"n\": 3}, {\"notify\": \"own\"}, {\"notify_all\": \"own\"}]}]}");
+    cs_scenario *sc =
+        cs_load_ok("{\"locks\": [\"a\", \"b\"], \"conditions\": {\"own\": {}, \"shared\": {\"lock\": \"b\"}},"
+                   " \"main\": [{\"with_condition\": \"shared\", \"body\": [{\"condition_wait\": \"shared\"},"
+                   " {\"notify\": \"shared\", \"n\": 3}, {\"notify\": \"own\"}, {\"notify_all\": \"own\"}]}]}");
     const cs_program *p = sc->program;
     ck_assert_uint_eq(p->nconditions, 2);
     ck_assert_str_eq(p->conditions[0].name, "own");
@@ -433,12 +436,15 @@ START_TEST(test_class_hierarchy)
 {
     cs_scenario *sc = cs_load_ok("{\"exceptions\": {\"E1\": \"KeyError\", \"E2\": \"E1\"}, \"main\": []}");
     const cs_program *p = sc->program;
-    const char *names[] = {"BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "LookupError",
-                           "KeyError", "IndexError", "ValueError", "TypeError", "RuntimeError",
-                           "NotImplementedError", "OSError", "ConnectionError", "TimeoutError",
-                           "KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseExceptionGroup",
-                           "ExceptionGroup", "TaskFailed", "TaskCancelled", "WouldBlock", "BrokenResourceError",
-                           "ClosedResourceError", "EndOfStream", "RunFinishedError", "Cancelled"};
+    const char *names[] = {"BaseException",     "Exception",           "ArithmeticError",
+                           "ZeroDivisionError", "LookupError",         "KeyError",
+                           "IndexError",        "ValueError",          "TypeError",
+                           "RuntimeError",      "NotImplementedError", "OSError",
+                           "ConnectionError",   "TimeoutError",        "KeyboardInterrupt",
+                           "SystemExit",        "GeneratorExit",       "BaseExceptionGroup",
+                           "ExceptionGroup",    "TaskFailed",          "TaskCancelled",
+                           "WouldBlock",        "BrokenResourceError", "ClosedResourceError",
+                           "EndOfStream",       "RunFinishedError",    "Cancelled"};
     for (int i = 0; i < CS_EXC_BUILTIN_COUNT; i++)
         ck_assert_int_eq(cs_class_index(p, names[i]), i);
     int32_t e2 = cs_class_index(p, "E2");
@@ -463,8 +469,9 @@ END_TEST
 
 START_TEST(test_declared_default_limiter)
 {
-    cs_scenario *sc = cs_load_ok("{\"limiters\": {\"x\": 1, \"default\": 3}, \"main\": [{\"to_thread\": []}, "
-                                 "{\"with_limiter\": \"default\", \"body\": []}, {\"to_thread\": [], \"limiter\": \"x\"}]}");
+    cs_scenario *sc =
+        cs_load_ok("{\"limiters\": {\"x\": 1, \"default\": 3}, \"main\": [{\"to_thread\": []}, "
+                   "{\"with_limiter\": \"default\", \"body\": []}, {\"to_thread\": [], \"limiter\": \"x\"}]}");
     ck_assert_int_eq(sc->program->main.items[0].ref, 1);
     ck_assert_int_eq(sc->program->main.items[1].ref, 1);
     ck_assert_int_eq(sc->program->main.items[2].ref, 0);
@@ -476,11 +483,11 @@ START_TEST(test_context_through_calls)
 {
     /* reraise in a function called from a handler; return in a function called
      * from an except* handler; started in a function called by a start body */
-    cs_scenario *sc = cs_load_ok(
-        "{\"functions\": {\"r\": [\"reraise\"], \"ret\": [{\"return\": 1}], \"st\": [{\"started\": null}]},"
-        " \"main\": [{\"try\": [], \"except\": [{\"body\": [{\"call\": \"r\"}]}]},"
-        " {\"try\": [], \"except*\": [{\"match\": \"Cancelled\", \"body\": [{\"call\": \"ret\"}]}]},"
-        " {\"task_group\": \"g\", \"body\": [{\"start\": \"s\", \"body\": [{\"call\": \"st\"}]}]}]}");
+    cs_scenario *sc =
+        cs_load_ok("{\"functions\": {\"r\": [\"reraise\"], \"ret\": [{\"return\": 1}], \"st\": [{\"started\": null}]},"
+                   " \"main\": [{\"try\": [], \"except\": [{\"body\": [{\"call\": \"r\"}]}]},"
+                   " {\"try\": [], \"except*\": [{\"match\": \"Cancelled\", \"body\": [{\"call\": \"ret\"}]}]},"
+                   " {\"task_group\": \"g\", \"body\": [{\"start\": \"s\", \"body\": [{\"call\": \"st\"}]}]}]}");
     ck_assert_uint_eq(sc->program->max_depth, 4);
     cs_scenario_free(sc);
 }
@@ -549,7 +556,8 @@ START_TEST(test_nul_in_text_and_names)
     cs_scenario *sc = cs_load_ok("{\"main\": [{\"log\": \"a\\u0000b\\u0000\"},"
                                  " {\"raise\": \"KeyError\", \"message\": \"\\u0000k\"}]}");
     const cs_stmt *st = sc->program->main.items;
-    ck_assert_str_eq(st[0].text, "a\xc0\x80" "b\xc0\x80");
+    ck_assert_str_eq(st[0].text, "a\xc0\x80"
+                                 "b\xc0\x80");
     char out[16];
     ck_assert_uint_eq(cs_text_decode(st[0].text, out), 4);
     ck_assert(memcmp(out, "a\0b\0", 5) == 0);
@@ -610,8 +618,8 @@ START_TEST(test_dataflow_values)
         " {\"if\": {\"value\": \"s\", \"op\": \">=\", \"to\": 2}, \"then\": [\"checkpoint\"]}]}");
     const cs_program *p = sc->program;
     const cs_flow *fl = p->main.items[0].flow;
-    static const char *const want[] = {"1e+16", "0.1", "1.0", "-0.0", "123456789.123", "1.5e-07", "100", "True",
-                                       "None", "it's", "[\"a'b\", {'k': None}]", "\xc2\xa0"};
+    static const char *const want[] = {"1e+16", "0.1",  "1.0",  "-0.0", "123456789.123",          "1.5e-07",
+                                       "100",   "True", "None", "it's", "[\"a'b\", {'k': None}]", "\xc2\xa0"};
     ck_assert_uint_eq(fl->nargs, 12);
     for (uint32_t i = 0; i < fl->nargs; i++)
         ck_assert_str_eq(fl->args[i].lit->str, want[i]);

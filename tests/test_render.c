@@ -23,8 +23,8 @@
 #include "dot.h"
 #include "dot_internal.h"
 #include "engine.h"
-#include "outcome.h"
 #include "load.h"
+#include "outcome.h"
 #include "timeline.h"
 #include "util.h"
 
@@ -307,7 +307,7 @@ static char *timeline_fault(json_t *doc)
     json_t *e;
     json_t *flows = json_object();
     char *fault = NULL;
-    json_array_foreach(evs, i, e) {
+    json_array_foreach (evs, i, e) {
         double ts = json_number_value(json_object_get(e, "ts"));
         long long tid = json_integer_value(json_object_get(e, "tid"));
         const char *ph = json_string_value(json_object_get(e, "ph"));

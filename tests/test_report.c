@@ -26,8 +26,8 @@ static int report(cs_report_style style, const cs_report_status *st, size_t n)
     cs_report r;
     cs_report_init(&r, style, f);
     for (size_t i = 0; i < n; i++) {
-        cs_report_entry e = {.file = files[i], .name = cs_xstrdup(files[i]), .backend = CS_BACKEND_TRIO,
-                             .status = st[i]};
+        cs_report_entry e = {
+            .file = files[i], .name = cs_xstrdup(files[i]), .backend = CS_BACKEND_TRIO, .status = st[i]};
         if (st[i] != CS_REPORT_PASS)
             e.detail = cs_xasprintf("why %zu", i);
         if (st[i] == CS_REPORT_FAIL)

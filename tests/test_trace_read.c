@@ -26,7 +26,6 @@
 
 #include "corpus.h"
 
-
 /* The outcome's JSON and text, the findings with their details and the
  * explain text, as one string. */
 static char *describe(const cs_outcome *o, const cs_findings *fd, const cs_explain *x)
@@ -121,16 +120,17 @@ END_TEST
 
 /* ---- pieces ------------------------------------------------------------- */
 
-#define CLASSES \
-    "\"classes\": [\"BaseException\", \"Exception\", \"ArithmeticError\", \"ZeroDivisionError\", " \
-    "\"LookupError\", \"KeyError\", \"IndexError\", \"ValueError\", \"TypeError\", \"RuntimeError\", " \
-    "\"NotImplementedError\", \"OSError\", \"ConnectionError\", \"TimeoutError\", \"KeyboardInterrupt\", " \
-    "\"SystemExit\", \"GeneratorExit\", \"BaseExceptionGroup\", \"ExceptionGroup\", \"TaskFailed\", " \
+#define CLASSES                                                                                              \
+    "\"classes\": [\"BaseException\", \"Exception\", \"ArithmeticError\", \"ZeroDivisionError\", "           \
+    "\"LookupError\", \"KeyError\", \"IndexError\", \"ValueError\", \"TypeError\", \"RuntimeError\", "       \
+    "\"NotImplementedError\", \"OSError\", \"ConnectionError\", \"TimeoutError\", \"KeyboardInterrupt\", "   \
+    "\"SystemExit\", \"GeneratorExit\", \"BaseExceptionGroup\", \"ExceptionGroup\", \"TaskFailed\", "        \
     "\"TaskCancelled\", \"WouldBlock\", \"BrokenResourceError\", \"ClosedResourceError\", \"EndOfStream\", " \
     "\"RunFinishedError\", \"Cancelled\", \"AppError\"]"
 
 static const char trio_trace[] =
-    "{\"seq\": 0, \"t\": 0.0, \"ev\": \"run_start\", \"scenario\": \"x\", \"backend\": \"trio\", \"seed\": 3, " CLASSES "}\n"
+    "{\"seq\": 0, \"t\": 0.0, \"ev\": \"run_start\", \"scenario\": \"x\", \"backend\": \"trio\", \"seed\": 3, " CLASSES
+    "}\n"
     "{\"seq\": 1, \"t\": 0.0, \"ev\": \"task_spawn\", \"task\": \"main\", \"parent\": null}\n"
     "{\"seq\": 2, \"t\": 0.0, \"ev\": \"scope_enter\", \"scope\": \"tg\", \"scope_id\": 0, \"kind\": \"task_group\", "
     "\"task\": \"main\", \"deadline\": \"inf\", \"shield\": false}\n"
@@ -230,15 +230,17 @@ START_TEST(test_refused)
     refused("{\"seq\": 0, \"t\": 0.0, \"ev\": \"wake\", \"task\": \"m\"}\n", 1, 1, "before any run_start");
     snprintf(buf, sizeof buf, "%s{\"seq\": 1, \"t\": 0.5, \"ev\": \"task_start\", \"task\": \"m\"}\n", start);
     refused(buf, 2, 50, "names no task");
-    snprintf(buf, sizeof buf, "%s{\"seq\": 1, \"t\": 0.5, \"ev\": \"task_spawn\", \"task\": \"m\", \"parent\": null, \"k\": 1}\n",
+    snprintf(buf, sizeof buf,
+             "%s{\"seq\": 1, \"t\": 0.5, \"ev\": \"task_spawn\", \"task\": \"m\", \"parent\": null, \"k\": 1}\n",
              start);
     refused(buf, 2, 76, "no field \"k\"");
-    snprintf(buf, sizeof buf, "%s{\"seq\": 1, \"t\": 0.1234567891, \"ev\": \"task_spawn\", \"task\": \"m\", \"parent\": null}\n",
-             start);
+    snprintf(buf, sizeof buf,
+             "%s{\"seq\": 1, \"t\": 0.1234567891, \"ev\": \"task_spawn\", \"task\": \"m\", \"parent\": null}\n", start);
     refused(buf, 2, 17, "whole number of nanoseconds");
-    snprintf(buf, sizeof buf, "%s{\"seq\": 1, \"t\": 0.0, \"ev\": \"task_spawn\", \"task\": \"m\", \"parent\": null}\n"
-                              "{\"seq\": 2, \"t\": 0.0, \"ev\": \"raise\", \"task\": \"m\", \"exception\": "
-                              "{\"type\": \"ValueError\", \"message\": \"v\", \"id\": 1, \"exceptions\": []}}\n",
+    snprintf(buf, sizeof buf,
+             "%s{\"seq\": 1, \"t\": 0.0, \"ev\": \"task_spawn\", \"task\": \"m\", \"parent\": null}\n"
+             "{\"seq\": 2, \"t\": 0.0, \"ev\": \"raise\", \"task\": \"m\", \"exception\": "
+             "{\"type\": \"ValueError\", \"message\": \"v\", \"id\": 1, \"exceptions\": []}}\n",
              start);
     refused(buf, 3, 63, "only a group");
     refused("{\"seq\": 0,\n", 1, 10, "expected");

@@ -70,8 +70,14 @@ END_TEST
 START_TEST(equality_as_jansson)
 {
     static const char *const pairs[][2] = {
-        {"1", "1.0"}, {"1", "1"}, {"{\"a\":1,\"b\":[2]}", "{\"b\":[2],\"a\":1}"}, {"[1,2]", "[2,1]"},
-        {"{\"a\":1}", "{\"a\":1,\"b\":2}"}, {"\"x\"", "\"x\""}, {"null", "false"}, {"0.5", "0.5"},
+        {"1", "1.0"},
+        {"1", "1"},
+        {"{\"a\":1,\"b\":[2]}", "{\"b\":[2],\"a\":1}"},
+        {"[1,2]", "[2,1]"},
+        {"{\"a\":1}", "{\"a\":1,\"b\":2}"},
+        {"\"x\"", "\"x\""},
+        {"null", "false"},
+        {"0.5", "0.5"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         json_t *a = json_loads(pairs[i][0], JSON_DECODE_ANY, NULL), *b = json_loads(pairs[i][1], JSON_DECODE_ANY, NULL);

@@ -32,14 +32,14 @@ typedef struct cs__scope_seen {
 } cs__scope_seen;
 
 struct cs_story {
-    int runs;                   /* run_starts seen: only the first run is read */
+    int runs; /* run_starts seen: only the first run is read */
     cs_backend backend;
     uint64_t seed;
     const char *const *classes; /* run_start's, borrowed while the run lasts */
     uint32_t nclasses;
-    cs__story_task *tasks;      /* by task id */
+    cs__story_task *tasks; /* by task id */
     size_t ntasks, captasks;
-    cs__scope_seen *scopes;     /* by scope id */
+    cs__scope_seen *scopes; /* by scope id */
     size_t nscopes, capscopes;
     size_t steps;
     bool cut;
@@ -200,7 +200,10 @@ void cs_story_sink(void *ctx, const cs_event *ev)
     case CS_EV_THREAD_START: cs__add(s, ev->task, ev->t, cs_xstrdup("thread start")); break;
     case CS_EV_THREAD_ABANDONED: cs__add(s, ev->task, ev->t, cs_xstrdup("thread abandoned")); break;
     case CS_EV_GROUP_RAISE: cs__add(s, ev->task, ev->t, cs_xstrdup("group raise")); break;
-    case CS_EV_RUN_END: s->classes = NULL; s->nclasses = 0; break; /* borrowed no longer */
+    case CS_EV_RUN_END:
+        s->classes = NULL;
+        s->nclasses = 0;
+        break; /* borrowed no longer */
     default: break;
     }
 }

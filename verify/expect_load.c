@@ -18,7 +18,7 @@ static json_t *cs__merge(const json_t *base, const json_t *over)
     json_t *out = json_deep_copy(base);
     const char *k;
     json_t *v;
-    json_object_foreach((json_t *)over, k, v) {
+    json_object_foreach ((json_t *)over, k, v) {
         json_t *b = json_object_get(out, k);
         if (json_is_object(v) && json_is_object(b))
             json_object_set_new(out, k, cs__merge(b, v));
@@ -77,7 +77,7 @@ static void cs__from_json(const json_t *j, cs_xv *v, int depth)
         v->keys = cs_xcalloc(cap ? cap : 1, sizeof *v->keys);
         const char *k;
         json_t *m;
-        json_object_foreach((json_t *)j, k, m) { /* in insertion order: the file's */
+        json_object_foreach ((json_t *)j, k, m) { /* in insertion order: the file's */
             assert(v->n < cap);
             v->keys[v->n] = cs_xstrdup(k);
             cs__from_json(m, &v->items[v->n++], depth + 1);

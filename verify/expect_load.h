@@ -27,11 +27,11 @@ typedef struct cs_expectations {
      * merged in key by key (objects recursively), members in the file's
      * order; NULL when the scenario states neither. */
     cs_xv *merged[2];
-    cs_xv *any;       /* `expect_any`: an array of expectation objects, or NULL */
-    cs_xv *always;    /* `always`, or NULL */
+    cs_xv *any;    /* `expect_any`: an array of expectation objects, or NULL */
+    cs_xv *always; /* `always`, or NULL */
     /* Worked out once, for the checks that ask on every run: */
     bool declares_findings[2]; /* merged[b] has a `findings` member */
-    bool has[2];      /* something to check on the backend beyond the built-in findings */
+    bool has[2];               /* something to check on the backend beyond the built-in findings */
     /* The finding names a plan may raise without failing when `always` does
      * not list them (inject): those merged[b] or any entry of expect_any declares. */
     char **allowed[2];

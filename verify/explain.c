@@ -207,9 +207,8 @@ char *cs__x_exc(const cs_explain *x, const cs_exc *e)
         free(s);
         s = n;
     }
-    char *n = e->nmembers > CS__X_MEMBERS_MAX
-                  ? cs_xasprintf("%s, ... %u more])", s, e->nmembers - CS__X_MEMBERS_MAX)
-                  : cs_xasprintf("%s])", s);
+    char *n = e->nmembers > CS__X_MEMBERS_MAX ? cs_xasprintf("%s, ... %u more])", s, e->nmembers - CS__X_MEMBERS_MAX)
+                                              : cs_xasprintf("%s])", s);
     free(s);
     return n;
 }
@@ -265,8 +264,8 @@ cs__xscope *cs__x_scope(cs_explain *x, int32_t id)
     assert(id >= 0);
     x->scopes = cs_xgrow(x->scopes, &x->capscopes, (size_t)id + 1, sizeof *x->scopes);
     for (size_t i = x->nscopes; i <= (size_t)id; i++)
-        x->scopes[i] = (cs__xscope){.host = -1, .parent = -1, .by = -1, .last_failed = -1, .held = -1,
-                                    .kind = CS_KIND_INTERNAL};
+        x->scopes[i] =
+            (cs__xscope){.host = -1, .parent = -1, .by = -1, .last_failed = -1, .held = -1, .kind = CS_KIND_INTERNAL};
     if ((size_t)id >= x->nscopes)
         x->nscopes = (size_t)id + 1;
     return &x->scopes[id];
@@ -331,8 +330,8 @@ void cs__x_on_scope_enter(cs_explain *x, const cs_event *ev)
     s->entered = s->open = true;
     s->enter_seq = ev->seq;
     /* a shield entered inside an already cancelled scope holds that back */
-    for (int32_t p = s->parent, d = 0; s->shield && s->kind != CS_KIND_INTERNAL && p >= 0 &&
-                                       (size_t)p < x->nscopes && d < CS__X_DEPTH_MAX;
+    for (int32_t p = s->parent, d = 0;
+         s->shield && s->kind != CS_KIND_INTERNAL && p >= 0 && (size_t)p < x->nscopes && d < CS__X_DEPTH_MAX;
          p = x->scopes[p].parent, d++) {
         if (x->scopes[p].cancelled && x->scopes[p].kind != CS_KIND_INTERNAL) {
             s->held = p;
@@ -353,8 +352,8 @@ static void cs__shield_ends(cs_explain *x, int32_t id, int64_t t, const char *ho
     cs_human_ns(t, t1, sizeof t1);
     char *me = cs__x_scope_desc(x, id), *other = cs__x_scope_desc(x, s->held);
     cs__x_step(x, s->host, "shielded", t, s->pos,
-             cs_xasprintf("the shielded %s held back the cancellation of %s from %s until %s, when it %s", me, other,
-                          t0, t1, how));
+               cs_xasprintf("the shielded %s held back the cancellation of %s from %s until %s, when it %s", me, other,
+                            t0, t1, how));
     free(me);
     free(other);
     s->held = -1;
@@ -372,8 +371,8 @@ void cs__x_on_scope_exit(cs_explain *x, const cs_event *ev)
         return;
     char *me = cs__x_scope_desc(x, ev->scope);
     cs__x_step(x, s->host, "caught", ev->t, s->pos,
-             cs_xasprintf("%s, cancelled %s, caught the cancellation and %s", me, s->why ? s->why : "",
-                          s->kind == CS_KIND_FAIL_AFTER ? "raised TimeoutError" : "the task went on"));
+               cs_xasprintf("%s, cancelled %s, caught the cancellation and %s", me, s->why ? s->why : "",
+                            s->kind == CS_KIND_FAIL_AFTER ? "raised TimeoutError" : "the task went on"));
     free(me);
 }
 
@@ -404,8 +403,7 @@ static void cs__shields_hold(cs_explain *x, int32_t cancelled, int64_t t)
         return;
     for (size_t i = (size_t)cancelled + 1; i < x->nscopes; i++) {
         cs__xscope *s = &x->scopes[i];
-        if (s->open && s->shield && s->held < 0 && s->kind != CS_KIND_INTERNAL &&
-            cs__within(x, s->parent, cancelled)) {
+        if (s->open && s->shield && s->held < 0 && s->kind != CS_KIND_INTERNAL && cs__within(x, s->parent, cancelled)) {
             s->held = cancelled;
             s->held_t = t;
         }
@@ -427,20 +425,18 @@ static char *cs__why(const cs_explain *x, const cs__xscope *s, const cs_event *e
         const cs__xtask *c = &x->tasks[s->last_failed];
         if (!c->end_exc)
             return cs_xasprintf("because its child %s failed at %s", c->name, t);
-        return cs_xasprintf("because its child %s failed with %s at %s (%u:%u)", c->name, c->end_exc, t, c->end_pos.line,
-                            c->end_pos.col);
+        return cs_xasprintf("because its child %s failed with %s at %s (%u:%u)", c->name, c->end_exc, t,
+                            c->end_pos.line, c->end_pos.col);
     }
     case CS_CAUSE_TASK_HANDLE:
         return cs_xasprintf("because %s cancelled it through its handle at %s (cancel_task at %u:%u)",
                             cs__x_task_name(x, ev->task), t, ev->pos.line, ev->pos.col);
-    case CS_CAUSE_EXPLICIT:
-        break;
+    case CS_CAUSE_EXPLICIT: break;
     }
     char *reason = ev->msg ? cs__x_quoted(ev->msg) : NULL;
-    char *w = ev->task >= 0
-                  ? cs_xasprintf("because %s called cancel(%s) at %s (%u:%u)", cs__x_task_name(x, ev->task),
-                                 reason ? reason : "", t, ev->pos.line, ev->pos.col)
-                  : cs_xasprintf("at %s%s%s", t, reason ? " with reason " : "", reason ? reason : "");
+    char *w = ev->task >= 0 ? cs_xasprintf("because %s called cancel(%s) at %s (%u:%u)", cs__x_task_name(x, ev->task),
+                                           reason ? reason : "", t, ev->pos.line, ev->pos.col)
+                            : cs_xasprintf("at %s%s%s", t, reason ? " with reason " : "", reason ? reason : "");
     free(reason);
     return w;
 }
@@ -499,8 +495,8 @@ void cs__x_on_delivered(cs_explain *x, const cs_event *ev)
         in = cs_xasprintf("in %s", k->cp_label_own ? k->cp_label_own : "a checkpoint");
     }
     cs__x_step(x, ev->task, "cancelled", ev->t, at,
-             cs_xasprintf("the cancellation of %s reached it %s; %s was cancelled %s", desc, in,
-                          s->name ? s->name : "that scope", s->why ? s->why : ""));
+               cs_xasprintf("the cancellation of %s reached it %s; %s was cancelled %s", desc, in,
+                            s->name ? s->name : "that scope", s->why ? s->why : ""));
     free(desc);
     free(in);
 }
@@ -515,4 +511,3 @@ void cs__x_on_checkpoint(cs_explain *x, const cs_event *ev)
         k->cp_label_own = ev->label ? cs_xstrdup(ev->label) : NULL;
     }
 }
-

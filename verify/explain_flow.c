@@ -51,14 +51,14 @@ static void cs__on_raise(cs_explain *x, const cs_event *ev)
     const cs__xscope *s = x->last_exit >= 0 && ev->seq == x->last_exit_seq + 1 ? &x->scopes[x->last_exit] : NULL;
     if (s && s->host == ev->task && s->kind == CS_KIND_FAIL_AFTER && ev->exc->cls == CS_EXC_TIMEOUT_ERROR) {
         char *d = cs__x_scope_desc(x, x->last_exit);
-        cs__x_set_origin(x, ev->exc, cs_xasprintf("%s raised at %s, cancelled %s", d, t, s->why ? s->why : ""),
-                         ev->pos, ev->task);
+        cs__x_set_origin(x, ev->exc, cs_xasprintf("%s raised at %s, cancelled %s", d, t, s->why ? s->why : ""), ev->pos,
+                         ev->task);
         free(d);
     } else {
-        cs__x_set_origin(x, ev->exc,
-                         cs_xasprintf("%s raised at %s (%u:%u)", cs__x_task_name(x, ev->task), t, ev->pos.line,
-                                      ev->pos.col),
-                         ev->pos, ev->task);
+        cs__x_set_origin(
+            x, ev->exc,
+            cs_xasprintf("%s raised at %s (%u:%u)", cs__x_task_name(x, ev->task), t, ev->pos.line, ev->pos.col),
+            ev->pos, ev->task);
         cs__x_step(x, ev->task, "raised", ev->t, ev->pos, cs_xasprintf("raised %s", e));
     }
     free(e);

@@ -28,10 +28,10 @@ static char *cs__head(const cs_explain *x, const cs__xtask *k)
     char *where = cs_xstrdup("");
     if (k->pos.line) {
         char *g = k->group >= 0 && (size_t)k->group < x->nscopes && x->scopes[k->group].name
-                      ? cs_xasprintf(", into %s", x->scopes[k->group].name) : cs_xstrdup("");
+                      ? cs_xasprintf(", into %s", x->scopes[k->group].name)
+                      : cs_xstrdup("");
         free(where);
-        where = cs_xasprintf(" (spawned at %u:%u by %s%s)", k->pos.line, k->pos.col, cs__x_task_name(x, k->parent),
-                             g);
+        where = cs_xasprintf(" (spawned at %u:%u by %s%s)", k->pos.line, k->pos.col, cs__x_task_name(x, k->parent), g);
         free(g);
     }
     char *h;

@@ -31,11 +31,11 @@ enum {
 enum {
     CS__S_ENTERED = 1,
     CS__S_EXITED = 2,
-    CS__S_SHIELD = 4,         /* shield as entered */
-    CS__S_CANCELLED = 8,      /* a CANCEL named it */
-    CS__S_SHIELD_MUT = 16,    /* its shield can change unseen */
-    CS__S_DEADLINE_MUT = 32,  /* its deadline can change unseen */
-    CS__S_PENDING = 64,       /* has a pending record */
+    CS__S_SHIELD = 4,        /* shield as entered */
+    CS__S_CANCELLED = 8,     /* a CANCEL named it */
+    CS__S_SHIELD_MUT = 16,   /* its shield can change unseen */
+    CS__S_DEADLINE_MUT = 32, /* its deadline can change unseen */
+    CS__S_PENDING = 64,      /* has a pending record */
 };
 
 typedef struct cs__ftask {
@@ -49,9 +49,9 @@ typedef struct cs__fscope {
     const char *name; /* borrowed, NULL when anonymous */
     int32_t parent;
     int32_t host;
-    int32_t live;     /* tasks spawned into it (a task group) not yet ended */
+    int32_t live; /* tasks spawned into it (a task group) not yet ended */
     uint8_t flags;
-    double deadline;  /* as entered */
+    double deadline; /* as entered */
 } cs__fscope;
 
 /* A shield_breach or early_deadline seen but not yet settled. */
@@ -63,15 +63,18 @@ typedef struct cs__pending {
 } cs__pending;
 
 struct cs_findings {
-    cs__ftask *tasks;   size_t ntasks, cap_tasks;
-    cs__fscope *scopes; size_t nscopes, cap_scopes;
-    cs__pending *pend;  size_t npend, cap_pend;
+    cs__ftask *tasks;
+    size_t ntasks, cap_tasks;
+    cs__fscope *scopes;
+    size_t nscopes, cap_scopes;
+    cs__pending *pend;
+    size_t npend, cap_pend;
     bool found[CS_FINDING_COUNT];
     char *detail[CS_FINDING_COUNT];
     const char *const *classes; /* class names, borrowed from RUN_START (worker threads report after RUN_END) */
     uint32_t nclasses;
     cs__lost lost;
-    bool ended;                /* RUN_END seen: what follows are worker threads that outlive the run */
+    bool ended; /* RUN_END seen: what follows are worker threads that outlive the run */
 };
 
 static const char *const cs__names[CS_FINDING_COUNT] = {
@@ -339,8 +342,8 @@ static void cs__on_scope_exit(cs_findings *f, const cs_event *ev)
             if (f->tasks[i].group == ev->scope && !(f->tasks[i].flags & CS__T_ENDED))
                 child = (int32_t)i;
         cs__report(f, CS_FINDING_ORPHAN_TASK,
-                   cs_xasprintf("task '%s' still runs after task group '%s' exited at t=%.9g",
-                                cs__tname(f, child), cs__sname(f, ev->scope), (double)ev->t / 1e9));
+                   cs_xasprintf("task '%s' still runs after task group '%s' exited at t=%.9g", cs__tname(f, child),
+                                cs__sname(f, ev->scope), (double)ev->t / 1e9));
     }
 }
 

@@ -14,13 +14,13 @@
  * group, a task or the run raised).  Holds a reference to every exception, for
  * its class and message in the report. */
 typedef struct cs__lost {
-    cs_exc **raised;     /* owned references, in order of first raise */
-    int32_t *raiser;     /* task id that first raised it */
+    cs_exc **raised; /* owned references, in order of first raise */
+    int32_t *raiser; /* task id that first raised it */
     bool *accounted;
     size_t n, cap;
-    uint32_t *slots;     /* open addressing on the id: index + 1 into raised[], 0 = empty */
-    size_t nslots;       /* a power of two, at least twice n */
-    cs_exc **stack;      /* scratch for walking groups */
+    uint32_t *slots; /* open addressing on the id: index + 1 into raised[], 0 = empty */
+    size_t nslots;   /* a power of two, at least twice n */
+    cs_exc **stack;  /* scratch for walking groups */
     size_t stack_cap;
 } cs__lost;
 

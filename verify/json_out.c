@@ -132,7 +132,10 @@ static inline void cs__jw_put(cs_jw *w, const char *s, size_t n)
     cs__jw_put_slow(w, s, n);
 }
 
-void cs_jw_raw(cs_jw *w, const char *s, size_t len) { cs__jw_put(w, s, len); }
+void cs_jw_raw(cs_jw *w, const char *s, size_t len)
+{
+    cs__jw_put(w, s, len);
+}
 
 /* ",\n" and the indentation of up to 32 levels of 2: one piece for the comma,
  * the newline and the indentation (a million-task outcome has a few million
@@ -199,10 +202,22 @@ static void cs__jw_close(cs_jw *w, char c)
     w->first = false;
 }
 
-void cs_jw_begin_object(cs_jw *w) { cs__jw_open(w, '{'); }
-void cs_jw_end_object(cs_jw *w) { cs__jw_close(w, '}'); }
-void cs_jw_begin_array(cs_jw *w) { cs__jw_open(w, '['); }
-void cs_jw_end_array(cs_jw *w) { cs__jw_close(w, ']'); }
+void cs_jw_begin_object(cs_jw *w)
+{
+    cs__jw_open(w, '{');
+}
+void cs_jw_end_object(cs_jw *w)
+{
+    cs__jw_close(w, '}');
+}
+void cs_jw_begin_array(cs_jw *w)
+{
+    cs__jw_open(w, '[');
+}
+void cs_jw_end_array(cs_jw *w)
+{
+    cs__jw_close(w, ']');
+}
 
 /* ---- strings ------------------------------------------------------------ */
 
@@ -211,11 +226,10 @@ void cs_jw_end_array(cs_jw *w) { cs__jw_close(w, ']'); }
  * begins nothing else (valid UTF-8 never holds it).  A table, because every
  * byte of every string and key is tested. */
 static const bool cs__needs_escape[256] = {
-    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
-    [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
-    [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
-    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
-    ['"'] = 1, ['\\'] = 1, [CS_TEXT_NUL0] = 1,
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,         [0x08] = 1,
+    [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1,         [0x11] = 1,
+    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,         [0x1a] = 1,
+    [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1,  ['\\'] = 1, [CS_TEXT_NUL0] = 1,
 };
 
 /* The escape of a byte that needs one, into tmp; returns its length. */
@@ -324,13 +338,13 @@ void cs_json_write_string(FILE *f, const char *s, size_t len)
 /* A writer without a buffer borrows a small one for the duration of one
  * call, so the call still costs one stdio write (and nothing stays behind).
  * (Zeroed only because GCC cannot see that only written bytes are read.) */
-#define CS__JW_TEMP_BUFFER(w, call)                                                                \
-    do {                                                                                           \
-        char tmp_[256] = {0};                                                                      \
-        cs_jw_set_buffer((w), tmp_, sizeof tmp_);                                                  \
-        call;                                                                                      \
-        cs_jw_flush(w);                                                                            \
-        cs_jw_set_buffer((w), NULL, 0);                                                            \
+#define CS__JW_TEMP_BUFFER(w, call)               \
+    do {                                          \
+        char tmp_[256] = {0};                     \
+        cs_jw_set_buffer((w), tmp_, sizeof tmp_); \
+        call;                                     \
+        cs_jw_flush(w);                           \
+        cs_jw_set_buffer((w), NULL, 0);           \
     } while (0)
 
 /* `"key": ` after the prefix. */
@@ -347,7 +361,10 @@ static void cs__jw_key_n(cs_jw *w, const char *key, size_t len)
     w->after_key = true;
 }
 
-void cs_jw_key(cs_jw *w, const char *key) { cs__jw_key_n(w, key, strlen(key)); }
+void cs_jw_key(cs_jw *w, const char *key)
+{
+    cs__jw_key_n(w, key, strlen(key));
+}
 
 /* The general case of cs_jw_key_lit, out of line so that its fast path
  * needs no register saves. */
@@ -391,7 +408,10 @@ void cs_jw_string_n(cs_jw *w, const char *s, size_t len)
     cs__jw_quoted(w, s, len);
 }
 
-void cs_jw_string(cs_jw *w, const char *s) { cs_jw_string_n(w, s, strlen(s)); }
+void cs_jw_string(cs_jw *w, const char *s)
+{
+    cs_jw_string_n(w, s, strlen(s));
+}
 
 /* ---- scalars ------------------------------------------------------------ */
 
@@ -459,9 +479,15 @@ static void cs__jw_ns(cs_jw *w, int64_t ns, size_t (*format)(int64_t, char *, si
     cs__jw_put(w, buf, format(ns, buf, sizeof buf));
 }
 
-void cs_jw_seconds(cs_jw *w, int64_t ns) { cs__jw_ns(w, ns, cs_format_seconds); }
+void cs_jw_seconds(cs_jw *w, int64_t ns)
+{
+    cs__jw_ns(w, ns, cs_format_seconds);
+}
 
-void cs_jw_float_seconds(cs_jw *w, int64_t ns) { cs__jw_ns(w, ns, cs_format_pyseconds); }
+void cs_jw_float_seconds(cs_jw *w, int64_t ns)
+{
+    cs__jw_ns(w, ns, cs_format_pyseconds);
+}
 
 static void cs__jw_object(cs_jw *w, const json_t *v)
 {
@@ -478,33 +504,19 @@ static void cs__jw_object(cs_jw *w, const json_t *v)
 void cs_jw_value(cs_jw *w, const json_t *v)
 {
     switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        cs__jw_object(w, v);
-        break;
+    case JSON_OBJECT: cs__jw_object(w, v); break;
     case JSON_ARRAY:
         cs_jw_begin_array(w);
         for (size_t i = 0; i < json_array_size(v); i++)
             cs_jw_value(w, json_array_get(v, i));
         cs_jw_end_array(w);
         break;
-    case JSON_STRING:
-        cs_jw_string_n(w, json_string_value(v), json_string_length(v));
-        break;
-    case JSON_INTEGER:
-        cs_jw_int(w, (long long)json_integer_value(v));
-        break;
-    case JSON_REAL:
-        cs_jw_number(w, json_real_value(v));
-        break;
-    case JSON_TRUE:
-        cs_jw_bool(w, true);
-        break;
-    case JSON_FALSE:
-        cs_jw_bool(w, false);
-        break;
-    case JSON_NULL:
-        cs_jw_null(w);
-        break;
+    case JSON_STRING: cs_jw_string_n(w, json_string_value(v), json_string_length(v)); break;
+    case JSON_INTEGER: cs_jw_int(w, (long long)json_integer_value(v)); break;
+    case JSON_REAL: cs_jw_number(w, json_real_value(v)); break;
+    case JSON_TRUE: cs_jw_bool(w, true); break;
+    case JSON_FALSE: cs_jw_bool(w, false); break;
+    case JSON_NULL: cs_jw_null(w); break;
     }
 }
 

@@ -141,8 +141,8 @@ static void cs__testcase(FILE *f, const cs_report_entry *e)
     free(cls);
     fputs("\" name=\"", f);
     cs__xml_escape(f, e->name);
-    fprintf(f, " [%s]\" time=\"%.3f\"",
-            e->status == CS_REPORT_ERROR && !e->replay ? "-" : cs_backend_name(e->backend), e->micros / 1e6);
+    fprintf(f, " [%s]\" time=\"%.3f\"", e->status == CS_REPORT_ERROR && !e->replay ? "-" : cs_backend_name(e->backend),
+            e->micros / 1e6);
     if (e->status == CS_REPORT_PASS) {
         fputs("/>\n", f);
         return;
@@ -178,8 +178,8 @@ static void cs__testsuite(FILE *f, const cs_report *r, size_t first)
     cs__xml_escape(f, folder);
     fputs("\" file=\"", f);
     cs__xml_escape(f, folder);
-    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", c.tests,
-            c.failures, c.errors, c.skipped, c.seconds);
+    fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n", c.tests, c.failures,
+            c.errors, c.skipped, c.seconds);
     free(folder);
     for (size_t i = first; i < r->n; i++)
         if (cs__same_folder(file, r->v[i].file))

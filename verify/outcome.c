@@ -95,8 +95,8 @@ static cs_outcome_task *cs__task(cs_outcome *o, int32_t id)
     if (need > o->ntasks) {
         o->tasks = cs_xgrow(o->tasks, &o->cap_tasks, need, sizeof *o->tasks);
         for (size_t i = o->ntasks; i < need; i++)
-            o->tasks[i] = (cs_outcome_task){.name = CS_OUTCOME_NONE, .returned = CS_OUTCOME_NONE,
-                                            .state = CS_TASK_UNFINISHED};
+            o->tasks[i] =
+                (cs_outcome_task){.name = CS_OUTCOME_NONE, .returned = CS_OUTCOME_NONE, .state = CS_TASK_UNFINISHED};
         o->ntasks = need;
         o->exc_bits = cs_xgrow(o->exc_bits, &o->cap_exc_bits, (need + 63) / 64, sizeof *o->exc_bits);
     }
@@ -160,8 +160,10 @@ static void cs__on_scope_enter(cs_outcome *o, const cs_event *ev)
     while (at > 0 && o->scopes[at - 1].id > ev->scope)
         at--;
     memmove(&o->scopes[at + 1], &o->scopes[at], (o->nscopes - at) * sizeof *o->scopes);
-    o->scopes[at] = (cs_outcome_scope){.id = ev->scope, .name = cs__intern(o, ev->name),
-                                       .kind = ev->scope_kind, .deadline = ev->deadline,
+    o->scopes[at] = (cs_outcome_scope){.id = ev->scope,
+                                       .name = cs__intern(o, ev->name),
+                                       .kind = ev->scope_kind,
+                                       .deadline = ev->deadline,
                                        .shield = ev->shield};
     o->nscopes++;
 }
@@ -182,9 +184,13 @@ static void cs__on_scope_state(cs_outcome *o, const cs_event *ev)
 static void cs__on_log(cs_outcome *o, const cs_event *ev)
 {
     o->log = cs_xgrow(o->log, &o->cap_log, o->nlog + 1, sizeof *o->log);
-    o->log[o->nlog++] = (cs_outcome_log){.t = ev->t, .task = ev->task, .msg = cs__intern(o, ev->msg),
-                                         .value_kind = ev->value_kind, .boolean = ev->boolean,
-                                         .number = ev->number, .json = CS_OUTCOME_NONE};
+    o->log[o->nlog++] = (cs_outcome_log){.t = ev->t,
+                                         .task = ev->task,
+                                         .msg = cs__intern(o, ev->msg),
+                                         .value_kind = ev->value_kind,
+                                         .boolean = ev->boolean,
+                                         .number = ev->number,
+                                         .json = CS_OUTCOME_NONE};
     if (ev->value_kind == CS_VAL_JSON)
         o->log[o->nlog - 1].json = cs__intern(o, ev->value_json ? ev->value_json : "null");
 }

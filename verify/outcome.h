@@ -28,31 +28,31 @@
 #define CS_OUTCOME_NONE SIZE_MAX
 
 typedef struct cs_outcome_task {
-    size_t name;         /* pool offset */
-    size_t returned;     /* pool offset of compact JSON text, or CS_OUTCOME_NONE */
-    int64_t end;         /* ns; meaningful when state != CS_TASK_UNFINISHED */
-    cs_exc *exc;         /* owned reference; kept for failed tasks only */
+    size_t name;     /* pool offset */
+    size_t returned; /* pool offset of compact JSON text, or CS_OUTCOME_NONE */
+    int64_t end;     /* ns; meaningful when state != CS_TASK_UNFINISHED */
+    cs_exc *exc;     /* owned reference; kept for failed tasks only */
     cs_task_state state;
-    bool spawned;        /* false for an id never announced by TASK_SPAWN */
+    bool spawned; /* false for an id never announced by TASK_SPAWN */
 } cs_outcome_task;
 
 /* A named scope as it was when it exited, or its state when the run stopped. */
 typedef struct cs_outcome_scope {
-    int32_t id;          /* scope instance id (entry order) */
+    int32_t id; /* scope instance id (entry order) */
     size_t name;
     cs_scope_kind kind;
-    double deadline;     /* seconds; +-INFINITY */
+    double deadline; /* seconds; +-INFINITY */
     bool cancel_called, cancelled_caught, shield;
 } cs_outcome_scope;
 
 typedef struct cs_outcome_log {
-    int64_t t;           /* ns */
+    int64_t t; /* ns */
     int32_t task;
     size_t msg;
     cs_value_kind value_kind;
     bool boolean;
     double number;
-    size_t json;         /* CS_VAL_JSON: pool offset of the value's compact JSON text */
+    size_t json; /* CS_VAL_JSON: pool offset of the value's compact JSON text */
 } cs_outcome_log;
 
 typedef struct cs_outcome_wait {
@@ -61,25 +61,30 @@ typedef struct cs_outcome_wait {
 } cs_outcome_wait;
 
 typedef struct cs_outcome {
-    char *pool;          /* NUL-terminated strings, addressed by offset */
+    char *pool; /* NUL-terminated strings, addressed by offset */
     size_t pool_len, pool_cap;
 
-    size_t scenario;     /* pool offset of the scenario name */
+    size_t scenario; /* pool offset of the scenario name */
     cs_backend backend;
     size_t *class_names; /* pool offsets, indexed by class */
     uint32_t nclasses;
 
-    bool ended;          /* RUN_END seen */
+    bool ended; /* RUN_END seen */
     cs_result_kind result;
-    cs_exc *raised;      /* owned; CS_RESULT_RAISED */
-    size_t returned;     /* pool offset; CS_RESULT_RETURNED (NONE = null) */
-    int64_t end_time;    /* ns: RUN_END's t, else the last event's */
+    cs_exc *raised;   /* owned; CS_RESULT_RAISED */
+    size_t returned;  /* pool offset; CS_RESULT_RETURNED (NONE = null) */
+    int64_t end_time; /* ns: RUN_END's t, else the last event's */
 
-    cs_outcome_task *tasks;   size_t ntasks, cap_tasks;   /* indexed by task id */
-    uint64_t *exc_bits;       size_t cap_exc_bits;        /* bit id: tasks[id].exc set */
-    cs_outcome_scope *scopes; size_t nscopes, cap_scopes; /* named only, by id */
-    cs_outcome_log *log;      size_t nlog, cap_log;
-    cs_outcome_wait *waiting; size_t nwaiting, cap_waiting;
+    cs_outcome_task *tasks;
+    size_t ntasks, cap_tasks; /* indexed by task id */
+    uint64_t *exc_bits;
+    size_t cap_exc_bits; /* bit id: tasks[id].exc set */
+    cs_outcome_scope *scopes;
+    size_t nscopes, cap_scopes; /* named only, by id */
+    cs_outcome_log *log;
+    size_t nlog, cap_log;
+    cs_outcome_wait *waiting;
+    size_t nwaiting, cap_waiting;
 } cs_outcome;
 
 /* A new, empty outcome; free with cs_outcome_free. */
@@ -113,12 +118,7 @@ void cs_outcome_write_json_array(const cs_outcome *const *v, size_t n, FILE *f);
 json_t *cs_outcome_to_json(const cs_outcome *o);
 /* The same with only some of the large members filled (the others present
  * but empty): a sweep that checks a few keys need not build them all. */
-enum {
-    CS_OUTCOME_PART_TASKS = 1,
-    CS_OUTCOME_PART_SCOPES = 2,
-    CS_OUTCOME_PART_LOG = 4,
-    CS_OUTCOME_PART_ALL = 7
-};
+enum { CS_OUTCOME_PART_TASKS = 1, CS_OUTCOME_PART_SCOPES = 2, CS_OUTCOME_PART_LOG = 4, CS_OUTCOME_PART_ALL = 7 };
 json_t *cs_outcome_to_json_parts(const cs_outcome *o, unsigned parts);
 
 /* outcome_text.c: a compact summary for a person. */

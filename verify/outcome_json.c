@@ -224,7 +224,10 @@ void cs_outcome_write_json_array(const cs_outcome *const *v, size_t n, FILE *f)
 
 /* ---- Jansson ------------------------------------------------------------ */
 
-static json_t *cs__seconds(int64_t ns) { return cs_json_number((double)ns / 1e9); }
+static json_t *cs__seconds(int64_t ns)
+{
+    return cs_json_number((double)ns / 1e9);
+}
 
 /* Scenario text as a Jansson string: a NUL kept in it (text.h) is a NUL
  * again, as in the expectations Jansson read from the file. */
@@ -278,7 +281,7 @@ static json_t *cs__result_json(const cs_outcome *o)
         json_t *waiting = json_object();
         for (size_t i = 0; i < o->nwaiting; i++)
             json_object_set_new_nocheck(waiting, cs_outcome_task_name(o, o->waiting[i].task),
-                                json_string_nocheck(cs_outcome_str(o, o->waiting[i].label)));
+                                        json_string_nocheck(cs_outcome_str(o, o->waiting[i].label)));
         json_object_set_new(r, "deadlock", json_pack("{s:o}", "waiting", waiting));
     } else {
         json_object_set_new(r, "limit", json_string(cs_limit_name(o->result)));

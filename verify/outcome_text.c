@@ -25,7 +25,10 @@ static void cs__text_number(FILE *f, double x)
     fputs(buf, f);
 }
 
-static void cs__text_seconds(FILE *f, int64_t ns) { cs__text_number(f, (double)ns / 1e9); }
+static void cs__text_seconds(FILE *f, int64_t ns)
+{
+    cs__text_number(f, (double)ns / 1e9);
+}
 
 /* Writes s with control characters escaped (\n, \t, \xNN; a NUL kept in
  * text, text.h, as \x00), so that every item stays on its one line whatever
@@ -109,24 +112,12 @@ static void cs__text_result(FILE *f, const cs_outcome *o)
             fprintf(f, "  %s waits on %s\n", cs_outcome_task_name(o, o->waiting[i].task),
                     cs_outcome_str(o, o->waiting[i].label)); /* labels are plain names */
         break;
-    case CS_RESULT_LIMIT_TIME:
-        fputs("stopped: time limit\n", f);
-        break;
-    case CS_RESULT_LIMIT_STEPS:
-        fputs("stopped: step limit\n", f);
-        break;
-    case CS_RESULT_LIMIT_TASKS:
-        fputs("stopped: task limit\n", f);
-        break;
-    case CS_RESULT_LIMIT_TIMERS:
-        fputs("stopped: timer limit\n", f);
-        break;
-    case CS_RESULT_LIMIT_TRACE:
-        fputs("stopped: trace limit\n", f);
-        break;
-    case CS_RESULT_LIMIT_MEMORY:
-        fputs("stopped: memory limit\n", f);
-        break;
+    case CS_RESULT_LIMIT_TIME: fputs("stopped: time limit\n", f); break;
+    case CS_RESULT_LIMIT_STEPS: fputs("stopped: step limit\n", f); break;
+    case CS_RESULT_LIMIT_TASKS: fputs("stopped: task limit\n", f); break;
+    case CS_RESULT_LIMIT_TIMERS: fputs("stopped: timer limit\n", f); break;
+    case CS_RESULT_LIMIT_TRACE: fputs("stopped: trace limit\n", f); break;
+    case CS_RESULT_LIMIT_MEMORY: fputs("stopped: memory limit\n", f); break;
     }
 }
 

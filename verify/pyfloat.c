@@ -223,6 +223,12 @@ static size_t cs__format_ns(int64_t ns, bool repr, char *buf, size_t cap)
     return k;
 }
 
-size_t cs_format_seconds(int64_t ns, char *buf, size_t cap) { return cs__format_ns(ns, false, buf, cap); }
+size_t cs_format_seconds(int64_t ns, char *buf, size_t cap)
+{
+    return cs__format_ns(ns, false, buf, cap);
+}
 
-size_t cs_format_pyseconds(int64_t ns, char *buf, size_t cap) { return cs__format_ns(ns, true, buf, cap); }
+size_t cs_format_pyseconds(int64_t ns, char *buf, size_t cap)
+{
+    return cs__format_ns(ns, true, buf, cap);
+}

@@ -16,7 +16,7 @@ static json_t *cs__common(json_t *const *outs, size_t n)
     json_t *common = json_object();
     const char *key;
     json_t *v;
-    json_object_foreach(outs[0], key, v) {
+    json_object_foreach (outs[0], key, v) {
         bool all = true;
         for (size_t i = 1; i < n && all; i++)
             all = json_equal(v, json_object_get(outs[i], key));
@@ -32,7 +32,7 @@ static json_t *cs__minus(const json_t *o, const json_t *common)
     json_t *r = json_object();
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)o, key, v) {
+    json_object_foreach ((json_t *)o, key, v) {
         if (!json_object_get(common, key))
             json_object_set(r, key, v);
     }

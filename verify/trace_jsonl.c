@@ -25,16 +25,16 @@ typedef struct cs__named_scope {
 
 struct cs_trace_jsonl {
     FILE *f;
-    cs_jw w;                   /* one writer, restarted for each line */
-    char *buf;                 /* its buffer: CS__TRACE_BUFSIZE bytes */
+    cs_jw w;                    /* one writer, restarted for each line */
+    char *buf;                  /* its buffer: CS__TRACE_BUFSIZE bytes */
     const char *const *classes; /* borrowed from RUN_START: class names */
     uint32_t nclasses;
-    const char **tasks;        /* borrowed names by task id */
+    const char **tasks; /* borrowed names by task id */
     size_t ntasks, cap_tasks;
     cs__named_scope *scopes;
     size_t nscopes, cap_scopes;
-    uint64_t *written;         /* bit id: that exception was written out in full */
-    size_t cap_written;        /* words */
+    uint64_t *written;  /* bit id: that exception was written out in full */
+    size_t cap_written; /* words */
 };
 
 cs_trace_jsonl *cs_trace_jsonl_new(FILE *f)
@@ -314,7 +314,7 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
     case CS_EV_THREAD_START:
     case CS_EV_THREAD_ABANDONED:
         cs__field_pos(w, ev->pos); /* the to_thread */
-        if (ev->count) { /* the thread's number: which thread_end is whose */
+        if (ev->count) {           /* the thread's number: which thread_end is whose */
             CS_JW_KEY(&w->w, "thread");
             cs_jw_int(&w->w, (long long)ev->count);
         }
@@ -354,9 +354,7 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
             cs__field_ns(w, CS_JW_LIT("wake_at"), ev->wake_at);
         cs__field_str(w, CS_JW_LIT("label"), ev->label);
         break;
-    case CS_EV_TASK_WAITING:
-        cs__field_str(w, CS_JW_LIT("label"), ev->label);
-        break;
+    case CS_EV_TASK_WAITING: cs__field_str(w, CS_JW_LIT("label"), ev->label); break;
     case CS_EV_CHECKPOINT:
         CS_JW_KEY(&w->w, "k");
         cs_jw_int(&w->w, (long long)ev->count);
@@ -378,8 +376,7 @@ static void cs__body_task(cs_trace_jsonl *w, const cs_event *ev)
         else if (ev->value_kind == CS_VAL_JSON)
             cs__field_value(w, CS_JW_LIT("data"), ev->value_json);
         break;
-    default:
-        break; /* task_start, wake: the task only */
+    default: break; /* task_start, wake: the task only */
     }
 }
 

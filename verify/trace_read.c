@@ -22,19 +22,90 @@
 /* ---- fields ------------------------------------------------------------- */
 
 enum {
-    F_SEQ, F_T, F_EV, F_SCENARIO, F_BACKEND, F_SEED, F_CLASSES, F_TASK, F_PARENT, F_GROUP, F_GROUP_ID,
-    F_SCOPE, F_SCOPE_ID, F_PARENT_SCOPE, F_PARENT_SCOPE_ID, F_KIND, F_DEADLINE, F_SHIELD, F_CANCEL_CALLED,
-    F_CANCELLED_CAUGHT, F_CAUSE, F_STATE, F_EXCEPTION, F_RETURNED, F_WAKE_AT, F_LABEL, F_MSG, F_VALUE, F_K,
-    F_STATEMENT, F_FAULT, F_LINE, F_COL, F_RESULT, F_LIMIT, F_HANDLER, F_REASON, F_THREAD, F_DATA, F_COUNT
+    F_SEQ,
+    F_T,
+    F_EV,
+    F_SCENARIO,
+    F_BACKEND,
+    F_SEED,
+    F_CLASSES,
+    F_TASK,
+    F_PARENT,
+    F_GROUP,
+    F_GROUP_ID,
+    F_SCOPE,
+    F_SCOPE_ID,
+    F_PARENT_SCOPE,
+    F_PARENT_SCOPE_ID,
+    F_KIND,
+    F_DEADLINE,
+    F_SHIELD,
+    F_CANCEL_CALLED,
+    F_CANCELLED_CAUGHT,
+    F_CAUSE,
+    F_STATE,
+    F_EXCEPTION,
+    F_RETURNED,
+    F_WAKE_AT,
+    F_LABEL,
+    F_MSG,
+    F_VALUE,
+    F_K,
+    F_STATEMENT,
+    F_FAULT,
+    F_LINE,
+    F_COL,
+    F_RESULT,
+    F_LIMIT,
+    F_HANDLER,
+    F_REASON,
+    F_THREAD,
+    F_DATA,
+    F_COUNT
 };
 
 #define B(f) (UINT64_C(1) << (f))
 
 static const char *const cs__field_names[F_COUNT] = {
-    "seq", "t", "ev", "scenario", "backend", "seed", "classes", "task", "parent", "group", "group_id",
-    "scope", "scope_id", "parent_scope", "parent_scope_id", "kind", "deadline", "shield", "cancel_called",
-    "cancelled_caught", "cause", "state", "exception", "returned", "wake_at", "label", "msg", "value", "k",
-    "statement", "fault", "line", "col", "result", "limit", "handler", "reason", "thread", "data",
+    "seq",
+    "t",
+    "ev",
+    "scenario",
+    "backend",
+    "seed",
+    "classes",
+    "task",
+    "parent",
+    "group",
+    "group_id",
+    "scope",
+    "scope_id",
+    "parent_scope",
+    "parent_scope_id",
+    "kind",
+    "deadline",
+    "shield",
+    "cancel_called",
+    "cancelled_caught",
+    "cause",
+    "state",
+    "exception",
+    "returned",
+    "wake_at",
+    "label",
+    "msg",
+    "value",
+    "k",
+    "statement",
+    "fault",
+    "line",
+    "col",
+    "result",
+    "limit",
+    "handler",
+    "reason",
+    "thread",
+    "data",
 };
 
 /* Which fields each event kind has: always (req) and at most (all). */
@@ -327,15 +398,15 @@ static int cs__rd_wake_at(cs_trace_reader *r, const json_t *v, cs_event *ev)
 }
 
 /* Reads an enum through its name table (trace_names.c). */
-#define CS__RD_ENUM(parse, type, what, dst)                                          \
-    do {                                                                              \
-        const char *s_ = NULL;                                                            \
-        type x_;                                                                      \
-        if (cs__rd_string(r, v, what, &s_) < 0)                                       \
-            return -1;                                                                \
-        if (!parse(s_, &x_))                                                          \
+#define CS__RD_ENUM(parse, type, what, dst)                                             \
+    do {                                                                                \
+        const char *s_ = NULL;                                                          \
+        type x_;                                                                        \
+        if (cs__rd_string(r, v, what, &s_) < 0)                                         \
+            return -1;                                                                  \
+        if (!parse(s_, &x_))                                                            \
             return cs__rd_fail(r, "%s '%s' is not one of the trace's names", what, s_); \
-        dst = x_;                                                                     \
+        dst = x_;                                                                       \
     } while (0)
 
 /* Every other field: values of the event. */
@@ -349,7 +420,8 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
         ev->seq = (uint64_t)n;
         return 0;
     case F_T: return cs__rd_ns(r, v, "t", &ev->t);
-    case F_EV: case F_BACKEND: return 0; /* read first */
+    case F_EV:
+    case F_BACKEND: return 0; /* read first */
     case F_SCENARIO: return cs__rd_string(r, v, "scenario", &ev->scenario);
     case F_SEED:
         if (cs__rd_int(r, v, "seed", INT64_MIN, INT64_MAX, &n) < 0)
@@ -389,7 +461,8 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
             return -1;
         ev->count = (uint32_t)n;
         return 0;
-    case F_LINE: case F_COL:
+    case F_LINE:
+    case F_COL:
         if (cs__rd_int(r, v, cs__field_names[f], 1, UINT32_MAX, &n) < 0)
             return -1;
         *(f == F_LINE ? &ev->pos.line : &ev->pos.col) = (uint32_t)n;
@@ -468,7 +541,7 @@ static int cs__rd_fields(cs_trace_reader *r, cs_event *ev, cs__rd_said *L)
     const char *key;
     json_t *v;
     r->key_index = 0;
-    json_object_foreach(r->obj, key, v) {
+    json_object_foreach (r->obj, key, v) {
         int f = cs__rd_field_index(key);
         if (f < 0)
             return cs__rd_fail(r, "unknown field \"%s\"", key);
@@ -516,10 +589,10 @@ static int cs__rd_result(cs_trace_reader *r, cs_event *ev, const cs__rd_said *L)
     uint64_t extra = B(F_RETURNED) | B(F_EXCEPTION) | B(F_LIMIT);
     if ((L->seen & extra) != with)
         return cs__rd_fail(r, "a run_end with result '%s' has %s", s,
-                           with == B(F_RETURNED) ? "\"returned\" and nothing else of exception, limit"
+                           with == B(F_RETURNED)    ? "\"returned\" and nothing else of exception, limit"
                            : with == B(F_EXCEPTION) ? "\"exception\" and nothing else of returned, limit"
-                           : with == B(F_LIMIT) ? "\"limit\" and nothing else of returned, exception"
-                                                : "none of returned, exception, limit");
+                           : with == B(F_LIMIT)     ? "\"limit\" and nothing else of returned, exception"
+                                                    : "none of returned, exception, limit");
     return 0;
 }
 

@@ -31,7 +31,7 @@
 typedef struct cs_trace_reader cs_trace_reader;
 
 typedef struct cs_trace_read_error {
-    cs_pos pos;          /* line and column in the file (column 1: the line as a whole) */
+    cs_pos pos; /* line and column in the file (column 1: the line as a whole) */
     char message[256];
 } cs_trace_read_error;
 

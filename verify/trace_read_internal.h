@@ -17,16 +17,16 @@
 
 struct cs_trace_reader {
     FILE *f;
-    char *line;              /* the current line, NUL-terminated */
+    char *line; /* the current line, NUL-terminated */
     size_t len, cap;
     uint32_t lineno;
-    bool done;               /* end of file or an error: nothing more */
-    json_t *obj;             /* the current line's object (the event borrows from it) */
-    int key_index;           /* top-level key being read, for the error column; -1 none */
+    bool done;     /* end of file or an error: nothing more */
+    json_t *obj;   /* the current line's object (the event borrows from it) */
+    int key_index; /* top-level key being read, for the error column; -1 none */
     cs_trace_read_error *err;
-    char *value_json;        /* the current event's returned value, compact */
+    char *value_json; /* the current event's returned value, compact */
 
-    void **pool;             /* what lives as long as the reader: names, class tables */
+    void **pool; /* what lives as long as the reader: names, class tables */
     size_t npool, cap_pool;
 
     /* the run being read (reset at each run_start) */
@@ -34,16 +34,16 @@ struct cs_trace_reader {
     cs_backend backend;
     const char *const *classes;
     uint32_t nclasses;
-    const char **tasks;      /* names by task id */
+    const char **tasks; /* names by task id */
     size_t ntasks, cap_tasks;
-    uint32_t *task_slots;    /* open addressing on the name: task id + 1, 0 empty */
-    size_t ntask_slots;      /* a power of two, at least twice ntasks */
-    cs_exc **excs;           /* owned references, in order of first appearance */
+    uint32_t *task_slots; /* open addressing on the name: task id + 1, 0 empty */
+    size_t ntask_slots;   /* a power of two, at least twice ntasks */
+    cs_exc **excs;        /* owned references, in order of first appearance */
     size_t nexcs, cap_excs;
-    uint32_t *exc_slots;     /* open addressing on the id: index + 1 into excs[], 0 empty */
+    uint32_t *exc_slots; /* open addressing on the id: index + 1 into excs[], 0 empty */
     size_t nexc_slots;
-    int32_t *scope_host;     /* by scope id: the task that entered it, -1 unknown */
-    uint8_t *scope_kind;     /* by scope id: its kind as entered */
+    int32_t *scope_host; /* by scope id: the task that entered it, -1 unknown */
+    uint8_t *scope_kind; /* by scope id: its kind as entered */
     size_t nscopes, cap_scopes;
 };
 

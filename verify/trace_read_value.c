@@ -184,7 +184,7 @@ static int cs__rd_exc_fields_of(cs_trace_reader *r, const json_t *v, cs__rd_exc_
         return cs__rd_fail(r, "an exception must be an object");
     const char *k;
     json_t *f;
-    json_object_foreach((json_t *)v, k, f) {
+    json_object_foreach ((json_t *)v, k, f) {
         if (strcmp(k, "type") == 0 && json_is_string(f))
             x->type = json_string_value(f);
         else if (strcmp(k, "message") == 0 && json_is_string(f))
@@ -243,7 +243,8 @@ static cs_exc *cs__rd_exc_at(cs_trace_reader *r, const json_t *v, bool ref_ok)
     cs_exc **members = NULL;
     uint32_t n = 0;
     cs_exc *origin = NULL;
-    if ((x.members && cs__rd_members(r, x.members, &members, &n) < 0) || (x.origin && !(origin = cs__rd_origin(r, x.origin)))) {
+    if ((x.members && cs__rd_members(r, x.members, &members, &n) < 0) ||
+        (x.origin && !(origin = cs__rd_origin(r, x.origin)))) {
         free(members);
         return NULL;
     }

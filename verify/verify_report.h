@@ -18,14 +18,14 @@ typedef enum { CS_REPORT_PASS, CS_REPORT_FAIL, CS_REPORT_SKIP, CS_REPORT_ERROR }
 typedef enum { CS_REPORT_HUMAN, CS_REPORT_TAP } cs_report_style;
 
 typedef struct cs_report_entry {
-    const char *file;    /* borrowed */
-    char *name;          /* owned: scenario name */
+    const char *file; /* borrowed */
+    char *name;       /* owned: scenario name */
     cs_backend backend;
     cs_report_status status;
-    char *detail;        /* owned: first difference, error or skip reason */
-    char *replay;        /* owned: command that reproduces it */
-    uint32_t micros;     /* wall-clock time the check took (JUnit `time`) */
-    char *note;          /* owned: shown on a PASS line (schedules checked), or NULL */
+    char *detail;    /* owned: first difference, error or skip reason */
+    char *replay;    /* owned: command that reproduces it */
+    uint32_t micros; /* wall-clock time the check took (JUnit `time`) */
+    char *note;      /* owned: shown on a PASS line (schedules checked), or NULL */
 } cs_report_entry;
 
 typedef struct cs_report {
@@ -34,7 +34,7 @@ typedef struct cs_report {
     cs_report_entry *v;
     size_t n, cap;
     size_t pass, fail, skip;
-    bool color;          /* ANSI colours on the human lines (cs_report_color) */
+    bool color; /* ANSI colours on the human lines (cs_report_color) */
     /* How the HTML report loads a failing file to run it again: NULL is
      * cs_load_file; the CLI gives cs_cli_load so a .py goes through the
      * Python front end (the report sits below the CLI and cannot call it). */

@@ -29,13 +29,13 @@ typedef enum {
 typedef struct cs_xv cs_xv;
 struct cs_xv {
     cs_xv_kind kind;
-    int64_t i;      /* INT */
-    double r;       /* REAL */
-    char *s;        /* STRING: owned, NUL-terminated, `len` bytes (may hold NUL) */
+    int64_t i; /* INT */
+    double r;  /* REAL */
+    char *s;   /* STRING: owned, NUL-terminated, `len` bytes (may hold NUL) */
     size_t len;
-    size_t n;       /* ARRAY, OBJECT: how many items */
-    cs_xv *items;   /* owned: the elements, or the members' values */
-    char **keys;    /* OBJECT: owned member names, keys[k] for items[k] */
+    size_t n;     /* ARRAY, OBJECT: how many items */
+    cs_xv *items; /* owned: the elements, or the members' values */
+    char **keys;  /* OBJECT: owned member names, keys[k] for items[k] */
 };
 
 /* Frees what `v` holds (not `v` itself), recursively. */

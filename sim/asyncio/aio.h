@@ -27,16 +27,16 @@ typedef struct cs__wait cs__fut;
 typedef struct cs__timer cs__timer;
 
 typedef enum cs__cb_kind {
-    CS__CB_TASK_STEP,      /* Task.__step (a: task) */
-    CS__CB_TASK_WAKEUP,    /* Task.__wakeup (a: task, fut) */
-    CS__CB_SLEEP_DONE,     /* futures._set_result_unless_cancelled (fut) */
-    CS__CB_SCOPE_TIMEOUT,  /* CancelScope._timeout (scope) */
-    CS__CB_DELIVER,        /* CancelScope._deliver_cancellation(origin) (scope) */
-    CS__CB_TASK_DONE,      /* TaskGroup._spawn.task_done (task) */
-    CS__CB_RUN_COMPLETE,   /* run_until_complete's stop callback */
-    CS__CB_THREAD_REPORT,  /* WorkerThread._report_result (thread) */
-    CS__CB_FT_START,       /* run_coroutine_threadsafe's callback: create the task (thread) */
-    CS__CB_FT_DONE,        /* the task's future chained back: release the thread (thread) */
+    CS__CB_TASK_STEP,     /* Task.__step (a: task) */
+    CS__CB_TASK_WAKEUP,   /* Task.__wakeup (a: task, fut) */
+    CS__CB_SLEEP_DONE,    /* futures._set_result_unless_cancelled (fut) */
+    CS__CB_SCOPE_TIMEOUT, /* CancelScope._timeout (scope) */
+    CS__CB_DELIVER,       /* CancelScope._deliver_cancellation(origin) (scope) */
+    CS__CB_TASK_DONE,     /* TaskGroup._spawn.task_done (task) */
+    CS__CB_RUN_COMPLETE,  /* run_until_complete's stop callback */
+    CS__CB_THREAD_REPORT, /* WorkerThread._report_result (thread) */
+    CS__CB_FT_START,      /* run_coroutine_threadsafe's callback: create the task (thread) */
+    CS__CB_FT_DONE,       /* the task's future chained back: release the thread (thread) */
 } cs__cb_kind;
 
 /* 24 bytes (a million sleeping tasks hold one each). */
@@ -45,7 +45,7 @@ struct cs__timer {
     uint8_t kind;
     bool cancelled;
     bool in_heap;
-    uint32_t refs;       /* heap + owner */
+    uint32_t refs; /* heap + owner */
     void *a;
 };
 
@@ -53,7 +53,7 @@ typedef struct cs__handle {
     uint8_t kind;
     void *a;
     void *b;
-    cs__timer *timer;    /* non-NULL when it came from the timer heap */
+    cs__timer *timer; /* non-NULL when it came from the timer heap */
 } cs__handle;
 
 typedef enum { CS__FUT_PENDING, CS__FUT_RESULT, CS__FUT_EXC, CS__FUT_CANCELLED } cs__fut_state;
@@ -62,8 +62,8 @@ typedef enum { CS__FUT_PENDING, CS__FUT_RESULT, CS__FUT_EXC, CS__FUT_CANCELLED }
 struct cs__wait {
     uint8_t state;
     uint32_t refs;
-    cs_exc *exc;          /* EXC: the exception; CANCELLED: the cancellation to raise */
-    cs__task *waiter;     /* the task whose __wakeup is the done-callback (or NULL) */
+    cs_exc *exc;      /* EXC: the exception; CANCELLED: the cancellation to raise */
+    cs__task *waiter; /* the task whose __wakeup is the done-callback (or NULL) */
 };
 
 /* asyncio.Task's part of a task. */
@@ -77,20 +77,20 @@ typedef struct cs__aio_task {
 
 /* AnyIO's asyncio CancelScope's part of a scope. */
 typedef struct cs__aio_scope {
-    bool cancel_handle;       /* a delivery retry is queued */
-    char *cancel_message;     /* normalised message of the cancellation it issues (owned) */
+    bool cancel_handle;   /* a delivery retry is queued */
+    char *cancel_message; /* normalised message of the cancellation it issues (owned) */
     cs__timer *timeout_handle;
 } cs__aio_scope;
 
 /* AnyIO's asyncio TaskGroup's part of a group. */
 typedef struct cs__aio_tg {
-    cs__fut *on_completed;    /* _on_completed_fut (ref) or NULL */
+    cs__fut *on_completed; /* _on_completed_fut (ref) or NULL */
 } cs__aio_tg;
 
 /* What few asyncio tasks need (the rare record's asyncio part). */
 typedef struct cs__aio_rare {
-    cs__event *event_wait;    /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
-    cs__fut *start_fut;       /* started by `start`: the future start() awaits (ref) */
+    cs__event *event_wait; /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
+    cs__fut *start_fut;    /* started by `start`: the future start() awaits (ref) */
 } cs__aio_rare;
 
 /* The event loop (e->be). */
@@ -100,23 +100,44 @@ typedef struct cs__aio_loop {
     uint32_t rhead, rcount, rcap;
     /* timer heap: each entry carries its timer's `when`, so sifting reads
      * only the heap array (the order is still by `when` alone, loop.c) */
-    struct cs__heap_ent { int64_t when; cs__timer *t; } *heap;
+    struct cs__heap_ent {
+        int64_t when;
+        cs__timer *t;
+    } * heap;
     uint32_t nheap, capheap;
     /* free lists (cs__pool_take) */
     void *free_timers, *free_futs;
-    bool escape;              /* a KeyboardInterrupt/SystemExit left a task step */
+    bool escape; /* a KeyboardInterrupt/SystemExit left a task step */
 } cs__aio_loop;
 
-static inline cs__aio_loop *cs__aio(const cs__engine *e) { return e->be; }
-static inline cs__aio_task *cs__aio_t(const cs__task *t) { return CS__EXT(t); }
-static inline cs__aio_scope *cs__aio_s(const cs__scope *s) { return CS__EXT(s); }
-static inline cs__aio_tg *cs__aio_g(const cs__tg *g) { return CS__EXT(g); }
+static inline cs__aio_loop *cs__aio(const cs__engine *e)
+{
+    return e->be;
+}
+static inline cs__aio_task *cs__aio_t(const cs__task *t)
+{
+    return CS__EXT(t);
+}
+static inline cs__aio_scope *cs__aio_s(const cs__scope *s)
+{
+    return CS__EXT(s);
+}
+static inline cs__aio_tg *cs__aio_g(const cs__tg *g)
+{
+    return CS__EXT(g);
+}
 /* the rare record's asyncio part, for reading (all NULL when it has none) */
-static inline const cs__aio_rare *cs__aio_r(const cs__task *t) { return CS__EXT(cs__rare(t)); }
-static inline cs__aio_rare *cs__aio_rmut(cs__engine *e, cs__task *t) { return CS__EXT(cs__rare_mut(e, t)); }
-#define CS__AIO_RARE_CLEAR(t, field) \
-    do { \
-        if ((t)->rare) \
+static inline const cs__aio_rare *cs__aio_r(const cs__task *t)
+{
+    return CS__EXT(cs__rare(t));
+}
+static inline cs__aio_rare *cs__aio_rmut(cs__engine *e, cs__task *t)
+{
+    return CS__EXT(cs__rare_mut(e, t));
+}
+#define CS__AIO_RARE_CLEAR(t, field)                            \
+    do {                                                        \
+        if ((t)->rare)                                          \
             ((cs__aio_rare *)CS__EXT((t)->rare))->field = NULL; \
     } while (0)
 
@@ -159,7 +180,8 @@ double cs__aio_effective_deadline(const cs__engine *e, const cs__task *t);
 
 /* taskgroup.c (AnyIO asyncio TaskGroup) */
 int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
-cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st);
+cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index,
+                         const cs_stmt *st);
 void cs__tg_task_done(cs__engine *e, cs__task *t);
 
 /* event.c */

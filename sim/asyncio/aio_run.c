@@ -63,4 +63,3 @@ void cs__aio_run(cs__engine *e)
     if (!e->aborted && (m->run == CS__TS_DONE || e->escaped))
         cs__shutdown(e);
 }
-

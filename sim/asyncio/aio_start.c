@@ -31,7 +31,8 @@ int cs__aio_step_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
     if (f->phase == ST_WAIT) {
         cs__fut_unref(e, f->wait);
         f->wait = NULL;
-        bool pending = child->run != CS__TS_DONE && !cs__rare(child)->finished->value && !child->handle_scope->cancel_called;
+        bool pending =
+            child->run != CS__TS_DONE && !cs__rare(child)->finished->value && !child->handle_scope->cancel_called;
         if (c->type != CS__C_EXC || !pending)
             return cs__start_done(e, t, c, *c, child);
         /* handle.cancel(); with CancelScope(shield=True): await handle.wait() */

@@ -102,8 +102,6 @@ int cs__aio_step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *
         }
         return cs__prim_acquired(e, t, f, c);
     }
-    default: /* SY_BODY: __aexit__ releases */
-        cs__aio_prim_release(e, p, t);
-        return cs__pop_with(t, c, *c);
+    default: /* SY_BODY: __aexit__ releases */ cs__aio_prim_release(e, p, t); return cs__pop_with(t, c, *c);
     }
 }

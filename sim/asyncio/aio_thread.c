@@ -74,9 +74,7 @@ int cs__aio_step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
 {
     const cs_stmt *st = f->st;
     switch (f->phase) {
-    case TH_BEGIN:
-        f->phase = TH_LIMITER;
-        return cs__aio_sleep(e, t, 0, "to_thread"); /* await checkpoint() */
+    case TH_BEGIN: f->phase = TH_LIMITER; return cs__aio_sleep(e, t, 0, "to_thread"); /* await checkpoint() */
     case TH_LIMITER:
         if (c->type != CS__C_NORMAL)
             return cs__pop_with(t, c, *c);
@@ -113,4 +111,3 @@ int cs__aio_step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
     }
     return CS__CONT;
 }
-

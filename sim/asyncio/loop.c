@@ -260,40 +260,24 @@ bool cs__fut_cancel(cs__engine *e, cs__fut *f, cs_exc *exc)
 static void cs__run_handle(cs__engine *e, cs__handle h)
 {
     switch (h.kind) {
-    case CS__CB_TASK_STEP:
-        cs__task_step(e, h.a, h.b);
-        break;
+    case CS__CB_TASK_STEP: cs__task_step(e, h.a, h.b); break;
     case CS__CB_TASK_WAKEUP:
         cs__task_wakeup(e, h.a, h.b);
         cs__fut_unref(e, h.b);
         break;
-    case CS__CB_SLEEP_DONE:
-        cs__fut_set_result(e, h.a);
-        break;
-    case CS__CB_SCOPE_TIMEOUT:
-        cs__scope_timeout(e, h.a);
-        break;
+    case CS__CB_SLEEP_DONE: cs__fut_set_result(e, h.a); break;
+    case CS__CB_SCOPE_TIMEOUT: cs__scope_timeout(e, h.a); break;
     case CS__CB_DELIVER: {
         cs__scope *s = h.a;
         cs__aio_s(s)->cancel_handle = false;
         cs__scope_deliver(e, s, s);
         break;
     }
-    case CS__CB_TASK_DONE:
-        cs__tg_task_done(e, h.a);
-        break;
-    case CS__CB_RUN_COMPLETE:
-        e->stop = true;
-        break;
-    case CS__CB_THREAD_REPORT:
-        cs__thread_report(e, h.a);
-        break;
-    case CS__CB_FT_START:
-        cs__ft_start(e, h.a);
-        break;
-    case CS__CB_FT_DONE:
-        cs__ft_done(e, h.a);
-        break;
+    case CS__CB_TASK_DONE: cs__tg_task_done(e, h.a); break;
+    case CS__CB_RUN_COMPLETE: e->stop = true; break;
+    case CS__CB_THREAD_REPORT: cs__thread_report(e, h.a); break;
+    case CS__CB_FT_START: cs__ft_start(e, h.a); break;
+    case CS__CB_FT_DONE: cs__ft_done(e, h.a); break;
     }
 }
 

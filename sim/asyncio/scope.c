@@ -162,7 +162,7 @@ void cs__aio_scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_ca
     s->cancel_called = true;
     s->cause = cause;
     cs__aio_s(s)->cancel_message = reason && *reason ? cs_xasprintf("Cancelled via cancel scope; reason: %s", reason)
-                                          : cs_xstrdup("Cancelled via cancel scope");
+                                                     : cs_xstrdup("Cancelled via cancel scope");
     cs__emit_cancel(e, s, cause, reason);
     if (s->host)
         cs__scope_deliver(e, s, s);

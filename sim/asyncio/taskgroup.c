@@ -82,8 +82,7 @@ static int cs__tg_wait_next(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *g)
 /* The end of __aexit__: raise the group or the remembered exception through
  * the group scope's exit. `inner` is an exception raised inside the try block
  * (or NORMAL). */
-static int cs__tg_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *g, cs__completion *c,
-                         cs__completion inner)
+static int cs__tg_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *g, cs__completion *c, cs__completion inner)
 {
     cs__scope *s = g->scope;
     cs__completion out;

@@ -15,8 +15,8 @@
 
 typedef struct cs__arena {
     char *cur, *end;
-    void *chunks;      /* singly linked through each chunk's first word */
-    size_t next_size;  /* size of the next chunk */
+    void *chunks;     /* singly linked through each chunk's first word */
+    size_t next_size; /* size of the next chunk */
 } cs__arena;
 
 void *cs__arena_grow(cs__arena *a, size_t n);

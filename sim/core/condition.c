@@ -31,7 +31,7 @@ enum { CW_START, CW_CIC, CW_WAIT, CW_ACQUIRE };
 struct cs__conds {
     cs__cond *v;
     uint32_t n;
-    cs__event **live;    /* every waiter's Event not freed yet (a stopped run leaves some) */
+    cs__event **live; /* every waiter's Event not freed yet (a stopped run leaves some) */
     uint32_t nlive, caplive;
 };
 
@@ -176,19 +176,16 @@ int cs__exec_condition(cs__engine *e, cs__task *t, const cs_stmt *st, cs__comple
 {
     cs__cond *cd = &e->conds->v[st->ref];
     switch (st->op) {
-    case CS_OP_NOTIFY: case CS_OP_NOTIFY_ALL:
+    case CS_OP_NOTIFY:
+    case CS_OP_NOTIFY_ALL:
         if (cd->owner != t) {
             *c = cs__runtime_error(e, t, st, CS__NOT_HOLDING);
             return CS__CONT;
         }
         cs__notify(e, cd, st->op == CS_OP_NOTIFY_ALL ? UINT64_MAX : st->count < 0 ? 1 : (uint64_t)st->count);
         return CS__CONT;
-    case CS_OP_WITH_CONDITION:
-        cs__push(e, t, CS__F_SYNC, st);
-        return CS__CONT;
-    default: /* condition_wait */
-        cs__push(e, t, CS__F_CONDITION, st);
-        return CS__CONT;
+    case CS_OP_WITH_CONDITION: cs__push(e, t, CS__F_SYNC, st); return CS__CONT;
+    default: /* condition_wait */ cs__push(e, t, CS__F_CONDITION, st); return CS__CONT;
     }
 }
 
@@ -214,7 +211,7 @@ static int cs__after_wait(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
     f->phase = CW_ACQUIRE;
     cs__scope_enter(e, s, t);
     cs__frame *a = cs__push(e, t, CS__F_SYNC, f->st); /* f may move */
-    a->idx = 2; /* acquire only: hand back holding the lock */
+    a->idx = 2;                                       /* acquire only: hand back holding the lock */
     return CS__CONT;
 }
 
@@ -222,9 +219,7 @@ int cs__step_condition(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
 {
     cs__cond *cd = &e->conds->v[f->st->ref];
     switch (f->phase) {
-    case CW_START:
-        f->phase = CW_CIC;
-        return e->pol->checkpoint_if_cancelled(e, t, f->st);
+    case CW_START: f->phase = CW_CIC; return e->pol->checkpoint_if_cancelled(e, t, f->st);
     case CW_CIC: {
         if (c->type != CS__C_NORMAL)
             return cs__pop_with(t, c, *c);
@@ -239,8 +234,7 @@ int cs__step_condition(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
         f->phase = CW_WAIT;
         return e->pol->event_wait(e, t, ev);
     }
-    case CW_WAIT:
-        return cs__after_wait(e, t, f, c);
+    case CW_WAIT: return cs__after_wait(e, t, f, c);
     default: { /* CW_ACQUIRE: the shielded acquire() is done */
         if (c->type == CS__C_NORMAL)
             cd->owner = t;

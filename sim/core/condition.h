@@ -15,7 +15,7 @@ typedef struct cs__cond {
     cs__task *owner;     /* Condition._owner_task (never cleared, as AnyIO) */
     cs__event **waiters; /* Condition._waiters, a deque (owned) */
     uint32_t head, n, cap;
-    char *label;         /* "condition C" (owned) */
+    char *label; /* "condition C" (owned) */
 } cs__cond;
 
 void cs__conds_init(cs__engine *e);

@@ -202,8 +202,8 @@ static bool cs__equal(const cs_datum *a, const cs_datum *b)
 
 /* a OP b; -1 with *c holding the TypeError Python raises for an order
  * between types that have none. */
-static int cs__compare(cs__engine *e, cs__task *t, const cs_stmt *st, const cs_datum *a, cs_cmp op,
-                       const cs_datum *b, cs__completion *c)
+static int cs__compare(cs__engine *e, cs__task *t, const cs_stmt *st, const cs_datum *a, cs_cmp op, const cs_datum *b,
+                       cs__completion *c)
 {
     if (op == CS_CMP_EQ || op == CS_CMP_NE)
         return cs__equal(a, b) == (op == CS_CMP_EQ);
@@ -292,9 +292,7 @@ static int cs__cond(cs__engine *e, cs__task *t, const cs_stmt *st, const cs_cond
     for (bool negate = false;; cd = cd->sub) { /* `not` chains, iteratively */
         int r;
         switch (cd->kind) {
-        case CS_COND_NOT:
-            negate = !negate;
-            continue;
+        case CS_COND_NOT: negate = !negate; continue;
         case CS_COND_CANCELLED_CAUGHT:
         case CS_COND_CANCEL_CALLED: {
             cs__scope *s = cs__cond_scope(e, t, st, cd);
@@ -390,15 +388,9 @@ int cs__flow_exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion 
             cs__push_body(e, t, (cs_body){fl->else_items, fl->nelse});
         return CS__CONT;
     }
-    case CS_OP_LOOP:
-        cs__push(e, t, CS__F_REPEAT, st);
-        return CS__CONT;
-    case CS_OP_BREAK:
-        c->type = CS__C_BREAK;
-        return CS__CONT;
-    case CS_OP_CONTINUE:
-        c->type = CS__C_CONTINUE;
-        return CS__CONT;
+    case CS_OP_LOOP: cs__push(e, t, CS__F_REPEAT, st); return CS__CONT;
+    case CS_OP_BREAK: c->type = CS__C_BREAK; return CS__CONT;
+    case CS_OP_CONTINUE: c->type = CS__C_CONTINUE; return CS__CONT;
     case CS_OP_LET: {
         const cs_datum *v = cs__eval(e, t, st, &fl->args[0]);
         if (!v)
@@ -414,10 +406,7 @@ int cs__flow_exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion 
         c->value_json = v->json;
         return CS__CONT;
     }
-    case CS_OP_PRINT:
-        return cs__print(e, t, st);
-    default:
-        cs__fail_scenario(e, st->pos, "this statement is not modelled yet");
-        return CS__YIELD;
+    case CS_OP_PRINT: return cs__print(e, t, st);
+    default: cs__fail_scenario(e, st->pos, "this statement is not modelled yet"); return CS__YIELD;
     }
 }

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "condition.h"
 #include "digits.h"
 #include "interp.h"
 #include "memuse.h"
 #include "policy.h"
-#include "condition.h"
 #include "stream.h"
 #include "sync.h"
 #include "thread.h"
@@ -163,7 +163,6 @@ int64_t cs__s_to_ns(double s)
         return CS_NS_NEG_INF + 1;
     return (int64_t)ns;
 }
-
 
 static uint32_t cs__hash(const char *s)
 {

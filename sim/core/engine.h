@@ -18,8 +18,8 @@
 
 enum {
     CS_OK = 0,
-    CS_E_SCENARIO = -1, /* scenario error found at run time: see cs_run_error */
-    CS_E_LIMIT = -2,    /* a limit refused the run before it started: see cs_run_error */
+    CS_E_SCENARIO = -1,    /* scenario error found at run time: see cs_run_error */
+    CS_E_LIMIT = -2,       /* a limit refused the run before it started: see cs_run_error */
     CS_E_UNSUPPORTED = -3, /* the backend is not modelled (yet): see cs_run_error */
 };
 
@@ -61,15 +61,15 @@ bool cs_choice_log_next_reduced(const cs_choice_log *log, uint32_t **forced, siz
 
 typedef struct cs_run_options {
     cs_backend backend;
-    uint64_t seed;          /* Trio schedule choices; 0 = canonical (FIFO) */
-    double time_limit;      /* seconds of virtual time (default 1e9) */
-    uint64_t step_limit;    /* statements executed (default CS_DEFAULT_STEP_LIMIT) */
-    uint64_t task_limit;    /* tasks created in the run, main included */
-    uint64_t timer_limit;   /* live timers (asyncio timer handles, Trio deadlines) */
-    uint64_t trace_limit;   /* trace events emitted before the run stops */
+    uint64_t seed;             /* Trio schedule choices; 0 = canonical (FIFO) */
+    double time_limit;         /* seconds of virtual time (default 1e9) */
+    uint64_t step_limit;       /* statements executed (default CS_DEFAULT_STEP_LIMIT) */
+    uint64_t task_limit;       /* tasks created in the run, main included */
+    uint64_t timer_limit;      /* live timers (asyncio timer handles, Trio deadlines) */
+    uint64_t trace_limit;      /* trace events emitted before the run stops */
     uint64_t memory_limit_mib; /* resident memory (memuse.h), every 4096 events; 0 = none */
-    uint64_t depth_limit;   /* statement nesting (calls included); deeper: CS_E_LIMIT */
-    const uint32_t *forced; /* Trio: the first schedule choices, then the seed decides */
+    uint64_t depth_limit;      /* statement nesting (calls included); deeper: CS_E_LIMIT */
+    const uint32_t *forced;    /* Trio: the first schedule choices, then the seed decides */
     size_t nforced;
     cs_choice_log *choices; /* Trio: where to log the choices made, or NULL */
     const cs_fault *faults; /* injected faults (fault.h), borrowed; NULL/0 = none */

@@ -55,9 +55,9 @@ typedef struct cs__completion {
 
 typedef enum cs__frame_kind {
     CS__F_BODY,
-    CS__F_TASK,       /* a child task's TaskHandle._run_coro wrapper */
-    CS__F_SCOPE,      /* cancel_scope / move_on_* / fail_* */
-    CS__F_TG,         /* async with create_task_group() */
+    CS__F_TASK,  /* a child task's TaskHandle._run_coro wrapper */
+    CS__F_SCOPE, /* cancel_scope / move_on_* / fail_* */
+    CS__F_TG,    /* async with create_task_group() */
     CS__F_TRY,
     CS__F_REPEAT,
     CS__F_CALL,
@@ -76,9 +76,9 @@ typedef enum cs__frame_kind {
 /* except*'s handler results, allocated when a handler first ends in an
  * exception (most frames never need it, so it lives outside the frame). */
 typedef struct cs__star_state {
-    cs_exc **raised;     /* new exceptions raised by handlers (owned refs) */
+    cs_exc **raised; /* new exceptions raised by handlers (owned refs) */
     uint32_t nraised;
-    cs_exc **reraised;   /* matched groups re-raised as they are (owned refs) */
+    cs_exc **reraised; /* matched groups re-raised as they are (owned refs) */
     uint32_t nreraised;
 } cs__star_state;
 
@@ -94,39 +94,48 @@ union cs__local {
 typedef struct cs__frame {
     uint8_t kind;
     uint8_t phase;
-    bool owns_locals;    /* `locals` is this frame's (a CALL, or a task's first frame) */
-    uint32_t idx;        /* BODY, and TASK, REPEAT, SCOPE and CALL running their body in place: next
+    bool owns_locals;  /* `locals` is this frame's (a CALL, or a task's first frame) */
+    uint32_t idx;      /* BODY, and TASK, REPEAT, SCOPE and CALL running their body in place: next
                             statement; TRY: handler index */
-    const cs_stmt *st;   /* the statement this frame runs (NULL for a task's top body) */
+    const cs_stmt *st; /* the statement this frame runs (NULL for a task's top body) */
     union {
-        cs_body body;    /* BODY, and TASK, REPEAT, SCOPE and CALL in place: the statements */
+        cs_body body; /* BODY, and TASK, REPEAT, SCOPE and CALL in place: the statements */
         struct {
             cs_exc *handled; /* TRY in a handler: the exception being handled (owned ref) */
             cs_exc *aux;     /* TG: exc_val; TRY*: the rest still unmatched (owned ref) */
-        };               /* TRY and TG only */
+        };                   /* TRY and TG only */
     };
-    cs__completion saved;/* TRY/TG/SCOPE: the completion being carried */
-    int32_t scope;       /* SCOPE/TG/CSC: scope id; TG: group id in `obj` */
+    cs__completion saved; /* TRY/TG/SCOPE: the completion being carried */
+    int32_t scope;        /* SCOPE/TG/CSC: scope id; TG: group id in `obj` */
     int32_t obj;
-    int32_t scope2;      /* TG: the wait scope; TRY* in a handler: the handled group's
+    int32_t scope2; /* TG: the wait scope; TRY* in a handler: the handled group's
                             left_function when the handler began (restored after) */
     union {
-        double num;      /* TRIO_SLEEP: the delay */
-        uint64_t iters;  /* REPEAT: iterations begun */
-        cs__wait *wait;  /* SYNC, START: the token it waits on (ref; asyncio only) */
-        struct cs__sw *sw; /* STREAM: its waiting sender/receiver (owned by the run's streams) */
-        cs__event *ev;   /* CONDITION: the Event it waits on (owned by the run's conditions) */
+        double num;              /* TRIO_SLEEP: the delay */
+        uint64_t iters;          /* REPEAT: iterations begun */
+        cs__wait *wait;          /* SYNC, START: the token it waits on (ref; asyncio only) */
+        struct cs__sw *sw;       /* STREAM: its waiting sender/receiver (owned by the run's streams) */
+        cs__event *ev;           /* CONDITION: the Event it waits on (owned by the run's conditions) */
         union cs__local *locals; /* owns_locals: the function's named values (dataflow.c; owned) */
     };
-    cs__star_state *star;/* TRY*: handler results (owned) or NULL */
+    cs__star_state *star; /* TRY*: handler results (owned) or NULL */
 } cs__frame;
 
 /* Whether frame kind k uses the handled/aux arm of the union (else body). */
-static inline bool cs__frame_has_exc(uint8_t k) { return k == CS__F_TRY || k == CS__F_TG; }
+static inline bool cs__frame_has_exc(uint8_t k)
+{
+    return k == CS__F_TRY || k == CS__F_TG;
+}
 /* Whether frame kind k may hold a wait token in `wait` (else num). */
-static inline bool cs__frame_has_wait(uint8_t k) { return k == CS__F_SYNC || k == CS__F_START; }
+static inline bool cs__frame_has_wait(uint8_t k)
+{
+    return k == CS__F_SYNC || k == CS__F_START;
+}
 /* Whether a completion is a jump (return, break, continue) a frame carries out as it is. */
-static inline bool cs__c_is_jump(cs__ctype t) { return t >= CS__C_RETURN; }
+static inline bool cs__c_is_jump(cs__ctype t)
+{
+    return t >= CS__C_RETURN;
+}
 
 /* A backend's own part of a core object: the bytes right after it. */
 #define CS__EXT(p) ((void *)((p) + 1))
@@ -137,31 +146,31 @@ static inline bool cs__c_is_jump(cs__ctype t) { return t >= CS__C_RETURN; }
  * is memory). */
 struct cs__scope {
     int32_t id;
-    uint8_t kind;           /* cs_scope_kind */
+    uint8_t kind; /* cs_scope_kind */
     bool active, cancel_called, cancelled_caught, shield, entered_once;
-    uint8_t cause;          /* cs_cancel_cause */
-    uint32_t inject_count;  /* checkpoints reached inside it, counted only for timeout faults */
-    double deadline;        /* seconds, as AnyIO holds it; +-inf */
-    const char *name;       /* instance name or NULL */
+    uint8_t cause;         /* cs_cancel_cause */
+    uint32_t inject_count; /* checkpoints reached inside it, counted only for timeout faults */
+    double deadline;       /* seconds, as AnyIO holds it; +-inf */
+    const char *name;      /* instance name or NULL */
     cs__task *host;
     cs__scope *parent;
     /* insertion-ordered sets, as the reference order of AnyIO's sets */
     cs__task *tasks_head, *tasks_tail;
     cs__scope *kids_head, *kids_tail;
     cs__scope *sib_prev, *sib_next;
-    cs_exc *swallowed;      /* the cancellation its exit swallowed (owned), for fail_after */
+    cs_exc *swallowed; /* the cancellation its exit swallowed (owned), for fail_after */
     /* then pol->scope_ext bytes: the backend's part (CS__EXT) */
 };
 
 struct cs__tg {
     int32_t id;
     cs__scope *scope;
-    uint32_t ntasks;        /* TaskGroup._tasks */
-    cs_exc **excs;          /* _exceptions (owned refs) */
+    uint32_t ntasks; /* TaskGroup._tasks */
+    cs_exc **excs;   /* _exceptions (owned refs) */
     uint32_t nexcs, capexcs;
     bool entered;
-    int32_t decl;           /* declared name index, for `in` references */
-    char *label;            /* "task_group NAME": what the host waits on (owned) */
+    int32_t decl; /* declared name index, for `in` references */
+    char *label;  /* "task_group NAME": what the host waits on (owned) */
     cs__task *host;
     /* the group its tasks are announced as (Trio start()'s temporary nursery:
      * the group its child is for), or NULL for itself */
@@ -179,11 +188,11 @@ typedef struct cs__task_rare {
      * scenario task; its events and draws are the calling task's */
     struct cs__thread *ft_thread;
     cs__task *draw_owner;
-    cs__event *finished;      /* TaskHandle._finished_event (create_task, start; owned) */
-    char *start_label;        /* started by `start`: "start NAME", what the caller waits on (owned) */
-    const char *start_value;  /* what task_status.started() was given (JSON, borrowed) */
+    cs__event *finished;         /* TaskHandle._finished_event (create_task, start; owned) */
+    char *start_label;           /* started by `start`: "start NAME", what the caller waits on (owned) */
+    const char *start_value;     /* what task_status.started() was given (JSON, borrowed) */
     const cs_datum **spawn_args; /* a spawn's `call` arguments, taken by the spawner (engine arena) */
-    const cs_stmt *inject_skip; /* the statement an injected delay stands before */
+    const cs_stmt *inject_skip;  /* the statement an injected delay stands before */
     /* then pol->rare_ext bytes (at most CS__RARE_EXT_MAX): the backend's part */
 } cs__task_rare;
 #define CS__RARE_EXT_MAX 64
@@ -191,27 +200,27 @@ typedef struct cs__task_rare {
 /* Small fields first and grouped (a million tasks: padding is memory). */
 struct cs__task {
     int32_t id;
-    uint8_t run;            /* cs__task_run */
-    uint8_t state;          /* cs_task_state */
-    bool body_done;         /* the body ended (before the handle scope's exit) */
+    uint8_t run;    /* cs__task_run */
+    uint8_t state;  /* cs_task_state */
+    bool body_done; /* the body ended (before the handle scope's exit) */
     uint32_t nframes, capframes;
     uint32_t draws;
     /* fault injection (inject.c): counts as plans number them */
-    uint32_t checkpoints;     /* checkpoint statements reached */
-    uint32_t thread_calls;    /* to_thread statements reached */
-    uint32_t inject_next;     /* the plan's faults from here on still apply to it */
-    const char *name;       /* in the engine's arena */
-    cs__frame *frames;      /* a block of capframes frames from the engine's frame
+    uint32_t checkpoints;    /* checkpoint statements reached */
+    uint32_t thread_calls;   /* to_thread statements reached */
+    uint32_t inject_next;    /* the plan's faults from here on still apply to it */
+    const char *name;        /* in the engine's arena */
+    cs__frame *frames;       /* a block of capframes frames from the engine's frame
                                pool (cs__push), back to the pool when the task ends */
-    cs__scope *cancel_scope;  /* TaskState.cancel_scope */
-    cs__task *sprev, *snext;  /* membership in cancel_scope->tasks */
-    cs__scope *member_of;     /* which scope's task set holds it (NULL none) */
-    cs__tg *tg;               /* the group it was spawned into (NULL for main) */
-    cs__tg *default_tg;       /* the group a `start_soon` without `in` means when no
+    cs__scope *cancel_scope; /* TaskState.cancel_scope */
+    cs__task *sprev, *snext; /* membership in cancel_scope->tasks */
+    cs__scope *member_of;    /* which scope's task set holds it (NULL none) */
+    cs__tg *tg;              /* the group it was spawned into (NULL for main) */
+    cs__tg *default_tg;      /* the group a `start_soon` without `in` means when no
                                  task group frame of its own encloses it: the one
                                  that lexically enclosed its spawn */
-    cs__scope *handle_scope;  /* its TaskHandle's own scope, made at spawn: own_scope */
-    cs__completion body;      /* how the body ended: what the task's record and await_task see */
+    cs__scope *handle_scope; /* its TaskHandle's own scope, made at spawn: own_scope */
+    cs__completion body;     /* how the body ended: what the task's record and await_task see */
     cs__completion result;
     /* the spawning statement, until the first step pushes the task's wrapper
      * frame (CS__F_TASK): a million tasks spawned at once then take their
@@ -219,7 +228,7 @@ struct cs__task {
      * on to the next task instead of left behind by all */
     const cs_stmt *task_frame_st;
     const char *wait_label;
-    cs__task_rare *rare;      /* fields few tasks use (cs__rare, cs__rare_mut), or NULL */
+    cs__task_rare *rare; /* fields few tasks use (cs__rare, cs__rare_mut), or NULL */
     /* then pol->task_ext bytes, the backend's part (CS__EXT), then the
      * handle scope's storage (core and backend part): beside the task it
      * guards (one cache miss fewer per step at a million tasks), freed with
@@ -232,23 +241,23 @@ struct cs__event {
     bool value;
     void **waiters;
     uint32_t n, cap;
-    char *label;         /* "event NAME" (owned) */
+    char *label; /* "event NAME" (owned) */
 };
 
 /* A Lock, Semaphore or CapacityLimiter, with its FIFO of waiters. */
 typedef enum { CS__PRIM_LOCK, CS__PRIM_SEMAPHORE, CS__PRIM_LIMITER } cs__prim_kind;
 typedef struct cs__waiter {
     cs__task *task;
-    cs__wait *wait;      /* asyncio: what it awaits (ref); Trio: NULL (parked) */
-    bool placeholder;    /* Trio to_thread: borrows for a placeholder, not the task */
+    cs__wait *wait;   /* asyncio: what it awaits (ref); Trio: NULL (parked) */
+    bool placeholder; /* Trio to_thread: borrows for a placeholder, not the task */
 } cs__waiter;
 struct cs__prim {
     cs__prim_kind kind;
-    char *label;         /* "lock L", "semaphore S", "limiter L" (owned) */
-    cs__task *owner;     /* Lock */
-    int64_t value;       /* Semaphore: value; Limiter: tokens borrowed */
-    int64_t total;       /* Limiter */
-    bool infinite;       /* Limiter with "inf" tokens */
+    char *label;     /* "lock L", "semaphore S", "limiter L" (owned) */
+    cs__task *owner; /* Lock */
+    int64_t value;   /* Semaphore: value; Limiter: tokens borrowed */
+    int64_t total;   /* Limiter */
+    bool infinite;   /* Limiter with "inf" tokens */
     cs__waiter *w;
     uint32_t nw, capw;
     cs__task **borrowers; /* Limiter: tasks holding a token (placeholders are not listed) */
@@ -261,13 +270,13 @@ struct cs__thread;
 struct cs__engine {
     const cs_program *prog;
     const struct cs__policy *pol;
-    void *be;                /* the backend's run state (pol->init; asyncio's loop, Trio's runner) */
+    void *be; /* the backend's run state (pol->init; asyncio's loop, Trio's runner) */
     cs_run_options opt;
     int64_t now;
-    uint64_t seq;            /* worker threads: registration order (thread.c) */
-    uint64_t ev_seq;         /* trace sequence */
-    uint32_t exc_ids;        /* exception ids given so far (cs__emit numbers them) */
-    cs_exc **exc_walk;       /* scratch stack for numbering a group's parts */
+    uint64_t seq;      /* worker threads: registration order (thread.c) */
+    uint64_t ev_seq;   /* trace sequence */
+    uint32_t exc_ids;  /* exception ids given so far (cs__emit numbers them) */
+    cs_exc **exc_walk; /* scratch stack for numbering a group's parts */
     size_t exc_walk_cap;
     uint64_t steps;
     const char *const *class_names; /* run_start's: the backend's name for Cancelled (in the arena) */
@@ -275,14 +284,14 @@ struct cs__engine {
     /* live timers: asyncio's timer handles, Trio's deadline heap entries
      * (each backend keeps it; --timer-limit reads it) */
     uint32_t live_timers;
-    cs__arena arena;         /* tasks, names, scopes, timers, futures, frames (arena.h) */
+    cs__arena arena; /* tasks, names, scopes, timers, futures, frames (arena.h) */
     /* free lists (cs__pool_take): scopes done with (Trio's sleep scopes),
      * and frame stacks by size class (1, 2, 3, 4, 6, 8, ... frames;
      * interp.c): a task takes the smallest block its stack fits (most need
      * one to three frames) and hands it on when it grows or ends */
     void *free_scopes;
     void *free_frames[64];
-    uint64_t nevents;        /* engine events: loop callbacks run, Trio task steps,
+    uint64_t nevents; /* engine events: loop callbacks run, Trio task steps,
                                 deadline expiries and delivery attempts (bench/README.md) */
     /* what the step now ending waits on (cs__yield_on), NULL for a bare yield
      * or a park: set by a backend, read by it when the step returns */
@@ -296,12 +305,12 @@ struct cs__engine {
     uint32_t ntgs, captgs;
 
     /* latest instance per declared scope name / tg */
-    int32_t *scope_latest;   /* prog->nscopes: scope instance id or -1 */
-    int32_t *tg_latest;      /* prog->nscopes: tg id or -1 */
-    int32_t *task_latest;    /* prog->ntasks: task id or -1 */
+    int32_t *scope_latest; /* prog->nscopes: scope instance id or -1 */
+    int32_t *tg_latest;    /* prog->nscopes: tg id or -1 */
+    int32_t *task_latest;  /* prog->ntasks: task id or -1 */
 
-    cs__event *events;       /* prog->nevents */
-    cs__prim *prims;         /* locks, then semaphores, then limiters, then the default limiter */
+    cs__event *events; /* prog->nevents */
+    cs__prim *prims;   /* locks, then semaphores, then limiters, then the default limiter */
     uint32_t nprims;
     struct cs__streams *streams; /* memory object streams (stream.h) */
     struct cs__conds *conds;     /* anyio.Condition objects (condition.h) */
@@ -313,31 +322,36 @@ struct cs__engine {
     /* worker threads (thread.c) */
     struct cs__thread **threads;
     uint32_t nthreads, capthreads;
-    struct cs__thread **released;/* threads released during a step: they run after it */
+    struct cs__thread **released; /* threads released during a step: they run after it */
     uint32_t nreleased, capreleased;
-    cs__task **ft_tasks;         /* from_thread bodies' own tasks (owned) */
+    cs__task **ft_tasks; /* from_thread bodies' own tasks (owned) */
     uint32_t nft, capft;
-    uint64_t rng;            /* the seeded chooser's state */
-    size_t nchoices;         /* schedule choices made so far */
+    uint64_t rng;    /* the seeded chooser's state */
+    size_t nchoices; /* schedule choices made so far */
     /* Trace events and statements that may touch something another task
      * sees (anything but a schedule point): a batch during which this does
      * not move is a mirror batch (cs_choice_log.mirror). */
     uint64_t loud;
     /* instance-name counters: open addressing over compact slots (the key's
      * hash, its offset + 1 in name_pool, 0 = empty; its uses), engine.c */
-    struct cs__name_slot { uint32_t hash, key, uses; } *name_slots;
+    struct cs__name_slot {
+        uint32_t hash, key, uses;
+    } * name_slots;
     char *name_pool;
     size_t name_pool_len, name_pool_cap;
     uint32_t name_cap, name_count;
     /* per `count` base: how often each index's name was used (cs__spawn_name) */
-    struct cs__counted_uses { uint32_t *uses; uint32_t cap; } *counted;
+    struct cs__counted_uses {
+        uint32_t *uses;
+        uint32_t cap;
+    } * counted;
     uint32_t ncounted;
     size_t capcounted;
-    bool stop;               /* the backend's run is over (main finished, shutdown done) */
-    cs_exc *escaped;         /* a KeyboardInterrupt/SystemExit that left a task (owned): what anyio.run() raises */
-    bool aborted;            /* a limit or a scenario error stopped the run */
-    bool after_run;          /* anyio.run() has returned: only abandoned worker threads go on */
-    bool calls_refused;      /* the loop takes no more calls from threads (Trio: run_sync_soon
+    bool stop;          /* the backend's run is over (main finished, shutdown done) */
+    cs_exc *escaped;    /* a KeyboardInterrupt/SystemExit that left a task (owned): what anyio.run() raises */
+    bool aborted;       /* a limit or a scenario error stopped the run */
+    bool after_run;     /* anyio.run() has returned: only abandoned worker threads go on */
+    bool calls_refused; /* the loop takes no more calls from threads (Trio: run_sync_soon
                                 raises RunFinishedError); after_run says the same */
     int error;
     cs_run_error *err;
@@ -358,9 +372,9 @@ static inline const cs__task_rare *cs__rare(const cs__task *t)
 /* ... for writing: allocated on first use, with the backend's part (engine.c). */
 cs__task_rare *cs__rare_mut(cs__engine *e, cs__task *t);
 /* Sets a rare pointer field to NULL without allocating. */
-#define CS__RARE_CLEAR(t, field) \
-    do { \
-        if ((t)->rare) \
+#define CS__RARE_CLEAR(t, field)     \
+    do {                             \
+        if ((t)->rare)               \
             (t)->rare->field = NULL; \
     } while (0)
 

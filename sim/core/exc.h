@@ -23,7 +23,7 @@ typedef struct cs_exc cs_exc;
 
 struct cs_exc {
     uint32_t refs;
-    int32_t cls;            /* class index in the program (CS_EXC_CANCELLED for cancellations) */
+    int32_t cls; /* class index in the program (CS_EXC_CANCELLED for cancellations) */
     uint32_t nmembers;
     /* the cancel scope instance that issued this cancellation (-1 none) */
     int32_t origin_scope;
@@ -44,9 +44,9 @@ struct cs_exc {
      * object keeps its id, so consumers tell exceptions apart by it (a trace
      * file carries ids, not pointers) */
     uint32_t id;
-    char *message;          /* owned; str(exc), or the group's message */
-    cs_exc **members;       /* owned references; groups only */
-    cs_exc *context;        /* owned reference or NULL: Python's __context__ */
+    char *message;    /* owned; str(exc), or the group's message */
+    cs_exc **members; /* owned references; groups only */
+    cs_exc *context;  /* owned reference or NULL: Python's __context__ */
     /* a group split from another (BaseExceptionGroup.derive: a scope keeping
      * the cancellations it catches, an except* clause): that group (owned
      * reference), so that a consumer accounting for the part can account for

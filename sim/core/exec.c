@@ -16,12 +16,12 @@
 /* Statements that touch nothing another task reads or writes: schedule
  * points (which read the cancel state and the clock, which such statements do
  * not change) and control flow.  Any other statement makes its step loud. */
-#define CS__QUIET_OPS                                                                                         \
-    ((1ULL << CS_OP_SLEEP) | (1ULL << CS_OP_SLEEP_UNTIL) | (1ULL << CS_OP_CHECKPOINT) |                       \
-     (1ULL << CS_OP_CHECKPOINT_IF_CANCELLED) | (1ULL << CS_OP_CANCEL_SHIELDED_CHECKPOINT) |                  \
-     (1ULL << CS_OP_TRY) | (1ULL << CS_OP_CALL) | (1ULL << CS_OP_REPEAT) | (1ULL << CS_OP_RETURN) |            \
-     (1ULL << CS_OP_IF) | (1ULL << CS_OP_LOOP) | (1ULL << CS_OP_BREAK) | (1ULL << CS_OP_CONTINUE) |             \
-     (1ULL << CS_OP_LET) | (1ULL << CS_OP_RETURN_VALUE))
+#define CS__QUIET_OPS                                                                                             \
+    ((1ULL << CS_OP_SLEEP) | (1ULL << CS_OP_SLEEP_UNTIL) | (1ULL << CS_OP_CHECKPOINT) |                           \
+     (1ULL << CS_OP_CHECKPOINT_IF_CANCELLED) | (1ULL << CS_OP_CANCEL_SHIELDED_CHECKPOINT) | (1ULL << CS_OP_TRY) | \
+     (1ULL << CS_OP_CALL) | (1ULL << CS_OP_REPEAT) | (1ULL << CS_OP_RETURN) | (1ULL << CS_OP_IF) |                \
+     (1ULL << CS_OP_LOOP) | (1ULL << CS_OP_BREAK) | (1ULL << CS_OP_CONTINUE) | (1ULL << CS_OP_LET) |              \
+     (1ULL << CS_OP_RETURN_VALUE))
 
 static void cs__log(cs__engine *e, cs__task *t, const char *msg, cs_value_kind vk, double num, bool b)
 {
@@ -72,23 +72,17 @@ static int cs__exec_wait(cs__engine *e, cs__task *t, const cs_stmt *st, cs__comp
 {
     (void)c;
     switch (st->op) {
-    case CS_OP_SLEEP:
-        return e->pol->sleep(e, t, cs__dur(t, &st->dur), "sleep");
+    case CS_OP_SLEEP: return e->pol->sleep(e, t, cs__dur(t, &st->dur), "sleep");
     case CS_OP_SLEEP_UNTIL: {
         /* anyio.sleep_until(t) is sleep(max(t - now, 0)) */
         double d = st->num - cs__now_s(e);
         return e->pol->sleep(e, t, d > 0 ? d : 0, "sleep_until");
     }
-    case CS_OP_SLEEP_FOREVER:
-        return e->pol->sleep(e, t, INFINITY, "sleep_forever");
-    case CS_OP_CHECKPOINT:
-        return e->pol->checkpoint(e, t, st);
-    case CS_OP_CHECKPOINT_IF_CANCELLED:
-        return e->pol->checkpoint_if_cancelled(e, t, st);
-    case CS_OP_CANCEL_SHIELDED_CHECKPOINT:
-        return e->pol->cancel_shielded_checkpoint(e, t, st);
-    default: /* CS_OP_BUSY */
-        return cs__exec_busy(e, t, st);
+    case CS_OP_SLEEP_FOREVER: return e->pol->sleep(e, t, INFINITY, "sleep_forever");
+    case CS_OP_CHECKPOINT: return e->pol->checkpoint(e, t, st);
+    case CS_OP_CHECKPOINT_IF_CANCELLED: return e->pol->checkpoint_if_cancelled(e, t, st);
+    case CS_OP_CANCEL_SHIELDED_CHECKPOINT: return e->pol->cancel_shielded_checkpoint(e, t, st);
+    default: /* CS_OP_BUSY */ return cs__exec_busy(e, t, st);
     }
 }
 
@@ -129,29 +123,20 @@ static int cs__exec_flow(cs__engine *e, cs__task *t, const cs_stmt *st, cs__comp
         *c = cs__c_exc(x);
         return CS__CONT;
     }
-    case CS_OP_RERAISE:
-        *c = cs__c_exc(cs_exc_ref(cs__handled_exc(t)));
-        return CS__CONT;
+    case CS_OP_RERAISE: *c = cs__c_exc(cs_exc_ref(cs__handled_exc(t))); return CS__CONT;
     case CS_OP_RETURN:
         c->type = CS__C_RETURN;
         c->value_json = st->value_json;
         return CS__CONT;
-    case CS_OP_LOG:
-        cs__log(e, t, st->text, CS_VAL_NONE, 0, false);
-        return CS__CONT;
-    case CS_OP_PROBE:
-        return cs__exec_probe(e, t, st);
-    case CS_OP_TRY:
-        cs__push(e, t, CS__F_TRY, st);
-        return CS__CONT;
+    case CS_OP_LOG: cs__log(e, t, st->text, CS_VAL_NONE, 0, false); return CS__CONT;
+    case CS_OP_PROBE: return cs__exec_probe(e, t, st);
+    case CS_OP_TRY: cs__push(e, t, CS__F_TRY, st); return CS__CONT;
     case CS_OP_CALL:
         if (st->flow) /* arguments, `as` (dataflow.c) */
             return cs__flow_call(e, t, st);
         cs__push(e, t, CS__F_CALL, st);
         return CS__CONT;
-    default: /* CS_OP_REPEAT */
-        cs__push(e, t, CS__F_REPEAT, st);
-        return CS__CONT;
+    default: /* CS_OP_REPEAT */ cs__push(e, t, CS__F_REPEAT, st); return CS__CONT;
     }
 }
 
@@ -193,9 +178,7 @@ static int cs__exec_spawn(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
 static int cs__exec_tasks(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
     switch (st->op) {
-    case CS_OP_TASK_GROUP:
-        cs__push(e, t, CS__F_TG, st);
-        return CS__CONT;
+    case CS_OP_TASK_GROUP: cs__push(e, t, CS__F_TG, st); return CS__CONT;
     case CS_OP_AWAIT_TASK: {
         cs__task *h = cs__named_task(e, st);
         if (!h)
@@ -214,13 +197,9 @@ static int cs__exec_tasks(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
         }
         return CS__CONT;
     }
-    case CS_OP_START:
-        cs__push(e, t, CS__F_START, st);
-        return CS__CONT;
-    case CS_OP_STARTED:
-        return e->pol->started(e, t, st, c);
-    default: /* CS_OP_CREATE_TASK, CS_OP_START_SOON */
-        return cs__exec_spawn(e, t, st, c);
+    case CS_OP_START: cs__push(e, t, CS__F_START, st); return CS__CONT;
+    case CS_OP_STARTED: return e->pol->started(e, t, st, c);
+    default: /* CS_OP_CREATE_TASK, CS_OP_START_SOON */ return cs__exec_spawn(e, t, st, c);
     }
 }
 
@@ -252,14 +231,10 @@ static int cs__exec_shared(cs__engine *e, cs__task *t, const cs_stmt *st, cs__co
 {
     (void)c;
     switch (st->op) {
-    case CS_OP_TO_THREAD:
-        cs__push(e, t, CS__F_TO_THREAD, st);
-        return CS__CONT;
+    case CS_OP_TO_THREAD: cs__push(e, t, CS__F_TO_THREAD, st); return CS__CONT;
     case CS_OP_WAIT: /* the event named, or the one a parameter holds (dataflow.c) */
         return e->pol->event_wait(e, t, &e->events[cs__flow_obj(e, t, st)]);
-    case CS_OP_SET:
-        e->pol->event_set(e, &e->events[cs__flow_obj(e, t, st)]);
-        return CS__CONT;
+    case CS_OP_SET: e->pol->event_set(e, &e->events[cs__flow_obj(e, t, st)]); return CS__CONT;
     default: /* CS_OP_WITH_LOCK, CS_OP_WITH_SEMAPHORE, CS_OP_WITH_LIMITER */
         cs__push(e, t, CS__F_SYNC, st);
         return CS__CONT;

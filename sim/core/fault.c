@@ -30,10 +30,8 @@ bool cs_op_is_checkpoint(cs_op op)
     case CS_OP_RECEIVE:
     case CS_OP_ASYNC_FOR:
     case CS_OP_WITH_CONDITION:
-    case CS_OP_CONDITION_WAIT:
-        return true;
-    default:
-        return false;
+    case CS_OP_CONDITION_WAIT: return true;
+    default: return false;
     }
 }
 
@@ -142,8 +140,8 @@ static int cs__parse_fault(const cs_program *prog, const char **p, cs_fault *f, 
         }
     }
     if (!at || at == t)
-        return cs__err(err, errlen, "'%s': expected %s:%s@K with K a checkpoint number from 1", s,
-                       cs__kind_names[kind], kind == CS_FAULT_TIMEOUT ? "SCOPE" : "TASK");
+        return cs__err(err, errlen, "'%s': expected %s:%s@K with K a checkpoint number from 1", s, cs__kind_names[kind],
+                       kind == CS_FAULT_TIMEOUT ? "SCOPE" : "TASK");
     size_t tl = (size_t)(at - t);
     errno = 0;
     char *end;

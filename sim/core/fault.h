@@ -42,12 +42,7 @@
 /* The most faults one plan may hold: sweeps use 1 or 2; a pasted plan is short. */
 #define CS_PLAN_MAX_FAULTS 16
 
-typedef enum cs_fault_kind {
-    CS_FAULT_FAIL,
-    CS_FAULT_TIMEOUT,
-    CS_FAULT_DELAY,
-    CS_FAULT_THREAD_FAIL
-} cs_fault_kind;
+typedef enum cs_fault_kind { CS_FAULT_FAIL, CS_FAULT_TIMEOUT, CS_FAULT_DELAY, CS_FAULT_THREAD_FAIL } cs_fault_kind;
 
 typedef struct cs_fault {
     cs_fault_kind kind;
@@ -58,7 +53,7 @@ typedef struct cs_fault {
 } cs_fault;
 
 typedef struct cs_plan {
-    cs_fault *v;    /* owned */
+    cs_fault *v; /* owned */
     uint32_t n;
 } cs_plan;
 

@@ -83,42 +83,46 @@ typedef enum cs_cond_kind {
 
 /* TaskHandle.Status (AnyIO 4.14), as `task_status` names it. */
 typedef enum cs_task_status {
-    CS_TS_PENDING, CS_TS_CANCELLING, CS_TS_FINISHED, CS_TS_CANCELLED, CS_TS_FAILED
+    CS_TS_PENDING,
+    CS_TS_CANCELLING,
+    CS_TS_FINISHED,
+    CS_TS_CANCELLED,
+    CS_TS_FAILED
 } cs_task_status;
 
 typedef enum cs_cmp { CS_CMP_EQ, CS_CMP_NE, CS_CMP_LT, CS_CMP_LE, CS_CMP_GT, CS_CMP_GE } cs_cmp;
 
 typedef struct cs_cond {
-    uint8_t kind; /* cs_cond_kind */
-    uint8_t cmp;  /* cs_cmp; TASK_STATUS: the cs_task_status asked about */
-    int32_t scope;                /* CANCELLED_CAUGHT, CANCEL_CALLED: scopes[] index; TASK_STATUS: tasks[] */
-    cs_expr value;                /* COMPARE, TRUTHY: the name; EXC_ARGS: the exception */
-    const cs_datum *to;           /* COMPARE: the literal */
-    const cs_datum *const *args;  /* EXC_ARGS: the tuple's items */
+    uint8_t kind;                /* cs_cond_kind */
+    uint8_t cmp;                 /* cs_cmp; TASK_STATUS: the cs_task_status asked about */
+    int32_t scope;               /* CANCELLED_CAUGHT, CANCEL_CALLED: scopes[] index; TASK_STATUS: tasks[] */
+    cs_expr value;               /* COMPARE, TRUTHY: the name; EXC_ARGS: the exception */
+    const cs_datum *to;          /* COMPARE: the literal */
+    const cs_datum *const *args; /* EXC_ARGS: the tuple's items */
     uint32_t nargs;
-    const struct cs_cond *sub;    /* NOT */
+    const struct cs_cond *sub; /* NOT */
 } cs_cond;
 
 /* What a statement has of data flow; NULL on statements that have none.
  * `slot` is a local of the function the statement stands in. */
 typedef struct cs_flow {
-    int32_t as_slot;          /* call, start, await_task, to_thread `as`; let's name (-1 none) */
-    const cs_expr *args;      /* call/spawn arguments; print's parts; let's value (one) */
+    int32_t as_slot;     /* call, start, await_task, to_thread `as`; let's name (-1 none) */
+    const cs_expr *args; /* call/spawn arguments; print's parts; let's value (one) */
     uint32_t nargs;
-    const cs_cond *cond;      /* if */
-    bool has_else;            /* if: `else` given (then is the statement's body) */
+    const cs_cond *cond; /* if */
+    bool has_else;       /* if: `else` given (then is the statement's body) */
     const cs_stmt *else_items;
     uint32_t nelse;
-    int32_t obj_slot;         /* wait, set, with_*, to_thread limiter: the object is this local (-1 no) */
-    uint32_t nslots;          /* start_soon/start/create_task: locals of the body it spawns */
-    bool spawn_args;          /* a spawn's `call`: its arguments were taken by the spawning task */
-    int32_t scope_slot;       /* a named scope/group read by a condition of its function: the slot
+    int32_t obj_slot;   /* wait, set, with_*, to_thread limiter: the object is this local (-1 no) */
+    uint32_t nslots;    /* start_soon/start/create_task: locals of the body it spawns */
+    bool spawn_args;    /* a spawn's `call`: its arguments were taken by the spawning task */
+    int32_t scope_slot; /* a named scope/group read by a condition of its function: the slot
                                  that keeps the instance this invocation entered (-1 none) */
     /* as written, for the loader */
     const char *as_name;
     cs_pos as_pos;
-    const char *call_name;    /* start_soon/start/create_task `call` */
-    const char *dur_name;     /* sleep/move_on_after/fail_after {"name": P} */
+    const char *call_name; /* start_soon/start/create_task `call` */
+    const char *dur_name;  /* sleep/move_on_after/fail_after {"name": P} */
     cs_pos dur_pos;
 } cs_flow;
 

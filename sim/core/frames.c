@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "condition.h"
 #include "interp.h"
 #include "policy.h"
 #include "stream.h"
-#include "condition.h"
 #include "thread.h"
 #include "util.h"
 
@@ -84,13 +84,10 @@ static cs_scope_kind cs__scope_kind_of(cs_op op)
 {
     switch (op) {
     case CS_OP_MOVE_ON_AFTER:
-    case CS_OP_MOVE_ON_AT:
-        return CS_KIND_MOVE_ON;
+    case CS_OP_MOVE_ON_AT: return CS_KIND_MOVE_ON;
     case CS_OP_FAIL_AFTER:
-    case CS_OP_FAIL_AT:
-        return CS_KIND_FAIL_AFTER;
-    default:
-        return CS_KIND_CANCEL_SCOPE;
+    case CS_OP_FAIL_AT: return CS_KIND_FAIL_AFTER;
+    default: return CS_KIND_CANCEL_SCOPE;
     }
 }
 
@@ -114,20 +111,15 @@ static int cs__step_scope(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
     if (f->phase == 0) {
         double deadline = INFINITY;
         switch (st->op) {
-        case CS_OP_CANCEL_SCOPE:
-            deadline = st->has_num ? st->num : INFINITY;
-            break;
+        case CS_OP_CANCEL_SCOPE: deadline = st->has_num ? st->num : INFINITY; break;
         case CS_OP_MOVE_ON_AFTER:
         case CS_OP_FAIL_AFTER: {
             double d = cs__dur(t, &st->dur);
             deadline = d == INFINITY ? INFINITY : cs__now_s(e) + d;
             break;
         }
-        case CS_OP_MOVE_ON_AT:
-            deadline = st->dur.kind == CS_DUR_NONE ? INFINITY : st->dur.value;
-            break;
-        default: /* fail_at: fail_after(None), then the deadline is set on entry */
-            break;
+        case CS_OP_MOVE_ON_AT: deadline = st->dur.kind == CS_DUR_NONE ? INFINITY : st->dur.value; break;
+        default: /* fail_at: fail_after(None), then the deadline is set on entry */ break;
         }
         cs__scope *s = cs__named_scope_new(e, st, cs__scope_kind_of(st->op), deadline, st->shield);
         f->scope = s->id;
@@ -275,34 +267,20 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c)
     assert(c->type == CS__C_NORMAL || c->type == CS__C_EXC || cs__c_is_jump(c->type));
     assert((c->type == CS__C_EXC) == (c->exc != NULL)); /* an exception is carried only by EXC */
     switch (f->kind) {
-    case CS__F_BODY:
-        return cs__step_body(e, t, f, c);
-    case CS__F_TASK:
-        return cs__step_task(e, t, f, c);
-    case CS__F_SCOPE:
-        return cs__step_scope(e, t, f, c);
-    case CS__F_TG:
-        return e->pol->step_tg(e, t, f, c);
-    case CS__F_TRY:
-        return cs__step_try(e, t, f, c);
-    case CS__F_REPEAT:
-        return cs__step_repeat(e, t, f, c);
-    case CS__F_CALL:
-        return cs__step_call(e, t, f, c);
-    case CS__F_SYNC:
-        return e->pol->step_sync(e, t, f, c);
-    case CS__F_AWAIT_TASK:
-        return cs__step_await_task(e, t, f, c);
-    case CS__F_START:
-        return e->pol->step_start(e, t, f, c);
-    case CS__F_TO_THREAD:
-        return e->pol->step_to_thread(e, t, f, c);
-    case CS__F_FT_TASK:
-        return cs__step_ft_task(e, t, f, c);
-    case CS__F_STREAM:
-        return cs__step_stream(e, t, f, c);
-    case CS__F_CONDITION:
-        return cs__step_condition(e, t, f, c);
+    case CS__F_BODY: return cs__step_body(e, t, f, c);
+    case CS__F_TASK: return cs__step_task(e, t, f, c);
+    case CS__F_SCOPE: return cs__step_scope(e, t, f, c);
+    case CS__F_TG: return e->pol->step_tg(e, t, f, c);
+    case CS__F_TRY: return cs__step_try(e, t, f, c);
+    case CS__F_REPEAT: return cs__step_repeat(e, t, f, c);
+    case CS__F_CALL: return cs__step_call(e, t, f, c);
+    case CS__F_SYNC: return e->pol->step_sync(e, t, f, c);
+    case CS__F_AWAIT_TASK: return cs__step_await_task(e, t, f, c);
+    case CS__F_START: return e->pol->step_start(e, t, f, c);
+    case CS__F_TO_THREAD: return e->pol->step_to_thread(e, t, f, c);
+    case CS__F_FT_TASK: return cs__step_ft_task(e, t, f, c);
+    case CS__F_STREAM: return cs__step_stream(e, t, f, c);
+    case CS__F_CONDITION: return cs__step_condition(e, t, f, c);
     default: /* the backend's own kinds, and CS__F_FT_HOST */
         assert(f->kind >= CS__F_FT_HOST);
         return e->pol->step_frame(e, t, f, c);

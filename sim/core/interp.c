@@ -8,8 +8,8 @@
  * a bare yield).  Python's statement semantics live here: try/except/else/
  * finally, except* splitting, return through finally and scopes, bare raise.
  */
-#include <stdio.h>
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +18,6 @@
 #include "text.h"
 #include "thread.h"
 #include "util.h"
-
 
 void cs__completion_clear(cs__completion *c)
 {
@@ -305,7 +304,6 @@ void cs__emit_raise(cs__engine *e, cs__task *t, cs_exc *x, cs_pos pos)
     cs__emit(e, &ev);
 }
 
-
 /* ---- name instances ---- */
 
 cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl)
@@ -346,8 +344,7 @@ void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st)
     }
 }
 
-cs__task *cs__spawn_task(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index,
-                         const cs_stmt *st)
+cs__task *cs__spawn_task(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st)
 {
     cs__task *t = cs__task_new(e, cs__spawn_name(e, name, index), parent, g);
     t->task_frame_st = st; /* its wrapper frame comes with its first step */
@@ -370,7 +367,6 @@ cs__tg *cs__target_tg(cs__engine *e, cs__task *t, const cs_stmt *st)
     }
     return e->tgs[gid];
 }
-
 
 bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in)
 {

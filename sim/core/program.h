@@ -113,8 +113,8 @@ typedef enum cs_op {
     CS_OP_NOTIFY,         /* cond.notify(count) */
     CS_OP_NOTIFY_ALL,     /* cond.notify_all() */
     /* data flow (flow.h, sim/dataflow.c) */
-    CS_OP_IF,           /* {"if": COND, "then": [...], "else": [...]} */
-    CS_OP_LOOP,         /* while True: */
+    CS_OP_IF,   /* {"if": COND, "then": [...], "else": [...]} */
+    CS_OP_LOOP, /* while True: */
     CS_OP_BREAK,
     CS_OP_CONTINUE,
     CS_OP_LET,          /* NAME = value */
@@ -164,7 +164,7 @@ typedef struct cs_handler {
     uint32_t nclasses;
     cs_body body;
     cs_pos pos;
-    const char *as;   /* `except X as NAME` (flow.h), or NULL */
+    const char *as; /* `except X as NAME` (flow.h), or NULL */
     cs_pos as_pos;
 } cs_handler;
 
@@ -193,24 +193,24 @@ struct cs_stmt {
      *    (clone: `decl` is the stream_ends[] index of the end it makes) */
     int32_t ref;
 
-    cs_dur dur;       /* sleep, busy, block, move_on_after, fail_after, move_on_at, fail_at */
-    double num;       /* sleep_until time; cancel_scope deadline; set_deadline value (+-inf allowed) */
-    bool has_num;     /* cancel_scope: deadline given */
-    bool shield;      /* cancel_scope/move_on/fail_after shield; set_shield value */
-    bool abandon;     /* to_thread abandon_on_cancel */
-    int64_t count;    /* start_soon count (-1 = no count); repeat count */
-    const char *text; /* log text; raise message (NULL = no message); cancel reason (NULL = none) */
+    cs_dur dur;             /* sleep, busy, block, move_on_after, fail_after, move_on_at, fail_at */
+    double num;             /* sleep_until time; cancel_scope deadline; set_deadline value (+-inf allowed) */
+    bool has_num;           /* cancel_scope: deadline given */
+    bool shield;            /* cancel_scope/move_on/fail_after shield; set_shield value */
+    bool abandon;           /* to_thread abandon_on_cancel */
+    int64_t count;          /* start_soon count (-1 = no count); repeat count */
+    const char *text;       /* log text; raise message (NULL = no message); cancel reason (NULL = none) */
     const char *value_json; /* return / started value as compact JSON text ("null" default) */
     cs_probe_kind probe;
 
-    cs_body body;     /* body of compound statements; the try body; to_thread steps; from_thread body;
+    cs_body body;        /* body of compound statements; the try body; to_thread steps; from_thread body;
                          if: the `then` body; loop */
     const cs_flow *flow; /* named values, arguments, conditions (flow.h), or NULL */
 
     /* try only */
     const cs_handler *handlers;
     uint32_t nhandlers;
-    bool star;        /* handlers are except* */
+    bool star; /* handlers are except* */
     bool has_else, has_finally;
     cs_body else_body, finally_body;
 };
@@ -235,7 +235,7 @@ typedef struct cs_semaphore_decl {
 
 typedef struct cs_limiter_decl {
     const char *name;
-    int64_t tokens;  /* ignored when infinite */
+    int64_t tokens; /* ignored when infinite */
     bool infinite;
 } cs_limiter_decl;
 
@@ -267,34 +267,44 @@ typedef struct cs_function {
     cs_pos pos;
     const char *const *params; /* parameter names: locals 0 .. nparams-1 */
     uint32_t nparams;
-    uint32_t nslots;           /* its locals, parameters included (flow.h) */
+    uint32_t nslots; /* its locals, parameters included (flow.h) */
 } cs_function;
 
 typedef struct cs_program {
-    const char *path;     /* file as given on the command line */
-    const char *name;     /* scenario name (default: file name without .json) */
+    const char *path;           /* file as given on the command line */
+    const char *name;           /* scenario name (default: file name without .json) */
     bool run_asyncio, run_trio; /* `backends` */
 
     const cs_exc_class *classes; /* builtins (cs_exc_class_id order), then user classes */
     uint32_t nclasses;
 
-    const cs_name_decl *scopes; uint32_t nscopes; /* cancel scopes, timeout ids, task groups */
-    const cs_name_decl *tasks;  uint32_t ntasks;  /* start_soon / start / create_task names */
-    const char *const *events;  uint32_t nevents;
-    const char *const *locks;   uint32_t nlocks;
-    const cs_semaphore_decl *semaphores; uint32_t nsemaphores;
+    const cs_name_decl *scopes;
+    uint32_t nscopes; /* cancel scopes, timeout ids, task groups */
+    const cs_name_decl *tasks;
+    uint32_t ntasks; /* start_soon / start / create_task names */
+    const char *const *events;
+    uint32_t nevents;
+    const char *const *locks;
+    uint32_t nlocks;
+    const cs_semaphore_decl *semaphores;
+    uint32_t nsemaphores;
     /* limiters declared in the file; "default" may be among them (it then
      * overrides the default limiter's 40 tokens). */
-    const cs_limiter_decl *limiters; uint32_t nlimiters;
-    const cs_function *functions; uint32_t nfunctions;
-    const cs_stream_decl *streams; uint32_t nstreams;
-    const cs_condition_decl *conditions; uint32_t nconditions;
-    const cs_stream_end *stream_ends; uint32_t nstream_ends; /* declared ends, then clones */
+    const cs_limiter_decl *limiters;
+    uint32_t nlimiters;
+    const cs_function *functions;
+    uint32_t nfunctions;
+    const cs_stream_decl *streams;
+    uint32_t nstreams;
+    const cs_condition_decl *conditions;
+    uint32_t nconditions;
+    const cs_stream_end *stream_ends;
+    uint32_t nstream_ends; /* declared ends, then clones */
 
     cs_body main;
     uint32_t main_nslots; /* main's locals (flow.h) */
     cs_datums datums;     /* every data value, by the address of its JSON (flow.h) */
-    uint32_t max_depth; /* deepest statement nesting, for sizing frame stacks */
+    uint32_t max_depth;   /* deepest statement nesting, for sizing frame stacks */
 } cs_program;
 
 /* Returns true when class `cls` is `base` or derives from it. */

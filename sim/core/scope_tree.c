@@ -165,4 +165,3 @@ cs__tg *cs__tg_new(cs__engine *e, const char *name, int32_t decl)
     }
     return g;
 }
-

@@ -346,14 +346,10 @@ int cs__exec_stream(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completio
         else
             *c = cs__stream_raise(e, t, st, r);
         return CS__CONT;
-    case CS_OP_CLOSE: case CS_OP_ACLOSE: /* aclose() awaits nothing: no checkpoint */
-        cs__close(e, end);
-        return CS__CONT;
-    case CS_OP_CLONE:
-        return cs__clone(e, t, st, c, end);
-    case CS_OP_STATISTICS:
-        cs__statistics(e, t, st, end);
-        return CS__CONT;
+    case CS_OP_CLOSE:
+    case CS_OP_ACLOSE: /* aclose() awaits nothing: no checkpoint */ cs__close(e, end); return CS__CONT;
+    case CS_OP_CLONE: return cs__clone(e, t, st, c, end);
+    case CS_OP_STATISTICS: cs__statistics(e, t, st, end); return CS__CONT;
     default: { /* send, receive, async for, async with: a frame */
         cs__frame *f = cs__push(e, t, CS__F_STREAM, st);
         f->obj = idx;
@@ -438,15 +434,12 @@ int cs__step_stream(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
         return cs__pop_with(t, c, *c);
     }
     switch (f->phase) {
-    case SP_START:
-        f->phase = SP_CHECKPOINT;
-        return e->pol->checkpoint(e, t, f->st);
+    case SP_START: f->phase = SP_CHECKPOINT; return e->pol->checkpoint(e, t, f->st);
     case SP_CHECKPOINT:
         if (c->type != CS__C_NORMAL)
             return cs__pop_with(t, c, *c);
         return cs__attempt(e, t, f, c);
-    case SP_WAIT:
-        return cs__woken(e, t, f, c);
+    case SP_WAIT: return cs__woken(e, t, f, c);
     default: /* SP_BODY: async for's body ended; a break, return or raise leaves the loop */
         if (c->type != CS__C_NORMAL)
             return cs__pop_with(t, c, *c);

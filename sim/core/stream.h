@@ -15,11 +15,11 @@
  * AnyIO keeps beside it (the sender's item; the receiver's
  * _MemoryObjectItemReceiver). */
 typedef struct cs__sw {
-    cs__event ev;        /* label "send END" / "receive END" (owned) */
+    cs__event ev; /* label "send END" / "receive END" (owned) */
     cs__task *task;
-    const char *item;    /* sender: its item; receiver: the item handed to it (JSON text, the program's) */
-    bool has_item;       /* receiver: an item was handed to it */
-    bool listed;         /* still in waiting_senders / waiting_receivers */
+    const char *item; /* sender: its item; receiver: the item handed to it (JSON text, the program's) */
+    bool has_item;    /* receiver: an item was handed to it */
+    bool listed;      /* still in waiting_senders / waiting_receivers */
     bool send;
     int32_t stream;
     struct cs__sw *prev, *next;         /* in that OrderedDict, in insertion order */
@@ -28,7 +28,7 @@ typedef struct cs__sw {
 
 /* _MemoryObjectStreamState */
 typedef struct cs__mstream {
-    const char **buf;    /* the deque of items (ring) */
+    const char **buf; /* the deque of items (ring) */
     uint32_t head, n, cap;
     int64_t max;
     bool infinite;
@@ -39,15 +39,15 @@ typedef struct cs__mstream {
 
 /* One end object (MemoryObjectSendStream / MemoryObjectReceiveStream). */
 typedef struct cs__mend {
-    int32_t decl;        /* prog->stream_ends index */
+    int32_t decl; /* prog->stream_ends index */
     bool closed;
 } cs__mend;
 
 typedef struct cs__streams {
-    cs__mstream *s;      /* prog->nstreams */
-    cs__mend *ends;      /* the declared ends first, then clones as they run */
+    cs__mstream *s; /* prog->nstreams */
+    cs__mend *ends; /* the declared ends first, then clones as they run */
     uint32_t nends, capends;
-    int32_t *latest;     /* per prog->stream_ends entry: its latest end object, or -1 */
+    int32_t *latest; /* per prog->stream_ends entry: its latest end object, or -1 */
     cs__sw *all;
 } cs__streams;
 

@@ -65,14 +65,11 @@ static cs__prim *cs__prim_of_index(cs__engine *e, cs_op op, int32_t ref)
 {
     const cs_program *p = e->prog;
     switch (op) {
-    case CS_OP_WITH_LOCK:
-        return &e->prims[ref];
-    case CS_OP_WITH_CONDITION: case CS_OP_CONDITION_WAIT: /* the condition's lock */
-        return cs__cond_lock(e, ref);
-    case CS_OP_WITH_SEMAPHORE:
-        return &e->prims[p->nlocks + ref];
-    default:
-        return &e->prims[ref < 0 ? e->nprims - 1 : p->nlocks + p->nsemaphores + (uint32_t)ref];
+    case CS_OP_WITH_LOCK: return &e->prims[ref];
+    case CS_OP_WITH_CONDITION:
+    case CS_OP_CONDITION_WAIT: /* the condition's lock */ return cs__cond_lock(e, ref);
+    case CS_OP_WITH_SEMAPHORE: return &e->prims[p->nlocks + ref];
+    default: return &e->prims[ref < 0 ? e->nprims - 1 : p->nlocks + p->nsemaphores + (uint32_t)ref];
     }
 }
 
@@ -98,12 +95,9 @@ bool cs__prim_available(const cs__prim *p)
     if (p->nw)
         return false;
     switch (p->kind) {
-    case CS__PRIM_LOCK:
-        return p->owner == NULL;
-    case CS__PRIM_SEMAPHORE:
-        return p->value > 0;
-    default:
-        return cs__limiter_free(p);
+    case CS__PRIM_LOCK: return p->owner == NULL;
+    case CS__PRIM_SEMAPHORE: return p->value > 0;
+    default: return cs__limiter_free(p);
     }
 }
 

@@ -9,28 +9,28 @@
 typedef struct cs__thread cs__thread;
 struct cs__thread {
     cs__task *host;
-    const cs_stmt *st;       /* the to_thread statement: its steps and options */
-    uint32_t idx;            /* next step */
-    int64_t wake;            /* blocked until (ns) */
-    uint64_t seq;            /* when its current block began (registration order) */
+    const cs_stmt *st; /* the to_thread statement: its steps and options */
+    uint32_t idx;      /* next step */
+    int64_t wake;      /* blocked until (ns) */
+    uint64_t seq;      /* when its current block began (registration order) */
     bool blocked, done, abandoned;
-    cs__completion result;   /* how the thread function ended */
+    cs__completion result; /* how the thread function ended */
     cs__prim *limiter;
-    const cs_body *ft_body;  /* the from_thread body it waits on */
-    cs__task *ft_task;       /* the from_thread body's own task, if any */
-    int32_t inject;          /* thread-fail: the plan's fault index, or -1 */
-    uint32_t id;             /* its index in e->threads: the trace's thread number - 1 */
+    const cs_body *ft_body; /* the from_thread body it waits on */
+    cs__task *ft_task;      /* the from_thread body's own task, if any */
+    int32_t inject;         /* thread-fail: the plan's fault index, or -1 */
+    uint32_t id;            /* its index in e->threads: the trace's thread number - 1 */
     /* asyncio */
     cs__wait *wait;          /* the future run_sync awaits (ref) */
     cs__scope *worker_scope; /* where check_cancelled() looks */
     /* Trio */
-    cs_exc *cancel_exc;      /* the cancellation delivered to the host, if any */
-    cs__thread *next_report; /* queued for the run_sync_soon step */
-    uint8_t report_kind;     /* what that step does for it */
-    bool run_request;        /* the host was woken to run ft_body */
-    bool reported;           /* the host was woken with the result */
-    bool run_finished;       /* its from_thread call is answered with RunFinishedError */
-    cs__completion ft_result;/* the host ran the body: how it ended, for the thread */
+    cs_exc *cancel_exc;       /* the cancellation delivered to the host, if any */
+    cs__thread *next_report;  /* queued for the run_sync_soon step */
+    uint8_t report_kind;      /* what that step does for it */
+    bool run_request;         /* the host was woken to run ft_body */
+    bool reported;            /* the host was woken with the result */
+    bool run_finished;        /* its from_thread call is answered with RunFinishedError */
+    cs__completion ft_result; /* the host ran the body: how it ended, for the thread */
 };
 
 /* The TO_THREAD frame's phases. */

@@ -57,12 +57,7 @@ typedef enum cs_event_kind {
     CS_EV_RUN_END           /* result, exc / value_json / limit, t = end time */
 } cs_event_kind;
 
-typedef enum cs_task_state {
-    CS_TASK_COMPLETED,
-    CS_TASK_FAILED,
-    CS_TASK_CANCELLED,
-    CS_TASK_UNFINISHED
-} cs_task_state;
+typedef enum cs_task_state { CS_TASK_COMPLETED, CS_TASK_FAILED, CS_TASK_CANCELLED, CS_TASK_UNFINISHED } cs_task_state;
 
 typedef enum cs_scope_kind {
     CS_KIND_CANCEL_SCOPE,
@@ -104,17 +99,17 @@ static inline bool cs_result_is_limit(cs_result_kind r)
 
 typedef struct cs_event {
     cs_event_kind kind;
-    uint64_t seq;        /* 0, 1, 2, ... in emission order */
-    int64_t t;           /* virtual ns */
+    uint64_t seq; /* 0, 1, 2, ... in emission order */
+    int64_t t;    /* virtual ns */
 
-    int32_t task;        /* task id (index in spawn order; main is 0) or -1 */
-    const char *name;    /* task or scope instance name (spawn, scope_enter); NULL if anonymous */
-    int32_t parent;      /* spawn: parent task; scope_enter: parent scope id (-1 none) */
-    int32_t group;       /* spawn: scope id of the task group spawned into (-1 for main) */
+    int32_t task;     /* task id (index in spawn order; main is 0) or -1 */
+    const char *name; /* task or scope instance name (spawn, scope_enter); NULL if anonymous */
+    int32_t parent;   /* spawn: parent task; scope_enter: parent scope id (-1 none) */
+    int32_t group;    /* spawn: scope id of the task group spawned into (-1 for main) */
 
-    int32_t scope;       /* scope instance id (in entry order) or -1 */
+    int32_t scope; /* scope instance id (in entry order) or -1 */
     cs_scope_kind scope_kind;
-    double deadline;     /* seconds since start; +-INFINITY allowed */
+    double deadline; /* seconds since start; +-INFINITY allowed */
     bool shield;
     bool cancel_called;
     bool cancelled_caught;
@@ -122,24 +117,25 @@ typedef struct cs_event {
 
     cs_task_state state; /* task_end */
     cs_exc *exc;         /* borrowed; may be NULL */
-    const char *value_json; /* task_end / run_end returned value, log value of kind CS_VAL_JSON (compact JSON), or NULL */
+    const char
+        *value_json; /* task_end / run_end returned value, log value of kind CS_VAL_JSON (compact JSON), or NULL */
 
-    int64_t wake_at;     /* sleep: ns, INT64_MAX = never */
-    const char *label;   /* sleep / task_waiting: what the task waits on */
-    const char *msg;     /* log */
+    int64_t wake_at;   /* sleep: ns, INT64_MAX = never */
+    const char *label; /* sleep / task_waiting: what the task waits on */
+    const char *msg;   /* log */
     cs_value_kind value_kind;
-    double number;       /* log value (seconds; +-INFINITY) */
+    double number; /* log value (seconds; +-INFINITY) */
     bool boolean;
 
-    cs_result_kind result; /* run_end */
-    cs_backend backend;    /* run_start */
-    uint64_t seed;         /* run_start */
-    const char *scenario;  /* run_start: the scenario's name, or NULL */
+    cs_result_kind result;          /* run_end */
+    cs_backend backend;             /* run_start */
+    uint64_t seed;                  /* run_start */
+    const char *scenario;           /* run_start: the scenario's name, or NULL */
     const char *const *class_names; /* run_start: exception class names by class index
                                        (exc.h's cls; CS_EXC_CANCELLED's is the backend's) */
-    uint32_t nclasses;     /* run_start */
-    cs_pos pos;            /* statement position where meaningful; {0,0} otherwise */
-    uint32_t count;        /* checkpoint: the task's checkpoint number, from 1; thread events: the thread's */
+    uint32_t nclasses;              /* run_start */
+    cs_pos pos;                     /* statement position where meaningful; {0,0} otherwise */
+    uint32_t count;                 /* checkpoint: the task's checkpoint number, from 1; thread events: the thread's */
 } cs_event;
 
 /* ---- names (trace_names.c) -------------------------------------------------

@@ -14,40 +14,55 @@
 #define CS__N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const cs__event_kinds[] = {
-    [CS_EV_RUN_START] = "run_start", [CS_EV_TASK_SPAWN] = "task_spawn",
-    [CS_EV_TASK_START] = "task_start", [CS_EV_TASK_END] = "task_end",
-    [CS_EV_SCOPE_ENTER] = "scope_enter", [CS_EV_SCOPE_EXIT] = "scope_exit",
-    [CS_EV_SCOPE_STATE] = "scope_state", [CS_EV_SCOPE_UPDATE] = "scope_update", [CS_EV_CANCEL] = "cancel",
-    [CS_EV_CANCEL_DELIVERED] = "cancel_delivered", [CS_EV_RAISE] = "raise",
-    [CS_EV_CATCH] = "catch", [CS_EV_GROUP_RAISE] = "group_raise",
-    [CS_EV_THREAD_START] = "thread_start", [CS_EV_THREAD_END] = "thread_end",
-    [CS_EV_THREAD_ABANDONED] = "thread_abandoned", [CS_EV_SLEEP] = "sleep",
-    [CS_EV_WAKE] = "wake", [CS_EV_LOG] = "log", [CS_EV_TASK_WAITING] = "task_waiting",
-    [CS_EV_CHECKPOINT] = "checkpoint", [CS_EV_INJECT] = "inject", [CS_EV_RUN_END] = "run_end",
+    [CS_EV_RUN_START] = "run_start",
+    [CS_EV_TASK_SPAWN] = "task_spawn",
+    [CS_EV_TASK_START] = "task_start",
+    [CS_EV_TASK_END] = "task_end",
+    [CS_EV_SCOPE_ENTER] = "scope_enter",
+    [CS_EV_SCOPE_EXIT] = "scope_exit",
+    [CS_EV_SCOPE_STATE] = "scope_state",
+    [CS_EV_SCOPE_UPDATE] = "scope_update",
+    [CS_EV_CANCEL] = "cancel",
+    [CS_EV_CANCEL_DELIVERED] = "cancel_delivered",
+    [CS_EV_RAISE] = "raise",
+    [CS_EV_CATCH] = "catch",
+    [CS_EV_GROUP_RAISE] = "group_raise",
+    [CS_EV_THREAD_START] = "thread_start",
+    [CS_EV_THREAD_END] = "thread_end",
+    [CS_EV_THREAD_ABANDONED] = "thread_abandoned",
+    [CS_EV_SLEEP] = "sleep",
+    [CS_EV_WAKE] = "wake",
+    [CS_EV_LOG] = "log",
+    [CS_EV_TASK_WAITING] = "task_waiting",
+    [CS_EV_CHECKPOINT] = "checkpoint",
+    [CS_EV_INJECT] = "inject",
+    [CS_EV_RUN_END] = "run_end",
 };
 
 static const char *const cs__task_states[] = {
-    [CS_TASK_COMPLETED] = "completed", [CS_TASK_FAILED] = "failed",
-    [CS_TASK_CANCELLED] = "cancelled", [CS_TASK_UNFINISHED] = "unfinished",
+    [CS_TASK_COMPLETED] = "completed",
+    [CS_TASK_FAILED] = "failed",
+    [CS_TASK_CANCELLED] = "cancelled",
+    [CS_TASK_UNFINISHED] = "unfinished",
 };
 
 static const char *const cs__scope_kinds[] = {
-    [CS_KIND_CANCEL_SCOPE] = "cancel_scope", [CS_KIND_MOVE_ON] = "move_on",
-    [CS_KIND_FAIL_AFTER] = "fail_after",     [CS_KIND_TASK_GROUP] = "task_group",
-    [CS_KIND_INTERNAL] = "internal",
+    [CS_KIND_CANCEL_SCOPE] = "cancel_scope", [CS_KIND_MOVE_ON] = "move_on",   [CS_KIND_FAIL_AFTER] = "fail_after",
+    [CS_KIND_TASK_GROUP] = "task_group",     [CS_KIND_INTERNAL] = "internal",
 };
 
 static const char *const cs__causes[] = {
-    [CS_CAUSE_EXPLICIT] = "explicit", [CS_CAUSE_DEADLINE] = "deadline",
-    [CS_CAUSE_TASK_FAILED] = "task_failed", [CS_CAUSE_TASK_HANDLE] = "task_handle",
+    [CS_CAUSE_EXPLICIT] = "explicit",
+    [CS_CAUSE_DEADLINE] = "deadline",
+    [CS_CAUSE_TASK_FAILED] = "task_failed",
+    [CS_CAUSE_TASK_HANDLE] = "task_handle",
 };
 
 static const char *const cs__backends[] = {[CS_BACKEND_ASYNCIO] = "asyncio", [CS_BACKEND_TRIO] = "trio"};
 
 static const char *const cs__limits[] = {
-    [CS_RESULT_LIMIT_TIME] = "time",     [CS_RESULT_LIMIT_STEPS] = "steps",
-    [CS_RESULT_LIMIT_TASKS] = "tasks",   [CS_RESULT_LIMIT_TIMERS] = "timers",
-    [CS_RESULT_LIMIT_TRACE] = "trace",   [CS_RESULT_LIMIT_MEMORY] = "memory",
+    [CS_RESULT_LIMIT_TIME] = "time",     [CS_RESULT_LIMIT_STEPS] = "steps", [CS_RESULT_LIMIT_TASKS] = "tasks",
+    [CS_RESULT_LIMIT_TIMERS] = "timers", [CS_RESULT_LIMIT_TRACE] = "trace", [CS_RESULT_LIMIT_MEMORY] = "memory",
 };
 
 static const char *cs__name(const char *const *table, size_t n, unsigned v)
@@ -64,15 +79,18 @@ static int cs__parse(const char *const *table, size_t n, const char *name)
     return -1;
 }
 
-#define CS__NAME_FNS(fn_name, fn_parse, type, table)                         \
-    const char *fn_name(type v) { return cs__name(table, CS__N(table), (unsigned)v); } \
-    bool fn_parse(const char *name, type *out)                             \
-    {                                                                      \
-        int i = cs__parse(table, CS__N(table), name);                      \
-        if (i < 0)                                                         \
-            return false;                                                  \
-        *out = (type)i;                                                    \
-        return true;                                                       \
+#define CS__NAME_FNS(fn_name, fn_parse, type, table)       \
+    const char *fn_name(type v)                            \
+    {                                                      \
+        return cs__name(table, CS__N(table), (unsigned)v); \
+    }                                                      \
+    bool fn_parse(const char *name, type *out)             \
+    {                                                      \
+        int i = cs__parse(table, CS__N(table), name);      \
+        if (i < 0)                                         \
+            return false;                                  \
+        *out = (type)i;                                    \
+        return true;                                       \
     }
 
 CS__NAME_FNS(cs_event_kind_name, cs_event_kind_parse, cs_event_kind, cs__event_kinds)

@@ -304,19 +304,15 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
         f->phase = TRY_BODY;
         cs__push_body(e, t, st->body);
         return CS__CONT;
-    case TRY_BODY:
-        return cs__try_body_done(e, t, f, c);
+    case TRY_BODY: return cs__try_body_done(e, t, f, c);
     case TRY_HANDLER:
         if (c->type == CS__C_EXC && c->exc != f->handled && !c->exc->context)
             cs_exc_set_context(c->exc, f->handled);
         cs_exc_unref(f->handled);
         f->handled = NULL;
         return cs__try_finally(e, t, f, c);
-    case TRY_ELSE:
-        return cs__try_finally(e, t, f, c);
-    case TRY_STAR_HANDLER:
-        return cs__try_star_handler_done(e, t, f, c);
-    default: /* TRY_FINALLY */
-        return cs__try_finally_done(t, f, c);
+    case TRY_ELSE: return cs__try_finally(e, t, f, c);
+    case TRY_STAR_HANDLER: return cs__try_star_handler_done(e, t, f, c);
+    default: /* TRY_FINALLY */ return cs__try_finally_done(t, f, c);
     }
 }

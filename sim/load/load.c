@@ -10,12 +10,12 @@
 #include "load.h"
 
 #include <errno.h>
-#include <stdint.h>
-#include <sys/stat.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "load_internal.h"
 #include "util.h"
@@ -23,8 +23,10 @@
 /* "$schema" points an editor at docs/scenario.schema.json; checked to be a
  * string and otherwise ignored. */
 static const char *const cs__top_keys[] = {
-    "$schema", "format", "name", "description", "backends", "exceptions", "limiters", "events", "locks",
-    "semaphores", "conditions", "memory_streams", "functions", "main", "expect", "expect_by_backend", "expect_any", "always", "pos", NULL,
+    "$schema",           "format",         "name",      "description", "backends",
+    "exceptions",        "limiters",       "events",    "locks",       "semaphores",
+    "conditions",        "memory_streams", "functions", "main",        "expect",
+    "expect_by_backend", "expect_any",     "always",    "pos",         NULL,
 };
 
 static void cs__error_init(cs_load_error *err, const char *path)
@@ -91,7 +93,8 @@ static cs_pos cs__jansson_pos(const char *text, size_t len, const json_error_t *
     cs_pos pos = {je->line > 0 ? (uint32_t)je->line : 1, je->column > 0 ? (uint32_t)je->column : 1};
     size_t end = je->position > 0 ? (size_t)je->position : 0;
     enum json_error_code code = json_error_code(je);
-    if ((code == json_error_duplicate_key || code == json_error_null_byte_in_key) && end >= 2 && end <= len && text[end - 1] == '"') {
+    if ((code == json_error_duplicate_key || code == json_error_null_byte_in_key) && end >= 2 && end <= len &&
+        text[end - 1] == '"') {
         for (size_t q = end - 1; q-- > 0;) {
             size_t bs = 0;
             while (bs < q && text[q - 1 - bs] == '\\')
@@ -152,7 +155,8 @@ static int cs__load_header(cs__loader *ld, const json_t *doc)
         const json_t *b = json_array_get(v, i);
         const char *s = json_is_string(b) ? json_string_value(b) : "";
         bool *flag = strcmp(s, "asyncio") == 0 ? &ld->prog->run_asyncio
-                     : strcmp(s, "trio") == 0  ? &ld->prog->run_trio : NULL;
+                     : strcmp(s, "trio") == 0  ? &ld->prog->run_trio
+                                               : NULL;
         if (!flag)
             return cs__fail(ld, cs__vpos(ld, c), "unknown backend %s (asyncio, trio)", cs__repr_json(r, sizeof r, b));
         if (*flag)
@@ -247,7 +251,8 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
 static void cs__loader_free(cs__loader *ld)
 {
     cs__jpos_free(&ld->idx);
-    cs__strmap *maps[] = {&ld->classes, &ld->events, &ld->locks, &ld->sems, &ld->limiters, &ld->funcs, &ld->decls, &ld->ends, &ld->conds};
+    cs__strmap *maps[] = {&ld->classes, &ld->events, &ld->locks, &ld->sems, &ld->limiters,
+                          &ld->funcs,   &ld->decls,  &ld->ends,  &ld->conds};
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
         cs__strmap_free(maps[i]);
     free(ld->scopes.v);

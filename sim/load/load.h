@@ -59,8 +59,7 @@ int cs_load_file(const char *path, cs_scenario **out, cs_load_error *err);
 
 /* As cs_load_file, for `len` bytes of `text` (need not be NUL-terminated);
  * `path` names the file in errors and gives the default scenario name. */
-int cs_load_buffer(const char *path, const char *text, size_t len, cs_scenario **out,
-                   cs_load_error *err);
+int cs_load_buffer(const char *path, const char *text, size_t len, cs_scenario **out, cs_load_error *err);
 
 void cs_scenario_free(cs_scenario *sc);
 

@@ -25,11 +25,18 @@ static int cs__visit_declare(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     bool task = false;
     int kind;
     switch (st->op) {
-    case CS_OP_START_SOON: case CS_OP_START: case CS_OP_CREATE_TASK: task = true; kind = (int)st->op; break;
+    case CS_OP_START_SOON:
+    case CS_OP_START:
+    case CS_OP_CREATE_TASK:
+        task = true;
+        kind = (int)st->op;
+        break;
     case CS_OP_TASK_GROUP: kind = CS_SCOPE_TASK_GROUP; break;
     case CS_OP_CANCEL_SCOPE: kind = CS_SCOPE_CANCEL_SCOPE; break;
-    case CS_OP_MOVE_ON_AFTER: case CS_OP_MOVE_ON_AT: kind = CS_SCOPE_MOVE_ON; break;
-    case CS_OP_FAIL_AFTER: case CS_OP_FAIL_AT: kind = CS_SCOPE_FAIL_AFTER; break;
+    case CS_OP_MOVE_ON_AFTER:
+    case CS_OP_MOVE_ON_AT: kind = CS_SCOPE_MOVE_ON; break;
+    case CS_OP_FAIL_AFTER:
+    case CS_OP_FAIL_AT: kind = CS_SCOPE_FAIL_AFTER; break;
     default: return 0;
     }
     if (!st->name)
@@ -88,17 +95,22 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     if (st->flow && st->flow->obj_slot >= 0) /* a parameter holds the object (load_names.c) */
         return 0;
     switch (st->op) {
-    case CS_OP_CANCEL: case CS_OP_SET_SHIELD: case CS_OP_SET_DEADLINE: case CS_OP_PROBE:
+    case CS_OP_CANCEL:
+    case CS_OP_SET_SHIELD:
+    case CS_OP_SET_DEADLINE:
+    case CS_OP_PROBE:
         if (name && (st->ref = cs__scope_ref(ld, name, false)) < 0)
             return cs__fail(ld, st->pos, "%s is not a scope or task group", q);
         return 0;
-    case CS_OP_AWAIT_TASK: case CS_OP_CANCEL_TASK:
+    case CS_OP_AWAIT_TASK:
+    case CS_OP_CANCEL_TASK:
         d = cs__strmap_get(&ld->decls, name);
         if (d < 0 || !(d & CS__DECL_TASK) || ld->tasks.v[d & ~CS__DECL_TASK].kind != CS_OP_CREATE_TASK)
             return cs__fail(ld, st->pos, "%s is not a task created with create_task", q);
         st->ref = d & ~CS__DECL_TASK;
         return 0;
-    case CS_OP_WAIT: case CS_OP_SET:
+    case CS_OP_WAIT:
+    case CS_OP_SET:
         if ((st->ref = cs__strmap_get(&ld->events, name)) < 0)
             return cs__fail(ld, st->pos, "unknown event %s", q);
         return 0;
@@ -110,7 +122,8 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         if ((st->ref = cs__strmap_get(&ld->sems, name)) < 0)
             return cs__fail(ld, st->pos, "unknown semaphore %s", q);
         return 0;
-    case CS_OP_WITH_LIMITER: case CS_OP_TO_THREAD:
+    case CS_OP_WITH_LIMITER:
+    case CS_OP_TO_THREAD:
         st->ref = cs__strmap_get(&ld->limiters, name ? name : "default");
         if (st->ref < 0 && name && strcmp(name, "default") != 0)
             return cs__fail(ld, st->pos, "unknown limiter %s", q);
@@ -125,15 +138,22 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         if ((st->ref = cs__strmap_get(&ld->classes, name)) < 0)
             return cs__fail(ld, st->pos, "unknown exception class %s", q);
         return 0;
-    case CS_OP_TRY:
-        return cs__resolve_match(ld, st, r);
-    case CS_OP_SEND: case CS_OP_SEND_NOWAIT: case CS_OP_RECEIVE: case CS_OP_RECEIVE_NOWAIT: case CS_OP_ASYNC_FOR:
-    case CS_OP_CLOSE: case CS_OP_ACLOSE: case CS_OP_CLONE: case CS_OP_WITH_STREAM: case CS_OP_STATISTICS:
-        return cs__resolve_stream(ld, st, name);
-    case CS_OP_WITH_CONDITION: case CS_OP_CONDITION_WAIT: case CS_OP_NOTIFY: case CS_OP_NOTIFY_ALL:
-        return cs__resolve_condition(ld, st, name);
-    default:
-        return 0;
+    case CS_OP_TRY: return cs__resolve_match(ld, st, r);
+    case CS_OP_SEND:
+    case CS_OP_SEND_NOWAIT:
+    case CS_OP_RECEIVE:
+    case CS_OP_RECEIVE_NOWAIT:
+    case CS_OP_ASYNC_FOR:
+    case CS_OP_CLOSE:
+    case CS_OP_ACLOSE:
+    case CS_OP_CLONE:
+    case CS_OP_WITH_STREAM:
+    case CS_OP_STATISTICS: return cs__resolve_stream(ld, st, name);
+    case CS_OP_WITH_CONDITION:
+    case CS_OP_CONDITION_WAIT:
+    case CS_OP_NOTIFY:
+    case CS_OP_NOTIFY_ALL: return cs__resolve_condition(ld, st, name);
+    default: return 0;
     }
 }
 
@@ -147,8 +167,7 @@ static const cs_name_decl *cs__decls_copy(cs__loader *ld, const cs__decls *d)
 
 int cs__check_program(cs__loader *ld)
 {
-    if (cs__walk_all(ld, cs__visit_declare, NULL) < 0 || cs__declare_clones(ld) < 0 ||
-        cs__check_names(ld) < 0 ||
+    if (cs__walk_all(ld, cs__visit_declare, NULL) < 0 || cs__declare_clones(ld) < 0 || cs__check_names(ld) < 0 ||
         cs__walk_all(ld, cs__visit_resolve, NULL) < 0)
         return -1;
     cs__streams_done(ld);

@@ -29,7 +29,8 @@ int cs__load_conditions(cs__loader *ld, const json_t *doc)
         if (!key[0])
             return cs__fail(ld, cs__kpos(ld, c), "a name must be a non-empty string");
         if (!json_is_object(v))
-            return cs__fail(ld, cs__vpos(ld, c), "condition %s must be {} or {\"lock\": NAME}", cs__repr(r, sizeof r, key));
+            return cs__fail(ld, cs__vpos(ld, c), "condition %s must be {} or {\"lock\": NAME}",
+                            cs__repr(r, sizeof r, key));
         conds[i] = (cs_condition_decl){cs__program_strdup(ld->prog, key), -1};
         uint32_t k = cs__jpos_first(&ld->idx, c);
         for (void *jt = json_object_iter((json_t *)v); jt; jt = json_object_iter_next((json_t *)v, jt)) {
@@ -40,8 +41,7 @@ int cs__load_conditions(cs__loader *ld, const json_t *doc)
             if (cs__json_has_nul(lv))
                 return cs__fail(ld, cs__vpos(ld, k), "lock: " CS__NUL_NAME);
             if (!json_is_string(lv) || (conds[i].lock = cs__strmap_get(&ld->locks, json_string_value(lv))) < 0)
-                return cs__fail(ld, cs__vpos(ld, k), "lock: %s is not a declared lock",
-                                cs__repr_json(r, sizeof r, lv));
+                return cs__fail(ld, cs__vpos(ld, k), "lock: %s is not a declared lock", cs__repr_json(r, sizeof r, lv));
             k = cs__jpos_next(&ld->idx, c, k);
         }
         cs__strmap_put(&ld->conds, conds[i].name, (int32_t)i);

@@ -115,8 +115,9 @@ static void cs__str_repr(cs__buf *b, const char *s, size_t len)
         } else if (c < 0x20 || c == 0x7f) {
             snprintf(esc, sizeof esc, "\\x%02x", c);
             cs__puts(b, esc);
-        } else if (c == 0xc2 && i + 1 < len && (((unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0xa0) ||
-                                               (unsigned char)s[i + 1] == 0xad)) {
+        } else if (c == 0xc2 && i + 1 < len &&
+                   (((unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0xa0) ||
+                    (unsigned char)s[i + 1] == 0xad)) {
             snprintf(esc, sizeof esc, "\\x%02x", (unsigned char)s[++i]);
             cs__puts(b, esc);
         } else {
@@ -180,7 +181,8 @@ const cs_datum *cs__datum_new(cs__loader *ld, const json_t *v)
     cs__buf b = {0};
     switch (json_typeof(v)) {
     case JSON_NULL: d->py = CS_PY_NONE; break;
-    case JSON_TRUE: case JSON_FALSE:
+    case JSON_TRUE:
+    case JSON_FALSE:
         d->py = CS_PY_BOOL;
         d->i = json_is_true(v);
         d->num = (double)d->i;
@@ -269,8 +271,10 @@ static int cs__conv_expr(cs__loader *ld, const json_t *v, uint32_t node, const c
     if (json_is_object(v)) {
         const json_t *n = json_object_get(v, "name");
         if (json_object_size(v) != 1 || !n)
-            return cs__fail(ld, out->pos, "'%s': an object here must be {\"name\": NAME} (a named value); "
-                                          "write other values as literals", key);
+            return cs__fail(ld, out->pos,
+                            "'%s': an object here must be {\"name\": NAME} (a named value); "
+                            "write other values as literals",
+                            key);
         out->name = cs__flow_name(ld, n, cs__member(ld, v, node, "name"), "name");
         return out->name ? 0 : -1;
     }
@@ -311,17 +315,18 @@ static int cs__conv_cond(cs__loader *ld, const json_t *v, uint32_t node, const c
     for (uint32_t depth = 0;; depth++) {
         cs_pos pos = cs__vpos(ld, node);
         if (!json_is_object(v))
-            return cs__fail(ld, pos, "'if': a condition is an object: {\"cancelled_caught\": S}, "
-                                     "{\"cancel_called\": S}, {\"value\": NAME, \"op\": OP, \"to\": LITERAL}, "
-                                     "{\"exc_args\": NAME, \"op\": OP, \"to\": [...]}, {\"task_status\": H, \"is\": S} "
-                                     "or {\"not\": CONDITION}");
+            return cs__fail(ld, pos,
+                            "'if': a condition is an object: {\"cancelled_caught\": S}, "
+                            "{\"cancel_called\": S}, {\"value\": NAME, \"op\": OP, \"to\": LITERAL}, "
+                            "{\"exc_args\": NAME, \"op\": OP, \"to\": [...]}, {\"task_status\": H, \"is\": S} "
+                            "or {\"not\": CONDITION}");
         cs_cond *cd = cs__program_alloc(ld->prog, sizeof *cd);
         memset(cd, 0, sizeof *cd);
         cd->scope = -1;
         cd->value.slot = -1;
         *out = cd;
-        static const char *const heads[] = {"cancelled_caught", "cancel_called", "value", "exc_args", "not",
-                                            "task_status", NULL};
+        static const char *const heads[] = {
+            "cancelled_caught", "cancel_called", "value", "exc_args", "not", "task_status", NULL};
         const char *head = NULL;
         uint32_t c = cs__jpos_first(&ld->idx, node), hnode = CS__JNONE;
         for (void *it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
@@ -331,8 +336,10 @@ static int cs__conv_cond(cs__loader *ld, const json_t *v, uint32_t node, const c
                 i++;
             if (heads[i]) {
                 if (head)
-                    return cs__fail(ld, cs__kpos(ld, c), "'if': a condition has one of cancelled_caught, "
-                                                         "cancel_called, value, exc_args, not (%s and %s given)", head, k);
+                    return cs__fail(ld, cs__kpos(ld, c),
+                                    "'if': a condition has one of cancelled_caught, "
+                                    "cancel_called, value, exc_args, not (%s and %s given)",
+                                    head, k);
                 head = heads[i];
                 hnode = c;
             } else if (strcmp(k, "op") != 0 && strcmp(k, "to") != 0 && strcmp(k, "is") != 0) {
@@ -341,8 +348,9 @@ static int cs__conv_cond(cs__loader *ld, const json_t *v, uint32_t node, const c
             c = cs__jpos_next(&ld->idx, node, c);
         }
         if (!head)
-            return cs__fail(ld, pos, "'if': a condition needs one of cancelled_caught, cancel_called, value, "
-                                     "exc_args, not");
+            return cs__fail(ld, pos,
+                            "'if': a condition needs one of cancelled_caught, cancel_called, value, "
+                            "exc_args, not");
         const json_t *hv = json_object_get(v, head), *op = json_object_get(v, "op"), *to = json_object_get(v, "to");
         bool compares = !strcmp(head, "value") || !strcmp(head, "exc_args");
         if (!compares && (op || to))
@@ -420,13 +428,12 @@ static int cs__conv_cond(cs__loader *ld, const json_t *v, uint32_t node, const c
     }
 }
 
-int cs__conv_flow_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key,
-                        const json_t *v, uint32_t node)
+int cs__conv_flow_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key, const json_t *v,
+                        uint32_t node)
 {
     cs_flow *fl = cs__flow_of(ld, st);
     switch (kind) {
-    case CS__K_COND:
-        return cs__conv_cond(ld, v, node, &fl->cond);
+    case CS__K_COND: return cs__conv_cond(ld, v, node, &fl->cond);
     case CS__K_LOCAL:
         fl->as_pos = cs__vpos(ld, node);
         if (!(fl->as_name = cs__flow_name(ld, v, node, key)))
@@ -434,8 +441,7 @@ int cs__conv_flow_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field fi
         if (field == CS__F_CALL)
             fl->call_name = fl->as_name, fl->as_name = NULL;
         return 0;
-    case CS__K_ARGS:
-        return cs__conv_exprs(ld, v, node, key, fl);
+    case CS__K_ARGS: return cs__conv_exprs(ld, v, node, key, fl);
     case CS__K_VALUE: {
         cs_expr *x = cs__program_alloc(ld->prog, sizeof *x);
         memset(x, 0, sizeof *x);
@@ -485,8 +491,9 @@ int cs__flow_stmt_rules(cs__loader *ld, const json_t *x, uint32_t node, cs_stmt 
     bool spawn = st->op == CS_OP_START_SOON || st->op == CS_OP_START || st->op == CS_OP_CREATE_TASK;
     if (!spawn)
         return 0;
-    const char *what = json_object_get(x, "start_soon") ? "start_soon" : json_object_get(x, "start") ? "start"
-                                                                                                      : "create_task";
+    const char *what = json_object_get(x, "start_soon") ? "start_soon"
+                       : json_object_get(x, "start")    ? "start"
+                                                        : "create_task";
     bool body = json_object_get(x, "body") != NULL, call = json_object_get(x, "function") != NULL;
     if (body && call)
         return cs__fail(ld, cs__kpos(ld, cs__member(ld, x, node, "function")),

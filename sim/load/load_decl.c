@@ -161,8 +161,8 @@ static int cs__load_counts(cs__loader *ld, const json_t *doc, const char *key, b
 }
 
 /* events / locks: a list of distinct non-empty names. */
-static int cs__load_names(cs__loader *ld, const json_t *doc, const char *key, cs__strmap *map,
-                          const char *const **out, uint32_t *nout)
+static int cs__load_names(cs__loader *ld, const json_t *doc, const char *key, cs__strmap *map, const char *const **out,
+                          uint32_t *nout)
 {
     const json_t *l = json_object_get(doc, key);
     if (!l)
@@ -200,8 +200,8 @@ int cs__load_resources(cs__loader *ld, const json_t *doc)
 }
 
 static const char *const cs__expect_keys[] = {
-    "scenario", "backend", "result", "end_time", "tasks", "scopes", "log", "log_contains",
-    "tasks_in_state", "findings", "exact", "canonical", "invariants", NULL,
+    "scenario",     "backend",        "result",   "end_time", "tasks",     "scopes",     "log",
+    "log_contains", "tasks_in_state", "findings", "exact",    "canonical", "invariants", NULL,
 };
 
 /* One expectations object e at index node `node` (shallow, as the oracle;
@@ -229,7 +229,8 @@ static int cs__check_expect(cs__loader *ld, const json_t *e, uint32_t node, int 
             ok = json_is_object(v);
             const char *sk;
             const json_t *sv;
-            json_object_foreach((json_t *)v, sk, sv) ok = ok && json_is_integer(sv);
+            json_object_foreach ((json_t *)v, sk, sv)
+                ok = ok && json_is_integer(sv);
             what = "tasks_in_state must map states to counts";
         } else if (strcmp(k, "findings") == 0) {
             ok = json_is_array(v);
@@ -246,8 +247,9 @@ static int cs__check_expect(cs__loader *ld, const json_t *e, uint32_t node, int 
                 return -1;
         } else if (strcmp(k, "invariants") == 0) {
             /* once accepted and never checked: a check that cannot fail */
-            return cs__fail(ld, cs__kpos(ld, c), "invariants is not supported: state what must hold in `always` "
-                                                 "(every injected fault plan) or as `findings`");
+            return cs__fail(ld, cs__kpos(ld, c),
+                            "invariants is not supported: state what must hold in `always` "
+                            "(every injected fault plan) or as `findings`");
         }
         if (!ok)
             return cs__fail(ld, cs__vpos(ld, c), "%s", what);

@@ -96,7 +96,9 @@ static int cs__visit_context(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     if (ctx & CS__CX_IN_THREAD)
         return 0;
     switch (st->op) {
-    case CS_OP_START_SOON: case CS_OP_START: case CS_OP_CREATE_TASK:
+    case CS_OP_START_SOON:
+    case CS_OP_START:
+    case CS_OP_CREATE_TASK:
         if (st->ref < 0 && !(ctx & CS__CX_HAS_TG))
             return cs__fail(ld, st->pos, "'%s' has no 'in' and no enclosing task group", cs__spawn_name(st->op));
         return 0;
@@ -122,8 +124,7 @@ static int cs__visit_context(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         }
         return 0;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -145,18 +146,31 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     cs__depth *d = user;
     uint32_t deepest = level;
     switch (st->op) {
-    case CS_OP_CALL:
-        deepest = level + d->fdepth[st->ref];
-        break;
-    case CS_OP_TRY: case CS_OP_TO_THREAD: case CS_OP_FROM_THREAD: case CS_OP_START_SOON: case CS_OP_START:
-    case CS_OP_CREATE_TASK: case CS_OP_TASK_GROUP: case CS_OP_CANCEL_SCOPE: case CS_OP_MOVE_ON_AFTER:
-    case CS_OP_FAIL_AFTER: case CS_OP_MOVE_ON_AT: case CS_OP_FAIL_AT: case CS_OP_WITH_LOCK:
-    case CS_OP_WITH_SEMAPHORE: case CS_OP_WITH_LIMITER: case CS_OP_REPEAT: case CS_OP_ASYNC_FOR:
-    case CS_OP_WITH_STREAM: case CS_OP_WITH_CONDITION: case CS_OP_IF: case CS_OP_LOOP:
+    case CS_OP_CALL: deepest = level + d->fdepth[st->ref]; break;
+    case CS_OP_TRY:
+    case CS_OP_TO_THREAD:
+    case CS_OP_FROM_THREAD:
+    case CS_OP_START_SOON:
+    case CS_OP_START:
+    case CS_OP_CREATE_TASK:
+    case CS_OP_TASK_GROUP:
+    case CS_OP_CANCEL_SCOPE:
+    case CS_OP_MOVE_ON_AFTER:
+    case CS_OP_FAIL_AFTER:
+    case CS_OP_MOVE_ON_AT:
+    case CS_OP_FAIL_AT:
+    case CS_OP_WITH_LOCK:
+    case CS_OP_WITH_SEMAPHORE:
+    case CS_OP_WITH_LIMITER:
+    case CS_OP_REPEAT:
+    case CS_OP_ASYNC_FOR:
+    case CS_OP_WITH_STREAM:
+    case CS_OP_WITH_CONDITION:
+    case CS_OP_IF:
+    case CS_OP_LOOP:
         deepest = level + 1; /* its body, even empty, is a frame */
         break;
-    default:
-        break;
+    default: break;
     }
     if (deepest > d->max)
         d->max = deepest;

@@ -14,8 +14,8 @@
 #include <stdbool.h>
 
 #include "json_pos.h"
-#include "load_arena.h"
 #include "load.h"
+#include "load_arena.h"
 #include "program.h"
 
 /* --- string -> int32 map (load_map.c) --------------------------------------- */
@@ -51,10 +51,10 @@ char *cs__program_text(cs_program *prog, const json_t *v);
 /* --- the loader's state -------------------------------------------------------- */
 
 typedef struct cs__refs {
-    const char *ref;      /* the statement's reference as written, or NULL */
-    const char *in;       /* start_soon/start/create_task `in`, or NULL */
-    const char ***match;  /* try: per handler, its NULL-terminated match names (NULL = bare) */
-    cs_pos *mpos;         /* try: per handler, position of `match` */
+    const char *ref;     /* the statement's reference as written, or NULL */
+    const char *in;      /* start_soon/start/create_task `in`, or NULL */
+    const char ***match; /* try: per handler, its NULL-terminated match names (NULL = bare) */
+    cs_pos *mpos;        /* try: per handler, position of `match` */
 } cs__refs;
 
 /* Growable array of name declarations. */
@@ -69,19 +69,19 @@ typedef struct cs__loader {
     cs_load_error *err;
     cs_program *prog;
     cs_pos root;
-    bool failed;          /* an error has been recorded */
+    bool failed; /* an error has been recorded */
 
-    cs__strmap classes;   /* class name -> index ("Cancelled" included) */
+    cs__strmap classes; /* class name -> index ("Cancelled" included) */
     cs__strmap events, locks, sems, limiters, funcs;
-    cs__strmap decls;     /* task/scope/group name -> index (tasks: | CS__DECL_TASK) */
+    cs__strmap decls; /* task/scope/group name -> index (tasks: | CS__DECL_TASK) */
     cs__decls scopes, tasks;
 
     cs__refs *refs;
     uint32_t nrefs, caprefs;
 
-    cs__strmap conds;     /* condition name -> conditions[] index */
-    cs__strmap ends;      /* memory object stream end name -> endv index */
-    cs_stream_end *endv;  /* declared ends, then clones (load_stream.c) */
+    cs__strmap conds;    /* condition name -> conditions[] index */
+    cs__strmap ends;     /* memory object stream end name -> endv index */
+    cs_stream_end *endv; /* declared ends, then clones (load_stream.c) */
     uint32_t nends, capends;
     const cs_datum **datums; /* every data value made (load_data.c) */
     uint32_t ndatums, capdatums;
@@ -117,19 +117,54 @@ int cs__conv_body(cs__loader *ld, const json_t *v, uint32_t node, bool thread, c
 
 /* How a value is read (load_stmt.c's schema names one per action and option). */
 typedef enum cs__kind {
-    CS__K_ANY, CS__K_SLEEP, CS__K_NUMBER, CS__K_NONNEG, CS__K_TIMEOUT, CS__K_DELAY, CS__K_DEADLINE,
-    CS__K_BOOL, CS__K_STRING, CS__K_COUNT, CS__K_TASK_COUNT, CS__K_PROBE, CS__K_BODY, CS__K_THREAD_BODY,
-    CS__K_HANDLERS, CS__K_NAME,
+    CS__K_ANY,
+    CS__K_SLEEP,
+    CS__K_NUMBER,
+    CS__K_NONNEG,
+    CS__K_TIMEOUT,
+    CS__K_DELAY,
+    CS__K_DEADLINE,
+    CS__K_BOOL,
+    CS__K_STRING,
+    CS__K_COUNT,
+    CS__K_TASK_COUNT,
+    CS__K_PROBE,
+    CS__K_BODY,
+    CS__K_THREAD_BODY,
+    CS__K_HANDLERS,
+    CS__K_NAME,
     /* data flow (load_data.c) */
-    CS__K_COND, CS__K_LOCAL, CS__K_ARGS, CS__K_VALUE
+    CS__K_COND,
+    CS__K_LOCAL,
+    CS__K_ARGS,
+    CS__K_VALUE
 } cs__kind;
 
 /* Where the value goes in the statement. */
 typedef enum cs__field {
-    CS__F_DECL, CS__F_REF, CS__F_IN, CS__F_DUR, CS__F_NUM, CS__F_SHIELD, CS__F_ABANDON, CS__F_COUNT,
-    CS__F_TEXT, CS__F_JSON, CS__F_PROBE, CS__F_BODY, CS__F_EXCEPT, CS__F_EXCEPT_STAR, CS__F_ELSE, CS__F_FINALLY,
+    CS__F_DECL,
+    CS__F_REF,
+    CS__F_IN,
+    CS__F_DUR,
+    CS__F_NUM,
+    CS__F_SHIELD,
+    CS__F_ABANDON,
+    CS__F_COUNT,
+    CS__F_TEXT,
+    CS__F_JSON,
+    CS__F_PROBE,
+    CS__F_BODY,
+    CS__F_EXCEPT,
+    CS__F_EXCEPT_STAR,
+    CS__F_ELSE,
+    CS__F_FINALLY,
     /* data flow (load_data.c): cs_flow's as/args/cond/else, a spawn's call, return_value's name */
-    CS__F_AS, CS__F_ARGS, CS__F_COND, CS__F_IF_ELSE, CS__F_CALL, CS__F_NAMEREF
+    CS__F_AS,
+    CS__F_ARGS,
+    CS__F_COND,
+    CS__F_IF_ELSE,
+    CS__F_CALL,
+    CS__F_NAMEREF
 } cs__field;
 
 /* load_value.c: the refs record of st (created on first use), as an index:
@@ -138,8 +173,8 @@ uint32_t cs__refs_of(cs__loader *ld, cs_stmt *st);
 
 /* load_value.c: reads value v (at index node `node`) of kind `kind`, written
  * under `key`, into field `field` of st. */
-int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key,
-                   const json_t *v, uint32_t node);
+int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key, const json_t *v,
+                   uint32_t node);
 
 /* --- load_data.c: the data-flow values (flow.h) --------------------------- */
 
@@ -152,8 +187,8 @@ const cs_datum *cs__datum_new(cs__loader *ld, const json_t *v);
 void cs__datums_finish(cs__loader *ld);
 /* Reads value v of a data-flow kind (CS__K_COND ... CS__K_VALUE, or an if's
  * else body) into st's flow record. */
-int cs__conv_flow_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key,
-                        const json_t *v, uint32_t node);
+int cs__conv_flow_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key, const json_t *v,
+                        uint32_t node);
 /* A duration {"name": P} (a number parameter) of sleep/move_on_after/fail_after. */
 int cs__conv_dur_name(cs__loader *ld, cs_stmt *st, const json_t *v, uint32_t node, const char *key);
 /* A spawn's body or `call` (which becomes its body). */
@@ -176,11 +211,11 @@ void cs__names_free(cs__loader *ld);
 
 /* Context bits of a body (check_context): where its statements stand. */
 enum {
-    CS__CX_HAS_TG = 1,      /* inside a task group: start_soon may omit `in` */
-    CS__CX_IN_START = 2,    /* in a body run by `start`: `started` allowed */
-    CS__CX_IN_HANDLER = 4,  /* in an except handler: `reraise` allowed */
-    CS__CX_IN_STAR = 8,     /* directly in an except* handler: `return` forbidden */
-    CS__CX_IN_THREAD = 16,  /* thread steps: context rules do not apply */
+    CS__CX_HAS_TG = 1,     /* inside a task group: start_soon may omit `in` */
+    CS__CX_IN_START = 2,   /* in a body run by `start`: `started` allowed */
+    CS__CX_IN_HANDLER = 4, /* in an except handler: `reraise` allowed */
+    CS__CX_IN_STAR = 8,    /* directly in an except* handler: `return` forbidden */
+    CS__CX_IN_THREAD = 16, /* thread steps: context rules do not apply */
 };
 
 typedef struct cs__frame {

@@ -26,7 +26,7 @@
 
 /* What a parameter is used as (a local that is not a parameter is a value). */
 enum { CS__PK_ANY, CS__PK_DATA, CS__PK_EVENT, CS__PK_LOCK, CS__PK_SEM, CS__PK_LIMITER, CS__PK_NUMBER };
-static const char *const cs__pk_names[] = {"anything", "a value", "an event", "a lock", "a semaphore",
+static const char *const cs__pk_names[] = {"anything",           "a value", "an event", "a lock", "a semaphore",
                                            "a capacity limiter", "a number"};
 
 /* A number is a value too: a parameter used as both is a number. */
@@ -73,13 +73,13 @@ typedef struct cs__nframe {
 
 /* One function being walked. */
 typedef struct cs__ctx {
-    int32_t fn;         /* function index, or -1 */
+    int32_t fn; /* function index, or -1 */
     uint32_t nparams;
-    uint8_t *pkind;     /* the function's parameter kinds, or NULL */
-    cs__strmap slots;   /* name -> slot */
+    uint8_t *pkind;   /* the function's parameter kinds, or NULL */
+    cs__strmap slots; /* name -> slot */
     uint32_t nslots;
-    bool no_names;      /* a from_thread body: none are supported */
-    cs__strmap scopes;  /* scope/group name declared in this function -> index in `declared` */
+    bool no_names;     /* a from_thread body: none are supported */
+    cs__strmap scopes; /* scope/group name declared in this function -> index in `declared` */
     cs_stmt **declared;
     size_t ndeclared, capdeclared;
 } cs__ctx;
@@ -195,8 +195,10 @@ static const cs_stmt *cs__use_exc(cs__pass *ps, const cs__env *env, const char *
         return NULL;
     }
     if (!b->printable) {
-        cs__fail(ps->ld, pos, "%s may be a cancellation, whose str() and args hold an address: name only "
-                              "Exception subclasses in this handler", cs__repr(q, sizeof q, name));
+        cs__fail(ps->ld, pos,
+                 "%s may be a cancellation, whose str() and args hold an address: name only "
+                 "Exception subclasses in this handler",
+                 cs__repr(q, sizeof q, name));
         return NULL;
     }
     return b->tr;
@@ -205,7 +207,10 @@ static const cs_stmt *cs__use_exc(cs__pass *ps, const cs__env *env, const char *
 /* The datum standing for a declared object passed by name (made once per object). */
 static const cs_datum *cs__object_datum(cs__loader *ld, const char *name)
 {
-    static const struct { size_t off; uint8_t kind; } maps[] = {
+    static const struct {
+        size_t off;
+        uint8_t kind;
+    } maps[] = {
         {offsetof(cs__loader, events), CS_DATUM_EVENT},
         {offsetof(cs__loader, locks), CS_DATUM_LOCK},
         {offsetof(cs__loader, sems), CS_DATUM_SEMAPHORE},
@@ -274,9 +279,13 @@ static int cs__call_site(cs__pass *ps, const cs__env *env, const cs_stmt *st, co
 /* The object a wait/set/with_* names: a parameter of this function? */
 static int cs__object_ref(cs__pass *ps, const cs__env *env, cs_stmt *st)
 {
-    static const struct { cs_op op; int kind; } kinds[] = {
-        {CS_OP_WAIT, CS__PK_EVENT}, {CS_OP_SET, CS__PK_EVENT}, {CS_OP_WITH_LOCK, CS__PK_LOCK},
-        {CS_OP_WITH_SEMAPHORE, CS__PK_SEM}, {CS_OP_WITH_LIMITER, CS__PK_LIMITER},
+    static const struct {
+        cs_op op;
+        int kind;
+    } kinds[] = {
+        {CS_OP_WAIT, CS__PK_EVENT},           {CS_OP_SET, CS__PK_EVENT},
+        {CS_OP_WITH_LOCK, CS__PK_LOCK},       {CS_OP_WITH_SEMAPHORE, CS__PK_SEM},
+        {CS_OP_WITH_LIMITER, CS__PK_LIMITER},
     };
     int kind = -1;
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
@@ -319,9 +328,9 @@ static int cs__cond(cs__pass *ps, const cs__env *env, const cs_cond *c0)
     char q[128];
     for (cs_cond *cd = (cs_cond *)c0; cd; cd = (cs_cond *)cd->sub) {
         switch (cd->kind) {
-        case CS_COND_NOT:
-            break;
-        case CS_COND_CANCELLED_CAUGHT: case CS_COND_CANCEL_CALLED: {
+        case CS_COND_NOT: break;
+        case CS_COND_CANCELLED_CAUGHT:
+        case CS_COND_CANCEL_CALLED: {
             int32_t d = cs__strmap_get(&ps->ld->decls, cd->value.name);
             if (d < 0 || (d & CS__DECL_TASK))
                 return cs__fail(ps->ld, cd->value.pos, "%s is not a scope or task group",
@@ -366,8 +375,8 @@ static bool cs__handler_printable(cs__loader *ld, const cs_stmt *st, uint32_t h)
     return true;
 }
 
-static void cs__nframe_push(cs__pass *ps, cs__nframe **v, size_t *n, size_t *cap, cs_body b, uint32_t loops,
-                            bool star, const cs__env *env)
+static void cs__nframe_push(cs__pass *ps, cs__nframe **v, size_t *n, size_t *cap, cs_body b, uint32_t loops, bool star,
+                            const cs__env *env)
 {
     (void)ps;
     *v = cs_xgrow(*v, cap, *n + 1, sizeof **v);
@@ -384,13 +393,13 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
             return -1;
     }
     switch (st->op) {
-    case CS_OP_BREAK: case CS_OP_CONTINUE:
+    case CS_OP_BREAK:
+    case CS_OP_CONTINUE:
         if (!loops)
             return cs__fail(ld, st->pos, star ? "'%s' cannot appear in an except* block" : "'%s' outside a loop",
                             st->op == CS_OP_BREAK ? "break" : "continue");
         return 0;
-    case CS_OP_IF:
-        return cs__cond(ps, env, fl->cond);
+    case CS_OP_IF: return cs__cond(ps, env, fl->cond);
     case CS_OP_LET:
         if (cs__expr(ps, env, (cs_expr *)&fl->args[0], false, false) < 0)
             return -1;
@@ -400,23 +409,26 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
             if (cs__expr(ps, env, (cs_expr *)&fl->args[i], true, false) < 0)
                 return -1;
         return 0;
-    case CS_OP_RETURN_VALUE:
-        return cs__expr(ps, env, (cs_expr *)&fl->args[0], false, false);
+    case CS_OP_RETURN_VALUE: return cs__expr(ps, env, (cs_expr *)&fl->args[0], false, false);
     case CS_OP_CALL:
         if (fl && fl->spawn_args)
             return 0; /* a spawn's call: its arguments are the spawner's */
         if (cs__call_site(ps, env, st, st->ref >= 0 ? ld->refs[st->ref].ref : NULL, fl) < 0)
             return -1;
         break;
-    case CS_OP_START_SOON: case CS_OP_START: case CS_OP_CREATE_TASK:
+    case CS_OP_START_SOON:
+    case CS_OP_START:
+    case CS_OP_CREATE_TASK:
         if (fl && fl->call_name && cs__call_site(ps, env, st, fl->call_name, fl) < 0)
             return -1;
         cs__pending_add(&ps->todo, st->body, -1, st, false);
         break;
-    case CS_OP_WAIT: case CS_OP_SET: case CS_OP_WITH_LOCK: case CS_OP_WITH_SEMAPHORE: case CS_OP_WITH_LIMITER:
-        return cs__object_ref(ps, env, st);
-    case CS_OP_AWAIT_TASK:
-        break;
+    case CS_OP_WAIT:
+    case CS_OP_SET:
+    case CS_OP_WITH_LOCK:
+    case CS_OP_WITH_SEMAPHORE:
+    case CS_OP_WITH_LIMITER: return cs__object_ref(ps, env, st);
+    case CS_OP_AWAIT_TASK: break;
     case CS_OP_TO_THREAD:
         for (uint32_t i = 0; i < st->body.n; i++)
             if (st->body.items[i].op == CS_OP_FROM_THREAD)
@@ -433,8 +445,7 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
                                 cs__repr(q, sizeof q, as));
         }
         return 0;
-    default:
-        return 0;
+    default: return 0;
     }
     if (fl && fl->as_name) /* call, start, await_task, to_thread: bound once it returns */
         return (fl->as_slot = cs__bind(ps, env, fl->as_name, fl->as_pos)) < 0 ? -1 : 0;
@@ -467,20 +478,21 @@ static void cs__push_own_bodies(cs__pass *ps, cs__nframe **v, size_t *n, size_t 
         break;
     case CS_OP_IF:
         if (st->flow->has_else)
-            cs__nframe_push(ps, v, n, cap, (cs_body){st->flow->else_items, st->flow->nelse}, at->loops, at->star,
-                            env);
+            cs__nframe_push(ps, v, n, cap, (cs_body){st->flow->else_items, st->flow->nelse}, at->loops, at->star, env);
         cs__nframe_push(ps, v, n, cap, st->body, at->loops, at->star, env);
         break;
-    case CS_OP_LOOP: case CS_OP_REPEAT:
-        cs__nframe_push(ps, v, n, cap, st->body, at->loops + 1, false, env);
-        break;
-    case CS_OP_TASK_GROUP: case CS_OP_CANCEL_SCOPE: case CS_OP_MOVE_ON_AFTER: case CS_OP_FAIL_AFTER:
-    case CS_OP_MOVE_ON_AT: case CS_OP_FAIL_AT: case CS_OP_WITH_LOCK: case CS_OP_WITH_SEMAPHORE:
-    case CS_OP_WITH_LIMITER:
-        cs__nframe_push(ps, v, n, cap, st->body, at->loops, at->star, env);
-        break;
-    default: /* spawned bodies and threads are functions of their own */
-        break;
+    case CS_OP_LOOP:
+    case CS_OP_REPEAT: cs__nframe_push(ps, v, n, cap, st->body, at->loops + 1, false, env); break;
+    case CS_OP_TASK_GROUP:
+    case CS_OP_CANCEL_SCOPE:
+    case CS_OP_MOVE_ON_AFTER:
+    case CS_OP_FAIL_AFTER:
+    case CS_OP_MOVE_ON_AT:
+    case CS_OP_FAIL_AT:
+    case CS_OP_WITH_LOCK:
+    case CS_OP_WITH_SEMAPHORE:
+    case CS_OP_WITH_LIMITER: cs__nframe_push(ps, v, n, cap, st->body, at->loops, at->star, env); break;
+    default: /* spawned bodies and threads are functions of their own */ break;
     }
 }
 
@@ -500,16 +512,19 @@ static void cs__collect_scopes(cs__ctx *cx, cs_body body)
         cs_stmt *st = (cs_stmt *)&f->items[f->i++];
         cs__nframe at = *f;
         switch (st->op) {
-        case CS_OP_TASK_GROUP: case CS_OP_CANCEL_SCOPE: case CS_OP_MOVE_ON_AFTER: case CS_OP_FAIL_AFTER:
-        case CS_OP_MOVE_ON_AT: case CS_OP_FAIL_AT:
+        case CS_OP_TASK_GROUP:
+        case CS_OP_CANCEL_SCOPE:
+        case CS_OP_MOVE_ON_AFTER:
+        case CS_OP_FAIL_AFTER:
+        case CS_OP_MOVE_ON_AT:
+        case CS_OP_FAIL_AT:
             if (st->name) { /* names are unique in a file: one declaring statement each */
                 cx->declared = cs_xgrow(cx->declared, &cx->capdeclared, cx->ndeclared + 1, sizeof *cx->declared);
                 cs__strmap_put(&cx->scopes, st->name, (int32_t)cx->ndeclared);
                 cx->declared[cx->ndeclared++] = st;
             }
             break;
-        default:
-            break;
+        default: break;
         }
         cs__push_own_bodies(NULL, &v, &n, &cap, st, &at);
     }

@@ -37,13 +37,30 @@ typedef struct cs__zero {
     cs_op op;
 } cs__zero;
 
-#define CS__BODY_REQ {"body", CS__K_BODY, CS__F_BODY, true}
-#define CS__BODY_OPT {"body", CS__K_BODY, CS__F_BODY, false}
-#define CS__AS_OPT {"as", CS__K_LOCAL, CS__F_AS, false}
-#define CS__ARGS_OPT {"args", CS__K_ARGS, CS__F_ARGS, false}
+#define CS__BODY_REQ                         \
+    {                                        \
+        "body", CS__K_BODY, CS__F_BODY, true \
+    }
+#define CS__BODY_OPT                          \
+    {                                         \
+        "body", CS__K_BODY, CS__F_BODY, false \
+    }
+#define CS__AS_OPT                         \
+    {                                      \
+        "as", CS__K_LOCAL, CS__F_AS, false \
+    }
+#define CS__ARGS_OPT                          \
+    {                                         \
+        "args", CS__K_ARGS, CS__F_ARGS, false \
+    }
 #define CS__CALL_OPTS {"function", CS__K_LOCAL, CS__F_CALL, false}, CS__ARGS_OPT
-#define CS__SCOPE_OPTS \
-    {{"id", CS__K_NAME, CS__F_DECL, false}, CS__BODY_REQ, {"shield", CS__K_BOOL, CS__F_SHIELD, false}}
+#define CS__SCOPE_OPTS                                       \
+    {                                                        \
+        {"id", CS__K_NAME, CS__F_DECL, false}, CS__BODY_REQ, \
+        {                                                    \
+            "shield", CS__K_BOOL, CS__F_SHIELD, false        \
+        }                                                    \
+    }
 
 static const cs__action cs__stmt_actions[] = {
     {"sleep", CS_OP_SLEEP, CS__K_SLEEP, CS__F_DUR, {{0}}},
@@ -55,16 +72,31 @@ static const cs__action cs__stmt_actions[] = {
     {"probe", CS_OP_PROBE, CS__K_PROBE, CS__F_PROBE, {{"scope", CS__K_NAME, CS__F_REF, false}}},
     {"task_group", CS_OP_TASK_GROUP, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},
     /* a spawn runs `body`, or calls `function` with `args` (cs__flow_stmt_rules) */
-    {"start_soon", CS_OP_START_SOON, CS__K_NAME, CS__F_DECL,
-     {CS__BODY_OPT, {"in", CS__K_NAME, CS__F_IN, false}, {"count", CS__K_TASK_COUNT, CS__F_COUNT, false}, CS__CALL_OPTS}},
-    {"start", CS_OP_START, CS__K_NAME, CS__F_DECL,
+    {"start_soon",
+     CS_OP_START_SOON,
+     CS__K_NAME,
+     CS__F_DECL,
+     {CS__BODY_OPT,
+      {"in", CS__K_NAME, CS__F_IN, false},
+      {"count", CS__K_TASK_COUNT, CS__F_COUNT, false},
+      CS__CALL_OPTS}},
+    {"start",
+     CS_OP_START,
+     CS__K_NAME,
+     CS__F_DECL,
      {CS__BODY_OPT, {"in", CS__K_NAME, CS__F_IN, false}, CS__CALL_OPTS, CS__AS_OPT}},
     {"started", CS_OP_STARTED, CS__K_ANY, CS__F_JSON, {{0}}},
-    {"create_task", CS_OP_CREATE_TASK, CS__K_NAME, CS__F_DECL,
+    {"create_task",
+     CS_OP_CREATE_TASK,
+     CS__K_NAME,
+     CS__F_DECL,
      {CS__BODY_OPT, {"in", CS__K_NAME, CS__F_IN, false}, CS__CALL_OPTS}},
     {"await_task", CS_OP_AWAIT_TASK, CS__K_NAME, CS__F_REF, {CS__AS_OPT}},
     {"cancel_task", CS_OP_CANCEL_TASK, CS__K_NAME, CS__F_REF, {{0}}},
-    {"cancel_scope", CS_OP_CANCEL_SCOPE, CS__K_NAME, CS__F_DECL,
+    {"cancel_scope",
+     CS_OP_CANCEL_SCOPE,
+     CS__K_NAME,
+     CS__F_DECL,
      {CS__BODY_REQ, {"deadline", CS__K_DEADLINE, CS__F_NUM, false}, {"shield", CS__K_BOOL, CS__F_SHIELD, false}}},
     {"move_on_after", CS_OP_MOVE_ON_AFTER, CS__K_TIMEOUT, CS__F_DUR, CS__SCOPE_OPTS},
     {"fail_after", CS_OP_FAIL_AFTER, CS__K_TIMEOUT, CS__F_DUR, CS__SCOPE_OPTS},
@@ -73,10 +105,18 @@ static const cs__action cs__stmt_actions[] = {
     {"cancel", CS_OP_CANCEL, CS__K_NAME, CS__F_REF, {{"reason", CS__K_STRING, CS__F_TEXT, false}}},
     {"set_shield", CS_OP_SET_SHIELD, CS__K_NAME, CS__F_REF, {{"value", CS__K_BOOL, CS__F_SHIELD, true}}},
     {"set_deadline", CS_OP_SET_DEADLINE, CS__K_NAME, CS__F_REF, {{"value", CS__K_DEADLINE, CS__F_NUM, true}}},
-    {"try", CS_OP_TRY, CS__K_BODY, CS__F_BODY,
-     {{"except", CS__K_HANDLERS, CS__F_EXCEPT, false}, {"except*", CS__K_HANDLERS, CS__F_EXCEPT_STAR, false},
-      {"else", CS__K_BODY, CS__F_ELSE, false}, {"finally", CS__K_BODY, CS__F_FINALLY, false}}},
-    {"to_thread", CS_OP_TO_THREAD, CS__K_THREAD_BODY, CS__F_BODY,
+    {"try",
+     CS_OP_TRY,
+     CS__K_BODY,
+     CS__F_BODY,
+     {{"except", CS__K_HANDLERS, CS__F_EXCEPT, false},
+      {"except*", CS__K_HANDLERS, CS__F_EXCEPT_STAR, false},
+      {"else", CS__K_BODY, CS__F_ELSE, false},
+      {"finally", CS__K_BODY, CS__F_FINALLY, false}}},
+    {"to_thread",
+     CS_OP_TO_THREAD,
+     CS__K_THREAD_BODY,
+     CS__F_BODY,
      {{"abandon_on_cancel", CS__K_BOOL, CS__F_ABANDON, false}, {"limiter", CS__K_NAME, CS__F_REF, false}, CS__AS_OPT}},
     {"wait", CS_OP_WAIT, CS__K_NAME, CS__F_REF, {{0}}},
     {"set", CS_OP_SET, CS__K_NAME, CS__F_REF, {{0}}},
@@ -100,7 +140,10 @@ static const cs__action cs__stmt_actions[] = {
     {"notify", CS_OP_NOTIFY, CS__K_NAME, CS__F_REF, {{"n", CS__K_COUNT, CS__F_COUNT, false}}},
     {"notify_all", CS_OP_NOTIFY_ALL, CS__K_NAME, CS__F_REF, {{0}}},
     /* data flow (flow.h, load_data.c) */
-    {"if", CS_OP_IF, CS__K_COND, CS__F_COND,
+    {"if",
+     CS_OP_IF,
+     CS__K_COND,
+     CS__F_COND,
      {{"then", CS__K_BODY, CS__F_BODY, true}, {"else", CS__K_BODY, CS__F_IF_ELSE, false}}},
     {"loop", CS_OP_LOOP, CS__K_BODY, CS__F_BODY, {{0}}},
     {"let", CS_OP_LET, CS__K_LOCAL, CS__F_AS, {{"value", CS__K_VALUE, CS__F_ARGS, true}}},
@@ -130,7 +173,6 @@ static const cs__zero cs__stmt_zero[] = {
 };
 
 static const cs__zero cs__thread_zero[] = {{"check_cancelled", CS_OP_CHECK_CANCELLED}, {NULL, 0}};
-
 
 static const cs__action *cs__find_action(const cs__action *tab, const char *k)
 {
@@ -308,8 +350,10 @@ static int cs__conv_stmt(cs__loader *ld, const json_t *x, uint32_t node, bool th
         for (void *it = json_object_iter((json_t *)x); it; it = json_object_iter_next((json_t *)x, it)) {
             const char *k = json_object_iter_key(it);
             if (cs__find_zero(zero, k) && json_object_get(x, "pos"))
-                return cs__fail(ld, cs__kpos(ld, c), "%s takes no argument; with a position write "
-                                "{\"%s\": null, \"pos\": [LINE, COL]} and nothing else", cs__repr(r, sizeof r, k), k);
+                return cs__fail(ld, cs__kpos(ld, c),
+                                "%s takes no argument; with a position write "
+                                "{\"%s\": null, \"pos\": [LINE, COL]} and nothing else",
+                                cs__repr(r, sizeof r, k), k);
             if (cs__find_zero(zero, k))
                 return cs__fail(ld, cs__kpos(ld, c), "%s takes no argument; write it as a bare string",
                                 cs__repr(r, sizeof r, k));

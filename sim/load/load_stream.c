@@ -59,8 +59,9 @@ static int cs__max_buffer(cs__loader *ld, const json_t *d, uint32_t dnode, cs_st
         return 0;
     }
     if (!json_is_integer(v) || json_integer_value(v) < 0)
-        return cs__fail(ld, cs__vpos(ld, node), "max_buffer_size must be an integer >= 0 or \"inf\" "
-                                                "(AnyIO raises ValueError for anything else)");
+        return cs__fail(ld, cs__vpos(ld, node),
+                        "max_buffer_size must be an integer >= 0 or \"inf\" "
+                        "(AnyIO raises ValueError for anything else)");
     out->max_buffer_size = json_integer_value(v);
     return 0;
 }
@@ -72,8 +73,9 @@ int cs__load_streams(cs__loader *ld, const json_t *doc)
         return 0;
     uint32_t node = cs__member(ld, doc, 0, "memory_streams");
     if (!json_is_array(l))
-        return cs__fail(ld, cs__vpos(ld, node), "memory_streams must be a list of "
-                                                "{\"send\": NAME, \"receive\": NAME, \"max_buffer_size\": N}");
+        return cs__fail(ld, cs__vpos(ld, node),
+                        "memory_streams must be a list of "
+                        "{\"send\": NAME, \"receive\": NAME, \"max_buffer_size\": N}");
     size_t n = json_array_size(l);
     cs_stream_decl *streams = cs__program_alloc(ld->prog, n * sizeof *streams);
     uint32_t c = cs__jpos_first(&ld->idx, node);
@@ -81,8 +83,9 @@ int cs__load_streams(cs__loader *ld, const json_t *doc)
     for (size_t i = 0; i < n; i++, c = cs__jpos_next(&ld->idx, node, c)) {
         const json_t *d = json_array_get(l, i);
         if (!json_is_object(d))
-            return cs__fail(ld, cs__vpos(ld, c), "a memory stream must be an object "
-                                                 "{\"send\": NAME, \"receive\": NAME, \"max_buffer_size\": N}");
+            return cs__fail(ld, cs__vpos(ld, c),
+                            "a memory stream must be an object "
+                            "{\"send\": NAME, \"receive\": NAME, \"max_buffer_size\": N}");
         uint32_t k = cs__jpos_first(&ld->idx, c);
         for (void *it = json_object_iter((json_t *)d); it; it = json_object_iter_next((json_t *)d, it)) {
             const char *key = json_object_iter_key(it);
@@ -147,8 +150,7 @@ int cs__declare_clones(cs__loader *ld)
         cl.n = kept;
     }
     if (rc == 0 && cl.n)
-        rc = cs__fail(ld, cl.v[0]->pos, "unknown stream end %s",
-                      cs__repr(r, sizeof r, ld->refs[cl.v[0]->ref].ref));
+        rc = cs__fail(ld, cl.v[0]->pos, "unknown stream end %s", cs__repr(r, sizeof r, ld->refs[cl.v[0]->ref].ref));
     free(cl.v);
     return rc;
 }
@@ -163,19 +165,19 @@ int cs__resolve_stream(cs__loader *ld, cs_stmt *st, const char *name)
         return cs__fail(ld, st->pos, "unknown stream end %s", q);
     bool send = ld->endv[d].send;
     switch (st->op) {
-    case CS_OP_SEND: case CS_OP_SEND_NOWAIT:
+    case CS_OP_SEND:
+    case CS_OP_SEND_NOWAIT:
         if (!send)
             return cs__fail(ld, st->pos, "%s is a receive end (MemoryObjectReceiveStream): it cannot send", q);
         break;
-    case CS_OP_RECEIVE: case CS_OP_RECEIVE_NOWAIT: case CS_OP_ASYNC_FOR:
+    case CS_OP_RECEIVE:
+    case CS_OP_RECEIVE_NOWAIT:
+    case CS_OP_ASYNC_FOR:
         if (send)
             return cs__fail(ld, st->pos, "%s is a send end (MemoryObjectSendStream): it cannot receive", q);
         break;
-    case CS_OP_CLONE:
-        st->decl = cs__strmap_get(&ld->ends, st->name);
-        break;
-    default:
-        break;
+    case CS_OP_CLONE: st->decl = cs__strmap_get(&ld->ends, st->name); break;
+    default: break;
     }
     st->ref = d;
     return 0;

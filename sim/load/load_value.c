@@ -13,9 +13,12 @@
 #include "util.h"
 
 static const char *const cs__probe_names[] = {
-    [CS_PROBE_EFFECTIVE_DEADLINE] = "effective_deadline", [CS_PROBE_TIME] = "time",
-    [CS_PROBE_CANCEL_CALLED] = "cancel_called", [CS_PROBE_CANCELLED_CAUGHT] = "cancelled_caught",
-    [CS_PROBE_DEADLINE] = "deadline", [CS_PROBE_SHIELD] = "shield",
+    [CS_PROBE_EFFECTIVE_DEADLINE] = "effective_deadline",
+    [CS_PROBE_TIME] = "time",
+    [CS_PROBE_CANCEL_CALLED] = "cancel_called",
+    [CS_PROBE_CANCELLED_CAUGHT] = "cancelled_caught",
+    [CS_PROBE_DEADLINE] = "deadline",
+    [CS_PROBE_SHIELD] = "shield",
 };
 
 /* The refs record of st, created on first use.  Returns an index, not a
@@ -39,8 +42,7 @@ static bool cs__is_num(const json_t *v)
 }
 
 /* {"uniform": [lo, hi]} at node `node`, for option `key`. */
-static int cs__conv_uniform(cs__loader *ld, const json_t *v, uint32_t node, bool nonneg, const char *key,
-                            cs_dur *out)
+static int cs__conv_uniform(cs__loader *ld, const json_t *v, uint32_t node, bool nonneg, const char *key, cs_dur *out)
 {
     char k[128], u[128];
     cs__repr(k, sizeof k, key);
@@ -49,8 +51,10 @@ static int cs__conv_uniform(cs__loader *ld, const json_t *v, uint32_t node, bool
     for (void *it = json_object_iter((json_t *)v); it; it = json_object_iter_next((json_t *)v, it)) {
         const char *mk = json_object_iter_key(it);
         if (strcmp(mk, "uniform") != 0)
-            return cs__fail(ld, cs__kpos(ld, c), "%s: unknown key %s (write a random duration as "
-                            "{\"uniform\": [lo, hi]})", k, cs__repr(u, sizeof u, mk));
+            return cs__fail(ld, cs__kpos(ld, c),
+                            "%s: unknown key %s (write a random duration as "
+                            "{\"uniform\": [lo, hi]})",
+                            k, cs__repr(u, sizeof u, mk));
         pair = json_object_iter_value(it);
         pnode = c;
         c = cs__jpos_next(&ld->idx, node, c);
@@ -79,8 +83,8 @@ static int cs__conv_uniform(cs__loader *ld, const json_t *v, uint32_t node, bool
 }
 
 /* One handler of an except / except* list. */
-static int cs__conv_handler(cs__loader *ld, const json_t *h, uint32_t node, cs_handler *out,
-                            const char ***names, cs_pos *mpos)
+static int cs__conv_handler(cs__loader *ld, const json_t *h, uint32_t node, cs_handler *out, const char ***names,
+                            cs_pos *mpos)
 {
     out->pos = cs__vpos(ld, node);
     if (!json_is_object(h))
@@ -102,8 +106,7 @@ static int cs__conv_handler(cs__loader *ld, const json_t *h, uint32_t node, cs_h
                 return cs__fail(ld, cs__vpos(ld, c), "'as': expected a non-empty name");
             out->as = cs__program_strdup(ld->prog, json_string_value(hv));
             out->as_pos = cs__vpos(ld, c);
-        }
-        else
+        } else
             return cs__fail(ld, cs__kpos(ld, c), "unknown key %s in a handler", cs__repr(r, sizeof r, k));
         c = cs__jpos_next(&ld->idx, node, c);
     }
@@ -132,8 +135,7 @@ static int cs__conv_handler(cs__loader *ld, const json_t *h, uint32_t node, cs_h
     return cs__conv_body(ld, json_object_get(h, "body"), bnode, false, &out->body);
 }
 
-static int cs__conv_handlers(cs__loader *ld, const json_t *v, uint32_t node, const char *key, cs_stmt *st,
-                             bool star)
+static int cs__conv_handlers(cs__loader *ld, const json_t *v, uint32_t node, const char *key, cs_stmt *st, bool star)
 {
     char k[32];
     if (!json_is_array(v))
@@ -156,8 +158,8 @@ static int cs__conv_handlers(cs__loader *ld, const json_t *v, uint32_t node, con
 }
 
 /* Reads value v (index node `node`) of kind `kind` for key `key` into st. */
-int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key,
-                          const json_t *v, uint32_t node)
+int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, const char *key, const json_t *v,
+                   uint32_t node)
 {
     char k[64], r[256];
     cs_pos pos = cs__vpos(ld, node);
@@ -166,9 +168,16 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
     case CS__K_ANY: /* a datum, so that a value returned can be named and printed (flow.h) */
         st->value_json = cs__datum_new(ld, v)->json;
         return 0;
-    case CS__K_COND: case CS__K_LOCAL: case CS__K_ARGS: case CS__K_VALUE:
-        return cs__conv_flow_field(ld, st, kind, field, key, v, node);
-    case CS__K_SLEEP: case CS__K_NONNEG: case CS__K_TIMEOUT: case CS__K_DELAY: case CS__K_NUMBER: case CS__K_DEADLINE: {
+    case CS__K_COND:
+    case CS__K_LOCAL:
+    case CS__K_ARGS:
+    case CS__K_VALUE: return cs__conv_flow_field(ld, st, kind, field, key, v, node);
+    case CS__K_SLEEP:
+    case CS__K_NONNEG:
+    case CS__K_TIMEOUT:
+    case CS__K_DELAY:
+    case CS__K_NUMBER:
+    case CS__K_DEADLINE: {
         if (json_is_object(v) && json_object_get(v, "name") && (kind == CS__K_SLEEP || kind == CS__K_TIMEOUT))
             return cs__conv_dur_name(ld, st, v, node, key);
         if (json_is_object(v) && (kind == CS__K_SLEEP || kind == CS__K_NONNEG || kind == CS__K_TIMEOUT))
@@ -183,9 +192,10 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
             x = json_string_value(v)[0] == '-' ? -INFINITY : INFINITY;
         else if (!cs__is_num(v) || (kind == CS__K_NONNEG && json_number_value(v) < 0))
             return cs__fail(ld, pos, "%s: %s", k,
-                            kind == CS__K_NONNEG ? "expected a number >= 0"
+                            kind == CS__K_NONNEG                           ? "expected a number >= 0"
                             : kind == CS__K_TIMEOUT || kind == CS__K_DELAY ? "expected a number or null"
-                            : kind == CS__K_DEADLINE ? "expected a number or \"inf\"" : "expected a number");
+                            : kind == CS__K_DEADLINE                       ? "expected a number or \"inf\""
+                                                                           : "expected a number");
         else
             x = json_number_value(v);
         if (field == CS__F_DUR) {
@@ -210,7 +220,8 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
             return cs__fail(ld, pos, "%s: expected a string", k);
         st->text = cs__program_text(ld->prog, v);
         return 0;
-    case CS__K_COUNT: case CS__K_TASK_COUNT:
+    case CS__K_COUNT:
+    case CS__K_TASK_COUNT:
         if (!json_is_integer(v) || json_integer_value(v) < 0)
             return cs__fail(ld, pos, "%s: expected an integer >= 0", k);
         if (kind == CS__K_TASK_COUNT && json_integer_value(v) > CS_LOAD_MAX_COUNT)
@@ -224,9 +235,12 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
                 st->probe = (cs_probe_kind)p;
                 return 0;
             }
-        return cs__fail(ld, pos, "%s: unknown probe %s (one of cancel_called, cancelled_caught, deadline, "
-                        "effective_deadline, shield, time)", k, cs__repr_json(r, sizeof r, v));
-    case CS__K_BODY: case CS__K_THREAD_BODY:
+        return cs__fail(ld, pos,
+                        "%s: unknown probe %s (one of cancel_called, cancelled_caught, deadline, "
+                        "effective_deadline, shield, time)",
+                        k, cs__repr_json(r, sizeof r, v));
+    case CS__K_BODY:
+    case CS__K_THREAD_BODY:
         if (field == CS__F_IF_ELSE)
             return cs__conv_flow_field(ld, st, kind, field, key, v, node);
         if (field == CS__F_ELSE) {
@@ -238,10 +252,8 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
             return cs__conv_body(ld, v, node, false, &st->finally_body);
         }
         return cs__conv_body(ld, v, node, kind == CS__K_THREAD_BODY, &st->body);
-    case CS__K_HANDLERS:
-        return cs__conv_handlers(ld, v, node, key, st, field == CS__F_EXCEPT_STAR);
-    case CS__K_NAME:
-        break;
+    case CS__K_HANDLERS: return cs__conv_handlers(ld, v, node, key, st, field == CS__F_EXCEPT_STAR);
+    case CS__K_NAME: break;
     }
     if (cs__json_has_nul(v))
         return cs__fail(ld, pos, "%s: " CS__NUL_NAME, k);
@@ -259,4 +271,3 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
         ld->refs[ri].ref = name;
     return 0;
 }
-

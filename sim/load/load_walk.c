@@ -35,31 +35,30 @@ static void cs__push_bodies(cs__walk *w, const cs_stmt *st, uint32_t level, unsi
     case CS_OP_TO_THREAD:
         cs__walk_push(w, &st->body, level, (cx & (CS__CX_HAS_TG | CS__CX_IN_START)) | CS__CX_IN_THREAD);
         break;
-    case CS_OP_FROM_THREAD:
-        cs__walk_push(w, &st->body, level, cx & (CS__CX_HAS_TG | CS__CX_IN_START));
-        break;
-    case CS_OP_START_SOON: case CS_OP_CREATE_TASK:
-        cs__walk_push(w, &st->body, level, cx & CS__CX_HAS_TG);
-        break;
-    case CS_OP_START:
-        cs__walk_push(w, &st->body, level, (cx & CS__CX_HAS_TG) | CS__CX_IN_START);
-        break;
-    case CS_OP_TASK_GROUP:
-        cs__walk_push(w, &st->body, level, cx | CS__CX_HAS_TG);
-        break;
-    case CS_OP_CANCEL_SCOPE: case CS_OP_MOVE_ON_AFTER: case CS_OP_FAIL_AFTER: case CS_OP_MOVE_ON_AT:
-    case CS_OP_FAIL_AT: case CS_OP_WITH_LOCK: case CS_OP_WITH_SEMAPHORE: case CS_OP_WITH_LIMITER:
-    case CS_OP_REPEAT: case CS_OP_ASYNC_FOR: case CS_OP_WITH_STREAM: case CS_OP_WITH_CONDITION:
-    case CS_OP_LOOP:
-        cs__walk_push(w, &st->body, level, cx);
-        break;
+    case CS_OP_FROM_THREAD: cs__walk_push(w, &st->body, level, cx & (CS__CX_HAS_TG | CS__CX_IN_START)); break;
+    case CS_OP_START_SOON:
+    case CS_OP_CREATE_TASK: cs__walk_push(w, &st->body, level, cx & CS__CX_HAS_TG); break;
+    case CS_OP_START: cs__walk_push(w, &st->body, level, (cx & CS__CX_HAS_TG) | CS__CX_IN_START); break;
+    case CS_OP_TASK_GROUP: cs__walk_push(w, &st->body, level, cx | CS__CX_HAS_TG); break;
+    case CS_OP_CANCEL_SCOPE:
+    case CS_OP_MOVE_ON_AFTER:
+    case CS_OP_FAIL_AFTER:
+    case CS_OP_MOVE_ON_AT:
+    case CS_OP_FAIL_AT:
+    case CS_OP_WITH_LOCK:
+    case CS_OP_WITH_SEMAPHORE:
+    case CS_OP_WITH_LIMITER:
+    case CS_OP_REPEAT:
+    case CS_OP_ASYNC_FOR:
+    case CS_OP_WITH_STREAM:
+    case CS_OP_WITH_CONDITION:
+    case CS_OP_LOOP: cs__walk_push(w, &st->body, level, cx); break;
     case CS_OP_IF:
         if (st->flow->has_else)
             cs__walk_push(w, &(cs_body){st->flow->else_items, st->flow->nelse}, level, cx);
         cs__walk_push(w, &st->body, level, cx);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -97,4 +96,3 @@ int cs__walk_all(cs__loader *ld, cs__visit_fn fn, void *user)
             return -1;
     return 0;
 }
-

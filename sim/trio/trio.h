@@ -25,73 +25,98 @@ enum {
 
 /* trio's Task's part of a task. */
 typedef struct cs__trio_task {
-    uint8_t abort_kind;     /* what aborting its current wait does (CS__ABORT_*), 0 = not parked */
-    bool parking;           /* set by an await that parks (wait_task_rescheduled) */
-    bool thread_wait;       /* parked in to_thread's own wait (its abort applies) */
-    bool is_system;         /* the run_sync_soon or init task (not a scenario task) */
-    bool started;           /* task_status.started() was called */
+    uint8_t abort_kind; /* what aborting its current wait does (CS__ABORT_*), 0 = not parked */
+    bool parking;       /* set by an await that parks (wait_task_rescheduled) */
+    bool thread_wait;   /* parked in to_thread's own wait (its abort applies) */
+    bool is_system;     /* the run_sync_soon or init task (not a scenario task) */
+    bool started;       /* task_status.started() was called */
 } cs__trio_task;
 
 /* trio.CancelScope's part of a scope: its CancelStatus and CancelReason, and
  * its entries in the deadline heap. */
 typedef struct cs__trio_scope {
     bool effectively_cancelled;
-    int8_t reason_source;   /* -1 none, else cs__trio_source */
-    bool sleep_scope;       /* trio.sleep()'s own move_on_at scope: its expiry is a wake-up */
-    bool sleep_done;        /* a sleep scope that exited: reused once no deadline entry names it */
-    int32_t origin;         /* the scope whose cancellation this status carries (-1 none) */
-    uint32_t dl_refs;       /* entries of the deadline heap that point at it */
+    int8_t reason_source;       /* -1 none, else cs__trio_source */
+    bool sleep_scope;           /* trio.sleep()'s own move_on_at scope: its expiry is a wake-up */
+    bool sleep_done;            /* a sleep scope that exited: reused once no deadline entry names it */
+    int32_t origin;             /* the scope whose cancellation this status carries (-1 none) */
+    uint32_t dl_refs;           /* entries of the deadline heap that point at it */
     double registered_deadline; /* what the deadline heap holds for it (inf: nothing) */
-    char *reason_text;      /* the CancelReason's text, or NULL (owned) */
+    char *reason_text;          /* the CancelReason's text, or NULL (owned) */
 } cs__trio_scope;
 
 /* A nursery's part of a group. */
 typedef struct cs__trio_tg {
-    bool active;            /* AnyIO's TaskGroup._active */
+    bool active; /* AnyIO's TaskGroup._active */
     bool nested_running, parent_waiting, closed;
     uint32_t pending_starts;
 } cs__trio_tg;
 
 /* What few Trio tasks need (the rare record's Trio part). */
 typedef struct cs__trio_rare {
-    cs__event *trio_event;  /* the event whose waiter set holds it */
-    cs__prim *trio_prim;    /* the lock/semaphore/limiter whose parking lot holds it */
+    cs__event *trio_event;     /* the event whose waiter set holds it */
+    cs__prim *trio_prim;       /* the lock/semaphore/limiter whose parking lot holds it */
     struct cs__thread *thread; /* the worker thread it waits for in to_thread */
-    cs__tg *start_old;      /* started by `start`: the temporary nursery it starts in */
-    cs__tg *start_new;      /* ... and the task group it moves to on started() */
+    cs__tg *start_old;         /* started by `start`: the temporary nursery it starts in */
+    cs__tg *start_new;         /* ... and the task group it moves to on started() */
 } cs__trio_rare;
 
 /* The runner (e->be). */
 typedef struct cs__trio_state {
     cs__task **runq;
-    cs_exc **runq_exc;       /* parallel to runq: what to throw in (owned) */
+    cs_exc **runq_exc; /* parallel to runq: what to throw in (owned) */
     uint32_t nrunq, caprunq;
-    struct cs__dl { double deadline; uint64_t counter; cs__scope *scope; } *dls;
+    struct cs__dl {
+        double deadline;
+        uint64_t counter;
+        cs__scope *scope;
+    } * dls;
     uint32_t ndls, capdls;
     uint64_t dl_counter;
     /* The last event.set() that woke two or more waiters in a shuffled order:
      * where in the run queue they went and how many choices had been made
      * (trio_policy.c); a batch made of exactly them needs no reversal. */
-    struct cs__wake_mark { uint32_t first, n; size_t nchoices; } wake;
-    struct cs__thread *reports;  /* finished threads awaiting run_sync_soon */
-    cs__task *sys_task;          /* the run_sync_soon task (in the arena) */
-    cs__task *init_task;         /* the init task, once main is done (trio_shutdown.c) */
-    uint8_t shutdown;            /* how far run() has shut down (CS__SD_*) */
-    bool sysn_closed;            /* the system nursery is closed: no from_thread body can start */
+    struct cs__wake_mark {
+        uint32_t first, n;
+        size_t nchoices;
+    } wake;
+    struct cs__thread *reports;     /* finished threads awaiting run_sync_soon */
+    cs__task *sys_task;             /* the run_sync_soon task (in the arena) */
+    cs__task *init_task;            /* the init task, once main is done (trio_shutdown.c) */
+    uint8_t shutdown;               /* how far run() has shut down (CS__SD_*) */
+    bool sysn_closed;               /* the system nursery is closed: no from_thread body can start */
     bool entry_cancel, entry_final; /* the run_sync_soon task is cancelled / runs its last pass next */
     bool sys_queued;
 } cs__trio_state;
 
-static inline cs__trio_state *cs__trio(const cs__engine *e) { return e->be; }
-static inline cs__trio_task *cs__trio_t(const cs__task *t) { return CS__EXT(t); }
-static inline cs__trio_scope *cs__trio_s(const cs__scope *s) { return CS__EXT(s); }
-static inline cs__trio_tg *cs__trio_g(const cs__tg *g) { return CS__EXT(g); }
+static inline cs__trio_state *cs__trio(const cs__engine *e)
+{
+    return e->be;
+}
+static inline cs__trio_task *cs__trio_t(const cs__task *t)
+{
+    return CS__EXT(t);
+}
+static inline cs__trio_scope *cs__trio_s(const cs__scope *s)
+{
+    return CS__EXT(s);
+}
+static inline cs__trio_tg *cs__trio_g(const cs__tg *g)
+{
+    return CS__EXT(g);
+}
 /* the rare record's Trio part, for reading (all NULL when it has none) */
-static inline const cs__trio_rare *cs__trio_r(const cs__task *t) { return CS__EXT(cs__rare(t)); }
-static inline cs__trio_rare *cs__trio_rmut(cs__engine *e, cs__task *t) { return CS__EXT(cs__rare_mut(e, t)); }
-#define CS__TRIO_RARE_CLEAR(t, field) \
-    do { \
-        if ((t)->rare) \
+static inline const cs__trio_rare *cs__trio_r(const cs__task *t)
+{
+    return CS__EXT(cs__rare(t));
+}
+static inline cs__trio_rare *cs__trio_rmut(cs__engine *e, cs__task *t)
+{
+    return CS__EXT(cs__rare_mut(e, t));
+}
+#define CS__TRIO_RARE_CLEAR(t, field)                            \
+    do {                                                         \
+        if ((t)->rare)                                           \
             ((cs__trio_rare *)CS__EXT((t)->rare))->field = NULL; \
     } while (0)
 /* Is the task's cancel status cancelled? */

@@ -36,7 +36,8 @@ static int cs__trio_step_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, cs
         f->phase = 1;
         return cs__schedule_point(t, "checkpoint");
     }
-    if (f->phase == 1 && c->type == CS__C_NORMAL && t->cancel_scope && cs__trio_s(t->cancel_scope)->effectively_cancelled) {
+    if (f->phase == 1 && c->type == CS__C_NORMAL && t->cancel_scope &&
+        cs__trio_s(t->cancel_scope)->effectively_cancelled) {
         f->phase = 2;
         return cs__park(t, CS__ABORT_SUCCEEDED, "checkpoint");
     }
@@ -173,14 +174,10 @@ static void cs__trio_event_set(cs__engine *e, cs__event *ev)
 int cs__trio_step_frame(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     switch (f->kind) {
-    case CS__F_TRIO_CP:
-        return cs__trio_step_checkpoint(e, t, f, c);
-    case CS__F_TRIO_SLEEP:
-        return cs__trio_step_sleep(e, t, f, c);
-    case CS__F_FT_HOST:
-        return cs__step_ft_host(e, t, f, c);
-    default:
-        abort();
+    case CS__F_TRIO_CP: return cs__trio_step_checkpoint(e, t, f, c);
+    case CS__F_TRIO_SLEEP: return cs__trio_step_sleep(e, t, f, c);
+    case CS__F_FT_HOST: return cs__step_ft_host(e, t, f, c);
+    default: abort();
     }
 }
 

@@ -46,7 +46,8 @@ static void cs__trio_event_drop(cs__event *ev, cs__task *t)
 /* Task._attempt_delivery_of_any_pending_cancel */
 void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
 {
-    if (cs__trio_t(t)->abort_kind == CS__ABORT_NONE || !t->cancel_scope || !cs__trio_s(t->cancel_scope)->effectively_cancelled)
+    if (cs__trio_t(t)->abort_kind == CS__ABORT_NONE || !t->cancel_scope ||
+        !cs__trio_s(t->cancel_scope)->effectively_cancelled)
         return;
     uint8_t kind = cs__trio_t(t)->abort_kind;
     cs__trio_t(t)->abort_kind = CS__ABORT_NONE; /* one attempt per blocking call */
@@ -197,11 +198,11 @@ static bool cs__trio_reverse(cs__engine *e)
 
 /* The batch before this one, watched for cs_choice_log.mirror. */
 typedef struct cs__mirror_watch {
-    uint32_t n;       /* its tasks; 0 = not watched (no log, or one task) */
-    bool rev;         /* it ran reversed */
-    uint64_t loud;    /* e->loud when it began */
-    size_t choice;    /* its order's index in the choice log */
-    size_t nchoices;  /* e->nchoices after that choice */
+    uint32_t n;      /* its tasks; 0 = not watched (no log, or one task) */
+    bool rev;        /* it ran reversed */
+    uint64_t loud;   /* e->loud when it began */
+    size_t choice;   /* its order's index in the choice log */
+    size_t nchoices; /* e->nchoices after that choice */
 } cs__mirror_watch;
 
 /* Called when the next batch is about to be taken: marks the batch before as

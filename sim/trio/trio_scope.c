@@ -163,7 +163,8 @@ static void cs__recalculate(cs__engine *e, cs__scope *root)
         if (cs__trio_s(cur)->reason_source < 0 && cs__parent_visible(cur)) {
             cs__trio_s(cur)->reason_source = cs__trio_s(cur->parent)->reason_source;
             free(cs__trio_s(cur)->reason_text);
-            cs__trio_s(cur)->reason_text = cs__trio_s(cur->parent)->reason_text ? cs_xstrdup(cs__trio_s(cur->parent)->reason_text) : NULL;
+            cs__trio_s(cur)->reason_text =
+                cs__trio_s(cur->parent)->reason_text ? cs_xstrdup(cs__trio_s(cur->parent)->reason_text) : NULL;
             cs__trio_s(cur)->origin = cs__trio_s(cur->parent)->origin;
         }
         cs__trio_s(cur)->effectively_cancelled = ns;
@@ -334,7 +335,7 @@ cs__completion cs__trio_scope_exit(cs__engine *e, cs__scope *s, cs__completion c
 
 void cs__trio_scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_cancel_cause cause)
 {
-    cs__trio_source src = cause == CS_CAUSE_DEADLINE ? CS__SRC_DEADLINE
+    cs__trio_source src = cause == CS_CAUSE_DEADLINE      ? CS__SRC_DEADLINE
                           : cause == CS_CAUSE_TASK_FAILED ? CS__SRC_NURSERY
                                                           : CS__SRC_EXPLICIT;
     cs__trio_cancel(e, s, src, reason && *reason ? reason : NULL, cause);

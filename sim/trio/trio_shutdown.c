@@ -74,9 +74,7 @@ void cs__trio_init_step(cs__engine *e)
         }
         cs__finalize(e);
         return;
-    case CS__SD_SYSTEM:
-        cs__finalize(e);
-        return;
+    case CS__SD_SYSTEM: cs__finalize(e); return;
     case CS__SD_FINALIZE:
         /* cancel the run_sync_soon task: parked, it is woken with the
          * cancellation; queued already, it first runs a pass as usual and

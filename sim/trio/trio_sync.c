@@ -56,9 +56,7 @@ int cs__trio_step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
     cs__prim *p = cs__prim_of_task(e, t, f->st);
     cs__task *borrower = cs__trio_borrower(t, f);
     switch (f->phase) {
-    case SY_START:
-        f->phase = SY_CIC;
-        return e->pol->checkpoint_if_cancelled(e, t, f->st);
+    case SY_START: f->phase = SY_CIC; return e->pol->checkpoint_if_cancelled(e, t, f->st);
     case SY_CIC:
         if (c->type != CS__C_NORMAL)
             return cs__pop_with(t, c, *c);
@@ -94,8 +92,6 @@ int cs__trio_step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
         }
         return cs__prim_acquired(e, t, f, c);
     }
-    default: /* SY_BODY: __aexit__ releases */
-        cs__trio_prim_release(e, p, borrower);
-        return cs__pop_with(t, c, *c);
+    default: /* SY_BODY: __aexit__ releases */ cs__trio_prim_release(e, p, borrower); return cs__pop_with(t, c, *c);
     }
 }

@@ -107,9 +107,7 @@ int cs__step_ft_host(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
 {
     cs__thread *th = e->threads[f->obj]; /* not the task's rare thread: the body may call to_thread itself */
     switch (f->phase) {
-    case 0:
-        f->phase = 1;
-        return CS__YIELD;
+    case 0: f->phase = 1; return CS__YIELD;
     case 1:
         f->phase = 2;
         cs__push_body(e, t, *th->ft_body);
@@ -156,10 +154,8 @@ void cs__trio_thread_reports(cs__engine *e)
             th->run_request = true;
             cs__trio_reschedule(e, th->host, NULL);
             break;
-        case RQ_INIT:
-            cs__trio_reschedule(e, ts->init_task, NULL);
-            break;
-        default: /* spawn_system_task(run_system) */
+        case RQ_INIT: cs__trio_reschedule(e, ts->init_task, NULL); break;
+        default:                   /* spawn_system_task(run_system) */
             if (ts->sysn_closed) { /* "system nursery is closed": RunFinishedError for the thread */
                 th->run_finished = true;
                 cs__thread_release(e, th);
@@ -175,9 +171,7 @@ int cs__trio_step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__comple
 {
     const cs_stmt *st = f->st;
     switch (f->phase) {
-    case TH_BEGIN:
-        f->phase = TH_LIMITER;
-        return e->pol->checkpoint_if_cancelled(e, t, st);
+    case TH_BEGIN: f->phase = TH_LIMITER; return e->pol->checkpoint_if_cancelled(e, t, st);
     case TH_LIMITER:
         if (c->type != CS__C_NORMAL)
             return cs__pop_with(t, c, *c);
@@ -233,4 +227,3 @@ void cs__trio_thread_cancelled(cs__engine *e, cs__task *t, bool abandoned)
     if (abandoned)
         th->abandoned = true;
 }
-
