@@ -30,7 +30,16 @@ bool cs_op_is_checkpoint(cs_op op)
     case CS_OP_RECEIVE:
     case CS_OP_ASYNC_FOR:
     case CS_OP_WITH_CONDITION:
-    case CS_OP_CONDITION_WAIT: return true;
+    case CS_OP_CONDITION_WAIT:
+        /* issue 18 */
+        /* (end of issue 18) */
+        /* issue 19 */
+        /* (end of issue 19) */
+        /* issue 20 */
+        /* (end of issue 20) */
+        /* issue 26 */
+        /* (end of issue 26) */
+        return true;
     default: return false;
     }
 }
@@ -56,6 +65,14 @@ const char *cs_op_checkpoint_name(cs_op op)
     case CS_OP_ASYNC_FOR: return "async_for";
     case CS_OP_WITH_CONDITION: return "with_condition";
     case CS_OP_CONDITION_WAIT: return "condition_wait";
+    /* issue 18 */
+    /* (end of issue 18) */
+    /* issue 19 */
+    /* (end of issue 19) */
+    /* issue 20 */
+    /* (end of issue 20) */
+    /* issue 26 */
+    /* (end of issue 26) */
     default: return "?";
     }
 }

@@ -120,6 +120,14 @@ typedef enum cs_op {
     CS_OP_LET,          /* NAME = value */
     CS_OP_PRINT,        /* print(a, b, ...) */
     CS_OP_RETURN_VALUE, /* return NAME */
+    /* issue 18: primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
+    /* (end of issue 18) */
+    /* issue 19: async generators and @asynccontextmanager */
+    /* (end of issue 19) */
+    /* issue 20: native asyncio (asyncio backend only) */
+    /* (end of issue 20) */
+    /* issue 26: portals, foreign threads and Ctrl+C */
+    /* (end of issue 26) */
     /* thread steps (only inside a to_thread body) */
     CS_OP_BLOCK,
     CS_OP_FROM_THREAD,

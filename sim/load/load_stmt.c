@@ -149,6 +149,14 @@ static const cs__action cs__stmt_actions[] = {
     {"let", CS_OP_LET, CS__K_LOCAL, CS__F_AS, {{"value", CS__K_VALUE, CS__F_ARGS, true}}},
     {"print", CS_OP_PRINT, CS__K_ARGS, CS__F_ARGS, {{0}}},
     {"return_value", CS_OP_RETURN_VALUE, CS__K_VALUE, CS__F_NAMEREF, {{0}}},
+    /* issue 18: primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
+    /* (end of issue 18) */
+    /* issue 19: async generators and @asynccontextmanager */
+    /* (end of issue 19) */
+    /* issue 20: native asyncio (asyncio backend only) */
+    /* (end of issue 20) */
+    /* issue 26: portals, foreign threads and Ctrl+C */
+    /* (end of issue 26) */
     {NULL, 0, 0, 0, {{0}}},
 };
 
