@@ -384,6 +384,14 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
 {
     switch (ev->kind) {
     case CS_EV_RUN_START: cs__body_run_start(w, ev); break;
+    /* issue 18 */
+    /* (end of issue 18) */
+    /* issue 19 */
+    /* (end of issue 19) */
+    /* issue 20 */
+    /* (end of issue 20) */
+    /* issue 26 */
+    /* (end of issue 26) */
     case CS_EV_RUN_END: cs__body_run_end(w, ev); break;
     case CS_EV_SCOPE_ENTER:
     case CS_EV_SCOPE_EXIT:

@@ -54,7 +54,15 @@ typedef enum cs_event_kind {
     CS_EV_CHECKPOINT,       /* task, count (its k-th checkpoint), label (the statement: "sleep", ...),
                                scope (the task's innermost scope, -1 none), pos */
     CS_EV_INJECT,           /* task, label (the fault as a plan writes it), scope (timeout), pos */
-    CS_EV_RUN_END           /* result, exc / value_json / limit, t = end time */
+    /* issue 18 */
+    /* (end of issue 18) */
+    /* issue 19 */
+    /* (end of issue 19) */
+    /* issue 20 */
+    /* (end of issue 20) */
+    /* issue 26 */
+    /* (end of issue 26) */
+    CS_EV_RUN_END /* result, exc / value_json / limit, t = end time */
 } cs_event_kind;
 
 typedef enum cs_task_state { CS_TASK_COMPLETED, CS_TASK_FAILED, CS_TASK_CANCELLED, CS_TASK_UNFINISHED } cs_task_state;

@@ -36,6 +36,14 @@ static const char *const cs__event_kinds[] = {
     [CS_EV_TASK_WAITING] = "task_waiting",
     [CS_EV_CHECKPOINT] = "checkpoint",
     [CS_EV_INJECT] = "inject",
+    /* issue 18 */
+    /* (end of issue 18) */
+    /* issue 19 */
+    /* (end of issue 19) */
+    /* issue 20 */
+    /* (end of issue 20) */
+    /* issue 26 */
+    /* (end of issue 26) */
     [CS_EV_RUN_END] = "run_end",
 };
 
