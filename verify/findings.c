@@ -81,7 +81,7 @@ static const char *const cs__names[CS_FINDING_COUNT] = {
     [CS_FINDING_CANCEL_ESCAPE] = "cancel_escape",   [CS_FINDING_DEADLOCK] = "deadlock",
     [CS_FINDING_EARLY_DEADLINE] = "early_deadline", [CS_FINDING_LOST_EXCEPTION] = "lost_exception",
     [CS_FINDING_NONDETERMINISM] = "nondeterminism", [CS_FINDING_ORPHAN_TASK] = "orphan_task",
-    [CS_FINDING_SHIELD_BREACH] = "shield_breach",
+    [CS_FINDING_SHIELD_BREACH] = "shield_breach",   [CS_FINDING_YIELD_IN_SCOPE] = "yield_in_scope",
 };
 
 const char *cs_finding_name(cs_finding_kind kind)
@@ -382,6 +382,21 @@ static void cs__on_delivered(cs_findings *f, const cs_event *ev)
     }
 }
 
+/* yield_in_scope (PEP 789): a generator iterated by `async for` yields while a
+ * scope or task group it entered itself is open (the yield's scope is not
+ * the one the generator began in).  An @asynccontextmanager does that by
+ * design: its consumer's body is meant to run inside the generator's scope. */
+static void cs__on_yield(cs_findings *f, const cs_event *ev)
+{
+    if (!ev->label || strcmp(ev->label, "aclosing") != 0 || ev->scope == ev->parent)
+        return;
+    cs__report(f, CS_FINDING_YIELD_IN_SCOPE,
+               cs_xasprintf("generator '%s' yields to task '%s' at %u:%u inside its own scope '%s': a cancellation "
+                            "of that scope lands in the consumer's loop body",
+                            ev->name ? ev->name : "?", cs__tname(f, ev->task), ev->pos.line, ev->pos.col,
+                            cs__sname(f, ev->scope)));
+}
+
 static void cs__on_run_end(cs_findings *f, const cs_event *ev)
 {
     if (ev->result == CS_RESULT_DEADLOCK)
@@ -469,6 +484,7 @@ void cs_findings_sink(void *findings, const cs_event *ev)
             cs__lost_raised(&f->lost, ev->exc, ev->task);
         break;
     case CS_EV_RUN_END: cs__on_run_end(f, ev); break;
+    case CS_EV_YIELD: cs__on_yield(f, ev); break;
     default: break;
     }
 }

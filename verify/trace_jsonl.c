@@ -387,6 +387,20 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
     /* issue 18 */
     /* (end of issue 18) */
     /* issue 19 */
+    case CS_EV_GEN_ENTER:
+    case CS_EV_YIELD:
+    case CS_EV_GEN_EXIT:
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        cs__field_str(w, CS_JW_LIT("generator"), ev->name);
+        cs__field_str(w, CS_JW_LIT("label"), ev->label);
+        if (ev->kind == CS_EV_GEN_EXIT)
+            cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
+        else
+            cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
+        if (ev->kind == CS_EV_YIELD)
+            cs__field_scope(w, CS_JW_LIT("parent_scope"), CS_JW_LIT("parent_scope_id"), ev->parent);
+        cs__field_pos(w, ev->pos);
+        break;
     /* (end of issue 19) */
     /* issue 20 */
     /* (end of issue 20) */

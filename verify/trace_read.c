@@ -61,6 +61,7 @@ enum {
     F_REASON,
     F_THREAD,
     F_DATA,
+    F_GENERATOR,
     F_COUNT
 };
 
@@ -106,6 +107,7 @@ static const char *const cs__field_names[F_COUNT] = {
     "reason",
     "thread",
     "data",
+    "generator",
 };
 
 /* Which fields each event kind has: always (req) and at most (all). */
@@ -143,6 +145,9 @@ static const cs__rd_kind_fields cs__kinds[] = {
     [CS_EV_TASK_WAITING] = {B(F_TASK), B(F_LABEL)},
     [CS_EV_CHECKPOINT] = {B(F_TASK) | B(F_K), B(F_STATEMENT) | SCOPE | POS},
     [CS_EV_INJECT] = {B(F_TASK), B(F_FAULT) | SCOPE | POS},
+    [CS_EV_GEN_ENTER] = {B(F_TASK) | B(F_GENERATOR) | B(F_LABEL), SCOPE | POS},
+    [CS_EV_YIELD] = {B(F_TASK) | B(F_GENERATOR) | B(F_LABEL), SCOPE | B(F_PARENT_SCOPE) | B(F_PARENT_SCOPE_ID) | POS},
+    [CS_EV_GEN_EXIT] = {B(F_TASK) | B(F_GENERATOR) | B(F_LABEL), B(F_EXCEPTION) | POS},
     [CS_EV_RUN_END] = {B(F_RESULT), B(F_RETURNED) | B(F_EXCEPTION) | B(F_LIMIT)},
 };
 
@@ -439,6 +444,7 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
     case F_RETURNED: return cs__rd_returned(r, v, ev);
     case F_WAKE_AT: return cs__rd_wake_at(r, v, ev);
     case F_LABEL: return cs__rd_string(r, v, "label", &ev->label);
+    case F_GENERATOR: return cs__rd_string(r, v, "generator", &ev->name);
     case F_STATEMENT: return cs__rd_string(r, v, "statement", &ev->label);
     case F_FAULT: return cs__rd_string(r, v, "fault", &ev->label);
     case F_HANDLER: /* the one kind of handler a catch names */

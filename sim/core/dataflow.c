@@ -41,7 +41,7 @@ const cs_datum *cs__flow_datum(const cs__engine *e, const char *json)
 /* How many locals the function a frame runs has (0: it owns none). */
 static uint32_t cs__nslots_of(const cs__engine *e, const cs__frame *f, bool first)
 {
-    if (f->kind == CS__F_CALL)
+    if (f->kind == CS__F_CALL || f->kind == CS__F_GEN)
         return e->prog->functions[f->st->ref].nslots;
     if (!first)
         return 0;
@@ -57,9 +57,9 @@ static uint32_t cs__nslots_of(const cs__engine *e, const cs__frame *f, bool firs
 static union cs__local *cs__locals(cs__engine *e, cs__task *t)
 {
     assert(t->nframes > 0);
-    uint32_t i = t->nframes - 1;
-    while (i > 0 && t->frames[i].kind != CS__F_CALL)
-        i--;
+    uint32_t i = t->nframes - 1; /* a consumer's body skips its generator's frames (generator.c) */
+    while (i > 0 && t->frames[i].kind != CS__F_CALL && t->frames[i].kind != CS__F_GEN)
+        i = cs__frame_below(t, i);
     cs__frame *f = &t->frames[i];
     if (!f->owns_locals) {
         uint32_t n = cs__nslots_of(e, f, i == 0);
@@ -116,8 +116,8 @@ static const cs_datum *cs__eval(cs__engine *e, cs__task *t, const cs_stmt *st, c
 double cs__flow_dur(const cs__task *t, int32_t slot)
 {
     uint32_t i = t->nframes - 1;
-    while (i > 0 && t->frames[i].kind != CS__F_CALL)
-        i--;
+    while (i > 0 && t->frames[i].kind != CS__F_CALL && t->frames[i].kind != CS__F_GEN)
+        i = cs__frame_below(t, i);
     /* a parameter: bound when its CALL frame was pushed (the loader allows no other name here) */
     assert(t->frames[i].owns_locals && t->frames[i].locals[slot].v);
     return t->frames[i].locals[slot].v->num;

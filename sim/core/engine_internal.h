@@ -70,6 +70,8 @@ typedef enum cs__frame_kind {
                          the task's waits are the thread's */
     CS__F_STREAM,     /* send / receive / async for / async with a memory object stream end (stream.c) */
     CS__F_CONDITION,  /* await cond.wait() (condition.c) */
+    CS__F_GEN,        /* a generator function's body, driven by async_with / aclosing (generator.c) */
+    CS__F_YIELD,      /* a `yield`: its consumer's body runs above the generator's frames (generator.c) */
     CS__F_BACKEND,    /* the first of a backend's own kinds (pol->step_frame) */
 } cs__frame_kind;
 

@@ -281,6 +281,8 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c)
     case CS__F_FT_TASK: return cs__step_ft_task(e, t, f, c);
     case CS__F_STREAM: return cs__step_stream(e, t, f, c);
     case CS__F_CONDITION: return cs__step_condition(e, t, f, c);
+    case CS__F_GEN: return cs__step_gen(e, t, f, c);
+    case CS__F_YIELD: return cs__step_yield(e, t, f, c);
     default: /* the backend's own kinds, and CS__F_FT_HOST */
         assert(f->kind >= CS__F_FT_HOST);
         return e->pol->step_frame(e, t, f, c);

@@ -234,7 +234,7 @@ double cs__dur(cs__task *t, const cs_dur *d)
 
 cs_exc *cs__handled_exc(cs__task *t)
 {
-    for (uint32_t i = t->nframes; i-- > 0;)
+    for (uint32_t i = t->nframes - 1; t->nframes && i != UINT32_MAX; i = cs__frame_below(t, i))
         if (cs__frame_has_exc(t->frames[i].kind) && t->frames[i].handled)
             return t->frames[i].handled;
     return NULL;
@@ -321,7 +321,7 @@ cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl)
  * open in this task, else the one inherited from where the task was spawned. */
 cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)
 {
-    for (uint32_t i = t->nframes; i-- > 0;)
+    for (uint32_t i = t->nframes - 1; t->nframes && i != UINT32_MAX; i = cs__frame_below(t, i))
         if (t->frames[i].kind == CS__F_TG && t->frames[i].obj >= 0)
             return e->tgs[t->frames[i].obj];
     return t->default_tg;

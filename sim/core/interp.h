@@ -50,6 +50,21 @@ cs__task *cs__spawn_task(cs__engine *e, cs__tg *g, cs__task *parent, const char 
                          const cs_stmt *st);
 int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 
+/* generator.c: async generators driven by async_with / aclosing */
+int cs__exec_gen(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+int cs__step_gen(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+int cs__step_yield(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+/* The frame a scan down t's stack for the consumer's state looks at after
+ * frame i: a YIELD frame runs its consumer's body above the generator's
+ * frames, so the scan skips them to just below the GEN frame.  Returns
+ * UINT32_MAX when nothing is below. */
+static inline uint32_t cs__frame_below(const cs__task *t, uint32_t i)
+{
+    if (t->frames[i].kind == CS__F_YIELD)
+        i = (uint32_t)t->frames[i].obj;
+    return i ? i - 1 : UINT32_MAX;
+}
+
 /* dataflow.c: named values, if/loop/break/continue/let/print/return_value (flow.h) */
 const cs_datum *cs__flow_datum(const cs__engine *e, const char *json);
 /* Binds st's `as` name (if any) in t's current function to the value of JSON

@@ -123,6 +123,9 @@ typedef enum cs_op {
     /* issue 18: primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
+    CS_OP_YIELD,      /* yield VALUE (value_json), in a generator function only */
+    CS_OP_ASYNC_WITH, /* async with cm(args) as v: body, cm an @asynccontextmanager generator (ref) */
+    CS_OP_ACLOSING,   /* async with aclosing(gen(args)) as g: async for v in g: body */
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
     /* (end of issue 20) */
@@ -276,6 +279,7 @@ typedef struct cs_function {
     const char *const *params; /* parameter names: locals 0 .. nparams-1 */
     uint32_t nparams;
     uint32_t nslots; /* its locals, parameters included (flow.h) */
+    bool is_gen;     /* an async generator function: its body holds a `yield` (issue 19) */
 } cs_function;
 
 typedef struct cs_program {

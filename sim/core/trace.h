@@ -57,6 +57,12 @@ typedef enum cs_event_kind {
     /* issue 18 */
     /* (end of issue 18) */
     /* issue 19 */
+    CS_EV_GEN_ENTER, /* task (the task driving it), name (the generator function), label ("async_with" or
+                        "aclosing"), scope (the task's innermost scope, -1 none), pos (the statement) */
+    CS_EV_YIELD,     /* task, name, label, scope (the task's innermost scope at the yield), parent (that
+                        scope when the generator began: another one means a scope of the generator's own
+                        is open across the yield), pos (the yield) */
+    CS_EV_GEN_EXIT,  /* task, name, label, exc (what the generator gives its consumer, or NULL), pos */
     /* (end of issue 19) */
     /* issue 20 */
     /* (end of issue 20) */

@@ -39,6 +39,9 @@ static const char *const cs__event_kinds[] = {
     /* issue 18 */
     /* (end of issue 18) */
     /* issue 19 */
+    [CS_EV_GEN_ENTER] = "gen_enter",
+    [CS_EV_YIELD] = "yield",
+    [CS_EV_GEN_EXIT] = "gen_exit",
     /* (end of issue 19) */
     /* issue 20 */
     /* (end of issue 20) */

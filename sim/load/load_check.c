@@ -129,6 +129,8 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
             return cs__fail(ld, st->pos, "unknown limiter %s", q);
         return 0;
     case CS_OP_CALL:
+    case CS_OP_ASYNC_WITH: /* the generator function (load_gen.c) */
+    case CS_OP_ACLOSING:
         if ((st->ref = cs__strmap_get(&ld->funcs, name)) < 0)
             return cs__fail(ld, st->pos, "unknown function %s", q);
         return 0;
@@ -177,7 +179,8 @@ int cs__check_program(cs__loader *ld)
     ld->prog->ntasks = ld->tasks.n;
     uint32_t *order = cs_xcalloc(ld->prog->nfunctions, sizeof *order);
     int rc = -1;
-    if (cs__check_recursion(ld, order) == 0 && cs__check_args(ld, order) == 0 && cs__check_context(ld) == 0) {
+    if (cs__check_generators(ld) == 0 && cs__check_recursion(ld, order) == 0 && cs__check_args(ld, order) == 0 &&
+        cs__check_context(ld) == 0) {
         cs__compute_depth(ld, order);
         cs__datums_finish(ld);
         rc = 0;

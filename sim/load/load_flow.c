@@ -23,7 +23,7 @@ typedef struct cs__calls {
 static int cs__visit_calls(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t level, unsigned ctx, void *user)
 {
     cs__calls *c = user;
-    if (st->op != CS_OP_CALL)
+    if (st->op != CS_OP_CALL && st->op != CS_OP_ASYNC_WITH && st->op != CS_OP_ACLOSING)
         return 0;
     if (c->n == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 64;
@@ -124,6 +124,14 @@ static int cs__visit_context(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         }
         return 0;
     }
+    case CS_OP_ASYNC_WITH:
+    case CS_OP_ACLOSING:
+        /* the generator's body is a function of its own: no enclosing group or handler */
+        if (!(seen[st->ref] & 1u)) {
+            seen[st->ref] |= 1u;
+            cs__walk_push(w, &ld->prog->functions[st->ref].body, level + 1, 0);
+        }
+        return 0;
     default: return 0;
     }
 }
@@ -147,6 +155,8 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     uint32_t deepest = level;
     switch (st->op) {
     case CS_OP_CALL: deepest = level + d->fdepth[st->ref]; break;
+    case CS_OP_ASYNC_WITH: /* the generator's frames, then the YIELD frame running the body */
+    case CS_OP_ACLOSING: deepest = level + d->fdepth[st->ref] + 1; break;
     case CS_OP_TRY:
     case CS_OP_TO_THREAD:
     case CS_OP_FROM_THREAD:

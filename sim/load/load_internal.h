@@ -268,6 +268,10 @@ int cs__check_recursion(cs__loader *ld, uint32_t *order);
 int cs__check_context(cs__loader *ld);
 void cs__compute_depth(cs__loader *ld, const uint32_t *order);
 
+/* load_gen.c: which functions are async generators (cs_function.is_gen) and
+ * where `yield`, `return` and generator functions may stand (issue 19). */
+int cs__check_generators(cs__loader *ld);
+
 /* load_check.c: the whole-scenario checks, in the oracle's order: names and
  * references (resolving every `ref`), recursion through `call`, where
  * started/reraise/return/start_soon may appear; then max_depth. */

@@ -416,6 +416,11 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
         if (cs__call_site(ps, env, st, st->ref >= 0 ? ld->refs[st->ref].ref : NULL, fl) < 0)
             return -1;
         break;
+    case CS_OP_ASYNC_WITH: /* arguments as call's; `as` binds the yielded value here */
+    case CS_OP_ACLOSING:
+        if (cs__call_site(ps, env, st, st->ref >= 0 ? ld->refs[st->ref].ref : NULL, fl) < 0)
+            return -1;
+        break;
     case CS_OP_START_SOON:
     case CS_OP_START:
     case CS_OP_CREATE_TASK:
@@ -482,7 +487,9 @@ static void cs__push_own_bodies(cs__pass *ps, cs__nframe **v, size_t *n, size_t 
         cs__nframe_push(ps, v, n, cap, st->body, at->loops, at->star, env);
         break;
     case CS_OP_LOOP:
+    case CS_OP_ACLOSING: /* async for: break and continue are its own */
     case CS_OP_REPEAT: cs__nframe_push(ps, v, n, cap, st->body, at->loops + 1, false, env); break;
+    case CS_OP_ASYNC_WITH: cs__nframe_push(ps, v, n, cap, st->body, at->loops, at->star, env); break;
     case CS_OP_TASK_GROUP:
     case CS_OP_CANCEL_SCOPE:
     case CS_OP_MOVE_ON_AFTER:
