@@ -59,6 +59,11 @@ cases = [
     ("group-propagates", [], set()),
     ("lock-held-across-io", ["--delays"], {"delay:writer@2:1"}),
     ("lock-held-for-update-only", ["--delays"], set()),
+    # issue 19: a generator's cleanup after its yield (asynccontextmanager; aclose() of an aclosing loop)
+    ("generator-cleanup-unshielded", [], {"fail:main@2", "timeout:request@1"}),
+    ("generator-cleanup-shielded", ["--max-faults", "2"], set()),
+    ("aclosing-close-unshielded", [], {"fail:main@7", "timeout:batch@1"}),
+    ("aclosing-close-shielded", ["--max-faults", "2"], set()),
 ]
 replays = []
 for name, flags, want in cases:
