@@ -11,6 +11,13 @@ static bool cs__aio_cancel_called(cs__engine *e, cs__scope *s)
     return s->cancel_called;
 }
 
+/* CancelScope.__enter__: "if self._active: raise RuntimeError(...)": a scope
+ * that has exited may be entered again on asyncio. */
+static bool cs__aio_scope_reentry_refused(const cs__scope *s)
+{
+    return s->active;
+}
+
 static void cs__aio_task_free(cs__engine *e, cs__task *t)
 {
     cs__aio_task *at = cs__aio_t(t);
@@ -91,6 +98,7 @@ const cs__policy cs__policy_asyncio = {
     .scope_cancel = cs__aio_scope_cancel,
     .scope_set_deadline = cs__aio_scope_set_deadline,
     .scope_set_shield = cs__aio_scope_set_shield,
+    .scope_reentry_refused = cs__aio_scope_reentry_refused,
     .scope_cancel_called = cs__aio_cancel_called,
     .effective_deadline = cs__aio_effective_deadline,
     .sleep = cs__aio_sleep,

@@ -320,6 +320,7 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_YIELD] = cs__exec_gen, /* generator.c */
     [CS_OP_ASYNC_WITH] = cs__exec_gen,
     [CS_OP_ACLOSING] = cs__exec_gen,
+    [CS_OP_REENTER] = cs__exec_gen,
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
     /* (end of issue 20) */

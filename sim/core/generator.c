@@ -22,6 +22,7 @@
 #include <assert.h>
 
 #include "interp.h"
+#include "policy.h"
 #include "util.h"
 
 typedef enum {
@@ -244,11 +245,36 @@ int cs__step_gen(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
     return cs__pop_with(t, c, out);
 }
 
-/* yield, async_with, aclosing */
+/* `reenter`: `with s:` / `async with tg:` on an object already used (the
+ * misuse a generator or a stored scope invites): the RuntimeError AnyIO's
+ * __enter__ / __aenter__ raises before anything else happens. */
+static int cs__exec_reenter(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    cs__scope *s = cs__scope_ref(e, st, st->ref);
+    if (!s)
+        return CS__YIELD;
+    const char *msg = NULL;
+    if (s->kind == CS_KIND_TASK_GROUP)
+        msg = "TaskGroup cannot be entered more than once";
+    else if (e->pol->scope_reentry_refused(s))
+        msg = "Each CancelScope may only be used for a single 'with' block";
+    if (!msg) { /* asyncio: an exited scope is entered again, with its old state */
+        cs__fail_scenario(e, st->pos, "entering an exited cancel scope again is not modelled yet");
+        e->error = CS_E_UNSUPPORTED;
+        return CS__YIELD;
+    }
+    *c = cs__c_exc(cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR, msg));
+    cs__emit_raise(e, t, c->exc, st->pos);
+    return CS__CONT;
+}
+
+/* yield, async_with, aclosing, reenter */
 int cs__exec_gen(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
     if (st->op == CS_OP_YIELD)
         return cs__exec_yield(e, t, st, c);
+    if (st->op == CS_OP_REENTER)
+        return cs__exec_reenter(e, t, st, c);
     /* the generator object is made (its arguments taken), then anext() runs it */
     if (st->flow && st->flow->nargs) {
         int r = cs__flow_call(e, t, st);

@@ -43,6 +43,9 @@ typedef struct cs__policy {
     void (*scope_cancel)(cs__engine *e, cs__scope *s, const char *reason, cs_cancel_cause cause);
     void (*scope_set_deadline)(cs__engine *e, cs__scope *s, double deadline);
     void (*scope_set_shield)(cs__engine *e, cs__scope *s, bool shield);
+    /* `with s:` on a CancelScope already used: AnyIO's asyncio scope refuses
+     * only while it is active, Trio's once it has ever been entered */
+    bool (*scope_reentry_refused)(const cs__scope *s);
     /* the cancel_called property as a probe reads it (Trio checks deadlines lazily) */
     bool (*scope_cancel_called)(cs__engine *e, cs__scope *s);
     double (*effective_deadline)(const cs__engine *e, const cs__task *t);

@@ -126,6 +126,7 @@ typedef enum cs_op {
     CS_OP_YIELD,      /* yield VALUE (value_json), in a generator function only */
     CS_OP_ASYNC_WITH, /* async with cm(args) as v: body, cm an @asynccontextmanager generator (ref) */
     CS_OP_ACLOSING,   /* async with aclosing(gen(args)) as g: async for v in g: body */
+    CS_OP_REENTER,    /* with s: / async with tg: again on the latest instance of scope or group `ref` */
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
     /* (end of issue 20) */

@@ -98,6 +98,7 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_CANCEL:
     case CS_OP_SET_SHIELD:
     case CS_OP_SET_DEADLINE:
+    case CS_OP_REENTER:
     case CS_OP_PROBE:
         if (name && (st->ref = cs__scope_ref(ld, name, false)) < 0)
             return cs__fail(ld, st->pos, "%s is not a scope or task group", q);

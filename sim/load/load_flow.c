@@ -178,6 +178,7 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     case CS_OP_WITH_CONDITION:
     case CS_OP_IF:
     case CS_OP_LOOP:
+    case CS_OP_REENTER:
         deepest = level + 1; /* its body, even empty, is a frame */
         break;
     default: break;

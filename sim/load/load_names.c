@@ -489,6 +489,7 @@ static void cs__push_own_bodies(cs__pass *ps, cs__nframe **v, size_t *n, size_t 
     case CS_OP_LOOP:
     case CS_OP_ACLOSING: /* async for: break and continue are its own */
     case CS_OP_REPEAT: cs__nframe_push(ps, v, n, cap, st->body, at->loops + 1, false, env); break;
+    case CS_OP_REENTER:
     case CS_OP_ASYNC_WITH: cs__nframe_push(ps, v, n, cap, st->body, at->loops, at->star, env); break;
     case CS_OP_TASK_GROUP:
     case CS_OP_CANCEL_SCOPE:

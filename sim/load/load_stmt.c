@@ -155,6 +155,7 @@ static const cs__action cs__stmt_actions[] = {
     {"yield", CS_OP_YIELD, CS__K_ANY, CS__F_JSON, {{0}}},
     {"async_with", CS_OP_ASYNC_WITH, CS__K_NAME, CS__F_REF, {CS__ARGS_OPT, CS__AS_OPT, CS__BODY_REQ}},
     {"aclosing", CS_OP_ACLOSING, CS__K_NAME, CS__F_REF, {CS__ARGS_OPT, CS__AS_OPT, CS__BODY_REQ}},
+    {"reenter", CS_OP_REENTER, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
     /* (end of issue 20) */

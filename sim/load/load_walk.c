@@ -54,6 +54,7 @@ static void cs__push_bodies(cs__walk *w, const cs_stmt *st, uint32_t level, unsi
     case CS_OP_WITH_CONDITION:
     case CS_OP_ASYNC_WITH: /* the consumer's body, in the consumer's function */
     case CS_OP_ACLOSING:
+    case CS_OP_REENTER:
     case CS_OP_LOOP: cs__walk_push(w, &st->body, level, cx); break;
     case CS_OP_IF:
         if (st->flow->has_else)

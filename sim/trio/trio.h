@@ -134,6 +134,7 @@ void cs__trio_scope_cancel(cs__engine *e, cs__scope *s, const char *reason, cs_c
 void cs__trio_scope_set_deadline(cs__engine *e, cs__scope *s, double deadline);
 void cs__trio_scope_set_shield(cs__engine *e, cs__scope *s, bool shield);
 bool cs__trio_scope_cancel_called(cs__engine *e, cs__scope *s);
+bool cs__trio_scope_reentry_refused(const cs__scope *s);
 double cs__trio_effective_deadline(const cs__engine *e, const cs__task *t);
 bool cs__trio_deadline_due(const cs__engine *e, double deadline);
 void cs__trio_expire(cs__engine *e);

@@ -226,6 +226,7 @@ const cs__policy cs__policy_trio = {
     .scope_cancel = cs__trio_scope_cancel,
     .scope_set_deadline = cs__trio_scope_set_deadline,
     .scope_set_shield = cs__trio_scope_set_shield,
+    .scope_reentry_refused = cs__trio_scope_reentry_refused,
     .scope_cancel_called = cs__trio_scope_cancel_called,
     .effective_deadline = cs__trio_effective_deadline,
     .sleep = cs__trio_sleep,

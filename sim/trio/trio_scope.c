@@ -354,6 +354,13 @@ void cs__trio_scope_set_shield(cs__engine *e, cs__scope *s, bool shield)
         cs__recalculate(e, s);
 }
 
+/* trio.CancelScope.__enter__: "if self._has_been_entered: raise
+ * RuntimeError(...)": never twice. */
+bool cs__trio_scope_reentry_refused(const cs__scope *s)
+{
+    return s->entered_once;
+}
+
 /* The cancel_called property: checks the clock lazily on an active scope. */
 bool cs__trio_scope_cancel_called(cs__engine *e, cs__scope *s)
 {

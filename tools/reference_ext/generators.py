@@ -15,6 +15,8 @@ hand-written generator, on either backend.
 - {"aclosing": FN, "args": [...], "as": V, "body": [...]}:
   async with contextlib.aclosing(FN(*args)) as g: async for V in g: body
 - {"yield": VALUE}: yield VALUE
+- {"reenter": NAME, "body": [...]}: `with s:` (`async with tg:`) again on the
+  latest instance of a declared scope or task group: the misuse AnyIO refuses
 """
 import contextlib
 import sys
@@ -113,4 +115,13 @@ async def _aclosing(interp, st, ctx):
     return None
 
 
-ACTIONS = {"yield": _yield, "async_with": _async_with, "aclosing": _aclosing}
+async def _reenter(interp, st, ctx):
+    obj = interp.latest[st["reenter"]]
+    if isinstance(obj, interp.anyio.abc.TaskGroup):
+        async with obj:
+            return await interp.body(st["body"], ctx)
+    with obj:
+        return await interp.body(st["body"], ctx)
+
+
+ACTIONS = {"yield": _yield, "async_with": _async_with, "aclosing": _aclosing, "reenter": _reenter}
