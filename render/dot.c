@@ -43,11 +43,16 @@ void cs_dot_free(cs_dot *d)
         free(d->tasks[i].name);
         free(d->tasks[i].exc_text);
         free(d->tasks[i].injected);
+        for (size_t g = 0; g < d->tasks[i].ngens; g++)
+            free(d->tasks[i].gens[g]);
+        free(d->tasks[i].gens);
+        free(d->tasks[i].gen_running);
     }
     for (size_t i = 0; i < d->nscopes; i++) {
         free(d->scopes[i].name);
         free(d->scopes[i].raised);
         free(d->scopes[i].reason);
+        free(d->scopes[i].gen);
     }
     for (size_t i = 0; i < d->nedges; i++)
         free(d->edges[i].label);
@@ -227,6 +232,36 @@ static void cs__on_scope_enter(cs_dot *d, const cs_event *ev)
     while (p >= 0 && (size_t)p < d->nscopes && !d->scopes[p].name)
         p = d->scopes[p].parent;
     s->drawn_parent = p >= 0 && (size_t)p < d->nscopes ? p : -1;
+    /* entered by a generator's code: the innermost generator of the task still running */
+    cs__dot_task *k = ev->task >= 0 ? cs__task(d, ev->task) : NULL;
+    for (size_t g = k ? k->ngens : 0; g-- > 0;)
+        if (k->gen_running[g]) {
+            free(s->gen);
+            s->gen = cs_xstrdup(k->gens[g]);
+            break;
+        }
+}
+
+/* gen_enter / yield / gen_exit: which generator's code a task runs (issue 19) */
+static void cs__on_gen(cs_dot *d, const cs_event *ev)
+{
+    cs__dot_task *k = ev->task >= 0 ? cs__task(d, ev->task) : NULL;
+    if (!k)
+        return;
+    if (ev->kind == CS_EV_GEN_ENTER) {
+        k->gens = cs_xgrow(k->gens, &k->capgens, k->ngens + 1, sizeof *k->gens);
+        k->gen_running = cs_xgrow(k->gen_running, &k->capgen_running, k->ngens + 1, sizeof *k->gen_running);
+        k->gens[k->ngens] = cs_xstrdup(ev->name ? ev->name : "?");
+        k->gen_running[k->ngens++] = true;
+    } else if (ev->kind == CS_EV_YIELD) { /* the innermost running one of that name yields */
+        for (size_t g = k->ngens; g-- > 0;)
+            if (k->gen_running[g] && ev->name && strcmp(k->gens[g], ev->name) == 0) {
+                k->gen_running[g] = false;
+                break;
+            }
+    } else if (k->ngens) {
+        free(k->gens[--k->ngens]);
+    }
 }
 
 static void cs__on_scope_exit(cs_dot *d, const cs_event *ev, bool exited)
@@ -430,6 +465,9 @@ void cs_dot_sink(void *dot, const cs_event *ev)
     case CS_EV_GROUP_RAISE: cs__on_group_raise(d, ev); break;
     case CS_EV_INJECT: cs__on_inject(d, ev); break;
     case CS_EV_RUN_END: cs__on_run_end(d, ev); break;
+    case CS_EV_GEN_ENTER:
+    case CS_EV_YIELD:
+    case CS_EV_GEN_EXIT: cs__on_gen(d, ev); break;
     default: break;
     }
 }

@@ -23,6 +23,11 @@ typedef struct cs__dot_task {
     char *injected; /* faults injected into it: "fail:a@2 at 1s\n..." (owned), or NULL */
     cs_pos pos;     /* the statement that spawned it ({0,0} for main) */
     bool touched;   /* an edge starts or ends at it */
+    /* async generators it drives (gen_enter .. gen_exit), innermost last; a
+     * generator is "running" from gen_enter to its first yield */
+    char **gens;
+    bool *gen_running;
+    size_t ngens, capgens, capgen_running;
 } cs__dot_task;
 
 typedef struct cs__dot_scope {
@@ -41,6 +46,7 @@ typedef struct cs__dot_scope {
     cs_pos pos;   /* the statement that entered it */
     char *reason; /* the reason cancel() was given, or NULL */
     bool touched; /* an edge starts or ends at it */
+    char *gen;    /* the generator whose code entered it (before its yield), or NULL */
 } cs__dot_scope;
 
 typedef enum { CS__NODE_TASK, CS__NODE_SCOPE, CS__NODE_RUN } cs__node_kind;

@@ -186,10 +186,11 @@ static void cs__scope_node(cs__w *w, int32_t id)
         free(base);
         w->seen.folded = true;
     } else {
-        label = cs_xasprintf("%s%s %s\n%s\n%s%s%s%s%s", s->shield ? "[shield] " : "", cs__kind_title(s->kind), s->name,
-                             when, s->cancel_called ? "cancel_called" : "not cancelled",
+        label = cs_xasprintf("%s%s %s\n%s\n%s%s%s%s%s%s%s", s->shield ? "[shield] " : "", cs__kind_title(s->kind),
+                             s->name, when, s->cancel_called ? "cancel_called" : "not cancelled",
                              s->cancelled_caught ? ", caught" : "", s->exited ? "" : " (open)",
-                             s->raised ? "\nthen raised " : "", s->raised ? s->raised : "");
+                             s->raised ? "\nthen raised " : "", s->raised ? s->raised : "",
+                             s->gen ? "\nin generator " : "", s->gen ? s->gen : "");
     }
     free(when);
     fprintf(w->f, "s%d [label=", id);

@@ -21,7 +21,8 @@
 #include "timeline.h"
 #include "util.h"
 
-typedef enum { CS__SL_TASK, CS__SL_SCOPE, CS__SL_WAIT, CS__SL_THREAD } cs__slice_kind;
+/* CS__SL_GEN: an async generator's run in the task that drives it (issue 19) */
+typedef enum { CS__SL_TASK, CS__SL_SCOPE, CS__SL_WAIT, CS__SL_THREAD, CS__SL_GEN } cs__slice_kind;
 
 typedef struct cs__slice {
     cs__slice_kind kind;
@@ -542,6 +543,28 @@ static void cs__on_run_end(cs_timeline *tl, const cs_event *ev)
     cs__rec_end(tl);
 }
 
+/* An async generator runs on the track of the task that drives it: a slice
+ * from gen_enter to gen_exit, its scopes nested in it, each yield an instant. */
+static void cs__on_gen(cs_timeline *tl, const cs_event *ev)
+{
+    char *name = cs_xasprintf("%s %s", ev->kind == CS_EV_YIELD ? "yield" : "generator", ev->name ? ev->name : "?");
+    if (ev->kind == CS_EV_YIELD) {
+        cs__instant(tl, name, "generator", ev->t, ev->task);
+    } else if (ev->kind == CS_EV_GEN_ENTER) {
+        cs__rec_begin(tl, "B", name, "generator", ev->t, ev->task);
+        cs_jw_key(&tl->w, "args");
+        cs_jw_begin_object(&tl->w);
+        cs_jw_key(&tl->w, "used_by");
+        cs_jw_string(&tl->w, ev->label ? ev->label : "?");
+        cs_jw_end_object(&tl->w);
+        cs__rec_end(tl);
+        cs__open(tl, ev->task, CS__SL_GEN, -1);
+    } else {
+        cs__close_until(tl, ev->task, CS__SL_GEN, -1, ev->t, NULL);
+    }
+    free(name);
+}
+
 /* The task whose track an event happens on (a spawn happens on the parent's). */
 static int32_t cs__actor(const cs_event *ev)
 {
@@ -610,6 +633,9 @@ void cs_timeline_sink(void *timeline, const cs_event *ev)
         break;
     }
     case CS_EV_RUN_END: cs__on_run_end(tl, ev); break;
+    case CS_EV_GEN_ENTER:
+    case CS_EV_YIELD:
+    case CS_EV_GEN_EXIT: cs__on_gen(tl, ev); break;
     default: break;
     }
 }
