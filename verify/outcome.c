@@ -153,6 +153,8 @@ static void cs__on_scope_enter(cs_outcome *o, const cs_event *ev)
 {
     if (!ev->name || ev->scope < 0)
         return;
+    if (cs__scope_find(o, ev->scope) >= 0) /* a CancelScope entered again (`reenter` on asyncio): one scope */
+        return;
     o->scopes = cs_xgrow(o->scopes, &o->cap_scopes, o->nscopes + 1, sizeof *o->scopes);
     /* Ids come in increasing order; the insertion keeps the array sorted even
      * if an engine ever announced them otherwise. */

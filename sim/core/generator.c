@@ -247,7 +247,9 @@ int cs__step_gen(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 
 /* `reenter`: `with s:` / `async with tg:` on an object already used (the
  * misuse a generator or a stored scope invites): the RuntimeError AnyIO's
- * __enter__ / __aenter__ raises before anything else happens. */
+ * __enter__ / __aenter__ raises before anything else happens, or, for an
+ * exited scope on asyncio, the same CancelScope entered again (its outcome
+ * lists it once: verify/outcome.c). */
 static int cs__exec_reenter(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
     cs__scope *s = cs__scope_ref(e, st, st->ref);
@@ -258,10 +260,16 @@ static int cs__exec_reenter(cs__engine *e, cs__task *t, const cs_stmt *st, cs__c
         msg = "TaskGroup cannot be entered more than once";
     else if (e->pol->scope_reentry_refused(s))
         msg = "Each CancelScope may only be used for a single 'with' block";
-    if (!msg) { /* asyncio: an exited scope is entered again, with its old state */
-        cs__fail_scenario(e, st->pos, "entering an exited cancel scope again is not modelled yet");
-        e->error = CS_E_UNSUPPORTED;
-        return CS__YIELD;
+    if (!msg) { /* asyncio: the exited CancelScope is entered again, with its old state */
+        cs__frame *f = cs__push(e, t, CS__F_SCOPE, st);
+        f->scope = s->id;
+        e->emit_pos = st->pos;
+        cs__scope_enter(e, s, t);
+        e->emit_pos = (cs_pos){0, 0};
+        f->body = st->body;
+        f->idx = 0;
+        f->phase = 1; /* frames.c runs the body, then exits the scope as a CancelScope's __exit__ */
+        return CS__CONT;
     }
     *c = cs__c_exc(cs__raise_new(e, t, CS_EXC_RUNTIME_ERROR, msg));
     cs__emit_raise(e, t, c->exc, st->pos);
