@@ -122,6 +122,20 @@ class Func:
         self.is_async = is_async
         self.has_status = False
         self.params = []  # positional parameters (values or events), in order
+        self.is_cm = False  # @contextlib.asynccontextmanager
+        self.is_gen = is_async and _has_yield(node)  # an async generator function (issue 19)
+
+
+def _has_yield(node):
+    """Whether a def's own body holds a yield (not one of a nested def or lambda)."""
+    todo = list(node.body)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(n))
+    return False
 
 
 class Translator:
@@ -186,16 +200,21 @@ class Translator:
                 continue  # a docstring
             if isinstance(node, ast.Import):
                 for a in node.names:
-                    if a.name.split(".")[0] not in ("anyio", "time", "math"):
-                        raise Unsupported(node, f"import of {a.name!r} is not supported (only anyio, time and "
-                                                "math)")
+                    if a.name.split(".")[0] not in ("anyio", "time", "math", "contextlib"):
+                        raise Unsupported(node, f"import of {a.name!r} is not supported (only anyio, time, "
+                                                "math and contextlib)")
                     if a.asname:
                         self.alias[a.asname] = a.name
                     else:
                         self.alias[a.name.split(".")[0]] = a.name.split(".")[0]
             elif isinstance(node, ast.ImportFrom):
-                if node.level or not node.module or node.module.split(".")[0] != "anyio":
-                    raise Unsupported(node, f"import from {node.module or '.'!r} is not supported (only anyio)")
+                ok = node.module and (node.module.split(".")[0] == "anyio" or node.module == "contextlib")
+                if node.level or not ok:
+                    raise Unsupported(node, f"import from {node.module or '.'!r} is not supported (only anyio and "
+                                            "contextlib)")
+                if node.module == "contextlib" and any(a.name not in ("asynccontextmanager", "aclosing")
+                                                       for a in node.names):
+                    raise Unsupported(node, "from contextlib only asynccontextmanager and aclosing are supported")
                 for a in node.names:
                     if a.name == "*":
                         raise Unsupported(node, "'from anyio import *' is not supported")
@@ -262,9 +281,11 @@ class Translator:
     def define(self, node):
         if node.name in self.funcs:
             raise Unsupported(node, f"redefining function {node.name!r} is not supported")
-        if node.decorator_list:
-            raise Unsupported(node.decorator_list[0], "decorator is not supported")
         f = Func(node, isinstance(node, ast.AsyncFunctionDef))
+        for dec in node.decorator_list:
+            if self.qual(dec) != "contextlib.asynccontextmanager" or not f.is_gen or f.is_cm:
+                raise Unsupported(dec, "decorator is not supported (only @asynccontextmanager on an async generator)")
+            f.is_cm = True
         a = node.args
         if a.posonlyargs or a.vararg or a.kwarg:
             raise Unsupported(node, "function parameters are not supported (only "
@@ -410,6 +431,8 @@ class Translator:
                 return [self.stmt(s, self.await_call(v.value, sc))]
             if isinstance(v, ast.Call):
                 return [self.stmt(s, self.call(v, sc))]
+            if isinstance(v, ast.Yield) and sc.func.is_gen:  # yield VALUE: a literal, as return takes
+                return [self.stmt(s, {"yield": None if v.value is None else self.literal_value(v.value)})]
             raise Unsupported(v, f"{describe(v)} as a statement is not supported")
         if isinstance(s, ast.Assign) and self.is_stream_creation(s):
             if not self.at_entry_top:
@@ -1003,6 +1026,9 @@ class Translator:
         r = self.stream_with(s, item, cont, sc, s if items is s.items else e)
         if r is not None:
             return r
+        r = self.generator_with(s, item, var, cont, sc, s if items is s.items else e)
+        if r is not None:
+            return r
         r = self.resources.get(e.id) if isinstance(e, ast.Name) else None
         if r and r[0] in WITH_RESOURCE:
             if var:
@@ -1010,6 +1036,43 @@ class Translator:
                                                       "supported")
             return [self.stmt(s if items is s.items else e, {WITH_RESOURCE[r[0]]: r[1], "body": cont(sc)})]
         raise Unsupported(e, f"'async with' of {describe(e)} is not supported")
+
+    # -- async generators (issue 19) ---------------------------------------------------
+    # async with cm(...) as v: (cm an @asynccontextmanager of the file) and
+    # async with aclosing(gen(...)) as g: async for v in g: ... (the block's only statement)
+    def generator_with(self, s, item, var, cont, sc, node):
+        e = item.context_expr
+        if not isinstance(e, ast.Call):
+            return None
+        if isinstance(e.func, ast.Name) and e.func.id in self.funcs and self.funcs[e.func.id].is_cm:
+            f = self.callee(e.func, sc, "enter")
+            inner = sc.copy()
+            if var:
+                inner.values.add(var)
+            d = self.with_args({"async_with": f.name}, f, e, e.args, sc)
+            if var:
+                d["as"] = var
+            d["body"] = cont(inner)
+            sc.adopt_values(inner)
+            return [self.stmt(node, d)]
+        if self.qual(e.func) != "contextlib.aclosing":
+            return None
+        g = e.args[0] if len(e.args) == 1 and not e.keywords else None
+        if not (isinstance(g, ast.Call) and isinstance(g.func, ast.Name) and g.func.id in self.funcs and
+                self.funcs[g.func.id].is_gen and not self.funcs[g.func.id].is_cm):
+            raise Unsupported(e, "aclosing() other than of a call of an async generator function of the file "
+                                 "is not supported")
+        loop = s.body[0] if len(s.body) == 1 and s is node else None
+        if not (var and isinstance(loop, ast.AsyncFor) and isinstance(loop.iter, ast.Name) and loop.iter.id == var
+                and isinstance(loop.target, ast.Name) and not loop.orelse):
+            raise Unsupported(s, "'async with aclosing(gen()) as g:' is supported only around one "
+                                 "'async for NAME in g:' loop (without else)")
+        f = self.callee(g.func, sc, "iterate")
+        d = self.with_args({"aclosing": f.name}, f, g, g.args, sc)
+        d["as"] = loop.target.id
+        sc.values.add(loop.target.id)
+        d["body"] = self.body(loop.body, sc)
+        return [self.stmt(node, d)]
 
     # -- memory object streams ------------------------------------------------------------
     # tx, rx = anyio.create_memory_object_stream(5) (also [T](...), max_buffer_size=, math.inf);

@@ -1,4 +1,4 @@
-# expect: 4:2: decorator is not supported
+# expect: 4:2: decorator is not supported (only @asynccontextmanager on an async generator)
 import anyio
 
 @anyio.something
