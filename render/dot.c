@@ -219,6 +219,7 @@ static void cs__on_scope_enter(cs_dot *d, const cs_event *ev)
 {
     cs__dot_scope *s = cs__scope(d, ev->scope);
     s->entered = true;
+    free(s->name); /* a CancelScope entered again (`reenter`) */
     s->name = ev->name && ev->scope_kind != CS_KIND_INTERNAL ? cs_xstrdup(ev->name) : NULL;
     s->kind = ev->scope_kind;
     s->host = ev->task;
