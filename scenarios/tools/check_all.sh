@@ -10,7 +10,8 @@
 # tools/anyio_reference.py instead (refilled from it, the file must not change):
 # except-star-reraise-from-call.json (the oracle's reraise is not a bare raise;
 # scenarios/README.md), and dataflow/ (named values, if, loop: the oracle has
-# none of them; tools/reference_ext/dataflow.py runs them).
+# none of them; tools/reference_ext/dataflow.py runs them), generators/ and the
+# generator pairs of inject/ (tools/reference_ext/generators.py runs them).
 here=$(cd "$(dirname "$0")" && pwd)
 oracle=${ANYIO_ORACLE:-/work/shared/tools/anyio_oracle.py}
 site=${ANYIO_SITE:-/work/anyio_site}
@@ -27,7 +28,7 @@ for k in ("expect",): d.get(k, {}).pop("findings", None)
 for b in d.get("expect_by_backend", {}).values(): b.pop("findings", None)
 json.dump(d, open(sys.argv[2], "w"))' "$f" "$tmp/s.json"
     case "$f" in
-    */except-star-reraise-from-call.json|*/dataflow/*.json)
+    */except-star-reraise-from-call.json|*/dataflow/*.json|*/generators/*.json|*/inject/generator-*.json|*/inject/aclosing-*.json)
         # refilled from the reference script, the file must come out unchanged
         cp "$f" "$tmp/r.json"
         if ANYIO_ORACLE="$(dirname "$(dirname "$here")")/tools/anyio_reference.py" ANYIO_SITE="$site" \
