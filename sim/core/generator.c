@@ -1,7 +1,8 @@
 /* generator.c - async generator functions driven by the task that consumes
  * them: `async_with` (an @asynccontextmanager, contextlib's
  * _AsyncGeneratorContextManager) and `aclosing` (async with aclosing(gen())
- * as g: async for v in g).
+ * as g: async for v in g); and `reenter`, the second `with` of a scope or
+ * task group that such code invites.
  *
  * A generator's frames run in whichever task drives it, on that task's frame
  * stack: the GEN frame runs the function's body in place (its locals are the
@@ -11,7 +12,7 @@
  * with every cancel scope and task group it entered still entered in the
  * consumer's task, and what the body raises is thrown in at the `yield`
  * (athrow).  Name lookups from the consumer's body skip the generator's
- * frames (cs__gen_below).  Both backends run this code: only the scopes and
+ * frames (cs__frame_below, interp.h).  Both backends run this code: only the scopes and
  * groups inside differ, and they are the rooms' as everywhere.
  *
  * GEN frame: `scope` counts the yields, `obj` is the cs__gen_state, `scope2`
