@@ -75,7 +75,11 @@ static void cs__on_catch(cs_explain *x, const cs_event *ev)
     if (!ev->exc || ev->task < 0 || ev->scope >= 0)
         return; /* a scope that caught its cancellation: told at its exit */
     char *text;
-    if (cs__is_star(ev) && cs_exc_is_group(ev->exc)) {
+    if (ev->label && strcmp(ev->label, "aclose") == 0) {
+        char *e = cs__with_origin(x, ev->exc);
+        text = cs_xasprintf("aclose() finished closing the generator: it took back %s", e);
+        free(e);
+    } else if (cs__is_star(ev) && cs_exc_is_group(ev->exc)) {
         char *m = cs__members(x, ev->exc);
         text = cs_xasprintf("the except* handler took %s", m);
         free(m);

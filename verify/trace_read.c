@@ -447,9 +447,13 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
     case F_GENERATOR: return cs__rd_string(r, v, "generator", &ev->name);
     case F_STATEMENT: return cs__rd_string(r, v, "statement", &ev->label);
     case F_FAULT: return cs__rd_string(r, v, "fault", &ev->label);
-    case F_HANDLER: /* the one kind of handler a catch names */
+    case F_HANDLER: /* the kinds of handler a catch names */
+        if (json_is_string(v) && strcmp(json_string_value(v), "aclose") == 0) {
+            ev->label = "aclose";
+            return 0;
+        }
         if (!json_is_string(v) || strcmp(json_string_value(v), "except*") != 0)
-            return cs__rd_fail(r, "handler must be \"except*\"");
+            return cs__rd_fail(r, "handler must be \"except*\" or \"aclose\"");
         ev->label = "except*";
         return 0;
     case F_MSG: return cs__rd_string(r, v, "msg", &ev->msg) < 0 ? -1 : (ev->msg = cs__rd_text(r, v), 0);

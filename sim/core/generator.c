@@ -194,6 +194,7 @@ static cs__completion cs__gen_result(cs__engine *e, cs__task *t, cs__frame *g, c
                 ev.task = t->id;
                 ev.exc = out.exc;
                 ev.pos = g->st->pos;
+                ev.label = "aclose";
                 cs__emit(e, &ev);
             }
             cs__completion_clear(&out); /* aclose() returned */

@@ -42,7 +42,8 @@ typedef enum cs_event_kind {
     CS_EV_CANCEL_DELIVERED, /* task, scope (the origin scope), pos (statement) */
     CS_EV_RAISE,            /* task, exc, pos */
     CS_EV_CATCH,            /* task, exc, pos (the handler or scope that caught it), scope (-1 for a handler),
-                               label ("except*" when an except* clause took exc, a part of the group; else NULL) */
+                               label ("except*" when an except* clause took exc, a part of the group;
+                               "aclose" when aclose() took the GeneratorExit a generator let through; else NULL) */
     CS_EV_GROUP_RAISE,      /* task, scope (the task group's scope), exc (the group) */
     CS_EV_THREAD_START,     /* task, pos (the to_thread), count (the thread's number, from 1) */
     CS_EV_THREAD_END,       /* task, exc (thread raised), count (the thread's number) */
