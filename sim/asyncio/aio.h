@@ -200,7 +200,9 @@ int cs__aio_step_frame(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
 int cs__aio_step_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 int cs__aio_started(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 int cs__aio_step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
-void cs__aio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower);
+void cs__aio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower, const char *behalf);
+cs_exc *cs__aio_prim_release_user(cs__engine *e, cs__task *t, cs__prim *p, const char *behalf);
+void cs__aio_limiter_set_total(cs__engine *e, cs__prim *p, double total);
 int cs__aio_step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 cs_exc *cs__aio_thread_check_cancelled(cs__engine *e, struct cs__thread *th);
 void cs__aio_thread_report(cs__engine *e, struct cs__thread *th);

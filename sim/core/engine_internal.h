@@ -250,9 +250,15 @@ struct cs__event {
 typedef enum { CS__PRIM_LOCK, CS__PRIM_SEMAPHORE, CS__PRIM_LIMITER } cs__prim_kind;
 typedef struct cs__waiter {
     cs__task *task;
-    cs__wait *wait;   /* asyncio: what it awaits (ref); Trio: NULL (parked) */
-    bool placeholder; /* Trio to_thread: borrows for a placeholder, not the task */
+    cs__wait *wait;     /* asyncio: what it awaits (ref); Trio: NULL (parked) */
+    bool placeholder;   /* Trio to_thread: borrows for a placeholder, not the task */
+    const char *behalf; /* acquire_on_behalf_of(NAME): NAME borrows, not the task (program-owned) */
 } cs__waiter;
+/* Who holds a limiter token: a task, or on_behalf_of's NAME (task NULL). */
+typedef struct cs__borrower {
+    cs__task *task;
+    const char *name;
+} cs__borrower;
 struct cs__prim {
     cs__prim_kind kind;
     char *label;     /* "lock L", "semaphore S", "limiter L" (owned) */
@@ -262,7 +268,9 @@ struct cs__prim {
     bool infinite;   /* Limiter with "inf" tokens */
     cs__waiter *w;
     uint32_t nw, capw;
-    cs__task **borrowers; /* Limiter: tasks holding a token (placeholders are not listed) */
+    int64_t max_value;       /* Semaphore(max_value=...); -1: None */
+    bool fast;               /* Lock / Semaphore (fast_acquire=True) */
+    cs__borrower *borrowers; /* Limiter: who holds a token, in order (placeholders are not listed) */
     uint32_t nb, capb;
 };
 

@@ -10,6 +10,7 @@
 #include "interp.h"
 #include "policy.h"
 #include "stream.h"
+#include "sync.h"
 #include "thread.h"
 #include "util.h"
 
@@ -315,6 +316,11 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_PRINT] = cs__flow_exec,
     [CS_OP_RETURN_VALUE] = cs__flow_exec,
     /* issue 18: primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
+    [CS_OP_ACQUIRE] = cs__exec_prim, /* prim_ops.c */
+    [CS_OP_ACQUIRE_NOWAIT] = cs__exec_prim,
+    [CS_OP_RELEASE] = cs__exec_prim,
+    [CS_OP_SET_TOTAL_TOKENS] = cs__exec_prim,
+    [CS_OP_SYNC_STATISTICS] = cs__exec_prim,
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     [CS_OP_YIELD] = cs__exec_gen, /* generator.c */

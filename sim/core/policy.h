@@ -72,7 +72,15 @@ typedef struct cs__policy {
     /* async with a lock, semaphore or limiter (CS__F_SYNC; idx 1: to_thread's
      * limiter, acquired only), and handing it on when released */
     int (*step_sync)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
-    void (*prim_release)(cs__engine *e, cs__prim *p, cs__task *borrower);
+    /* borrower, or behalf (acquire_on_behalf_of's NAME), gives a limiter token back */
+    void (*prim_release)(cs__engine *e, cs__prim *p, cs__task *borrower, const char *behalf);
+    /* issue 18: an explicit release() by t (behalf: release_on_behalf_of):
+     * the exception it raises (the rooms word a Lock's differently and check
+     * a Semaphore's max_value in a different order), or NULL once released */
+    cs_exc *(*prim_release_user)(cs__engine *e, cs__task *t, cs__prim *p, const char *behalf);
+    /* issue 18: limiter.total_tokens = n (+inf): AnyIO's asyncio limiter wakes
+     * as many waiters as tokens were added, Trio's as many as are free */
+    void (*limiter_set_total)(cs__engine *e, cs__prim *p, double total);
     /* await to_thread.run_sync(fn) (CS__F_TO_THREAD) */
     int (*step_to_thread)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
     /* a worker thread's from_thread.check_cancelled(): the exception, or NULL */

@@ -121,6 +121,14 @@ typedef enum cs_op {
     CS_OP_PRINT,        /* print(a, b, ...) */
     CS_OP_RETURN_VALUE, /* return NAME */
     /* issue 18: primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
+    /* explicit Lock / Semaphore / CapacityLimiter calls: `ref` indexes the
+     * primitives as sync.c lays them out (locks, semaphores, limiters, then
+     * the default thread limiter); `text` is on_behalf_of's borrower or NULL */
+    CS_OP_ACQUIRE,          /* await x.acquire() / await lim.acquire_on_behalf_of(b) */
+    CS_OP_ACQUIRE_NOWAIT,   /* x.acquire_nowait() / lim.acquire_on_behalf_of_nowait(b) */
+    CS_OP_RELEASE,          /* x.release() / lim.release_on_behalf_of(b) */
+    CS_OP_SET_TOTAL_TOKENS, /* lim.total_tokens = num (+inf allowed) */
+    CS_OP_SYNC_STATISTICS,  /* x.statistics() (a `statistics` naming a lock, semaphore or limiter), logged */
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     CS_OP_YIELD,      /* yield VALUE (value_json), in a generator function only */
@@ -243,6 +251,8 @@ typedef struct cs_name_decl {
 typedef struct cs_semaphore_decl {
     const char *name;
     int64_t value;
+    int64_t max_value; /* Semaphore(value, max_value=...); -1: None */
+    bool fast_acquire; /* Semaphore(value, fast_acquire=True) */
 } cs_semaphore_decl;
 
 typedef struct cs_limiter_decl {
@@ -299,6 +309,7 @@ typedef struct cs_program {
     uint32_t nevents;
     const char *const *locks;
     uint32_t nlocks;
+    const bool *lock_fast; /* per lock: Lock(fast_acquire=True) */
     const cs_semaphore_decl *semaphores;
     uint32_t nsemaphores;
     /* limiters declared in the file; "default" may be among them (it then

@@ -32,10 +32,13 @@ void cs__prims_init(cs__engine *e)
     for (uint32_t i = 0; i < p->nlocks; i++, k++) {
         e->prims[k].kind = CS__PRIM_LOCK;
         e->prims[k].label = cs_xasprintf("lock %s", p->locks[i]);
+        e->prims[k].fast = p->lock_fast && p->lock_fast[i];
     }
     for (uint32_t i = 0; i < p->nsemaphores; i++, k++) {
         e->prims[k].kind = CS__PRIM_SEMAPHORE;
         e->prims[k].value = p->semaphores[i].value;
+        e->prims[k].max_value = p->semaphores[i].max_value;
+        e->prims[k].fast = p->semaphores[i].fast_acquire;
         e->prims[k].label = cs_xasprintf("semaphore %s", p->semaphores[i].name);
     }
     for (uint32_t i = 0; i < p->nlimiters; i++, k++) {
@@ -69,6 +72,9 @@ static cs__prim *cs__prim_of_index(cs__engine *e, cs_op op, int32_t ref)
     case CS_OP_WITH_CONDITION:
     case CS_OP_CONDITION_WAIT: /* the condition's lock */ return cs__cond_lock(e, ref);
     case CS_OP_WITH_SEMAPHORE: return &e->prims[p->nlocks + ref];
+    case CS_OP_ACQUIRE: /* issue 18's statements index the whole table */
+        assert(ref >= 0 && (uint32_t)ref < e->nprims);
+        return &e->prims[ref];
     default: return &e->prims[ref < 0 ? e->nprims - 1 : p->nlocks + p->nsemaphores + (uint32_t)ref];
     }
 }
@@ -101,29 +107,34 @@ bool cs__prim_available(const cs__prim *p)
     }
 }
 
-void cs__prim_borrow(cs__prim *p, cs__task *t)
+static bool cs__same_borrower(const cs__borrower *b, const cs__task *t, const char *name)
 {
-    if (!t)
+    return name ? b->name && strcmp(b->name, name) == 0 : b->task == t;
+}
+
+void cs__prim_borrow(cs__prim *p, cs__task *t, const char *name)
+{
+    if (!t && !name)
         return;
     if (p->nb == p->capb) {
         p->capb = p->capb ? p->capb * 2 : 4;
         p->borrowers = cs_xrealloc(p->borrowers, p->capb * sizeof *p->borrowers);
     }
-    p->borrowers[p->nb++] = t;
+    p->borrowers[p->nb++] = (cs__borrower){name ? NULL : t, name};
 }
 
-bool cs__prim_borrowing(const cs__prim *p, const cs__task *t)
+bool cs__prim_borrowing(const cs__prim *p, const cs__task *t, const char *name)
 {
     for (uint32_t i = 0; i < p->nb; i++)
-        if (p->borrowers[i] == t)
+        if (cs__same_borrower(&p->borrowers[i], t, name))
             return true;
     return false;
 }
 
-void cs__prim_unborrow(cs__prim *p, const cs__task *t)
+void cs__prim_unborrow(cs__prim *p, const cs__task *t, const char *name)
 {
     for (uint32_t i = 0; i < p->nb; i++) {
-        if (p->borrowers[i] != t)
+        if (!cs__same_borrower(&p->borrowers[i], t, name))
             continue;
         memmove(&p->borrowers[i], &p->borrowers[i + 1], (p->nb - i - 1) * sizeof *p->borrowers);
         p->nb--;
@@ -131,7 +142,7 @@ void cs__prim_unborrow(cs__prim *p, const cs__task *t)
     }
 }
 
-void cs__prim_take(cs__prim *p, cs__task *t)
+void cs__prim_take(cs__prim *p, cs__task *t, const char *name)
 {
     if (p->kind == CS__PRIM_LOCK) {
         p->owner = t;
@@ -139,17 +150,17 @@ void cs__prim_take(cs__prim *p, cs__task *t)
         p->value--;
     } else {
         p->value++;
-        cs__prim_borrow(p, t);
+        cs__prim_borrow(p, t, name);
     }
 }
 
-void cs__prim_queue(cs__prim *p, cs__task *t, cs__wait *w, bool placeholder)
+void cs__prim_queue(cs__prim *p, cs__task *t, cs__wait *w, bool placeholder, const char *behalf)
 {
     if (p->nw == p->capw) {
         p->capw = p->capw ? p->capw * 2 : 4;
         p->w = cs_xrealloc(p->w, p->capw * sizeof *p->w);
     }
-    p->w[p->nw++] = (cs__waiter){t, w, placeholder};
+    p->w[p->nw++] = (cs__waiter){t, w, placeholder, behalf};
 }
 
 cs__waiter cs__prim_pop_first(cs__prim *p)
@@ -176,14 +187,15 @@ bool cs__prim_forget(cs__engine *e, cs__prim *p, cs__task *t)
 
 void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
 {
-    e->pol->prim_release(e, p, borrower);
+    e->pol->prim_release(e, p, borrower, NULL);
 }
 
 int cs__prim_acquired(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (f->st->op == CS_OP_WITH_CONDITION) /* Condition.acquire(): _owner_task = the task */
         cs__cond_acquired(e, f->st->ref, t);
-    if (f->idx == 1 || f->idx == 2) /* to_thread's limiter; a condition's wait() re-acquiring */
+    /* to_thread's limiter; a condition's wait() re-acquiring; acquire() */
+    if (f->idx == 1 || f->idx == 2 || f->st->op == CS_OP_ACQUIRE)
         return cs__pop_with(t, c, (cs__completion){.type = CS__C_NORMAL});
     f->phase = SY_BODY;
     cs__push_body(e, t, f->st->body);

@@ -21,12 +21,26 @@ bool cs__prim_forget(cs__engine *e, cs__prim *p, cs__task *t);
 bool cs__limiter_free(const cs__prim *p);
 /* Can it be taken at once (no waiter ahead)? */
 bool cs__prim_available(const cs__prim *p);
-bool cs__prim_borrowing(const cs__prim *p, const cs__task *t);
-void cs__prim_borrow(cs__prim *p, cs__task *t);
-void cs__prim_unborrow(cs__prim *p, const cs__task *t);
-/* Takes it for t (a limiter: t borrows, unless NULL, a placeholder). */
-void cs__prim_take(cs__prim *p, cs__task *t);
-void cs__prim_queue(cs__prim *p, cs__task *t, cs__wait *w, bool placeholder);
+/* A limiter's borrowers: task t, or NAME when name is not NULL
+ * (acquire_on_behalf_of); neither: a placeholder, not listed. */
+bool cs__prim_borrowing(const cs__prim *p, const cs__task *t, const char *name);
+void cs__prim_borrow(cs__prim *p, cs__task *t, const char *name);
+void cs__prim_unborrow(cs__prim *p, const cs__task *t, const char *name);
+/* Takes it for t (a limiter: t or name borrows; neither: a placeholder). */
+void cs__prim_take(cs__prim *p, cs__task *t, const char *name);
+void cs__prim_queue(cs__prim *p, cs__task *t, cs__wait *w, bool placeholder, const char *behalf);
+/* The borrower name of an acquire_on_behalf_of in frame f, or NULL. */
+static inline const char *cs__prim_behalf(const cs__frame *f)
+{
+    return f->st->op == CS_OP_ACQUIRE ? f->st->text : NULL;
+}
+/* Issue 18's statements (prim_ops.c): acquire pushes the SYNC frame;
+ * acquire_nowait, release, total_tokens and statistics run at once. */
+int cs__exec_prim(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+/* RuntimeError / ValueError for t's release of p (NULL: allowed), the
+ * checks both backends make in the same words; a Lock's and a full
+ * Semaphore's are the rooms' (pol->prim_release_user). */
+cs_exc *cs__prim_limiter_release_check(cs__engine *e, cs__task *t, const cs__prim *p, const char *behalf);
 cs__waiter cs__prim_pop_first(cs__prim *p);
 /* Acquired: run the body (async with), or, for to_thread's limiter (idx 1),
  * hand back holding it. */

@@ -150,8 +150,17 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_CLOSE:
     case CS_OP_ACLOSE:
     case CS_OP_CLONE:
-    case CS_OP_WITH_STREAM:
-    case CS_OP_STATISTICS: return cs__resolve_stream(ld, st, name);
+    case CS_OP_WITH_STREAM: return cs__resolve_stream(ld, st, name);
+    case CS_OP_STATISTICS: /* a stream end's, or a lock's, semaphore's or limiter's (load_sync.c) */
+        if (cs__strmap_get(&ld->ends, name) < 0 && cs__names_prim(ld, name)) {
+            st->op = CS_OP_SYNC_STATISTICS;
+            return cs__resolve_prim(ld, st, name);
+        }
+        return cs__resolve_stream(ld, st, name);
+    case CS_OP_ACQUIRE:
+    case CS_OP_ACQUIRE_NOWAIT:
+    case CS_OP_RELEASE:
+    case CS_OP_SET_TOTAL_TOKENS: return cs__resolve_prim(ld, st, name);
     case CS_OP_WITH_CONDITION:
     case CS_OP_CONDITION_WAIT:
     case CS_OP_NOTIFY:

@@ -140,13 +140,14 @@ static int cs__load_counts(cs__loader *ld, const json_t *doc, const char *key, b
         const char *name = cs__program_strdup(ld->prog, json_object_iter_key(it));
         const json_t *v = json_object_iter_value(it);
         bool inf = limiter && json_is_string(v) && strcmp(json_string_value(v), "inf") == 0;
-        if (!inf && (!json_is_integer(v) || json_integer_value(v) < 0))
+        if (!limiter) { /* an integer, or its options (load_sync.c) */
+            if (cs__sync_semaphore_decl(ld, v, c, name, &sems[i]) < 0)
+                return -1;
+        } else if (!inf && (!json_is_integer(v) || json_integer_value(v) < 0))
             return cs__fail(ld, cs__vpos(ld, c), "%s %s must be %s", limiter ? "limiter" : "semaphore",
                             cs__repr(r, sizeof r, name), limiter ? "an integer >= 0 or \"inf\"" : "an integer >= 0");
         if (limiter)
             lims[i] = (cs_limiter_decl){name, inf ? 0 : json_integer_value(v), inf};
-        else
-            sems[i] = (cs_semaphore_decl){name, json_integer_value(v)};
         cs__strmap_put(limiter ? &ld->limiters : &ld->sems, name, (int32_t)i);
         c = cs__jpos_next(&ld->idx, node, c);
     }
@@ -196,6 +197,9 @@ int cs__load_resources(cs__loader *ld, const json_t *doc)
         return -1;
     if (cs__load_names(ld, doc, "events", &ld->events, &ld->prog->events, &ld->prog->nevents) < 0)
         return -1;
+    int objects = cs__sync_load_locks(ld, doc); /* "locks" as name -> options */
+    if (objects != 0)
+        return objects < 0 ? -1 : 0;
     return cs__load_names(ld, doc, "locks", &ld->locks, &ld->prog->locks, &ld->prog->nlocks);
 }
 

@@ -260,6 +260,16 @@ void cs__streams_done(cs__loader *ld);
 int cs__load_conditions(cs__loader *ld, const json_t *doc);
 int cs__resolve_condition(cs__loader *ld, cs_stmt *st, const char *name);
 
+/* load_sync.c (issue 18): a semaphore's value or {"value", "max_value",
+ * "fast_acquire"} at index node `node`; "locks" written as an object (1 when
+ * it was one, 0 when load_decl.c reads the list form); the primitive an
+ * acquire/acquire_nowait/release/set_total_tokens/statistics statement names
+ * (in place of its refs index), and whether a name names one. */
+int cs__sync_semaphore_decl(cs__loader *ld, const json_t *v, uint32_t node, const char *name, cs_semaphore_decl *out);
+int cs__sync_load_locks(cs__loader *ld, const json_t *doc);
+int cs__resolve_prim(cs__loader *ld, cs_stmt *st, const char *name);
+bool cs__names_prim(cs__loader *ld, const char *name);
+
 /* load_flow.c: no function reaches itself through `call` (fills `order`, one
  * entry per function, with the functions in an order where every function
  * comes after all it calls); the rules on where started / reraise / return /

@@ -150,6 +150,14 @@ static const cs__action cs__stmt_actions[] = {
     {"print", CS_OP_PRINT, CS__K_ARGS, CS__F_ARGS, {{0}}},
     {"return_value", CS_OP_RETURN_VALUE, CS__K_VALUE, CS__F_NAMEREF, {{0}}},
     /* issue 18: primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
+    {"acquire", CS_OP_ACQUIRE, CS__K_NAME, CS__F_REF, {{"on_behalf_of", CS__K_STRING, CS__F_TEXT, false}}},
+    {"acquire_nowait",
+     CS_OP_ACQUIRE_NOWAIT,
+     CS__K_NAME,
+     CS__F_REF,
+     {{"on_behalf_of", CS__K_STRING, CS__F_TEXT, false}}},
+    {"release", CS_OP_RELEASE, CS__K_NAME, CS__F_REF, {{"on_behalf_of", CS__K_STRING, CS__F_TEXT, false}}},
+    {"set_total_tokens", CS_OP_SET_TOTAL_TOKENS, CS__K_NAME, CS__F_REF, {{"value", CS__K_DEADLINE, CS__F_NUM, true}}},
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     {"yield", CS_OP_YIELD, CS__K_ANY, CS__F_JSON, {{0}}},

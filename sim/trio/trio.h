@@ -170,7 +170,9 @@ int cs__trio_step_frame(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
 int cs__trio_step_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 int cs__trio_started(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 int cs__trio_step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
-void cs__trio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower);
+void cs__trio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower, const char *behalf);
+cs_exc *cs__trio_prim_release_user(cs__engine *e, cs__task *t, cs__prim *p, const char *behalf);
+void cs__trio_limiter_set_total(cs__engine *e, cs__prim *p, double total);
 
 /* trio_thread.c */
 int cs__trio_step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);

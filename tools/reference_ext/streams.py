@@ -90,6 +90,11 @@ async def _with_stream(interp, st, ctx):
 
 async def _statistics(interp, st, ctx):
     name = st["statistics"]
+    if not any(name in (d["send"], d["receive"]) for d in interp.doc.get("memory_streams", [])) \
+            and name not in interp.stream_ends:
+        from . import sync_extra  # a lock's, semaphore's or limiter's (issue 18)
+        if sync_extra.is_sync_name(interp, name):
+            return sync_extra.statistics(interp, name, ctx)
     stats = _end(interp, name).statistics()._asdict()
     interp.add_log(ctx.task, f"{name}.statistics", {k: _jnum(v) for k, v in stats.items()})
 
