@@ -346,6 +346,36 @@ START_TEST(primitive_queues_are_fifo)
 }
 END_TEST
 
+/* issue 18: a limiter's total_tokens raised after it was lowered below the
+ * borrowed count: AnyIO's asyncio limiter wakes one waiter per token added,
+ * Trio's only into free tokens; and a Semaphore(0, max_value=0) release
+ * with a waiter raises on asyncio and hands over on Trio. */
+START_TEST(limiter_total_and_semaphore_max_per_backend)
+{
+    const char *lim = "{\"limiters\":{\"db\":2},\"main\":[{\"task_group\":\"g\",\"body\":["
+                      "{\"start_soon\":\"a\",\"count\":2,\"body\":[{\"acquire\":\"db\"},{\"sleep\":5},"
+                      "{\"release\":\"db\"}]},{\"start_soon\":\"c\",\"body\":[{\"sleep\":1},{\"acquire\":\"db\"},"
+                      "{\"log\":\"in\"},{\"release\":\"db\"}]},{\"sleep\":2},{\"set_total_tokens\":\"db\",\"value\":1},"
+                      "{\"set_total_tokens\":\"db\",\"value\":2}]}]}";
+    const char *sem = "{\"semaphores\":{\"s\":{\"value\":0,\"max_value\":0}},\"main\":[{\"task_group\":\"g\","
+                      "\"body\":[{\"start_soon\":\"w\",\"body\":[{\"acquire\":\"s\"},{\"log\":\"in\"}]},"
+                      "{\"sleep\":1},{\"release\":\"s\"}]}]}";
+    for (int b = 0; b < 2; b++) {
+        g_backend = b ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO;
+        json_t *j = run_json(lim);
+        ck_assert_double_eq_tol(task_end(j, "c"), b ? 5 : 2, 1e-9);
+        json_decref(j);
+        j = run_json(sem);
+        if (b)
+            ck_assert_str_eq(log_msg(j, 0), "in");
+        else
+            ck_assert_str_eq(result_type(j), "ExceptionGroup");
+        json_decref(j);
+    }
+    g_backend = CS_BACKEND_ASYNCIO;
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -368,6 +398,7 @@ int main(void)
     tcase_add_test(tc, abandoned_thread_token_per_backend);
     tcase_add_test(tc, thread_block_does_not_block_loop);
     tcase_add_test(tc, primitive_queues_are_fifo);
+    tcase_add_test(tc, limiter_total_and_semaphore_max_per_backend);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -76,6 +76,8 @@ static const cs_reject_case cs_reject_cases[] = {
     {"{\"exceptions\": {\"A\": \"Nope\"}, \"main\": []}", 1, 22, "unknown base class 'Nope'"},
     {"{\"limiters\": {\"db\": \"many\"}, \"main\": []}", 1, 21, "limiter 'db' must be an integer >= 0 or \"inf\""},
     {"{\"semaphores\": {\"s\": true}, \"main\": []}", 1, 22, "semaphore 's' must be an integer >= 0"},
+    {"{\"semaphores\": {\"s\": {\"value\": 3, \"max_value\": 2}}, \"main\": []}", 1, 22, "max_value must be equal to"},
+    {"{\"locks\": {\"l\": []}, \"main\": []}", 1, 17, "lock 'l' must be {} or"},
     {"{\"locks\": [\"l\", \"l\"], \"main\": []}", 1, 17, "duplicate name 'l'"},
     {"{\"events\": [7], \"main\": []}", 1, 13, "a name must be a non-empty string"},
     {"{\"functions\": {\"f\": 1}, \"main\": []}", 1, 21, "expected a list of statements"},
@@ -432,6 +434,28 @@ START_TEST(test_conditions)
 }
 END_TEST
 
+START_TEST(test_explicit_primitives)
+{
+    cs_scenario *sc = cs_load_ok(
+        "{\"locks\": {\"a\": {}, \"b\": {\"fast_acquire\": true}}, \"semaphores\": {\"s\": {\"value\": 1, "
+        "\"max_value\": 2}}, \"limiters\": {\"db\": 1}, \"main\": [{\"acquire\": \"b\"}, {\"release\": \"s\"}, "
+        "{\"acquire_nowait\": \"db\", \"on_behalf_of\": \"job\"}, {\"set_total_tokens\": \"db\", \"value\": \"inf\"}, "
+        "{\"statistics\": \"default\"}]}");
+    const cs_program *p = sc->program;
+    ck_assert_uint_eq(p->nlocks, 2);
+    ck_assert(!p->lock_fast[0] && p->lock_fast[1]);
+    ck_assert(p->semaphores[0].value == 1 && p->semaphores[0].max_value == 2 && !p->semaphores[0].fast_acquire);
+    const cs_stmt *m = p->main.items;
+    /* one index over locks, semaphores, limiters, then the default limiter */
+    ck_assert(m[0].op == CS_OP_ACQUIRE && m[0].ref == 1 && m[0].text == NULL);
+    ck_assert(m[1].op == CS_OP_RELEASE && m[1].ref == 2);
+    ck_assert(m[2].op == CS_OP_ACQUIRE_NOWAIT && m[2].ref == 3 && strcmp(m[2].text, "job") == 0);
+    ck_assert(m[3].op == CS_OP_SET_TOTAL_TOKENS && m[3].ref == 3 && isinf(m[3].num));
+    ck_assert(m[4].op == CS_OP_SYNC_STATISTICS && m[4].ref == 4);
+    cs_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_class_hierarchy)
 {
     cs_scenario *sc = cs_load_ok("{\"exceptions\": {\"E1\": \"KeyError\", \"E2\": \"E1\"}, \"main\": []}");
@@ -721,6 +745,7 @@ int main(void)
     tcase_add_test(ok, test_defaults);
     tcase_add_test(ok, test_memory_streams);
     tcase_add_test(ok, test_conditions);
+    tcase_add_test(ok, test_explicit_primitives);
     tcase_add_test(ok, test_class_hierarchy);
     tcase_add_test(ok, test_declared_default_limiter);
     tcase_add_test(ok, test_context_through_calls);
