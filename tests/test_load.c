@@ -456,6 +456,24 @@ START_TEST(test_explicit_primitives)
 }
 END_TEST
 
+START_TEST(test_raised_groups)
+{
+    cs_scenario *sc = cs_load_ok("{\"main\": [{\"raise\": \"BaseExceptionGroup\", \"message\": \"m\", \"exceptions\": "
+                                 "[{\"raise\": \"ValueError\"}, {\"raise\": \"BaseExceptionGroup\", \"exceptions\": "
+                                 "[{\"raise\": \"KeyboardInterrupt\"}]}]}]}");
+    const cs_stmt *g = &sc->program->main.items[0];
+    ck_assert(g->op == CS_OP_RAISE && g->count == 2 && g->body.n == 2);
+    /* a member that is a BaseException keeps the outer one a BaseExceptionGroup */
+    ck_assert_int_eq(g->ref, CS_EXC_BASE_EXCEPTION_GROUP);
+    ck_assert_int_eq(g->body.items[0].ref, CS_EXC_VALUE_ERROR);
+    ck_assert_int_eq(g->body.items[1].ref, CS_EXC_BASE_EXCEPTION_GROUP);
+    cs_scenario_free(sc);
+    sc = cs_load_ok("{\"main\": [{\"raise\": \"BaseExceptionGroup\", \"exceptions\": [{\"raise\": \"KeyError\"}]}]}");
+    ck_assert_int_eq(sc->program->main.items[0].ref, CS_EXC_EXCEPTION_GROUP); /* BaseExceptionGroup.__new__ */
+    cs_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_class_hierarchy)
 {
     cs_scenario *sc = cs_load_ok("{\"exceptions\": {\"E1\": \"KeyError\", \"E2\": \"E1\"}, \"main\": []}");
@@ -746,6 +764,7 @@ int main(void)
     tcase_add_test(ok, test_memory_streams);
     tcase_add_test(ok, test_conditions);
     tcase_add_test(ok, test_explicit_primitives);
+    tcase_add_test(ok, test_raised_groups);
     tcase_add_test(ok, test_class_hierarchy);
     tcase_add_test(ok, test_declared_default_limiter);
     tcase_add_test(ok, test_context_through_calls);

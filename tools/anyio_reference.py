@@ -867,6 +867,8 @@ class Interp:
         elif a == "busy":
             self.busy(self.dur(st["busy"], ctx.task))
         elif a == "raise":
+            if "exceptions" in st:  # raise ExceptionGroup("m", [...]) (reference_ext/groups.py)
+                raise reference_ext.groups.build(self, st)
             cls = self.classes[st["raise"]]
             raise cls(st["message"]) if "message" in st else cls()
         elif a == "return":

@@ -130,7 +130,7 @@ static int cs__exec_flow(cs__engine *e, cs__task *t, const cs_stmt *st, cs__comp
 {
     switch (st->op) {
     case CS_OP_RAISE: {
-        cs_exc *x = cs__raise_new(e, t, st->ref, st->text);
+        cs_exc *x = st->count >= 0 ? cs__raise_group(e, t, st) : cs__raise_new(e, t, st->ref, st->text);
         cs__emit_raise(e, t, x, st->pos);
         *c = cs__c_exc(x);
         return CS__CONT;

@@ -35,6 +35,8 @@ double cs__dur(cs__task *t, const cs_dur *d);
 cs_exc *cs__handled_exc(cs__task *t);
 cs_exc *cs__raise_new(cs__engine *e, cs__task *t, int32_t cls, const char *msg);
 void cs__emit_raise(cs__engine *e, cs__task *t, cs_exc *x, cs_pos pos);
+/* group_raise.c (issue 18): the group a `raise` with `exceptions` builds (new reference). */
+cs_exc *cs__raise_group(cs__engine *e, cs__task *t, const cs_stmt *st);
 cs__scope *cs__scope_ref(cs__engine *e, const cs_stmt *st, int32_t decl);
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c);

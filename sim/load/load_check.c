@@ -136,6 +136,8 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
             return cs__fail(ld, st->pos, "unknown function %s", q);
         return 0;
     case CS_OP_RAISE:
+        if (st->count >= 0) /* raise ExceptionGroup("m", [...]) (load_group.c) */
+            return cs__resolve_group(ld, st, name);
         if (!strcmp(name, "Cancelled") || !strcmp(name, "BaseExceptionGroup") || !strcmp(name, "ExceptionGroup"))
             return cs__fail(ld, st->pos, "%s cannot be raised by a scenario", name);
         if ((st->ref = cs__strmap_get(&ld->classes, name)) < 0)

@@ -269,6 +269,9 @@ int cs__sync_semaphore_decl(cs__loader *ld, const json_t *v, uint32_t node, cons
 int cs__sync_load_locks(cs__loader *ld, const json_t *doc);
 int cs__resolve_prim(cs__loader *ld, cs_stmt *st, const char *name);
 bool cs__names_prim(cs__loader *ld, const char *name);
+/* load_group.c (issue 18): a raise with `exceptions`: its class and its
+ * members' classes, checked as CPython's group constructors check them. */
+int cs__resolve_group(cs__loader *ld, cs_stmt *st, const char *name);
 
 /* load_flow.c: no function reaches itself through `call` (fills `order`, one
  * entry per function, with the functions in an order where every function

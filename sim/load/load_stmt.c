@@ -66,7 +66,12 @@ static const cs__action cs__stmt_actions[] = {
     {"sleep", CS_OP_SLEEP, CS__K_SLEEP, CS__F_DUR, {{0}}},
     {"sleep_until", CS_OP_SLEEP_UNTIL, CS__K_NUMBER, CS__F_NUM, {{0}}},
     {"busy", CS_OP_BUSY, CS__K_NONNEG, CS__F_DUR, {{0}}},
-    {"raise", CS_OP_RAISE, CS__K_NAME, CS__F_REF, {{"message", CS__K_STRING, CS__F_TEXT, false}}},
+    /* `exceptions` (issue 18): the members of a raised exception group (load_group.c) */
+    {"raise",
+     CS_OP_RAISE,
+     CS__K_NAME,
+     CS__F_REF,
+     {{"message", CS__K_STRING, CS__F_TEXT, false}, {"exceptions", CS__K_BODY, CS__F_BODY, false}}},
     {"return", CS_OP_RETURN, CS__K_ANY, CS__F_JSON, {{0}}},
     {"log", CS_OP_LOG, CS__K_STRING, CS__F_TEXT, {{0}}},
     {"probe", CS_OP_PROBE, CS__K_PROBE, CS__F_PROBE, {{"scope", CS__K_NAME, CS__F_REF, false}}},
@@ -260,6 +265,8 @@ static int cs__stmt_rules(cs__loader *ld, const json_t *x, uint32_t node, cs_stm
             if (!r->match[i])
                 return cs__fail(ld, st->handlers[i].pos, "an except* handler needs 'match'");
     }
+    if (st->op == CS_OP_RAISE && json_object_get(x, "exceptions"))
+        st->count = st->body.n; /* a group: count >= 0 marks it (load_group.c) */
     if (st->op == CS_OP_PROBE) {
         bool scope_probe = st->probe != CS_PROBE_EFFECTIVE_DEADLINE && st->probe != CS_PROBE_TIME;
         bool has_scope = json_object_get(x, "scope") != NULL;
