@@ -505,6 +505,39 @@ END_TEST
 
 /* ---- deadlock, several at once, added ones ------------------------------ */
 
+/* issue 18: memory object streams.  items_left is lost_item; a deadlock
+ * where a task waits on a stream end names it in the detail. */
+START_TEST(test_stream_findings)
+{
+    start(NULL);
+    spawn(0, 0, "main", -1);
+    cs_event ev = cs_fake_event(CS_EV_ITEMS_LEFT, S(2));
+    ev.label = "tx";
+    ev.count = 3;
+    emit(&ev);
+    run_end(S(2), CS_RESULT_RETURNED, NULL);
+    ck_assert_str_eq(cs_findings_detail(g_f, CS_FINDING_LOST_ITEM),
+                     "3 items sent on 'tx' never received: still buffered when anyio.run() ended");
+    ck_assert_str_eq(finish(), "lost_item");
+
+    start(NULL);
+    spawn(0, 0, "main", -1);
+    spawn(0, 1, "r", -1);
+    ev = cs_fake_event(CS_EV_TASK_WAITING, S(1));
+    ev.task = 0;
+    ev.label = "task_group tg";
+    emit(&ev);
+    ev.task = 1;
+    ev.label = "receive rx";
+    emit(&ev);
+    run_end(S(1), CS_RESULT_DEADLOCK, NULL);
+    ck_assert_str_eq(cs_findings_detail(g_f, CS_FINDING_DEADLOCK),
+                     "every task waits at t=1; task 'r' waits on receive rx for ever: no task will send to that "
+                     "stream or close it");
+    ck_assert_str_eq(finish(), "deadlock");
+}
+END_TEST
+
 START_TEST(test_deadlock_and_sorted)
 {
     cs_exc *c = cs_exc_new(CS_EXC_CANCELLED, "");
@@ -671,6 +704,7 @@ static Suite *cs_findings_suite(void)
     tcase_add_test(tc, test_engine_clean);
     tcase_add_test(tc, test_engine_lost_in_finally);
     tcase_add_test(tc, test_engine_deadlock);
+    tcase_add_test(tc, test_stream_findings);
     suite_add_tcase(s, tc);
     tc = tcase_create("scale");
     tcase_set_timeout(tc, 60);

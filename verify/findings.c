@@ -74,14 +74,16 @@ struct cs_findings {
     const char *const *classes; /* class names, borrowed from RUN_START (worker threads report after RUN_END) */
     uint32_t nclasses;
     cs__lost lost;
-    bool ended; /* RUN_END seen: what follows are worker threads that outlive the run */
+    bool ended;        /* RUN_END seen: what follows are worker threads that outlive the run */
+    char *stream_wait; /* issue 18: the first task found waiting on a stream end at a deadlock (owned) */
 };
 
 static const char *const cs__names[CS_FINDING_COUNT] = {
     [CS_FINDING_CANCEL_ESCAPE] = "cancel_escape",   [CS_FINDING_DEADLOCK] = "deadlock",
     [CS_FINDING_EARLY_DEADLINE] = "early_deadline", [CS_FINDING_LOST_EXCEPTION] = "lost_exception",
-    [CS_FINDING_NONDETERMINISM] = "nondeterminism", [CS_FINDING_ORPHAN_TASK] = "orphan_task",
-    [CS_FINDING_SHIELD_BREACH] = "shield_breach",   [CS_FINDING_YIELD_IN_SCOPE] = "yield_in_scope",
+    [CS_FINDING_LOST_ITEM] = "lost_item",           [CS_FINDING_NONDETERMINISM] = "nondeterminism",
+    [CS_FINDING_ORPHAN_TASK] = "orphan_task",       [CS_FINDING_SHIELD_BREACH] = "shield_breach",
+    [CS_FINDING_YIELD_IN_SCOPE] = "yield_in_scope",
 };
 
 const char *cs_finding_name(cs_finding_kind kind)
@@ -106,6 +108,7 @@ void cs_findings_free(cs_findings *f)
     free(f->scopes);
     free(f->pend);
     cs__lost_free(&f->lost);
+    free(f->stream_wait);
     free(f);
 }
 
@@ -400,7 +403,9 @@ static void cs__on_yield(cs_findings *f, const cs_event *ev)
 static void cs__on_run_end(cs_findings *f, const cs_event *ev)
 {
     if (ev->result == CS_RESULT_DEADLOCK)
-        cs__report(f, CS_FINDING_DEADLOCK, cs_xasprintf("every task waits at t=%.9g", (double)ev->t / 1e9));
+        cs__report(
+            f, CS_FINDING_DEADLOCK,
+            cs_xasprintf("every task waits at t=%.9g%s", (double)ev->t / 1e9, f->stream_wait ? f->stream_wait : ""));
     if (ev->result == CS_RESULT_RAISED && ev->exc) {
         cs__lost_account(&f->lost, ev->exc);
         if (ev->exc->cls == CS_EXC_CANCELLED)
@@ -485,6 +490,10 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         break;
     case CS_EV_RUN_END: cs__on_run_end(f, ev); break;
     case CS_EV_YIELD: cs__on_yield(f, ev); break;
+    case CS_EV_TASK_WAITING: /* issue 18: a stream nobody will close (findings_stream.c) */
+        cs__stream_waiting(&f->stream_wait, ev->label, cs__tname(f, ev->task));
+        break;
+    case CS_EV_ITEMS_LEFT: cs__report(f, CS_FINDING_LOST_ITEM, cs__items_left_detail(ev)); break;
     default: break;
     }
 }

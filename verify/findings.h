@@ -33,6 +33,7 @@ typedef enum cs_finding_kind {
     CS_FINDING_DEADLOCK,
     CS_FINDING_EARLY_DEADLINE,
     CS_FINDING_LOST_EXCEPTION,
+    CS_FINDING_LOST_ITEM, /* issue 18: items a memory object stream buffered and nobody received */
     CS_FINDING_NONDETERMINISM,
     CS_FINDING_ORPHAN_TASK,
     CS_FINDING_SHIELD_BREACH,

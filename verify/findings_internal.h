@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "exc.h"
+#include "trace.h"
 
 /* Non-cancellation exceptions raised during the run, by id (cs_exc.id), each
  * with whether it has been accounted for (caught, or a member of something a
@@ -36,5 +37,12 @@ void cs__lost_account(cs__lost *l, const cs_exc *x);
 ptrdiff_t cs__lost_first(const cs__lost *l);
 /* Whether a group holds anything but cancellations. */
 bool cs__lost_has_non_cancel_leaf(const cs_exc *g);
+
+/* findings_stream.c (issue 18): memory object streams.  At a deadlock, the
+ * first task waiting on a stream end (label "send END" / "receive END") sets
+ * *out to what the deadlock's detail adds (owned); the detail of an
+ * items_left event (new string). */
+void cs__stream_waiting(char **out, const char *label, const char *task);
+char *cs__items_left_detail(const cs_event *ev);
 
 #endif

@@ -385,6 +385,11 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
     switch (ev->kind) {
     case CS_EV_RUN_START: cs__body_run_start(w, ev); break;
     /* issue 18 */
+    case CS_EV_ITEMS_LEFT:
+        cs__field_str(w, CS_JW_LIT("label"), ev->label);
+        CS_JW_KEY(&w->w, "k");
+        cs_jw_int(&w->w, (long long)ev->count);
+        break;
     /* (end of issue 18) */
     /* issue 19 */
     case CS_EV_GEN_ENTER:

@@ -349,6 +349,7 @@ static bool cs__emit_end(cs__engine *e)
         cs__emit(e, &ev);
         return false;
     }
+    cs__streams_emit_left(e); /* items sent and never received (stream_left.c) */
     cs__ev_init(e, &ev, CS_EV_RUN_END);
     cs__completion *r = &main_task->result;
     if (e->escaped) {

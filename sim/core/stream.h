@@ -53,6 +53,9 @@ typedef struct cs__streams {
 
 void cs__streams_init(cs__engine *e);
 void cs__streams_free(cs__engine *e);
+/* stream_left.c (issue 18): an items_left event per stream whose buffer
+ * still holds items when anyio.run() returns or raises. */
+void cs__streams_emit_left(cs__engine *e);
 /* A stream statement (CS_OP_SEND ... CS_OP_STATISTICS). */
 int cs__exec_stream(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 /* The frame of send, receive, async for and async with an end. */

@@ -56,6 +56,8 @@ typedef enum cs_event_kind {
                                scope (the task's innermost scope, -1 none), pos */
     CS_EV_INJECT,           /* task, label (the fault as a plan writes it), scope (timeout), pos */
     /* issue 18 */
+    CS_EV_ITEMS_LEFT, /* label (a stream's declared send end), count (items still in its buffer, >= 1): just
+                       * before run_end when anyio.run() returned or raised: sent, never received */
     /* (end of issue 18) */
     /* issue 19 */
     CS_EV_GEN_ENTER, /* task (the task driving it), name (the generator function), label ("async_with" or

@@ -37,6 +37,7 @@ static const char *const cs__event_kinds[] = {
     [CS_EV_CHECKPOINT] = "checkpoint",
     [CS_EV_INJECT] = "inject",
     /* issue 18 */
+    [CS_EV_ITEMS_LEFT] = "items_left",
     /* (end of issue 18) */
     /* issue 19 */
     [CS_EV_GEN_ENTER] = "gen_enter",
