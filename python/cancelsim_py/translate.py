@@ -39,6 +39,9 @@ RESOURCES = {"anyio.Event": "event", "anyio.Lock": "lock", "anyio.Semaphore": "s
              "anyio.CapacityLimiter": "limiter", "anyio.Condition": "condition"}
 WITH_RESOURCE = {"lock": "with_lock", "semaphore": "with_semaphore", "limiter": "with_limiter",
                  "condition": "with_condition"}
+# synchronous calls on a lock, semaphore or limiter (issue 18), by method name
+SYNC_CALLS = {"acquire_nowait": "acquire_nowait", "acquire_on_behalf_of_nowait": "acquire_nowait",
+              "release": "release", "release_on_behalf_of": "release", "statistics": "statistics"}
 MAX_NAME_TRIES = 100000
 STREAM_KINDS = ("send_end", "receive_end")  # the ends of anyio.create_memory_object_stream()
 EXPECT_NAMES = {"CANCELSIM_EXPECT": "expect", "CANCELSIM_EXPECT_BY_BACKEND": "expect_by_backend"}
@@ -513,6 +516,8 @@ class Translator:
         if m and m[0] == "condition" and m[2] == "wait":
             self.no_args(call)
             return {"condition_wait": m[1]}
+        if m and m[0] in ("lock", "semaphore", "limiter") and m[2] in ("acquire", "acquire_on_behalf_of"):
+            return self.sync_call(call, m, "acquire")
         if isinstance(call.func, ast.Name) and call.func.id in self.funcs:
             f = self.callee(call.func, sc, "await")
             if not f.is_async:
@@ -561,6 +566,19 @@ class Translator:
         if call.args or call.keywords:
             raise Unsupported(call, f"arguments to {dotted_text(call.func)}() are not supported")
 
+    def sync_call(self, call, m, key):
+        """lock/semaphore/limiter .acquire() (awaited), .acquire_nowait(), .release(), .statistics(),
+        and a limiter's *_on_behalf_of(NAME) with a string as the borrower."""
+        if m[2].endswith("on_behalf_of") or m[2].endswith("on_behalf_of_nowait"):
+            if m[0] != "limiter" or len(call.args) != 1 or call.keywords:
+                raise Unsupported(call, f"{m[2]}() other than on a CapacityLimiter with one borrower is not supported")
+            b = literal(call.args[0], "borrower")
+            if not isinstance(b, str):
+                raise Unsupported(call.args[0], "a borrower other than a string is not supported")
+            return {key: m[1], "on_behalf_of": b}
+        self.no_args(call)
+        return {key: m[1]}
+
     def method(self, call, sc):
         """(kind, scenario name, method) for obj.method(...) on a known object, else None."""
         f = call.func
@@ -607,6 +625,8 @@ class Translator:
         if m and m[0] == "event" and m[2] == "set":
             self.no_args(call)
             return {"set": m[1]}
+        if m and m[0] in ("lock", "semaphore", "limiter") and m[2] in SYNC_CALLS:
+            return self.sync_call(call, m, SYNC_CALLS[m[2]])
         if m and m[0] == "condition" and m[2] == "notify_all":
             self.no_args(call)
             return {"notify_all": m[1]}
@@ -1277,7 +1297,7 @@ class Scope:
             if e.id in self.func.params:  # a parameter: its kind comes from the calls (the loader checks)
                 return ("event", e.id)
             r = tr.resources.get(e.id)
-            if r and r[0] in ("event", "condition") + STREAM_KINDS:
+            if r and r[0] in ("event", "condition", "lock", "semaphore", "limiter") + STREAM_KINDS:
                 return (r[0], r[1])
             return None
         if isinstance(e, ast.Attribute) and e.attr == "cancel_scope":
