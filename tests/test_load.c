@@ -125,8 +125,8 @@ static const cs_reject_case cs_reject_cases[] = {
      "'s' is not a task group"},
     {MAIN("{\"set_deadline\": \"s\", \"value\": 1}"), 1, 11, "'s' is not a scope or task group"},
     {MAIN("{\"probe\": \"deadline\", \"scope\": \"s\"}"), 1, 11, "'s' is not a scope or task group"},
-    {TG("{\"start_soon\": \"a\", \"body\": []}, {\"cancel_task\": \"a\"}"), 1, 74,
-     "'a' is not a task created with create_task"},
+    {TG("{\"start_soon\": \"a\", \"count\": 2, \"body\": []}, {\"cancel_task\": \"a\"}"), 1, 86,
+     "'a' is not a task whose handle is kept"},
     {MAIN("{\"set\": \"e\"}"), 1, 11, "unknown event 'e'"},
     {MAIN("{\"with_lock\": \"l\", \"body\": []}"), 1, 11, "unknown lock 'l'"},
     {MAIN("{\"with_semaphore\": \"p\", \"body\": []}"), 1, 11, "unknown semaphore 'p'"},
@@ -474,6 +474,23 @@ START_TEST(test_raised_groups)
 }
 END_TEST
 
+START_TEST(test_task_handles)
+{
+    /* issue 18: which tasks' handles the program keeps, and which it names */
+    cs_scenario *sc = cs_load_ok(
+        "{\"main\": [{\"task_group\": \"tg\", \"body\": [{\"start_soon\": \"a\", \"body\": []}, "
+        "{\"start_soon\": \"b\", \"count\": 2, \"body\": []}, {\"start\": \"c\", \"return_handle\": true, "
+        "\"body\": [{\"started\": 1}]}, {\"start\": \"d\", \"body\": [{\"started\": 1}]}, {\"await_task\": \"a\"}]}]}");
+    const cs_program *p = sc->program;
+    ck_assert_uint_eq(p->ntasks, 4);
+    ck_assert(p->tasks[0].handle && p->tasks[0].handle_named);
+    ck_assert(!p->tasks[1].handle && !p->tasks[1].handle_named);
+    ck_assert(p->tasks[2].handle && !p->tasks[2].handle_named);
+    ck_assert(!p->tasks[3].handle);
+    cs_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_class_hierarchy)
 {
     cs_scenario *sc = cs_load_ok("{\"exceptions\": {\"E1\": \"KeyError\", \"E2\": \"E1\"}, \"main\": []}");
@@ -765,6 +782,7 @@ int main(void)
     tcase_add_test(ok, test_conditions);
     tcase_add_test(ok, test_explicit_primitives);
     tcase_add_test(ok, test_raised_groups);
+    tcase_add_test(ok, test_task_handles);
     tcase_add_test(ok, test_class_hierarchy);
     tcase_add_test(ok, test_declared_default_limiter);
     tcase_add_test(ok, test_context_through_calls);

@@ -1050,7 +1050,9 @@ class Interp:
         for base in names:
             rec = self.new_task(self.instance(base))
             try:
-                tg.start_soon(self.task_main, rec, body, Ctx(rec, ctx.tg, dict(vars_) if vars_ else None), name=rec.name)
+                h = tg.start_soon(self.task_main, rec, body, Ctx(rec, ctx.tg, dict(vars_) if vars_ else None), name=rec.name)
+                if count is None:  # 4.14's start_soon returns a TaskHandle (reference_ext/taskhandles.py)
+                    self.latest[st["start_soon"]] = h
             except BaseException:
                 self.tasks.remove(rec)  # refused (a closed nursery): the task never existed
                 raise

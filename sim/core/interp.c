@@ -333,7 +333,9 @@ cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)
 void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st)
 {
     cs__scope_init(e, t->handle_scope, NULL, CS_KIND_INTERNAL, INFINITY, false); /* storage: cs__task_alloc */
-    if (st->op == CS_OP_CREATE_TASK || st->op == CS_OP_START) {
+    /* a start_soon's handle only when the program names it (issue 18) */
+    if (st->op == CS_OP_CREATE_TASK || st->op == CS_OP_START ||
+        (st->op == CS_OP_START_SOON && st->decl >= 0 && e->prog->tasks[st->decl].handle_named)) {
         cs__event *fin = cs_xcalloc(1, sizeof *fin);
         fin->label = cs_xasprintf("await_task %s", st->name);
         cs__rare_mut(e, t)->finished = fin;

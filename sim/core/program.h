@@ -218,6 +218,7 @@ struct cs_stmt {
     bool has_num;           /* cancel_scope: deadline given */
     bool shield;            /* cancel_scope/move_on/fail_after shield; set_shield value */
     bool abandon;           /* to_thread abandon_on_cancel */
+    bool return_handle;     /* start: return_handle=True (issue 18) */
     int64_t count;          /* start_soon count (-1 = no count); repeat count */
     const char *text;       /* log text; raise message (NULL = no message); cancel reason (NULL = none) */
     const char *value_json; /* return / started value as compact JSON text ("null" default) */
@@ -246,6 +247,10 @@ typedef struct cs_name_decl {
     const char *name;
     cs_pos pos;
     int kind; /* scopes: cs_scope_decl_kind; tasks: the creating cs_op */
+    /* tasks (issue 18): the program keeps its TaskHandle (create_task, start
+     * with return_handle, a start_soon without count: 4.14's start_soon
+     * returns one), and whether await_task / cancel_task / task_status name it */
+    bool handle, handle_named;
 } cs_name_decl;
 
 typedef struct cs_semaphore_decl {

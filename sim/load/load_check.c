@@ -15,7 +15,7 @@ static void cs__decls_add(cs__decls *d, const char *name, cs_pos pos, int kind)
         d->cap = d->cap ? d->cap * 2 : 32;
         d->v = cs_xrealloc(d->v, d->cap * sizeof *d->v);
     }
-    d->v[d->n++] = (cs_name_decl){name, pos, kind};
+    d->v[d->n++] = (cs_name_decl){name, pos, kind, false, false};
 }
 
 /* check_names, part 1: every task, scope and group name, unique. */
@@ -50,6 +50,9 @@ static int cs__visit_declare(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     st->decl = (int32_t)d->n;
     cs__strmap_put(&ld->decls, st->name, st->decl | (task ? CS__DECL_TASK : 0));
     cs__decls_add(d, st->name, st->pos, kind);
+    if (task) /* a handle the program keeps (issue 18) */
+        d->v[d->n - 1].handle = st->op == CS_OP_CREATE_TASK || (st->op == CS_OP_START && st->return_handle) ||
+                                (st->op == CS_OP_START_SOON && st->count < 0);
     return 0;
 }
 
@@ -106,9 +109,13 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_AWAIT_TASK:
     case CS_OP_CANCEL_TASK:
         d = cs__strmap_get(&ld->decls, name);
-        if (d < 0 || !(d & CS__DECL_TASK) || ld->tasks.v[d & ~CS__DECL_TASK].kind != CS_OP_CREATE_TASK)
-            return cs__fail(ld, st->pos, "%s is not a task created with create_task", q);
+        if (d < 0 || !(d & CS__DECL_TASK) || !ld->tasks.v[d & ~CS__DECL_TASK].handle)
+            return cs__fail(ld, st->pos,
+                            "%s is not a task whose handle is kept (create_task, start with "
+                            "return_handle, start_soon without count)",
+                            q);
         st->ref = d & ~CS__DECL_TASK;
+        ld->tasks.v[st->ref].handle_named = true;
         return 0;
     case CS_OP_WAIT:
     case CS_OP_SET:

@@ -149,6 +149,7 @@ typedef enum cs__field {
     CS__F_NUM,
     CS__F_SHIELD,
     CS__F_ABANDON,
+    CS__F_RETURN_HANDLE, /* issue 18: start's return_handle */
     CS__F_COUNT,
     CS__F_TEXT,
     CS__F_JSON,

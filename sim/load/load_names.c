@@ -342,10 +342,13 @@ static int cs__cond(cs__pass *ps, const cs__env *env, const cs_cond *c0)
         }
         case CS_COND_TASK_STATUS: {
             int32_t d = cs__strmap_get(&ps->ld->decls, cd->value.name);
-            if (d < 0 || !(d & CS__DECL_TASK) || ps->ld->tasks.v[d & ~CS__DECL_TASK].kind != CS_OP_CREATE_TASK)
-                return cs__fail(ps->ld, cd->value.pos, "%s is not a task created with create_task",
+            if (d < 0 || !(d & CS__DECL_TASK) || !ps->ld->tasks.v[d & ~CS__DECL_TASK].handle)
+                return cs__fail(ps->ld, cd->value.pos,
+                                "%s is not a task whose handle is kept (create_task, start with return_handle, "
+                                "start_soon without count)",
                                 cs__repr(q, sizeof q, cd->value.name));
             cd->scope = d & ~CS__DECL_TASK;
+            ps->ld->tasks.v[cd->scope].handle_named = true;
             break;
         }
         case CS_COND_EXC_ARGS:

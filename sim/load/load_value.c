@@ -212,6 +212,8 @@ int cs__conv_field(cs__loader *ld, cs_stmt *st, cs__kind kind, cs__field field, 
             return cs__fail(ld, pos, "%s: expected true or false", k);
         if (field == CS__F_ABANDON)
             st->abandon = json_is_true(v);
+        else if (field == CS__F_RETURN_HANDLE)
+            st->return_handle = json_is_true(v);
         else
             st->shield = json_is_true(v);
         return 0;
