@@ -111,6 +111,13 @@ void cs__cond_acquired(cs__engine *e, int32_t i, cs__task *t)
     e->conds->v[i].owner = t;
 }
 
+uint32_t cs__cond_waiting(const cs__engine *e, int32_t i)
+{
+    const struct cs__conds *cs = e->conds;
+    assert(i >= 0 && (uint32_t)i < e->prog->nconditions);
+    return cs->v[i].n; /* len(Condition._waiters) */
+}
+
 const char *cs__cond_label(const cs__engine *e, int32_t i)
 {
     return e->conds->v[i].label;

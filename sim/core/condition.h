@@ -25,6 +25,8 @@ cs__prim *cs__cond_lock(cs__engine *e, int32_t i);
 /* sync.c: `async with cond` (or wait()'s re-acquire) got the lock. */
 void cs__cond_acquired(cs__engine *e, int32_t i, cs__task *t);
 const char *cs__cond_label(const cs__engine *e, int32_t i);
+/* How many tasks wait in condition i's wait() (statistics().tasks_waiting; issue 18). */
+uint32_t cs__cond_waiting(const cs__engine *e, int32_t i);
 int cs__exec_condition(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 int cs__step_condition(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 

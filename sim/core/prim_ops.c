@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "condition.h"
 #include "interp.h"
 #include "policy.h"
 #include "sync.h"
@@ -151,8 +152,30 @@ static void cs__log_stats(cs__engine *e, cs__task *t, const cs__prim *p)
     free(msg);
 }
 
+/* Condition.statistics(): its waiters and its Lock's statistics. */
+static void cs__log_cond_stats(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    char *lock = cs__stats_json(cs__cond_lock(e, st->ref));
+    char *json = cs_xasprintf("{\"tasks_waiting\":%u,\"lock_statistics\":%s}", cs__cond_waiting(e, st->ref), lock);
+    char *msg = cs_xasprintf("%s.statistics", e->prog->conditions[st->ref].name);
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_LOG);
+    ev.task = t->id;
+    ev.msg = msg;
+    ev.value_kind = CS_VAL_JSON;
+    ev.value_json = json;
+    cs__emit(e, &ev);
+    free(msg);
+    free(json);
+    free(lock);
+}
+
 int cs__exec_prim(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
+    if (st->op == CS_OP_CONDITION_STATISTICS) {
+        cs__log_cond_stats(e, t, st);
+        return CS__CONT;
+    }
     assert(st->ref >= 0 && (uint32_t)st->ref < e->nprims);
     cs__prim *p = &e->prims[st->ref];
     cs_exc *x = NULL;

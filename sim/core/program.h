@@ -124,11 +124,12 @@ typedef enum cs_op {
     /* explicit Lock / Semaphore / CapacityLimiter calls: `ref` indexes the
      * primitives as sync.c lays them out (locks, semaphores, limiters, then
      * the default thread limiter); `text` is on_behalf_of's borrower or NULL */
-    CS_OP_ACQUIRE,          /* await x.acquire() / await lim.acquire_on_behalf_of(b) */
-    CS_OP_ACQUIRE_NOWAIT,   /* x.acquire_nowait() / lim.acquire_on_behalf_of_nowait(b) */
-    CS_OP_RELEASE,          /* x.release() / lim.release_on_behalf_of(b) */
-    CS_OP_SET_TOTAL_TOKENS, /* lim.total_tokens = num (+inf allowed) */
-    CS_OP_SYNC_STATISTICS,  /* x.statistics() (a `statistics` naming a lock, semaphore or limiter), logged */
+    CS_OP_ACQUIRE,              /* await x.acquire() / await lim.acquire_on_behalf_of(b) */
+    CS_OP_ACQUIRE_NOWAIT,       /* x.acquire_nowait() / lim.acquire_on_behalf_of_nowait(b) */
+    CS_OP_RELEASE,              /* x.release() / lim.release_on_behalf_of(b) */
+    CS_OP_SET_TOTAL_TOKENS,     /* lim.total_tokens = num (+inf allowed) */
+    CS_OP_SYNC_STATISTICS,      /* x.statistics() (a `statistics` naming a lock, semaphore or limiter), logged */
+    CS_OP_CONDITION_STATISTICS, /* cond.statistics() (a `statistics` naming a condition): `ref` is conditions[] */
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     CS_OP_YIELD,      /* yield VALUE (value_json), in a generator function only */

@@ -165,6 +165,10 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
             st->op = CS_OP_SYNC_STATISTICS;
             return cs__resolve_prim(ld, st, name);
         }
+        if (cs__strmap_get(&ld->ends, name) < 0 && cs__strmap_get(&ld->conds, name) >= 0) {
+            st->op = CS_OP_CONDITION_STATISTICS;
+            return cs__resolve_condition(ld, st, name);
+        }
         return cs__resolve_stream(ld, st, name);
     case CS_OP_ACQUIRE:
     case CS_OP_ACQUIRE_NOWAIT:

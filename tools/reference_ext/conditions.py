@@ -25,6 +25,8 @@ def _cond(interp, name):
 async def _with_condition(interp, st, ctx):
     name = st["with_condition"]
     ctx.task.wait = f"condition {name}"
+    if hasattr(interp, "task_names"):  # statistics() names the owner (sync_extra.py)
+        interp.task_names[interp.anyio.get_current_task().id] = ctx.task.name
     async with _cond(interp, name):
         ctx.task.wait = None
         return await interp.body(st["body"], ctx)

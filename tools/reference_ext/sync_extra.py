@@ -122,15 +122,27 @@ def _who(interp, b):
     return interp.task_names.get(id(b), repr(b))
 
 
+def _lock_stats(interp, raw):
+    stats = {f.name: getattr(raw, f.name) for f in dataclasses.fields(raw)}
+    owner = stats["owner"]
+    stats["owner"] = None if owner is None else interp.task_names.get(owner.id, owner.name)
+    return stats
+
+
 def statistics(interp, name, ctx):
-    """Logs NAME.statistics for a lock, semaphore or limiter."""
+    """Logs NAME.statistics for a lock, semaphore, limiter or condition."""
+    if name in interp.doc.get("conditions", {}):
+        from . import conditions
+        raw = conditions._cond(interp, name).statistics()
+        stats = {"tasks_waiting": raw.tasks_waiting, "lock_statistics": _lock_stats(interp, raw.lock_statistics)}
+        interp.add_log(ctx.task, f"{name}.statistics", stats)
+        return
     obj = _obj(interp, name)
     raw = obj.statistics()
     stats = {f.name: getattr(raw, f.name) for f in dataclasses.fields(raw)}
     kind = _kind(interp, name)
     if kind == "lock":
-        owner = stats["owner"]
-        stats["owner"] = None if owner is None else interp.task_names.get(owner.id, owner.name)
+        stats = _lock_stats(interp, raw)
     elif kind == "semaphore":
         stats["value"] = obj.value
         stats["max_value"] = obj.max_value
@@ -144,7 +156,7 @@ def statistics(interp, name, ctx):
 def is_sync_name(interp, name):
     doc = interp.doc
     return (name in doc.get("locks", []) or name in doc.get("semaphores", {})
-            or name in doc.get("limiters", {}) or name == "default")
+            or name in doc.get("limiters", {}) or name == "default" or name in doc.get("conditions", {}))
 
 
 ACTIONS = {"with_lock": _with_lock, "with_semaphore": _with_semaphore, "with_limiter": _with_limiter,
