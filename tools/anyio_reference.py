@@ -143,15 +143,19 @@ def num_in(v):
 _ASYNCIO_CANCEL = re.compile(r"^Cancelled via cancel scope [0-9a-f]+(?: by <.*?>)?(; reason: .*)?$", re.S)
 
 
+_TRIO_TASK_REPR = re.compile(r"<Task ('(?:[^'\\]|\\.)*') at 0x[0-9a-f]+>")
+
+
 def exc_message(e):
-    """str(e), without the memory addresses real cancellation messages hold."""
+    """str(e), without the memory addresses real cancellation messages hold
+    (and Trio task reprs, "<Task 'name' at 0x...>", written "<Task 'name'>")."""
     if type(e).__name__ == "Cancelled" and hasattr(e, "source"):
         reason = getattr(e, "reason", None)
         return f"cancelled due to {e.source}" + ("" if reason is None else f" with reason {reason!r}")
     m = _ASYNCIO_CANCEL.match(str(e))
     if m:
         return "Cancelled via cancel scope" + (m.group(1) or "")
-    return str(e)
+    return _TRIO_TASK_REPR.sub(r"<Task \1>", str(e))
 
 
 def exc_json(e):
