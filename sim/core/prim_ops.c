@@ -29,7 +29,7 @@ cs_exc *cs__prim_limiter_release_check(cs__engine *e, cs__task *t, const cs__pri
 }
 
 /* acquire_nowait(): NULL once taken, else what it raises. */
-static cs_exc *cs__acquire_nowait(cs__engine *e, cs__task *t, cs__prim *p, const char *behalf)
+static cs_exc *cs__acquire_nowait(cs__engine *e, cs__task *t, cs__prim *p, const char *behalf, cs_pos st_pos)
 {
     switch (p->kind) {
     case CS__PRIM_LOCK:
@@ -50,6 +50,7 @@ static cs_exc *cs__acquire_nowait(cs__engine *e, cs__task *t, cs__prim *p, const
         break;
     }
     cs__prim_take(p, behalf ? NULL : t, behalf);
+    p->held_pos = st_pos;
     return NULL;
 }
 
@@ -181,7 +182,7 @@ int cs__exec_prim(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion 
     cs_exc *x = NULL;
     switch (st->op) {
     case CS_OP_ACQUIRE: cs__push(e, t, CS__F_SYNC, st); return CS__CONT;
-    case CS_OP_ACQUIRE_NOWAIT: x = cs__acquire_nowait(e, t, p, st->text); break;
+    case CS_OP_ACQUIRE_NOWAIT: x = cs__acquire_nowait(e, t, p, st->text, st->pos); break;
     case CS_OP_RELEASE: x = e->pol->prim_release_user(e, t, p, st->text); break;
     case CS_OP_SET_TOTAL_TOKENS: e->pol->limiter_set_total(e, p, st->num); break;
     default: /* CS_OP_SYNC_STATISTICS */ cs__log_stats(e, t, p); break;

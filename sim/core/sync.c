@@ -190,8 +190,18 @@ void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
     e->pol->prim_release(e, p, borrower, NULL);
 }
 
+cs__prim *cs__lock_held_by(cs__engine *e, const cs__task *t)
+{
+    for (uint32_t i = 0; i < e->nprims; i++)
+        if (e->prims[i].kind == CS__PRIM_LOCK && e->prims[i].owner == t)
+            return &e->prims[i];
+    return NULL;
+}
+
 int cs__prim_acquired(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
+    if (f->st->op == CS_OP_ACQUIRE) /* held past any block: where, if its task ends holding it */
+        cs__prim_of_task(e, t, f->st)->held_pos = f->st->pos;
     if (f->st->op == CS_OP_WITH_CONDITION) /* Condition.acquire(): _owner_task = the task */
         cs__cond_acquired(e, f->st->ref, t);
     /* to_thread's limiter; a condition's wait() re-acquiring; acquire() */

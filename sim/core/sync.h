@@ -49,5 +49,7 @@ int cs__prim_acquired(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *
 /* What a task waiting for p in frame f waits on, for deadlock reports. */
 const char *cs__prim_wait_label(const cs__engine *e, const cs__frame *f, const cs__prim *p);
 int cs__prim_reacquired(cs__engine *e, cs__task *t, cs__completion *c);
+/* A Lock task t owns (it took it with acquire() and is ending), or NULL. */
+cs__prim *cs__lock_held_by(cs__engine *e, const cs__task *t);
 
 #endif
