@@ -348,15 +348,21 @@ class Translator:
                     raise Unsupported(a, f"{describe(a)} as a Condition's lock is not supported (a lock made "
                                          "earlier at module level)")
                 value = r[1]
-        elif kind in ("event", "lock"):
+        elif kind == "event" or (kind == "lock" and call.args):
             if call.args or call.keywords:
                 raise Unsupported(call, f"arguments to {dotted_text(call.func)}() are not supported")
+        elif kind == "lock":  # Lock(fast_acquire=B)
+            value = self.sync_options(call, ("fast_acquire",)) or None
         else:
-            if len(call.args) != 1 or call.keywords:
+            allowed = ("max_value", "fast_acquire") if kind == "semaphore" else ()
+            if len(call.args) != 1 or any(k.arg not in allowed for k in call.keywords):
                 raise Unsupported(call, f"{dotted_text(call.func)}() other than with one number is not supported")
             value = literal(call.args[0], "count")
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise Unsupported(call.args[0], f"{value!r} as a count is not supported (an integer >= 0)")
+            opts = self.sync_options(call, allowed)
+            if opts:  # Semaphore(n, max_value=m, fast_acquire=B)
+                value = {"value": value, **opts}
         sname = name if name != "default" else "default_"  # "default" would replace to_thread's limiter
         self.resources[name] = (kind, sname, value)
 
@@ -396,6 +402,8 @@ class Translator:
             m = [s for (k, s, v) in self.resources.values() if k == kind]
             if m:
                 doc[key] = m
+        if any(k == "lock" and v for (k, s, v) in self.resources.values()):  # Lock(fast_acquire=...)
+            doc["locks"] = {s: (v or {}) for (k, s, v) in self.resources.values() if k == "lock"}
         conds = {s: ({} if v is None else {"lock": v}) for (k, s, v) in self.resources.values() if k == "condition"}
         if conds:
             doc["conditions"] = conds
@@ -565,6 +573,20 @@ class Translator:
     def no_args(self, call):
         if call.args or call.keywords:
             raise Unsupported(call, f"arguments to {dotted_text(call.func)}() are not supported")
+
+    def sync_options(self, call, allowed):
+        """Lock / Semaphore keyword options as literals: fast_acquire (bool), max_value (int or None)."""
+        opts = {}
+        for k in call.keywords:
+            if k.arg not in allowed:
+                raise Unsupported(call, f"{dotted_text(call.func)}(..., {k.arg}=...) is not supported")
+            v = literal(k.value, k.arg)
+            if k.arg == "fast_acquire" and not isinstance(v, bool):
+                raise Unsupported(k.value, "fast_acquire other than True or False is not supported")
+            if k.arg == "max_value" and v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+                raise Unsupported(k.value, "max_value other than an integer or None is not supported")
+            opts[k.arg] = v
+        return opts
 
     def sync_call(self, call, m, key):
         """lock/semaphore/limiter .acquire() (awaited), .acquire_nowait(), .release(), .statistics(),
