@@ -107,9 +107,10 @@ bool cs__prim_available(const cs__prim *p)
     }
 }
 
+/* A placeholder (neither task nor name) is never listed, so it matches nothing. */
 static bool cs__same_borrower(const cs__borrower *b, const cs__task *t, const char *name)
 {
-    return name ? b->name && strcmp(b->name, name) == 0 : b->task == t;
+    return name ? b->name && strcmp(b->name, name) == 0 : t && b->task == t;
 }
 
 void cs__prim_borrow(cs__prim *p, cs__task *t, const char *name)

@@ -18,13 +18,11 @@ static cs__task *cs__trio_borrower(cs__task *t, const cs__frame *f)
     return f->idx == 1 || cs__prim_behalf(f) ? NULL : t;
 }
 
-void cs__trio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower, const char *behalf)
+/* Hands p to parked tasks: a Lock or Semaphore to the first, a limiter's
+ * free tokens to as many (trio's CapacityLimiter._wake_waiters); true when
+ * a Lock or Semaphore found a taker. */
+static bool cs__trio_wake_waiters(cs__engine *e, cs__prim *p)
 {
-    if (p->kind == CS__PRIM_LIMITER) {
-        p->value--;
-        cs__prim_unborrow(p, borrower, behalf);
-    }
-    /* trio's CapacityLimiter._wake_waiters: as many as there are free tokens */
     while (p->nw && (p->kind != CS__PRIM_LIMITER || cs__limiter_free(p))) {
         cs__waiter w = cs__prim_pop_first(p);
         if (p->kind == CS__PRIM_LOCK) {
@@ -36,8 +34,19 @@ void cs__trio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower, const
         CS__TRIO_RARE_CLEAR(w.task, trio_prim);
         cs__trio_reschedule(e, w.task, NULL);
         if (p->kind != CS__PRIM_LIMITER)
-            return;
+            return true;
     }
+    return false;
+}
+
+void cs__trio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower, const char *behalf)
+{
+    if (p->kind == CS__PRIM_LIMITER) {
+        p->value--;
+        cs__prim_unborrow(p, borrower, behalf);
+    }
+    if (cs__trio_wake_waiters(e, p))
+        return;
     if (p->kind == CS__PRIM_LOCK)
         p->owner = NULL;
     else if (p->kind == CS__PRIM_SEMAPHORE)
@@ -61,10 +70,7 @@ void cs__trio_limiter_set_total(cs__engine *e, cs__prim *p, double total)
 {
     p->infinite = isinf(total);
     p->total = p->infinite ? 0 : (int64_t)total;
-    /* _wake_waiters: unpark as many as total - borrowed */
-    p->value++; /* cs__trio_prim_release gives one back first: borrow one to give */
-    cs__prim_borrow(p, NULL, NULL);
-    cs__trio_prim_release(e, p, NULL, NULL);
+    cs__trio_wake_waiters(e, p); /* unpark as many as total - borrowed */
 }
 
 static int cs__trio_prim_wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim *p)
