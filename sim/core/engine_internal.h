@@ -271,6 +271,7 @@ struct cs__prim {
     int64_t max_value;       /* Semaphore(max_value=...); -1: None */
     bool fast;               /* Lock / Semaphore (fast_acquire=True) */
     cs_pos held_pos;         /* Lock: the acquire() / acquire_nowait() its owner took it with (issue 18) */
+    bool broken;             /* Lock, Trio: its owner ended holding it (trio broke its parking lot) */
     cs__borrower *borrowers; /* Limiter: who holds a token, in order (placeholders are not listed) */
     uint32_t nb, capb;
 };

@@ -194,7 +194,7 @@ void cs__prim_release(cs__engine *e, cs__prim *p, cs__task *borrower)
 cs__prim *cs__lock_held_by(cs__engine *e, const cs__task *t)
 {
     for (uint32_t i = 0; i < e->nprims; i++)
-        if (e->prims[i].kind == CS__PRIM_LOCK && e->prims[i].owner == t)
+        if (e->prims[i].kind == CS__PRIM_LOCK && e->prims[i].owner == t && !e->prims[i].broken)
             return &e->prims[i];
     return NULL;
 }

@@ -173,6 +173,8 @@ int cs__trio_step_sync(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
 void cs__trio_prim_release(cs__engine *e, cs__prim *p, cs__task *borrower, const char *behalf);
 cs_exc *cs__trio_prim_release_user(cs__engine *e, cs__task *t, cs__prim *p, const char *behalf);
 void cs__trio_limiter_set_total(cs__engine *e, cs__prim *p, double total);
+/* Stops the run: a task waits on a lock whose owner ended holding it (issue 18). */
+void cs__trio_broken_lock(cs__engine *e, const cs__prim *p);
 
 /* trio_thread.c */
 int cs__trio_step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);

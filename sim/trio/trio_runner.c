@@ -94,14 +94,15 @@ static void cs__trio_task_exited(cs__engine *e, cs__task *t)
     if (t->member_of)
         cs__scope_tasks_remove(t->member_of, t);
     t->cancel_scope = NULL;
-    cs__prim *held = cs__lock_held_by(e, t);
-    if (held) { /* trio breaks the lock's parking lot with its own BrokenResourceError (issue 18) */
-        cs__fail_scenario(e, held->held_pos,
-                          "task '%s' ended holding %s: on Trio that breaks the lock (trio's own BrokenResourceError, "
-                          "which AnyIO does not convert), not modelled",
-                          t->name, held->label);
-        e->error = CS_E_UNSUPPORTED;
-        return;
+    /* trio breaks the parking lot of a lock its owner ends holding: tasks
+     * parked there (now or later) get trio's own BrokenResourceError, not
+     * modelled (issue 18); the lock itself stays held by the finished task */
+    for (cs__prim *held; (held = cs__lock_held_by(e, t)) != NULL && !held->broken;) {
+        held->broken = true;
+        if (held->nw) {
+            cs__trio_broken_lock(e, held);
+            return;
+        }
     }
     if (t->tg)
         cs__trio_child_finished(e, t->tg, t);

@@ -73,8 +73,21 @@ void cs__trio_limiter_set_total(cs__engine *e, cs__prim *p, double total)
     cs__trio_wake_waiters(e, p); /* unpark as many as total - borrowed */
 }
 
+void cs__trio_broken_lock(cs__engine *e, const cs__prim *p)
+{
+    cs__fail_scenario(e, p->held_pos,
+                      "the owner of %s ended holding it and a task waits for it: on Trio that raises trio's own "
+                      "BrokenResourceError (which AnyIO does not convert), not modelled",
+                      p->label);
+    e->error = CS_E_UNSUPPORTED;
+}
+
 static int cs__trio_prim_wait(cs__engine *e, cs__task *t, cs__frame *f, cs__prim *p)
 {
+    if (p->broken) { /* park() in a broken lot raises at once */
+        cs__trio_broken_lock(e, p);
+        return CS__YIELD;
+    }
     f->phase = SY_WAIT;
     t->wait_label = cs__prim_wait_label(e, f, p);
     cs__prim_queue(p, t, NULL, f->idx == 1, cs__prim_behalf(f));
