@@ -20,6 +20,8 @@
 enum {
     CS__F_CSC = CS__F_BACKEND, /* lowlevel.cancel_shielded_checkpoint() */
     CS__F_CIC,                 /* lowlevel.checkpoint_if_cancelled() */
+    CS__F_NATIVE_AWAIT,        /* `await task` of a native task (native_task.c) */
+    CS__F_NATIVE_TIMEOUT,      /* async with asyncio.timeout() (native_timeout.c) */
 };
 
 /* asyncio's Future is the core's wait token: what a task awaits. */
@@ -27,16 +29,17 @@ typedef struct cs__wait cs__fut;
 typedef struct cs__timer cs__timer;
 
 typedef enum cs__cb_kind {
-    CS__CB_TASK_STEP,     /* Task.__step (a: task) */
-    CS__CB_TASK_WAKEUP,   /* Task.__wakeup (a: task, fut) */
-    CS__CB_SLEEP_DONE,    /* futures._set_result_unless_cancelled (fut) */
-    CS__CB_SCOPE_TIMEOUT, /* CancelScope._timeout (scope) */
-    CS__CB_DELIVER,       /* CancelScope._deliver_cancellation(origin) (scope) */
-    CS__CB_TASK_DONE,     /* TaskGroup._spawn.task_done (task) */
-    CS__CB_RUN_COMPLETE,  /* run_until_complete's stop callback */
-    CS__CB_THREAD_REPORT, /* WorkerThread._report_result (thread) */
-    CS__CB_FT_START,      /* run_coroutine_threadsafe's callback: create the task (thread) */
-    CS__CB_FT_DONE,       /* the task's future chained back: release the thread (thread) */
+    CS__CB_TASK_STEP,      /* Task.__step (a: task) */
+    CS__CB_TASK_WAKEUP,    /* Task.__wakeup (a: task, fut) */
+    CS__CB_SLEEP_DONE,     /* futures._set_result_unless_cancelled (fut) */
+    CS__CB_SCOPE_TIMEOUT,  /* CancelScope._timeout (scope) */
+    CS__CB_DELIVER,        /* CancelScope._deliver_cancellation(origin) (scope) */
+    CS__CB_TASK_DONE,      /* TaskGroup._spawn.task_done (task) */
+    CS__CB_RUN_COMPLETE,   /* run_until_complete's stop callback */
+    CS__CB_THREAD_REPORT,  /* WorkerThread._report_result (thread) */
+    CS__CB_FT_START,       /* run_coroutine_threadsafe's callback: create the task (thread) */
+    CS__CB_FT_DONE,        /* the task's future chained back: release the thread (thread) */
+    CS__CB_NATIVE_TIMEOUT, /* asyncio.Timeout._on_timeout (record) */
 } cs__cb_kind;
 
 /* 24 bytes (a million sleeping tasks hold one each). */
@@ -69,6 +72,7 @@ struct cs__wait {
 /* asyncio.Task's part of a task. */
 typedef struct cs__aio_task {
     bool must_cancel;
+    uint32_t ncancels;        /* _num_cancels_requested: cancelling(), uncancel() */
     cs_exc *cancel_exc;       /* what a pending cancel() will throw (owned ref) */
     cs__fut *fut_waiter;      /* ref */
     cs__timer *sleep_timer;   /* asyncio.sleep's call_later handle (ref) */
@@ -77,8 +81,9 @@ typedef struct cs__aio_task {
 
 /* AnyIO's asyncio CancelScope's part of a scope. */
 typedef struct cs__aio_scope {
-    bool cancel_handle;   /* a delivery retry is queued */
-    char *cancel_message; /* normalised message of the cancellation it issues (owned) */
+    bool cancel_handle;       /* a delivery retry is queued */
+    int32_t pending_uncancel; /* _pending_uncancellations: cancel()s of the host to undo at exit */
+    char *cancel_message;     /* normalised message of the cancellation it issues (owned) */
     cs__timer *timeout_handle;
 } cs__aio_scope;
 
@@ -89,9 +94,19 @@ typedef struct cs__aio_tg {
 
 /* What few asyncio tasks need (the rare record's asyncio part). */
 typedef struct cs__aio_rare {
-    cs__event *event_wait; /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
-    cs__fut *start_fut;    /* started by `start`: the future start() awaits (ref) */
+    cs__event *event_wait;     /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
+    cs__fut *start_fut;        /* started by `start`: the future start() awaits (ref) */
+    struct cs__native *native; /* a native task (asyncio.create_task): its awaiters (owned) */
+    cs__task *awaiting;        /* the native task this one awaits now (its _fut_waiter) */
 } cs__aio_rare;
+
+/* What a native task (asyncio.create_task, no task group) has of a Future:
+ * the futures of the tasks awaiting it, completed as it finishes. */
+typedef struct cs__native {
+    cs__fut **awaiters; /* refs */
+    uint32_t n, cap;
+    char *label; /* "asyncio_await NAME": what its awaiters wait on (owned) */
+} cs__native;
 
 /* The event loop (e->be). */
 typedef struct cs__aio_loop {
@@ -108,6 +123,9 @@ typedef struct cs__aio_loop {
     /* free lists (cs__pool_take) */
     void *free_timers, *free_futs;
     bool escape; /* a KeyboardInterrupt/SystemExit left a task step */
+    /* asyncio.timeout() blocks entered (native_timeout.c; records in the arena) */
+    struct cs__native_tmo **tmos;
+    uint32_t ntmos, captmos;
 } cs__aio_loop;
 
 static inline cs__aio_loop *cs__aio(const cs__engine *e)
@@ -212,6 +230,15 @@ void cs__aio_ft_task_begin(cs__engine *e, cs__task *t, struct cs__thread *th);
 void cs__thread_report(cs__engine *e, struct cs__thread *th);
 void cs__ft_start(cs__engine *e, struct cs__thread *th);
 void cs__ft_done(cs__engine *e, struct cs__thread *th);
+
+/* native_task.c, native_timeout.c: native asyncio inside AnyIO code */
+int cs__aio_exec_native(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+int cs__native_step_await(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+void cs__native_finish(cs__engine *e, cs__task *t, const cs__completion *c);
+void cs__native_free(cs__engine *e, cs__task *t);
+int cs__native_timeout_begin(cs__engine *e, cs__task *t, const cs_stmt *st);
+int cs__native_step_timeout(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+void cs__native_on_timeout(cs__engine *e, struct cs__native_tmo *r, bool soon);
 
 /* aio_run.c: asyncio.Runner.run(main) and close() */
 void cs__aio_run(cs__engine *e);

@@ -278,6 +278,7 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
     case CS__CB_THREAD_REPORT: cs__thread_report(e, h.a); break;
     case CS__CB_FT_START: cs__ft_start(e, h.a); break;
     case CS__CB_FT_DONE: cs__ft_done(e, h.a); break;
+    case CS__CB_NATIVE_TIMEOUT: cs__native_on_timeout(e, h.a, h.timer == NULL); break;
     }
 }
 
@@ -379,6 +380,7 @@ void cs__loop_free(cs__engine *e)
         cs__timer_unref(e, L->heap[i].t);
     }
     free(L->heap);
+    free(L->tmos);
     /* timers and futures live in the run's arena: their memory goes with it */
     free(L);
     e->be = NULL;

@@ -21,8 +21,10 @@ static bool cs__aio_scope_reentry_refused(const cs__scope *s)
 static void cs__aio_task_free(cs__engine *e, cs__task *t)
 {
     cs__aio_task *at = cs__aio_t(t);
-    if (t->rare)
+    if (t->rare) {
         cs__fut_unref(e, cs__aio_r(t)->start_fut);
+        cs__native_free(e, t);
+    }
     cs_exc_unref(at->cancel_exc);
     cs__fut_unref(e, at->fut_waiter);
     cs__fut_unref(e, at->fut_waiter_prev);
@@ -105,6 +107,7 @@ const cs__policy cs__policy_asyncio = {
     .checkpoint = cs__aio_checkpoint,
     .checkpoint_if_cancelled = cs__aio_cic,
     .cancel_shielded_checkpoint = cs__aio_csc,
+    .exec_native = cs__aio_exec_native,
     .step_frame = cs__aio_step_frame,
     .step_tg = cs__aio_step_tg,
     .spawn = cs__aio_tg_spawn,

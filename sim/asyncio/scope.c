@@ -97,6 +97,8 @@ static bool cs__deliver_walk(cs__engine *e, cs__scope *root, cs__scope *origin)
                     x->origin_scope = origin->id;
                     cs__task_cancel(e, t, x);
                     cs_exc_unref(x);
+                    if (t == origin->host) /* undone by uncancel() in the origin's exit */
+                        cs__aio_s(origin)->pending_uncancel++;
                     if (cs__rare(t)->ft_thread)
                         continue; /* a from_thread body's task is not a scenario task */
                     cs_event ev;
@@ -215,6 +217,17 @@ cs__completion cs__aio_scope_exit(cs__engine *e, cs__scope *s, cs__completion c)
     host->cancel_scope = s->parent;
     cs__restart_in_parent(e, s);
     cs__completion out = c;
+    cs__aio_scope *as = cs__aio_s(s);
+    if (s->cancel_called && !cs__scope_parent_cancel_visible(s)) {
+        /* one uncancel() per cancel() this scope made of its host */
+        for (; as->pending_uncancel > 0; as->pending_uncancel--)
+            if (cs__aio_t(host)->ncancels > 0)
+                cs__aio_t(host)->ncancels--;
+    } else if (as->pending_uncancel) {
+        assert(s->parent);
+        cs__aio_s(s->parent)->pending_uncancel += as->pending_uncancel;
+        as->pending_uncancel = 0;
+    }
     if (s->cancel_called && !cs__scope_parent_cancel_visible(s) && c.type == CS__C_EXC) {
         if (cs_exc_is_group(c.exc)) {
             cs_exc *match = NULL, *rest = NULL;

@@ -47,6 +47,8 @@ static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
         cs__aio(e)->escape = true;
     }
     cs__emit(e, &ev);
+    if (cs__aio_r(t)->native) /* a native task: its awaiters' __wakeup */
+        cs__native_finish(e, t, &c);
     /* done callbacks, in the order they were added */
     if (t->tg)
         cs__call_soon(e, CS__CB_TASK_DONE, t, NULL);
@@ -63,8 +65,11 @@ void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
         return;
     }
     if (at->must_cancel) {
-        cs_exc_unref(exc);
-        exc = cs_exc_ref(at->cancel_exc);
+        /* a CancelledError already on its way in is kept (3.11's __step) */
+        if (!exc || exc->cls != CS_EXC_CANCELLED) {
+            cs_exc_unref(exc);
+            exc = cs_exc_ref(at->cancel_exc);
+        }
         at->must_cancel = false;
     }
     at->fut_waiter_prev = at->fut_waiter; /* released after the event clean-up below */
@@ -124,8 +129,16 @@ bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc)
     cs__aio_task *at = cs__aio_t(t);
     if (t->run == CS__TS_DONE)
         return false;
-    if (at->fut_waiter && cs__fut_cancel(e, at->fut_waiter, exc))
+    at->ncancels++;
+    cs__task *inner = cs__aio_r(t)->awaiting;
+    if (inner && at->fut_waiter && at->fut_waiter->state == CS__FUT_PENDING) {
+        /* awaiting a native task: the task is the _fut_waiter, and its
+         * cancel() is Task.cancel (native_task.c) */
+        if (cs__task_cancel(e, inner, exc))
+            return true;
+    } else if (at->fut_waiter && cs__fut_cancel(e, at->fut_waiter, exc)) {
         return true;
+    }
     at->must_cancel = true;
     cs_exc_unref(at->cancel_exc);
     at->cancel_exc = cs_exc_ref(exc);

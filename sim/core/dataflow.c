@@ -47,8 +47,8 @@ static uint32_t cs__nslots_of(const cs__engine *e, const cs__frame *f, bool firs
         return 0;
     if (f->kind == CS__F_TASK)
         return f->st && f->st->flow ? f->st->flow->nslots : 0;
-    if (f->kind == CS__F_BODY) /* main's own body */
-        return e->prog->main_nslots;
+    if (f->kind == CS__F_BODY) /* main's own body, or a backend's task made by a statement (f->st) */
+        return f->st ? (f->st->flow ? f->st->flow->nslots : 0) : e->prog->main_nslots;
     return 0;
 }
 

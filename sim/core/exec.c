@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "backend_op.h"
 #include "condition.h"
 #include "interp.h"
 #include "policy.h"
@@ -330,6 +331,13 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_REENTER] = cs__exec_gen,
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
+    [CS_OP_ASYNCIO_CREATE_TASK] = cs__exec_backend_op,
+    [CS_OP_ASYNCIO_AWAIT] = cs__exec_backend_op,
+    [CS_OP_ASYNCIO_CANCEL] = cs__exec_backend_op,
+    [CS_OP_UNCANCEL] = cs__exec_backend_op,
+    [CS_OP_ASYNCIO_PROBE] = cs__exec_backend_op,
+    [CS_OP_ASYNCIO_TIMEOUT] = cs__exec_backend_op,
+    [CS_OP_ASYNCIO_TIMEOUT_AT] = cs__exec_backend_op,
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* (end of issue 26) */

@@ -37,6 +37,7 @@ bool cs_op_is_checkpoint(cs_op op)
         /* issue 19 */
         /* (end of issue 19) */
         /* issue 20 */
+    case CS_OP_ASYNCIO_AWAIT:
         /* (end of issue 20) */
         /* issue 26 */
         /* (end of issue 26) */
@@ -72,6 +73,7 @@ const char *cs_op_checkpoint_name(cs_op op)
     /* issue 19 */
     /* (end of issue 19) */
     /* issue 20 */
+    case CS_OP_ASYNCIO_AWAIT: return "asyncio_await";
     /* (end of issue 20) */
     /* issue 26 */
     /* (end of issue 26) */

@@ -54,6 +54,9 @@ typedef struct cs__policy {
     int (*checkpoint)(cs__engine *e, cs__task *t, const cs_stmt *st);
     int (*checkpoint_if_cancelled)(cs__engine *e, cs__task *t, const cs_stmt *st);
     int (*cancel_shielded_checkpoint)(cs__engine *e, cs__task *t, const cs_stmt *st);
+    /* a statement only this backend has (backend_op.h; NULL: none, the
+     * loader refuses them) */
+    int (*exec_native)(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
     /* the backend's own frame kinds (>= CS__F_BACKEND) */
     int (*step_frame)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
     int (*step_tg)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);

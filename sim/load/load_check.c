@@ -28,6 +28,7 @@ static int cs__visit_declare(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_START_SOON:
     case CS_OP_START:
     case CS_OP_CREATE_TASK:
+    case CS_OP_ASYNCIO_CREATE_TASK:
         task = true;
         kind = (int)st->op;
         break;
@@ -117,6 +118,9 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         st->ref = d & ~CS__DECL_TASK;
         ld->tasks.v[st->ref].handle_named = true;
         return 0;
+    case CS_OP_ASYNCIO_AWAIT:
+    case CS_OP_ASYNCIO_CANCEL:
+    case CS_OP_ASYNCIO_PROBE: return cs__native_resolve(ld, st, name);
     case CS_OP_WAIT:
     case CS_OP_SET:
         if ((st->ref = cs__strmap_get(&ld->events, name)) < 0)

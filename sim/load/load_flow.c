@@ -163,6 +163,9 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     case CS_OP_START_SOON:
     case CS_OP_START:
     case CS_OP_CREATE_TASK:
+    case CS_OP_ASYNCIO_CREATE_TASK:
+    case CS_OP_ASYNCIO_TIMEOUT:
+    case CS_OP_ASYNCIO_TIMEOUT_AT:
     case CS_OP_TASK_GROUP:
     case CS_OP_CANCEL_SCOPE:
     case CS_OP_MOVE_ON_AFTER:

@@ -291,4 +291,10 @@ int cs__check_generators(cs__loader *ld);
  * started/reraise/return/start_soon may appear; then max_depth. */
 int cs__check_program(cs__loader *ld);
 
+/* load_native.c: native asyncio statements (asyncio backend only): refused
+ * for Trio, the probe's name; the task a statement names. */
+bool cs__op_is_native(cs_op op);
+int cs__native_stmt_rules(cs__loader *ld, const json_t *x, uint32_t node, cs_stmt *st);
+int cs__native_resolve(cs__loader *ld, cs_stmt *st, const char *name);
+
 #endif

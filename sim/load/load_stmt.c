@@ -175,6 +175,12 @@ static const cs__action cs__stmt_actions[] = {
     {"reenter", CS_OP_REENTER, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
+    {"asyncio_create_task", CS_OP_ASYNCIO_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},
+    {"asyncio_await", CS_OP_ASYNCIO_AWAIT, CS__K_NAME, CS__F_REF, {{0}}},
+    {"asyncio_cancel", CS_OP_ASYNCIO_CANCEL, CS__K_NAME, CS__F_REF, {{"msg", CS__K_STRING, CS__F_TEXT, false}}},
+    {"asyncio_probe", CS_OP_ASYNCIO_PROBE, CS__K_STRING, CS__F_TEXT, {{"task", CS__K_NAME, CS__F_REF, false}}},
+    {"asyncio_timeout", CS_OP_ASYNCIO_TIMEOUT, CS__K_TIMEOUT, CS__F_DUR, {CS__BODY_REQ}},
+    {"asyncio_timeout_at", CS_OP_ASYNCIO_TIMEOUT_AT, CS__K_NUMBER, CS__F_NUM, {CS__BODY_REQ}},
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* (end of issue 26) */
@@ -198,6 +204,7 @@ static const cs__zero cs__stmt_zero[] = {
     {"reraise", CS_OP_RERAISE},
     {"break", CS_OP_BREAK},
     {"continue", CS_OP_CONTINUE},
+    {"uncancel", CS_OP_UNCANCEL}, /* issue 20: asyncio.current_task().uncancel() */
     {NULL, 0},
 };
 
@@ -271,6 +278,8 @@ static int cs__stmt_rules(cs__loader *ld, const json_t *x, uint32_t node, cs_stm
     }
     if (st->op == CS_OP_RAISE && json_object_get(x, "exceptions"))
         st->count = st->body.n; /* a group: count >= 0 marks it (load_group.c) */
+    if (cs__native_stmt_rules(ld, x, node, st) < 0)
+        return -1;
     if (st->op == CS_OP_PROBE) {
         bool scope_probe = st->probe != CS_PROBE_EFFECTIVE_DEADLINE && st->probe != CS_PROBE_TIME;
         bool has_scope = json_object_get(x, "scope") != NULL;
@@ -344,14 +353,14 @@ static int cs__conv_stmt(cs__loader *ld, const json_t *x, uint32_t node, bool th
     const cs__zero *zobj = json_is_object(x) ? cs__zero_object(x, zero) : NULL;
     if (zobj) {
         st->op = zobj->op;
-        return 0;
+        return cs__op_is_native(st->op) ? cs__native_stmt_rules(ld, x, node, st) : 0;
     }
     if (json_is_string(x)) {
         const char *s = json_string_value(x);
         const cs__zero *z = cs__find_zero(zero, s);
         if (z) {
             st->op = z->op;
-            return 0;
+            return cs__op_is_native(st->op) ? cs__native_stmt_rules(ld, x, node, st) : 0;
         }
         if (cs__find_action(tab, s))
             return cs__fail(ld, pos, "%s %s needs an argument (write it as an object)", what, cs__repr(r, sizeof r, s));

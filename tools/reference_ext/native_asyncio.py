@@ -1,0 +1,76 @@
+"""Native asyncio inside AnyIO code, on real AnyIO (asyncio backend only).
+
+- {"asyncio_create_task": "t", "body": [...]}: asyncio.create_task(coro,
+  name="t"), a task no task group owns (its record is a task like any other);
+- {"asyncio_await": "t"}: `await t` (the task's exception or CancelledError
+  comes out as it is; cancelling the awaiting task cancels t: t is its
+  _fut_waiter);
+- {"asyncio_cancel": "t", "msg": "..."}: t.cancel(msg);
+- "uncancel": asyncio.current_task().uncancel();
+- {"asyncio_probe": "cancelling" | "done" | "cancelled", "task": "t"}: logs
+  t.cancelling() (a number) or t.done() / t.cancelled() (booleans), of the
+  current task when "task" is absent (msg "t.cancelling" or "cancelling");
+- {"asyncio_timeout": D, "body": [...]}, {"asyncio_timeout_at": T, ...}:
+  `async with asyncio.timeout(D)` / `asyncio.timeout_at(T)` (TimeoutError out
+  of the block when it expired and the cancellation was its own).
+"""
+
+
+def setup(interp):
+    interp.native = {}
+
+
+def _task(interp, name):
+    import asyncio
+
+    return asyncio.current_task() if name is None else interp.native[name]
+
+
+async def _create_task(interp, st, ctx):
+    import asyncio
+
+    from anyio_reference import Ctx  # noqa: PLC0415 - the script is the importer
+
+    rec = interp.new_task(interp.instance(st["asyncio_create_task"]))
+    coro = interp.task_main(rec, st["body"], Ctx(rec, ctx.tg))
+    interp.native[st["asyncio_create_task"]] = asyncio.create_task(coro, name=rec.name)
+
+
+async def _await(interp, st, ctx):
+    name = st["asyncio_await"]
+    ctx.task.wait = f"asyncio_await {name}"
+    await interp.native[name]
+
+
+async def _cancel(interp, st, ctx):
+    interp.native[st["asyncio_cancel"]].cancel(st.get("msg"))
+
+
+async def _uncancel(interp, st, ctx):
+    _task(interp, None).uncancel()
+
+
+async def _probe(interp, st, ctx):
+    what = st["asyncio_probe"]
+    name = st.get("task")
+    v = getattr(_task(interp, name), what)()
+    interp.add_log(ctx.task, f"{name}.{what}" if name else what, float(v) if what == "cancelling" else v)
+
+
+async def _timeout(interp, st, ctx):
+    import asyncio
+
+    if "asyncio_timeout" in st:
+        d = st["asyncio_timeout"]
+        cm = asyncio.timeout(None if d is None else interp.dur(d, ctx.task, ctx.vars))
+    else:
+        cm = asyncio.timeout_at(st["asyncio_timeout_at"])
+    async with cm:
+        return await interp.body(st["body"], ctx)
+
+
+ACTIONS = {"asyncio_create_task": _create_task, "asyncio_await": _await, "asyncio_cancel": _cancel,
+           "uncancel": _uncancel, "asyncio_probe": _probe, "asyncio_timeout": _timeout,
+           "asyncio_timeout_at": _timeout}
+ZERO_ARG = {"uncancel"}
+
