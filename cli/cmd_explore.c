@@ -195,6 +195,14 @@ int cs_cmd_explore(int argc, char **argv)
         cs_load_error_print(&lerr, stderr);
         return 2;
     }
+    if (!sc->program->run_trio) {
+        /* explore searches Trio's schedules; asyncio's loop has exactly one
+         * (an asyncio-only scenario: native asyncio statements) */
+        printf("explore %s: the scenario does not run on trio; asyncio has one schedule, nothing to explore\n",
+               sc->program->name);
+        cs_scenario_free(sc);
+        return 0;
+    }
     cs_explore_result r;
     cs_run_error err;
     int rc = cs_explore(sc->program, &a.opt, &r, &err);

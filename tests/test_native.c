@@ -1,0 +1,131 @@
+/* test_native.c - Check tests for native asyncio inside AnyIO code
+ * (sim/asyncio/native_task.c, native_timeout.c, the counts in task.c and
+ * scope.c, and the loader's refusal on Trio).  Expected values come from
+ * real AnyIO 4.14.2 on CPython 3.11.7 (tools/reference_ext/native_asyncio.py;
+ * the scenarios of scenarios/asyncio_native/ named below). */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "load.h"
+#include "outcome.h"
+
+/* Runs `text` on asyncio and returns the outcome as JSON (new reference). */
+static json_t *run_json(const char *text)
+{
+    cs_scenario *sc = NULL;
+    cs_load_error err;
+    ck_assert_msg(cs_load_buffer("t.json", text, strlen(text), &sc, &err) == 0, "load: %s", err.message);
+    cs_outcome *o = cs_outcome_new();
+    cs_sink sink = {cs_outcome_sink, o};
+    cs_run_options opt;
+    cs_run_options_init(&opt);
+    opt.sinks = &sink;
+    opt.nsinks = 1;
+    opt.step_limit = 100000;
+    opt.backend = CS_BACKEND_ASYNCIO;
+    cs_run_error rerr;
+    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
+    json_t *j = cs_outcome_to_json(o);
+    cs_outcome_free(o);
+    cs_scenario_free(sc);
+    return j;
+}
+
+static json_t *log_line(json_t *j, size_t i)
+{
+    return json_array_get(json_object_get(j, "log"), i);
+}
+
+static const char *result_type(json_t *j)
+{
+    return json_string_value(json_object_get(json_object_get(json_object_get(j, "result"), "raised"), "type"));
+}
+
+/* await-in-cancelled-scope-cancels-task: the scope cancels t through the
+ * awaiter (one request on t) and uncancels its own request of main. */
+START_TEST(scope_cancels_awaited_native_task)
+{
+    json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
+                         "{\"asyncio_create_task\":\"t\",\"body\":[{\"sleep\":1}]},"
+                         "{\"move_on_after\":0.5,\"body\":[{\"asyncio_await\":\"t\"}]},"
+                         "{\"asyncio_probe\":\"cancelling\",\"task\":\"t\"},"
+                         "{\"asyncio_probe\":\"cancelling\"},"
+                         "{\"asyncio_probe\":\"cancelled\",\"task\":\"t\"}]}");
+    ck_assert_str_eq(json_string_value(json_object_get(log_line(j, 0), "msg")), "t.cancelling");
+    ck_assert(json_number_value(json_object_get(log_line(j, 0), "value")) == 1);
+    ck_assert(json_number_value(json_object_get(log_line(j, 1), "value")) == 0);
+    ck_assert(json_is_true(json_object_get(log_line(j, 2), "value")));
+    ck_assert_ptr_null(result_type(j));
+    json_decref(j);
+}
+END_TEST
+
+/* scope-and-timeout-same-instant-scope-outer: the scope's timer fires first,
+ * the timeout leaves the CancelledError alone, the scope swallows it. */
+START_TEST(scope_first_beats_timeout)
+{
+    json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
+                         "{\"move_on_after\":1,\"body\":[{\"asyncio_timeout\":1,\"body\":[{\"sleep\":5}]}]},"
+                         "{\"asyncio_probe\":\"cancelling\"}]}");
+    ck_assert_ptr_null(result_type(j));
+    ck_assert(json_number_value(json_object_get(log_line(j, 0), "value")) == 0);
+    json_decref(j);
+}
+END_TEST
+
+/* timeout-uncaught: TimeoutError out of asyncio.timeout(1) at t=1. */
+START_TEST(timeout_raises_timeout_error)
+{
+    json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
+                         "{\"asyncio_timeout\":1,\"body\":[{\"sleep\":5}]}]}");
+    ck_assert_str_eq(result_type(j), "TimeoutError");
+    ck_assert(json_number_value(json_object_get(j, "end_time")) == 1);
+    json_decref(j);
+}
+END_TEST
+
+/* swallowed-in-native-task-not-redelivered: t.cancel() is edge-triggered. */
+START_TEST(native_cancel_is_edge_triggered)
+{
+    json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
+                         "{\"asyncio_create_task\":\"t\",\"body\":[{\"try\":[{\"sleep\":5}],\"except\":"
+                         "[{\"match\":\"Cancelled\",\"body\":[]}]},{\"sleep\":1},{\"log\":\"done\"}]},"
+                         "{\"sleep\":1},{\"asyncio_cancel\":\"t\"},{\"asyncio_await\":\"t\"}]}");
+    ck_assert_str_eq(json_string_value(json_object_get(log_line(j, 0), "msg")), "done");
+    ck_assert(json_number_value(json_object_get(j, "end_time")) == 2);
+    json_decref(j);
+}
+END_TEST
+
+/* The loader refuses a native statement in a scenario that runs on Trio. */
+START_TEST(refused_on_trio)
+{
+    const char *text = "{\"main\":[\"checkpoint\",\n  {\"asyncio_probe\":\"done\"}]}";
+    cs_scenario *sc = NULL;
+    cs_load_error err;
+    ck_assert_int_ne(cs_load_buffer("t.json", text, strlen(text), &sc, &err), 0);
+    ck_assert_uint_eq(err.line, 2);
+    ck_assert_uint_eq(err.col, 3);
+    ck_assert_ptr_nonnull(strstr(err.message, "asyncio backend only"));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("native");
+    TCase *tc = tcase_create("asyncio");
+    tcase_add_test(tc, scope_cancels_awaited_native_task);
+    tcase_add_test(tc, scope_first_beats_timeout);
+    tcase_add_test(tc, timeout_raises_timeout_error);
+    tcase_add_test(tc, native_cancel_is_edge_triggered);
+    tcase_add_test(tc, refused_on_trio);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
