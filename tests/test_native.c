@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "findings.h"
 #include "load.h"
 #include "outcome.h"
 
@@ -100,6 +101,44 @@ START_TEST(native_cancel_is_edge_triggered)
 }
 END_TEST
 
+/* The findings a run of `text` on asyncio gives: whether swallowed_cancellation is among them. */
+static bool swallowed(const char *text)
+{
+    cs_scenario *sc = NULL;
+    cs_load_error err;
+    ck_assert_msg(cs_load_buffer("t.json", text, strlen(text), &sc, &err) == 0, "load: %s", err.message);
+    cs_findings *f = cs_findings_new();
+    cs_sink sink = {cs_findings_sink, f};
+    cs_run_options opt;
+    cs_run_options_init(&opt);
+    opt.sinks = &sink;
+    opt.nsinks = 1;
+    cs_run_error rerr;
+    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
+    bool r = cs_findings_has(f, CS_FINDING_SWALLOWED_CANCELLATION);
+    if (r)
+        ck_assert_ptr_nonnull(strstr(cs_findings_detail(f, CS_FINDING_SWALLOWED_CANCELLATION), "handler at 2:"));
+    cs_findings_free(f);
+    cs_scenario_free(sc);
+    return r;
+}
+
+/* A native cancellation swallowed in a handler is reported (with the
+ * handler's line); an AnyIO scope's, which comes back, is not; re-raised, neither. */
+START_TEST(swallowed_cancellation_finding)
+{
+    ck_assert(swallowed("{\"backends\":[\"asyncio\"],\"main\":[{\"asyncio_create_task\":\"t\",\"body\":[\n"
+                        "{\"try\":[{\"sleep\":5}],\"except\":[{\"match\":\"Cancelled\",\"body\":[]}]}]},"
+                        "{\"sleep\":1},{\"asyncio_cancel\":\"t\"},{\"asyncio_await\":\"t\"}]}"));
+    ck_assert(!swallowed("{\"backends\":[\"asyncio\"],\"main\":[{\"move_on_after\":1,\"body\":[\n"
+                         "{\"try\":[{\"sleep\":5}],\"except\":[{\"match\":\"Cancelled\",\"body\":[]}]},"
+                         "{\"sleep\":1}]}]}"));
+    ck_assert(!swallowed("{\"backends\":[\"asyncio\"],\"main\":[{\"asyncio_create_task\":\"t\",\"body\":[\n"
+                         "{\"try\":[{\"sleep\":5}],\"except\":[{\"match\":\"Cancelled\",\"body\":[\"reraise\"]}]}]},"
+                         "{\"sleep\":1},{\"asyncio_cancel\":\"t\"},{\"sleep\":1}]}"));
+}
+END_TEST
+
 /* The loader refuses a native statement in a scenario that runs on Trio. */
 START_TEST(refused_on_trio)
 {
@@ -122,6 +161,7 @@ int main(void)
     tcase_add_test(tc, timeout_raises_timeout_error);
     tcase_add_test(tc, native_cancel_is_edge_triggered);
     tcase_add_test(tc, refused_on_trio);
+    tcase_add_test(tc, swallowed_cancellation_finding);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

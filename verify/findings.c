@@ -74,6 +74,7 @@ struct cs_findings {
     const char *const *classes; /* class names, borrowed from RUN_START (worker threads report after RUN_END) */
     uint32_t nclasses;
     cs__lost lost;
+    cs__swallow swallow;
     bool ended;        /* RUN_END seen: what follows are worker threads that outlive the run */
     char *stream_wait; /* issue 18: the first task found waiting on a stream end at a deadlock (owned) */
 };
@@ -83,7 +84,7 @@ static const char *const cs__names[CS_FINDING_COUNT] = {
     [CS_FINDING_EARLY_DEADLINE] = "early_deadline", [CS_FINDING_LOST_EXCEPTION] = "lost_exception",
     [CS_FINDING_LOST_ITEM] = "lost_item",           [CS_FINDING_NONDETERMINISM] = "nondeterminism",
     [CS_FINDING_ORPHAN_TASK] = "orphan_task",       [CS_FINDING_SHIELD_BREACH] = "shield_breach",
-    [CS_FINDING_YIELD_IN_SCOPE] = "yield_in_scope",
+    [CS_FINDING_YIELD_IN_SCOPE] = "yield_in_scope", [CS_FINDING_SWALLOWED_CANCELLATION] = "swallowed_cancellation",
 };
 
 const char *cs_finding_name(cs_finding_kind kind)
@@ -109,6 +110,7 @@ void cs_findings_free(cs_findings *f)
     free(f->pend);
     cs__lost_free(&f->lost);
     free(f->stream_wait);
+    cs__swallow_free(&f->swallow);
     free(f);
 }
 
@@ -425,6 +427,12 @@ static void cs__on_run_end(cs_findings *f, const cs_event *ev)
                                 cs__tname(f, f->lost.raiser[k])));
         free(msg);
     }
+    const cs__swallowed *sw = cs__swallow_first(&f->swallow);
+    if (sw && (ev->result == CS_RESULT_RETURNED || ev->result == CS_RESULT_RAISED))
+        cs__report(f, CS_FINDING_SWALLOWED_CANCELLATION,
+                   cs_xasprintf("task '%s' swallowed a CancelledError no AnyIO scope sent, in the handler at %u:%u "
+                                "(t=%.9g): asyncio does not deliver it again",
+                                cs__tname(f, sw->task), sw->pos.line, sw->pos.col, (double)sw->t / 1e9));
     cs__settle(f, -1);
     /* the names stay borrowed: a worker thread that outlives the run still
      * reports (cs__after_run); cs_run emits nothing once it returns */
@@ -457,10 +465,14 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         cs__after_run(f, ev);
         return;
     }
+    if (ev->kind == CS_EV_SCOPE_EXIT || ev->kind == CS_EV_TASK_END || ev->kind == CS_EV_RUN_END ||
+        ev->kind == CS_EV_GROUP_RAISE || ev->kind == CS_EV_RAISE)
+        cs__swallow_seen(&f->swallow, ev->exc); /* the exception goes on: not swallowed */
     switch (ev->kind) {
     case CS_EV_RUN_START:
         f->classes = ev->class_names;
         f->nclasses = ev->nclasses;
+        f->swallow.asyncio = ev->backend == CS_BACKEND_ASYNCIO;
         break;
     case CS_EV_SCOPE_UPDATE: cs__on_scope_update(f, ev); break;
     case CS_EV_TASK_SPAWN: cs__on_spawn(f, ev); break;
@@ -479,7 +491,13 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         if (ev->exc && ev->exc->cls != CS_EXC_CANCELLED)
             cs__lost_raised(&f->lost, ev->exc, ev->task);
         break;
-    case CS_EV_CATCH: cs__lost_account(&f->lost, ev->exc); break;
+    case CS_EV_CATCH:
+        cs__lost_account(&f->lost, ev->exc);
+        if (ev->scope < 0) /* a handler */
+            cs__swallow_catch(&f->swallow, ev->exc, ev->task, ev->pos, ev->t);
+        else
+            cs__swallow_seen(&f->swallow, ev->exc);
+        break;
     case CS_EV_GROUP_RAISE:
         /* the group accounts for its members and must now be accounted for
          * itself, or for a part split from it (a `return` in `finally` can

@@ -38,6 +38,7 @@ typedef enum cs_finding_kind {
     CS_FINDING_ORPHAN_TASK,
     CS_FINDING_SHIELD_BREACH,
     CS_FINDING_YIELD_IN_SCOPE,
+    CS_FINDING_SWALLOWED_CANCELLATION,
     CS_FINDING_COUNT
 } cs_finding_kind;
 

@@ -1,5 +1,5 @@
 /* findings_internal.h - pieces of the findings checker shared between its
- * files (findings.c, findings_lost.c); not for use elsewhere. */
+ * files (findings.c, findings_lost.c, findings_swallow.c); not for use elsewhere. */
 #ifndef CS_FINDINGS_INTERNAL_H
 #define CS_FINDINGS_INTERNAL_H
 
@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "exc.h"
+#include "program.h"
 #include "trace.h"
 
 /* Non-cancellation exceptions raised during the run, by id (cs_exc.id), each
@@ -44,5 +45,24 @@ bool cs__lost_has_non_cancel_leaf(const cs_exc *g);
  * items_left event (new string). */
 void cs__stream_waiting(char **out, const char *label, const char *task);
 char *cs__items_left_detail(const cs_event *ev);
+
+/* swallowed_cancellation (findings_swallow.c): CancelledErrors no AnyIO scope
+ * sent, caught by a handler and not seen again since. */
+typedef struct cs__swallowed {
+    uint32_t exc_id;
+    int32_t task;
+    cs_pos pos; /* the handler */
+    int64_t t;
+    bool live;
+} cs__swallowed;
+typedef struct cs__swallow {
+    bool asyncio; /* the run's backend is asyncio (Trio's cancellations are all level-triggered) */
+    cs__swallowed *v;
+    size_t n, cap;
+} cs__swallow;
+void cs__swallow_free(cs__swallow *s);
+void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, cs_pos pos, int64_t t);
+void cs__swallow_seen(cs__swallow *s, const cs_exc *x);
+const cs__swallowed *cs__swallow_first(const cs__swallow *s);
 
 #endif
