@@ -47,11 +47,16 @@ static char *describe(const cs_outcome *o, const cs_findings *fd, const cs_expla
 /* Runs path on backend b into outcome, findings and a trace; reads the trace
  * back; both descriptions must be equal.  Returns false when the run is
  * unsupported. */
-static bool round_trip(const char *path, cs_backend b, size_t *nfindings)
+static bool round_trip(const char *path, cs_backend b, size_t *nfindings, size_t *nskipped)
 {
     cs_scenario *sc = NULL;
     cs_load_error lerr;
     ck_assert_msg(cs_load_file(path, &sc, &lerr) == 0, "%s: %s", path, lerr.message);
+    if (sc->program->asyncio_only && b == CS_BACKEND_TRIO) { /* native asyncio: no Trio run to read back */
+        cs_scenario_free(sc);
+        *nskipped += 1;
+        return false;
+    }
     FILE *tf = tmpfile();
     ck_assert_ptr_nonnull(tf);
     cs_outcome *o = cs_outcome_new();
@@ -105,15 +110,15 @@ static bool round_trip(const char *path, cs_backend b, size_t *nfindings)
 
 START_TEST(test_corpus_round_trip)
 {
-    size_t n = 0, runs = 0, findings = 0;
+    size_t n = 0, runs = 0, findings = 0, skipped = 0;
     char **v = cs_test_corpus("scenarios", &n);
     ck_assert_uint_gt(n, 100);
     for (size_t i = 0; i < n; i++) {
-        runs += round_trip(v[i], CS_BACKEND_ASYNCIO, &findings);
-        runs += round_trip(v[i], CS_BACKEND_TRIO, &findings);
+        runs += round_trip(v[i], CS_BACKEND_ASYNCIO, &findings, &skipped);
+        runs += round_trip(v[i], CS_BACKEND_TRIO, &findings, &skipped);
     }
     cs_test_corpus_free(v, n);
-    ck_assert_uint_gt(runs, 2 * n - 20);
+    ck_assert_uint_gt(runs, 2 * n - 20 - skipped);
     ck_assert_uint_gt(findings, 5); /* the corpus has scenarios that declare findings */
 }
 END_TEST

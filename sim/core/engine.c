@@ -482,6 +482,14 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
         }
         return CS_E_LIMIT;
     }
+    if (prog->asyncio_only && !cs__policy_of(opt->backend)->exec_native) {
+        /* native asyncio statements: this backend has none of them */
+        if (err) {
+            err->pos = (cs_pos){0, 0};
+            snprintf(err->message, sizeof err->message, "the scenario uses statements this backend does not have");
+        }
+        return CS_E_UNSUPPORTED;
+    }
     memset(e, 0, sizeof *e);
     e->prog = prog;
     e->opt = *opt;

@@ -310,6 +310,7 @@ typedef struct cs_program {
     const char *path;           /* file as given on the command line */
     const char *name;           /* scenario name (default: file name without .json) */
     bool run_asyncio, run_trio; /* `backends` */
+    bool asyncio_only;          /* uses statements Trio does not have (native asyncio): never run on Trio */
 
     const cs_exc_class *classes; /* builtins (cs_exc_class_id order), then user classes */
     uint32_t nclasses;
