@@ -317,9 +317,14 @@ static void cs__on_run_start(cs_timeline *tl, const cs_event *ev)
 static void cs__on_spawn(cs_timeline *tl, const cs_event *ev)
 {
     const char *name = ev->name ? ev->name : "?";
-    cs__metadata(tl, "thread_name", ev->task, name, 0);
+    /* a native asyncio task (asyncio.create_task: spawned, in no group) gets
+     * its own category and a marked track name */
+    bool native = ev->parent >= 0 && ev->group < 0;
+    char *track = native ? cs_xasprintf("%s (native asyncio)", name) : NULL;
+    cs__metadata(tl, "thread_name", ev->task, native ? track : name, 0);
+    free(track);
     cs__metadata(tl, "thread_sort_index", ev->task, NULL, ev->task);
-    cs__rec_begin(tl, "B", name, "task", ev->t, ev->task);
+    cs__rec_begin(tl, "B", name, native ? "native_task" : "task", ev->t, ev->task);
     cs__rec_end(tl);
     cs__open(tl, ev->task, CS__SL_TASK, -1);
     if (ev->parent >= 0)
