@@ -101,6 +101,23 @@ START_TEST(native_cancel_is_edge_triggered)
 }
 END_TEST
 
+/* wait-for-timeout / wait-for-inner-swallows: 3.11's wait_for raises
+ * TimeoutError only when the inner task ends cancelled. */
+START_TEST(wait_for_timeout_and_swallow)
+{
+    json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
+                         "{\"wait_for\":\"w\",\"timeout\":1,\"body\":[{\"sleep\":5}]}]}");
+    ck_assert_str_eq(result_type(j), "TimeoutError");
+    ck_assert(json_number_value(json_object_get(j, "end_time")) == 1);
+    json_decref(j);
+    j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
+                 "{\"wait_for\":\"w\",\"timeout\":1,\"body\":[{\"try\":[{\"sleep\":5}],\"except\":"
+                 "[{\"match\":\"Cancelled\",\"body\":[]}]}]}]}");
+    ck_assert_ptr_null(result_type(j));
+    json_decref(j);
+}
+END_TEST
+
 /* The findings a run of `text` on asyncio gives: whether swallowed_cancellation is among them. */
 static bool swallowed(const char *text)
 {
@@ -162,6 +179,7 @@ int main(void)
     tcase_add_test(tc, native_cancel_is_edge_triggered);
     tcase_add_test(tc, refused_on_trio);
     tcase_add_test(tc, swallowed_cancellation_finding);
+    tcase_add_test(tc, wait_for_timeout_and_swallow);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

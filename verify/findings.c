@@ -26,6 +26,7 @@
 enum {
     CS__T_ENDED = 1,      /* TASK_END seen */
     CS__T_SAW_CANCEL = 2, /* left a scope of its own that was cancelled */
+    CS__T_NATIVE = 4,     /* a native asyncio task (spawned by a task, in no group): cancelled by Task.cancel() */
 };
 
 enum {
@@ -252,6 +253,8 @@ static void cs__on_spawn(cs_findings *f, const cs_event *ev)
     t->name = ev->name;
     t->group = ev->group;
     t->cur = ev->group;
+    if (ev->parent >= 0 && ev->group < 0)
+        t->flags |= CS__T_NATIVE;
     cs__fscope *g = cs__scope(f, ev->group);
     if (!g)
         return;
@@ -282,7 +285,9 @@ static void cs__on_task_end(cs_findings *f, const cs_event *ev)
         cs__scope(f, t->group)->live--;
     t->flags |= CS__T_ENDED;
     cs__lost_account(&f->lost, ev->exc);
-    if (ev->state == CS_TASK_CANCELLED && !(t->flags & CS__T_SAW_CANCEL) && !cs__chain_cancelled(f, t->cur))
+    /* a native task is cancelled by Task.cancel(), no scope: that is no escape */
+    if (ev->state == CS_TASK_CANCELLED && !(t->flags & (CS__T_SAW_CANCEL | CS__T_NATIVE)) &&
+        !cs__chain_cancelled(f, t->cur))
         cs__report(f, CS_FINDING_CANCEL_ESCAPE,
                    cs_xasprintf("task '%s' ended cancelled at t=%.9g though no scope of it was cancelled",
                                 cs__tname(f, ev->task), (double)ev->t / 1e9));

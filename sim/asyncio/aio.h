@@ -22,6 +22,8 @@ enum {
     CS__F_CIC,                 /* lowlevel.checkpoint_if_cancelled() */
     CS__F_NATIVE_AWAIT,        /* `await task` of a native task (native_task.c) */
     CS__F_NATIVE_TIMEOUT,      /* async with asyncio.timeout() (native_timeout.c) */
+    CS__F_NATIVE_WAIT_FOR,     /* await asyncio.wait_for(task, timeout) (native_wait_for.c) */
+    CS__F_NATIVE_SHIELD,       /* await asyncio.shield(task) (native_task.c) */
 };
 
 /* asyncio's Future is the core's wait token: what a task awaits. */
@@ -102,8 +104,15 @@ typedef struct cs__aio_rare {
 
 /* What a native task (asyncio.create_task, no task group) has of a Future:
  * the futures of the tasks awaiting it, completed as it finishes. */
+enum { CS__NW_AWAIT, CS__NW_RELEASE, CS__NW_SHIELD };
+typedef struct cs__native_waiter {
+    cs__fut *fut; /* ref */
+    uint8_t kind; /* CS__NW_AWAIT: `await task` (its outcome); RELEASE: wait_for's
+                     _release_waiter (a result, whatever the outcome); SHIELD:
+                     shield()'s outer future (a cancelled task cancels it plainly) */
+} cs__native_waiter;
 typedef struct cs__native {
-    cs__fut **awaiters; /* refs */
+    cs__native_waiter *awaiters;
     uint32_t n, cap;
     char *label; /* "asyncio_await NAME": what its awaiters wait on (owned) */
 } cs__native;
@@ -126,6 +135,9 @@ typedef struct cs__aio_loop {
     /* asyncio.timeout() blocks entered (native_timeout.c; records in the arena) */
     struct cs__native_tmo **tmos;
     uint32_t ntmos, captmos;
+    /* asyncio.wait_for's timeout handles (native_wait_for.c; refs) */
+    cs__timer **wf_timers;
+    uint32_t nwf, capwf;
 } cs__aio_loop;
 
 static inline cs__aio_loop *cs__aio(const cs__engine *e)
@@ -235,6 +247,17 @@ void cs__ft_done(cs__engine *e, struct cs__thread *th);
 int cs__aio_exec_native(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 int cs__native_step_await(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 void cs__native_finish(cs__engine *e, cs__task *t, const cs__completion *c);
+cs__task *cs__native_create_task(cs__engine *e, cs__task *parent, const cs_stmt *st);
+/* a new future completed when the native task h finishes (kind CS__NW_*), a new reference */
+cs__fut *cs__native_add_waiter(cs__engine *e, cs__task *h, uint8_t kind);
+/* the same with a future of the caller's (taking a new reference to it), released when h finishes */
+void cs__native_waiter_attach(cs__engine *e, cs__task *h, cs__fut *fut);
+/* what awaiting the done native task h gives: its result, or its exception
+ * (a new CancelledError chained to its own when it was cancelled) */
+cs__completion cs__native_result(cs__engine *e, const cs__task *h);
+int cs__native_step_shield(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+int cs__native_wait_for_begin(cs__engine *e, cs__task *t, const cs_stmt *st);
+int cs__native_step_wait_for(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 void cs__native_free(cs__engine *e, cs__task *t);
 int cs__native_timeout_begin(cs__engine *e, cs__task *t, const cs_stmt *st);
 int cs__native_step_timeout(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);

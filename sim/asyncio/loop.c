@@ -381,6 +381,10 @@ void cs__loop_free(cs__engine *e)
     }
     free(L->heap);
     free(L->tmos);
+    for (uint32_t i = 0; i < L->nwf; i++)
+        if (L->wf_timers[i])
+            cs__timer_unref(e, L->wf_timers[i]);
+    free(L->wf_timers);
     /* timers and futures live in the run's arena: their memory goes with it */
     free(L);
     e->be = NULL;

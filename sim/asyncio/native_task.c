@@ -35,14 +35,15 @@ static cs__task *cs__native_named(cs__engine *e, cs__task *t, const cs_stmt *st)
     return e->tasks[id];
 }
 
-/* asyncio.create_task(coro, name=NAME): its first step is queued with call_soon. */
-static int cs__native_create(cs__engine *e, cs__task *parent, const cs_stmt *st)
+/* asyncio.create_task(coro, name=NAME) of st's body: its first step is
+ * queued with call_soon.  NULL when a limit stopped the run. */
+cs__task *cs__native_create_task(cs__engine *e, cs__task *parent, const cs_stmt *st)
 {
     e->emit_pos = st->pos;
     cs__task *t = cs__task_new(e, cs__spawn_name(e, st->name, -1), parent, NULL);
     e->emit_pos = (cs_pos){0, 0};
     if (e->aborted)
-        return CS__YIELD;
+        return NULL;
     cs__native *n = cs_xcalloc(1, sizeof *n);
     n->label = cs_xasprintf("asyncio_await %s", st->name);
     cs__aio_rmut(e, t)->native = n;
@@ -52,7 +53,43 @@ static int cs__native_create(cs__engine *e, cs__task *parent, const cs_stmt *st)
     cs__frame *f = cs__push(e, t, CS__F_BODY, st);
     f->body = st->body;
     cs__call_soon(e, CS__CB_TASK_STEP, t, NULL);
-    return CS__CONT;
+    return t;
+}
+
+static void cs__native_push_waiter(cs__native *n, cs__fut *fut, uint8_t kind)
+{
+    if (n->n == n->cap) {
+        n->cap = n->cap ? n->cap * 2 : 4;
+        n->awaiters = cs_xrealloc(n->awaiters, n->cap * sizeof *n->awaiters);
+    }
+    n->awaiters[n->n++] = (cs__native_waiter){cs__fut_ref(fut), kind};
+}
+
+cs__fut *cs__native_add_waiter(cs__engine *e, cs__task *h, uint8_t kind)
+{
+    cs__fut *fut = cs__fut_new(e);
+    cs__native_push_waiter(cs__native_of(h), fut, kind);
+    return fut;
+}
+
+void cs__native_waiter_attach(cs__engine *e, cs__task *h, cs__fut *fut)
+{
+    (void)e;
+    cs__native_push_waiter(cs__native_of(h), fut, CS__NW_RELEASE);
+}
+
+cs__completion cs__native_result(cs__engine *e, const cs__task *h)
+{
+    if (h->result.type != CS__C_EXC)
+        return (cs__completion){.type = CS__C_NORMAL};
+    cs_exc *x = h->result.exc;
+    if (x->cls == CS_EXC_CANCELLED) { /* Future.result(): _make_cancelled_error() */
+        x = cs__new_exc(e, CS_EXC_CANCELLED, h->result.exc->message);
+        x->noargs = h->result.exc->noargs;
+        cs_exc_set_context(x, h->result.exc);
+        return cs__c_exc(x);
+    }
+    return cs__c_exc(cs_exc_ref(x));
 }
 
 /* The native task finished (Task.__step's end): its awaiters' futures
@@ -61,9 +98,16 @@ void cs__native_finish(cs__engine *e, cs__task *t, const cs__completion *c)
 {
     cs__native *n = cs__native_of(t);
     for (uint32_t i = 0; i < n->n; i++) {
-        cs__fut *f = n->awaiters[i];
-        if (c->type != CS__C_EXC) {
+        cs__fut *f = n->awaiters[i].fut;
+        uint8_t kind = n->awaiters[i].kind;
+        if (c->type != CS__C_EXC || kind == CS__NW_RELEASE) {
             cs__fut_set_result(e, f);
+        } else if (c->exc->cls == CS_EXC_CANCELLED && kind == CS__NW_SHIELD) {
+            /* _inner_done_callback: outer.cancel(), a plain CancelledError() */
+            cs_exc *x = cs__new_exc(e, CS_EXC_CANCELLED, "");
+            x->noargs = true;
+            cs__fut_cancel(e, f, x);
+            cs_exc_unref(x);
         } else if (c->exc->cls == CS_EXC_CANCELLED) {
             /* Future.result() of a cancelled task: _make_cancelled_error(),
              * a new CancelledError with its message, chained to the task's */
@@ -86,7 +130,7 @@ void cs__native_free(cs__engine *e, cs__task *t)
     if (!n)
         return;
     for (uint32_t i = 0; i < n->n; i++)
-        cs__fut_unref(e, n->awaiters[i]);
+        cs__fut_unref(e, n->awaiters[i].fut);
     free(n->awaiters);
     free(n->label);
     free(n);
@@ -99,15 +143,9 @@ int cs__native_step_await(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
 {
     cs__task *h = e->tasks[f->obj];
     if (f->phase == 0 && h->run != CS__TS_DONE) {
-        cs__native *n = cs__native_of(h);
-        if (n->n == n->cap) {
-            n->cap = n->cap ? n->cap * 2 : 4;
-            n->awaiters = cs_xrealloc(n->awaiters, n->cap * sizeof *n->awaiters);
-        }
-        cs__fut *fut = cs__fut_new(e);
-        n->awaiters[n->n++] = cs__fut_ref(fut);
+        cs__fut *fut = cs__native_add_waiter(e, h, CS__NW_AWAIT);
         cs__aio_rmut(e, t)->awaiting = h;
-        t->wait_label = n->label;
+        t->wait_label = cs__native_of(h)->label;
         f->phase = 1;
         return cs__yield_on(e, fut);
     }
@@ -115,17 +153,27 @@ int cs__native_step_await(cs__engine *e, cs__task *t, cs__frame *f, cs__completi
     cs__completion out = *c;
     c->type = CS__C_NORMAL;
     c->exc = NULL;
-    if (f->phase == 0 && h->result.type == CS__C_EXC) { /* done already: result() raises */
-        cs_exc *x = h->result.exc;
-        if (x->cls == CS_EXC_CANCELLED) {
-            x = cs__new_exc(e, CS_EXC_CANCELLED, h->result.exc->message);
-            x->noargs = h->result.exc->noargs;
-            cs_exc_set_context(x, h->result.exc);
-        } else {
-            cs_exc_ref(x);
-        }
-        out = cs__c_exc(x);
+    if (f->phase == 0) /* done already: result() */
+        out = cs__native_result(e, h);
+    return cs__pop_with(t, c, out);
+}
+
+/* `await asyncio.shield(task)`: a done task gives its outcome at once; else
+ * the awaiter waits on shield()'s outer future, which a cancellation of the
+ * awaiter cancels while the task goes on. */
+int cs__native_step_shield(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    cs__task *h = e->tasks[f->obj];
+    if (f->phase == 0 && h->run != CS__TS_DONE) {
+        t->wait_label = cs__native_of(h)->label;
+        f->phase = 1;
+        return cs__yield_on(e, cs__native_add_waiter(e, h, CS__NW_SHIELD));
     }
+    cs__completion out = *c;
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    if (f->phase == 0)
+        out = cs__native_result(e, h);
     return cs__pop_with(t, c, out);
 }
 
@@ -167,7 +215,13 @@ int cs__aio_exec_native(cs__engine *e, cs__task *t, const cs_stmt *st, cs__compl
     (void)c;
     cs__task *h;
     switch (st->op) {
-    case CS_OP_ASYNCIO_CREATE_TASK: return cs__native_create(e, t, st);
+    case CS_OP_ASYNCIO_CREATE_TASK: return cs__native_create_task(e, t, st) ? CS__CONT : CS__YIELD;
+    case CS_OP_WAIT_FOR: return cs__native_wait_for_begin(e, t, st);
+    case CS_OP_ASYNCIO_SHIELD:
+        if (!(h = cs__native_named(e, t, st)))
+            return CS__YIELD;
+        cs__push(e, t, CS__F_NATIVE_SHIELD, st)->obj = h->id;
+        return CS__CONT;
     case CS_OP_ASYNCIO_AWAIT:
         if (!(h = cs__native_named(e, t, st)))
             return CS__YIELD;

@@ -38,6 +38,8 @@ bool cs_op_is_checkpoint(cs_op op)
         /* (end of issue 19) */
         /* issue 20 */
     case CS_OP_ASYNCIO_AWAIT:
+    case CS_OP_WAIT_FOR:
+    case CS_OP_ASYNCIO_SHIELD:
         /* (end of issue 20) */
         /* issue 26 */
         /* (end of issue 26) */
@@ -74,6 +76,8 @@ const char *cs_op_checkpoint_name(cs_op op)
     /* (end of issue 19) */
     /* issue 20 */
     case CS_OP_ASYNCIO_AWAIT: return "asyncio_await";
+    case CS_OP_WAIT_FOR: return "wait_for";
+    case CS_OP_ASYNCIO_SHIELD: return "asyncio_shield";
     /* (end of issue 20) */
     /* issue 26 */
     /* (end of issue 26) */

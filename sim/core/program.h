@@ -145,6 +145,8 @@ typedef enum cs_op {
     CS_OP_ASYNCIO_PROBE,       /* log NAME.cancelling() / done() / cancelled(): `count` says which */
     CS_OP_ASYNCIO_TIMEOUT,     /* async with asyncio.timeout(dur): body */
     CS_OP_ASYNCIO_TIMEOUT_AT,  /* async with asyncio.timeout_at(num): body */
+    CS_OP_WAIT_FOR,            /* await asyncio.wait_for(NAME = create_task(body), dur) */
+    CS_OP_ASYNCIO_SHIELD,      /* await asyncio.shield(NAME) */
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* (end of issue 26) */

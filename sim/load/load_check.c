@@ -29,6 +29,7 @@ static int cs__visit_declare(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_START:
     case CS_OP_CREATE_TASK:
     case CS_OP_ASYNCIO_CREATE_TASK:
+    case CS_OP_WAIT_FOR:
         task = true;
         kind = (int)st->op;
         break;
@@ -120,7 +121,8 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         return 0;
     case CS_OP_ASYNCIO_AWAIT:
     case CS_OP_ASYNCIO_CANCEL:
-    case CS_OP_ASYNCIO_PROBE: return cs__native_resolve(ld, st, name);
+    case CS_OP_ASYNCIO_PROBE:
+    case CS_OP_ASYNCIO_SHIELD: return cs__native_resolve(ld, st, name);
     case CS_OP_WAIT:
     case CS_OP_SET:
         if ((st->ref = cs__strmap_get(&ld->events, name)) < 0)

@@ -164,6 +164,7 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     case CS_OP_START:
     case CS_OP_CREATE_TASK:
     case CS_OP_ASYNCIO_CREATE_TASK:
+    case CS_OP_WAIT_FOR:
     case CS_OP_ASYNCIO_TIMEOUT:
     case CS_OP_ASYNCIO_TIMEOUT_AT:
     case CS_OP_TASK_GROUP:

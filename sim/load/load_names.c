@@ -428,6 +428,7 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
     case CS_OP_START:
     case CS_OP_CREATE_TASK:
     case CS_OP_ASYNCIO_CREATE_TASK:
+    case CS_OP_WAIT_FOR:
         if (fl && fl->call_name && cs__call_site(ps, env, st, fl->call_name, fl) < 0)
             return -1;
         cs__pending_add(&ps->todo, st->body, -1, st, false);

@@ -10,7 +10,7 @@
 
 bool cs__op_is_native(cs_op op)
 {
-    return op >= CS_OP_ASYNCIO_CREATE_TASK && op <= CS_OP_ASYNCIO_TIMEOUT_AT;
+    return op >= CS_OP_ASYNCIO_CREATE_TASK && op <= CS_OP_ASYNCIO_SHIELD;
 }
 
 static const char *const cs__native_probes[] = {"cancelling", "done", "cancelled"};
@@ -43,8 +43,10 @@ int cs__native_resolve(cs__loader *ld, cs_stmt *st, const char *name)
     if (!name) /* a probe of the current task */
         return 0;
     int32_t d = cs__strmap_get(&ld->decls, name);
-    if (d < 0 || !(d & CS__DECL_TASK) || ld->tasks.v[d & ~CS__DECL_TASK].kind != CS_OP_ASYNCIO_CREATE_TASK)
-        return cs__fail(ld, st->pos, "%s is not a task created with asyncio_create_task", cs__repr(q, sizeof q, name));
+    int kind = d >= 0 && (d & CS__DECL_TASK) ? ld->tasks.v[d & ~CS__DECL_TASK].kind : -1;
+    if (kind != CS_OP_ASYNCIO_CREATE_TASK && kind != CS_OP_WAIT_FOR)
+        return cs__fail(ld, st->pos, "%s is not a task created with asyncio_create_task or wait_for",
+                        cs__repr(q, sizeof q, name));
     st->ref = d & ~CS__DECL_TASK;
     return 0;
 }

@@ -181,6 +181,8 @@ static const cs__action cs__stmt_actions[] = {
     {"asyncio_probe", CS_OP_ASYNCIO_PROBE, CS__K_STRING, CS__F_TEXT, {{"task", CS__K_NAME, CS__F_REF, false}}},
     {"asyncio_timeout", CS_OP_ASYNCIO_TIMEOUT, CS__K_TIMEOUT, CS__F_DUR, {CS__BODY_REQ}},
     {"asyncio_timeout_at", CS_OP_ASYNCIO_TIMEOUT_AT, CS__K_NUMBER, CS__F_NUM, {CS__BODY_REQ}},
+    {"wait_for", CS_OP_WAIT_FOR, CS__K_NAME, CS__F_DECL, {{"timeout", CS__K_TIMEOUT, CS__F_DUR, true}, CS__BODY_REQ}},
+    {"asyncio_shield", CS_OP_ASYNCIO_SHIELD, CS__K_NAME, CS__F_REF, {{0}}},
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* (end of issue 26) */

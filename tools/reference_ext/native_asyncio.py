@@ -10,6 +10,9 @@
 - {"asyncio_probe": "cancelling" | "done" | "cancelled", "task": "t"}: logs
   t.cancelling() (a number) or t.done() / t.cancelled() (booleans), of the
   current task when "task" is absent (msg "t.cancelling" or "cancelling");
+- {"wait_for": "w", "timeout": D, "body": [...]}: `await asyncio.wait_for(w, D)`
+  with w = asyncio.create_task(body) (ensure_future's Task, named);
+- {"asyncio_shield": "t"}: `await asyncio.shield(t)`;
 - {"asyncio_timeout": D, "body": [...]}, {"asyncio_timeout_at": T, ...}:
   `async with asyncio.timeout(D)` / `asyncio.timeout_at(T)` (TimeoutError out
   of the block when it expired and the cancellation was its own).
@@ -31,15 +34,48 @@ async def _create_task(interp, st, ctx):
 
     from anyio_reference import Ctx  # noqa: PLC0415 - the script is the importer
 
-    rec = interp.new_task(interp.instance(st["asyncio_create_task"]))
-    coro = interp.task_main(rec, st["body"], Ctx(rec, ctx.tg))
-    interp.native[st["asyncio_create_task"]] = asyncio.create_task(coro, name=rec.name)
+    _spawn(interp, st["asyncio_create_task"], st["body"], ctx)
+
+
+def _spawn(interp, name, body, ctx):
+    import asyncio
+
+    from anyio_reference import Ctx  # noqa: PLC0415 - the script is the importer
+
+    rec = interp.new_task(interp.instance(name))
+    task = asyncio.create_task(interp.task_main(rec, body, Ctx(rec, ctx.tg)), name=rec.name)
+
+    def done(t):  # cancelled before its first step: the coroutine never ran
+        if t.cancelled() and rec.state == "unfinished":
+            interp.finished(rec, asyncio.CancelledError())
+
+    task.add_done_callback(done)
+    interp.native[name] = task
+    return task
 
 
 async def _await(interp, st, ctx):
     name = st["asyncio_await"]
     ctx.task.wait = f"asyncio_await {name}"
     await interp.native[name]
+
+
+async def _wait_for(interp, st, ctx):
+    import asyncio
+
+    name = st["wait_for"]
+    task = _spawn(interp, name, st["body"], ctx)
+    d = st["timeout"]
+    ctx.task.wait = f"asyncio_await {name}"
+    await asyncio.wait_for(task, None if d is None else interp.dur(d, ctx.task, ctx.vars))
+
+
+async def _shield(interp, st, ctx):
+    import asyncio
+
+    name = st["asyncio_shield"]
+    ctx.task.wait = f"asyncio_await {name}"
+    await asyncio.shield(interp.native[name])
 
 
 async def _cancel(interp, st, ctx):
@@ -71,6 +107,6 @@ async def _timeout(interp, st, ctx):
 
 ACTIONS = {"asyncio_create_task": _create_task, "asyncio_await": _await, "asyncio_cancel": _cancel,
            "uncancel": _uncancel, "asyncio_probe": _probe, "asyncio_timeout": _timeout,
-           "asyncio_timeout_at": _timeout}
+           "asyncio_timeout_at": _timeout, "wait_for": _wait_for, "asyncio_shield": _shield}
 ZERO_ARG = {"uncancel"}
 
