@@ -83,6 +83,10 @@ static void cs__on_catch(cs_explain *x, const cs_event *ev)
         char *m = cs__members(x, ev->exc);
         text = cs_xasprintf("the except* handler took %s", m);
         free(m);
+    } else if (ev->label && strcmp(ev->label, "asyncio.TaskGroup") == 0) {
+        char *e = cs__with_origin(x, ev->exc);
+        text = cs_xasprintf("the asyncio.TaskGroup dropped %s, the cancellation it had sent its parent", e);
+        free(e);
     } else {
         char *e = cs__with_origin(x, ev->exc);
         text = cs_xasprintf("an except handler caught %s", e);

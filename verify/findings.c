@@ -498,7 +498,7 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         break;
     case CS_EV_CATCH:
         cs__lost_account(&f->lost, ev->exc);
-        if (ev->scope < 0) /* a handler */
+        if (ev->scope < 0 && !(ev->label && strcmp(ev->label, "asyncio.TaskGroup") == 0)) /* a handler */
             cs__swallow_catch(&f->swallow, ev->exc, ev->task, ev->pos, ev->t);
         else
             cs__swallow_seen(&f->swallow, ev->exc);

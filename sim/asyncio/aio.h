@@ -24,6 +24,7 @@ enum {
     CS__F_NATIVE_TIMEOUT,      /* async with asyncio.timeout() (native_timeout.c) */
     CS__F_NATIVE_WAIT_FOR,     /* await asyncio.wait_for(task, timeout) (native_wait_for.c) */
     CS__F_NATIVE_SHIELD,       /* await asyncio.shield(task) (native_task.c) */
+    CS__F_NATIVE_TG,           /* async with asyncio.TaskGroup() (native_taskgroup.c) */
 };
 
 /* asyncio's Future is the core's wait token: what a task awaits. */
@@ -42,6 +43,7 @@ typedef enum cs__cb_kind {
     CS__CB_FT_START,       /* run_coroutine_threadsafe's callback: create the task (thread) */
     CS__CB_FT_DONE,        /* the task's future chained back: release the thread (thread) */
     CS__CB_NATIVE_TIMEOUT, /* asyncio.Timeout._on_timeout (record) */
+    CS__CB_NATIVE_TG_DONE, /* asyncio.TaskGroup._on_task_done (task) */
 } cs__cb_kind;
 
 /* 24 bytes (a million sleeping tasks hold one each). */
@@ -114,7 +116,8 @@ typedef struct cs__native_waiter {
 typedef struct cs__native {
     cs__native_waiter *awaiters;
     uint32_t n, cap;
-    char *label; /* "asyncio_await NAME": what its awaiters wait on (owned) */
+    char *label;                 /* "asyncio_await NAME": what its awaiters wait on (owned) */
+    struct cs__native_tg *group; /* the asyncio.TaskGroup it belongs to (its first done callback), or NULL */
 } cs__native;
 
 /* The event loop (e->be). */
@@ -138,6 +141,9 @@ typedef struct cs__aio_loop {
     /* asyncio.wait_for's timeout handles (native_wait_for.c; refs) */
     cs__timer **wf_timers;
     uint32_t nwf, capwf;
+    /* asyncio.TaskGroup records (native_taskgroup.c; owned) */
+    struct cs__native_tg **atgs;
+    uint32_t natgs, capatgs;
 } cs__aio_loop;
 
 static inline cs__aio_loop *cs__aio(const cs__engine *e)
@@ -257,6 +263,11 @@ void cs__native_waiter_attach(cs__engine *e, cs__task *h, cs__fut *fut);
 cs__completion cs__native_result(cs__engine *e, const cs__task *h);
 int cs__native_step_shield(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 int cs__native_wait_for_begin(cs__engine *e, cs__task *t, const cs_stmt *st);
+int cs__native_tg_begin(cs__engine *e, cs__task *t, const cs_stmt *st);
+int cs__native_tg_create_task(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+int cs__native_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+void cs__native_tg_task_done(cs__engine *e, cs__task *t);
+void cs__native_tgs_free(cs__engine *e);
 int cs__native_step_wait_for(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 void cs__native_free(cs__engine *e, cs__task *t);
 int cs__native_timeout_begin(cs__engine *e, cs__task *t, const cs_stmt *st);

@@ -279,6 +279,7 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
     case CS__CB_FT_START: cs__ft_start(e, h.a); break;
     case CS__CB_FT_DONE: cs__ft_done(e, h.a); break;
     case CS__CB_NATIVE_TIMEOUT: cs__native_on_timeout(e, h.a, h.timer == NULL); break;
+    case CS__CB_NATIVE_TG_DONE: cs__native_tg_task_done(e, h.a); break;
     }
 }
 
@@ -385,6 +386,7 @@ void cs__loop_free(cs__engine *e)
         if (L->wf_timers[i])
             cs__timer_unref(e, L->wf_timers[i]);
     free(L->wf_timers);
+    cs__native_tgs_free(e);
     /* timers and futures live in the run's arena: their memory goes with it */
     free(L);
     e->be = NULL;

@@ -97,6 +97,8 @@ cs__completion cs__native_result(cs__engine *e, const cs__task *h)
 void cs__native_finish(cs__engine *e, cs__task *t, const cs__completion *c)
 {
     cs__native *n = cs__native_of(t);
+    if (n->group) /* TaskGroup._on_task_done, the first callback it was given */
+        cs__call_soon(e, CS__CB_NATIVE_TG_DONE, t, NULL);
     for (uint32_t i = 0; i < n->n; i++) {
         cs__fut *f = n->awaiters[i].fut;
         uint8_t kind = n->awaiters[i].kind;
@@ -212,11 +214,12 @@ static int cs__native_probe(cs__engine *e, cs__task *t, const cs_stmt *st)
 
 int cs__aio_exec_native(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
-    (void)c;
     cs__task *h;
     switch (st->op) {
     case CS_OP_ASYNCIO_CREATE_TASK: return cs__native_create_task(e, t, st) ? CS__CONT : CS__YIELD;
     case CS_OP_WAIT_FOR: return cs__native_wait_for_begin(e, t, st);
+    case CS_OP_ASYNCIO_TASK_GROUP: return cs__native_tg_begin(e, t, st);
+    case CS_OP_ASYNCIO_TG_CREATE_TASK: return cs__native_tg_create_task(e, t, st, c);
     case CS_OP_ASYNCIO_SHIELD:
         if (!(h = cs__native_named(e, t, st)))
             return CS__YIELD;

@@ -340,6 +340,8 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_ASYNCIO_TIMEOUT_AT] = cs__exec_backend_op,
     [CS_OP_WAIT_FOR] = cs__exec_backend_op,
     [CS_OP_ASYNCIO_SHIELD] = cs__exec_backend_op,
+    [CS_OP_ASYNCIO_TASK_GROUP] = cs__exec_backend_op,
+    [CS_OP_ASYNCIO_TG_CREATE_TASK] = cs__exec_backend_op,
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* (end of issue 26) */

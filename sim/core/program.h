@@ -138,15 +138,17 @@ typedef enum cs_op {
     CS_OP_REENTER,    /* with s: / async with tg: again on the latest instance of scope or group `ref` */
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
-    CS_OP_ASYNCIO_CREATE_TASK, /* NAME = asyncio.create_task(body): a task no group owns */
-    CS_OP_ASYNCIO_AWAIT,       /* await NAME */
-    CS_OP_ASYNCIO_CANCEL,      /* NAME.cancel(msg): `text` the message or NULL */
-    CS_OP_UNCANCEL,            /* asyncio.current_task().uncancel() */
-    CS_OP_ASYNCIO_PROBE,       /* log NAME.cancelling() / done() / cancelled(): `count` says which */
-    CS_OP_ASYNCIO_TIMEOUT,     /* async with asyncio.timeout(dur): body */
-    CS_OP_ASYNCIO_TIMEOUT_AT,  /* async with asyncio.timeout_at(num): body */
-    CS_OP_WAIT_FOR,            /* await asyncio.wait_for(NAME = create_task(body), dur) */
-    CS_OP_ASYNCIO_SHIELD,      /* await asyncio.shield(NAME) */
+    CS_OP_ASYNCIO_CREATE_TASK,    /* NAME = asyncio.create_task(body): a task no group owns */
+    CS_OP_ASYNCIO_AWAIT,          /* await NAME */
+    CS_OP_ASYNCIO_CANCEL,         /* NAME.cancel(msg): `text` the message or NULL */
+    CS_OP_UNCANCEL,               /* asyncio.current_task().uncancel() */
+    CS_OP_ASYNCIO_PROBE,          /* log NAME.cancelling() / done() / cancelled(): `count` says which */
+    CS_OP_ASYNCIO_TIMEOUT,        /* async with asyncio.timeout(dur): body */
+    CS_OP_ASYNCIO_TIMEOUT_AT,     /* async with asyncio.timeout_at(num): body */
+    CS_OP_WAIT_FOR,               /* await asyncio.wait_for(NAME = create_task(body), dur) */
+    CS_OP_ASYNCIO_SHIELD,         /* await asyncio.shield(NAME) */
+    CS_OP_ASYNCIO_TASK_GROUP,     /* async with asyncio.TaskGroup() as tg: body */
+    CS_OP_ASYNCIO_TG_CREATE_TASK, /* NAME = tg.create_task(body), tg the innermost asyncio.TaskGroup */
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* (end of issue 26) */

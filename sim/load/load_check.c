@@ -30,6 +30,7 @@ static int cs__visit_declare(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_CREATE_TASK:
     case CS_OP_ASYNCIO_CREATE_TASK:
     case CS_OP_WAIT_FOR:
+    case CS_OP_ASYNCIO_TG_CREATE_TASK:
         task = true;
         kind = (int)st->op;
         break;

@@ -114,10 +114,15 @@ static int cs__visit_context(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         if (ctx & CS__CX_IN_STAR)
             return cs__fail(ld, st->pos, "'return' is not allowed inside an except* handler");
         return 0;
+    case CS_OP_ASYNCIO_TG_CREATE_TASK:
+        if (!(ctx & CS__CX_IN_ATG))
+            return cs__fail(ld, st->pos, "'asyncio_tg_create_task' is only allowed in an asyncio_task_group body");
+        return 0;
     case CS_OP_CALL: {
         /* `return` in a function returns from the function, so except*'s rule
-         * stops at the call; each (function, context) is walked once. */
-        unsigned fctx = ctx & ~(unsigned)CS__CX_IN_STAR;
+         * stops at the call; each (function, context) is walked once.  A called
+         * function does not see the caller's asyncio.TaskGroup `tg`. */
+        unsigned fctx = ctx & ~(unsigned)(CS__CX_IN_STAR | CS__CX_IN_ATG);
         if (!(seen[st->ref] & (1u << fctx))) {
             seen[st->ref] |= (uint16_t)(1u << fctx);
             cs__walk_push(w, &ld->prog->functions[st->ref].body, level + 1, fctx);
@@ -165,6 +170,8 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     case CS_OP_CREATE_TASK:
     case CS_OP_ASYNCIO_CREATE_TASK:
     case CS_OP_WAIT_FOR:
+    case CS_OP_ASYNCIO_TASK_GROUP:
+    case CS_OP_ASYNCIO_TG_CREATE_TASK:
     case CS_OP_ASYNCIO_TIMEOUT:
     case CS_OP_ASYNCIO_TIMEOUT_AT:
     case CS_OP_TASK_GROUP:

@@ -217,6 +217,7 @@ enum {
     CS__CX_IN_HANDLER = 4, /* in an except handler: `reraise` allowed */
     CS__CX_IN_STAR = 8,    /* directly in an except* handler: `return` forbidden */
     CS__CX_IN_THREAD = 16, /* thread steps: context rules do not apply */
+    CS__CX_IN_ATG = 32,    /* in an asyncio_task_group body of this task: asyncio_tg_create_task allowed */
 };
 
 typedef struct cs__frame {

@@ -429,6 +429,7 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
     case CS_OP_CREATE_TASK:
     case CS_OP_ASYNCIO_CREATE_TASK:
     case CS_OP_WAIT_FOR:
+    case CS_OP_ASYNCIO_TG_CREATE_TASK:
         if (fl && fl->call_name && cs__call_site(ps, env, st, fl->call_name, fl) < 0)
             return -1;
         cs__pending_add(&ps->todo, st->body, -1, st, false);
@@ -504,7 +505,10 @@ static void cs__push_own_bodies(cs__pass *ps, cs__nframe **v, size_t *n, size_t 
     case CS_OP_FAIL_AT:
     case CS_OP_WITH_LOCK:
     case CS_OP_WITH_SEMAPHORE:
-    case CS_OP_WITH_LIMITER: cs__nframe_push(ps, v, n, cap, st->body, at->loops, at->star, env); break;
+    case CS_OP_WITH_LIMITER:
+    case CS_OP_ASYNCIO_TIMEOUT:
+    case CS_OP_ASYNCIO_TIMEOUT_AT:
+    case CS_OP_ASYNCIO_TASK_GROUP: cs__nframe_push(ps, v, n, cap, st->body, at->loops, at->star, env); break;
     default: /* spawned bodies and threads are functions of their own */ break;
     }
 }

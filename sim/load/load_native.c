@@ -10,7 +10,7 @@
 
 bool cs__op_is_native(cs_op op)
 {
-    return op >= CS_OP_ASYNCIO_CREATE_TASK && op <= CS_OP_ASYNCIO_SHIELD;
+    return op >= CS_OP_ASYNCIO_CREATE_TASK && op <= CS_OP_ASYNCIO_TG_CREATE_TASK;
 }
 
 static const char *const cs__native_probes[] = {"cancelling", "done", "cancelled"};
@@ -44,8 +44,8 @@ int cs__native_resolve(cs__loader *ld, cs_stmt *st, const char *name)
         return 0;
     int32_t d = cs__strmap_get(&ld->decls, name);
     int kind = d >= 0 && (d & CS__DECL_TASK) ? ld->tasks.v[d & ~CS__DECL_TASK].kind : -1;
-    if (kind != CS_OP_ASYNCIO_CREATE_TASK && kind != CS_OP_WAIT_FOR)
-        return cs__fail(ld, st->pos, "%s is not a task created with asyncio_create_task or wait_for",
+    if (kind != CS_OP_ASYNCIO_CREATE_TASK && kind != CS_OP_WAIT_FOR && kind != CS_OP_ASYNCIO_TG_CREATE_TASK)
+        return cs__fail(ld, st->pos, "%s is not a native task (asyncio_create_task, wait_for, asyncio_tg_create_task)",
                         cs__repr(q, sizeof q, name));
     st->ref = d & ~CS__DECL_TASK;
     return 0;

@@ -183,6 +183,8 @@ static const cs__action cs__stmt_actions[] = {
     {"asyncio_timeout_at", CS_OP_ASYNCIO_TIMEOUT_AT, CS__K_NUMBER, CS__F_NUM, {CS__BODY_REQ}},
     {"wait_for", CS_OP_WAIT_FOR, CS__K_NAME, CS__F_DECL, {{"timeout", CS__K_TIMEOUT, CS__F_DUR, true}, CS__BODY_REQ}},
     {"asyncio_shield", CS_OP_ASYNCIO_SHIELD, CS__K_NAME, CS__F_REF, {{0}}},
+    {"asyncio_task_group", CS_OP_ASYNCIO_TASK_GROUP, CS__K_BODY, CS__F_BODY, {{0}}},
+    {"asyncio_tg_create_task", CS_OP_ASYNCIO_TG_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* (end of issue 26) */

@@ -39,7 +39,9 @@ static void cs__push_bodies(cs__walk *w, const cs_stmt *st, uint32_t level, unsi
     case CS_OP_START_SOON:
     case CS_OP_CREATE_TASK:
     case CS_OP_ASYNCIO_CREATE_TASK:
+    case CS_OP_ASYNCIO_TG_CREATE_TASK:
     case CS_OP_WAIT_FOR: cs__walk_push(w, &st->body, level, cx & CS__CX_HAS_TG); break;
+    case CS_OP_ASYNCIO_TASK_GROUP: cs__walk_push(w, &st->body, level, cx | CS__CX_IN_ATG); break;
     case CS_OP_ASYNCIO_TIMEOUT:
     case CS_OP_ASYNCIO_TIMEOUT_AT: cs__walk_push(w, &st->body, level, cx); break;
     case CS_OP_START: cs__walk_push(w, &st->body, level, (cx & CS__CX_HAS_TG) | CS__CX_IN_START); break;

@@ -13,6 +13,9 @@
 - {"wait_for": "w", "timeout": D, "body": [...]}: `await asyncio.wait_for(w, D)`
   with w = asyncio.create_task(body) (ensure_future's Task, named);
 - {"asyncio_shield": "t"}: `await asyncio.shield(t)`;
+- {"asyncio_task_group": [...]}: `async with asyncio.TaskGroup() as tg:`, and
+  {"asyncio_tg_create_task": "t", "body": [...]}: `t = tg.create_task(coro,
+  name="t")` of the innermost one (its tasks kept in creation order);
 - {"asyncio_timeout": D, "body": [...]}, {"asyncio_timeout_at": T, ...}:
   `async with asyncio.timeout(D)` / `asyncio.timeout_at(T)` (TimeoutError out
   of the block when it expired and the cancellation was its own).
@@ -21,6 +24,26 @@
 
 def setup(interp):
     interp.native = {}
+    _patch_task_group_order()
+
+
+def _patch_task_group_order():
+    """asyncio.TaskGroup keeps its tasks in a set (aborted in hash order);
+    use the order of creation, as the script does for AnyIO's scope sets."""
+    import asyncio
+
+    from anyio_reference import _OrderedSet  # noqa: PLC0415 - the script is the importer
+
+    orig = asyncio.TaskGroup.__init__
+    if getattr(orig, "_reference_patched", False):
+        return
+
+    def init(self, *args, **kwargs):
+        orig(self, *args, **kwargs)
+        self._tasks = _OrderedSet()
+
+    init._reference_patched = True
+    asyncio.TaskGroup.__init__ = init
 
 
 def _task(interp, name):
@@ -37,13 +60,19 @@ async def _create_task(interp, st, ctx):
     _spawn(interp, st["asyncio_create_task"], st["body"], ctx)
 
 
-def _spawn(interp, name, body, ctx):
+def _spawn(interp, name, body, ctx, tg=None):
     import asyncio
 
     from anyio_reference import Ctx  # noqa: PLC0415 - the script is the importer
 
     rec = interp.new_task(interp.instance(name))
-    task = asyncio.create_task(interp.task_main(rec, body, Ctx(rec, ctx.tg)), name=rec.name)
+    coro = interp.task_main(rec, body, Ctx(rec, ctx.tg))
+    try:
+        task = (tg or asyncio).create_task(coro, name=rec.name)
+    except BaseException:
+        coro.close()
+        interp.tasks.remove(rec)  # refused (a finished or aborting group): the task never existed
+        raise
 
     def done(t):  # cancelled before its first step: the coroutine never ran
         if t.cancelled() and rec.state == "unfinished":
@@ -78,6 +107,26 @@ async def _shield(interp, st, ctx):
     await asyncio.shield(interp.native[name])
 
 
+async def _task_group(interp, st, ctx):
+    import asyncio
+
+    stack = ctx.task.__dict__.setdefault("atg", [])
+    r = None  # stays None when the group swallows what the body raised
+    async with asyncio.TaskGroup() as tg:
+        stack.append(tg)
+        try:
+            r = await interp.body(st["asyncio_task_group"], ctx)
+        finally:
+            stack.pop()
+            ctx.task.wait = "asyncio.TaskGroup"
+    ctx.task.wait = None
+    return r
+
+
+async def _tg_create_task(interp, st, ctx):
+    _spawn(interp, st["asyncio_tg_create_task"], st["body"], ctx, ctx.task.atg[-1])
+
+
 async def _cancel(interp, st, ctx):
     interp.native[st["asyncio_cancel"]].cancel(st.get("msg"))
 
@@ -107,6 +156,13 @@ async def _timeout(interp, st, ctx):
 
 ACTIONS = {"asyncio_create_task": _create_task, "asyncio_await": _await, "asyncio_cancel": _cancel,
            "uncancel": _uncancel, "asyncio_probe": _probe, "asyncio_timeout": _timeout,
-           "asyncio_timeout_at": _timeout, "wait_for": _wait_for, "asyncio_shield": _shield}
+           "asyncio_timeout_at": _timeout, "wait_for": _wait_for, "asyncio_shield": _shield,
+           "asyncio_task_group": _task_group, "asyncio_tg_create_task": _tg_create_task}
 ZERO_ARG = {"uncancel"}
 
+
+
+def sub_bodies(st):
+    if isinstance(st, dict) and "asyncio_task_group" in st:
+        return [st["asyncio_task_group"]]
+    return []
