@@ -25,6 +25,7 @@ enum {
     CS__F_NATIVE_WAIT_FOR,     /* await asyncio.wait_for(task, timeout) (native_wait_for.c) */
     CS__F_NATIVE_SHIELD,       /* await asyncio.shield(task) (native_task.c) */
     CS__F_NATIVE_TG,           /* async with asyncio.TaskGroup() (native_taskgroup.c) */
+    CS__F_NATIVE_AWAIT_FUT,    /* await fut, a bare asyncio.Future (native_future.c) */
 };
 
 /* asyncio's Future is the core's wait token: what a task awaits. */
@@ -98,10 +99,11 @@ typedef struct cs__aio_tg {
 
 /* What few asyncio tasks need (the rare record's asyncio part). */
 typedef struct cs__aio_rare {
-    cs__event *event_wait;     /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
-    cs__fut *start_fut;        /* started by `start`: the future start() awaits (ref) */
-    struct cs__native *native; /* a native task (asyncio.create_task): its awaiters (owned) */
-    cs__task *awaiting;        /* the native task this one awaits now (its _fut_waiter) */
+    cs__event *event_wait;               /* asyncio.Event.wait's `finally: waiters.remove(fut)` */
+    cs__fut *start_fut;                  /* started by `start`: the future start() awaits (ref) */
+    struct cs__native *native;           /* a native task (asyncio.create_task): its awaiters (owned) */
+    cs__task *awaiting;                  /* the native task this one awaits now (its _fut_waiter) */
+    struct cs__native_fut *awaiting_fut; /* the bare asyncio.Future it awaits now (its _fut_waiter) */
 } cs__aio_rare;
 
 /* What a native task (asyncio.create_task, no task group) has of a Future:
@@ -144,6 +146,8 @@ typedef struct cs__aio_loop {
     /* asyncio.TaskGroup records (native_taskgroup.c; owned) */
     struct cs__native_tg **atgs;
     uint32_t natgs, capatgs;
+    /* bare asyncio.Futures, the latest of each declared name (native_future.c; owned) */
+    struct cs__native_fut **nfuts;
 } cs__aio_loop;
 
 static inline cs__aio_loop *cs__aio(const cs__engine *e)
@@ -268,6 +272,11 @@ int cs__native_tg_create_task(cs__engine *e, cs__task *t, const cs_stmt *st, cs_
 int cs__native_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 void cs__native_tg_task_done(cs__engine *e, cs__task *t);
 void cs__native_tgs_free(cs__engine *e);
+typedef struct cs__native_fut cs__native_fut;
+int cs__native_fut_exec(cs__engine *e, cs__task *t, const cs_stmt *st);
+int cs__native_step_await_fut(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+bool cs__native_fut_cancel(cs__engine *e, cs__native_fut *f, cs_exc *exc);
+void cs__native_futs_free(cs__engine *e);
 int cs__native_step_wait_for(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 void cs__native_free(cs__engine *e, cs__task *t);
 int cs__native_timeout_begin(cs__engine *e, cs__task *t, const cs_stmt *st);

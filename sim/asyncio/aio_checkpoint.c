@@ -99,6 +99,7 @@ int cs__aio_step_frame(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
     case CS__F_NATIVE_WAIT_FOR: return cs__native_step_wait_for(e, t, f, c);
     case CS__F_NATIVE_SHIELD: return cs__native_step_shield(e, t, f, c);
     case CS__F_NATIVE_TG: return cs__native_step_tg(e, t, f, c);
+    case CS__F_NATIVE_AWAIT_FUT: return cs__native_step_await_fut(e, t, f, c);
     default: /* CS__F_FT_HOST is Trio's: asyncio runs a from_thread body in a task of its own */ abort();
     }
 }

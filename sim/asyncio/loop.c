@@ -387,6 +387,7 @@ void cs__loop_free(cs__engine *e)
             cs__timer_unref(e, L->wf_timers[i]);
     free(L->wf_timers);
     cs__native_tgs_free(e);
+    cs__native_futs_free(e);
     /* timers and futures live in the run's arena: their memory goes with it */
     free(L);
     e->be = NULL;

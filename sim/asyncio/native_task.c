@@ -219,6 +219,10 @@ int cs__aio_exec_native(cs__engine *e, cs__task *t, const cs_stmt *st, cs__compl
     case CS_OP_ASYNCIO_CREATE_TASK: return cs__native_create_task(e, t, st) ? CS__CONT : CS__YIELD;
     case CS_OP_WAIT_FOR: return cs__native_wait_for_begin(e, t, st);
     case CS_OP_ASYNCIO_TASK_GROUP: return cs__native_tg_begin(e, t, st);
+    case CS_OP_ASYNCIO_FUTURE:
+    case CS_OP_AWAIT_FUTURE:
+    case CS_OP_FUTURE_SET_RESULT:
+    case CS_OP_FUTURE_CANCEL: return cs__native_fut_exec(e, t, st);
     case CS_OP_ASYNCIO_TG_CREATE_TASK: return cs__native_tg_create_task(e, t, st, c);
     case CS_OP_ASYNCIO_SHIELD:
         if (!(h = cs__native_named(e, t, st)))

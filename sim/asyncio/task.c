@@ -131,10 +131,15 @@ bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc)
         return false;
     at->ncancels++;
     cs__task *inner = cs__aio_r(t)->awaiting;
+    cs__native_fut *nf = cs__aio_r(t)->awaiting_fut;
     if (inner && at->fut_waiter && at->fut_waiter->state == CS__FUT_PENDING) {
         /* awaiting a native task: the task is the _fut_waiter, and its
          * cancel() is Task.cancel (native_task.c) */
         if (cs__task_cancel(e, inner, exc))
+            return true;
+    } else if (nf && at->fut_waiter && at->fut_waiter->state == CS__FUT_PENDING) {
+        /* awaiting a bare asyncio.Future shared with others: it is cancelled itself */
+        if (cs__native_fut_cancel(e, nf, exc))
             return true;
     } else if (at->fut_waiter && cs__fut_cancel(e, at->fut_waiter, exc)) {
         return true;

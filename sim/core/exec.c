@@ -342,6 +342,10 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_ASYNCIO_SHIELD] = cs__exec_backend_op,
     [CS_OP_ASYNCIO_TASK_GROUP] = cs__exec_backend_op,
     [CS_OP_ASYNCIO_TG_CREATE_TASK] = cs__exec_backend_op,
+    [CS_OP_ASYNCIO_FUTURE] = cs__exec_backend_op,
+    [CS_OP_AWAIT_FUTURE] = cs__exec_backend_op,
+    [CS_OP_FUTURE_SET_RESULT] = cs__exec_backend_op,
+    [CS_OP_FUTURE_CANCEL] = cs__exec_backend_op,
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* (end of issue 26) */

@@ -40,6 +40,7 @@ bool cs_op_is_checkpoint(cs_op op)
     case CS_OP_ASYNCIO_AWAIT:
     case CS_OP_WAIT_FOR:
     case CS_OP_ASYNCIO_SHIELD:
+    case CS_OP_AWAIT_FUTURE:
         /* (end of issue 20) */
         /* issue 26 */
         /* (end of issue 26) */
@@ -78,6 +79,7 @@ const char *cs_op_checkpoint_name(cs_op op)
     case CS_OP_ASYNCIO_AWAIT: return "asyncio_await";
     case CS_OP_WAIT_FOR: return "wait_for";
     case CS_OP_ASYNCIO_SHIELD: return "asyncio_shield";
+    case CS_OP_AWAIT_FUTURE: return "await_future";
     /* (end of issue 20) */
     /* issue 26 */
     /* (end of issue 26) */

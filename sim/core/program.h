@@ -149,6 +149,10 @@ typedef enum cs_op {
     CS_OP_ASYNCIO_SHIELD,         /* await asyncio.shield(NAME) */
     CS_OP_ASYNCIO_TASK_GROUP,     /* async with asyncio.TaskGroup() as tg: body */
     CS_OP_ASYNCIO_TG_CREATE_TASK, /* NAME = tg.create_task(body), tg the innermost asyncio.TaskGroup */
+    CS_OP_ASYNCIO_FUTURE,         /* NAME = loop.create_future() */
+    CS_OP_AWAIT_FUTURE,           /* await NAME (a bare future) */
+    CS_OP_FUTURE_SET_RESULT,      /* NAME.set_result(None) */
+    CS_OP_FUTURE_CANCEL,          /* NAME.cancel(msg) */
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* (end of issue 26) */

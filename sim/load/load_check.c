@@ -31,6 +31,7 @@ static int cs__visit_declare(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_ASYNCIO_CREATE_TASK:
     case CS_OP_WAIT_FOR:
     case CS_OP_ASYNCIO_TG_CREATE_TASK:
+    case CS_OP_ASYNCIO_FUTURE:
         task = true;
         kind = (int)st->op;
         break;
@@ -123,7 +124,10 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_ASYNCIO_AWAIT:
     case CS_OP_ASYNCIO_CANCEL:
     case CS_OP_ASYNCIO_PROBE:
-    case CS_OP_ASYNCIO_SHIELD: return cs__native_resolve(ld, st, name);
+    case CS_OP_ASYNCIO_SHIELD:
+    case CS_OP_AWAIT_FUTURE:
+    case CS_OP_FUTURE_SET_RESULT:
+    case CS_OP_FUTURE_CANCEL: return cs__native_resolve(ld, st, name);
     case CS_OP_WAIT:
     case CS_OP_SET:
         if ((st->ref = cs__strmap_get(&ld->events, name)) < 0)

@@ -10,7 +10,7 @@
 
 bool cs__op_is_native(cs_op op)
 {
-    return op >= CS_OP_ASYNCIO_CREATE_TASK && op <= CS_OP_ASYNCIO_TG_CREATE_TASK;
+    return op >= CS_OP_ASYNCIO_CREATE_TASK && op <= CS_OP_FUTURE_CANCEL;
 }
 
 static const char *const cs__native_probes[] = {"cancelling", "done", "cancelled"};
@@ -43,6 +43,14 @@ int cs__native_resolve(cs__loader *ld, cs_stmt *st, const char *name)
     if (!name) /* a probe of the current task */
         return 0;
     int32_t d = cs__strmap_get(&ld->decls, name);
+    bool want_future =
+        st->op == CS_OP_AWAIT_FUTURE || st->op == CS_OP_FUTURE_SET_RESULT || st->op == CS_OP_FUTURE_CANCEL;
+    if (want_future) {
+        if (d < 0 || !(d & CS__DECL_TASK) || ld->tasks.v[d & ~CS__DECL_TASK].kind != CS_OP_ASYNCIO_FUTURE)
+            return cs__fail(ld, st->pos, "%s is not a future made with asyncio_future", cs__repr(q, sizeof q, name));
+        st->ref = d & ~CS__DECL_TASK;
+        return 0;
+    }
     int kind = d >= 0 && (d & CS__DECL_TASK) ? ld->tasks.v[d & ~CS__DECL_TASK].kind : -1;
     if (kind != CS_OP_ASYNCIO_CREATE_TASK && kind != CS_OP_WAIT_FOR && kind != CS_OP_ASYNCIO_TG_CREATE_TASK)
         return cs__fail(ld, st->pos, "%s is not a native task (asyncio_create_task, wait_for, asyncio_tg_create_task)",

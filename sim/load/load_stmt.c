@@ -184,6 +184,10 @@ static const cs__action cs__stmt_actions[] = {
     {"wait_for", CS_OP_WAIT_FOR, CS__K_NAME, CS__F_DECL, {{"timeout", CS__K_TIMEOUT, CS__F_DUR, true}, CS__BODY_REQ}},
     {"asyncio_shield", CS_OP_ASYNCIO_SHIELD, CS__K_NAME, CS__F_REF, {{0}}},
     {"asyncio_task_group", CS_OP_ASYNCIO_TASK_GROUP, CS__K_BODY, CS__F_BODY, {{0}}},
+    {"asyncio_future", CS_OP_ASYNCIO_FUTURE, CS__K_NAME, CS__F_DECL, {{0}}},
+    {"await_future", CS_OP_AWAIT_FUTURE, CS__K_NAME, CS__F_REF, {{0}}},
+    {"future_set_result", CS_OP_FUTURE_SET_RESULT, CS__K_NAME, CS__F_REF, {{0}}},
+    {"future_cancel", CS_OP_FUTURE_CANCEL, CS__K_NAME, CS__F_REF, {{"msg", CS__K_STRING, CS__F_TEXT, false}}},
     {"asyncio_tg_create_task", CS_OP_ASYNCIO_TG_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */

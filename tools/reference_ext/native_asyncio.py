@@ -16,6 +16,9 @@
 - {"asyncio_task_group": [...]}: `async with asyncio.TaskGroup() as tg:`, and
   {"asyncio_tg_create_task": "t", "body": [...]}: `t = tg.create_task(coro,
   name="t")` of the innermost one (its tasks kept in creation order);
+- {"asyncio_future": "f"}: f = loop.create_future(); {"await_future": "f"}:
+  `await f`; {"future_set_result": "f"}: f.set_result(None);
+  {"future_cancel": "f", "msg": "..."}: f.cancel(msg);
 - {"asyncio_timeout": D, "body": [...]}, {"asyncio_timeout_at": T, ...}:
   `async with asyncio.timeout(D)` / `asyncio.timeout_at(T)` (TimeoutError out
   of the block when it expired and the cancellation was its own).
@@ -24,6 +27,7 @@
 
 def setup(interp):
     interp.native = {}
+    interp.futures = {}
     _patch_task_group_order()
 
 
@@ -127,6 +131,26 @@ async def _tg_create_task(interp, st, ctx):
     _spawn(interp, st["asyncio_tg_create_task"], st["body"], ctx, ctx.task.atg[-1])
 
 
+async def _future(interp, st, ctx):
+    import asyncio
+
+    interp.futures[st["asyncio_future"]] = asyncio.get_running_loop().create_future()
+
+
+async def _await_future(interp, st, ctx):
+    name = st["await_future"]
+    ctx.task.wait = f"asyncio_future {name}"
+    await interp.futures[name]
+
+
+async def _future_set_result(interp, st, ctx):
+    interp.futures[st["future_set_result"]].set_result(None)
+
+
+async def _future_cancel(interp, st, ctx):
+    interp.futures[st["future_cancel"]].cancel(st.get("msg"))
+
+
 async def _cancel(interp, st, ctx):
     interp.native[st["asyncio_cancel"]].cancel(st.get("msg"))
 
@@ -157,7 +181,9 @@ async def _timeout(interp, st, ctx):
 ACTIONS = {"asyncio_create_task": _create_task, "asyncio_await": _await, "asyncio_cancel": _cancel,
            "uncancel": _uncancel, "asyncio_probe": _probe, "asyncio_timeout": _timeout,
            "asyncio_timeout_at": _timeout, "wait_for": _wait_for, "asyncio_shield": _shield,
-           "asyncio_task_group": _task_group, "asyncio_tg_create_task": _tg_create_task}
+           "asyncio_task_group": _task_group, "asyncio_tg_create_task": _tg_create_task,
+           "asyncio_future": _future, "await_future": _await_future, "future_set_result": _future_set_result,
+           "future_cancel": _future_cancel}
 ZERO_ARG = {"uncancel"}
 
 
