@@ -118,6 +118,40 @@ START_TEST(wait_for_timeout_and_swallow)
 }
 END_TEST
 
+/* taskgroup-first-error-aborts: the failure aborts the sibling, the parent is
+ * cancelled once and uncancelled in __aexit__, the group is an ExceptionGroup. */
+START_TEST(taskgroup_aborts_and_uncancels)
+{
+    json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":[{\"try\":[{\"asyncio_task_group\":["
+                         "{\"asyncio_tg_create_task\":\"bad\",\"body\":[{\"sleep\":1},{\"raise\":\"ValueError\"}]},"
+                         "{\"asyncio_tg_create_task\":\"slow\",\"body\":[{\"sleep\":5}]},{\"sleep\":10}]}],"
+                         "\"except\":[{\"match\":\"ExceptionGroup\",\"body\":[{\"log\":\"group\"}]}]},"
+                         "{\"asyncio_probe\":\"cancelling\"}]}");
+    ck_assert_ptr_null(result_type(j));
+    ck_assert_str_eq(json_string_value(json_object_get(log_line(j, 0), "msg")), "group");
+    ck_assert(json_number_value(json_object_get(log_line(j, 1), "value")) == 0);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(j, "tasks"), "slow"), "state")),
+                     "cancelled");
+    ck_assert(json_number_value(json_object_get(j, "end_time")) == 1);
+    json_decref(j);
+}
+END_TEST
+
+/* future-shared-cancelled-for-all: an AnyIO scope cancelling one awaiter
+ * cancels the shared future for the other awaiter too. */
+START_TEST(shared_future_cancelled_for_all)
+{
+    json_t *j =
+        run_json("{\"backends\":[\"asyncio\"],\"main\":[{\"asyncio_future\":\"f\"},"
+                 "{\"task_group\":\"g\",\"body\":[{\"start_soon\":\"other\",\"body\":[{\"await_future\":\"f\"}]},"
+                 "{\"move_on_after\":1,\"body\":[{\"await_future\":\"f\"}]}]}]}");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(j, "tasks"), "other"), "state")),
+                     "cancelled");
+    ck_assert(json_number_value(json_object_get(j, "end_time")) == 1);
+    json_decref(j);
+}
+END_TEST
+
 /* The findings a run of `text` on asyncio gives: whether swallowed_cancellation is among them. */
 static bool swallowed(const char *text)
 {
@@ -180,6 +214,8 @@ int main(void)
     tcase_add_test(tc, refused_on_trio);
     tcase_add_test(tc, swallowed_cancellation_finding);
     tcase_add_test(tc, wait_for_timeout_and_swallow);
+    tcase_add_test(tc, taskgroup_aborts_and_uncancels);
+    tcase_add_test(tc, shared_future_cancelled_for_all);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
