@@ -77,6 +77,7 @@ struct cs__wait {
 /* asyncio.Task's part of a task. */
 typedef struct cs__aio_task {
     bool must_cancel;
+    bool in_cancel;           /* its cancel() is running: a cycle of awaits ends there */
     uint32_t ncancels;        /* _num_cancels_requested: cancelling(), uncancel() */
     cs_exc *cancel_exc;       /* what a pending cancel() will throw (owned ref) */
     cs__fut *fut_waiter;      /* ref */
@@ -137,6 +138,9 @@ typedef struct cs__aio_loop {
     /* free lists (cs__pool_take) */
     void *free_timers, *free_futs;
     bool escape; /* a KeyboardInterrupt/SystemExit left a task step */
+    /* Task.cancel() went round a cycle of tasks awaiting each other: CPython's
+     * RecursionError, which ends the delivery that made it (scope.c) */
+    bool recursion;
     /* asyncio.timeout() blocks entered (native_timeout.c; records in the arena) */
     struct cs__native_tmo **tmos;
     uint32_t ntmos, captmos;
@@ -203,6 +207,9 @@ void cs__loop_spin(cs__engine *e, uint32_t n);
 void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc);
 void cs__task_wakeup(cs__engine *e, cs__task *t, cs__fut *f);
 bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc);
+/* the same, saying whether it went round a cycle of tasks awaiting each other
+ * (CPython: RecursionError out of Task.cancel) */
+bool cs__task_cancel_rec(cs__engine *e, cs__task *t, cs_exc *exc, bool *recursion);
 
 /* scope.c (AnyIO asyncio CancelScope) */
 void cs__scope_deliver(cs__engine *e, cs__scope *s, cs__scope *origin);

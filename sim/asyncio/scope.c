@@ -95,8 +95,13 @@ static bool cs__deliver_walk(cs__engine *e, cs__scope *root, cs__scope *origin)
                     cs_exc *x = cs__new_exc(e, CS_EXC_CANCELLED, cs__aio_s(origin)->cancel_message);
                     x->anyio_cancel = true;
                     x->origin_scope = origin->id;
-                    cs__task_cancel(e, t, x);
+                    bool recursion;
+                    cs__task_cancel_rec(e, t, x, &recursion);
                     cs_exc_unref(x);
+                    if (recursion) { /* RecursionError: the delivery stops, no retry */
+                        free(stack);
+                        return false;
+                    }
                     if (t == origin->host) /* undone by uncancel() in the origin's exit */
                         cs__aio_s(origin)->pending_uncancel++;
                     if (cs__rare(t)->ft_thread)

@@ -123,8 +123,9 @@ void cs__task_wakeup(cs__engine *e, cs__task *t, cs__fut *f)
         cs__task_step(e, t, NULL);
 }
 
-/* Task.cancel(msg); takes a new reference to exc when it keeps it. */
-bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc)
+/* Task.cancel(msg); takes a new reference to exc when it keeps it.  Sets
+ * the loop's `recursion` when it went round a cycle of awaits. */
+static bool cs__task_cancel_in(cs__engine *e, cs__task *t, cs_exc *exc)
 {
     cs__aio_task *at = cs__aio_t(t);
     if (t->run == CS__TS_DONE)
@@ -134,9 +135,17 @@ bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc)
     cs__native_fut *nf = cs__aio_r(t)->awaiting_fut;
     if (inner && at->fut_waiter && at->fut_waiter->state == CS__FUT_PENDING) {
         /* awaiting a native task: the task is the _fut_waiter, and its
-         * cancel() is Task.cancel (native_task.c) */
-        if (cs__task_cancel(e, inner, exc))
-            return true;
+         * cancel() is Task.cancel (native_task.c); tasks awaiting each other
+         * in a cycle (CPython: RecursionError) stop at the first one again */
+        if (at->in_cancel) {
+            cs__aio(e)->recursion = true;
+            return false;
+        }
+        at->in_cancel = true;
+        bool r = cs__task_cancel_in(e, inner, exc);
+        at->in_cancel = false;
+        if (r || cs__aio(e)->recursion)
+            return r;
     } else if (nf && at->fut_waiter && at->fut_waiter->state == CS__FUT_PENDING) {
         /* awaiting a bare asyncio.Future shared with others: it is cancelled itself */
         if (cs__native_fut_cancel(e, nf, exc))
@@ -148,4 +157,19 @@ bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc)
     cs_exc_unref(at->cancel_exc);
     at->cancel_exc = cs_exc_ref(exc);
     return true;
+}
+
+bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc)
+{
+    bool r = cs__task_cancel_in(e, t, exc);
+    cs__aio(e)->recursion = false;
+    return r;
+}
+
+bool cs__task_cancel_rec(cs__engine *e, cs__task *t, cs_exc *exc, bool *recursion)
+{
+    bool r = cs__task_cancel_in(e, t, exc);
+    *recursion = cs__aio(e)->recursion;
+    cs__aio(e)->recursion = false;
+    return r;
 }
