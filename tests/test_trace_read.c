@@ -52,7 +52,7 @@ static bool round_trip(const char *path, cs_backend b, size_t *nfindings, size_t
     cs_scenario *sc = NULL;
     cs_load_error lerr;
     ck_assert_msg(cs_load_file(path, &sc, &lerr) == 0, "%s: %s", path, lerr.message);
-    if (sc->program->asyncio_only && b == CS_BACKEND_TRIO) { /* native asyncio: no Trio run to read back */
+    if (sc->program->native_ops && b == CS_BACKEND_TRIO) { /* native asyncio: no Trio run to read back */
         cs_scenario_free(sc);
         *nskipped += 1;
         return false;

@@ -1,5 +1,5 @@
 /* backend_op.h - statements only one backend has (AnyIO code calling the
- * backend's own API: native asyncio tasks, asyncio.timeout, ...).
+ * backend's own API directly).
  *
  * The core knows them only as "backend-specific": cs__exec hands them to the
  * policy table's exec_native, which a backend without them leaves NULL (the

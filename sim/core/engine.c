@@ -482,7 +482,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
         }
         return CS_E_LIMIT;
     }
-    if (prog->asyncio_only && !cs__policy_of(opt->backend)->exec_native) {
+    if (prog->native_ops && !cs__policy_of(opt->backend)->exec_native) {
         /* native asyncio statements: this backend has none of them */
         if (err) {
             err->pos = (cs_pos){0, 0};

@@ -318,7 +318,8 @@ typedef struct cs_program {
     const char *path;           /* file as given on the command line */
     const char *name;           /* scenario name (default: file name without .json) */
     bool run_asyncio, run_trio; /* `backends` */
-    bool asyncio_only;          /* uses statements Trio does not have (native asyncio): never run on Trio */
+    bool native_ops;            /* uses backend-specific statements (pol->exec_native): only the backend
+                                   the loader allowed them for (`backends`) can run it */
 
     const cs_exc_class *classes; /* builtins (cs_exc_class_id order), then user classes */
     uint32_t nclasses;

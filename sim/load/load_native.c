@@ -24,7 +24,7 @@ int cs__native_stmt_rules(cs__loader *ld, const json_t *x, uint32_t node, cs_stm
         return cs__fail(ld, st->pos,
                         "this statement is native asyncio (asyncio backend only): the scenario must declare "
                         "\"backends\": [\"asyncio\"]");
-    ld->prog->asyncio_only = true;
+    ld->prog->native_ops = true;
     if (st->op != CS_OP_ASYNCIO_PROBE)
         return 0;
     for (int i = 0; i < 3; i++)
