@@ -197,9 +197,14 @@ int cs_cmd_explore(int argc, char **argv)
     }
     if (!sc->program->run_trio) {
         /* explore searches Trio's schedules; asyncio's loop has exactly one
-         * (an asyncio-only scenario: native asyncio statements) */
-        printf("explore %s: the scenario does not run on trio; asyncio has one schedule, nothing to explore\n",
-               sc->program->name);
+         * (an asyncio-only scenario: native asyncio statements): no schedule,
+         * complete, in the format asked for */
+        cs_explore_result none = {.stop = CS_EXPLORE_COMPLETE};
+        if (a.json)
+            cs__explore_print_json(a.file, sc->program->name, &a, &none);
+        else
+            printf("explore %s: the scenario does not run on trio; asyncio has one schedule, nothing to explore\n",
+                   sc->program->name);
         cs_scenario_free(sc);
         return 0;
     }

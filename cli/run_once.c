@@ -35,8 +35,7 @@ size_t cs_cli_backends(const cs_program *prog, cs_backend_sel sel, bool given, c
     size_t n = 0;
     if (sel != CS_SEL_TRIO && (given || prog->run_asyncio))
         out[n++] = CS_BACKEND_ASYNCIO;
-    /* native_ops: statements only asyncio has (the loader refused them for trio) */
-    if (sel != CS_SEL_ASYNCIO && (given || prog->run_trio) && !prog->native_ops)
+    if (sel != CS_SEL_ASYNCIO && (given || prog->run_trio))
         out[n++] = CS_BACKEND_TRIO;
     return n;
 }

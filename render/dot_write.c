@@ -141,10 +141,10 @@ static void cs__task_node(cs__w *w, int32_t id)
     fprintf(w->f, "t%d [label=", id);
     cs__q(w->f, label);
     /* a native asyncio task (asyncio.create_task: spawned by a task, in no
-     * group): the same colours, a shape of its own (a later attribute wins) */
+     * group): the shape and colours of its end, a double outline */
     bool native = k->parent >= 0 && k->group < 0;
     w->seen.native |= native;
-    fprintf(w->f, ", %s%s];\n", styles[st], native ? ", shape=component" : "");
+    fprintf(w->f, ", %s%s];\n", styles[st], native ? ", peripheries=2" : "");
     free(label);
 }
 
@@ -485,7 +485,7 @@ static void cs__legend(const cs__seen *s, FILE *f)
         {CS__SEEN(group), "<TD BGCOLOR=\"#fafafa\" COLOR=\"#9e9e9e\" STYLE=\"rounded\">task group</TD>"},
         {CS__SEEN(shielded), "<TD BGCOLOR=\"#e3f2fd\" COLOR=\"#1565c0\" BORDER=\"3\" STYLE=\"rounded\">shielded</TD>"},
         {CS__SEEN(task_cluster), "<TD COLOR=\"#cfd8dc\" STYLE=\"rounded\">a task and its scopes</TD>"},
-        {CS__SEEN(native), "<TD>native asyncio task (component shape: asyncio.create_task, no task group)</TD>"},
+        {CS__SEEN(native), "<TD BORDER=\"3\">native asyncio task (double outline: asyncio.create_task, no task group)</TD>"},
         {CS__SEEN(folded), "<TD BORDER=\"0\">xN: N instances of one statement</TD>"},
         {CS__SEEN(spawn), "<TD BORDER=\"0\"><FONT COLOR=\"#424242\">&#8594; spawn</FONT></TD>"},
         {CS__SEEN(cancel), "<TD BORDER=\"0\"><FONT COLOR=\"#e65100\">&#8594; cancel: by whom @t</FONT></TD>"},

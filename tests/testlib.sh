@@ -12,3 +12,10 @@ finish() {
     echo "${1:+$1: }$pass passed, $fail failed"
     [ "$fail" -eq 0 ]
 }
+
+# skips_trio CANCELSIM FILE: the scenario cannot run on Trio (statements only
+# asyncio has, e.g. native asyncio: `run` says the backend is skipped), so a
+# corpus loop forcing --backend trio leaves it out.
+skips_trio() {
+    "$1" run "$2" --backend trio --format json 2>&1 >/dev/null | grep -q "trio backend skipped"
+}
