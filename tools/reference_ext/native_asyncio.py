@@ -192,3 +192,16 @@ def sub_bodies(st):
     if isinstance(st, dict) and "asyncio_task_group" in st:
         return [st["asyncio_task_group"]]
     return []
+
+
+def outcome(interp, out):
+    """A task spawned by a native task that outlived main, cancelled by
+    asyncio.Runner.close() before its first step, never ran its coroutine, so
+    the script saw nothing of it; the runner ran every task to its end, so
+    such a task ended cancelled when the run ended."""
+    if not interp.native or not out["result"] or set(out["result"]) - {"returned", "raised"}:
+        return
+    for entry in out["tasks"].values():
+        if entry["state"] == "unfinished":
+            entry["state"] = "cancelled"
+            entry["end"] = out["end_time"]
