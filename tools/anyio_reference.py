@@ -821,7 +821,11 @@ class Interp:
             entry[2] = self.scope_state(entry[0], entry[1])
 
     def scope_state(self, kind, s):
-        return {"kind": kind, "cancel_called": s.cancel_called, "cancelled_caught": s.cancelled_caught,
+        try:
+            called = s.cancel_called
+        except RuntimeError:  # Trio's property reads the clock: a scope still open after the run (scope_enter)
+            called = s._CancelScope__original._cancel_called
+        return {"kind": kind, "cancel_called": called, "cancelled_caught": s.cancelled_caught,
                 "deadline": jnum(float(s.deadline)), "shield": s.shield}
 
     def freeze(self, result):

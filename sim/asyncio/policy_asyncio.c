@@ -1,6 +1,7 @@
 /* policy_asyncio.c - the asyncio room's policy table, and what it holds of a
  * run (its part of each task, scope, group and event, released at the end).
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "aio.h"
@@ -16,6 +17,24 @@ static bool cs__aio_cancel_called(cs__engine *e, cs__scope *s)
 static bool cs__aio_scope_reentry_refused(const cs__scope *s)
 {
     return s->active;
+}
+
+/* CancelScope.__exit__'s three checks, in AnyIO's order and words; a refused
+ * exit changes nothing (the scope stays active and current). */
+static cs__exit_misuse cs__aio_scope_exit_misuse(cs__engine *e, cs__scope *s, cs__task *t, char *msg, size_t n)
+{
+    (void)e;
+    const char *why = NULL;
+    if (!s->active)
+        why = "This cancel scope is not active";
+    else if (t != s->host)
+        why = "Attempted to exit cancel scope in a different task than it was entered in";
+    else if (t->cancel_scope != s)
+        why = "Attempted to exit a cancel scope that isn't the current tasks's current cancel scope";
+    if (!why)
+        return CS__EXIT_IN_ORDER;
+    snprintf(msg, n, "%s", why);
+    return CS__EXIT_REFUSED;
 }
 
 static void cs__aio_task_free(cs__engine *e, cs__task *t)
@@ -101,6 +120,7 @@ const cs__policy cs__policy_asyncio = {
     .scope_set_deadline = cs__aio_scope_set_deadline,
     .scope_set_shield = cs__aio_scope_set_shield,
     .scope_reentry_refused = cs__aio_scope_reentry_refused,
+    .scope_exit_misuse = cs__aio_scope_exit_misuse,
     .scope_cancel_called = cs__aio_cancel_called,
     .effective_deadline = cs__aio_effective_deadline,
     .sleep = cs__aio_sleep,

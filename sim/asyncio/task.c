@@ -25,15 +25,18 @@ static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_END);
     ev.task = t->id;
+    bool forced = false;
     if (c.type != CS__C_EXC && at->must_cancel) {
         /* Task is cancelled right before the coroutine stops: it ends cancelled. */
         at->must_cancel = false;
         cs__completion_clear(&c);
         c.type = CS__C_EXC;
         c.exc = cs_exc_ref(at->cancel_exc);
+        forced = true;
     }
-    /* the record shows how the body ended, before its handle's scope */
-    const cs__completion *rec = t->body_done && c.type != CS__C_EXC ? &t->body : &c;
+    /* the record shows how the body ended, before its handle's scope (whose
+     * exit may raise when a scope entered by hand is still open: issue 19) */
+    const cs__completion *rec = t->body_done && !forced ? &t->body : &c;
     cs__task_state_of(t, rec, &ev);
     ev.state = t->state;
     t->result = c;

@@ -54,6 +54,10 @@ int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 
 /* generator.c: async generators driven by async_with / aclosing */
 int cs__exec_gen(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+/* scope_enter / scope_exit (scope_manual.c) */
+int cs__exec_scope_manual(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+/* the order check of every scope exit once a scenario enters scopes by hand */
+cs__completion cs__scope_exit_checked(cs__engine *e, cs__scope *s, cs__task *t, cs__completion c, cs_pos pos);
 int cs__step_gen(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 int cs__step_yield(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 /* The frame a scan down t's stack for the consumer's state looks at after

@@ -18,6 +18,14 @@
 
 #include "engine_internal.h"
 
+/* What s.__exit__() by hand finds (pol->scope_exit_misuse, issue 19). */
+typedef enum cs__exit_misuse {
+    CS__EXIT_IN_ORDER,      /* s is the task's current scope: the exit runs as a `with` block's */
+    CS__EXIT_REFUSED,       /* RuntimeError, nothing changes */
+    CS__EXIT_CLOSED_ANYWAY, /* RuntimeError, and s is closed all the same (Trio's misnesting) */
+    CS__EXIT_NOT_MODELLED,  /* a misuse whose consequences cancelsim does not model */
+} cs__exit_misuse;
+
 struct cs__thread;
 
 typedef struct cs__policy {
@@ -46,6 +54,11 @@ typedef struct cs__policy {
     /* `with s:` on a CancelScope already used: AnyIO's asyncio scope refuses
      * only while it is active, Trio's once it has ever been entered */
     bool (*scope_reentry_refused)(const cs__scope *s);
+    /* s.__exit__() by task t, asked once a scenario enters scopes by hand
+     * (issue 19): in order, or the RuntimeError's text in msg (REFUSED: nothing
+     * changes, AnyIO's asyncio scope; CLOSED_ANYWAY: Trio abandons the scopes t
+     * entered inside s, makes s t's current one and the exit goes on) */
+    cs__exit_misuse (*scope_exit_misuse)(cs__engine *e, cs__scope *s, cs__task *t, char *msg, size_t n);
     /* the cancel_called property as a probe reads it (Trio checks deadlines lazily) */
     bool (*scope_cancel_called)(cs__engine *e, cs__scope *s);
     double (*effective_deadline)(const cs__engine *e, const cs__task *t);

@@ -132,10 +132,12 @@ typedef enum cs_op {
     CS_OP_CONDITION_STATISTICS, /* cond.statistics() (a `statistics` naming a condition): `ref` is conditions[] */
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
-    CS_OP_YIELD,      /* yield VALUE (value_json), in a generator function only */
-    CS_OP_ASYNC_WITH, /* async with cm(args) as v: body, cm an @asynccontextmanager generator (ref) */
-    CS_OP_ACLOSING,   /* async with aclosing(gen(args)) as g: async for v in g: body */
-    CS_OP_REENTER,    /* with s: / async with tg: again on the latest instance of scope or group `ref` */
+    CS_OP_YIELD,       /* yield VALUE (value_json), in a generator function only */
+    CS_OP_ASYNC_WITH,  /* async with cm(args) as v: body, cm an @asynccontextmanager generator (ref) */
+    CS_OP_ACLOSING,    /* async with aclosing(gen(args)) as g: async for v in g: body */
+    CS_OP_REENTER,     /* with s: / async with tg: again on the latest instance of scope or group `ref` */
+    CS_OP_SCOPE_ENTER, /* s = CancelScope(deadline, shield); s.__enter__() (declares `name`) */
+    CS_OP_SCOPE_EXIT,  /* s.__exit__(None, None, None) on the latest instance of scope `ref` */
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
     CS_OP_ASYNCIO_CREATE_TASK,    /* NAME = asyncio.create_task(body): a task no group owns */
@@ -256,7 +258,8 @@ typedef enum cs_scope_decl_kind {
     CS_SCOPE_CANCEL_SCOPE,
     CS_SCOPE_MOVE_ON,
     CS_SCOPE_FAIL_AFTER,
-    CS_SCOPE_TASK_GROUP
+    CS_SCOPE_TASK_GROUP,
+    CS_SCOPE_MANUAL /* a CancelScope entered by scope_enter (issue 19) */
 } cs_scope_decl_kind;
 
 typedef struct cs_name_decl {
@@ -352,6 +355,7 @@ typedef struct cs_program {
     uint32_t main_nslots; /* main's locals (flow.h) */
     cs_datums datums;     /* every data value, by the address of its JSON (flow.h) */
     uint32_t max_depth;   /* deepest statement nesting, for sizing frame stacks */
+    bool manual_scopes;   /* a scope_enter: every scope exit checks its order (issue 19) */
 } cs_program;
 
 /* Returns true when class `cls` is `base` or derives from it. */

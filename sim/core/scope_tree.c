@@ -108,6 +108,8 @@ void cs__scope_enter(cs__engine *e, cs__scope *s, cs__task *t)
 
 cs__completion cs__scope_exit(cs__engine *e, cs__scope *s, cs__completion c)
 {
+    if (e->prog->manual_scopes && e->current) /* a scope entered by hand may stand in the way (scope_manual.c) */
+        return cs__scope_exit_checked(e, s, e->current, c, (cs_pos){0, 0});
     return e->pol->scope_exit(e, s, c);
 }
 

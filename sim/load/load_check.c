@@ -41,6 +41,10 @@ static int cs__visit_declare(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_MOVE_ON_AT: kind = CS_SCOPE_MOVE_ON; break;
     case CS_OP_FAIL_AFTER:
     case CS_OP_FAIL_AT: kind = CS_SCOPE_FAIL_AFTER; break;
+    case CS_OP_SCOPE_ENTER:
+        kind = CS_SCOPE_MANUAL;
+        ld->prog->manual_scopes = true;
+        break;
     default: return 0;
     }
     if (!st->name)
@@ -109,6 +113,10 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_PROBE:
         if (name && (st->ref = cs__scope_ref(ld, name, false)) < 0)
             return cs__fail(ld, st->pos, "%s is not a scope or task group", q);
+        return 0;
+    case CS_OP_SCOPE_EXIT: /* issue 19: only a scope entered by hand is exited by hand */
+        if ((st->ref = cs__scope_ref(ld, name, false)) < 0 || ld->scopes.v[st->ref].kind != CS_SCOPE_MANUAL)
+            return cs__fail(ld, st->pos, "%s is not a scope entered by 'scope_enter'", q);
         return 0;
     case CS_OP_AWAIT_TASK:
     case CS_OP_CANCEL_TASK:

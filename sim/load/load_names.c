@@ -535,6 +535,7 @@ static void cs__collect_scopes(cs__ctx *cx, cs_body body)
         case CS_OP_FAIL_AFTER:
         case CS_OP_MOVE_ON_AT:
         case CS_OP_FAIL_AT:
+        case CS_OP_SCOPE_ENTER:
             if (st->name) { /* names are unique in a file: one declaring statement each */
                 cx->declared = cs_xgrow(cx->declared, &cx->capdeclared, cx->ndeclared + 1, sizeof *cx->declared);
                 cs__strmap_put(&cx->scopes, st->name, (int32_t)cx->ndeclared);

@@ -173,6 +173,12 @@ static const cs__action cs__stmt_actions[] = {
     {"async_with", CS_OP_ASYNC_WITH, CS__K_NAME, CS__F_REF, {CS__ARGS_OPT, CS__AS_OPT, CS__BODY_REQ}},
     {"aclosing", CS_OP_ACLOSING, CS__K_NAME, CS__F_REF, {CS__ARGS_OPT, CS__AS_OPT, CS__BODY_REQ}},
     {"reenter", CS_OP_REENTER, CS__K_NAME, CS__F_REF, {CS__BODY_REQ}},
+    {"scope_enter",
+     CS_OP_SCOPE_ENTER,
+     CS__K_NAME,
+     CS__F_DECL,
+     {{"deadline", CS__K_DEADLINE, CS__F_NUM, false}, {"shield", CS__K_BOOL, CS__F_SHIELD, false}}},
+    {"scope_exit", CS_OP_SCOPE_EXIT, CS__K_NAME, CS__F_REF, {{0}}},
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
     {"asyncio_create_task", CS_OP_ASYNCIO_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},

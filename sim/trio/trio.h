@@ -43,6 +43,7 @@ typedef struct cs__trio_scope {
     uint32_t dl_refs;           /* entries of the deadline heap that point at it */
     double registered_deadline; /* what the deadline heap holds for it (inf: nothing) */
     char *reason_text;          /* the CancelReason's text, or NULL (owned) */
+    bool abandoned;             /* CancelStatus.abandoned_by_misnesting: an outer scope was closed first */
 } cs__trio_scope;
 
 /* A nursery's part of a group. */
@@ -135,6 +136,7 @@ void cs__trio_scope_set_deadline(cs__engine *e, cs__scope *s, double deadline);
 void cs__trio_scope_set_shield(cs__engine *e, cs__scope *s, bool shield);
 bool cs__trio_scope_cancel_called(cs__engine *e, cs__scope *s);
 bool cs__trio_scope_reentry_refused(const cs__scope *s);
+cs__exit_misuse cs__trio_scope_exit_misuse(cs__engine *e, cs__scope *s, cs__task *t, char *msg, size_t n);
 double cs__trio_effective_deadline(const cs__engine *e, const cs__task *t);
 bool cs__trio_deadline_due(const cs__engine *e, double deadline);
 void cs__trio_expire(cs__engine *e);

@@ -83,7 +83,7 @@ static int cs__nursery_finish(cs__engine *e, cs__task *t, cs__frame *f, cs__tg *
         g->excs = NULL;
         g->nexcs = g->capexcs = 0;
     }
-    cs__completion out = cs__trio_scope_exit(e, g->scope, in);
+    cs__completion out = cs__scope_exit(e, g->scope, in);
     cs__trio_g(g)->active = false;
     if (out.type == CS__C_EXC && cs_exc_is_group(out.exc)) {
         cs_exc *m, *r;

@@ -73,7 +73,7 @@ static int cs__trio_step_sleep(cs__engine *e, cs__task *t, cs__frame *f, cs__com
         return cs__park(t, CS__ABORT_SUCCEEDED, t->wait_label);
     }
     cs__scope *s = e->scopes[f->scope];
-    cs__completion out = cs__trio_scope_exit(e, s, *c);
+    cs__completion out = cs__scope_exit(e, s, *c);
     /* the sleep's own Cancelled, swallowed by its scope: nothing reads it
      * again (no fail_after), so it need not live until the run ends */
     cs_exc_unref(s->swallowed);
@@ -227,6 +227,7 @@ const cs__policy cs__policy_trio = {
     .scope_set_deadline = cs__trio_scope_set_deadline,
     .scope_set_shield = cs__trio_scope_set_shield,
     .scope_reentry_refused = cs__trio_scope_reentry_refused,
+    .scope_exit_misuse = cs__trio_scope_exit_misuse,
     .scope_cancel_called = cs__trio_scope_cancel_called,
     .effective_deadline = cs__trio_effective_deadline,
     .sleep = cs__trio_sleep,

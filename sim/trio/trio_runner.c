@@ -89,7 +89,9 @@ static void cs__trio_task_exited(cs__engine *e, cs__task *t)
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_END);
     ev.task = t->id;
-    cs__task_state_of(t, t->body_done && c.type != CS__C_EXC ? &t->body : &c, &ev);
+    /* the record shows how the body ended, before its handle's scope (whose
+     * exit may raise when a scope entered by hand is still open: issue 19) */
+    cs__task_state_of(t, t->body_done ? &t->body : &c, &ev);
     cs__emit(e, &ev);
     if (t->member_of)
         cs__scope_tasks_remove(t->member_of, t);

@@ -12,6 +12,8 @@
  * entries, as trio's Deadlines does (the counter is the oracle's tie-break).
  */
 #include <assert.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -359,6 +361,59 @@ void cs__trio_scope_set_shield(cs__engine *e, cs__scope *s, bool shield)
 bool cs__trio_scope_reentry_refused(const cs__scope *s)
 {
     return s->entered_once;
+}
+
+/* repr(trio.CancelScope) without its address, which no run can repeat: the
+ * messages below print "0x?" where Trio prints id(self). */
+static void cs__trio_scope_repr(const cs__engine *e, const cs__scope *s, char *buf, size_t n)
+{
+    const char *binding = s->active ? "active" : s->entered_once ? "exited" : "unbound";
+    double now = cs__now_s(e);
+    if (s->cancel_called)
+        snprintf(buf, n, "<trio.CancelScope at 0x?, %s, cancelled>", binding);
+    else if (s->deadline == INFINITY)
+        snprintf(buf, n, "<trio.CancelScope at 0x?, %s>", binding);
+    else
+        snprintf(buf, n, "<trio.CancelScope at 0x?, %s, deadline is %.2f seconds %s>", binding, fabs(s->deadline - now),
+                 s->deadline >= now ? "from now" : "ago");
+}
+
+/* CancelScope._close()'s checks (trio/_core/_run.py), the first line of its
+ * messages (MISNESTING_ADVICE, the paragraph after it, is left out).  A
+ * misnested exit abandons the scopes the task entered inside s and goes on;
+ * an abandoned scope's own exit later, or another task closing s, is not
+ * modelled. */
+cs__exit_misuse cs__trio_scope_exit_misuse(cs__engine *e, cs__scope *s, cs__task *t, char *msg, size_t n)
+{
+    char rs[160], rc[160];
+    cs__trio_scope_repr(e, s, rs, sizeof rs);
+    if (!s->active) {
+        snprintf(msg, n, "Cancel scope stack corrupted: attempted to exit %s which had already been exited", rs);
+        return CS__EXIT_REFUSED;
+    }
+    if (t->cancel_scope == s)
+        return CS__EXIT_IN_ORDER;
+    if (cs__trio_s(s)->abandoned)
+        return CS__EXIT_NOT_MODELLED;
+    const cs__scope *x = t->cancel_scope;
+    for (uint32_t i = 0; x && x != s; i++, x = x->parent) /* bounded: the chain is finite */
+        assert(i < (1u << 24));
+    if (!x) {
+        snprintf(msg, n, "Cancel scope stack corrupted: attempted to exit %s from unrelated <Task '%s' at 0x?>", rs,
+                 t->name);
+        return CS__EXIT_REFUSED;
+    }
+    if (s->host != t)
+        return CS__EXIT_NOT_MODELLED;
+    cs__trio_scope_repr(e, t->cancel_scope, rc, sizeof rc);
+    snprintf(
+        msg, n,
+        "Cancel scope stack corrupted: attempted to exit %s in <Task '%s' at 0x?> that's still within its child %s", rs,
+        t->name, rc);
+    for (cs__scope *a = t->cancel_scope; a != s; a = a->parent)
+        cs__trio_s(a)->abandoned = true;
+    cs__activate(e, t, s);
+    return CS__EXIT_CLOSED_ANYWAY;
 }
 
 /* The cancel_called property: checks the clock lazily on an active scope. */

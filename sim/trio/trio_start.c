@@ -58,7 +58,7 @@ int cs__trio_step_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion
     for (uint32_t i = 0; i < old->nexcs; i++)
         cs_exc_unref(old->excs[i]);
     old->nexcs = 0;
-    cs__completion out = cs__trio_scope_exit(e, old->scope, in);
+    cs__completion out = cs__scope_exit(e, old->scope, in);
     cs__trio_g(old)->active = false;
     cs__trio_g(g)->pending_starts--;
     cs__nursery_check_closed(e, g);
