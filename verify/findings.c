@@ -81,11 +81,17 @@ struct cs_findings {
 };
 
 static const char *const cs__names[CS_FINDING_COUNT] = {
-    [CS_FINDING_CANCEL_ESCAPE] = "cancel_escape",   [CS_FINDING_DEADLOCK] = "deadlock",
-    [CS_FINDING_EARLY_DEADLINE] = "early_deadline", [CS_FINDING_LOST_EXCEPTION] = "lost_exception",
-    [CS_FINDING_LOST_ITEM] = "lost_item",           [CS_FINDING_NONDETERMINISM] = "nondeterminism",
-    [CS_FINDING_ORPHAN_TASK] = "orphan_task",       [CS_FINDING_SHIELD_BREACH] = "shield_breach",
-    [CS_FINDING_YIELD_IN_SCOPE] = "yield_in_scope", [CS_FINDING_SWALLOWED_CANCELLATION] = "swallowed_cancellation",
+    [CS_FINDING_CANCEL_ESCAPE] = "cancel_escape",
+    [CS_FINDING_DEADLOCK] = "deadlock",
+    [CS_FINDING_EARLY_DEADLINE] = "early_deadline",
+    [CS_FINDING_LOST_EXCEPTION] = "lost_exception",
+    [CS_FINDING_LOST_ITEM] = "lost_item",
+    [CS_FINDING_NONDETERMINISM] = "nondeterminism",
+    [CS_FINDING_ORPHAN_TASK] = "orphan_task",
+    [CS_FINDING_SHIELD_BREACH] = "shield_breach",
+    [CS_FINDING_YIELD_IN_SCOPE] = "yield_in_scope",
+    [CS_FINDING_SWALLOWED_CANCELLATION] = "swallowed_cancellation",
+    [CS_FINDING_CROSS_TASK_SCOPE_EXIT] = "cross_task_scope_exit",
 };
 
 const char *cs_finding_name(cs_finding_kind kind)
@@ -407,6 +413,21 @@ static void cs__on_yield(cs_findings *f, const cs_event *ev)
                             cs__sname(f, ev->scope)));
 }
 
+/* cross_task_scope_exit: s.__exit__() called by a task other than the one
+ * that entered s (AnyIO refuses it: "Attempted to exit cancel scope in a
+ * different task than it was entered in", Trio's "Cancel scope stack
+ * corrupted"). */
+static void cs__on_scope_exit_call(cs_findings *f, const cs_event *ev)
+{
+    const cs__fscope *s = cs__scope(f, ev->scope);
+    if (!s || s->host == ev->task)
+        return;
+    cs__report(f, CS_FINDING_CROSS_TASK_SCOPE_EXIT,
+               cs_xasprintf("task '%s' exits cancel scope '%s' at %u:%u, which task '%s' entered",
+                            cs__tname(f, ev->task), cs__sname(f, ev->scope), ev->pos.line, ev->pos.col,
+                            cs__tname(f, s->host)));
+}
+
 static void cs__on_run_end(cs_findings *f, const cs_event *ev)
 {
     if (ev->result == CS_RESULT_DEADLOCK)
@@ -517,6 +538,7 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         cs__stream_waiting(&f->stream_wait, ev->label, cs__tname(f, ev->task));
         break;
     case CS_EV_ITEMS_LEFT: cs__report(f, CS_FINDING_LOST_ITEM, cs__items_left_detail(ev)); break;
+    case CS_EV_SCOPE_EXIT_CALL: cs__on_scope_exit_call(f, ev); break;
     default: break;
     }
 }

@@ -30,6 +30,7 @@
  * order is listing them sorted). */
 typedef enum cs_finding_kind {
     CS_FINDING_CANCEL_ESCAPE,
+    CS_FINDING_CROSS_TASK_SCOPE_EXIT, /* issue 19: s.__exit__() in a task other than the one that entered s */
     CS_FINDING_DEADLOCK,
     CS_FINDING_EARLY_DEADLINE,
     CS_FINDING_LOST_EXCEPTION,

@@ -406,6 +406,11 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
             cs__field_scope(w, CS_JW_LIT("parent_scope"), CS_JW_LIT("parent_scope_id"), ev->parent);
         cs__field_pos(w, ev->pos);
         break;
+    case CS_EV_SCOPE_EXIT_CALL:
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
+        cs__field_pos(w, ev->pos);
+        break;
     /* (end of issue 19) */
     /* issue 20 */
     /* (end of issue 20) */

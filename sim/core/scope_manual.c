@@ -58,6 +58,12 @@ int cs__exec_scope_manual(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
     cs__scope *s = cs__scope_ref(e, st, st->ref);
     if (!s)
         return CS__YIELD;
+    cs_event ev; /* the call itself, so findings see an exit from another task even when it is refused */
+    cs__ev_init(e, &ev, CS_EV_SCOPE_EXIT_CALL);
+    ev.task = t->id;
+    ev.scope = s->id;
+    ev.pos = st->pos;
+    cs__emit(e, &ev);
     cs__completion out = cs__scope_exit_checked(e, s, t, (cs__completion){.type = CS__C_NORMAL}, st->pos);
     if (e->error)
         return CS__YIELD;

@@ -60,12 +60,14 @@ typedef enum cs_event_kind {
                        * before run_end when anyio.run() returned or raised: sent, never received */
     /* (end of issue 18) */
     /* issue 19 */
-    CS_EV_GEN_ENTER, /* task (the task driving it), name (the generator function), label ("async_with" or
+    CS_EV_GEN_ENTER,       /* task (the task driving it), name (the generator function), label ("async_with" or
                         "aclosing"), scope (the task's innermost scope, -1 none), pos (the statement) */
-    CS_EV_YIELD,     /* task, name, label, scope (the task's innermost scope at the yield), parent (that
+    CS_EV_YIELD,           /* task, name, label, scope (the task's innermost scope at the yield), parent (that
                         scope when the generator began: another one means a scope of the generator's own
                         is open across the yield), pos (the yield) */
-    CS_EV_GEN_EXIT,  /* task, name, label, exc (what the generator gives its consumer, or NULL), pos */
+    CS_EV_GEN_EXIT,        /* task, name, label, exc (what the generator gives its consumer, or NULL), pos */
+    CS_EV_SCOPE_EXIT_CALL, /* task (the one calling s.__exit__() by hand: scope_exit), scope, pos; before
+                              AnyIO's checks, so a refused exit is seen too */
     /* (end of issue 19) */
     /* issue 20 */
     /* (end of issue 20) */

@@ -43,6 +43,7 @@ static const char *const cs__event_kinds[] = {
     [CS_EV_GEN_ENTER] = "gen_enter",
     [CS_EV_YIELD] = "yield",
     [CS_EV_GEN_EXIT] = "gen_exit",
+    [CS_EV_SCOPE_EXIT_CALL] = "scope_exit_call",
     /* (end of issue 19) */
     /* issue 20 */
     /* (end of issue 20) */
