@@ -350,6 +350,8 @@ static bool cs__emit_end(cs__engine *e)
         return false;
     }
     cs__streams_emit_left(e); /* items sent and never received (stream_left.c) */
+    if (e->prog->manual_scopes) /* a scope entered by hand may be left entered: shown as it is now (issue 19) */
+        cs__emit_open_scopes(e);
     cs__ev_init(e, &ev, CS_EV_RUN_END);
     cs__completion *r = &main_task->result;
     if (e->escaped) {
