@@ -293,9 +293,13 @@ static bool cs__is_cancelled(const cs_exc *x, void *ctx)
 cs__completion cs__trio_scope_exit(cs__engine *e, cs__scope *s, cs__completion c)
 {
     cs__task *t = s->host;
-    cs__activate(e, t, s->parent);
+    /* a scope abandoned by a misnested exit (issue 19) closes quietly: the
+     * task left it already, and it swallows a Cancelled whatever its state */
+    bool abandoned = cs__trio_s(s)->abandoned;
+    if (!abandoned)
+        cs__activate(e, t, s->parent);
     cs__completion out = c;
-    if (c.type == CS__C_EXC && cs__trio_s(s)->effectively_cancelled && !cs__parent_visible(s)) {
+    if (c.type == CS__C_EXC && (abandoned || (cs__trio_s(s)->effectively_cancelled && !cs__parent_visible(s)))) {
         if (c.exc->cls == CS_EXC_CANCELLED) {
             s->cancelled_caught = true;
             cs_exc_unref(s->swallowed);
@@ -380,9 +384,9 @@ static void cs__trio_scope_repr(const cs__engine *e, const cs__scope *s, char *b
 
 /* CancelScope._close()'s checks (trio/_core/_run.py), the first line of its
  * messages (MISNESTING_ADVICE, the paragraph after it, is left out).  A
- * misnested exit abandons the scopes the task entered inside s and goes on;
- * an abandoned scope's own exit later, or another task closing s, is not
- * modelled. */
+ * misnested exit abandons the scopes the task entered inside s and goes on
+ * (their own exits later are quiet: cs__trio_scope_exit); another task
+ * closing s, or an abandoned scope of another task, is not modelled. */
 cs__exit_misuse cs__trio_scope_exit_misuse(cs__engine *e, cs__scope *s, cs__task *t, char *msg, size_t n)
 {
     char rs[160], rc[160];
@@ -391,8 +395,8 @@ cs__exit_misuse cs__trio_scope_exit_misuse(cs__engine *e, cs__scope *s, cs__task
         snprintf(msg, n, "Cancel scope stack corrupted: attempted to exit %s which had already been exited", rs);
         return CS__EXIT_REFUSED;
     }
-    if (t->cancel_scope == s)
-        return CS__EXIT_IN_ORDER;
+    if (t->cancel_scope == s || (cs__trio_s(s)->abandoned && s->host == t))
+        return CS__EXIT_IN_ORDER; /* an abandoned scope: "we don't need to throw another one" */
     if (cs__trio_s(s)->abandoned)
         return CS__EXIT_NOT_MODELLED;
     const cs__scope *x = t->cancel_scope;
