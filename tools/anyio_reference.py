@@ -706,6 +706,13 @@ class Task:
         self.started = False
 
 
+def still_entered(s):
+    """An exit AnyIO refused (a scope entered by hand in the way: issue 19)
+    leaves the scope entered; its state is then taken at the end of the run."""
+    orig = getattr(s, "_CancelScope__original", None)
+    return orig._cancel_status is not None if orig is not None else s._active
+
+
 class Ctx:
     def __init__(self, task, tg=None, vars=None):
         self.task = task
@@ -1095,7 +1102,7 @@ class Interp:
                     self.enter_scope(name, kind, scope)
                 return await self.body(st["body"], ctx)
         finally:
-            if name and scope is not None:
+            if name and scope is not None and not still_entered(scope):
                 self.exit_scope(name)
 
     def match_classes(self, match):
