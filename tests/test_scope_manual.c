@@ -60,7 +60,7 @@ START_TEST(wrong_order_per_backend)
     ck_assert_str_eq(raised(t, "type"), "RuntimeError");
     ck_assert_str_eq(raised(t, "message"),
                      "Cancel scope stack corrupted: attempted to exit <trio.CancelScope at 0x?, active> in <Task "
-                     "'main' at 0x?> that's still within its child <trio.CancelScope at 0x?, active>");
+                     "'main'> that's still within its child <trio.CancelScope at 0x?, active>");
     json_decref(a);
     json_decref(t);
 }

@@ -403,17 +403,15 @@ cs__exit_misuse cs__trio_scope_exit_misuse(cs__engine *e, cs__scope *s, cs__task
     for (uint32_t i = 0; x && x != s; i++, x = x->parent) /* bounded: the chain is finite */
         assert(i < (1u << 24));
     if (!x) {
-        snprintf(msg, n, "Cancel scope stack corrupted: attempted to exit %s from unrelated <Task '%s' at 0x?>", rs,
-                 t->name);
+        snprintf(msg, n, "Cancel scope stack corrupted: attempted to exit %s from unrelated <Task '%s'>", rs, t->name);
         return CS__EXIT_REFUSED;
     }
     if (s->host != t)
         return CS__EXIT_NOT_MODELLED;
     cs__trio_scope_repr(e, t->cancel_scope, rc, sizeof rc);
-    snprintf(
-        msg, n,
-        "Cancel scope stack corrupted: attempted to exit %s in <Task '%s' at 0x?> that's still within its child %s", rs,
-        t->name, rc);
+    snprintf(msg, n,
+             "Cancel scope stack corrupted: attempted to exit %s in <Task '%s'> that's still within its child %s", rs,
+             t->name, rc);
     for (cs__scope *a = t->cancel_scope; a != s; a = a->parent)
         cs__trio_s(a)->abandoned = true;
     cs__activate(e, t, s);

@@ -12,8 +12,9 @@ block's is), otherwise at the end of the run.
 Trio's RuntimeError("Cancel scope stack corrupted: ...") names objects by
 their address and ends with a paragraph of advice (MISNESTING_ADVICE); no
 run can repeat an address, so the outcome keeps the message's first line
-with every address written "0x?", and the main task's repr as
-<Task 'main' ...> (this script's main is a method): what cancelsim prints.
+with every scope's address written "0x?" (a task's repr is written
+<Task 'name'> by exc_message already), and the main task's as <Task 'main'>
+(this script's main is a method): what cancelsim prints.
 """
 import math
 import re
@@ -56,7 +57,7 @@ def _normalize(x):
     msg = x.get("message")
     if isinstance(msg, str) and msg.startswith(_CORRUPTED):
         msg = re.sub(r"0x[0-9a-f]+", "0x?", msg.split("\n", 1)[0])
-        x["message"] = msg.replace("<Task '__main__.Interp.main' at", "<Task 'main' at")
+        x["message"] = msg.replace("<Task '__main__.Interp.main'>", "<Task 'main'>")
     for sub in x.get("exceptions", ()):
         _normalize(sub)
 
