@@ -333,6 +333,10 @@ class _JumpSelector(selectors.BaseSelector):
         # one that never fires
         scheduled = loop._scheduled
         t = min(scheduled[0]._when if scheduled else math.inf, threads.next_wake())
+        if loop.interp.next_interrupt() <= t:  # Ctrl+C while the loop waits (reference_ext/interrupt.py)
+            loop.vt = max(loop.vt, loop.interp.next_interrupt())
+            loop.interp.deliver_due(loop.vt)
+            return []
         if t == math.inf:
             loop.on_deadlock()
         loop.vt = max(loop.vt, t)
@@ -357,6 +361,7 @@ def make_virtual_loop(interp):
         def __init__(self):
             self.vt = 0.0
             self.threads = interp.threads
+            self.interp = interp
             sel = _JumpSelector()
             super().__init__(sel)
             sel.loop = self
@@ -415,6 +420,10 @@ def make_trio_clock(interp):
             if trio.lowlevel.current_statistics().run_sync_soon_queue_size:
                 return 0.0
             t = min(deadline, threads.next_wake())
+            if interp.next_interrupt() <= t:  # Ctrl+C while the run loop waits (reference_ext/interrupt.py)
+                self.t = max(self.t, interp.next_interrupt())
+                interp.deliver_due(self.t)
+                return 0.0
             if t == math.inf:
                 interp.on_deadlock()
             self.t = max(self.t, t)
@@ -786,8 +795,9 @@ class Interp:
         """Synchronous code blocks the loop for d seconds; worker threads
         whose blocks end meanwhile go on at their own instants."""
         target = self.now() + d
-        while self.threads.next_wake() <= target:
-            self.set_time(max(self.now(), self.threads.next_wake()))
+        while min(self.threads.next_wake(), self.next_interrupt()) <= target:
+            self.set_time(max(self.now(), min(self.threads.next_wake(), self.next_interrupt())))
+            self.deliver_due(self.now())  # Ctrl+C while the task's code runs (reference_ext/interrupt.py)
             self.threads.release_due(self.now())
         self.set_time(target)
 

@@ -45,6 +45,7 @@ typedef enum cs__cb_kind {
     CS__CB_FT_DONE,        /* the task's future chained back: release the thread (thread) */
     CS__CB_NATIVE_TIMEOUT, /* asyncio.Timeout._on_timeout (record) */
     CS__CB_NATIVE_TG_DONE, /* asyncio.TaskGroup._on_task_done (task) */
+    CS__CB_NOOP,           /* Runner._on_sigint's call_soon_threadsafe(lambda: None) */
 } cs__cb_kind;
 
 /* 24 bytes (a million sleeping tasks hold one each). */
@@ -152,6 +153,7 @@ typedef struct cs__aio_loop {
     uint32_t natgs, capatgs;
     /* bare asyncio.Futures, the latest of each declared name (native_future.c; owned) */
     struct cs__native_fut **nfuts;
+    uint32_t interrupts; /* issue 26: Runner._interrupt_count (aio_sigint.c) */
 } cs__aio_loop;
 
 static inline cs__aio_loop *cs__aio(const cs__engine *e)
@@ -202,6 +204,9 @@ void cs__loop_free(cs__engine *e);
 void cs__loop_run(cs__engine *e);
 bool cs__loop_run_once(cs__engine *e);
 void cs__loop_spin(cs__engine *e, uint32_t n);
+/* aio_sigint.c (issue 26): Runner._on_sigint; what run() makes of main's end */
+cs_exc *cs__aio_sigint(cs__engine *e, cs__task *t);
+void cs__aio_sigint_result(cs__engine *e);
 
 /* task.c (asyncio.Task) */
 void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc);

@@ -60,6 +60,7 @@ void cs__aio_run(cs__engine *e)
     cs__task *m = e->tasks[0];
     cs__call_soon(e, CS__CB_TASK_STEP, m, NULL);
     cs__loop_run(e);
+    cs__aio_sigint_result(e);
     if (!e->aborted && (m->run == CS__TS_DONE || e->escaped))
         cs__shutdown(e);
 }

@@ -280,6 +280,7 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
     case CS__CB_FT_DONE: cs__ft_done(e, h.a); break;
     case CS__CB_NATIVE_TIMEOUT: cs__native_on_timeout(e, h.a, h.timer == NULL); break;
     case CS__CB_NATIVE_TG_DONE: cs__native_tg_task_done(e, h.a); break;
+    case CS__CB_NOOP: break;
     }
 }
 
@@ -333,12 +334,14 @@ bool cs__loop_run_once(cs__engine *e)
     cs__heap_clean(e);
     if (L->rcount == 0) {
         /* idle: the clock jumps to the next timer or worker-thread wake-up */
-        int64_t wake = cs__threads_next_wake(e);
-        if (L->nheap == 0 && wake == CS_NS_INF)
+        int64_t wake = cs__threads_next_wake(e), ki = cs__interrupt_next(e);
+        if (L->nheap == 0 && wake == CS_NS_INF && ki == CS_NS_INF)
             return false;
         int64_t when = L->nheap ? L->heap[0].when : wake;
         if (wake < when)
             when = wake;
+        if (ki <= when) /* Ctrl+C while the selector waits: before the timers due then (aio_sigint.c) */
+            when = ki;
         if ((double)when > e->opt.time_limit * 1e9) {
             e->aborted = true;
             e->limit_kind = CS_RESULT_LIMIT_TIME;
@@ -346,7 +349,10 @@ bool cs__loop_run_once(cs__engine *e)
         }
         if (when > e->now)
             e->now = when;
-        cs__threads_release_due(e);
+        if (ki <= e->now)
+            cs__interrupts_due(e); /* in select(): its callbacks go before the timers due now */
+        else
+            cs__threads_release_due(e);
     }
     cs__loop_run_ready(e);
     return true;

@@ -148,4 +148,5 @@ const cs__policy cs__policy_asyncio = {
     .ft_task_begin = cs__aio_ft_task_begin,
     .run_unfinished = cs__aio_run_unfinished,
     .run = cs__aio_run,
+    .sigint = cs__aio_sigint,
 };

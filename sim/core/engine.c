@@ -466,6 +466,7 @@ static void cs__engine_free(cs__engine *e)
         free(e->counted[i].uses);
     free(e->counted);
     cs_exc_unref(e->escaped);
+    free(e->ki_at);
     free(e->scope_latest);
     free(e->tg_latest);
     free(e->task_latest);
@@ -511,6 +512,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
         e->task_latest[i] = -1;
 
     cs__prims_init(e);
+    cs__interrupts_init(e);
     cs__streams_init(e);
     cs__conds_init(e);
     e->events = cs_xcalloc(prog->nevents + 1, sizeof *e->events);

@@ -368,6 +368,10 @@ struct cs__engine {
     int error;
     cs_run_error *err;
     cs_result_kind limit_kind;
+    /* issue 26: Ctrl+C at virtual times ("interrupt_at" and interrupt:@T
+     * faults, merged and sorted; interrupt.c): ki_next is the next one due */
+    int64_t *ki_at;
+    uint32_t nki, ki_next;
 };
 
 /* A task's rare fields for reading: its own, or one whose fields are all
@@ -389,6 +393,16 @@ cs__task_rare *cs__rare_mut(cs__engine *e, cs__task *t);
         if ((t)->rare)               \
             (t)->rare->field = NULL; \
     } while (0)
+
+/* interrupt.c (issue 26): Ctrl+C.  The times of the run's interrupts; the
+ * next one not yet delivered (CS_NS_INF: none); delivering those due by now
+ * while the loop waits (each room's idle step calls it when the clock stops
+ * at cs__interrupt_next); SIGINT while task t's own code runs, which gives
+ * the exception to raise there (new reference) or NULL. */
+void cs__interrupts_init(cs__engine *e);
+int64_t cs__interrupt_next(const cs__engine *e);
+void cs__interrupts_due(cs__engine *e);
+cs_exc *cs__interrupt_task(cs__engine *e, cs__task *t);
 
 /* engine.c */
 void cs__emit(cs__engine *e, cs_event *ev);

@@ -60,8 +60,16 @@ static cs__task *cs__named_task(cs__engine *e, const cs_stmt *st)
     return e->tasks[id];
 }
 
-/* busy: the loop is blocked; worker threads run on at their own times. */
-static int cs__exec_busy(cs__engine *e, cs__task *t, const cs_stmt *st)
+/* The next instant a busy statement stops at: a worker thread's wake-up or a Ctrl+C. */
+static int64_t cs__busy_next(const cs__engine *e)
+{
+    int64_t w = cs__threads_next_wake(e), k = cs__interrupt_next(e);
+    return k < w ? k : w;
+}
+
+/* busy: the loop is blocked; worker threads run on at their own times, and
+ * a Ctrl+C that arrives meanwhile lands in this task's code (interrupt.c). */
+static int cs__exec_busy(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
     double d = cs__dur(t, &st->dur);
     int64_t ns = cs__s_to_ns(d);
@@ -71,9 +79,18 @@ static int cs__exec_busy(cs__engine *e, cs__task *t, const cs_stmt *st)
         return CS__YIELD;
     }
     int64_t target = e->now + ns;
-    for (int64_t w; (w = cs__threads_next_wake(e)) <= target && !e->aborted;) {
+    for (int64_t w; (w = cs__busy_next(e)) <= target && !e->aborted;) {
         if (w > e->now)
             e->now = w;
+        if (cs__interrupt_next(e) <= e->now) {
+            e->ki_next++;
+            cs_exc *x = cs__interrupt_task(e, t);
+            if (x) { /* raised where the code was: the rest of the busy time never passes */
+                cs__emit_raise(e, t, x, st->pos);
+                *c = cs__c_exc(x);
+                return CS__CONT;
+            }
+        }
         cs__threads_release_due(e);
     }
     e->now = target;
@@ -95,7 +112,7 @@ static int cs__exec_wait(cs__engine *e, cs__task *t, const cs_stmt *st, cs__comp
     case CS_OP_CHECKPOINT: return e->pol->checkpoint(e, t, st);
     case CS_OP_CHECKPOINT_IF_CANCELLED: return e->pol->checkpoint_if_cancelled(e, t, st);
     case CS_OP_CANCEL_SHIELDED_CHECKPOINT: return e->pol->cancel_shielded_checkpoint(e, t, st);
-    default: /* CS_OP_BUSY */ return cs__exec_busy(e, t, st);
+    default: /* CS_OP_BUSY */ return cs__exec_busy(e, t, st, c);
     }
 }
 
@@ -350,6 +367,7 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_FUTURE_CANCEL] = cs__exec_backend_op,
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
+    [CS_OP_INTERRUPT] = cs__exec_interrupt,
     /* (end of issue 26) */
 };
 

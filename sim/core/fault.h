@@ -12,6 +12,11 @@
  *   thread-fail:TASK@K[:CLASS]  the task's K-th to_thread call raises CLASS
  *                               ("injected") in the worker thread where it
  *                               would return (after its blocks and logs)
+ *   interrupt:TASK@K            Ctrl+C (SIGINT) arrives while the task runs,
+ *                               just before its K-th checkpoint: the statement
+ *                               `interrupt` written there
+ *   interrupt:@T                Ctrl+C arrives at virtual time T (seconds), as
+ *                               a time of the scenario's `interrupt_at`
  *
  * separated by commas, e.g. `fail:worker[2]@3,timeout:deadline@1`.
  *
@@ -42,7 +47,13 @@
 /* The most faults one plan may hold: sweeps use 1 or 2; a pasted plan is short. */
 #define CS_PLAN_MAX_FAULTS 16
 
-typedef enum cs_fault_kind { CS_FAULT_FAIL, CS_FAULT_TIMEOUT, CS_FAULT_DELAY, CS_FAULT_THREAD_FAIL } cs_fault_kind;
+typedef enum cs_fault_kind {
+    CS_FAULT_FAIL,
+    CS_FAULT_TIMEOUT,
+    CS_FAULT_DELAY,
+    CS_FAULT_THREAD_FAIL,
+    CS_FAULT_INTERRUPT /* issue 26: interrupt:TASK@K (SIGINT just before that checkpoint) or interrupt:@T (target "") */
+} cs_fault_kind;
 
 typedef struct cs_fault {
     cs_fault_kind kind;

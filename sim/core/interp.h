@@ -34,6 +34,8 @@ int cs__pop_with(cs__task *t, cs__completion *c, cs__completion out);
 double cs__dur(cs__task *t, const cs_dur *d);
 cs_exc *cs__handled_exc(cs__task *t);
 cs_exc *cs__raise_new(cs__engine *e, cs__task *t, int32_t cls, const char *msg);
+/* interrupt.c (issue 26): the `interrupt` statement */
+int cs__exec_interrupt(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 void cs__emit_raise(cs__engine *e, cs__task *t, cs_exc *x, cs_pos pos);
 /* group_raise.c (issue 18): the group a `raise` with `exceptions` builds (new reference). */
 cs_exc *cs__raise_group(cs__engine *e, cs__task *t, const cs_stmt *st);

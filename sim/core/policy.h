@@ -112,6 +112,11 @@ typedef struct cs__policy {
     bool (*run_unfinished)(const cs__engine *e);
     /* runs main to its end, a deadlock or a limit */
     void (*run)(cs__engine *e);
+    /* issue 26: SIGINT arrives (Ctrl+C).  t: the task whose own code runs
+     * (the `interrupt` statement, a `busy` the signal lands in), or NULL
+     * while the loop waits.  Returns what t raises there (new reference) or
+     * NULL (the backend's handler only noted it). */
+    cs_exc *(*sigint)(cs__engine *e, cs__task *t);
 } cs__policy;
 
 /* The table of a backend (sim/backends.c, the one file that knows both). */

@@ -157,6 +157,7 @@ typedef enum cs_op {
     CS_OP_FUTURE_CANCEL,          /* NAME.cancel(msg) */
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
+    CS_OP_INTERRUPT, /* SIGINT arrives while this task runs (signal.raise_signal(SIGINT)) */
     /* (end of issue 26) */
     /* thread steps (only inside a to_thread body) */
     CS_OP_BLOCK,
@@ -356,6 +357,9 @@ typedef struct cs_program {
     cs_datums datums;     /* every data value, by the address of its JSON (flow.h) */
     uint32_t max_depth;   /* deepest statement nesting, for sizing frame stacks */
     bool manual_scopes;   /* a scope_enter: every scope exit checks its order (issue 19) */
+    /* issue 26: "interrupt_at": virtual times (ns, ascending) at which SIGINT arrives */
+    const int64_t *interrupt_at;
+    uint32_t ninterrupts;
 } cs_program;
 
 /* Returns true when class `cls` is `base` or derives from it. */

@@ -274,6 +274,8 @@ bool cs__names_prim(cs__loader *ld, const char *name);
 /* load_group.c (issue 18): a raise with `exceptions`: its class and its
  * members' classes, checked as CPython's group constructors check them. */
 int cs__resolve_group(cs__loader *ld, cs_stmt *st, const char *name);
+/* load_interrupt.c: the top-level "interrupt_at" list (Ctrl+C at virtual times). */
+int cs__load_interrupts(cs__loader *ld, const json_t *doc);
 
 /* load_flow.c: no function reaches itself through `call` (fills `order`, one
  * entry per function, with the functions in an order where every function

@@ -218,7 +218,8 @@ static const cs__zero cs__stmt_zero[] = {
     {"reraise", CS_OP_RERAISE},
     {"break", CS_OP_BREAK},
     {"continue", CS_OP_CONTINUE},
-    {"uncancel", CS_OP_UNCANCEL}, /* issue 20: asyncio.current_task().uncancel() */
+    {"uncancel", CS_OP_UNCANCEL},   /* issue 20: asyncio.current_task().uncancel() */
+    {"interrupt", CS_OP_INTERRUPT}, /* issue 26: Ctrl+C while this task runs */
     {NULL, 0},
 };
 

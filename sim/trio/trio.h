@@ -88,6 +88,7 @@ typedef struct cs__trio_state {
     bool sysn_closed;               /* the system nursery is closed: no from_thread body can start */
     bool entry_cancel, entry_final; /* the run_sync_soon task is cancelled / runs its last pass next */
     bool sys_queued;
+    bool ki_pending, ki_cb; /* issue 26: Runner.ki_pending; _deliver_ki_cb is queued (trio_sigint.c) */
 } cs__trio_state;
 
 static inline cs__trio_state *cs__trio(const cs__engine *e)
@@ -120,6 +121,12 @@ static inline cs__trio_rare *cs__trio_rmut(cs__engine *e, cs__task *t)
         if ((t)->rare)                                           \
             ((cs__trio_rare *)CS__EXT((t)->rare))->field = NULL; \
     } while (0)
+/* Does a checkpoint of this task see a pending KeyboardInterrupt (the main
+ * task while ki_pending: trio's checkpoint() and checkpoint_if_cancelled())? */
+static inline bool cs__trio_ki_for(const cs__engine *e, const cs__task *t)
+{
+    return ((const cs__trio_state *)e->be)->ki_pending && t == e->tasks[0];
+}
 /* Is the task's cancel status cancelled? */
 static inline bool cs__trio_task_cancelled(const cs__task *t)
 {
@@ -161,6 +168,7 @@ void cs__trio_task_free(cs__engine *e, cs__task *t);
 void cs__trio_run(cs__engine *e);
 void cs__trio_reschedule(cs__engine *e, cs__task *t, cs_exc *exc); /* steals exc */
 void cs__trio_attempt_delivery(cs__engine *e, cs__task *t);
+void cs__trio_abort_cleanup(cs__engine *e, cs__task *t);
 uint64_t cs__trio_draw(cs__engine *e);
 void cs__trio_shuffle(cs__engine *e, void **v, size_t n);
 uint32_t cs__trio_choose(cs__engine *e, uint32_t k);
@@ -200,6 +208,12 @@ void cs__trio_init_step(cs__engine *e);
 void cs__trio_entry_step(cs__engine *e);
 void cs__trio_system_task_done(cs__engine *e);
 bool cs__trio_run_unfinished(const cs__engine *e);
+
+/* trio_sigint.c (issue 26): Ctrl+C */
+cs_exc *cs__trio_sigint(cs__engine *e, cs__task *t);
+void cs__trio_ki_attempt(cs__engine *e);
+void cs__trio_ki_cb(cs__engine *e);
+void cs__trio_ki_at_end(cs__engine *e);
 
 extern const cs__policy cs__policy_trio;
 

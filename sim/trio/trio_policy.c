@@ -36,8 +36,8 @@ static int cs__trio_step_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, cs
         f->phase = 1;
         return cs__schedule_point(t, "checkpoint");
     }
-    if (f->phase == 1 && c->type == CS__C_NORMAL && t->cancel_scope &&
-        cs__trio_s(t->cancel_scope)->effectively_cancelled) {
+    if (f->phase == 1 && c->type == CS__C_NORMAL &&
+        ((t->cancel_scope && cs__trio_s(t->cancel_scope)->effectively_cancelled) || cs__trio_ki_for(e, t))) {
         f->phase = 2;
         return cs__park(t, CS__ABORT_SUCCEEDED, "checkpoint");
     }
@@ -118,8 +118,7 @@ static int cs__trio_checkpoint(cs__engine *e, cs__task *t, const cs_stmt *st)
 
 static int cs__trio_cic(cs__engine *e, cs__task *t, const cs_stmt *st)
 {
-    (void)e;
-    if (t->cancel_scope && cs__trio_s(t->cancel_scope)->effectively_cancelled)
+    if ((t->cancel_scope && cs__trio_s(t->cancel_scope)->effectively_cancelled) || cs__trio_ki_for(e, t))
         cs__push(e, t, CS__F_TRIO_CP, st);
     return CS__CONT;
 }
@@ -254,4 +253,5 @@ const cs__policy cs__policy_trio = {
     .ft_task_begin = cs__trio_ft_task_begin,
     .run_unfinished = cs__trio_run_unfinished,
     .run = cs__trio_run,
+    .sigint = cs__trio_sigint,
 };

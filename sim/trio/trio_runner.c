@@ -67,6 +67,13 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
     cs__emit(e, &ev);
     if (kind != CS__ABORT_SUCCEEDED)
         return;
+    cs__trio_abort_cleanup(e, t);
+    cs__trio_reschedule(e, t, cs__trio_cancelled_exc(e, t->cancel_scope));
+}
+
+/* A successful abort leaves the event's or primitive's waiters. */
+void cs__trio_abort_cleanup(cs__engine *e, cs__task *t)
+{
     if (cs__trio_r(t)->trio_event) {
         cs__trio_event_drop(cs__trio_r(t)->trio_event, t);
         CS__TRIO_RARE_CLEAR(t, trio_event);
@@ -75,7 +82,6 @@ void cs__trio_attempt_delivery(cs__engine *e, cs__task *t)
         cs__prim_forget(e, cs__trio_r(t)->trio_prim, t);
         CS__TRIO_RARE_CLEAR(t, trio_prim);
     }
-    cs__trio_reschedule(e, t, cs__trio_cancelled_exc(e, t->cancel_scope));
 }
 
 static void cs__trio_task_exited(cs__engine *e, cs__task *t)
@@ -142,6 +148,8 @@ static void cs__trio_task_step(cs__engine *e, cs__task *t, cs_exc *exc)
     if (finished) {
         cs__trio_task_exited(e, t);
     } else if (tt->parking) {
+        if (t == e->tasks[0]) /* KeyboardInterrupt is outside every cancel scope: first */
+            cs__trio_ki_attempt(e);
         cs__trio_attempt_delivery(e, t);
     } else {
         cs__trio_reschedule(e, t, NULL); /* a schedule point */
@@ -253,12 +261,23 @@ static bool cs__trio_batch_is_wake(cs__engine *e, uint32_t n)
 static bool cs__trio_idle(cs__engine *e)
 {
     double d = cs__trio_next_deadline(e);
-    int64_t wake = cs__threads_next_wake(e);
-    if (d == INFINITY && wake == CS_NS_INF)
+    int64_t wake = cs__threads_next_wake(e), ki = cs__interrupt_next(e);
+    if (d == INFINITY && wake == CS_NS_INF && ki == CS_NS_INF)
         return false; /* deadlock: nothing runnable, nothing to wake it */
     int64_t when = d == INFINITY ? CS_NS_INF : d == -INFINITY ? e->now : cs__s_to_ns(d);
     if (wake < when)
         when = wake;
+    if (ki <= when) { /* Ctrl+C while the run loop waits (trio_sigint.c) */
+        if ((double)ki > e->opt.time_limit * 1e9) {
+            e->aborted = true;
+            e->limit_kind = CS_RESULT_LIMIT_TIME;
+            return false;
+        }
+        if (ki > e->now)
+            e->now = ki;
+        cs__interrupts_due(e);
+        return true;
+    }
     if ((double)when > e->opt.time_limit * 1e9) {
         e->aborted = true;
         e->limit_kind = CS_RESULT_LIMIT_TIME;
@@ -279,9 +298,9 @@ void cs__trio_run(cs__engine *e)
     cs_exc **bexc = NULL;
     uint32_t cap = 0;
     while (!e->aborted && !e->stop) {
-        if (T->nrunq == 0 && !T->reports && !cs__trio_idle(e))
+        if (T->nrunq == 0 && !T->reports && !T->ki_cb && !cs__trio_idle(e))
             break;
-        if (T->reports && !T->sys_queued) {
+        if ((T->reports || T->ki_cb) && !T->sys_queued) {
             /* the run_sync_soon queue wakes its system task through I/O */
             if (!T->sys_task) {
                 T->sys_task = cs__task_alloc(e); /* freed with the run */
@@ -326,6 +345,7 @@ void cs__trio_run(cs__engine *e)
     }
     free(batch);
     free(bexc);
+    cs__trio_ki_at_end(e);
 }
 
 void cs__trio_init(cs__engine *e)

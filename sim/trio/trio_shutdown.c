@@ -99,6 +99,8 @@ void cs__trio_entry_step(cs__engine *e)
 {
     cs__trio_state *T = cs__trio(e);
     T->sys_queued = false;
+    if (T->ki_cb)
+        cs__trio_ki_cb(e);
     if (T->entry_final) {
         e->calls_refused = true; /* under the lock: no new work from here on */
         cs__trio_thread_reports(e);

@@ -1,0 +1,75 @@
+/* interrupt.c - Ctrl+C (issue 26): SIGINT arriving at a virtual time or while
+ * a task's own code runs, handed to the backend's handler (pol->sigint).
+ *
+ * What the handler does is each backend's: asyncio.Runner's cancels the main
+ * task (a second press raises KeyboardInterrupt where the code is); Trio's
+ * raises KeyboardInterrupt in user code and, in its own KI-protected run
+ * loop, marks it pending for the main task.  This file only says *when* the
+ * signal arrives: the times of the scenario's "interrupt_at" and of the
+ * plan's interrupt:@T faults, merged and sorted; the rooms' idle steps stop
+ * the clock at the next one (before timers due at the same instant fire,
+ * as the reference script's virtual clocks do), and `busy` delivers the ones
+ * that fall inside it while its task's code runs.
+ */
+#include <assert.h>
+#include <stdlib.h>
+
+#include "interp.h"
+#include "policy.h"
+#include "util.h"
+
+static int cs__cmp_ns(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void cs__interrupts_init(cs__engine *e)
+{
+    uint32_t n = e->prog->ninterrupts;
+    for (uint32_t i = 0; i < e->opt.nfaults; i++)
+        n += e->opt.faults[i].kind == CS_FAULT_INTERRUPT && !e->opt.faults[i].target[0];
+    if (!n)
+        return;
+    e->ki_at = cs_xmalloc(n * sizeof *e->ki_at);
+    for (uint32_t i = 0; i < e->prog->ninterrupts; i++)
+        e->ki_at[e->nki++] = e->prog->interrupt_at[i];
+    for (uint32_t i = 0; i < e->opt.nfaults; i++)
+        if (e->opt.faults[i].kind == CS_FAULT_INTERRUPT && !e->opt.faults[i].target[0])
+            e->ki_at[e->nki++] = cs__s_to_ns(e->opt.faults[i].seconds);
+    assert(e->nki == n);
+    qsort(e->ki_at, n, sizeof *e->ki_at, cs__cmp_ns);
+}
+
+int64_t cs__interrupt_next(const cs__engine *e)
+{
+    return e->ki_next < e->nki ? e->ki_at[e->ki_next] : CS_NS_INF;
+}
+
+void cs__interrupts_due(cs__engine *e)
+{
+    while (e->ki_next < e->nki && e->ki_at[e->ki_next] <= e->now && !e->aborted) {
+        e->ki_next++;
+        e->loud++;
+        cs_exc *x = e->pol->sigint(e, NULL);
+        assert(x == NULL); /* the loop's own code: the room deals with it */
+        (void)x;
+    }
+}
+
+cs_exc *cs__interrupt_task(cs__engine *e, cs__task *t)
+{
+    e->loud++;
+    return e->pol->sigint(e, t);
+}
+
+/* The `interrupt` statement: SIGINT while this task's code runs. */
+int cs__exec_interrupt(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    cs_exc *x = cs__interrupt_task(e, t);
+    if (x) {
+        cs__emit_raise(e, t, x, st->pos);
+        *c = cs__c_exc(x);
+    }
+    return CS__CONT;
+}
