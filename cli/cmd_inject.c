@@ -12,6 +12,7 @@
 
 static const char *const cs__inject_help =
     "usage: cancelsim inject FILE [--failures] [--timeouts[=all]] [--delays] [--delay SECONDS]\n"
+    "                             [--interrupts[=all]]\n"
     "                             [--max-faults 1|2] [--backend asyncio|trio|both]\n"
     "                             [--explore] [--max-schedules N] [--max-plans N]\n"
     "                             [--max-k N]\n"
@@ -23,9 +24,12 @@ static const char *const cs__inject_help =
     "expiring at each checkpoint reached inside each named scope that the scenario\n"
     "gives a deadline somewhere (--timeouts; --timeouts=all: every named scope),\n"
     "an extra sleep of --delay SECONDS (default 1) before each checkpoint\n"
-    "(--delays).  The three flags select: the sweep runs the kinds given, and\n"
-    "without any of them failures and timeouts (so `--delays` alone sweeps delays\n"
-    "only; `--failures --timeouts --delays` adds delays to the default).  Scopes\n"
+    "(--delays), Ctrl+C (SIGINT) arriving while the loop waits, at each instant a\n"
+    "checkpoint ran and halfway to the next (--interrupts; --interrupts=all: also\n"
+    "while each task runs, before each of its checkpoints).  The four flags select:\n"
+    "the sweep runs the kinds given, and without any of them failures and timeouts\n"
+    "(so `--delays` alone sweeps delays only; `--failures --timeouts --delays` adds\n"
+    "delays to the default).  Scopes\n"
     "left out of the timeout sweep are named in the output.  --max-faults 2 also runs\n"
     "every pair.  Each plan runs on each backend (--explore: on every Trio\n"
     "schedule, up to --max-schedules per plan, default 64) and must keep the\n"
@@ -53,8 +57,8 @@ typedef struct cs__inject_args {
 } cs__inject_args;
 
 static const char *const cs__inject_opts[] = {
-    "help|h", "failures",       "timeouts=?", "delays", "explore", "delay=", "max-faults=", "backend=",
-    "max-k=", "max-schedules=", "max-plans=", "jobs=",  "plan=",   "shard=", "format=",     NULL};
+    "help|h",         "failures",   "timeouts=?", "delays", "explore", "delay=",  "max-faults=",  "backend=", "max-k=",
+    "max-schedules=", "max-plans=", "jobs=",      "plan=",  "shard=",  "format=", "interrupts=?", NULL};
 
 static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
 {
@@ -94,6 +98,11 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
             bare_timeouts = v == NULL;
         } else if (strcmp(o, "--delays") == 0) {
             a->o.kinds.delays = true;
+        } else if (strcmp(o, "--interrupts") == 0) {
+            if (v && strcmp(v, "all") != 0)
+                return cs_cli_usage_error("inject", "--interrupts takes no value but `all`, not '%s'", v);
+            a->o.kinds.interrupts = true;
+            a->o.kinds.all_interrupts = v != NULL;
         } else if (strcmp(o, "--explore") == 0) {
             a->o.explore = true;
         } else if (strcmp(o, "--delay") == 0) {
@@ -131,7 +140,7 @@ static int cs__inject_parse(int argc, char **argv, cs__inject_args *a)
     }
     if (!a->o.file)
         return cs_cli_usage_error("inject", "missing FILE");
-    if (!a->o.kinds.failures && !a->o.kinds.timeouts && !a->o.kinds.delays)
+    if (!a->o.kinds.failures && !a->o.kinds.timeouts && !a->o.kinds.delays && !a->o.kinds.interrupts)
         a->o.kinds.failures = a->o.kinds.timeouts = true;
     return 0;
 }

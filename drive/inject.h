@@ -46,10 +46,15 @@ const cs_census_item *cs_census_scopes(const cs_census *c, size_t *n);
 
 /* Every single-fault plan of a census, in a fixed order: fail (tasks in spawn
  * order, checkpoints ascending), thread-fail, timeout (scopes in entry order),
- * delay (with `delay_seconds`).  Appends to *v (grown with realloc). */
+ * delay (with `delay_seconds`), interrupt (at times ascending, then in tasks
+ * as fail).  Appends to *v (grown with realloc). */
 typedef struct cs_inject_kinds {
     bool failures, timeouts, delays;
     bool all_timeouts; /* --timeouts=all: also scopes the scenario gives no deadline */
+    /* issue 26, --interrupts: Ctrl+C while the loop waits (interrupt:@T at each
+     * instant a checkpoint ran and halfway to the next); --interrupts=all also
+     * while each task runs (interrupt:TASK@K at each checkpoint) */
+    bool interrupts, all_interrupts;
     double delay_seconds;
     uint32_t max_k; /* only the first max_k checkpoints of each task and scope (0: all) */
 } cs_inject_kinds;

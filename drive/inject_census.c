@@ -26,6 +26,8 @@ struct cs_census {
     size_t nscopes, capscopes;
     bool ended;
     cs_result_kind result;
+    int64_t *times; /* the distinct instants checkpoints ran at, ascending (--interrupts) */
+    size_t ntimes, captimes;
 };
 
 cs_census *cs_census_new(void)
@@ -44,6 +46,7 @@ void cs_census_free(cs_census *c)
     free(c->tasks);
     free(c->ids);
     free(c->scopes);
+    free(c->times);
     free(c);
 }
 
@@ -62,6 +65,10 @@ static void cs__on_checkpoint(cs_census *c, const cs_event *ev)
         return;
     cs_census_item *t = &c->tasks[ev->task];
     t->checkpoints++;
+    if (!c->ntimes || c->times[c->ntimes - 1] < ev->t) { /* trace time never goes back */
+        c->times = cs_xgrow(c->times, &c->captimes, c->ntimes + 1, sizeof *c->times);
+        c->times[c->ntimes++] = ev->t;
+    }
     if (ev->label && strcmp(ev->label, "to_thread") == 0)
         t->threads++;
     size_t guard = 0;
@@ -127,6 +134,22 @@ static void cs__add(cs_fault **v, size_t *n, size_t *cap, cs_fault f)
     (*v)[(*n)++] = f;
 }
 
+/* interrupt:@T for each instant a checkpoint ran at and each instant halfway
+ * to the next: Ctrl+C arriving while the loop waits, at the first moment it
+ * waits from T on (at most max_k instants of each kind). */
+static void cs__interrupt_times(const cs_census *c, const cs_inject_kinds *k, cs_fault **v, size_t *n, size_t *cap)
+{
+    for (size_t i = 0; i < c->ntimes && (!k->max_k || i < k->max_k); i++) {
+        for (int half = 0; half < 2; half++) {
+            if (half && i + 1 == c->ntimes)
+                break;
+            int64_t ns = half ? c->times[i] + (c->times[i + 1] - c->times[i]) / 2 : c->times[i];
+            cs_fault f = {.kind = CS_FAULT_INTERRUPT, .target = cs_xstrdup(""), .seconds = (double)ns / 1e9};
+            cs__add(v, n, cap, f);
+        }
+    }
+}
+
 /* Whether a timeout may go into named scope `name` (see cs_census_faults). */
 static bool cs__may_time_out(const cs_inject_kinds *k, const cs_program *prog, const bool *timed, const char *name)
 {
@@ -139,13 +162,17 @@ static bool cs__may_time_out(const cs_inject_kinds *k, const cs_program *prog, c
 size_t cs_census_faults(const cs_census *c, const cs_inject_kinds *k, const cs_program *prog, const bool *timed,
                         cs_fault **v, size_t *n, size_t *cap, const char ***left)
 {
-    const cs_fault_kind order[] = {CS_FAULT_FAIL, CS_FAULT_THREAD_FAIL, CS_FAULT_TIMEOUT, CS_FAULT_DELAY};
+    const cs_fault_kind order[] = {CS_FAULT_FAIL, CS_FAULT_THREAD_FAIL, CS_FAULT_TIMEOUT, CS_FAULT_DELAY,
+                                   CS_FAULT_INTERRUPT};
+    if (k->interrupts)
+        cs__interrupt_times(c, k, v, n, cap);
     size_t nleft = 0, capleft = 0;
     for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
         cs_fault_kind kind = order[o];
         if ((kind == CS_FAULT_FAIL || kind == CS_FAULT_THREAD_FAIL) && !k->failures)
             continue;
-        if ((kind == CS_FAULT_TIMEOUT && !k->timeouts) || (kind == CS_FAULT_DELAY && !k->delays))
+        if ((kind == CS_FAULT_TIMEOUT && !k->timeouts) || (kind == CS_FAULT_DELAY && !k->delays) ||
+            (kind == CS_FAULT_INTERRUPT && !k->all_interrupts))
             continue;
         const cs_census_item *items = kind == CS_FAULT_TIMEOUT ? c->scopes : c->tasks;
         size_t nitems = kind == CS_FAULT_TIMEOUT ? c->nscopes : c->ntasks;

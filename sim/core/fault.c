@@ -87,7 +87,8 @@ const char *cs_op_checkpoint_name(cs_op op)
     }
 }
 
-static const char *const cs__kind_names[] = {"fail", "timeout", "delay", "thread-fail"};
+static const char *const cs__kind_names[] = {"fail", "timeout", "delay", "thread-fail", "interrupt"};
+#define CS__NKINDS ((int)(sizeof cs__kind_names / sizeof *cs__kind_names))
 
 static int cs__err(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -135,24 +136,54 @@ static int32_t cs__class_of(const cs_program *prog, const char *s, size_t n)
     return -1;
 }
 
+#define CS__KINDS "fail, timeout, delay, thread-fail, interrupt"
+
+/* interrupt:@T (issue 26): Ctrl+C at virtual time T, seconds; `num` is what
+ * follows the '@'.  The target is "" (no task). */
+static int cs__parse_interrupt_at(const char *num, const char **p, cs_fault *f, char *err, size_t errlen)
+{
+    const char *comma = strchr(num, ',');
+    size_t nl = comma ? (size_t)(comma - num) : strlen(num);
+    char buf[48];
+    char *ne = buf;
+    double v = -1;
+    if (nl > 0 && nl < sizeof buf) {
+        memcpy(buf, num, nl);
+        buf[nl] = '\0';
+        errno = 0;
+        v = strtod(buf, &ne);
+        if (errno)
+            v = -1;
+    }
+    if (nl == 0 || nl >= sizeof buf || *ne || !isfinite(v) || v < 0 || v > 1e15)
+        return cs__err(err, errlen, "'interrupt:@%.*s': T must be a finite number of seconds >= 0",
+                       (int)(nl > 40 ? 40 : nl), num);
+    f->seconds = v;
+    f->k = 0;
+    f->target = cs_xstrdup("");
+    *p = num + nl;
+    return 0;
+}
+
 /* Parses one fault from *p (up to a ',' or the end); advances *p. */
 static int cs__parse_fault(const cs_program *prog, const char **p, cs_fault *f, char *err, size_t errlen)
 {
     const char *s = *p;
     const char *colon = strchr(s, ':');
     if (!colon)
-        return cs__err(err, errlen, "'%s': a fault is KIND:TARGET@K (kinds: fail, timeout, delay, thread-fail)", s);
+        return cs__err(err, errlen, "'%s': a fault is KIND:TARGET@K (kinds: " CS__KINDS ")", s);
     size_t kl = (size_t)(colon - s);
     int kind = -1;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < CS__NKINDS; i++)
         if (strlen(cs__kind_names[i]) == kl && memcmp(cs__kind_names[i], s, kl) == 0)
             kind = i;
     if (kind < 0)
-        return cs__err(err, errlen, "unknown fault kind '%.*s' (kinds: fail, timeout, delay, thread-fail)",
-                       (int)(kl > 40 ? 40 : kl), s);
+        return cs__err(err, errlen, "unknown fault kind '%.*s' (kinds: " CS__KINDS ")", (int)(kl > 40 ? 40 : kl), s);
     f->kind = (cs_fault_kind)kind;
     f->cls = CS_EXC_RUNTIME_ERROR;
     f->seconds = 0;
+    if (kind == CS_FAULT_INTERRUPT && colon[1] == '@')
+        return cs__parse_interrupt_at(colon + 2, p, f, err, errlen);
     /* the target runs to the first '@' followed by digits and then ':', ',' or the end */
     const char *t = colon + 1, *at = NULL;
     for (const char *q = t; *q; q++) {
@@ -192,6 +223,8 @@ static int cs__parse_fault(const cs_program *prog, const char **p, cs_fault *f, 
     }
     if (kind == CS_FAULT_TIMEOUT && opt)
         return cs__err(err, errlen, "'%s': timeout takes no option (timeout:SCOPE@K)", s);
+    if (kind == CS_FAULT_INTERRUPT && opt)
+        return cs__err(err, errlen, "'%s': interrupt takes no option (interrupt:TASK@K or interrupt:@T)", s);
     if (kind == CS_FAULT_DELAY) {
         if (!opt || ol == 0 || ol > 40)
             return cs__err(err, errlen, "'%s': delay needs its seconds (delay:TASK@K:SECONDS)", s);
@@ -262,6 +295,11 @@ static void cs__shortest(char *buf, size_t len, double v)
 char *cs_fault_format(const cs_program *prog, const cs_fault *f)
 {
     const char *kind = cs__kind_names[f->kind];
+    if (f->kind == CS_FAULT_INTERRUPT && !f->target[0]) {
+        char num[40];
+        cs__shortest(num, sizeof num, f->seconds);
+        return cs_xasprintf("%s:@%s", kind, num);
+    }
     if (f->kind == CS_FAULT_DELAY) {
         char num[40];
         cs__shortest(num, sizeof num, f->seconds);

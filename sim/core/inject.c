@@ -93,7 +93,7 @@ int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stm
         if (e->aborted)
             return CS__YIELD;
     }
-    /* At one checkpoint the delays come first, in plan order, then a failure:
+    /* At one checkpoint the delays come first, in plan order, then Ctrl+C, then a failure:
      * the checkpoint takes longer, then fails (so a plan's order of faults
      * never matters). */
     const cs_fault *v = e->opt.faults;
@@ -105,6 +105,18 @@ int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stm
         cs__rare_mut(e, t)->inject_skip = st;
         t->inject_next = i + 1;
         return e->pol->sleep(e, t, v[i].seconds, "injected delay");
+    }
+    for (uint32_t i = 0; i < e->opt.nfaults; i++) {
+        /* issue 26: interrupt:TASK@K is the `interrupt` statement written before the checkpoint */
+        if (v[i].kind != CS_FAULT_INTERRUPT || v[i].k != k || strcmp(v[i].target, o->name) != 0)
+            continue;
+        cs__emit_inject(e, o, &v[i], -1, st->pos);
+        cs_exc *x = cs__interrupt_task(e, t);
+        if (x) {
+            cs__emit_raise(e, t, x, st->pos);
+            *c = cs__c_exc(x);
+            return CS__CONT;
+        }
     }
     for (uint32_t i = 0; i < e->opt.nfaults; i++) {
         if (v[i].kind != CS_FAULT_FAIL || v[i].k != k || strcmp(v[i].target, o->name) != 0)
