@@ -78,6 +78,10 @@ struct cs_findings {
     cs__swallow swallow;
     bool ended;        /* RUN_END seen: what follows are worker threads that outlive the run */
     char *stream_wait; /* issue 18: the first task found waiting on a stream end at a deadlock (owned) */
+    /* Ctrl+C arrived (issue 26): asyncio.Runner cancels tasks natively (main
+     * at the first, every task left when a second one ends the loop), so a
+     * task ending cancelled without a cancelled scope is no escape then */
+    bool interrupted;
 };
 
 static const char *const cs__names[CS_FINDING_COUNT] = {
@@ -291,9 +295,10 @@ static void cs__on_task_end(cs_findings *f, const cs_event *ev)
         cs__scope(f, t->group)->live--;
     t->flags |= CS__T_ENDED;
     cs__lost_account(&f->lost, ev->exc);
-    /* a native task is cancelled by Task.cancel(), no scope: that is no escape */
+    /* a native task is cancelled by Task.cancel(), no scope: that is no escape;
+     * nor after Ctrl+C (issue 26: asyncio.Runner cancels tasks natively) */
     if (ev->state == CS_TASK_CANCELLED && !(t->flags & (CS__T_SAW_CANCEL | CS__T_NATIVE)) &&
-        !cs__chain_cancelled(f, t->cur))
+        !cs__chain_cancelled(f, t->cur) && !f->interrupted)
         cs__report(f, CS_FINDING_CANCEL_ESCAPE,
                    cs_xasprintf("task '%s' ended cancelled at t=%.9g though no scope of it was cancelled",
                                 cs__tname(f, ev->task), (double)ev->t / 1e9));
@@ -539,6 +544,7 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         break;
     case CS_EV_ITEMS_LEFT: cs__report(f, CS_FINDING_LOST_ITEM, cs__items_left_detail(ev)); break;
     case CS_EV_SCOPE_EXIT_CALL: cs__on_scope_exit_call(f, ev); break;
+    case CS_EV_INTERRUPT: f->interrupted = true; break;
     default: break;
     }
 }

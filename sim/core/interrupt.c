@@ -46,11 +46,20 @@ int64_t cs__interrupt_next(const cs__engine *e)
     return e->ki_next < e->nki ? e->ki_at[e->ki_next] : CS_NS_INF;
 }
 
+static void cs__emit_interrupt(cs__engine *e, const cs__task *t)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_INTERRUPT);
+    ev.task = t ? (cs__rare(t)->draw_owner ? cs__rare(t)->draw_owner->id : t->id) : -1;
+    cs__emit(e, &ev);
+    e->loud++;
+}
+
 void cs__interrupts_due(cs__engine *e)
 {
     while (e->ki_next < e->nki && e->ki_at[e->ki_next] <= e->now && !e->aborted) {
         e->ki_next++;
-        e->loud++;
+        cs__emit_interrupt(e, NULL);
         cs_exc *x = e->pol->sigint(e, NULL);
         assert(x == NULL); /* the loop's own code: the room deals with it */
         (void)x;
@@ -59,7 +68,7 @@ void cs__interrupts_due(cs__engine *e)
 
 cs_exc *cs__interrupt_task(cs__engine *e, cs__task *t)
 {
-    e->loud++;
+    cs__emit_interrupt(e, t);
     return e->pol->sigint(e, t);
 }
 

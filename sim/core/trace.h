@@ -72,6 +72,7 @@ typedef enum cs_event_kind {
     /* issue 20 */
     /* (end of issue 20) */
     /* issue 26 */
+    CS_EV_INTERRUPT, /* task (whose own code SIGINT arrived in; -1: the loop was waiting): Ctrl+C */
     /* (end of issue 26) */
     CS_EV_RUN_END /* result, exc / value_json / limit, t = end time */
 } cs_event_kind;

@@ -48,6 +48,7 @@ static const char *const cs__event_kinds[] = {
     /* issue 20 */
     /* (end of issue 20) */
     /* issue 26 */
+    [CS_EV_INTERRUPT] = "interrupt",
     /* (end of issue 26) */
     [CS_EV_RUN_END] = "run_end",
 };
