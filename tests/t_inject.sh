@@ -64,6 +64,8 @@ cases = [
     ("generator-cleanup-shielded", ["--max-faults", "2"], set()),
     ("aclosing-close-unshielded", [], {"fail:main@7", "timeout:batch@1"}),
     ("aclosing-close-shielded", ["--max-faults", "2"], set()),
+    ("interrupt-cleanup-unshielded", ["--interrupts"], {"interrupt:@0", "interrupt:@0.5", "interrupt:@1"}),
+    ("interrupt-cleanup-shielded", ["--interrupts"], set()),
 ]
 replays = []
 for name, flags, want in cases:

@@ -466,7 +466,7 @@ static void cs__engine_free(cs__engine *e)
         free(e->counted[i].uses);
     free(e->counted);
     cs_exc_unref(e->escaped);
-    free(e->ki_at);
+    free(e->ki);
     free(e->scope_latest);
     free(e->tg_latest);
     free(e->task_latest);

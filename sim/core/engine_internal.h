@@ -370,7 +370,10 @@ struct cs__engine {
     cs_result_kind limit_kind;
     /* issue 26: Ctrl+C at virtual times ("interrupt_at" and interrupt:@T
      * faults, merged and sorted; interrupt.c): ki_next is the next one due */
-    int64_t *ki_at;
+    struct cs__ki {
+        int64_t at;    /* virtual ns */
+        int32_t fault; /* the plan's fault index (interrupt:@T), or -1 (interrupt_at) */
+    } * ki;
     uint32_t nki, ki_next;
 };
 

@@ -18,10 +18,14 @@
 #include "policy.h"
 #include "util.h"
 
-static int cs__cmp_ns(const void *a, const void *b)
+/* By time, then the scenario's before the plan's, then plan order: one order
+ * for equal times. */
+static int cs__cmp_ki(const void *a, const void *b)
 {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
+    const struct cs__ki *x = a, *y = b;
+    if (x->at != y->at)
+        return (x->at > y->at) - (x->at < y->at);
+    return (x->fault > y->fault) - (x->fault < y->fault);
 }
 
 void cs__interrupts_init(cs__engine *e)
@@ -31,19 +35,19 @@ void cs__interrupts_init(cs__engine *e)
         n += e->opt.faults[i].kind == CS_FAULT_INTERRUPT && !e->opt.faults[i].target[0];
     if (!n)
         return;
-    e->ki_at = cs_xmalloc(n * sizeof *e->ki_at);
+    e->ki = cs_xmalloc(n * sizeof *e->ki);
     for (uint32_t i = 0; i < e->prog->ninterrupts; i++)
-        e->ki_at[e->nki++] = e->prog->interrupt_at[i];
+        e->ki[e->nki++] = (struct cs__ki){e->prog->interrupt_at[i], -1};
     for (uint32_t i = 0; i < e->opt.nfaults; i++)
         if (e->opt.faults[i].kind == CS_FAULT_INTERRUPT && !e->opt.faults[i].target[0])
-            e->ki_at[e->nki++] = cs__s_to_ns(e->opt.faults[i].seconds);
+            e->ki[e->nki++] = (struct cs__ki){cs__s_to_ns(e->opt.faults[i].seconds), (int32_t)i};
     assert(e->nki == n);
-    qsort(e->ki_at, n, sizeof *e->ki_at, cs__cmp_ns);
+    qsort(e->ki, n, sizeof *e->ki, cs__cmp_ki);
 }
 
 int64_t cs__interrupt_next(const cs__engine *e)
 {
-    return e->ki_next < e->nki ? e->ki_at[e->ki_next] : CS_NS_INF;
+    return e->ki_next < e->nki ? e->ki[e->ki_next].at : CS_NS_INF;
 }
 
 static void cs__emit_interrupt(cs__engine *e, const cs__task *t)
@@ -57,8 +61,10 @@ static void cs__emit_interrupt(cs__engine *e, const cs__task *t)
 
 void cs__interrupts_due(cs__engine *e)
 {
-    while (e->ki_next < e->nki && e->ki_at[e->ki_next] <= e->now && !e->aborted) {
-        e->ki_next++;
+    while (e->ki_next < e->nki && e->ki[e->ki_next].at <= e->now && !e->aborted) {
+        int32_t fault = e->ki[e->ki_next++].fault;
+        if (fault >= 0) /* the plan's: where it applied (to main, whom both handlers aim at) */
+            cs__emit_inject(e, e->tasks[0], &e->opt.faults[fault], -1, (cs_pos){0, 0});
         cs__emit_interrupt(e, NULL);
         cs_exc *x = e->pol->sigint(e, NULL);
         assert(x == NULL); /* the loop's own code: the room deals with it */

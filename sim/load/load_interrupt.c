@@ -39,7 +39,7 @@ int cs__load_interrupts(cs__loader *ld, const json_t *doc)
         const json_t *x = json_array_get(l, i);
         double t = json_is_number(x) ? json_number_value(x) : -1;
         if (!json_is_number(x) || !(t >= 0) || !isfinite(t) || t > 1e15)
-            return cs__fail(ld, cs__vpos(ld, c), "interrupt_at: a time must be a finite number >= 0 (seconds)");
+            return cs__fail(ld, cs__vpos(ld, c), "interrupt_at: a time must be a number of seconds from 0 to 1e15");
         v[i] = (int64_t)nearbyint(t * 1e9);
     }
     qsort(v, n, sizeof *v, cs__cmp_ns);
