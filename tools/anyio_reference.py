@@ -29,7 +29,7 @@ move_on_at / fail_at with shields and deadlines (AnyIO has no move_on_at or
 fail_at: the first is CancelScope(deadline=T), the second fail_after(None)
 with the deadline set to T on entry, so that it raises TimeoutError), cancel,
 set_shield, set_deadline, try / except / except* / else / finally, call, repeat, events
-(wait / set), what tools/reference_ext/ adds (memory object streams, conditions), and to_thread with its thread steps (block, raise, return, log,
+(wait / set), what tools/reference_ext/ adds (memory object streams, conditions, Ctrl+C), and to_thread with its thread steps (block, raise, return, log,
 from_thread, check_cancelled), worker threads running in lock-step with the
 loop and the virtual clock (ThreadSync; --threads also reports what each
 thread did, after the run included).  A scenario that uses anything else is

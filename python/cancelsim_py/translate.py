@@ -203,9 +203,9 @@ class Translator:
                 continue  # a docstring
             if isinstance(node, ast.Import):
                 for a in node.names:
-                    if a.name.split(".")[0] not in ("anyio", "time", "math", "contextlib"):
+                    if a.name.split(".")[0] not in ("anyio", "time", "math", "contextlib", "signal"):
                         raise Unsupported(node, f"import of {a.name!r} is not supported (only anyio, time, "
-                                                "math and contextlib)")
+                                                "math, contextlib and signal)")
                     if a.asname:
                         self.alias[a.asname] = a.name
                     else:
@@ -618,6 +618,10 @@ class Translator:
             if d < 0:
                 raise Unsupported(call.args[0], "a negative time.sleep() is not supported")
             return {"busy": d}
+        if q == "signal.raise_signal":  # Ctrl+C while this task's code runs (issue 26)
+            if len(call.args) != 1 or call.keywords or self.qual(call.args[0]) != "signal.SIGINT":
+                raise Unsupported(call, "signal.raise_signal() other than with signal.SIGINT is not supported")
+            return {"interrupt": None}
         if isinstance(call.func, ast.Name) and call.func.id == "print" and "print" not in self.funcs:
             if any(not self.is_literal(a) for a in call.args):
                 self.print_text(call, check_only=True)
