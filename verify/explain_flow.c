@@ -165,6 +165,15 @@ static void cs__on_inject(cs_explain *x, const cs_event *ev)
                cs_xasprintf("fault injected: %s", ev->label ? ev->label : "?"));
 }
 
+/* Ctrl+C (issue 26): told in the story of the task whose code it arrived in,
+ * or of main (both backends' handlers aim at it) when the loop was waiting. */
+static void cs__on_interrupt(cs_explain *x, const cs_event *ev)
+{
+    cs__x_step(x, ev->task >= 0 ? ev->task : 0, "interrupt", ev->t, ev->pos,
+               cs_xstrdup(ev->task >= 0 ? "Ctrl+C (SIGINT) arrived while its own code ran"
+                                        : "Ctrl+C (SIGINT) arrived while the event loop waited"));
+}
+
 static void cs__on_run_end(cs_explain *x, const cs_event *ev)
 {
     x->ended = true;
@@ -209,6 +218,7 @@ void cs_explain_sink(void *ctx, const cs_event *ev)
     case CS_EV_TASK_END: cs__on_task_end(x, ev); break;
     case CS_EV_TASK_WAITING: cs__on_waiting(x, ev); break;
     case CS_EV_INJECT: cs__on_inject(x, ev); break;
+    case CS_EV_INTERRUPT: cs__on_interrupt(x, ev); break;
     case CS_EV_RUN_END: cs__on_run_end(x, ev); break;
     default: break;
     }

@@ -415,6 +415,10 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
     /* issue 20 */
     /* (end of issue 20) */
     /* issue 26 */
+    case CS_EV_INTERRUPT: /* the task whose code it arrived in (null: the loop waited), where */
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        cs__field_pos(w, ev->pos);
+        break;
     /* (end of issue 26) */
     case CS_EV_RUN_END: cs__body_run_end(w, ev); break;
     case CS_EV_SCOPE_ENTER:

@@ -150,7 +150,7 @@ static const cs__rd_kind_fields cs__kinds[] = {
     [CS_EV_GEN_EXIT] = {B(F_TASK) | B(F_GENERATOR) | B(F_LABEL), B(F_EXCEPTION) | POS},
     [CS_EV_ITEMS_LEFT] = {B(F_LABEL) | B(F_K), 0}, /* issue 18 */
     [CS_EV_SCOPE_EXIT_CALL] = {B(F_TASK) | SCOPE, POS},
-    [CS_EV_INTERRUPT] = {B(F_TASK), 0}, /* issue 26: task null while the loop waited */
+    [CS_EV_INTERRUPT] = {B(F_TASK), POS}, /* issue 26: task null while the loop waited */
     [CS_EV_RUN_END] = {B(F_RESULT), B(F_RETURNED) | B(F_EXCEPTION) | B(F_LIMIT)},
 };
 

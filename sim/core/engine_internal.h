@@ -400,12 +400,13 @@ cs__task_rare *cs__rare_mut(cs__engine *e, cs__task *t);
 /* interrupt.c (issue 26): Ctrl+C.  The times of the run's interrupts; the
  * next one not yet delivered (CS_NS_INF: none); delivering those due by now
  * while the loop waits (each room's idle step calls it when the clock stops
- * at cs__interrupt_next); SIGINT while task t's own code runs, which gives
- * the exception to raise there (new reference) or NULL. */
+ * at cs__interrupt_next); SIGINT while task t's own code runs (at the
+ * statement at pos), which gives the exception to raise there (new
+ * reference) or NULL. */
 void cs__interrupts_init(cs__engine *e);
 int64_t cs__interrupt_next(const cs__engine *e);
 void cs__interrupts_due(cs__engine *e);
-cs_exc *cs__interrupt_task(cs__engine *e, cs__task *t);
+cs_exc *cs__interrupt_task(cs__engine *e, cs__task *t, cs_pos pos);
 
 /* engine.c */
 void cs__emit(cs__engine *e, cs_event *ev);

@@ -84,7 +84,7 @@ static int cs__exec_busy(cs__engine *e, cs__task *t, const cs_stmt *st, cs__comp
             e->now = w;
         if (cs__interrupt_next(e) <= e->now) {
             e->ki_next++;
-            cs_exc *x = cs__interrupt_task(e, t);
+            cs_exc *x = cs__interrupt_task(e, t, st->pos);
             if (x) { /* raised where the code was: the rest of the busy time never passes */
                 cs__emit_raise(e, t, x, st->pos);
                 *c = cs__c_exc(x);

@@ -111,7 +111,7 @@ int cs__inject_checkpoint(cs__engine *e, cs__task *t, cs__frame *f, const cs_stm
         if (v[i].kind != CS_FAULT_INTERRUPT || v[i].k != k || strcmp(v[i].target, o->name) != 0)
             continue;
         cs__emit_inject(e, o, &v[i], -1, st->pos);
-        cs_exc *x = cs__interrupt_task(e, t);
+        cs_exc *x = cs__interrupt_task(e, t, st->pos);
         if (x) {
             cs__emit_raise(e, t, x, st->pos);
             *c = cs__c_exc(x);

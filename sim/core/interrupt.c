@@ -50,38 +50,51 @@ int64_t cs__interrupt_next(const cs__engine *e)
     return e->ki_next < e->nki ? e->ki[e->ki_next].at : CS_NS_INF;
 }
 
-static void cs__emit_interrupt(cs__engine *e, const cs__task *t)
+static void cs__emit_interrupt(cs__engine *e, const cs__task *t, cs_pos pos)
 {
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_INTERRUPT);
     ev.task = t ? (cs__rare(t)->draw_owner ? cs__rare(t)->draw_owner->id : t->id) : -1;
+    ev.pos = pos;
     cs__emit(e, &ev);
     e->loud++;
+}
+
+/* Where main stands (its innermost statement) when Ctrl+C arrives while the
+ * loop waits: the place a person reading the story looks at. */
+static cs_pos cs__main_pos(const cs__engine *e)
+{
+    const cs__task *m = e->tasks[0];
+    for (uint32_t k = m->nframes; k-- > 0;)
+        if (m->frames[k].st && m->frames[k].st->pos.line)
+            return m->frames[k].st->pos;
+    return m->task_frame_st ? m->task_frame_st->pos : (cs_pos){0, 0};
 }
 
 void cs__interrupts_due(cs__engine *e)
 {
     while (e->ki_next < e->nki && e->ki[e->ki_next].at <= e->now && !e->aborted) {
         int32_t fault = e->ki[e->ki_next++].fault;
+        cs_pos pos = cs__main_pos(e);
         if (fault >= 0) /* the plan's: where it applied (to main, whom both handlers aim at) */
-            cs__emit_inject(e, e->tasks[0], &e->opt.faults[fault], -1, (cs_pos){0, 0});
-        cs__emit_interrupt(e, NULL);
+            cs__emit_inject(e, e->tasks[0], &e->opt.faults[fault], -1, pos);
+        cs__emit_interrupt(e, NULL, pos);
         cs_exc *x = e->pol->sigint(e, NULL);
         assert(x == NULL); /* the loop's own code: the room deals with it */
         (void)x;
     }
 }
 
-cs_exc *cs__interrupt_task(cs__engine *e, cs__task *t)
+cs_exc *cs__interrupt_task(cs__engine *e, cs__task *t, cs_pos pos)
 {
-    cs__emit_interrupt(e, t);
+    cs__emit_interrupt(e, t, pos);
     return e->pol->sigint(e, t);
 }
 
 /* The `interrupt` statement: SIGINT while this task's code runs. */
 int cs__exec_interrupt(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
-    cs_exc *x = cs__interrupt_task(e, t);
+    cs_exc *x = cs__interrupt_task(e, t, st->pos);
     if (x) {
         cs__emit_raise(e, t, x, st->pos);
         *c = cs__c_exc(x);
