@@ -38,7 +38,8 @@ static bool cs__any_left(const cs__engine *e)
  * coroutine's step, then its done callback), without waiting; then the loop
  * is closed and what is still queued never runs.  Handles queued by worker
  * threads (a from_thread call, a thread's result) run in those iterations
- * if they come in time. */
+ * if they come in time.  A Ctrl+C meanwhile (the default SIGINT handler is
+ * back: KeyboardInterrupt out of close()) ends it there (aio_sigint.c). */
 static void cs__shutdown(cs__engine *e)
 {
     bool any = cs__cancel_all(e, e->tasks, e->ntasks);
@@ -47,7 +48,7 @@ static void cs__shutdown(cs__engine *e)
     cs__aio(e)->escape = false;
     if (any) {
         /* each iteration finishes a task or waits for a timer: bounded as the run is */
-        while (cs__any_left(e) && !e->aborted && cs__loop_run_once(e))
+        while (cs__any_left(e) && !e->aborted && !cs__aio(e)->escape && cs__loop_run_once(e))
             ;
         cs__loop_spin(e, 2);
     }
