@@ -333,7 +333,8 @@ class _JumpSelector(selectors.BaseSelector):
         # one that never fires
         scheduled = loop._scheduled
         t = min(scheduled[0]._when if scheduled else math.inf, threads.next_wake())
-        if loop.interp.next_interrupt() <= t:  # Ctrl+C while the loop waits (reference_ext/interrupt.py)
+        if loop.interp.next_interrupt() < math.inf and loop.interp.next_interrupt() <= t:
+            # Ctrl+C while the loop waits (reference_ext/interrupt.py)
             loop.vt = max(loop.vt, loop.interp.next_interrupt())
             loop.interp.deliver_due(loop.vt)
             return []
@@ -420,7 +421,8 @@ def make_trio_clock(interp):
             if trio.lowlevel.current_statistics().run_sync_soon_queue_size:
                 return 0.0
             t = min(deadline, threads.next_wake())
-            if interp.next_interrupt() <= t:  # Ctrl+C while the run loop waits (reference_ext/interrupt.py)
+            if interp.next_interrupt() < math.inf and interp.next_interrupt() <= t:
+                # Ctrl+C while the run loop waits (reference_ext/interrupt.py)
                 self.t = max(self.t, interp.next_interrupt())
                 interp.deliver_due(self.t)
                 return 0.0
