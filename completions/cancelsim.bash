@@ -21,7 +21,7 @@ _cancelsim()
     run) opts="--backend --seed --format --trace --schedule --inject --help $limits" ;;
     verify) opts="--junit --html --tap --jobs --strict --shard --color --update --update=any --schedules --max-schedules --trace --help" ;;
     explore) opts="--strategy --depth --max-schedules --budget --seed --no-reduce --format --help" ;;
-    inject) opts="--failures --timeouts --delays --delay --max-faults --backend --explore --max-schedules --max-plans --max-k --jobs --shard --format --plan --help" ;;
+    inject) opts="--failures --timeouts --delays --interrupts --delay --max-faults --backend --explore --max-schedules --max-plans --max-k --jobs --shard --format --plan --help" ;;
     check) opts="--help" ;;
     dot) opts="--backend --seed --inject -o --render --focus --help" ;;
     timeline) opts="--backend --seed --inject -o --help" ;;
