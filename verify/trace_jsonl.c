@@ -419,6 +419,10 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
         cs__field_task(w, CS_JW_LIT("task"), ev->task);
         cs__field_pos(w, ev->pos);
         break;
+    /* issue 26 portals */
+    /* (end of issue 26 portals) */
+    /* issue 26 foreign threads */
+    /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     case CS_EV_RUN_END: cs__body_run_end(w, ev); break;
     case CS_EV_SCOPE_ENTER:

@@ -368,6 +368,10 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     [CS_OP_INTERRUPT] = cs__exec_interrupt,
+    /* issue 26 portals */
+    /* (end of issue 26 portals) */
+    /* issue 26 foreign threads */
+    /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
 };
 

@@ -43,6 +43,10 @@ bool cs_op_is_checkpoint(cs_op op)
     case CS_OP_AWAIT_FUTURE:
         /* (end of issue 20) */
         /* issue 26 */
+        /* issue 26 portals */
+        /* (end of issue 26 portals) */
+        /* issue 26 foreign threads */
+        /* (end of issue 26 foreign threads) */
         /* (end of issue 26) */
         return true;
     default: return false;
@@ -82,6 +86,10 @@ const char *cs_op_checkpoint_name(cs_op op)
     case CS_OP_AWAIT_FUTURE: return "await_future";
     /* (end of issue 20) */
     /* issue 26 */
+    /* issue 26 portals */
+    /* (end of issue 26 portals) */
+    /* issue 26 foreign threads */
+    /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     default: return "?";
     }

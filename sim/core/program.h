@@ -158,11 +158,19 @@ typedef enum cs_op {
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     CS_OP_INTERRUPT, /* SIGINT arrives while this task runs (signal.raise_signal(SIGINT)) */
+    /* issue 26 portals */
+    /* (end of issue 26 portals) */
+    /* issue 26 foreign threads */
+    /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     /* thread steps (only inside a to_thread body) */
     CS_OP_BLOCK,
     CS_OP_FROM_THREAD,
     CS_OP_CHECK_CANCELLED,
+    /* issue 26 portals: thread steps */
+    /* (end of issue 26 portals: thread steps) */
+    /* issue 26 foreign threads: thread steps */
+    /* (end of issue 26 foreign threads: thread steps) */
     CS_OP_COUNT
 } cs_op;
 

@@ -73,6 +73,10 @@ typedef enum cs_event_kind {
     /* (end of issue 20) */
     /* issue 26 */
     CS_EV_INTERRUPT, /* task (whose own code SIGINT arrived in; -1: the loop was waiting): Ctrl+C */
+    /* issue 26 portals */
+    /* (end of issue 26 portals) */
+    /* issue 26 foreign threads */
+    /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     CS_EV_RUN_END /* result, exc / value_json / limit, t = end time */
 } cs_event_kind;

@@ -49,6 +49,10 @@ static const char *const cs__event_kinds[] = {
     /* (end of issue 20) */
     /* issue 26 */
     [CS_EV_INTERRUPT] = "interrupt",
+    /* issue 26 portals */
+    /* (end of issue 26 portals) */
+    /* issue 26 foreign threads */
+    /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     [CS_EV_RUN_END] = "run_end",
 };

@@ -197,6 +197,10 @@ static const cs__action cs__stmt_actions[] = {
     {"asyncio_tg_create_task", CS_OP_ASYNCIO_TG_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
+    /* issue 26 portals */
+    /* (end of issue 26 portals) */
+    /* issue 26 foreign threads */
+    /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     {NULL, 0, 0, 0, {{0}}},
 };
@@ -207,6 +211,10 @@ static const cs__action cs__thread_actions[] = {
     {"return", CS_OP_RETURN, CS__K_ANY, CS__F_JSON, {{0}}},
     {"log", CS_OP_LOG, CS__K_STRING, CS__F_TEXT, {{0}}},
     {"from_thread", CS_OP_FROM_THREAD, CS__K_BODY, CS__F_BODY, {{0}}},
+    /* issue 26 portals */
+    /* (end of issue 26 portals) */
+    /* issue 26 foreign threads */
+    /* (end of issue 26 foreign threads) */
     {NULL, 0, 0, 0, {{0}}},
 };
 
@@ -223,7 +231,14 @@ static const cs__zero cs__stmt_zero[] = {
     {NULL, 0},
 };
 
-static const cs__zero cs__thread_zero[] = {{"check_cancelled", CS_OP_CHECK_CANCELLED}, {NULL, 0}};
+static const cs__zero cs__thread_zero[] = {
+    {"check_cancelled", CS_OP_CHECK_CANCELLED},
+    /* issue 26 portals */
+    /* (end of issue 26 portals) */
+    /* issue 26 foreign threads */
+    /* (end of issue 26 foreign threads) */
+    {NULL, 0},
+};
 
 static const cs__action *cs__find_action(const cs__action *tab, const char *k)
 {
