@@ -1020,7 +1020,8 @@ class Interp:
             elif a == "from_thread":
                 if self.ran:
                     job.after_run.append({"t": jnum(self.now()), "from_thread": "called"})
-                from_thread.run(self.from_thread_body, step["from_thread"], job)
+                token = self.tokens[step["token"]] if "token" in step else None  # reference_ext/foreign.py
+                from_thread.run(self.from_thread_body, step["from_thread"], job, token=token)
         return None
 
     async def from_thread_body(self, stmts, job):

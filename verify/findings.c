@@ -27,6 +27,7 @@ enum {
     CS__T_ENDED = 1,      /* TASK_END seen */
     CS__T_SAW_CANCEL = 2, /* left a scope of its own that was cancelled */
     CS__T_NATIVE = 4,     /* a native asyncio task (spawned by a task, in no group): cancelled by Task.cancel() */
+    CS__T_THREAD = 8,     /* issue 26: the id of a thread AnyIO did not start (FOREIGN_THREAD), not a task */
 };
 
 enum {
@@ -188,6 +189,12 @@ static cs__fscope *cs__scope(cs_findings *f, int32_t id)
         f->nscopes = (size_t)id + 1;
     }
     return &f->scopes[id];
+}
+
+/* "task 'x'", or "thread 'x'" for a thread AnyIO did not start */
+static const char *cs__who(const cs_findings *f, int32_t id)
+{
+    return id >= 0 && (size_t)id < f->ntasks && (f->tasks[id].flags & CS__T_THREAD) ? "thread" : "task";
 }
 
 static const char *cs__tname(const cs_findings *f, int32_t id)
@@ -454,8 +461,8 @@ static void cs__on_run_end(cs_findings *f, const cs_event *ev)
                               : "exception";
         char *msg = cs_text_shown(x->message); /* a NUL in it as \x00 */
         cs__report(f, CS_FINDING_LOST_EXCEPTION,
-                   cs_xasprintf("%s('%s') raised by task '%s' was never caught nor re-raised", cls, msg,
-                                cs__tname(f, f->lost.raiser[k])));
+                   cs_xasprintf("%s('%s') raised by %s '%s' was never caught nor re-raised", cls, msg,
+                                cs__who(f, f->lost.raiser[k]), cs__tname(f, f->lost.raiser[k])));
         free(msg);
     }
     const cs__swallowed *sw = cs__swallow_first(&f->swallow);
@@ -483,10 +490,11 @@ static void cs__after_run(cs_findings *f, const cs_event *ev)
     const char *cls = f->classes && x->cls >= 0 && (uint32_t)x->cls < f->nclasses && f->classes[x->cls]
                           ? f->classes[x->cls]
                           : "exception";
+    bool plain = strcmp(cs__who(f, ev->task), "thread") == 0; /* issue 26: a thread AnyIO did not start */
     cs__report(f, CS_FINDING_LOST_EXCEPTION,
-               cs_xasprintf("%s('%s') raised at t=%.9g by the abandoned worker thread of task '%s', after "
-                            "anyio.run() returned, was dropped",
-                            cls, x->message, (double)ev->t / 1e9, cs__tname(f, ev->task)));
+               cs_xasprintf("%s('%s') raised at t=%.9g by %s '%s', after anyio.run() returned, was dropped", cls,
+                            x->message, (double)ev->t / 1e9, plain ? "thread" : "the abandoned worker thread of task",
+                            cs__tname(f, ev->task)));
 }
 
 void cs_findings_sink(void *findings, const cs_event *ev)
@@ -507,6 +515,12 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         break;
     case CS_EV_SCOPE_UPDATE: cs__on_scope_update(f, ev); break;
     case CS_EV_TASK_SPAWN: cs__on_spawn(f, ev); break;
+    case CS_EV_FOREIGN_THREAD: /* issue 26: only its name, for the messages about the thread */
+        if (cs__task(f, ev->task)) {
+            cs__task(f, ev->task)->name = ev->name;
+            cs__task(f, ev->task)->flags |= CS__T_THREAD;
+        }
+        break;
     case CS_EV_TASK_END: cs__on_task_end(f, ev); break;
     case CS_EV_SCOPE_ENTER: cs__on_scope_enter(f, ev); break;
     case CS_EV_SCOPE_EXIT: cs__on_scope_exit(f, ev); break;

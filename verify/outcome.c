@@ -70,7 +70,7 @@ const char *cs_outcome_class_name(const cs_outcome *o, int32_t cls)
 
 const char *cs_outcome_task_name(const cs_outcome *o, int32_t task)
 {
-    if (task < 0 || (size_t)task >= o->ntasks || !o->tasks[task].spawned)
+    if (task < 0 || (size_t)task >= o->ntasks || !(o->tasks[task].spawned || o->tasks[task].thread))
         return "?";
     return cs_outcome_str(o, o->tasks[task].name);
 }
@@ -110,6 +110,16 @@ static void cs__on_task_spawn(cs_outcome *o, const cs_event *ev)
     cs_outcome_task *t = cs__task(o, ev->task);
     t->name = cs__intern(o, ev->name);
     t->spawned = true;
+}
+
+/* issue 26: a plain thread's log lines name it; it is not one of the tasks */
+static void cs__on_foreign_thread(cs_outcome *o, const cs_event *ev)
+{
+    if (ev->task < 0)
+        return;
+    cs_outcome_task *t = cs__task(o, ev->task);
+    t->name = cs__intern(o, ev->name);
+    t->thread = true;
 }
 
 static void cs__on_task_end(cs_outcome *o, const cs_event *ev)
@@ -226,6 +236,7 @@ void cs_outcome_sink(void *outcome, const cs_event *ev)
     case CS_EV_SCOPE_EXIT:
     case CS_EV_SCOPE_STATE: cs__on_scope_state(o, ev); break;
     case CS_EV_LOG: cs__on_log(o, ev); break;
+    case CS_EV_FOREIGN_THREAD: cs__on_foreign_thread(o, ev); break;
     case CS_EV_TASK_WAITING: cs__on_task_waiting(o, ev); break;
     case CS_EV_RUN_END: cs__on_run_end(o, ev); break;
     default: break; /* the other events do not change the outcome */

@@ -34,6 +34,7 @@ typedef struct cs_outcome_task {
     cs_exc *exc;     /* owned reference; kept for failed tasks only */
     cs_task_state state;
     bool spawned; /* false for an id never announced by TASK_SPAWN */
+    bool thread;  /* issue 26: the id of a thread AnyIO did not start (FOREIGN_THREAD): named, not listed */
 } cs_outcome_task;
 
 /* A named scope as it was when it exited, or its state when the run stopped. */

@@ -422,6 +422,12 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
     /* issue 26 portals */
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
+    case CS_EV_FOREIGN_THREAD: /* the thread's name (its stand-in task's), number, "threads" entry */
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        CS_JW_KEY(&w->w, "thread");
+        cs_jw_int(&w->w, (long long)ev->count);
+        cs__field_pos(w, ev->pos);
+        break;
     /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     case CS_EV_RUN_END: cs__body_run_end(w, ev); break;
@@ -449,7 +455,7 @@ void cs_trace_jsonl_sink(void *writer, const cs_event *ev)
 {
     cs_trace_jsonl *w = writer;
     /* Names are learnt before the line is written, so an event names itself. */
-    if (ev->kind == CS_EV_TASK_SPAWN)
+    if (ev->kind == CS_EV_TASK_SPAWN || ev->kind == CS_EV_FOREIGN_THREAD)
         cs__remember_task(w, ev->task, ev->name);
     else if (ev->kind == CS_EV_SCOPE_ENTER)
         cs__remember_scope(w, ev->scope, ev->name);

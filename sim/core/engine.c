@@ -349,7 +349,7 @@ static bool cs__emit_end(cs__engine *e)
         cs__emit(e, &ev);
         return false;
     }
-    cs__streams_emit_left(e); /* items sent and never received (stream_left.c) */
+    cs__streams_emit_left(e);   /* items sent and never received (stream_left.c) */
     if (e->prog->manual_scopes) /* a scope entered by hand may be left entered: shown as it is now (issue 19) */
         cs__emit_open_scopes(e);
     cs__ev_init(e, &ev, CS_EV_RUN_END);
@@ -536,6 +536,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
 
     cs__task *m = cs__task_new(e, cs__instance_name(e, "main"), NULL, NULL);
     cs__push_body(e, m, prog->main);
+    cs__plain_threads_begin(e); /* issue 26: the threads of "threads", waiting for their start_at */
     e->pol->run(e);
     int rc = CS_OK;
     if (e->error) {

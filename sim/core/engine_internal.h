@@ -337,6 +337,7 @@ struct cs__engine {
     struct cs__thread **released; /* threads released during a step: they run after it */
     uint32_t nreleased, capreleased;
     cs__task **ft_tasks; /* from_thread bodies' own tasks (owned) */
+    bool *tokens_bound;  /* issue 26: per prog->tokens, a current_token ran (plain_thread.c; arena) */
     uint32_t nft, capft;
     uint64_t rng;    /* the seeded chooser's state */
     size_t nchoices; /* schedule choices made so far */

@@ -371,6 +371,7 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     /* issue 26 portals */
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
+    [CS_OP_CURRENT_TOKEN] = cs__exec_current_token, /* plain_thread.c */
     /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
 };

@@ -161,6 +161,7 @@ typedef enum cs_op {
     /* issue 26 portals */
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
+    CS_OP_CURRENT_TOKEN, /* NAME = anyio.lowlevel.current_token(): `text` is the token's name */
     /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     /* thread steps (only inside a to_thread body) */
@@ -170,6 +171,7 @@ typedef enum cs_op {
     /* issue 26 portals: thread steps */
     /* (end of issue 26 portals: thread steps) */
     /* issue 26 foreign threads: thread steps */
+    CS_OP_PLAIN_THREAD, /* a threading.Thread of the scenario ("threads"): `name`, start time `num`, steps `body` */
     /* (end of issue 26 foreign threads: thread steps) */
     CS_OP_COUNT
 } cs_op;
@@ -368,6 +370,18 @@ typedef struct cs_program {
     /* issue 26: "interrupt_at": virtual times (ns, ascending) at which SIGINT arrives */
     const int64_t *interrupt_at;
     uint32_t ninterrupts;
+    /* issue 26 foreign threads: "threads", plain threading.Threads started at
+     * virtual times (CS_OP_PLAIN_THREAD statements, in the file's order) */
+    const cs_stmt *plain_threads;
+    uint32_t nplain_threads;
+    /* the names current_token statements bind (a from_thread step's `token`
+     * and a current_token's `ref` index this) */
+    const char *const *tokens;
+    uint32_t ntokens;
+    /* anyio.NoEventLoopError (a RuntimeError): a class the loader adds after the
+     * user's when there are threads (not a built-in: the built-in list is the
+     * trace's contract); only meaningful when there are threads */
+    int32_t no_event_loop_cls;
 } cs_program;
 
 /* Returns true when class `cls` is `base` or derives from it. */

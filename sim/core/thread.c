@@ -95,6 +95,8 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
     ev.count = th->id + 1;
     ev.exc = th->result.type == CS__C_EXC ? th->result.exc : NULL;
     cs__emit(e, &ev);
+    if (th->plain) /* issue 26: nobody awaits a plain thread; threading.excepthook prints an error */
+        return;
     if (e->after_run || e->calls_refused) {
         /* asyncio: the worker finds the loop closed and reports nothing;
          * Trio: run_sync_soon raises RunFinishedError, which the delivery
@@ -138,6 +140,7 @@ static bool cs__thread_inject(cs__engine *e, cs__thread *th, cs_pos pos)
 static void cs__thread_run(cs__engine *e, cs__thread *th)
 {
     th->blocked = false;
+    cs__plain_thread_starts(e, th); /* issue 26: a thread of "threads" begins */
     const cs_body *steps = &th->st->body;
     if (th->run_finished) { /* its from_thread call (the step before idx) failed */
         th->run_finished = false;
@@ -182,7 +185,7 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             cs__thread_finished(e, th);
             return;
         case CS_OP_CHECK_CANCELLED: {
-            cs_exc *x = e->pol->thread_check_cancelled(e, th);
+            cs_exc *x = th->plain ? cs__plain_step_error(e, th, s) : e->pol->thread_check_cancelled(e, th);
             if (x) {
                 th->result = cs__c_exc(x);
                 cs__thread_finished(e, th);
@@ -190,7 +193,14 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             }
             break;
         }
-        default: /* from_thread: the thread blocks until the body ran in the loop */
+        default: { /* from_thread: the thread blocks until the body ran in the loop */
+            cs_exc *x = cs__plain_step_error(e, th, s); /* a plain thread without a token */
+            if (x || e->aborted) {
+                th->result = x ? cs__c_exc(x) : th->result;
+                if (x)
+                    cs__thread_finished(e, th);
+                return;
+            }
             if (e->after_run || e->calls_refused) {
                 cs__ft_run_finished(e, th, s->pos);
                 return;
@@ -198,6 +208,7 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             th->ft_body = &s->body;
             e->pol->thread_call(e, th);
             return;
+        }
         }
     }
     if (!th->done && !e->aborted && !cs__thread_inject(e, th, th->st->pos))

@@ -14,6 +14,7 @@ struct cs__thread {
     int64_t wake;      /* blocked until (ns) */
     uint64_t seq;      /* when its current block began (registration order) */
     bool blocked, done, abandoned;
+    bool plain, started;   /* issue 26: a thread of "threads" (plain_thread.c); it has begun */
     cs__completion result; /* how the thread function ended */
     cs__prim *limiter;
     const cs_body *ft_body; /* the from_thread body it waits on */
@@ -59,5 +60,15 @@ void cs__threads_flush(cs__engine *e);
 /* After anyio.run() returned: the worker threads still running go on to
  * their ends in virtual time (trace only; the outcome is the run's). */
 void cs__threads_after_run(cs__engine *e);
+
+/* plain_thread.c (issue 26): threads AnyIO did not start */
+/* At the run's start: each thread of "threads", blocked until its start_at. */
+void cs__plain_threads_begin(cs__engine *e);
+/* What a plain thread's step raises in place of a worker thread's (NULL: none):
+ * check_cancelled, and from_thread without a token or with one not yet bound. */
+cs_exc *cs__plain_step_error(cs__engine *e, cs__thread *th, const cs_stmt *s);
+/* THREAD_START the first time a plain thread runs. */
+void cs__plain_thread_starts(cs__engine *e, cs__thread *th);
+int cs__exec_current_token(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 
 #endif

@@ -76,6 +76,8 @@ typedef enum cs_event_kind {
     /* issue 26 portals */
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
+    CS_EV_FOREIGN_THREAD, /* task (the id its events carry, never spawned), name (the thread's), count (its
+                             thread number), pos (its "threads" entry): a thread AnyIO did not start exists */
     /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     CS_EV_RUN_END /* result, exc / value_json / limit, t = end time */

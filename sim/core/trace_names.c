@@ -52,6 +52,7 @@ static const char *const cs__event_kinds[] = {
     /* issue 26 portals */
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
+    [CS_EV_FOREIGN_THREAD] = "foreign_thread",
     /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     [CS_EV_RUN_END] = "run_end",

@@ -23,10 +23,12 @@
 /* "$schema" points an editor at docs/scenario.schema.json; checked to be a
  * string and otherwise ignored. */
 static const char *const cs__top_keys[] = {
-    "$schema",   "format",       "name",   "description",       "backends",   "exceptions",
-    "limiters",  "events",       "locks",  "semaphores",        "conditions", "memory_streams",
-    "functions", "main",         "expect", "expect_by_backend", "expect_any", "always",
-    "pos",       "interrupt_at", NULL,
+    "$schema",    "format",     "name",       "description",
+    "backends",   "exceptions", "limiters",   "events",
+    "locks",      "semaphores", "conditions", "memory_streams",
+    "functions",  "main",       "expect",     "expect_by_backend",
+    "expect_any", "always",     "pos",        "interrupt_at",
+    "threads",    NULL,
 };
 
 static void cs__error_init(cs_load_error *err, const char *path)
@@ -236,7 +238,7 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
     }
     if (cs__load_top_pos(ld, doc) < 0 || cs__load_header(ld, doc) < 0 || cs__load_exceptions(ld, doc) < 0 ||
         cs__load_resources(ld, doc) < 0 || cs__load_streams(ld, doc) < 0 || cs__load_conditions(ld, doc) < 0 ||
-        cs__load_interrupts(ld, doc) < 0 || cs__load_functions(ld, doc) < 0)
+        cs__load_interrupts(ld, doc) < 0 || cs__load_functions(ld, doc) < 0 || cs__load_plain_threads(ld, doc) < 0)
         return -1;
     const json_t *main_body = json_object_get(doc, "main");
     if (!main_body)

@@ -222,7 +222,7 @@ int cs__check_program(cs__loader *ld)
     uint32_t *order = cs_xcalloc(ld->prog->nfunctions, sizeof *order);
     int rc = -1;
     if (cs__check_generators(ld) == 0 && cs__check_recursion(ld, order) == 0 && cs__check_args(ld, order) == 0 &&
-        cs__check_context(ld) == 0) {
+        cs__check_context(ld) == 0 && cs__check_plain_threads(ld) == 0) {
         cs__compute_depth(ld, order);
         cs__datums_finish(ld);
         rc = 0;

@@ -218,6 +218,7 @@ enum {
     CS__CX_IN_STAR = 8,    /* directly in an except* handler: `return` forbidden */
     CS__CX_IN_THREAD = 16, /* thread steps: context rules do not apply */
     CS__CX_IN_ATG = 32,    /* in an asyncio_task_group body of this task: asyncio_tg_create_task allowed */
+    CS__CX_IN_PLAIN = 64,  /* the steps of a thread of "threads" (issue 26: load_threads.c) */
 };
 
 typedef struct cs__frame {
@@ -276,6 +277,9 @@ bool cs__names_prim(cs__loader *ld, const char *name);
 int cs__resolve_group(cs__loader *ld, cs_stmt *st, const char *name);
 /* load_interrupt.c: the top-level "interrupt_at" list (Ctrl+C at virtual times). */
 int cs__load_interrupts(cs__loader *ld, const json_t *doc);
+/* load_threads.c (issue 26): "threads", and the tokens of current_token */
+int cs__load_plain_threads(cs__loader *ld, const json_t *doc);
+int cs__check_plain_threads(cs__loader *ld);
 
 /* load_flow.c: no function reaches itself through `call` (fills `order`, one
  * entry per function, with the functions in an order where every function

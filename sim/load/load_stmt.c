@@ -200,6 +200,7 @@ static const cs__action cs__stmt_actions[] = {
     /* issue 26 portals */
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
+    {"current_token", CS_OP_CURRENT_TOKEN, CS__K_STRING, CS__F_TEXT, {{0}}},
     /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     {NULL, 0, 0, 0, {{0}}},
@@ -210,7 +211,7 @@ static const cs__action cs__thread_actions[] = {
     {"raise", CS_OP_RAISE, CS__K_NAME, CS__F_REF, {{"message", CS__K_STRING, CS__F_TEXT, false}}},
     {"return", CS_OP_RETURN, CS__K_ANY, CS__F_JSON, {{0}}},
     {"log", CS_OP_LOG, CS__K_STRING, CS__F_TEXT, {{0}}},
-    {"from_thread", CS_OP_FROM_THREAD, CS__K_BODY, CS__F_BODY, {{0}}},
+    {"from_thread", CS_OP_FROM_THREAD, CS__K_BODY, CS__F_BODY, {{"token", CS__K_STRING, CS__F_TEXT, false}}},
     /* issue 26 portals */
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */

@@ -35,6 +35,9 @@ static void cs__push_bodies(cs__walk *w, const cs_stmt *st, uint32_t level, unsi
     case CS_OP_TO_THREAD:
         cs__walk_push(w, &st->body, level, (cx & (CS__CX_HAS_TG | CS__CX_IN_START)) | CS__CX_IN_THREAD);
         break;
+    case CS_OP_PLAIN_THREAD: /* issue 26: a thread of "threads" */
+        cs__walk_push(w, &st->body, level, CS__CX_IN_THREAD | CS__CX_IN_PLAIN);
+        break;
     case CS_OP_FROM_THREAD: cs__walk_push(w, &st->body, level, cx & (CS__CX_HAS_TG | CS__CX_IN_START)); break;
     case CS_OP_START_SOON:
     case CS_OP_CREATE_TASK:
@@ -103,5 +106,7 @@ int cs__walk_all(cs__loader *ld, cs__visit_fn fn, void *user)
     for (uint32_t i = 0; i < ld->prog->nfunctions; i++)
         if (cs__walk_body(ld, &ld->prog->functions[i].body, 1, 0, fn, user) < 0)
             return -1;
-    return 0;
+    /* issue 26: the threads of "threads", each a statement holding its steps */
+    const cs_body threads = {ld->prog->plain_threads, ld->prog->nplain_threads};
+    return threads.n ? cs__walk_body(ld, &threads, 0, CS__CX_IN_THREAD | CS__CX_IN_PLAIN, fn, user) : 0;
 }
