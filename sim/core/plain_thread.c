@@ -86,13 +86,15 @@ static cs_exc *cs__no_event_loop(cs__engine *e, cs__thread *th, const cs_stmt *s
 
 cs_exc *cs__plain_step_error(cs__engine *e, cs__thread *th, const cs_stmt *s)
 {
-    if (!th->plain)
+    if (s->op == CS_OP_FROM_THREAD) /* trio.from_thread.run with a token: the system nursery */
+        th->ft_token = s->ref >= 0;
+    if (!th->plain && !th->ft_token)
         return NULL;
-    if (s->op == CS_OP_CHECK_CANCELLED)
+    if (th->plain && s->op == CS_OP_CHECK_CANCELLED)
         return cs__no_event_loop(e, th, s, "This function can only be called inside an AnyIO worker thread");
     if (s->op != CS_OP_FROM_THREAD)
         return NULL;
-    if (s->ref < 0)
+    if (s->ref < 0) /* a plain thread: threadlocals has no token */
         return cs__no_event_loop(e, th, s,
                                  "Not running inside an AnyIO worker thread, and no event loop token was provided");
     if (!e->tokens_bound[s->ref]) {

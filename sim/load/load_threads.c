@@ -6,8 +6,7 @@
  *
  * Checks: a thread's name is a non-empty name no task or other thread has;
  * start_at is a time (>= 0, finite); every token a step names is bound by some
- * current_token statement; a to_thread's `from_thread` takes no `token` (not
- * modelled: on Trio an explicit token sends the call to the system nursery).
+ * current_token statement (a to_thread's `from_thread` may name one too).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -140,14 +139,11 @@ static int cs__visit_bind(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t lev
 
 static int cs__visit_use(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t level, unsigned ctx, void *user)
 {
-    (void)w, (void)level;
+    (void)w, (void)level, (void)ctx;
     char r[256];
     const cs__tokens *tk = user;
     if (st->op != CS_OP_FROM_THREAD || !st->text)
         return 0;
-    if (!(ctx & CS__CX_IN_PLAIN))
-        return cs__fail(ld, st->pos,
-                        "'token' in a to_thread's from_thread is not modelled (only in a thread of \"threads\")");
     st->ref = cs__token_find(tk, st->text);
     if (st->ref < 0)
         return cs__fail(ld, st->pos, "token %s is bound by no current_token statement",

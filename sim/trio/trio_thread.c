@@ -41,8 +41,8 @@ void cs__trio_thread_report(cs__engine *e, cs__thread *th)
 
 void cs__trio_thread_call(cs__engine *e, cs__thread *th)
 {
-    /* a plain thread (issue 26) passes a token: trio runs the call in the system nursery */
-    cs__trio_queue(e, th, th->st->abandon || th->plain ? RQ_RUN_SYSTEM : RQ_RUN_HOST);
+    /* a call passing a token (issue 26; a plain thread always does): trio runs it in the system nursery */
+    cs__trio_queue(e, th, th->st->abandon || th->ft_token ? RQ_RUN_SYSTEM : RQ_RUN_HOST);
 }
 
 void cs__trio_ft_task_begin(cs__engine *e, cs__task *t, cs__thread *th)
