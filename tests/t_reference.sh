@@ -14,7 +14,8 @@ export PYTHONPATH="${ANYIO_SITE:+$ANYIO_SITE:}${PYTHONPATH:-}"
 # deadlines (move_on_at, fail_at), Trio's canonical mass cancellation, except*
 # re-raising a cancellation and re-raising from a called function, memory
 # object streams (a cancelled sender's item taken; clones and async with),
-# Ctrl+C (two presses during a shielded cleanup; a to_thread wait)
+# Ctrl+C (two presses during a shielded cleanup; a to_thread wait), threads
+# AnyIO did not start (a call into the loop with a token; one at shutdown)
 files="scenarios/taskgroup/sibling-failure-cancels-sibling.json
 scenarios/threads/abandoned-thread-keeps-limiter-token.json
 scenarios/threads/from-thread-in-abandoned-thread.json
@@ -30,7 +31,9 @@ scenarios/exceptions/except-star-reraise-from-call.json
 scenarios/streams/sender-cancelled-item-taken.json
 scenarios/streams/clones.json
 scenarios/portal/interrupt-twice.json
-scenarios/portal/interrupt-to-thread.json"
+scenarios/portal/interrupt-to-thread.json
+scenarios/portal/foreign-token-call.json
+scenarios/portal/foreign-token-body-at-shutdown.json"
 n=$(echo "$files" | wc -l)
 if ! python3 -c "import sys; sys.path.insert(0, 'tools'); import trio, anyio_reference as r; sys.exit(1 if r.anyio_problem() else 0)" 2>/dev/null; then
     echo "skipped: AnyIO 4.14+ and Trio are not importable (set ANYIO_SITE or PYTHONPATH); $n scenarios not compared"
