@@ -340,6 +340,9 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_SET_TOTAL_TOKENS] = cs__exec_prim,
     [CS_OP_SYNC_STATISTICS] = cs__exec_prim,
     [CS_OP_CONDITION_STATISTICS] = cs__exec_prim,
+    [CS_OP_CONDITION_ACQUIRE] = cs__exec_prim,
+    [CS_OP_CONDITION_ACQUIRE_NOWAIT] = cs__exec_prim,
+    [CS_OP_CONDITION_RELEASE] = cs__exec_prim,
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     [CS_OP_YIELD] = cs__exec_gen, /* generator.c */

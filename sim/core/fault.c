@@ -33,6 +33,7 @@ bool cs_op_is_checkpoint(cs_op op)
     case CS_OP_CONDITION_WAIT:
         /* issue 18 */
     case CS_OP_ACQUIRE:
+    case CS_OP_CONDITION_ACQUIRE:
         /* (end of issue 18) */
         /* issue 19 */
         /* (end of issue 19) */
@@ -75,7 +76,8 @@ const char *cs_op_checkpoint_name(cs_op op)
     case CS_OP_WITH_CONDITION: return "with_condition";
     case CS_OP_CONDITION_WAIT: return "condition_wait";
     /* issue 18 */
-    case CS_OP_ACQUIRE: return "acquire";
+    case CS_OP_ACQUIRE:
+    case CS_OP_CONDITION_ACQUIRE: return "acquire";
     /* (end of issue 18) */
     /* issue 19 */
     /* (end of issue 19) */

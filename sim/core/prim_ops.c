@@ -171,12 +171,39 @@ static void cs__log_cond_stats(cs__engine *e, cs__task *t, const cs_stmt *st)
     free(lock);
 }
 
+/* Condition.acquire() / acquire_nowait() / release(): its Lock's, and an
+ * acquire makes the task the owner (never cleared, as in AnyIO). */
+static int cs__exec_cond_own(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    cs__prim *lock = cs__cond_lock(e, st->ref);
+    cs_exc *x = NULL;
+    if (st->op == CS_OP_CONDITION_ACQUIRE) {
+        cs__push(e, t, CS__F_SYNC, st); /* sync.c: the lock's acquire, then _owner_task */
+        return CS__CONT;
+    }
+    if (st->op == CS_OP_CONDITION_ACQUIRE_NOWAIT) {
+        x = cs__acquire_nowait(e, t, lock, NULL, st->pos);
+        if (!x)
+            cs__cond_acquired(e, st->ref, t);
+    } else {
+        x = e->pol->prim_release_user(e, t, lock, NULL);
+    }
+    if (x) {
+        cs__emit_raise(e, t, x, st->pos);
+        *c = cs__c_exc(x);
+    }
+    return CS__CONT;
+}
+
 int cs__exec_prim(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
     if (st->op == CS_OP_CONDITION_STATISTICS) {
         cs__log_cond_stats(e, t, st);
         return CS__CONT;
     }
+    if (st->op == CS_OP_CONDITION_ACQUIRE || st->op == CS_OP_CONDITION_ACQUIRE_NOWAIT ||
+        st->op == CS_OP_CONDITION_RELEASE)
+        return cs__exec_cond_own(e, t, st, c);
     assert(st->ref >= 0 && (uint32_t)st->ref < e->nprims);
     cs__prim *p = &e->prims[st->ref];
     cs_exc *x = NULL;

@@ -130,6 +130,11 @@ typedef enum cs_op {
     CS_OP_SET_TOTAL_TOKENS,     /* lim.total_tokens = num (+inf allowed) */
     CS_OP_SYNC_STATISTICS,      /* x.statistics() (a `statistics` naming a lock, semaphore or limiter), logged */
     CS_OP_CONDITION_STATISTICS, /* cond.statistics() (a `statistics` naming a condition): `ref` is conditions[] */
+    /* an `acquire` / `acquire_nowait` / `release` naming a condition (`ref` is conditions[]): its lock, and
+     * acquiring makes the task the condition's owner (Condition._owner_task) */
+    CS_OP_CONDITION_ACQUIRE,        /* await cond.acquire() */
+    CS_OP_CONDITION_ACQUIRE_NOWAIT, /* cond.acquire_nowait() */
+    CS_OP_CONDITION_RELEASE,        /* cond.release() */
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     CS_OP_YIELD,       /* yield VALUE (value_json), in a generator function only */

@@ -70,6 +70,7 @@ static cs__prim *cs__prim_of_index(cs__engine *e, cs_op op, int32_t ref)
     switch (op) {
     case CS_OP_WITH_LOCK: return &e->prims[ref];
     case CS_OP_WITH_CONDITION:
+    case CS_OP_CONDITION_ACQUIRE:
     case CS_OP_CONDITION_WAIT: /* the condition's lock */ return cs__cond_lock(e, ref);
     case CS_OP_WITH_SEMAPHORE: return &e->prims[p->nlocks + ref];
     case CS_OP_ACQUIRE: /* issue 18's statements index the whole table */
@@ -201,12 +202,13 @@ cs__prim *cs__lock_held_by(cs__engine *e, const cs__task *t)
 
 int cs__prim_acquired(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
-    if (f->st->op == CS_OP_ACQUIRE) /* held past any block: where, if its task ends holding it */
+    bool bare = f->st->op == CS_OP_ACQUIRE || f->st->op == CS_OP_CONDITION_ACQUIRE; /* no body */
+    if (bare) /* held past any block: where, if its task ends holding it */
         cs__prim_of_task(e, t, f->st)->held_pos = f->st->pos;
-    if (f->st->op == CS_OP_WITH_CONDITION) /* Condition.acquire(): _owner_task = the task */
+    if (f->st->op == CS_OP_WITH_CONDITION || f->st->op == CS_OP_CONDITION_ACQUIRE) /* _owner_task = the task */
         cs__cond_acquired(e, f->st->ref, t);
     /* to_thread's limiter; a condition's wait() re-acquiring; acquire() */
-    if (f->idx == 1 || f->idx == 2 || f->st->op == CS_OP_ACQUIRE)
+    if (f->idx == 1 || f->idx == 2 || bare)
         return cs__pop_with(t, c, (cs__completion){.type = CS__C_NORMAL});
     f->phase = SY_BODY;
     cs__push_body(e, t, f->st->body);
@@ -217,7 +219,7 @@ const char *cs__prim_wait_label(const cs__engine *e, const cs__frame *f, const c
 {
     if (f->idx == 1)
         return "to_thread"; /* to_thread's own limiter wait */
-    if (f->st->op == CS_OP_WITH_CONDITION || f->st->op == CS_OP_CONDITION_WAIT)
+    if (f->st->op == CS_OP_WITH_CONDITION || f->st->op == CS_OP_CONDITION_WAIT || f->st->op == CS_OP_CONDITION_ACQUIRE)
         return cs__cond_label(e, f->st->ref); /* a condition's lock is waited on as the condition */
     return p->label;
 }

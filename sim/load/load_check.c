@@ -191,7 +191,19 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         return cs__resolve_stream(ld, st, name);
     case CS_OP_ACQUIRE:
     case CS_OP_ACQUIRE_NOWAIT:
-    case CS_OP_RELEASE:
+    case CS_OP_RELEASE: /* a lock's, semaphore's or limiter's, or a Condition's own (its lock) */
+        if (!cs__names_prim(ld, name) && cs__strmap_get(&ld->conds, name) >= 0) {
+            if (st->text)
+                return cs__fail(ld, st->pos,
+                                "on_behalf_of: %s is a condition; only a CapacityLimiter borrows on "
+                                "behalf of another",
+                                q);
+            st->op = st->op == CS_OP_ACQUIRE          ? CS_OP_CONDITION_ACQUIRE
+                     : st->op == CS_OP_ACQUIRE_NOWAIT ? CS_OP_CONDITION_ACQUIRE_NOWAIT
+                                                      : CS_OP_CONDITION_RELEASE;
+            return cs__resolve_condition(ld, st, name);
+        }
+        return cs__resolve_prim(ld, st, name);
     case CS_OP_SET_TOTAL_TOKENS: return cs__resolve_prim(ld, st, name);
     case CS_OP_WITH_CONDITION:
     case CS_OP_CONDITION_WAIT:

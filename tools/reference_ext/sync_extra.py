@@ -23,6 +23,8 @@ def setup(interp):
 
 def _kind(interp, name):
     doc = interp.doc
+    if name in doc.get("conditions", {}):
+        return "condition"  # Condition.acquire / acquire_nowait / release: its lock
     locks = doc.get("locks", [])
     if name in locks:
         return "lock"
@@ -35,6 +37,9 @@ def _obj(interp, name):
     kind = _kind(interp, name)
     if kind == "limiter":
         return interp.limiter(name)
+    if kind == "condition":
+        from . import conditions
+        return conditions._cond(interp, name)
     objs = interp.sync_objs
     if name not in objs:
         if kind == "lock":
