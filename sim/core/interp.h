@@ -36,6 +36,8 @@ cs_exc *cs__handled_exc(cs__task *t);
 cs_exc *cs__raise_new(cs__engine *e, cs__task *t, int32_t cls, const char *msg);
 /* interrupt.c (issue 26): the `interrupt` statement */
 int cs__exec_interrupt(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+/* handle_value.c: v = handle.return_value (TaskHandle.return_value, AnyIO 4.14) */
+int cs__exec_task_return_value(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
 void cs__emit_raise(cs__engine *e, cs__task *t, cs_exc *x, cs_pos pos);
 /* group_raise.c (issue 18): the group a `raise` with `exceptions` builds (new reference). */
 cs_exc *cs__raise_group(cs__engine *e, cs__task *t, const cs_stmt *st);

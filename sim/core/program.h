@@ -135,6 +135,7 @@ typedef enum cs_op {
     CS_OP_CONDITION_ACQUIRE,        /* await cond.acquire() */
     CS_OP_CONDITION_ACQUIRE_NOWAIT, /* cond.acquire_nowait() */
     CS_OP_CONDITION_RELEASE,        /* cond.release() */
+    CS_OP_TASK_RETURN_VALUE,        /* v = h.return_value (TaskHandle, 4.14): `ref` is tasks[] (a kept handle) */
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     CS_OP_YIELD,       /* yield VALUE (value_json), in a generator function only */
@@ -387,6 +388,9 @@ typedef struct cs_program {
      * user's when there are threads (not a built-in: the built-in list is the
      * trace's contract); only meaningful when there are threads */
     int32_t no_event_loop_cls;
+    /* anyio.TaskNotFinished (an Exception), added likewise when a task_return_value
+     * is used (issue 18's leftovers); only meaningful then */
+    int32_t task_not_finished_cls;
 } cs_program;
 
 /* Returns true when class `cls` is `base` or derives from it. */

@@ -120,6 +120,7 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         return 0;
     case CS_OP_AWAIT_TASK:
     case CS_OP_CANCEL_TASK:
+    case CS_OP_TASK_RETURN_VALUE:
         d = cs__strmap_get(&ld->decls, name);
         if (d < 0 || !(d & CS__DECL_TASK) || !ld->tasks.v[d & ~CS__DECL_TASK].handle)
             return cs__fail(ld, st->pos,
@@ -223,8 +224,8 @@ static const cs_name_decl *cs__decls_copy(cs__loader *ld, const cs__decls *d)
 
 int cs__check_program(cs__loader *ld)
 {
-    if (cs__walk_all(ld, cs__visit_declare, NULL) < 0 || cs__declare_clones(ld) < 0 || cs__check_names(ld) < 0 ||
-        cs__walk_all(ld, cs__visit_resolve, NULL) < 0)
+    if (cs__add_task_not_finished(ld) < 0 || cs__walk_all(ld, cs__visit_declare, NULL) < 0 ||
+        cs__declare_clones(ld) < 0 || cs__check_names(ld) < 0 || cs__walk_all(ld, cs__visit_resolve, NULL) < 0)
         return -1;
     cs__streams_done(ld);
     ld->prog->scopes = cs__decls_copy(ld, &ld->scopes);

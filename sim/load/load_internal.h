@@ -280,6 +280,11 @@ int cs__load_interrupts(cs__loader *ld, const json_t *doc);
 /* load_threads.c (issue 26): "threads", and the tokens of current_token */
 int cs__load_plain_threads(cs__loader *ld, const json_t *doc);
 int cs__check_plain_threads(cs__loader *ld);
+/* load_anyio_class.c: an AnyIO class added after the user's (its index, or -1
+ * after an error: the scenario declared it); TaskNotFinished when a
+ * task_return_value is used */
+int32_t cs__add_anyio_class(cs__loader *ld, const char *name, int32_t base, cs_pos pos, const char *why);
+int cs__add_task_not_finished(cs__loader *ld);
 
 /* load_flow.c: no function reaches itself through `call` (fills `order`, one
  * entry per function, with the functions in an order where every function

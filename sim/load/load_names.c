@@ -439,7 +439,8 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
     case CS_OP_WITH_LOCK:
     case CS_OP_WITH_SEMAPHORE:
     case CS_OP_WITH_LIMITER: return cs__object_ref(ps, env, st);
-    case CS_OP_AWAIT_TASK: break;
+    case CS_OP_AWAIT_TASK:
+    case CS_OP_TASK_RETURN_VALUE: break;
     case CS_OP_TO_THREAD:
         for (uint32_t i = 0; i < st->body.n; i++)
             if (st->body.items[i].op == CS_OP_FROM_THREAD)

@@ -58,25 +58,6 @@ static int cs__load_one(cs__loader *ld, const char *name, const json_t *v, uint3
     return cs__conv_body(ld, steps, cs__member(ld, v, knode, "steps"), true, &st->body);
 }
 
-/* anyio.NoEventLoopError(RuntimeError), what from_thread and check_cancelled
- * raise in such a thread: a class after the user's (the built-in list is the
- * trace's contract, so it is not made one of them). */
-static int cs__add_no_event_loop(cs__loader *ld, uint32_t node)
-{
-    static const char name[] = "NoEventLoopError";
-    cs_program *p = ld->prog;
-    if (cs__strmap_get(&ld->classes, name) >= 0)
-        return cs__fail(ld, cs__vpos(ld, node), "with threads, exception '%s' is AnyIO's: do not declare it", name);
-    cs_exc_class *cls = cs__program_alloc(p, (p->nclasses + 1) * sizeof *cls);
-    memcpy(cls, p->classes, p->nclasses * sizeof *cls);
-    cls[p->nclasses] = (cs_exc_class){cs__program_strdup(p, name), CS_EXC_RUNTIME_ERROR};
-    p->no_event_loop_cls = (int32_t)p->nclasses;
-    cs__strmap_put(&ld->classes, cls[p->nclasses].name, p->no_event_loop_cls);
-    p->classes = cls;
-    p->nclasses++;
-    return 0;
-}
-
 int cs__load_plain_threads(cs__loader *ld, const json_t *doc)
 {
     const json_t *ts = json_object_get(doc, "threads");
@@ -89,7 +70,9 @@ int cs__load_plain_threads(cs__loader *ld, const json_t *doc)
     size_t n = json_object_size(ts);
     if (n > CS__MAX_PLAIN_THREADS)
         return cs__fail(ld, cs__vpos(ld, node), "threads: more than %d threads", CS__MAX_PLAIN_THREADS);
-    if (n && cs__add_no_event_loop(ld, node) < 0)
+    /* anyio.NoEventLoopError, what from_thread and check_cancelled raise there (load_anyio_class.c) */
+    if (n && (ld->prog->no_event_loop_cls =
+                  cs__add_anyio_class(ld, "NoEventLoopError", CS_EXC_RUNTIME_ERROR, cs__vpos(ld, node), "threads")) < 0)
         return -1;
     cs_stmt *v = cs__program_alloc(ld->prog, (n ? n : 1) * sizeof *v);
     ld->prog->plain_threads = v;

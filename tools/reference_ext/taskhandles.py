@@ -4,7 +4,8 @@
 (`as` binds the value); with "return_handle": true it is
 `h = await tg.start(fn, name=NAME, return_handle=True)`, and NAME then names
 the handle for await_task / cancel_task / task_status, as a create_task
-handle does.  {"started": v} is `task_status.started(v)`.  A start_soon
+handle does.  {"started": v} is `task_status.started(v)`.
+{"task_return_value": NAME, "as": v} is `v = handle.return_value` (no await).  A start_soon
 without `count` keeps the handle 4.14's start_soon returns, under its name.
 """
 import sys
@@ -46,7 +47,18 @@ async def _started(interp, st, ctx):
                                  and "name" in st["started"] else st["started"])
 
 
-ACTIONS = {"start": _start, "started": _started}
+async def _task_return_value(interp, st, ctx):
+    """v = h.return_value: no await; TaskNotFinished while the task runs."""
+    r = interp.latest[st["task_return_value"]].return_value  # what task_main returned: a Ret, or None
+    dataflow.bind(ctx, st, r.value if r is not None else None)
+
+
+def setup(interp):
+    if hasattr(interp.anyio, "TaskNotFinished"):  # what task_return_value may raise (the loader adds the class)
+        interp.classes.setdefault("TaskNotFinished", interp.anyio.TaskNotFinished)
+
+
+ACTIONS = {"start": _start, "started": _started, "task_return_value": _task_return_value}
 
 
 def sub_bodies(st):
