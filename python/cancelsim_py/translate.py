@@ -526,6 +526,8 @@ class Translator:
             return {"condition_wait": m[1]}
         if m and m[0] in ("lock", "semaphore", "limiter") and m[2] in ("acquire", "acquire_on_behalf_of"):
             return self.sync_call(call, m, "acquire")
+        if m and m[0] == "condition" and m[2] == "acquire":  # a Condition's own (its lock)
+            return self.sync_call(call, m, "acquire")
         if isinstance(call.func, ast.Name) and call.func.id in self.funcs:
             f = self.callee(call.func, sc, "await")
             if not f.is_async:
@@ -653,6 +655,8 @@ class Translator:
             return {"set": m[1]}
         if m and m[0] in ("lock", "semaphore", "limiter") and m[2] in SYNC_CALLS:
             return self.sync_call(call, m, SYNC_CALLS[m[2]])
+        if m and m[0] == "condition" and m[2] in ("acquire_nowait", "release"):  # a Condition's own (its lock)
+            return self.sync_call(call, m, m[2])
         if m and m[0] == "condition" and m[2] == "notify_all":
             self.no_args(call)
             return {"notify_all": m[1]}
