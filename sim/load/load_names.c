@@ -608,6 +608,13 @@ int cs__check_names(cs__loader *ld)
     cs__pending_add(&ps.todo, ld->prog->main, -1, NULL, false);
     for (uint32_t i = 0; i < nf; i++)
         cs__pending_add(&ps.todo, ld->prog->functions[i].body, (int32_t)i, NULL, false);
+    /* issue 26: the from_thread bodies of threads AnyIO did not start, as a to_thread's (no names) */
+    for (uint32_t i = 0; i < ld->prog->nplain_threads; i++) {
+        const cs_body *steps = &ld->prog->plain_threads[i].body;
+        for (uint32_t k = 0; k < steps->n; k++)
+            if (steps->items[k].op == CS_OP_FROM_THREAD)
+                cs__pending_add(&ps.todo, steps->items[k].body, -1, NULL, true);
+    }
     int rc = 0;
     for (size_t k = 0; k < ps.todo.n && rc == 0; k++) { /* bounded: each body is queued once */
         cs__pending p = ps.todo.v[k];
