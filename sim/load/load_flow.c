@@ -145,6 +145,10 @@ int cs__check_context(cs__loader *ld)
 {
     uint16_t *seen = cs_xcalloc(ld->prog->nfunctions ? ld->prog->nfunctions : 1, sizeof *seen);
     int rc = cs__walk_body(ld, &ld->prog->main, 1, 0, cs__visit_context, seen);
+    /* issue 26: the threads of "threads" (their from_thread bodies are statements) */
+    const cs_body threads = {ld->prog->plain_threads, ld->prog->nplain_threads};
+    if (rc == 0 && threads.n)
+        rc = cs__walk_body(ld, &threads, 0, CS__CX_IN_THREAD | CS__CX_IN_PLAIN, cs__visit_context, seen);
     free(seen);
     return rc;
 }
@@ -212,6 +216,9 @@ void cs__compute_depth(cs__loader *ld, const uint32_t *order)
             d.max = fd.max;
     }
     cs__walk_body(ld, &p->main, 1, 0, cs__visit_depth, &d);
+    const cs_body threads = {p->plain_threads, p->nplain_threads}; /* issue 26 */
+    if (threads.n)
+        cs__walk_body(ld, &threads, 0, CS__CX_IN_THREAD | CS__CX_IN_PLAIN, cs__visit_depth, &d);
     p->max_depth = d.max;
     free(fdepth);
 }
