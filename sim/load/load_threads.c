@@ -134,6 +134,18 @@ static int cs__visit_use(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t leve
     return 0;
 }
 
+/* A `yield` in a thread's from_thread body: the generator rules (load_gen.c)
+ * read main and the functions only. */
+static int cs__visit_no_yield(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t level, unsigned ctx, void *user)
+{
+    (void)w, (void)level, (void)ctx, (void)user;
+    if (st->op == CS_OP_YIELD)
+        return cs__fail(ld, st->pos,
+                        "'yield' is only allowed in a function of \"functions\" (an async generator function), "
+                        "not in main or in a task's body");
+    return 0;
+}
+
 int cs__check_plain_threads(cs__loader *ld)
 {
     char r[256];
@@ -147,6 +159,9 @@ int cs__check_plain_threads(cs__loader *ld)
             return cs__fail(ld, st->pos, "thread %s has the name of a task (its log lines would be ambiguous)",
                             cs__repr(r, sizeof r, st->name));
     }
+    const cs_body threads = {p->plain_threads, p->nplain_threads};
+    if (threads.n && cs__walk_body(ld, &threads, 0, CS__CX_IN_THREAD | CS__CX_IN_PLAIN, cs__visit_no_yield, NULL) < 0)
+        return -1;
     cs__tokens tk = {0};
     int rc = cs__walk_all(ld, cs__visit_bind, &tk);
     if (rc == 0)
