@@ -43,6 +43,7 @@ typedef enum cs__cb_kind {
     CS__CB_THREAD_REPORT,  /* WorkerThread._report_result (thread) */
     CS__CB_FT_START,       /* run_coroutine_threadsafe's callback: create the task (thread) */
     CS__CB_FT_DONE,        /* the task's future chained back: release the thread (thread) */
+    CS__CB_FT_SYNC,        /* from_thread.run_sync's wrapper (issue 26): run the body now (thread) */
     CS__CB_NATIVE_TIMEOUT, /* asyncio.Timeout._on_timeout (record) */
     CS__CB_NATIVE_TG_DONE, /* asyncio.TaskGroup._on_task_done (task) */
     CS__CB_NOOP,           /* Runner._on_sigint's call_soon_threadsafe(lambda: None) */
@@ -264,6 +265,7 @@ void cs__aio_ft_task_begin(cs__engine *e, cs__task *t, struct cs__thread *th);
 void cs__thread_report(cs__engine *e, struct cs__thread *th);
 void cs__ft_start(cs__engine *e, struct cs__thread *th);
 void cs__ft_done(cs__engine *e, struct cs__thread *th);
+void cs__ft_sync(cs__engine *e, struct cs__thread *th);
 
 /* native_task.c, native_timeout.c: native asyncio inside AnyIO code */
 int cs__aio_exec_native(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);

@@ -34,7 +34,17 @@ void cs__aio_thread_report(cs__engine *e, cs__thread *th)
 
 void cs__aio_thread_call(cs__engine *e, cs__thread *th)
 {
-    cs__call_soon(e, CS__CB_FT_START, th, NULL);
+    /* run_sync_from_thread: call_soon_threadsafe(wrapper), the function runs in that callback (issue 26) */
+    cs__call_soon(e, th->ft_sync ? CS__CB_FT_SYNC : CS__CB_FT_START, th, NULL);
+}
+
+/* from_thread.run_sync's wrapper: the body, which cannot await, runs at once
+ * (its own task, stepped here, stands for the callback: it names the thread's
+ * host in events), and the concurrent future is set right there. */
+void cs__ft_sync(cs__engine *e, cs__thread *th)
+{
+    cs__task *t = cs__ft_task_new(e, th);
+    cs__task_step(e, t, NULL);
 }
 
 /* task_wrapper: TaskState(None, scope); scope._tasks.add(task) */

@@ -278,6 +278,7 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
     case CS__CB_THREAD_REPORT: cs__thread_report(e, h.a); break;
     case CS__CB_FT_START: cs__ft_start(e, h.a); break;
     case CS__CB_FT_DONE: cs__ft_done(e, h.a); break;
+    case CS__CB_FT_SYNC: cs__ft_sync(e, h.a); break;
     case CS__CB_NATIVE_TIMEOUT: cs__native_on_timeout(e, h.a, h.timer == NULL); break;
     case CS__CB_NATIVE_TG_DONE: cs__native_tg_task_done(e, h.a); break;
     case CS__CB_NOOP: break;

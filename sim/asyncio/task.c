@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "aio.h"
+#include "thread.h"
 
 static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
 {
@@ -18,7 +19,10 @@ static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
         t->result = c;
         if (t->member_of)
             cs__scope_tasks_remove(t->member_of, t);
-        cs__call_soon(e, CS__CB_FT_DONE, cs__rare(t)->ft_thread, NULL);
+        if (cs__rare(t)->ft_thread->ft_sync) /* run_sync's wrapper sets the future itself (issue 26) */
+            cs__ft_done(e, cs__rare(t)->ft_thread);
+        else
+            cs__call_soon(e, CS__CB_FT_DONE, cs__rare(t)->ft_thread, NULL);
         return;
     }
     t->run = CS__TS_DONE;

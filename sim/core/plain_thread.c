@@ -86,13 +86,16 @@ static cs_exc *cs__no_event_loop(cs__engine *e, cs__thread *th, const cs_stmt *s
 
 cs_exc *cs__plain_step_error(cs__engine *e, cs__thread *th, const cs_stmt *s)
 {
-    if (s->op == CS_OP_FROM_THREAD) /* trio.from_thread.run with a token: the system nursery */
+    bool call = s->op == CS_OP_FROM_THREAD || s->op == CS_OP_FROM_THREAD_SYNC;
+    if (call) { /* trio.from_thread.run / run_sync with a token: the system nursery */
         th->ft_token = s->ref >= 0;
+        th->ft_sync = s->op == CS_OP_FROM_THREAD_SYNC;
+    }
     if (!th->plain && !th->ft_token)
         return NULL;
     if (th->plain && s->op == CS_OP_CHECK_CANCELLED)
         return cs__no_event_loop(e, th, s, "This function can only be called inside an AnyIO worker thread");
-    if (s->op != CS_OP_FROM_THREAD)
+    if (!call)
         return NULL;
     if (s->ref < 0) /* a plain thread: threadlocals has no token */
         return cs__no_event_loop(e, th, s,

@@ -177,7 +177,8 @@ typedef enum cs_op {
     /* issue 26 portals: thread steps */
     /* (end of issue 26 portals: thread steps) */
     /* issue 26 foreign threads: thread steps */
-    CS_OP_PLAIN_THREAD, /* a threading.Thread of the scenario ("threads"): `name`, start time `num`, steps `body` */
+    CS_OP_PLAIN_THREAD,     /* a threading.Thread of the scenario ("threads"): `name`, start time `num`, steps `body` */
+    CS_OP_FROM_THREAD_SYNC, /* anyio.from_thread.run_sync(fn[, token=tok]): `body` runs in the loop without awaiting */
     /* (end of issue 26 foreign threads: thread steps) */
     CS_OP_COUNT
 } cs_op;

@@ -16,6 +16,7 @@ struct cs__thread {
     bool blocked, done, abandoned;
     bool plain, started;   /* issue 26: a thread of "threads" (plain_thread.c); it has begun */
     bool ft_token;         /* issue 26: its from_thread call passes a token (Trio: the system nursery) */
+    bool ft_sync;          /* issue 26: that call is from_thread.run_sync: its body runs without a task step */
     cs__completion result; /* how the thread function ended */
     cs__prim *limiter;
     const cs_body *ft_body; /* the from_thread body it waits on */

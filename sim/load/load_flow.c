@@ -169,6 +169,7 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     case CS_OP_TRY:
     case CS_OP_TO_THREAD:
     case CS_OP_FROM_THREAD:
+    case CS_OP_FROM_THREAD_SYNC:
     case CS_OP_START_SOON:
     case CS_OP_START:
     case CS_OP_CREATE_TASK:

@@ -219,6 +219,7 @@ enum {
     CS__CX_IN_THREAD = 16, /* thread steps: context rules do not apply */
     CS__CX_IN_ATG = 32,    /* in an asyncio_task_group body of this task: asyncio_tg_create_task allowed */
     CS__CX_IN_PLAIN = 64,  /* the steps of a thread of "threads" (issue 26: load_threads.c) */
+    CS__CX_IN_SYNC = 128,  /* a from_thread_sync body: a plain function, nothing awaits (load_threads.c) */
 };
 
 typedef struct cs__frame {

@@ -443,7 +443,7 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
     case CS_OP_TASK_RETURN_VALUE: break;
     case CS_OP_TO_THREAD:
         for (uint32_t i = 0; i < st->body.n; i++)
-            if (st->body.items[i].op == CS_OP_FROM_THREAD)
+            if (st->body.items[i].op == CS_OP_FROM_THREAD || st->body.items[i].op == CS_OP_FROM_THREAD_SYNC)
                 cs__pending_add(&ps->todo, st->body.items[i].body, -1, NULL, true);
         break;
     case CS_OP_TRY:
@@ -612,7 +612,7 @@ int cs__check_names(cs__loader *ld)
     for (uint32_t i = 0; i < ld->prog->nplain_threads; i++) {
         const cs_body *steps = &ld->prog->plain_threads[i].body;
         for (uint32_t k = 0; k < steps->n; k++)
-            if (steps->items[k].op == CS_OP_FROM_THREAD)
+            if (steps->items[k].op == CS_OP_FROM_THREAD || steps->items[k].op == CS_OP_FROM_THREAD_SYNC)
                 cs__pending_add(&ps.todo, steps->items[k].body, -1, NULL, true);
     }
     int rc = 0;

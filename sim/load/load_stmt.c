@@ -216,6 +216,7 @@ static const cs__action cs__thread_actions[] = {
     /* issue 26 portals */
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
+    {"from_thread_sync", CS_OP_FROM_THREAD_SYNC, CS__K_BODY, CS__F_BODY, {{"token", CS__K_STRING, CS__F_TEXT, false}}},
     /* (end of issue 26 foreign threads) */
     {NULL, 0, 0, 0, {{0}}},
 };

@@ -120,12 +120,34 @@ static int cs__visit_bind(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t lev
     return 0;
 }
 
+/* A from_thread_sync body is a plain function run in the loop: only what
+ * does not await, and no BaseException that is not an Exception (AnyIO's
+ * asyncio wrapper re-raises those into the loop). */
+static int cs__sync_refused(cs__loader *ld, const cs_stmt *st)
+{
+    switch (st->op) {
+    case CS_OP_LOG:
+    case CS_OP_SET:
+    case CS_OP_CANCEL:
+    case CS_OP_RETURN: return 0;
+    case CS_OP_RAISE:
+        if (st->count < 0 && cs_exc_class_is(ld->prog, st->ref, CS_EXC_EXCEPTION))
+            return 0;
+        return cs__fail(ld, st->pos, "a from_thread_sync body raises only a single Exception");
+    default:
+        return cs__fail(ld, st->pos,
+                        "a from_thread_sync body is a plain function: only log, set, cancel, raise and return");
+    }
+}
+
 static int cs__visit_use(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t level, unsigned ctx, void *user)
 {
     (void)w, (void)level, (void)ctx;
     char r[256];
     const cs__tokens *tk = user;
-    if (st->op != CS_OP_FROM_THREAD || !st->text)
+    if (ctx & CS__CX_IN_SYNC && cs__sync_refused(ld, st) < 0)
+        return -1;
+    if ((st->op != CS_OP_FROM_THREAD && st->op != CS_OP_FROM_THREAD_SYNC) || !st->text)
         return 0;
     st->ref = cs__token_find(tk, st->text);
     if (st->ref < 0)

@@ -39,6 +39,9 @@ static void cs__push_bodies(cs__walk *w, const cs_stmt *st, uint32_t level, unsi
         cs__walk_push(w, &st->body, level, CS__CX_IN_THREAD | CS__CX_IN_PLAIN);
         break;
     case CS_OP_FROM_THREAD: cs__walk_push(w, &st->body, level, cx & (CS__CX_HAS_TG | CS__CX_IN_START)); break;
+    case CS_OP_FROM_THREAD_SYNC: /* issue 26 */
+        cs__walk_push(w, &st->body, level, (cx & (CS__CX_HAS_TG | CS__CX_IN_START)) | CS__CX_IN_SYNC);
+        break;
     case CS_OP_START_SOON:
     case CS_OP_CREATE_TASK:
     case CS_OP_ASYNCIO_CREATE_TASK:

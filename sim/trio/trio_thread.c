@@ -6,6 +6,7 @@
  * abandoned.  A from_thread body runs in the waiting host (Run.run), or as a
  * task of the system nursery when the thread was abandoned.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include "sync.h"
@@ -13,7 +14,7 @@
 #include "trio.h"
 
 /* RQ_INIT: not a thread's: trio's finalize_remaining() rescheduling init */
-enum { RQ_REPORT, RQ_RUN_HOST, RQ_RUN_SYSTEM, RQ_INIT };
+enum { RQ_REPORT, RQ_RUN_HOST, RQ_RUN_SYSTEM, RQ_INIT, RQ_SYNC_SOON };
 
 /* trio_token.run_sync_soon(...): the system step runs these in order. */
 static void cs__trio_queue(cs__engine *e, cs__thread *th, uint8_t kind)
@@ -42,7 +43,9 @@ void cs__trio_thread_report(cs__engine *e, cs__thread *th)
 void cs__trio_thread_call(cs__engine *e, cs__thread *th)
 {
     /* a call passing a token (issue 26; a plain thread always does): trio runs it in the system nursery */
-    cs__trio_queue(e, th, th->st->abandon || th->ft_token ? RQ_RUN_SYSTEM : RQ_RUN_HOST);
+    bool system = th->st->abandon || th->ft_token;
+    /* RunSync.run_in_system_nursery is run_sync_soon(self.run_sync): it runs in the queue's pass (issue 26) */
+    cs__trio_queue(e, th, system ? (th->ft_sync ? RQ_SYNC_SOON : RQ_RUN_SYSTEM) : RQ_RUN_HOST);
 }
 
 void cs__trio_ft_task_begin(cs__engine *e, cs__task *t, cs__thread *th)
@@ -102,13 +105,33 @@ void cs__trio_cancel_system(cs__engine *e)
     cs__trio_cancel(e, sysn, CS__SRC_SHUTDOWN, "main task done, shutting down system tasks", CS_CAUSE_EXPLICIT);
 }
 
+/* RunSync.run_sync() inside the run_sync_soon pass (issue 26): the body,
+ * which cannot await, runs to its end here, as a task of its own standing for
+ * the callback. */
+static void cs__trio_run_sync_now(cs__engine *e, cs__thread *th)
+{
+    cs__task *t = cs__ft_task_new(e, th);
+    cs__task *prev = e->current;
+    e->current = t;
+    bool finished = cs__interp_resume(e, t, (cs__completion){.type = CS__C_NORMAL});
+    e->current = prev;
+    assert(finished || e->aborted); /* nothing in the body awaits */
+    if (finished)
+        cs__trio_ft_task_exited(e, t);
+}
+
 /* Trio's Run.run() in the waiting host: a schedule point, the body with its
- * outcome captured, another schedule point, then the thread gets the outcome. */
+ * outcome captured, another schedule point, then the thread gets the outcome.
+ * RunSync.run_sync() (from_thread_sync, issue 26) has no schedule points. */
 int cs__step_ft_host(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     cs__thread *th = e->threads[f->obj]; /* not the task's rare thread: the body may call to_thread itself */
     switch (f->phase) {
-    case 0: f->phase = 1; return CS__YIELD;
+    case 0:
+        f->phase = 1;
+        if (!th->ft_sync)
+            return CS__YIELD;
+        /* fall through */
     case 1:
         f->phase = 2;
         cs__push_body(e, t, *th->ft_body);
@@ -121,7 +144,9 @@ int cs__step_ft_host(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
         c->type = CS__C_NORMAL;
         c->exc = NULL;
         f->phase = 3;
-        return CS__YIELD;
+        if (!th->ft_sync)
+            return CS__YIELD;
+        /* fall through */
     default: {
         cs__completion r = th->ft_result;
         th->ft_result.type = CS__C_NORMAL;
@@ -156,6 +181,7 @@ void cs__trio_thread_reports(cs__engine *e)
             cs__trio_reschedule(e, th->host, NULL);
             break;
         case RQ_INIT: cs__trio_reschedule(e, ts->init_task, NULL); break;
+        case RQ_SYNC_SOON: cs__trio_run_sync_now(e, th); break;
         default:                   /* spawn_system_task(run_system) */
             if (ts->sysn_closed) { /* "system nursery is closed": RunFinishedError for the thread */
                 th->run_finished = true;

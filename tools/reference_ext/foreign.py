@@ -12,6 +12,10 @@
   `anyio.from_thread.run(fn, token=tok)` (the hook is in
   anyio_reference.py's thread_steps).  Without a token, from a plain thread,
   AnyIO raises NoEventLoopError, as check_cancelled() does.
+- the thread step `{"from_thread_sync": [...], "token": "tok"}` (token
+  optional in a worker thread) is `anyio.from_thread.run_sync(fn, token=tok)`
+  with a plain `def fn():` running the statements (none of them awaits: the
+  interpreter's coroutine is driven by hand and must finish at once).
 """
 import sys
 import threading
@@ -65,4 +69,24 @@ async def _current_token(interp, st, ctx):
     interp.tokens[st["current_token"]] = interp.anyio.lowlevel.current_token()
 
 
+def _from_thread_sync(interp, step, job):
+    ref = _ref(interp)
+    token = interp.tokens[step["token"]] if "token" in step else None
+    if interp.ran:
+        job.after_run.append({"t": ref.jnum(interp.now()), "from_thread": "called"})
+
+    def fn():
+        coro = interp.body(step["from_thread_sync"], ref.Ctx(job.task, job.ctx.tg))
+        try:
+            coro.send(None)
+        except StopIteration as stop:
+            r = stop.value
+            return r.value if r is not None else None
+        coro.close()
+        raise RuntimeError("a from_thread_sync body awaited")
+
+    interp.anyio.from_thread.run_sync(fn, token=token)
+
+
 ACTIONS = {"current_token": _current_token}
+THREAD_STEPS = {"from_thread_sync": _from_thread_sync}
