@@ -86,20 +86,19 @@ static cs_exc *cs__no_event_loop(cs__engine *e, cs__thread *th, const cs_stmt *s
 
 cs_exc *cs__plain_step_error(cs__engine *e, cs__thread *th, const cs_stmt *s)
 {
-    bool call = s->op == CS_OP_FROM_THREAD || s->op == CS_OP_FROM_THREAD_SYNC;
-    if (call) { /* trio.from_thread.run / run_sync with a token: the system nursery */
-        th->ft_token = s->ref >= 0;
-        th->ft_sync = s->op == CS_OP_FROM_THREAD_SYNC;
-    }
-    if (!th->plain && !th->ft_token)
+    if (s->op == CS_OP_CHECK_CANCELLED) /* no threadlocals.current_token: not a worker thread */
+        return th->plain ? cs__no_event_loop(e, th, s, "This function can only be called inside an AnyIO worker thread")
+                         : NULL;
+    if (s->op != CS_OP_FROM_THREAD && s->op != CS_OP_FROM_THREAD_SYNC)
         return NULL;
-    if (th->plain && s->op == CS_OP_CHECK_CANCELLED)
-        return cs__no_event_loop(e, th, s, "This function can only be called inside an AnyIO worker thread");
-    if (!call)
-        return NULL;
-    if (s->ref < 0) /* a plain thread: threadlocals has no token */
-        return cs__no_event_loop(e, th, s,
-                                 "Not running inside an AnyIO worker thread, and no event loop token was provided");
+    /* how the loop takes the call (trio: a token sends it to the system nursery) */
+    th->ft_token = s->ref >= 0;
+    th->ft_sync = s->op == CS_OP_FROM_THREAD_SYNC;
+    if (!th->ft_token)
+        return th->plain ? cs__no_event_loop(e, th, s,
+                                             "Not running inside an AnyIO worker thread, and no event loop token "
+                                             "was provided")
+                         : NULL;
     if (!e->tokens_bound[s->ref]) {
         /* the Python program would read a variable not yet assigned */
         cs__fail_scenario(e, s->pos, "token '%s' is used before a current_token statement bound it",

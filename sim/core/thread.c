@@ -195,12 +195,13 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
         }
         default: { /* from_thread: the thread blocks until the body ran in the loop */
             cs_exc *x = cs__plain_step_error(e, th, s); /* a plain thread without a token */
-            if (x || e->aborted) {
-                th->result = x ? cs__c_exc(x) : th->result;
-                if (x)
-                    cs__thread_finished(e, th);
+            if (x) {
+                th->result = cs__c_exc(x);
+                cs__thread_finished(e, th);
                 return;
             }
+            if (e->aborted) /* a token used before it was bound */
+                return;
             if (e->after_run || e->calls_refused) {
                 cs__ft_run_finished(e, th, s->pos);
                 return;

@@ -66,8 +66,11 @@ void cs__threads_after_run(cs__engine *e);
 /* plain_thread.c (issue 26): threads AnyIO did not start */
 /* At the run's start: each thread of "threads", blocked until its start_at. */
 void cs__plain_threads_begin(cs__engine *e);
-/* What a plain thread's step raises in place of a worker thread's (NULL: none):
- * check_cancelled, and from_thread without a token or with one not yet bound. */
+/* Before a thread step (any thread): for a from_thread / from_thread_sync call,
+ * records how the loop takes it (th->ft_token, th->ft_sync); returns what a
+ * plain thread's step raises in place of a worker thread's (NULL: none):
+ * check_cancelled, and a call without a token; a token not yet bound stops
+ * the run (scenario error, e->aborted). */
 cs_exc *cs__plain_step_error(cs__engine *e, cs__thread *th, const cs_stmt *s);
 /* THREAD_START the first time a plain thread runs. */
 void cs__plain_thread_starts(cs__engine *e, cs__thread *th);
