@@ -29,7 +29,7 @@ BUILTIN_CLASSES = (
     "BaseExceptionGroup", "ExceptionGroup",
 )
 ANYIO_CLASSES = ("TaskFailed", "TaskCancelled", "WouldBlock", "BrokenResourceError", "ClosedResourceError",
-                 "EndOfStream")
+                 "EndOfStream", "TaskNotFinished")  # TaskNotFinished: with handle.return_value only
 GROUPS = ("BaseExceptionGroup", "ExceptionGroup")
 CHECKPOINTS = {"anyio.lowlevel.checkpoint": "checkpoint",
                "anyio.lowlevel.checkpoint_if_cancelled": "checkpoint_if_cancelled",
@@ -730,7 +730,9 @@ class Translator:
         if len(call.args) - 1 != len(f.params):
             raise Unsupported(call, f"{f.name}() takes {len(f.params)} argument{'s' if len(f.params) != 1 else ''}, "
                                     f"{len(call.args) - 1} given")
-        if f.params:  # the arguments are taken now, in the spawner
+        # the arguments are taken now, in the spawner; a create_task handle also gives what f returns
+        # (await h, h.return_value), which a body calling f would not
+        if f.params or kind == "create_task":
             d = {kind: self.fresh(want), "function": f.name, "args": [self.value(a, sc) for a in call.args[1:]]}
         else:
             d = {kind: self.fresh(want), "body": [self.stmt(call, {"call": f.name})]}
@@ -852,6 +854,12 @@ class Translator:
             d, task = self.create_task(v, m[1], sc)
             sc.names[name] = ("task", task)
             return d
+        if isinstance(v, ast.Attribute) and v.attr == "return_value":  # handle.return_value, no await
+            obj = sc.lookup(v.value, self)
+            if not obj or obj[0] != "task":
+                raise Unsupported(v, f"{describe(v)} is not supported (only a task handle's return_value)")
+            sc.values.add(name)
+            return {"task_return_value": obj[1], "as": name}
         if isinstance(v, ast.Await):
             d = self.await_call(v.value, sc)
             if not any(k in d for k in ("call", "start", "to_thread", "await_task")):
