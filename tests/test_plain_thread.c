@@ -96,6 +96,32 @@ START_TEST(test_run)
 }
 END_TEST
 
+/* from_thread_sync with a token: the plain function runs in the loop at the
+ * thread's instant (its log names the thread) and the thread ends normally. */
+START_TEST(test_sync_call)
+{
+    cs_scenario *sc = cs_load_text("{\"threads\": {\"t1\": {\"start_at\": 0.5, \"steps\": [{\"from_thread_sync\": "
+                                   "[{\"log\": \"in loop\"}], \"token\": \"tok\"}, {\"log\": \"back\"}]}},"
+                                   " \"main\": [{\"current_token\": \"tok\"}, {\"sleep\": 1}]}");
+    ck_assert_int_eq(sc->program->plain_threads[0].body.items[0].op, CS_OP_FROM_THREAD_SYNC);
+    for (int b = 0; b < 2; b++) {
+        cs_seen seen = {-1, 0, -2, -1, -1};
+        cs_sink sink = {cs_seen_sink, &seen};
+        cs_run_options opt;
+        cs_run_options_init(&opt);
+        opt.backend = (cs_backend)b;
+        opt.sinks = &sink;
+        opt.nsinks = 1;
+        cs_run_error err;
+        ck_assert_int_eq(cs_run(sc->program, &opt, &err), CS_OK);
+        ck_assert_int_eq(seen.logs_by_thread, 2);
+        ck_assert_int_eq(seen.end_cls, -1);
+        ck_assert_int_eq(seen.end_t, 500000000);
+    }
+    cs_scenario_free(sc);
+}
+END_TEST
+
 /* A token the thread uses before main binds it: a scenario error at the step. */
 START_TEST(test_token_unbound_at_run_time)
 {
@@ -116,6 +142,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_loaded);
     tcase_add_test(tc, test_run);
+    tcase_add_test(tc, test_sync_call);
     tcase_add_test(tc, test_token_unbound_at_run_time);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
