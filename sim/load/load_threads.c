@@ -168,6 +168,13 @@ static int cs__visit_no_yield(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t
     return 0;
 }
 
+/* The steps a thread AnyIO did not start runs (plain_thread.c, thread.c). */
+static bool cs__plain_step(cs_op op)
+{
+    return op == CS_OP_BLOCK || op == CS_OP_LOG || op == CS_OP_RAISE || op == CS_OP_RETURN || op == CS_OP_FROM_THREAD ||
+           op == CS_OP_FROM_THREAD_SYNC || op == CS_OP_CHECK_CANCELLED;
+}
+
 int cs__check_plain_threads(cs__loader *ld)
 {
     char r[256];
@@ -181,6 +188,12 @@ int cs__check_plain_threads(cs__loader *ld)
             return cs__fail(ld, st->pos, "thread %s has the name of a task (its log lines would be ambiguous)",
                             cs__repr(r, sizeof r, st->name));
     }
+    for (uint32_t i = 0; i < p->nplain_threads; i++) /* steps another issue adds are a worker thread's */
+        for (uint32_t k = 0; k < p->plain_threads[i].body.n; k++)
+            if (!cs__plain_step(p->plain_threads[i].body.items[k].op))
+                return cs__fail(ld, p->plain_threads[i].body.items[k].pos,
+                                "this thread step is not modelled in a thread of \"threads\" (block, log, raise, "
+                                "return, from_thread, from_thread_sync, check_cancelled)");
     const cs_body threads = {p->plain_threads, p->nplain_threads};
     if (threads.n && cs__walk_body(ld, &threads, 0, CS__CX_IN_THREAD | CS__CX_IN_PLAIN, cs__visit_no_yield, NULL) < 0)
         return -1;
