@@ -344,6 +344,8 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_CONDITION_ACQUIRE_NOWAIT] = cs__exec_prim,
     [CS_OP_CONDITION_RELEASE] = cs__exec_prim,
     [CS_OP_TASK_RETURN_VALUE] = cs__exec_task_return_value, /* handle_value.c */
+    [CS_OP_LOCKED] = cs__exec_prim,
+    [CS_OP_CONDITION_LOCKED] = cs__exec_prim,
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     [CS_OP_YIELD] = cs__exec_gen, /* generator.c */

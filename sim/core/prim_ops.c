@@ -171,6 +171,25 @@ static void cs__log_cond_stats(cs__engine *e, cs__task *t, const cs_stmt *st)
     free(lock);
 }
 
+/* Lock.locked() / Condition.locked() (its lock's), logged as "NAME.locked":
+ * the lock has an owner (AnyIO's asyncio Lock hands it on to the next waiter
+ * at release, so it stays locked through a hand-off, as statistics() says). */
+static void cs__log_locked(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    bool cond = st->op == CS_OP_CONDITION_LOCKED;
+    const cs__prim *p = cond ? cs__cond_lock(e, st->ref) : &e->prims[st->ref];
+    const char *name = cond ? e->prog->conditions[st->ref].name : strchr(p->label, ' ') + 1; /* "lock L" */
+    char *msg = cs_xasprintf("%s.locked", name);
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_LOG);
+    ev.task = t->id;
+    ev.msg = msg;
+    ev.value_kind = CS_VAL_BOOL;
+    ev.boolean = p->owner != NULL;
+    cs__emit(e, &ev);
+    free(msg);
+}
+
 /* Condition.acquire() / acquire_nowait() / release(): its Lock's, and an
  * acquire makes the task the owner (never cleared, as in AnyIO). */
 static int cs__exec_cond_own(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
@@ -204,6 +223,10 @@ int cs__exec_prim(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion 
     if (st->op == CS_OP_CONDITION_ACQUIRE || st->op == CS_OP_CONDITION_ACQUIRE_NOWAIT ||
         st->op == CS_OP_CONDITION_RELEASE)
         return cs__exec_cond_own(e, t, st, c);
+    if (st->op == CS_OP_LOCKED || st->op == CS_OP_CONDITION_LOCKED) {
+        cs__log_locked(e, t, st);
+        return CS__CONT;
+    }
     assert(st->ref >= 0 && (uint32_t)st->ref < e->nprims);
     cs__prim *p = &e->prims[st->ref];
     cs_exc *x = NULL;

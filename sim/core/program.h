@@ -136,6 +136,8 @@ typedef enum cs_op {
     CS_OP_CONDITION_ACQUIRE_NOWAIT, /* cond.acquire_nowait() */
     CS_OP_CONDITION_RELEASE,        /* cond.release() */
     CS_OP_TASK_RETURN_VALUE,        /* v = h.return_value (TaskHandle, 4.14): `ref` is tasks[] (a kept handle) */
+    CS_OP_LOCKED,                   /* l.locked() of a Lock, logged: `ref` indexes the primitives (a lock's) */
+    CS_OP_CONDITION_LOCKED,         /* cond.locked() (a `locked` naming a condition), logged: `ref` is conditions[] */
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     CS_OP_YIELD,       /* yield VALUE (value_json), in a generator function only */

@@ -206,6 +206,16 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
         }
         return cs__resolve_prim(ld, st, name);
     case CS_OP_SET_TOTAL_TOKENS: return cs__resolve_prim(ld, st, name);
+    case CS_OP_LOCKED: /* Lock.locked() or Condition.locked() */
+        if (!cs__names_prim(ld, name) && cs__strmap_get(&ld->conds, name) >= 0) {
+            st->op = CS_OP_CONDITION_LOCKED;
+            return cs__resolve_condition(ld, st, name);
+        }
+        if (cs__resolve_prim(ld, st, name) < 0)
+            return -1;
+        if ((uint32_t)st->ref >= ld->prog->nlocks)
+            return cs__fail(ld, st->pos, "%s is not a lock or a condition (only they have locked())", q);
+        return 0;
     case CS_OP_WITH_CONDITION:
     case CS_OP_CONDITION_WAIT:
     case CS_OP_NOTIFY:

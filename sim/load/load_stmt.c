@@ -168,6 +168,7 @@ static const cs__action cs__stmt_actions[] = {
     {"release", CS_OP_RELEASE, CS__K_NAME, CS__F_REF, {{"on_behalf_of", CS__K_STRING, CS__F_TEXT, false}}},
     {"set_total_tokens", CS_OP_SET_TOTAL_TOKENS, CS__K_NAME, CS__F_REF, {{"value", CS__K_DEADLINE, CS__F_NUM, true}}},
     {"task_return_value", CS_OP_TASK_RETURN_VALUE, CS__K_NAME, CS__F_REF, {CS__AS_OPT}},
+    {"locked", CS_OP_LOCKED, CS__K_NAME, CS__F_REF, {{0}}},
     /* (end of issue 18) */
     /* issue 19: async generators and @asynccontextmanager */
     {"yield", CS_OP_YIELD, CS__K_ANY, CS__F_JSON, {{0}}},

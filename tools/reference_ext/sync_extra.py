@@ -164,7 +164,13 @@ def is_sync_name(interp, name):
             or name in doc.get("limiters", {}) or name == "default" or name in doc.get("conditions", {}))
 
 
-ACTIONS = {"with_lock": _with_lock, "with_semaphore": _with_semaphore, "with_limiter": _with_limiter,
+async def _locked(interp, st, ctx):
+    """l.locked() / cond.locked(), logged as a probe's value."""
+    name = st["locked"]
+    interp.add_log(ctx.task, f"{name}.locked", _obj(interp, name).locked())
+
+
+ACTIONS = {"locked": _locked, "with_lock": _with_lock, "with_semaphore": _with_semaphore, "with_limiter": _with_limiter,
            "acquire": _acquire, "acquire_nowait": _acquire_nowait, "release": _release,
            "set_total_tokens": _set_total_tokens}
 
