@@ -1,5 +1,5 @@
 /* test_handle_value.c - issue 18's leftovers: `acquire`/`acquire_nowait`/
- * `release` naming a condition (its Lock, and Condition._owner_task), and
+ * `release`/`locked` naming a condition (its Lock, and Condition._owner_task), and
  * `task_return_value` (TaskHandle.return_value: TaskNotFinished while the
  * task runs, the class added to the scenario when the statement is used). */
 #include <check.h>
@@ -22,13 +22,15 @@ START_TEST(test_condition_ops)
 {
     cs_scenario *sc = cs_load_text("{\"conditions\": {\"cond\": {}}, \"locks\": [\"l\"], \"main\": ["
                                    "{\"acquire\": \"cond\"}, {\"release\": \"cond\"}, {\"acquire_nowait\": \"cond\"},"
-                                   " {\"acquire\": \"l\"}]}");
+                                   " {\"acquire\": \"l\"}, {\"locked\": \"cond\"}, {\"locked\": \"l\"}]}");
     const cs_body *m = &sc->program->main;
     ck_assert_int_eq(m->items[0].op, CS_OP_CONDITION_ACQUIRE);
     ck_assert_int_eq(m->items[1].op, CS_OP_CONDITION_RELEASE);
     ck_assert_int_eq(m->items[2].op, CS_OP_CONDITION_ACQUIRE_NOWAIT);
     ck_assert_int_eq(m->items[0].ref, 0);
     ck_assert_int_eq(m->items[3].op, CS_OP_ACQUIRE); /* a lock stays a lock */
+    ck_assert_int_eq(m->items[4].op, CS_OP_CONDITION_LOCKED);
+    ck_assert_int_eq(m->items[5].op, CS_OP_LOCKED);
     cs_scenario_free(sc);
 }
 END_TEST
