@@ -18,14 +18,13 @@
 #include "thread.h"
 #include "util.h"
 
-enum { CS__BODY_END = 2 }; /* cs__body_next: the body is over, *c says how */
-
 /* Runs the next statement of the body f holds (f->body from f->idx).  BODY
  * frames do only this; the frames that run their body in place call it
  * through cs__in_place.  f may move once the statement has run (a push can
  * grow the stack): callers return what this returns without touching f
- * again. */
-static int cs__body_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+ * again.  Also the step of a generator's body and of the consumer's body
+ * above it (generator.c). */
+int cs__body_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (c->type != CS__C_NORMAL || f->idx >= f->body.n) {
         CS__RARE_CLEAR(t, inject_skip); /* an injected delay that raised: its statement never runs */

@@ -161,21 +161,9 @@ int cs__step_yield(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
         f->phase = 1;
         return CS__CONT;
     }
-    if (c->type == CS__C_NORMAL && f->idx < f->body.n) {
-        const cs_stmt *st = &f->body.items[f->idx++];
-        if (++e->steps > e->opt.step_limit) {
-            e->aborted = true;
-            e->limit_kind = CS_RESULT_LIMIT_STEPS;
-            return CS__YIELD;
-        }
-        if (cs_op_is_checkpoint(st->op)) {
-            int r = cs__inject_checkpoint(e, t, f, st, c);
-            if (r != CS__INJECT_RUN)
-                return r;
-        }
-        return cs__exec(e, t, st, c);
-    }
-    CS__RARE_CLEAR(t, inject_skip);
+    int r = cs__body_next(e, t, f, c);
+    if (r != CS__BODY_END)
+        return r;
     return cs__yield_resume(e, t, f, c);
 }
 
@@ -222,21 +210,9 @@ static cs__completion cs__gen_result(cs__engine *e, cs__task *t, cs__frame *g, c
 int cs__step_gen(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     assert(f->phase == 1);
-    if (c->type == CS__C_NORMAL && f->idx < f->body.n) {
-        const cs_stmt *st = &f->body.items[f->idx++];
-        if (++e->steps > e->opt.step_limit) {
-            e->aborted = true;
-            e->limit_kind = CS_RESULT_LIMIT_STEPS;
-            return CS__YIELD;
-        }
-        if (cs_op_is_checkpoint(st->op)) {
-            int r = cs__inject_checkpoint(e, t, f, st, c);
-            if (r != CS__INJECT_RUN)
-                return r;
-        }
-        return cs__exec(e, t, st, c);
-    }
-    CS__RARE_CLEAR(t, inject_skip);
+    int r = cs__body_next(e, t, f, c);
+    if (r != CS__BODY_END)
+        return r;
     cs__completion out = *c;
     c->type = CS__C_NORMAL;
     c->exc = NULL;

@@ -55,6 +55,12 @@ cs__tg *cs__target_tg(cs__engine *e, cs__task *t, const cs_stmt *st);
 cs__task *cs__spawn_task(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index,
                          const cs_stmt *st);
 int cs__step_try(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+/* frames.c: runs the next statement of the body f holds (f->body from f->idx):
+ * the step limit, inject's checkpoint, the statement.  Returns CS__BODY_END
+ * once the body is over (*c says how), else the statement's CS__CONT or
+ * CS__YIELD; f may have moved then (a push can grow the stack). */
+enum { CS__BODY_END = 2 };
+int cs__body_next(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 
 /* generator.c: async generators driven by async_with / aclosing */
 int cs__exec_gen(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
