@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "load.h"
-#include "outcome.h"
+#include "run_json.h"
 
 static uint64_t g_task_limit = CS_DEFAULT_TASK_LIMIT;
 static cs_backend g_backend = CS_BACKEND_ASYNCIO;
@@ -17,34 +15,7 @@ static cs_backend g_backend = CS_BACKEND_ASYNCIO;
 /* Runs `text` on asyncio (or g_backend) and returns the outcome as JSON (new reference). */
 static json_t *run_json(const char *text)
 {
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("t.json", text, strlen(text), &sc, &err) == 0, "load: %s", err.message);
-    cs_outcome *o = cs_outcome_new();
-    cs_sink sink = {cs_outcome_sink, o};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    opt.step_limit = 100000;
-    opt.task_limit = g_task_limit;
-    opt.backend = g_backend;
-    cs_run_error rerr;
-    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
-    json_t *j = cs_outcome_to_json(o);
-    cs_outcome_free(o);
-    cs_scenario_free(sc);
-    return j;
-}
-
-static const char *log_msg(json_t *j, size_t i)
-{
-    return json_string_value(json_object_get(json_array_get(json_object_get(j, "log"), i), "msg"));
-}
-
-static const char *result_type(json_t *j)
-{
-    return json_string_value(json_object_get(json_object_get(json_object_get(j, "result"), "raised"), "type"));
+    return cs_test_run_json(text, g_backend, g_task_limit, NULL);
 }
 
 /* Counts cancellation deliveries to task 0 (main), and cancel() calls that
@@ -61,9 +32,7 @@ static void count_deliveries(void *ctx, const cs_event *ev)
 
 static cancel_counts count_cancels(const char *text, cs_backend b)
 {
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("t.json", text, strlen(text), &sc, &err) == 0, "load: %s", err.message);
+    cs_scenario *sc = cs_test_load(text);
     cancel_counts n = {0, 0};
     cs_sink sink = {count_deliveries, &n};
     cs_run_options opt;
@@ -92,7 +61,7 @@ START_TEST(no_second_delivery_to_a_cancelling_task)
                        "\"checkpoint\",{\"log\":\"never\"}]}]}]},{\"log\":\"after\"}]}";
     ck_assert_int_eq(count_cancels(text, CS_BACKEND_ASYNCIO).delivered, 1);
     json_t *j = run_json(text);
-    ck_assert_str_eq(log_msg(j, 0), "after");
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "after");
     json_decref(j);
 }
 END_TEST
@@ -116,9 +85,9 @@ START_TEST(timers_fire_in_deadline_order)
                          "{\"start_soon\":\"a\",\"body\":[{\"sleep\":3},{\"log\":\"a\"}]},"
                          "{\"start_soon\":\"b\",\"body\":[{\"sleep\":1},{\"log\":\"b\"}]},"
                          "{\"start_soon\":\"c\",\"body\":[{\"sleep\":2},{\"log\":\"c\"}]}]}]}");
-    ck_assert_str_eq(log_msg(j, 0), "b");
-    ck_assert_str_eq(log_msg(j, 1), "c");
-    ck_assert_str_eq(log_msg(j, 2), "a");
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "b");
+    ck_assert_str_eq(cs_test_log_msg(j, 1), "c");
+    ck_assert_str_eq(cs_test_log_msg(j, 2), "a");
     ck_assert_double_eq_tol(json_number_value(json_object_get(j, "end_time")), 3, 1e-9);
     json_decref(j);
 }
@@ -131,10 +100,10 @@ START_TEST(spawned_tasks_run_fifo_after_host)
                          "{\"start_soon\":\"a\",\"body\":[{\"log\":\"a\"}]},"
                          "{\"start_soon\":\"b\",\"body\":[{\"log\":\"b\"}]},"
                          "{\"log\":\"host\"}, \"checkpoint\", {\"log\":\"host2\"}]}]}");
-    ck_assert_str_eq(log_msg(j, 0), "host");
-    ck_assert_str_eq(log_msg(j, 1), "a");
-    ck_assert_str_eq(log_msg(j, 2), "b");
-    ck_assert_str_eq(log_msg(j, 3), "host2");
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "host");
+    ck_assert_str_eq(cs_test_log_msg(j, 1), "a");
+    ck_assert_str_eq(cs_test_log_msg(j, 2), "b");
+    ck_assert_str_eq(cs_test_log_msg(j, 3), "host2");
     json_decref(j);
 }
 END_TEST
@@ -159,8 +128,8 @@ START_TEST(shield_blocks_delivery)
     json_t *j = run_json("{\"main\":[{\"cancel_scope\":\"outer\",\"body\":[{\"cancel\":\"outer\"},"
                          "{\"cancel_scope\":\"sh\",\"shield\":true,\"body\":[{\"sleep\":2},{\"log\":\"done\"}]},"
                          "{\"log\":\"after\"},\"checkpoint\",{\"log\":\"never\"}]}]}");
-    ck_assert_str_eq(log_msg(j, 0), "done");
-    ck_assert_str_eq(log_msg(j, 1), "after");
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "done");
+    ck_assert_str_eq(cs_test_log_msg(j, 1), "after");
     ck_assert_uint_eq(json_array_size(json_object_get(j, "log")), 2);
     ck_assert_double_eq_tol(json_number_value(json_object_get(j, "end_time")), 2, 1e-9);
     json_decref(j);
@@ -174,7 +143,7 @@ START_TEST(level_triggered_redelivery)
         run_json("{\"main\":[{\"cancel_scope\":\"s\",\"body\":[{\"cancel\":\"s\"},"
                  "{\"try\":[\"checkpoint\"],\"except\":[{\"match\":\"Cancelled\",\"body\":[{\"log\":\"caught\"}]}]},"
                  "\"checkpoint\",{\"log\":\"never\"}]}]}");
-    ck_assert_str_eq(log_msg(j, 0), "caught");
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "caught");
     ck_assert_uint_eq(json_array_size(json_object_get(j, "log")), 1);
     ck_assert(json_is_true(json_object_get(json_object_get(json_object_get(j, "scopes"), "s"), "cancelled_caught")));
     json_decref(j);
@@ -189,7 +158,7 @@ START_TEST(group_collects_all_failures)
         run_json("{\"main\":[{\"task_group\":\"g\",\"body\":["
                  "{\"start_soon\":\"a\",\"body\":[{\"sleep\":1},{\"raise\":\"ValueError\",\"message\":\"a\"}]},"
                  "{\"start_soon\":\"b\",\"body\":[{\"sleep\":1},{\"raise\":\"KeyError\",\"message\":\"b\"}]}]}]}");
-    ck_assert_str_eq(result_type(j), "ExceptionGroup");
+    ck_assert_str_eq(cs_test_raised(j, "type"), "ExceptionGroup");
     json_t *ex = json_object_get(json_object_get(json_object_get(j, "result"), "raised"), "exceptions");
     ck_assert_uint_eq(json_array_size(ex), 2);
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(ex, 0), "type")), "ValueError");
@@ -203,7 +172,7 @@ START_TEST(base_exception_makes_base_group)
 {
     json_t *j = run_json("{\"exceptions\":{\"MyBase\":\"BaseException\"},\"main\":[{\"task_group\":\"g\",\"body\":["
                          "{\"start_soon\":\"a\",\"body\":[{\"raise\":\"MyBase\"}]}]}]}");
-    ck_assert_str_eq(result_type(j), "BaseExceptionGroup");
+    ck_assert_str_eq(cs_test_raised(j, "type"), "BaseExceptionGroup");
     json_decref(j);
 }
 END_TEST
@@ -213,7 +182,7 @@ START_TEST(fail_after_raises_timeout_error)
 {
     json_t *j = run_json("{\"main\":[{\"move_on_after\":1,\"id\":\"m\",\"body\":[{\"sleep\":5}]},"
                          "{\"fail_after\":1,\"id\":\"f\",\"body\":[{\"sleep\":5}]}]}");
-    ck_assert_str_eq(result_type(j), "TimeoutError");
+    ck_assert_str_eq(cs_test_raised(j, "type"), "TimeoutError");
     ck_assert_double_eq_tol(json_number_value(json_object_get(j, "end_time")), 2, 1e-9);
     json_decref(j);
 }
@@ -271,18 +240,11 @@ START_TEST(task_limit_stops_a_spawn_storm)
         g_task_limit = CS_DEFAULT_TASK_LIMIT;
         g_backend = CS_BACKEND_ASYNCIO;
         ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "result"), "limit")), "tasks");
-        ck_assert_str_eq(
-            json_string_value(json_object_get(json_object_get(json_object_get(j, "tasks"), "main"), "state")),
-            "unfinished");
+        ck_assert_str_eq(cs_test_task_state(j, "main"), "unfinished");
         json_decref(j);
     }
 }
 END_TEST
-
-static double task_end(json_t *j, const char *task)
-{
-    return json_number_value(json_object_get(json_object_get(json_object_get(j, "tasks"), task), "end"));
-}
 
 /* 8j (real AnyIO 4.14.2, experiment q08b): an abandoned thread keeps its
  * CapacityLimiter token until it finishes on Trio, not on asyncio. */
@@ -297,8 +259,8 @@ START_TEST(abandoned_thread_token_per_backend)
     g_backend = CS_BACKEND_TRIO;
     json_t *t = run_json(s);
     g_backend = CS_BACKEND_ASYNCIO;
-    ck_assert_double_eq_tol(task_end(a, "b"), 2, 1e-9);
-    ck_assert_double_eq_tol(task_end(t, "b"), 4, 1e-9);
+    ck_assert_double_eq_tol(cs_test_task_end(a, "b"), 2, 1e-9);
+    ck_assert_double_eq_tol(cs_test_task_end(t, "b"), 4, 1e-9);
     json_decref(a);
     json_decref(t);
 }
@@ -314,8 +276,8 @@ START_TEST(thread_block_does_not_block_loop)
                           "{\"probe\":\"time\"}]}]}]}");
     json_t *busy = run_json("{\"main\":[{\"task_group\":\"g\",\"body\":[{\"start_soon\":\"w\",\"body\":"
                             "[{\"busy\":2}]},{\"start_soon\":\"s\",\"body\":[{\"sleep\":1},{\"probe\":\"time\"}]}]}]}");
-    ck_assert_double_eq_tol(task_end(th, "s"), 1, 1e-9);
-    ck_assert_double_eq_tol(task_end(busy, "s"), 3, 1e-9);
+    ck_assert_double_eq_tol(cs_test_task_end(th, "s"), 1, 1e-9);
+    ck_assert_double_eq_tol(cs_test_task_end(busy, "s"), 3, 1e-9);
     json_decref(th);
     json_decref(busy);
 }
@@ -338,8 +300,8 @@ START_TEST(primitive_queues_are_fifo)
             ck_assert_str_eq(json_string_value(json_object_get(json_array_get(log, i), "task")), want);
         }
         /* the lock hands over at 1, 2, 3; each thread then waits for the token */
-        ck_assert_double_eq_tol(task_end(j, "t[0]"), 2, 1e-9);
-        ck_assert_double_eq_tol(task_end(j, "t[2]"), 4, 1e-9);
+        ck_assert_double_eq_tol(cs_test_task_end(j, "t[0]"), 2, 1e-9);
+        ck_assert_double_eq_tol(cs_test_task_end(j, "t[2]"), 4, 1e-9);
         json_decref(j);
     }
     g_backend = CS_BACKEND_ASYNCIO;
@@ -363,13 +325,13 @@ START_TEST(limiter_total_and_semaphore_max_per_backend)
     for (int b = 0; b < 2; b++) {
         g_backend = b ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO;
         json_t *j = run_json(lim);
-        ck_assert_double_eq_tol(task_end(j, "c"), b ? 5 : 2, 1e-9);
+        ck_assert_double_eq_tol(cs_test_task_end(j, "c"), b ? 5 : 2, 1e-9);
         json_decref(j);
         j = run_json(sem);
         if (b)
-            ck_assert_str_eq(log_msg(j, 0), "in");
+            ck_assert_str_eq(cs_test_log_msg(j, 0), "in");
         else
-            ck_assert_str_eq(result_type(j), "ExceptionGroup");
+            ck_assert_str_eq(cs_test_raised(j, "type"), "ExceptionGroup");
         json_decref(j);
     }
     g_backend = CS_BACKEND_ASYNCIO;

@@ -9,86 +9,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "findings.h"
-#include "load.h"
-#include "outcome.h"
-
-/* Runs `text` on backend b; returns the outcome as JSON (new reference) and,
- * when `f` is given, feeds the findings checker too. */
-static json_t *run_on(const char *text, cs_backend b, cs_findings *f)
-{
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("t.json", text, strlen(text), &sc, &err) == 0, "load: %s", err.message);
-    cs_outcome *o = cs_outcome_new();
-    cs_sink sinks[2] = {{cs_outcome_sink, o}, {cs_findings_sink, f}};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.sinks = sinks;
-    opt.nsinks = f ? 2 : 1;
-    opt.step_limit = 100000;
-    opt.backend = b;
-    cs_run_error rerr;
-    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
-    json_t *j = cs_outcome_to_json(o);
-    cs_outcome_free(o);
-    cs_scenario_free(sc);
-    return j;
-}
-
-static const char *log_msg(json_t *j, size_t i)
-{
-    return json_string_value(json_object_get(json_array_get(json_object_get(j, "log"), i), "msg"));
-}
-
-static const char *raised(json_t *j, const char *key)
-{
-    return json_string_value(json_object_get(json_object_get(json_object_get(j, "result"), "raised"), key));
-}
+#include "run_json.h"
 
 /* The first error line the loader gives for `text`. */
 static void load_fails_with(const char *text, const char *msg)
 {
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_int_ne(cs_load_buffer("t.json", text, strlen(text), &sc, &err), 0);
+    cs_load_error err = cs_test_load_error(text);
     ck_assert_msg(strstr(err.message, msg) != NULL, "got: %s", err.message);
 }
 
 START_TEST(cm_generator_swallows_thrown_exception)
 {
-    json_t *j =
-        run_on("{\"functions\": {\"g\": [{\"try\": [{\"yield\": 1}], \"except\": [{\"match\": \"ValueError\", "
-               "\"body\": [{\"log\": \"caught\"}]}]}, {\"log\": \"gen end\"}]},"
-               " \"main\": [{\"async_with\": \"g\", \"body\": [{\"raise\": \"ValueError\"}]}, {\"log\": \"after\"}]}",
-               CS_BACKEND_ASYNCIO, NULL);
-    ck_assert_ptr_null(raised(j, "type"));
-    ck_assert_str_eq(log_msg(j, 0), "caught");
-    ck_assert_str_eq(log_msg(j, 1), "gen end");
-    ck_assert_str_eq(log_msg(j, 2), "after");
+    json_t *j = cs_test_run_on(
+        "{\"functions\": {\"g\": [{\"try\": [{\"yield\": 1}], \"except\": [{\"match\": \"ValueError\", "
+        "\"body\": [{\"log\": \"caught\"}]}]}, {\"log\": \"gen end\"}]},"
+        " \"main\": [{\"async_with\": \"g\", \"body\": [{\"raise\": \"ValueError\"}]}, {\"log\": \"after\"}]}",
+        CS_BACKEND_ASYNCIO, NULL);
+    ck_assert_ptr_null(cs_test_raised(j, "type"));
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "caught");
+    ck_assert_str_eq(cs_test_log_msg(j, 1), "gen end");
+    ck_assert_str_eq(cs_test_log_msg(j, 2), "after");
     json_decref(j);
 }
 END_TEST
 
 START_TEST(cm_second_yield_is_didnt_stop_then_aclose)
 {
-    json_t *j = run_on("{\"functions\": {\"g\": [{\"yield\": 1}, {\"try\": [{\"yield\": 2}], \"finally\": [{\"log\": "
+    json_t *j =
+        cs_test_run_on("{\"functions\": {\"g\": [{\"yield\": 1}, {\"try\": [{\"yield\": 2}], \"finally\": [{\"log\": "
                        "\"closed\"}]}]}, \"main\": [{\"async_with\": \"g\", \"body\": []}]}",
                        CS_BACKEND_TRIO, NULL);
-    ck_assert_str_eq(raised(j, "type"), "RuntimeError");
-    ck_assert_str_eq(raised(j, "message"), "generator didn't stop");
-    ck_assert_str_eq(log_msg(j, 0), "closed");
+    ck_assert_str_eq(cs_test_raised(j, "type"), "RuntimeError");
+    ck_assert_str_eq(cs_test_raised(j, "message"), "generator didn't stop");
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "closed");
     json_decref(j);
 }
 END_TEST
 
 START_TEST(cm_without_yield_is_didnt_yield)
 {
-    json_t *j = run_on("{\"functions\": {\"g\": [{\"repeat\": 0, \"body\": [{\"yield\": 1}]}]}, \"main\": "
-                       "[{\"async_with\": \"g\", \"body\": [{\"log\": \"never\"}]}]}",
-                       CS_BACKEND_ASYNCIO, NULL);
-    ck_assert_str_eq(raised(j, "message"), "generator didn't yield");
+    json_t *j = cs_test_run_on("{\"functions\": {\"g\": [{\"repeat\": 0, \"body\": [{\"yield\": 1}]}]}, \"main\": "
+                               "[{\"async_with\": \"g\", \"body\": [{\"log\": \"never\"}]}]}",
+                               CS_BACKEND_ASYNCIO, NULL);
+    ck_assert_str_eq(cs_test_raised(j, "message"), "generator didn't yield");
     ck_assert_uint_eq(json_array_size(json_object_get(j, "log")), 0);
     json_decref(j);
 }
@@ -96,15 +59,15 @@ END_TEST
 
 START_TEST(aclosing_break_closes_at_the_yield)
 {
-    json_t *j = run_on(
+    json_t *j = cs_test_run_on(
         "{\"functions\": {\"g\": [{\"try\": [{\"yield\": 1}, {\"yield\": 2}], \"except\": [{\"match\": \"GeneratorExit\", "
         "\"body\": [{\"log\": \"exit at yield\"}, \"reraise\"]}]}]}, \"main\": [{\"aclosing\": \"g\", \"as\": \"v\", "
         "\"body\": [{\"print\": [{\"name\": \"v\"}]}, \"break\"]}, {\"log\": \"after\"}]}",
         CS_BACKEND_ASYNCIO, NULL);
-    ck_assert_ptr_null(raised(j, "type"));
-    ck_assert_str_eq(log_msg(j, 0), "1");
-    ck_assert_str_eq(log_msg(j, 1), "exit at yield");
-    ck_assert_str_eq(log_msg(j, 2), "after");
+    ck_assert_ptr_null(cs_test_raised(j, "type"));
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "1");
+    ck_assert_str_eq(cs_test_log_msg(j, 1), "exit at yield");
+    ck_assert_str_eq(cs_test_log_msg(j, 2), "after");
     json_decref(j);
 }
 END_TEST
@@ -113,15 +76,15 @@ END_TEST
  * frames (with their own locals) are on the stack below it. */
 START_TEST(consumer_names_skip_the_generator)
 {
-    json_t *j =
-        run_on("{\"functions\": {\"g\": {\"params\": [\"x\"], \"body\": [{\"let\": \"y\", \"value\": \"gen\"}, "
-               "{\"yield\": 7}, {\"print\": [{\"name\": \"y\"}, {\"name\": \"x\"}]}]}}, \"main\": [{\"let\": \"y\", "
-               "\"value\": \"main\"}, {\"async_with\": \"g\", \"args\": [3], \"as\": \"v\", \"body\": [{\"print\": "
-               "[{\"name\": \"v\"}, {\"name\": \"y\"}]}]}, {\"print\": [{\"name\": \"v\"}]}]}",
-               CS_BACKEND_TRIO, NULL);
-    ck_assert_str_eq(log_msg(j, 0), "7 main");
-    ck_assert_str_eq(log_msg(j, 1), "gen 3");
-    ck_assert_str_eq(log_msg(j, 2), "7");
+    json_t *j = cs_test_run_on(
+        "{\"functions\": {\"g\": {\"params\": [\"x\"], \"body\": [{\"let\": \"y\", \"value\": \"gen\"}, "
+        "{\"yield\": 7}, {\"print\": [{\"name\": \"y\"}, {\"name\": \"x\"}]}]}}, \"main\": [{\"let\": \"y\", "
+        "\"value\": \"main\"}, {\"async_with\": \"g\", \"args\": [3], \"as\": \"v\", \"body\": [{\"print\": "
+        "[{\"name\": \"v\"}, {\"name\": \"y\"}]}]}, {\"print\": [{\"name\": \"v\"}]}]}",
+        CS_BACKEND_TRIO, NULL);
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "7 main");
+    ck_assert_str_eq(cs_test_log_msg(j, 1), "gen 3");
+    ck_assert_str_eq(cs_test_log_msg(j, 2), "7");
     json_decref(j);
 }
 END_TEST
@@ -148,15 +111,15 @@ START_TEST(yield_in_scope_only_for_loops)
     for (int k = 0; k < 2; k++) {
         snprintf(text, sizeof text, gen, k ? "async_with" : "aclosing");
         cs_findings *f = cs_findings_new();
-        json_decref(run_on(text, CS_BACKEND_ASYNCIO, f));
+        json_decref(cs_test_run_on(text, CS_BACKEND_ASYNCIO, f));
         ck_assert(cs_findings_has(f, CS_FINDING_YIELD_IN_SCOPE) == (k == 0));
         cs_findings_free(f);
     }
     /* a loop over a generator that yields outside its scopes is fine */
     cs_findings *f = cs_findings_new();
-    json_decref(run_on("{\"functions\": {\"g\": [{\"move_on_after\": 5, \"body\": []}, {\"yield\": 1}]}, "
-                       "\"main\": [{\"move_on_after\": 9, \"body\": [{\"aclosing\": \"g\", \"body\": []}]}]}",
-                       CS_BACKEND_TRIO, f));
+    json_decref(cs_test_run_on("{\"functions\": {\"g\": [{\"move_on_after\": 5, \"body\": []}, {\"yield\": 1}]}, "
+                               "\"main\": [{\"move_on_after\": 9, \"body\": [{\"aclosing\": \"g\", \"body\": []}]}]}",
+                               CS_BACKEND_TRIO, f));
     ck_assert(!cs_findings_has(f, CS_FINDING_YIELD_IN_SCOPE));
     cs_findings_free(f);
 }
@@ -166,10 +129,10 @@ START_TEST(reenter_exited_scope_per_backend)
 {
     const char *text = "{\"main\": [{\"cancel_scope\": \"s\", \"body\": []}, {\"reenter\": \"s\", \"body\": [{\"log\": "
                        "\"again\"}]}]}";
-    json_t *a = run_on(text, CS_BACKEND_ASYNCIO, NULL), *t = run_on(text, CS_BACKEND_TRIO, NULL);
-    ck_assert_str_eq(log_msg(a, 0), "again");
+    json_t *a = cs_test_run_on(text, CS_BACKEND_ASYNCIO, NULL), *t = cs_test_run_on(text, CS_BACKEND_TRIO, NULL);
+    ck_assert_str_eq(cs_test_log_msg(a, 0), "again");
     ck_assert_uint_eq(json_object_size(json_object_get(a, "scopes")), 1);
-    ck_assert_str_eq(raised(t, "message"), "Each CancelScope may only be used for a single 'with' block");
+    ck_assert_str_eq(cs_test_raised(t, "message"), "Each CancelScope may only be used for a single 'with' block");
     json_decref(a);
     json_decref(t);
 }

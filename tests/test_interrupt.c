@@ -8,19 +8,12 @@
 #include "fault.h"
 #include "inject.h"
 #include "load.h"
-
-static cs_scenario *cs_load_text(const char *text)
-{
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("fixture.json", text, strlen(text), &sc, &err) == 0, "%s", err.message);
-    return sc;
-}
+#include "run_json.h"
 
 /* Times in any order, kept sorted in whole nanoseconds. */
 START_TEST(test_interrupt_at_sorted)
 {
-    cs_scenario *sc = cs_load_text("{\"interrupt_at\": [2.5, 0, 1e-9], \"main\": [\"interrupt\"]}");
+    cs_scenario *sc = cs_test_load("{\"interrupt_at\": [2.5, 0, 1e-9], \"main\": [\"interrupt\"]}");
     ck_assert_uint_eq(sc->program->ninterrupts, 3);
     ck_assert_int_eq(sc->program->interrupt_at[0], 0);
     ck_assert_int_eq(sc->program->interrupt_at[1], 1);
@@ -35,7 +28,7 @@ static const char *const cs_fixture = "{\"main\": [{\"task_group\": \"tg\", \"bo
 
 START_TEST(test_fault_text)
 {
-    cs_scenario *sc = cs_load_text(cs_fixture);
+    cs_scenario *sc = cs_test_load(cs_fixture);
     static const struct {
         const char *in, *canonical;
     } ok[] = {
@@ -75,7 +68,7 @@ END_TEST
  * between; --interrupts=all adds one per checkpoint of each task. */
 START_TEST(test_census_plans)
 {
-    cs_scenario *sc = cs_load_text(cs_fixture);
+    cs_scenario *sc = cs_test_load(cs_fixture);
     cs_census *c = cs_census_new();
     cs_sink sink = {cs_census_sink, c};
     cs_run_options opt;
@@ -131,7 +124,7 @@ static void cs_seen_sink(void *p, const cs_event *ev)
  * comes out in a one-member group. */
 START_TEST(test_handlers)
 {
-    cs_scenario *sc = cs_load_text("{\"interrupt_at\": [0.5], \"main\": [{\"task_group\": \"tg\", \"body\": ["
+    cs_scenario *sc = cs_test_load("{\"interrupt_at\": [0.5], \"main\": [{\"task_group\": \"tg\", \"body\": ["
                                    "{\"start_soon\": \"w\", \"body\": [{\"sleep\": 1}]}]}]}");
     for (int b = 0; b < 2; b++) {
         cs_seen seen = {0, -1, 0};

@@ -8,41 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "findings.h"
-#include "load.h"
-#include "outcome.h"
+#include "run_json.h"
 
 /* Runs `text` on asyncio and returns the outcome as JSON (new reference). */
 static json_t *run_json(const char *text)
 {
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("t.json", text, strlen(text), &sc, &err) == 0, "load: %s", err.message);
-    cs_outcome *o = cs_outcome_new();
-    cs_sink sink = {cs_outcome_sink, o};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    opt.step_limit = 100000;
-    opt.backend = CS_BACKEND_ASYNCIO;
-    cs_run_error rerr;
-    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
-    json_t *j = cs_outcome_to_json(o);
-    cs_outcome_free(o);
-    cs_scenario_free(sc);
-    return j;
-}
-
-static json_t *log_line(json_t *j, size_t i)
-{
-    return json_array_get(json_object_get(j, "log"), i);
-}
-
-static const char *result_type(json_t *j)
-{
-    return json_string_value(json_object_get(json_object_get(json_object_get(j, "result"), "raised"), "type"));
+    return cs_test_run_on(text, CS_BACKEND_ASYNCIO, NULL);
 }
 
 /* await-in-cancelled-scope-cancels-task: the scope cancels t through the
@@ -55,11 +26,11 @@ START_TEST(scope_cancels_awaited_native_task)
                          "{\"asyncio_probe\":\"cancelling\",\"task\":\"t\"},"
                          "{\"asyncio_probe\":\"cancelling\"},"
                          "{\"asyncio_probe\":\"cancelled\",\"task\":\"t\"}]}");
-    ck_assert_str_eq(json_string_value(json_object_get(log_line(j, 0), "msg")), "t.cancelling");
-    ck_assert(json_number_value(json_object_get(log_line(j, 0), "value")) == 1);
-    ck_assert(json_number_value(json_object_get(log_line(j, 1), "value")) == 0);
-    ck_assert(json_is_true(json_object_get(log_line(j, 2), "value")));
-    ck_assert_ptr_null(result_type(j));
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "t.cancelling");
+    ck_assert(json_number_value(json_object_get(cs_test_log_line(j, 0), "value")) == 1);
+    ck_assert(json_number_value(json_object_get(cs_test_log_line(j, 1), "value")) == 0);
+    ck_assert(json_is_true(json_object_get(cs_test_log_line(j, 2), "value")));
+    ck_assert_ptr_null(cs_test_raised(j, "type"));
     json_decref(j);
 }
 END_TEST
@@ -71,8 +42,8 @@ START_TEST(scope_first_beats_timeout)
     json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
                          "{\"move_on_after\":1,\"body\":[{\"asyncio_timeout\":1,\"body\":[{\"sleep\":5}]}]},"
                          "{\"asyncio_probe\":\"cancelling\"}]}");
-    ck_assert_ptr_null(result_type(j));
-    ck_assert(json_number_value(json_object_get(log_line(j, 0), "value")) == 0);
+    ck_assert_ptr_null(cs_test_raised(j, "type"));
+    ck_assert(json_number_value(json_object_get(cs_test_log_line(j, 0), "value")) == 0);
     json_decref(j);
 }
 END_TEST
@@ -82,7 +53,7 @@ START_TEST(timeout_raises_timeout_error)
 {
     json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
                          "{\"asyncio_timeout\":1,\"body\":[{\"sleep\":5}]}]}");
-    ck_assert_str_eq(result_type(j), "TimeoutError");
+    ck_assert_str_eq(cs_test_raised(j, "type"), "TimeoutError");
     ck_assert(json_number_value(json_object_get(j, "end_time")) == 1);
     json_decref(j);
 }
@@ -95,7 +66,7 @@ START_TEST(native_cancel_is_edge_triggered)
                          "{\"asyncio_create_task\":\"t\",\"body\":[{\"try\":[{\"sleep\":5}],\"except\":"
                          "[{\"match\":\"Cancelled\",\"body\":[]}]},{\"sleep\":1},{\"log\":\"done\"}]},"
                          "{\"sleep\":1},{\"asyncio_cancel\":\"t\"},{\"asyncio_await\":\"t\"}]}");
-    ck_assert_str_eq(json_string_value(json_object_get(log_line(j, 0), "msg")), "done");
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "done");
     ck_assert(json_number_value(json_object_get(j, "end_time")) == 2);
     json_decref(j);
 }
@@ -107,13 +78,13 @@ START_TEST(wait_for_timeout_and_swallow)
 {
     json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
                          "{\"wait_for\":\"w\",\"timeout\":1,\"body\":[{\"sleep\":5}]}]}");
-    ck_assert_str_eq(result_type(j), "TimeoutError");
+    ck_assert_str_eq(cs_test_raised(j, "type"), "TimeoutError");
     ck_assert(json_number_value(json_object_get(j, "end_time")) == 1);
     json_decref(j);
     j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
                  "{\"wait_for\":\"w\",\"timeout\":1,\"body\":[{\"try\":[{\"sleep\":5}],\"except\":"
                  "[{\"match\":\"Cancelled\",\"body\":[]}]}]}]}");
-    ck_assert_ptr_null(result_type(j));
+    ck_assert_ptr_null(cs_test_raised(j, "type"));
     json_decref(j);
 }
 END_TEST
@@ -127,11 +98,10 @@ START_TEST(taskgroup_aborts_and_uncancels)
                          "{\"asyncio_tg_create_task\":\"slow\",\"body\":[{\"sleep\":5}]},{\"sleep\":10}]}],"
                          "\"except\":[{\"match\":\"ExceptionGroup\",\"body\":[{\"log\":\"group\"}]}]},"
                          "{\"asyncio_probe\":\"cancelling\"}]}");
-    ck_assert_ptr_null(result_type(j));
-    ck_assert_str_eq(json_string_value(json_object_get(log_line(j, 0), "msg")), "group");
-    ck_assert(json_number_value(json_object_get(log_line(j, 1), "value")) == 0);
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(j, "tasks"), "slow"), "state")),
-                     "cancelled");
+    ck_assert_ptr_null(cs_test_raised(j, "type"));
+    ck_assert_str_eq(cs_test_log_msg(j, 0), "group");
+    ck_assert(json_number_value(json_object_get(cs_test_log_line(j, 1), "value")) == 0);
+    ck_assert_str_eq(cs_test_task_state(j, "slow"), "cancelled");
     ck_assert(json_number_value(json_object_get(j, "end_time")) == 1);
     json_decref(j);
 }
@@ -145,8 +115,7 @@ START_TEST(shared_future_cancelled_for_all)
         run_json("{\"backends\":[\"asyncio\"],\"main\":[{\"asyncio_future\":\"f\"},"
                  "{\"task_group\":\"g\",\"body\":[{\"start_soon\":\"other\",\"body\":[{\"await_future\":\"f\"}]},"
                  "{\"move_on_after\":1,\"body\":[{\"await_future\":\"f\"}]}]}]}");
-    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(j, "tasks"), "other"), "state")),
-                     "cancelled");
+    ck_assert_str_eq(cs_test_task_state(j, "other"), "cancelled");
     ck_assert(json_number_value(json_object_get(j, "end_time")) == 1);
     json_decref(j);
 }
@@ -155,22 +124,12 @@ END_TEST
 /* The findings a run of `text` on asyncio gives: whether swallowed_cancellation is among them. */
 static bool swallowed(const char *text)
 {
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("t.json", text, strlen(text), &sc, &err) == 0, "load: %s", err.message);
     cs_findings *f = cs_findings_new();
-    cs_sink sink = {cs_findings_sink, f};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    cs_run_error rerr;
-    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
+    json_decref(cs_test_run_json(text, CS_BACKEND_ASYNCIO, CS_DEFAULT_TASK_LIMIT, f));
     bool r = cs_findings_has(f, CS_FINDING_SWALLOWED_CANCELLATION);
     if (r)
         ck_assert_ptr_nonnull(strstr(cs_findings_detail(f, CS_FINDING_SWALLOWED_CANCELLATION), "handler at 2:"));
     cs_findings_free(f);
-    cs_scenario_free(sc);
     return r;
 }
 
@@ -194,9 +153,7 @@ END_TEST
 START_TEST(refused_on_trio)
 {
     const char *text = "{\"main\":[\"checkpoint\",\n  {\"asyncio_probe\":\"done\"}]}";
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_int_ne(cs_load_buffer("t.json", text, strlen(text), &sc, &err), 0);
+    cs_load_error err = cs_test_load_error(text);
     ck_assert_uint_eq(err.line, 2);
     ck_assert_uint_eq(err.col, 3);
     ck_assert_ptr_nonnull(strstr(err.message, "asyncio backend only"));

@@ -10,55 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
-#include "findings.h"
-#include "load.h"
-#include "outcome.h"
-
-/* Runs `text` on backend b; returns the outcome as JSON (new reference) and,
- * when `f` is given, feeds the findings checker too. */
-static json_t *run_on(const char *text, cs_backend b, cs_findings *f)
-{
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("t.json", text, strlen(text), &sc, &err) == 0, "load: %s", err.message);
-    cs_outcome *o = cs_outcome_new();
-    cs_sink sinks[2] = {{cs_outcome_sink, o}, {cs_findings_sink, f}};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.sinks = sinks;
-    opt.nsinks = f ? 2 : 1;
-    opt.step_limit = 100000;
-    opt.backend = b;
-    cs_run_error rerr;
-    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
-    json_t *j = cs_outcome_to_json(o);
-    cs_outcome_free(o);
-    cs_scenario_free(sc);
-    return j;
-}
-
-static const char *raised(json_t *j, const char *key)
-{
-    return json_string_value(json_object_get(json_object_get(json_object_get(j, "result"), "raised"), key));
-}
-
-static const char *log_msg(json_t *j, size_t i)
-{
-    return json_string_value(json_object_get(json_array_get(json_object_get(j, "log"), i), "msg"));
-}
+#include "run_json.h"
 
 static const char *const wrong_order = "{\"main\": [{\"scope_enter\": \"a\"}, {\"scope_enter\": \"b\"}, "
                                        "{\"scope_exit\": \"a\"}]}";
 
 START_TEST(wrong_order_per_backend)
 {
-    json_t *a = run_on(wrong_order, CS_BACKEND_ASYNCIO, NULL), *t = run_on(wrong_order, CS_BACKEND_TRIO, NULL);
-    ck_assert_str_eq(raised(a, "type"), "RuntimeError");
-    ck_assert_str_eq(raised(a, "message"),
+    json_t *a = cs_test_run_on(wrong_order, CS_BACKEND_ASYNCIO, NULL),
+           *t = cs_test_run_on(wrong_order, CS_BACKEND_TRIO, NULL);
+    ck_assert_str_eq(cs_test_raised(a, "type"), "RuntimeError");
+    ck_assert_str_eq(cs_test_raised(a, "message"),
                      "Attempted to exit a cancel scope that isn't the current tasks's current cancel scope");
-    ck_assert_str_eq(raised(t, "type"), "RuntimeError");
-    ck_assert_str_eq(raised(t, "message"),
+    ck_assert_str_eq(cs_test_raised(t, "type"), "RuntimeError");
+    ck_assert_str_eq(cs_test_raised(t, "message"),
                      "Cancel scope stack corrupted: attempted to exit <trio.CancelScope at 0x?, active> in <Task "
                      "'main'> that's still within its child <trio.CancelScope at 0x?, active>");
     json_decref(a);
@@ -69,12 +34,13 @@ END_TEST
 /* asyncio's refusal changes nothing: b, then a, exit in order afterwards */
 START_TEST(asyncio_refusal_changes_nothing)
 {
-    json_t *a = run_on("{\"main\": [{\"scope_enter\": \"a\"}, {\"scope_enter\": \"b\"}, {\"try\": [{\"scope_exit\": "
+    json_t *a =
+        cs_test_run_on("{\"main\": [{\"scope_enter\": \"a\"}, {\"scope_enter\": \"b\"}, {\"try\": [{\"scope_exit\": "
                        "\"a\"}], \"except\": [{\"match\": \"RuntimeError\", \"body\": [{\"log\": \"refused\"}]}]}, "
                        "{\"scope_exit\": \"b\"}, {\"scope_exit\": \"a\"}, {\"log\": \"end\"}]}",
                        CS_BACKEND_ASYNCIO, NULL);
-    ck_assert_str_eq(log_msg(a, 0), "refused");
-    ck_assert_str_eq(log_msg(a, 1), "end");
+    ck_assert_str_eq(cs_test_log_msg(a, 0), "refused");
+    ck_assert_str_eq(cs_test_log_msg(a, 1), "end");
     json_decref(a);
 }
 END_TEST
@@ -86,10 +52,9 @@ START_TEST(left_open_in_task)
     const char *text = "{\"main\": [{\"task_group\": \"tg\", \"body\": [{\"start_soon\": \"leaky\", \"body\": "
                        "[{\"scope_enter\": \"s\"}]}]}]}";
     for (int b = 0; b < 2; b++) {
-        json_t *j = run_on(text, b ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO, NULL);
-        json_t *leaky = json_object_get(json_object_get(j, "tasks"), "leaky");
-        ck_assert_str_eq(json_string_value(json_object_get(leaky, "state")), "completed");
-        ck_assert_str_eq(raised(j, "type"), "ExceptionGroup");
+        json_t *j = cs_test_run_on(text, b ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO, NULL);
+        ck_assert_str_eq(cs_test_task_state(j, "leaky"), "completed");
+        ck_assert_str_eq(cs_test_raised(j, "type"), "ExceptionGroup");
         json_decref(j);
     }
 }
@@ -104,12 +69,12 @@ START_TEST(cross_task_finding)
     for (int b = 0; b < 2; b++) {
         cs_backend be = b ? CS_BACKEND_TRIO : CS_BACKEND_ASYNCIO;
         cs_findings *f = cs_findings_new();
-        json_decref(run_on(other, be, f));
+        json_decref(cs_test_run_on(other, be, f));
         ck_assert(cs_findings_has(f, CS_FINDING_CROSS_TASK_SCOPE_EXIT));
         ck_assert(strstr(cs_findings_detail(f, CS_FINDING_CROSS_TASK_SCOPE_EXIT), "task 'b' exits") != NULL);
         cs_findings_free(f);
         f = cs_findings_new();
-        json_decref(run_on(same, be, f));
+        json_decref(cs_test_run_on(same, be, f));
         ck_assert(!cs_findings_has(f, CS_FINDING_CROSS_TASK_SCOPE_EXIT));
         cs_findings_free(f);
     }
@@ -119,9 +84,7 @@ END_TEST
 START_TEST(loader_rule)
 {
     const char *text = "{\"main\": [{\"cancel_scope\": \"s\", \"body\": []}, {\"scope_exit\": \"s\"}]}";
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_int_ne(cs_load_buffer("t.json", text, strlen(text), &sc, &err), 0);
+    cs_load_error err = cs_test_load_error(text);
     ck_assert_msg(strstr(err.message, "is not a scope entered by 'scope_enter'") != NULL, "got: %s", err.message);
 }
 END_TEST
