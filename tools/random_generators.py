@@ -10,12 +10,9 @@ cancelsim on both backends, and the outcomes are compared (a cancellation's
 message aside, as section 3 of the format says).  Prints a line per scenario
 that differs; exit 1 if any does.  Not a ctest: real AnyIO is slow.
 """
-import json
-import os
 import random
-import subprocess
-import sys
-import tempfile
+
+from random_compare import compare_main
 
 def dur(r):
     return r.choice([0, 0.5, 1, 1.5, 2, 3])
@@ -86,45 +83,5 @@ def scenario(i):
     return doc
 
 
-def _norm(x):
-    if isinstance(x, dict):
-        d = {k: _norm(v) for k, v in x.items()}
-        if d.get("type") in ("CancelledError", "Cancelled"):
-            d.pop("message", None)
-        return d
-    if isinstance(x, list):
-        return [_norm(v) for v in x]
-    return x
-
-
-def main():
-    cs, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    here = os.path.dirname(os.path.abspath(__file__))
-    bad = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(first, first + count):
-            path = os.path.join(tmp, f"r{i}.json")
-            json.dump(scenario(i), open(path, "w"))
-            ref = subprocess.run([sys.executable, os.path.join(here, "anyio_reference.py"), path, "--backend", "both"],
-                                 capture_output=True, text=True, timeout=120)
-            got = subprocess.run([cs, "run", path, "--backend", "both", "--format", "json"], capture_output=True,
-                                 text=True, timeout=120)
-            if ref.returncode or got.returncode:
-                print(f"seed {i}: reference exit {ref.returncode}, cancelsim exit {got.returncode}: "
-                      f"{(ref.stderr or got.stderr).strip()[-200:]}")
-                bad += 1
-                continue
-            for a, b in zip(json.loads(ref.stdout), json.loads(got.stdout)):
-                a, b = _norm(a), _norm(b)
-                diff = [k for k in a if a[k] != b.get(k)]
-                if diff:
-                    print(f"seed {i} ({a['backend']}): {diff[0]}: real {json.dumps(a[diff[0]])[:200]}, "
-                          f"cancelsim {json.dumps(b.get(diff[0]))[:200]}")
-                    bad += 1
-                    break
-    print(f"random_generators: {count} scenarios, {bad} differ")
-    sys.exit(1 if bad else 0)
-
-
 if __name__ == "__main__":
-    main()
+    compare_main("random_generators", scenario)

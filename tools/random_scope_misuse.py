@@ -11,14 +11,10 @@ cancelsim on both backends, and the outcomes are compared (a cancellation's
 message aside, as section 3 of the format says).  Prints a line per scenario
 that differs; exit 1 if any does.  Not a ctest: real AnyIO is slow.
 """
-import json
-import os
 import random
-import subprocess
-import sys
-import tempfile
 
-from random_generators import _norm
+from random_compare import compare_main
+
 
 
 def scenario(seed):
@@ -71,34 +67,5 @@ def scenario(seed):
     return {"format": 1, "name": f"r{seed}", "main": main}
 
 
-def main():
-    cs, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    here = os.path.dirname(os.path.abspath(__file__))
-    bad = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(first, first + count):
-            path = os.path.join(tmp, f"r{i}.json")
-            json.dump(scenario(i), open(path, "w"))
-            ref = subprocess.run([sys.executable, os.path.join(here, "anyio_reference.py"), path, "--backend", "both"],
-                                 capture_output=True, text=True, timeout=120)
-            got = subprocess.run([cs, "run", path, "--backend", "both", "--format", "json"], capture_output=True,
-                                 text=True, timeout=120)
-            if ref.returncode or got.returncode:
-                print(f"seed {i}: reference exit {ref.returncode}, cancelsim exit {got.returncode}: "
-                      f"{(ref.stderr or got.stderr).strip()[-200:]}")
-                bad += 1
-                continue
-            for a, b in zip(json.loads(ref.stdout), json.loads(got.stdout)):
-                a, b = _norm(a), _norm(b)
-                diff = [k for k in a if a[k] != b.get(k)]
-                if diff:
-                    print(f"seed {i} ({a['backend']}): {diff[0]}: real {json.dumps(a[diff[0]])[:200]}, "
-                          f"cancelsim {json.dumps(b.get(diff[0]))[:200]}")
-                    bad += 1
-                    break
-    print(f"random_scope_misuse: {count} scenarios, {bad} differ")
-    sys.exit(1 if bad else 0)
-
-
 if __name__ == "__main__":
-    main()
+    compare_main("random_scope_misuse", scenario)
