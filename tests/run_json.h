@@ -77,6 +77,13 @@ static inline const char *cs_test_log_msg(json_t *j, size_t i)
     return json_string_value(json_object_get(cs_test_log_line(j, i), "msg"));
 }
 
+/* Asserts that the log's first messages are the NULL-terminated want[]. */
+static inline void cs_test_log_starts(json_t *j, const char *const *want)
+{
+    for (size_t i = 0; want[i]; i++)
+        ck_assert_str_eq(cs_test_log_msg(j, i), want[i]);
+}
+
 /* A field ("type", "message", ...) of what the run raised, or NULL. */
 static inline const char *cs_test_raised(json_t *j, const char *key)
 {
