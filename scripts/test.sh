@@ -61,8 +61,11 @@ elif [ $rc -ne 0 ]; then
 fi
 
 # A sample of the mutants (tests/mutants.txt): each must make the suite fail.
-# At most about three minutes; the whole list: scripts/mutants.sh.
-bash scripts/mutants.sh --sample 8 --seed "$(git rev-parse --short HEAD 2>/dev/null || echo 1)" --budget 180
+# Each mutant runs the fast tier (ctest -LE slow, about 20 s) and the slow one
+# only when that passes: measured on 2 cores, the copy's build, its fast tier
+# and 8 mutants took 6.3 minutes (all 8 killed).  No mutant starts after 8
+# minutes; the whole list: scripts/mutants.sh.
+bash scripts/mutants.sh --sample 8 --seed "$(git rev-parse --short HEAD 2>/dev/null || echo 1)" --budget 480
 
 n=$(grep -c '' "$skips" || true)
 echo "test.sh: $n skipped"
