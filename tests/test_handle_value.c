@@ -9,18 +9,11 @@
 
 #include "engine.h"
 #include "load.h"
-
-static cs_scenario *cs_load_text(const char *text)
-{
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("fixture.json", text, strlen(text), &sc, &err) == 0, "%s", err.message);
-    return sc;
-}
+#include "run_json.h"
 
 START_TEST(test_condition_ops)
 {
-    cs_scenario *sc = cs_load_text("{\"conditions\": {\"cond\": {}}, \"locks\": [\"l\"], \"main\": ["
+    cs_scenario *sc = cs_test_load("{\"conditions\": {\"cond\": {}}, \"locks\": [\"l\"], \"main\": ["
                                    "{\"acquire\": \"cond\"}, {\"release\": \"cond\"}, {\"acquire_nowait\": \"cond\"},"
                                    " {\"acquire\": \"l\"}, {\"locked\": \"cond\"}, {\"locked\": \"l\"}]}");
     const cs_body *m = &sc->program->main;
@@ -53,7 +46,7 @@ static void cs_seen_sink(void *p, const cs_event *ev)
 /* Early: TaskNotFinished (the one exception raised); after await: the value. */
 START_TEST(test_return_value)
 {
-    cs_scenario *sc = cs_load_text(
+    cs_scenario *sc = cs_test_load(
         "{\"main\": [{\"task_group\": \"tg\", \"body\": [{\"start_soon\": \"h\", \"body\": [{\"sleep\": 1}, "
         "{\"return\": 5}]}, {\"try\": [{\"task_return_value\": \"h\"}], \"except\": [{\"match\": "
         "[\"TaskNotFinished\"], \"body\": []}]}, {\"await_task\": \"h\"}, {\"task_return_value\": \"h\", \"as\": "

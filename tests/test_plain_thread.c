@@ -8,14 +8,7 @@
 
 #include "engine.h"
 #include "load.h"
-
-static cs_scenario *cs_load_text(const char *text)
-{
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("fixture.json", text, strlen(text), &sc, &err) == 0, "%s", err.message);
-    return sc;
-}
+#include "run_json.h"
 
 static const char *const cs_fixture =
     "{\"threads\": {\"t1\": {\"start_at\": 0.5, \"steps\": [{\"log\": \"up\"}, "
@@ -24,7 +17,7 @@ static const char *const cs_fixture =
 
 START_TEST(test_loaded)
 {
-    cs_scenario *sc = cs_load_text(cs_fixture);
+    cs_scenario *sc = cs_test_load(cs_fixture);
     const cs_program *p = sc->program;
     ck_assert_uint_eq(p->nplain_threads, 1);
     ck_assert_int_eq(p->plain_threads[0].op, CS_OP_PLAIN_THREAD);
@@ -75,7 +68,7 @@ static void cs_seen_sink(void *p, const cs_event *ev)
  * completes as if nothing happened. */
 START_TEST(test_run)
 {
-    cs_scenario *sc = cs_load_text(cs_fixture);
+    cs_scenario *sc = cs_test_load(cs_fixture);
     for (int b = 0; b < 2; b++) {
         cs_seen seen = {-1, 0, -2, -1, -1};
         cs_sink sink = {cs_seen_sink, &seen};
@@ -100,7 +93,7 @@ END_TEST
  * thread's instant (its log names the thread) and the thread ends normally. */
 START_TEST(test_sync_call)
 {
-    cs_scenario *sc = cs_load_text("{\"threads\": {\"t1\": {\"start_at\": 0.5, \"steps\": [{\"from_thread_sync\": "
+    cs_scenario *sc = cs_test_load("{\"threads\": {\"t1\": {\"start_at\": 0.5, \"steps\": [{\"from_thread_sync\": "
                                    "[{\"log\": \"in loop\"}], \"token\": \"tok\"}, {\"log\": \"back\"}]}},"
                                    " \"main\": [{\"current_token\": \"tok\"}, {\"sleep\": 1}]}");
     ck_assert_int_eq(sc->program->plain_threads[0].body.items[0].op, CS_OP_FROM_THREAD_SYNC);
@@ -125,7 +118,7 @@ END_TEST
 /* A token the thread uses before main binds it: a scenario error at the step. */
 START_TEST(test_token_unbound_at_run_time)
 {
-    cs_scenario *sc = cs_load_text("{\"threads\": {\"t\": {\"steps\": [{\"from_thread\": [], \"token\": \"tok\"}]}},"
+    cs_scenario *sc = cs_test_load("{\"threads\": {\"t\": {\"steps\": [{\"from_thread\": [], \"token\": \"tok\"}]}},"
                                    " \"main\": [{\"sleep\": 1}, {\"current_token\": \"tok\"}]}");
     cs_run_options opt;
     cs_run_options_init(&opt);
