@@ -37,6 +37,20 @@ static inline cs_load_error cs_test_load_error(const char *text)
     return err;
 }
 
+/* Runs prog on backend b with the one sink {fn, ctx}; the run must succeed. */
+static inline void cs_test_run_sink(const cs_program *prog, cs_backend b, void (*fn)(void *, const cs_event *),
+                                    void *ctx)
+{
+    cs_sink sink = {fn, ctx};
+    cs_run_options opt;
+    cs_run_options_init(&opt);
+    opt.backend = b;
+    opt.sinks = &sink;
+    opt.nsinks = 1;
+    cs_run_error err;
+    ck_assert_int_eq(cs_run(prog, &opt, &err), CS_OK);
+}
+
 /* Runs `text` on backend b with at most task_limit tasks and returns the
  * outcome as JSON (new reference); when `f` is given, feeds the findings
  * checker too. */

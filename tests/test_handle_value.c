@@ -56,14 +56,7 @@ START_TEST(test_return_value)
     ck_assert_str_eq(p->classes[p->task_not_finished_cls].name, "TaskNotFinished");
     for (int b = 0; b < 2; b++) {
         cs_seen seen = {{0}, 0, ""};
-        cs_sink sink = {cs_seen_sink, &seen};
-        cs_run_options opt;
-        cs_run_options_init(&opt);
-        opt.backend = (cs_backend)b;
-        opt.sinks = &sink;
-        opt.nsinks = 1;
-        cs_run_error err;
-        ck_assert_int_eq(cs_run(p, &opt, &err), CS_OK);
+        cs_test_run_sink(p, (cs_backend)b, cs_seen_sink, &seen);
         ck_assert_int_eq(seen.nraised, 1);
         ck_assert_int_eq(seen.raised_cls[0], p->task_not_finished_cls);
         ck_assert_str_eq(seen.log, "5");

@@ -128,16 +128,9 @@ START_TEST(test_handlers)
                                    "{\"start_soon\": \"w\", \"body\": [{\"sleep\": 1}]}]}]}");
     for (int b = 0; b < 2; b++) {
         cs_seen seen = {0, -1, 0};
-        cs_sink sink = {cs_seen_sink, &seen};
-        cs_run_options opt;
-        cs_run_options_init(&opt);
-        opt.backend = (cs_backend)b;
-        opt.sinks = &sink;
-        opt.nsinks = 1;
-        cs_run_error err;
-        ck_assert_int_eq(cs_run(sc->program, &opt, &err), CS_OK);
+        cs_test_run_sink(sc->program, (cs_backend)b, cs_seen_sink, &seen);
         ck_assert_int_eq(seen.interrupts, 1);
-        if (opt.backend == CS_BACKEND_ASYNCIO) {
+        if (b == CS_BACKEND_ASYNCIO) {
             ck_assert_int_eq(seen.result_cls, CS_EXC_KEYBOARD_INTERRUPT);
         } else {
             ck_assert_int_eq(seen.result_cls, CS_EXC_BASE_EXCEPTION_GROUP);

@@ -71,14 +71,7 @@ START_TEST(test_run)
     cs_scenario *sc = cs_test_load(cs_fixture);
     for (int b = 0; b < 2; b++) {
         cs_seen seen = {-1, 0, -2, -1, -1};
-        cs_sink sink = {cs_seen_sink, &seen};
-        cs_run_options opt;
-        cs_run_options_init(&opt);
-        opt.backend = (cs_backend)b;
-        opt.sinks = &sink;
-        opt.nsinks = 1;
-        cs_run_error err;
-        ck_assert_int_eq(cs_run(sc->program, &opt, &err), CS_OK);
+        cs_test_run_sink(sc->program, (cs_backend)b, cs_seen_sink, &seen);
         ck_assert_int_eq(seen.thread_id, 1);
         ck_assert_int_eq(seen.logs_by_thread, 2);
         ck_assert_int_eq(seen.end_cls, sc->program->no_event_loop_cls);
@@ -99,14 +92,7 @@ START_TEST(test_sync_call)
     ck_assert_int_eq(sc->program->plain_threads[0].body.items[0].op, CS_OP_FROM_THREAD_SYNC);
     for (int b = 0; b < 2; b++) {
         cs_seen seen = {-1, 0, -2, -1, -1};
-        cs_sink sink = {cs_seen_sink, &seen};
-        cs_run_options opt;
-        cs_run_options_init(&opt);
-        opt.backend = (cs_backend)b;
-        opt.sinks = &sink;
-        opt.nsinks = 1;
-        cs_run_error err;
-        ck_assert_int_eq(cs_run(sc->program, &opt, &err), CS_OK);
+        cs_test_run_sink(sc->program, (cs_backend)b, cs_seen_sink, &seen);
         ck_assert_int_eq(seen.logs_by_thread, 2);
         ck_assert_int_eq(seen.end_cls, -1);
         ck_assert_int_eq(seen.end_t, 500000000);
