@@ -22,6 +22,12 @@ import json
 import os
 import sys
 
+try:
+    from .native_asyncio import NativeAsyncio
+except ImportError:  # run as a script (cancelsim runs python3 -I, which leaves this folder off sys.path)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from native_asyncio import NativeAsyncio
+
 BUILTIN_CLASSES = (
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "LookupError", "KeyError",
     "IndexError", "ValueError", "TypeError", "RuntimeError", "NotImplementedError", "OSError",
@@ -141,7 +147,14 @@ def _has_yield(node):
     return False
 
 
-class Translator:
+class Translator(NativeAsyncio):
+    # what the mixins (native_asyncio.py) use of this module
+    Unsupported = Unsupported
+    describe = staticmethod(describe)
+    dotted_text = staticmethod(dotted_text)
+    literal = staticmethod(literal)
+    number = staticmethod(number)
+
     def __init__(self, source, filename, function=None):
         self.source = source
         self.filename = filename
@@ -159,6 +172,7 @@ class Translator:
         self.streams = []  # memory streams: {"send": name, "receive": name, "max_buffer_size": n}, in file order
         self.at_entry_top = False  # the statement being read is one of the entry function's own body
         self.stream_nodes = set()  # the create_memory_object_stream() statements already declared
+        self.native_first = None  # (node, what): the first native asyncio use (issue 20), or None
 
     # -- positions ------------------------------------------------------------------
     def pos(self, node):
@@ -203,18 +217,18 @@ class Translator:
                 continue  # a docstring
             if isinstance(node, ast.Import):
                 for a in node.names:
-                    if a.name.split(".")[0] not in ("anyio", "time", "math", "contextlib", "signal"):
+                    if a.name.split(".")[0] not in ("anyio", "time", "math", "contextlib", "signal", "asyncio"):
                         raise Unsupported(node, f"import of {a.name!r} is not supported (only anyio, time, "
-                                                "math, contextlib and signal)")
+                                                "math, contextlib, signal and asyncio)")
                     if a.asname:
                         self.alias[a.asname] = a.name
                     else:
                         self.alias[a.name.split(".")[0]] = a.name.split(".")[0]
             elif isinstance(node, ast.ImportFrom):
-                ok = node.module and (node.module.split(".")[0] == "anyio" or node.module == "contextlib")
+                ok = node.module and (node.module.split(".")[0] == "anyio" or node.module in ("contextlib", "asyncio"))
                 if node.level or not ok:
-                    raise Unsupported(node, f"import from {node.module or '.'!r} is not supported (only anyio and "
-                                            "contextlib)")
+                    raise Unsupported(node, f"import from {node.module or '.'!r} is not supported (only anyio, "
+                                            "contextlib and asyncio)")
                 if node.module == "contextlib" and any(a.name not in ("asynccontextmanager", "aclosing")
                                                        for a in node.names):
                     raise Unsupported(node, "from contextlib only asynccontextmanager and aclosing are supported")
@@ -392,6 +406,7 @@ class Translator:
                "description": f"translated from {os.path.basename(self.filename)}"}
         if self.run_backend:
             doc["backends"] = [self.run_backend]
+        self.native_backends(doc)
         if self.classes:
             doc["exceptions"] = dict(self.classes)
         for kind, key in (("limiter", "limiters"), ("semaphore", "semaphores")):
@@ -434,6 +449,9 @@ class Translator:
     def statement(self, s, sc):
         if isinstance(s, ast.Pass):
             return []
+        native = self.native_statement(s, sc)
+        if native is not None:
+            return native
         if isinstance(s, ast.Expr):
             v = s.value
             if isinstance(v, ast.Constant) and isinstance(v.value, str):
@@ -495,6 +513,9 @@ class Translator:
         return self.funcs[e.id]
 
     def await_call(self, call, sc):
+        d = self.native_await(call, sc)
+        if d is not None:
+            return d
         obj = sc.lookup(call, self) if isinstance(call, ast.Name) else None
         if obj and obj[0] == "task":  # await handle
             return {"await_task": obj[1]}
@@ -625,6 +646,9 @@ class Translator:
                 raise Unsupported(call, "signal.raise_signal() other than with signal.SIGINT is not supported")
             return {"interrupt": None}
         if isinstance(call.func, ast.Name) and call.func.id == "print" and "print" not in self.funcs:
+            probe = self.native_probe(call, sc)
+            if probe is not None:
+                return probe
             if any(not self.is_literal(a) for a in call.args):
                 self.print_text(call, check_only=True)
                 return {"print": [self.value(a, sc, "print() argument") for a in call.args]}
@@ -876,6 +900,7 @@ class Translator:
     FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
     def condition(self, t, sc):
+        self.native_condition(t, sc)
         if isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not):
             return {"not": self.condition(t.operand, sc)}
         if isinstance(t, ast.Attribute) and t.attr in ("cancelled_caught", "cancel_called"):
@@ -936,6 +961,8 @@ class Translator:
         q = self.qual(e)
         if q and q.startswith("anyio.") and q[6:] in ANYIO_CLASSES:
             return q[6:]
+        if q == "asyncio.TimeoutError":  # the built-in TimeoutError since Python 3.11
+            return "TimeoutError"
         if name and (name in BUILTIN_CLASSES or name in self.classes) and name not in self.alias:
             return name
         raise Unsupported(e, f"{describe(e)} as {what} is not supported (a built-in exception or a class "
@@ -977,6 +1004,9 @@ class Translator:
         for e in items:
             if isinstance(e, ast.Call) and self.qual(e.func) == "anyio.get_cancelled_exc_class":
                 self.no_args(e)
+                out.append("Cancelled")
+            elif self.qual(e) == "asyncio.CancelledError":  # the cancellation class on asyncio only
+                self.native(e, "except asyncio.CancelledError")
                 out.append("Cancelled")
             else:
                 out.append(self.exc_class(e))
@@ -1082,6 +1112,9 @@ class Translator:
             sc.adopt(inner)
             return [self.stmt(s if items is s.items else e, d)]
         r = self.stream_with(s, item, cont, sc, s if items is s.items else e)
+        if r is not None:
+            return r
+        r = self.native_async_with(item, var, cont, sc, s if items is s.items else e)
         if r is not None:
             return r
         r = self.generator_with(s, item, var, cont, sc, s if items is s.items else e)
@@ -1284,6 +1317,7 @@ class Scope:
         self.func = func
         self.names = {}
         self.open_tgs = []
+        self.open_atgs = []  # the asyncio.TaskGroup blocks open here, innermost last (native_asyncio.py)
         self.in_handler = False
         self.values = set(func.params)  # named values: parameters, assignments (shared by the function)
         self.excs = set()  # exceptions bound by the enclosing handlers (except X as NAME)
@@ -1292,6 +1326,7 @@ class Scope:
         c = Scope(self.func)
         c.names = dict(self.names)
         c.open_tgs = list(self.open_tgs)
+        c.open_atgs = list(self.open_atgs)
         c.in_handler = self.in_handler
         c.values = self.values  # one function: assignments anywhere in it are its names
         c.excs = set(self.excs)
