@@ -23,9 +23,11 @@ import os
 import sys
 
 try:
+    from .handles_scopes import HandlesScopes
     from .native_asyncio import NativeAsyncio
 except ImportError:  # run as a script (cancelsim runs python3 -I, which leaves this folder off sys.path)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from handles_scopes import HandlesScopes
     from native_asyncio import NativeAsyncio
 
 BUILTIN_CLASSES = (
@@ -147,8 +149,8 @@ def _has_yield(node):
     return False
 
 
-class Translator(NativeAsyncio):
-    # what the mixins (native_asyncio.py) use of this module
+class Translator(NativeAsyncio, HandlesScopes):
+    # what the mixins (native_asyncio.py, handles_scopes.py) use of this module
     Unsupported = Unsupported
     describe = staticmethod(describe)
     dotted_text = staticmethod(dotted_text)
@@ -173,6 +175,7 @@ class Translator(NativeAsyncio):
         self.at_entry_top = False  # the statement being read is one of the entry function's own body
         self.stream_nodes = set()  # the create_memory_object_stream() statements already declared
         self.native_first = None  # (node, what): the first native asyncio use (issue 20), or None
+        self.start_handles = {}  # start statements with return_handle, by name: srv.start_value sets their "as"
 
     # -- positions ------------------------------------------------------------------
     def pos(self, node):
@@ -452,6 +455,9 @@ class Translator(NativeAsyncio):
         native = self.native_statement(s, sc)
         if native is not None:
             return native
+        handle = self.handle_statement(s, sc)
+        if handle is not None:
+            return handle
         if isinstance(s, ast.Expr):
             v = s.value
             if isinstance(v, ast.Constant) and isinstance(v.value, str):
@@ -742,8 +748,13 @@ class Translator(NativeAsyncio):
         f = self.callee(call.args[0], sc, kind)
         if not f.is_async:
             raise Unsupported(call.args[0], f"{kind}() of the plain function {f.name!r} is not supported")
-        want = f.name
+        want, handle = f.name, False
         for k in call.keywords:
+            if k.arg == "return_handle" and kind == "start":  # AnyIO 4.14: the TaskHandle instead of the value
+                handle = literal(k.value, "return_handle")
+                if not isinstance(handle, bool):
+                    raise Unsupported(k.value, "return_handle other than True or False is not supported")
+                continue
             if k.arg != "name":
                 raise Unsupported(k.value, f"{kind}() with {k.arg}= is not supported")
             want = literal(k.value, "task name")
@@ -762,6 +773,8 @@ class Translator(NativeAsyncio):
             d = {kind: self.fresh(want), "body": [self.stmt(call, {"call": f.name})]}
         if sc.open_tgs[-1] != tg:
             d["in"] = tg
+        if handle:
+            d["return_handle"] = True
         return d
 
     def create_task(self, call, tg, sc):
@@ -886,6 +899,12 @@ class Translator(NativeAsyncio):
             return {"task_return_value": obj[1], "as": name}
         if isinstance(v, ast.Await):
             d = self.await_call(v.value, sc)
+            if d.get("return_handle"):  # srv = await tg.start(f, return_handle=True): a TaskHandle
+                if name in sc.values:
+                    raise Unsupported(target, f"rebinding {name!r} is not supported")
+                sc.names[name] = ("task", d["start"])
+                self.start_handles[d["start"]] = d
+                return d
             if not any(k in d for k in ("call", "start", "to_thread", "await_task")):
                 raise Unsupported(v, f"assigning what {describe(v)} returns is not supported (only a function "
                                      "of the file, tg.start() or to_thread.run_sync())")
@@ -975,6 +994,8 @@ class Translator(NativeAsyncio):
             return self.stmt(s, {"reraise": None})
         e, msg = s.exc, None
         cls = self.exc_class(e.func if isinstance(e, ast.Call) else e)
+        if cls in GROUPS and isinstance(e, ast.Call):  # raise ExceptionGroup("m", [...]) (handles_scopes.py)
+            return self.stmt(s, self.group_raise(e, cls))
         if cls in GROUPS or self.base_of(cls) in GROUPS:
             raise Unsupported(e, f"raising {cls} is not supported")
         if isinstance(e, ast.Call):
@@ -1054,6 +1075,9 @@ class Translator(NativeAsyncio):
                              (lambda inner: self.body(s.body, inner)), sc, s if items is s.items else e)
         if r is not None:
             return r
+        r = self.object_with(s, item, rest, sc, s if items is s.items else e, is_async=False)
+        if r is not None:
+            return r
         q = self.qual(e.func) if isinstance(e, ast.Call) else None
         if q not in ("anyio.move_on_after", "anyio.fail_after", "anyio.CancelScope"):
             raise Unsupported(e, f"'with' of {describe(e)} is not supported")
@@ -1102,6 +1126,9 @@ class Translator(NativeAsyncio):
         e = item.context_expr
         var = self.target(item)
         cont = (lambda inner: self.async_with(s, rest, inner)) if rest else (lambda inner: self.body(s.body, inner))
+        r = self.object_with(s, item, rest, sc, s if items is s.items else e, is_async=True)
+        if r is not None:
+            return r
         if isinstance(e, ast.Call) and self.qual(e.func) == "anyio.create_task_group":
             self.no_args(e)
             name = self.fresh(var or "tg")

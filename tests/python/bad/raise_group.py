@@ -1,5 +1,5 @@
-# expect: 5:11: raising ExceptionGroup is not supported
+# expect: 5:31: arithmetic as a group's exceptions is not supported (only a list of exceptions)
 import anyio
 
 async def main():
-    raise ExceptionGroup("g", [ValueError()])
+    raise ExceptionGroup("g", [ValueError()] * 2)
