@@ -687,6 +687,9 @@ class Translator(NativeAsyncio, HandlesScopes):
             return self.sync_call(call, m, SYNC_CALLS[m[2]])
         if m and m[0] == "condition" and m[2] in ("acquire_nowait", "release"):  # a Condition's own (its lock)
             return self.sync_call(call, m, m[2])
+        if m and m[0] == "condition" and m[2] == "statistics":
+            self.no_args(call)
+            return {"statistics": m[1]}
         if m and m[0] == "condition" and m[2] == "notify_all":
             self.no_args(call)
             return {"notify_all": m[1]}
@@ -870,6 +873,9 @@ class Translator(NativeAsyncio, HandlesScopes):
                                  "scope.deadline = ...)")
         t = s.targets[0]
         obj = sc.lookup(t.value, self)
+        if obj and obj[0] == "limiter" and t.attr == "total_tokens":  # an integer >= 0 or math.inf (the loader checks)
+            v = "inf" if self.qual(s.value) == "math.inf" else literal(s.value, "total_tokens")
+            return {"set_total_tokens": obj[1], "value": v}
         if not obj or obj[0] not in ("scope", "tg") or t.attr not in ("shield", "deadline"):
             raise Unsupported(t, f"assignment to {dotted_text(t)} is not supported")
         if t.attr == "shield":
