@@ -80,4 +80,9 @@ out=$(cd "$tmp/py" && pt test_timeouts.py 2>&1); rc=$?
 if [ "$rc" = 1 ] && echo "$out" | grep -q "2 failed in" && echo "$out" | grep -qF -- '-  "end_time": 7' \
    && echo "$out" | grep -qF -- '+  "end_time": 2' && echo "$out" | grep -qF "replay: cancelsim run test_timeouts.py --backend trio"; then
     ok; else bad "a marked test_*.py with a wrong CANCELSIM_EXPECT: exit $rc: $(echo "$out" | tail -3)"; fi
+# a marked program that runs on one backend only (native asyncio): the other item is skipped
+{ echo "# cancelsim: verify"; cat tests/python/native_shield.py; } >"$tmp/py/test_native.py"
+out=$(cd "$tmp/py" && pt test_native.py 2>&1); rc=$?
+if [ "$rc" = 0 ] && echo "$out" | grep -q "1 passed, 1 skipped"; then ok; else
+    bad "a marked native asyncio program: exit $rc: $(echo "$out" | tail -3)"; fi
 finish pytest
