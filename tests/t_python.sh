@@ -7,8 +7,8 @@
 # a deadlock), the end time and the printed lines with their times must agree
 # (numbers within 1e-9).  cancelsim's log lines with a value (the items a
 # memory stream statement received) are not printed lines, and are left out,
-# except a native asyncio probe's (print(t.done()): "t.done" with the value),
-# which is the line print wrote (str() of the value).  A program whose
+# except a probe's (print(t.done()): "t.done" with the value; print(s.deadline),
+# print(anyio.current_time()): a float), which is the line print wrote.  A program whose
 # translation declares "backends": ["asyncio"] (native asyncio: on Trio real
 # AnyIO raises RuntimeError: no running event loop) is compared on asyncio
 # only.  Needs AnyIO and Trio importable, from PYTHONPATH or
@@ -41,7 +41,10 @@ real = json.load(open(sys.argv[1]))
 cs = json.load(open(sys.argv[2]))
 real, cs = (real[i] if isinstance(real, list) else real), (cs[i] if isinstance(cs, list) else cs)
 num = lambda x: isinstance(x, (int, float)) and not isinstance(x, bool)
-PROBE = re.compile(r"^(.+\.)?(cancelling|done|cancelled)$")  # asyncio_probe: print(t.done()) and the like
+# probes the program printed: asyncio_probe (print(t.done())) and probe (print(s.cancel_called),
+# print(anyio.current_time()): a float in Python, "inf" included)
+PROBE = re.compile(r"^(.+\.)?(cancelling|done|cancelled|cancel_called|cancelled_caught|shield)$")
+FLOAT_PROBE = re.compile(r"^((.+\.)?deadline|effective_deadline|time)$")
 
 
 def printed(l):
@@ -50,6 +53,8 @@ def printed(l):
         return {"t": l["t"], "msg": l["msg"]}
     if PROBE.match(l["msg"]) and isinstance(l["value"], (bool, int)):
         return {"t": l["t"], "msg": str(l["value"])}
+    if FLOAT_PROBE.match(l["msg"]) and (l["value"] == "inf" or num(l["value"])):
+        return {"t": l["t"], "msg": str(float(l["value"]))}
     return None
 
 def same(a, b):

@@ -16,6 +16,7 @@ Scope.names holds a made-but-not-entered scope as ("new_scope", scenario name, o
 import ast
 
 GROUP_CLASSES = ("BaseExceptionGroup", "ExceptionGroup")
+SCOPE_PROBES = ("cancel_called", "cancelled_caught", "deadline", "shield")  # print(s.X): probe
 
 
 class HandlesScopes:
@@ -144,6 +145,27 @@ class HandlesScopes:
             raise self.Unsupported(call, f"{self.dotted_text(f)}() is not supported (only of a scope entered by "
                                          "s.__enter__())")
         return {"scope_exit": obj[1]}
+
+    # -- probes -----------------------------------------------------------------------------------
+    def scope_probe(self, call, sc):
+        """print(anyio.current_effective_deadline()) / print(anyio.current_time()) /
+        print(s.cancel_called) (also cancelled_caught, deadline, shield; s a scope or
+        tg.cancel_scope) as the format's probe, or None."""
+        if len(call.args) != 1 or call.keywords:
+            for a in call.args:
+                if isinstance(a, ast.Attribute) and a.attr in SCOPE_PROBES:
+                    raise self.Unsupported(a, f"print() of {self.dotted_text(a)} among other arguments is not "
+                                              f"supported (only print({self.dotted_text(a)}) alone)")
+            return None
+        a = call.args[0]
+        if isinstance(a, ast.Call) and self.qual(a.func) in ("anyio.current_effective_deadline", "anyio.current_time"):
+            self.no_args(a)
+            return {"probe": "effective_deadline" if self.qual(a.func).endswith("deadline") else "time"}
+        if isinstance(a, ast.Attribute) and a.attr in SCOPE_PROBES:
+            obj = sc.lookup(a.value, self)
+            if obj and obj[0] in ("scope", "tg"):
+                return {"probe": a.attr, "scope": obj[1]}
+        return None
 
     # -- blocks -----------------------------------------------------------------------------------
     def object_with(self, s, item, rest, sc, node, is_async):

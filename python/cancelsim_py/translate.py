@@ -653,6 +653,8 @@ class Translator(NativeAsyncio, HandlesScopes):
             return {"interrupt": None}
         if isinstance(call.func, ast.Name) and call.func.id == "print" and "print" not in self.funcs:
             probe = self.native_probe(call, sc)
+            if probe is None:
+                probe = self.scope_probe(call, sc)
             if probe is not None:
                 return probe
             if any(not self.is_literal(a) for a in call.args):
