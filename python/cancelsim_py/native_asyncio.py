@@ -11,7 +11,8 @@ on Trio raises RuntimeError("no running event loop") at the first of them.
 
 The objects live in the function's Scope.names as (kind, scenario name):
 "native" (a task), "atg" (an asyncio.TaskGroup; its name is only the Python one,
-the format's group has none), "future", "loop" (asyncio.get_running_loop()).
+the format's group has none), "future", "loop" (asyncio.get_running_loop()),
+"current" (asyncio.current_task()).
 A native task's body runs in a task of its own: it sees no named value of the
 function that made it, so the arguments of its coroutine are literals or
 module-level objects only.
@@ -19,7 +20,7 @@ module-level objects only.
 import ast
 
 NATIVE_PROBES = ("cancelling", "done", "cancelled")  # t.X() logged by asyncio_probe
-NATIVE_KINDS = ("native", "atg", "future", "loop")
+NATIVE_KINDS = ("native", "atg", "future", "loop", "current")
 
 
 class NativeAsyncio:
@@ -47,11 +48,22 @@ class NativeAsyncio:
         q = self.qual(e) if e is not None else None
         return q is not None and q in tuple("asyncio." + n for n in names)
 
-    def is_current_task(self, e):
-        """asyncio.current_task() (no arguments)."""
+    def is_current_task(self, e, sc=None):
+        """asyncio.current_task() (no arguments), or a name bound to it (me = asyncio.current_task())."""
         if isinstance(e, ast.Call) and self.is_asyncio(e.func, "current_task"):
             self.no_args(e)
             return True
+        obj = sc.lookup(e, self) if sc is not None and isinstance(e, ast.Name) else None
+        return bool(obj and obj[0] == "current")
+
+    def is_task_creation(self, call, sc):
+        """asyncio.create_task(coro) / asyncio.ensure_future(coro) / loop.create_task(coro)."""
+        if self.is_asyncio(call.func, "create_task", "ensure_future"):
+            return True
+        f = call.func
+        if isinstance(f, ast.Attribute) and f.attr == "create_task":
+            obj = sc.lookup(f.value, self)
+            return bool(obj and obj[0] == "loop")
         return False
 
     # -- a coroutine run by a native task -------------------------------------------------
@@ -127,13 +139,17 @@ class NativeAsyncio:
             return None
         m = self.method(v, sc)
         kind = None
-        if self.is_asyncio(v.func, "create_task"):
+        if self.is_task_creation(v, sc):
             self.native(v, "asyncio.create_task()")
             d, task = self.create_native(v, name, sc)
             kind = "native"
         elif m and m[0] == "atg" and m[2] == "create_task":
             d, task = self.create_native(v, name, sc, tg=m[1])
             kind = "native"
+        elif self.is_asyncio(v.func, "current_task"):  # me = asyncio.current_task(): uncancel(), probes
+            self.no_args(v)
+            self.native(v, "asyncio.current_task()")
+            d, task, kind = None, None, "current"
         elif self.is_asyncio(v.func, "get_running_loop", "get_event_loop"):
             self.no_args(v)
             self.native(v, f"{self.dotted_text(v.func)}()")
@@ -242,14 +258,14 @@ class NativeAsyncio:
     def native_call(self, call, sc):
         """t.cancel(msg), fut.set_result(None), fut.cancel(msg), asyncio.current_task().uncancel(),
         asyncio.create_task(...) unassigned, tg.create_task(...) unassigned; or None."""
-        if self.is_asyncio(call.func, "create_task"):
+        if self.is_task_creation(call, sc):
             self.native(call, "asyncio.create_task()")
             return self.create_native(call, None, sc)[0]
         f = call.func
-        if isinstance(f, ast.Attribute) and self.is_current_task(f.value):
+        if isinstance(f, ast.Attribute) and self.is_current_task(f.value, sc):
             self.native(f.value, "asyncio.current_task()")
             if f.attr != "uncancel":
-                raise self.Unsupported(call, f"asyncio.current_task().{f.attr}() here is not supported (only "
+                raise self.Unsupported(call, f"{self.dotted_text(f)}() here is not supported (only "
                                              "uncancel(), and print() of cancelling(), done() or cancelled())")
             self.no_args(call)
             return {"uncancel": None}
@@ -284,7 +300,7 @@ class NativeAsyncio:
         p = call.args[0]
         if not isinstance(p.func, ast.Attribute) or p.func.attr not in NATIVE_PROBES:
             return None
-        if self.is_current_task(p.func.value):
+        if self.is_current_task(p.func.value, sc):
             self.native(p, "asyncio.current_task()")
             self.no_args(p)
             return {"asyncio_probe": p.func.attr}
@@ -297,7 +313,7 @@ class NativeAsyncio:
     def native_condition(self, t, sc):
         """Refuse t.done() / t.cancelled() / t.cancelling() as a condition, saying what is supported."""
         if isinstance(t, ast.Call) and isinstance(t.func, ast.Attribute) and t.func.attr in NATIVE_PROBES:
-            if self.is_current_task(t.func.value) or self.native_object(t.func.value, sc):
+            if self.is_current_task(t.func.value, sc) or self.native_object(t.func.value, sc):
                 raise self.Unsupported(t, f"{self.dotted_text(t.func)}() as a condition is not supported (only "
                                           f"print({self.dotted_text(t.func)}()))")
 
