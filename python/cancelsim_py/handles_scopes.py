@@ -85,6 +85,10 @@ class HandlesScopes:
             d = self.spawn("start_soon", v, m[1], sc)
             sc.names[name] = ("task", d["start_soon"])
             return [self.stmt(s, d)]
+        if sc.lookup(v, self) == ("limiter", "default"):  # lim = anyio.to_thread.current_default_thread_limiter()
+            name = self.check_new_name(target, sc)
+            sc.names[name] = ("limiter", "default")
+            return []
         if isinstance(v, ast.Call) and self.qual(v.func) == "anyio.CancelScope":
             name = self.check_new_name(target, sc)
             sc.names[name] = ("new_scope", self.fresh(name), self.scope_options(v))

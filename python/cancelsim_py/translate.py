@@ -52,6 +52,7 @@ SYNC_CALLS = {"acquire_nowait": "acquire_nowait", "acquire_on_behalf_of_nowait":
               "release": "release", "release_on_behalf_of": "release", "statistics": "statistics"}
 MAX_NAME_TRIES = 100000
 STREAM_KINDS = ("send_end", "receive_end")  # the ends of anyio.create_memory_object_stream()
+DEFAULT_LIMITER = "anyio.to_thread.current_default_thread_limiter"
 EXPECT_NAMES = {"CANCELSIM_EXPECT": "expect", "CANCELSIM_EXPECT_BY_BACKEND": "expect_by_backend"}
 
 
@@ -816,6 +817,8 @@ class Translator(NativeAsyncio, HandlesScopes):
                 d["abandon_on_cancel"] = v
             elif k.arg == "limiter":
                 r = self.resources.get(k.value.id) if isinstance(k.value, ast.Name) else None
+                if not r and sc.lookup(k.value, self) == ("limiter", "default"):
+                    r = ("limiter", "default")
                 if not r or r[0] != "limiter":
                     raise Unsupported(k.value, f"{describe(k.value)} as the limiter is not supported (only a "
                                                "module-level CapacityLimiter)")
@@ -1156,6 +1159,8 @@ class Translator(NativeAsyncio, HandlesScopes):
         if r is not None:
             return r
         r = self.resources.get(e.id) if isinstance(e, ast.Name) else None
+        if isinstance(e, ast.Name) and sc.names.get(e.id, ("",))[0] == "limiter":  # lim = current_default_...()
+            r = sc.names[e.id]
         if r and r[0] in WITH_RESOURCE:
             if var:
                 raise Unsupported(item.optional_vars, "'async with ... as' of a lock, semaphore or limiter is not "
@@ -1397,6 +1402,8 @@ class Scope:
 
     def lookup(self, e, tr):
         """(kind, scenario name) of the object an expression names."""
+        if isinstance(e, ast.Call) and tr.qual(e.func) == DEFAULT_LIMITER and not e.args and not e.keywords:
+            return ("limiter", "default")  # to_thread's default limiter (the scenario's "default")
         if isinstance(e, ast.Name):
             if e.id in self.names:
                 return self.names[e.id]
