@@ -328,14 +328,12 @@ class NativeAsyncio:
             self.native(e, f"{what}()")
             if var:
                 raise self.Unsupported(item.optional_vars, f"'async with {what}() as' is not supported")
+            relative = self.qual(e.func) == "asyncio.timeout"
             if len(e.args) != 1 or e.keywords:
-                raise self.Unsupported(e, f"{what}() other than with one {'delay' if what.endswith('timeout') else 'time'}"
-                                          " is not supported")
-            key = "asyncio_timeout" if self.qual(e.func) == "asyncio.timeout" else "asyncio_timeout_at"
-            if key == "asyncio_timeout":
-                v = self.timeout_value(e.args[0], sc, "delay")
-            else:
-                v = self.number(e.args[0], "time")
+                raise self.Unsupported(e, f"{what}() other than with one {'delay' if relative else 'time'} is not "
+                                          "supported")
+            key = "asyncio_timeout" if relative else "asyncio_timeout_at"
+            v = self.timeout_value(e.args[0], sc, "delay") if relative else self.number(e.args[0], "time")
             return [self.stmt(node, {key: v, "body": cont(sc)})]
         if self.is_asyncio(e.func, "TaskGroup"):
             self.native(e, "asyncio.TaskGroup()")
