@@ -8,11 +8,12 @@
 # (numbers within 1e-9).  cancelsim's log lines with a value (the items a
 # memory stream statement received) are not printed lines, and are left out,
 # except a probe's (print(t.done()): "t.done" with the value; print(s.deadline),
-# print(anyio.current_time()): a float), which is the line print wrote.  A program whose
-# translation declares "backends": ["asyncio"] (native asyncio: on Trio real
-# AnyIO raises RuntimeError: no running event loop, which is checked) is
-# compared on asyncio only.  Needs AnyIO and Trio importable, from PYTHONPATH or
-# $ANYIO_SITE; exits 77 (skipped) otherwise.  Prints "N passed, N failed".
+# print(anyio.current_time()): a float), which is the line print wrote.  A
+# program whose translation declares "backends": ["asyncio"] (native asyncio:
+# on Trio real AnyIO raises RuntimeError: no running event loop, which is
+# checked) is compared on asyncio only.  Needs AnyIO and Trio importable, from
+# PYTHONPATH or $ANYIO_SITE; exits 77 (skipped) otherwise.  Prints "N passed,
+# N failed".
 set -u
 cs="$1"
 export PYTHONPATH="${ANYIO_SITE:+$ANYIO_SITE:}${PYTHONPATH:-}"

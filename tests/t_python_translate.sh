@@ -6,8 +6,9 @@
 # refused by `run` with exactly "FILE:LINE:COL: error: MESSAGE", exit 2 and
 # nothing on standard output; Python positions reach run-time reports and the
 # trace; the translate command's options and failures.  A translation that
-# declares "backends": ["asyncio"] (native asyncio) runs on asyncio only.  Needs python3 (the
-# translator's interpreter); exits 77 without it.  Prints "N passed, N failed".
+# declares "backends": ["asyncio"] (native asyncio) runs on asyncio only.
+# Needs python3 (the translator's interpreter); exits 77 without it.  Prints
+# "N passed, N failed".
 set -u
 cs="$1"
 command -v "${CANCELSIM_PYTHON:-python3}" >/dev/null || { echo "python-translate: no python3: skipped"; exit 77; }
