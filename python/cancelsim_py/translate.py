@@ -258,6 +258,9 @@ class Translator(NativeAsyncio, HandlesScopes):
         if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
             return False
         call = node.value
+        if self.qual(call.func) == "asyncio.run":
+            raise Unsupported(call, "asyncio.run() is not supported (the program is run by anyio.run(main), "
+                                    "on AnyIO's backends)")
         if self.qual(call.func) != "anyio.run":
             return False
         if len(call.args) != 1 or not isinstance(call.args[0], ast.Name):
