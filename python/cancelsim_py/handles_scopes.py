@@ -82,7 +82,7 @@ class HandlesScopes:
         m = self.method(v, sc) if isinstance(v, ast.Call) else None
         if m and m[0] == "tg" and m[2] == "start_soon":  # 4.14: start_soon returns the TaskHandle
             name = self.check_new_name(target, sc)
-            d = self.spawn("start_soon", v, m[1], sc)
+            d = self.function_form(self.spawn("start_soon", v, m[1], sc), "start_soon")
             sc.names[name] = ("task", d["start_soon"])
             return [self.stmt(s, d)]
         if sc.lookup(v, self) == ("limiter", "default"):  # lim = anyio.to_thread.current_default_thread_limiter()
@@ -111,6 +111,15 @@ class HandlesScopes:
                 return []
             return [self.stmt(s, {"let": name, "value": {"name": d["as"]}})]
         return None
+
+    def function_form(self, d, kind):
+        """A spawn whose handle is kept, in the function form: await h / h.return_value give what the
+        function returned, which a body calling it would not (as translate.py's create_task does)."""
+        if "body" not in d:
+            return d
+        f = {kind: d[kind], "function": d["body"][0]["call"], "args": []}
+        f.update((k, v) for k, v in d.items() if k not in (kind, "body"))
+        return f
 
     def scope_options(self, call):
         """CancelScope(deadline=t, shield=b): the options as the format writes them."""

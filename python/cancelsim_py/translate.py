@@ -916,6 +916,7 @@ class Translator(NativeAsyncio, HandlesScopes):
             if d.get("return_handle"):  # srv = await tg.start(f, return_handle=True): a TaskHandle
                 if name in sc.values:
                     raise Unsupported(target, f"rebinding {name!r} is not supported")
+                d = self.function_form(d, "start")
                 sc.names[name] = ("task", d["start"])
                 self.start_handles[d["start"]] = d
                 return d
