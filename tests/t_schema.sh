@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t_schema.sh CANCELSIM - docs/scenario.schema.json against the corpus: every
-# file under scenarios/ is valid, and each file in tests/schema/ (one broken
+# file under scenarios/ and each pinned Python translation (tests/python/expected)
+# is valid, and each file in tests/schema/ (one broken
 # rule each) is invalid, both for the schema and for `cancelsim check` (except
 # unknown finding names, which only the schema and `verify` reject).  Needs
 # python3 with `jsonschema` (Debian: python3-jsonschema); without it the test
@@ -42,6 +43,8 @@ validate() {
     fi
 }
 validate scenarios
+# what the Python front end writes is a scenario too (its pinned translations)
+validate tests/python/expected
 validate tests/schema --expect-invalid
 for f in $(find tests/schema -name '*.json' ! -name 'unknown-finding.json' | sort); do
     "$cs" check "$f" >/dev/null 2>&1
