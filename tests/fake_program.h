@@ -43,6 +43,7 @@ static const cs_exc_class cs_fake_classes[CS_FAKE_NCLASSES] = {
     [CS_EXC_CLOSED_RESOURCE_ERROR] = {"ClosedResourceError", CS_EXC_EXCEPTION},
     [CS_EXC_END_OF_STREAM] = {"EndOfStream", CS_EXC_EXCEPTION},
     [CS_EXC_RUN_FINISHED_ERROR] = {"RunFinishedError", CS_EXC_RUNTIME_ERROR},
+    [CS_EXC_FUTURE_CANCELLED] = {"concurrent.futures.CancelledError", CS_EXC_EXCEPTION},
     [CS_EXC_CANCELLED] = {"Cancelled", CS_EXC_BASE_EXCEPTION},
     [CS_FAKE_APP_ERROR] = {"AppError", CS_EXC_EXCEPTION},
     [CS_FAKE_DB_ERROR] = {"DbError", CS_FAKE_APP_ERROR},

@@ -503,7 +503,8 @@ START_TEST(test_class_hierarchy)
                            "SystemExit",        "GeneratorExit",       "BaseExceptionGroup",
                            "ExceptionGroup",    "TaskFailed",          "TaskCancelled",
                            "WouldBlock",        "BrokenResourceError", "ClosedResourceError",
-                           "EndOfStream",       "RunFinishedError",    "Cancelled"};
+                           "EndOfStream",       "RunFinishedError",    "concurrent.futures.CancelledError",
+                           "Cancelled"};
     for (int i = 0; i < CS_EXC_BUILTIN_COUNT; i++)
         ck_assert_int_eq(cs_class_index(p, names[i]), i);
     int32_t e2 = cs_class_index(p, "E2");

@@ -131,7 +131,7 @@ END_TEST
     "\"NotImplementedError\", \"OSError\", \"ConnectionError\", \"TimeoutError\", \"KeyboardInterrupt\", "   \
     "\"SystemExit\", \"GeneratorExit\", \"BaseExceptionGroup\", \"ExceptionGroup\", \"TaskFailed\", "        \
     "\"TaskCancelled\", \"WouldBlock\", \"BrokenResourceError\", \"ClosedResourceError\", \"EndOfStream\", " \
-    "\"RunFinishedError\", \"Cancelled\", \"AppError\"]"
+    "\"RunFinishedError\", \"concurrent.futures.CancelledError\", \"Cancelled\", \"AppError\"]"
 
 static const char trio_trace[] =
     "{\"seq\": 0, \"t\": 0.0, \"ev\": \"run_start\", \"scenario\": \"x\", \"backend\": \"trio\", \"seed\": 3, " CLASSES

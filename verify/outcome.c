@@ -63,6 +63,8 @@ const char *cs_outcome_class_name(const cs_outcome *o, int32_t cls)
 {
     if (cls == CS_EXC_CANCELLED)
         return cs_cancelled_class_name(o->backend);
+    if (cls == CS_EXC_FUTURE_CANCELLED) /* type(exc).__name__, as real AnyIO's outcome shows it */
+        return "CancelledError";
     if (cls < 0 || (uint32_t)cls >= o->nclasses)
         return "?";
     return cs_outcome_str(o, o->class_names[cls]);

@@ -233,6 +233,7 @@ double cs__aio_effective_deadline(const cs__engine *e, const cs__task *t);
 
 /* taskgroup.c (AnyIO asyncio TaskGroup) */
 int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+cs_exc *cs__aio_tg_refuses(cs__engine *e, cs__tg *g);
 cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index,
                          const cs_stmt *st);
 void cs__tg_task_done(cs__engine *e, cs__task *t);

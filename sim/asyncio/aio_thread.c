@@ -8,6 +8,7 @@
  * (run_coroutine_threadsafe), in the worker's cancel scope.
  */
 #include "aio.h"
+#include "portal.h"
 #include "sync.h"
 #include "thread.h"
 
@@ -51,7 +52,7 @@ void cs__ft_sync(cs__engine *e, cs__thread *th)
 void cs__aio_ft_task_begin(cs__engine *e, cs__task *t, cs__thread *th)
 {
     (void)e;
-    if (th->worker_scope) {
+    if (th->worker_scope && !t->tg) { /* a portal call's task is in the portal's group instead */
         t->cancel_scope = th->worker_scope;
         cs__scope_tasks_add(th->worker_scope, t);
     }
@@ -59,6 +60,8 @@ void cs__aio_ft_task_begin(cs__engine *e, cs__task *t, cs__thread *th)
 
 void cs__ft_start(cs__engine *e, cs__thread *th)
 {
+    if (cs__portal_spawn_refused(e, th))
+        return;
     cs__task *t = cs__ft_task_new(e, th);
     cs__call_soon(e, CS__CB_TASK_STEP, t, NULL);
 }

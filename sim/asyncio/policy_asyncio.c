@@ -131,6 +131,7 @@ const cs__policy cs__policy_asyncio = {
     .step_frame = cs__aio_step_frame,
     .step_tg = cs__aio_step_tg,
     .spawn = cs__aio_tg_spawn,
+    .tg_refuses = cs__aio_tg_refuses,
     .step_start = cs__aio_step_start,
     .started = cs__aio_started,
     .event_wait = cs__aio_event_wait,

@@ -19,7 +19,9 @@ static void cs__task_finish(cs__engine *e, cs__task *t, cs__completion c)
         t->result = c;
         if (t->member_of)
             cs__scope_tasks_remove(t->member_of, t);
-        if (cs__rare(t)->ft_thread->ft_sync) /* run_sync's wrapper sets the future itself (issue 26) */
+        if (t->tg) /* a portal call's task (the thread had its result): the group's done-callback */
+            cs__call_soon(e, CS__CB_TASK_DONE, t, NULL);
+        else if (cs__rare(t)->ft_thread->ft_sync) /* run_sync's wrapper sets the future itself (issue 26) */
             cs__ft_done(e, cs__rare(t)->ft_thread);
         else
             cs__call_soon(e, CS__CB_FT_DONE, cs__rare(t)->ft_thread, NULL);

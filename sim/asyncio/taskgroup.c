@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aio.h"
+#include "portal.h"
 #include "util.h"
 
 enum { TG_START, TG_BODY, TG_WAIT, TG_CSC };
@@ -27,10 +28,18 @@ static void cs__tg_record(cs__tg *g, cs_exc *x)
 
 /* TaskGroup._spawn: the task joins the group's scope at once; its first step
  * (entering its handle's own scope) is queued with call_soon. */
-cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st)
+cs_exc *cs__aio_tg_refuses(cs__engine *e, cs__tg *g)
 {
     if (!g->entered || !g->scope->active)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "This task group is not active; no new tasks can be started.");
+    return NULL;
+}
+
+cs_exc *cs__aio_tg_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st)
+{
+    cs_exc *x = cs__aio_tg_refuses(e, g);
+    if (x)
+        return x;
     cs__task *t = cs__spawn_task(e, g, parent, name, index, st);
     cs__call_soon(e, CS__CB_TASK_STEP, t, NULL);
     return NULL;
@@ -121,6 +130,7 @@ int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
     if (f->phase == TG_START) {
         cs__tg *g = cs__tg_new(e, st->name, st->decl);
         f->obj = g->id;
+        cs__portal_tg_opened(e, st, g);
         cs__flow_scope_entered(e, t, st, g->scope->id);
         g->entered = true;
         e->emit_pos = st->pos;
@@ -132,7 +142,8 @@ int cs__aio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
     }
     cs__tg *g = e->tgs[f->obj];
     if (f->phase == TG_BODY) {
-        f->saved = *c; /* the body's completion, released with the frame */
+        cs__portal_tg_body_done(e, st, g); /* a BlockingPortal's __aexit__ stops it first */
+        f->saved = *c;                     /* the body's completion, released with the frame */
         c->type = CS__C_NORMAL;
         c->exc = NULL;
         if (f->saved.type == CS__C_EXC) {

@@ -16,6 +16,7 @@
 #include "interp.h"
 #include "memuse.h"
 #include "policy.h"
+#include "portal.h"
 #include "stream.h"
 #include "sync.h"
 #include "thread.h"
@@ -449,6 +450,7 @@ static void cs__engine_free(cs__engine *e)
         free(e->events[i].label);
     }
     free(e->events);
+    cs__pfutures_free(e); /* issue 26: their Events hold the backend's futures */
     cs__threads_free(e);
     cs__prims_free(e);
     /* before the backend: waiters' Events hold the backend's futures */
@@ -470,6 +472,7 @@ static void cs__engine_free(cs__engine *e)
     free(e->scope_latest);
     free(e->tg_latest);
     free(e->task_latest);
+    free(e->portal_latest);
 }
 
 int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
@@ -510,6 +513,10 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     e->task_latest = cs_xmalloc((prog->ntasks + 1) * sizeof *e->task_latest);
     for (uint32_t i = 0; i < prog->ntasks; i++)
         e->task_latest[i] = -1;
+    e->portal_latest = cs_xmalloc((prog->nportals + 1) * sizeof *e->portal_latest);
+    for (uint32_t i = 0; i < prog->nportals; i++)
+        e->portal_latest[i] = -1;
+    cs__pfutures_init(e);
 
     cs__prims_init(e);
     cs__interrupts_init(e);

@@ -177,6 +177,7 @@ struct cs__tg {
     /* the group its tasks are announced as (Trio start()'s temporary nursery:
      * the group its child is for), or NULL for itself */
     cs__tg *eventual;
+    bool portal_stopped; /* issue 26: a BlockingPortal's group after stop(): calls raise (portal.c) */
     /* then pol->tg_ext bytes: the backend's part (CS__EXT) */
 };
 
@@ -320,6 +321,11 @@ struct cs__engine {
     int32_t *scope_latest; /* prog->nscopes: scope instance id or -1 */
     int32_t *tg_latest;    /* prog->nscopes: tg id or -1 */
     int32_t *task_latest;  /* prog->ntasks: task id or -1 */
+
+    /* issue 26: prog->nportals: the portal's task group id or -1; the
+     * concurrent futures of start_task_soon, prog->nfutures (portal.c) */
+    int32_t *portal_latest;
+    struct cs__pfuture *pfutures;
 
     cs__event *events; /* prog->nevents */
     cs__prim *prims;   /* locks, then semaphores, then limiters, then the default limiter */

@@ -10,6 +10,7 @@
 #include "condition.h"
 #include "interp.h"
 #include "policy.h"
+#include "portal.h"
 #include "stream.h"
 #include "sync.h"
 #include "thread.h"
@@ -228,7 +229,8 @@ static int cs__exec_tasks(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
         return CS__CONT;
     }
     case CS_OP_START: cs__push(e, t, CS__F_START, st); return CS__CONT;
-    case CS_OP_STARTED: return e->pol->started(e, t, st, c);
+    case CS_OP_STARTED: /* issue 26: a portal's start_task has its own task_status */
+        return cs__portal_started(e, t, st) ? CS__CONT : e->pol->started(e, t, st, c);
     default: /* CS_OP_CREATE_TASK, CS_OP_START_SOON */ return cs__exec_spawn(e, t, st, c);
     }
 }
@@ -375,6 +377,11 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     /* issue 26: portals, foreign threads and Ctrl+C */
     [CS_OP_INTERRUPT] = cs__exec_interrupt,
     /* issue 26 portals */
+    [CS_OP_BLOCKING_PORTAL] = cs__exec_portal, /* portal.c */
+    [CS_OP_PORTAL_STOP] = cs__exec_portal,
+    [CS_OP_PORTAL_CM_WAIT] = cs__exec_portal,
+    [CS_OP_PORTAL_CM_THROW] = cs__exec_portal,
+    [CS_OP_PORTAL_CM_SET] = cs__exec_portal,
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     [CS_OP_CURRENT_TOKEN] = cs__exec_current_token, /* plain_thread.c */

@@ -75,6 +75,8 @@ typedef struct cs__policy {
     int (*step_tg)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
     /* tg.start_soon(): NULL, or the exception the call raises (new reference) */
     cs_exc *(*spawn)(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st);
+    /* issue 26: what tg.start_soon() would raise now (new reference), or NULL (a portal's spawn) */
+    cs_exc *(*tg_refuses)(cs__engine *e, cs__tg *g);
     /* `value = await tg.start(fn)` (CS__F_START) and task_status.started() */
     int (*step_start)(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
     int (*started)(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);

@@ -116,6 +116,9 @@ static const cs_exc_class cs__builtins[CS_EXC_BUILTIN_COUNT] = {
     [CS_EXC_CLOSED_RESOURCE_ERROR] = {"ClosedResourceError", CS_EXC_EXCEPTION},
     [CS_EXC_END_OF_STREAM] = {"EndOfStream", CS_EXC_EXCEPTION},
     [CS_EXC_RUN_FINISHED_ERROR] = {"RunFinishedError", CS_EXC_RUNTIME_ERROR},
+    /* its own name in traces (asyncio's cancellation is also CancelledError); the
+     * outcome prints CancelledError (cs_outcome_class_name) */
+    [CS_EXC_FUTURE_CANCELLED] = {"concurrent.futures.CancelledError", CS_EXC_EXCEPTION},
     [CS_EXC_CANCELLED] = {"Cancelled", CS_EXC_BASE_EXCEPTION},
 };
 

@@ -49,6 +49,7 @@ typedef enum cs_exc_class_id {
     CS_EXC_CLOSED_RESOURCE_ERROR,
     CS_EXC_END_OF_STREAM,
     CS_EXC_RUN_FINISHED_ERROR, /* anyio.RunFinishedError: a from_thread call after the loop is gone */
+    CS_EXC_FUTURE_CANCELLED,   /* concurrent.futures.CancelledError: a portal call whose task was cancelled */
     CS_EXC_CANCELLED,
     CS_EXC_BUILTIN_COUNT
 } cs_exc_class_id;
@@ -167,6 +168,14 @@ typedef enum cs_op {
     /* issue 26: portals, foreign threads and Ctrl+C */
     CS_OP_INTERRUPT, /* SIGINT arrives while this task runs (signal.raise_signal(SIGINT)) */
     /* issue 26 portals */
+    CS_OP_BLOCKING_PORTAL, /* async with BlockingPortal() as P: body (ref: the portal's index) */
+    CS_OP_PORTAL_STOP,     /* await P.stop(cancel_remaining=shield) */
+    /* the cm task of a portal_with (made by the loader, count: the future):
+     * wait for __exit__ (the thread's enter returns then), raise what the
+     * thread's body raised; and __exit__'s _exit_event.set() */
+    CS_OP_PORTAL_CM_WAIT,
+    CS_OP_PORTAL_CM_THROW,
+    CS_OP_PORTAL_CM_SET,
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     CS_OP_CURRENT_TOKEN, /* NAME = anyio.lowlevel.current_token(): `text` is the token's name */
@@ -177,6 +186,18 @@ typedef enum cs_op {
     CS_OP_FROM_THREAD,
     CS_OP_CHECK_CANCELLED,
     /* issue 26 portals: thread steps */
+    CS_OP_PORTAL_CALL,            /* P.call(fn), fn running the statements of body */
+    CS_OP_PORTAL_START_TASK_SOON, /* F = P.start_task_soon(fn) (ref: the portal; count: the future's index) */
+    CS_OP_FUTURE_RESULT,          /* F.result() (ref: the future's index) */
+    CS_OP_PORTAL_FUTURE_CANCEL,   /* F.cancel() */
+    CS_OP_PORTAL_START_TASK,      /* F, value = P.start_task(fn): waits for task_status.started() */
+    /* with P.wrap_async_context_manager(GEN()): body (thread steps).  The loader
+     * flattens it (load_portal.c): PORTAL_WITH (enter: count = its future,
+     * decl = the index of its exit; else_body = the cm task's statements), the
+     * body, a PORTAL_CALL running PORTAL_CM_SET (__exit__'s call(event.set)),
+     * then PORTAL_WITH_RESULT (its future's result(); count = the with's index) */
+    CS_OP_PORTAL_WITH,
+    CS_OP_PORTAL_WITH_RESULT,
     /* (end of issue 26 portals: thread steps) */
     /* issue 26 foreign threads: thread steps */
     CS_OP_PLAIN_THREAD,     /* a threading.Thread of the scenario ("threads"): `name`, start time `num`, steps `body` */
@@ -394,6 +415,13 @@ typedef struct cs_program {
     /* anyio.TaskNotFinished (an Exception), added likewise when a task_return_value
      * is used (issue 18's leftovers); only meaningful then */
     int32_t task_not_finished_cls;
+    /* issue 26: BlockingPortal names (blocking_portal), by index (a portal
+     * statement's `ref`; sim/load/load_portal.c) */
+    const char *const *portals;
+    uint32_t nportals;
+    const char *const *futures; /* portal_start_task_soon's `future` names, by index */
+    uint32_t nfutures;
+    uint32_t nwiths; /* portal_with steps: their futures follow the named ones */
 } cs_program;
 
 /* Returns true when class `cls` is `base` or derives from it. */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "portal.h"
 #include "thread.h"
 #include "util.h"
 
@@ -54,7 +55,10 @@ cs__task *cs__ft_task_new(cs__engine *e, cs__thread *th)
     t->state = CS_TASK_UNFINISHED;
     cs__rare_mut(e, t)->draw_owner = th->host;
     cs__rare_mut(e, t)->ft_thread = th;
-    cs__push(e, t, CS__F_FT_TASK, NULL);
+    const cs_stmt *call = th->portal_g ? th->portal_st : NULL;
+    cs__push(e, t, CS__F_FT_TASK, call);
+    if (call) /* issue 26: the portal's task group start_soon()s it */
+        cs__portal_task_joined(e, th, t);
     if (e->nft == e->capft) {
         e->capft = e->capft ? e->capft * 2 : 4;
         e->ft_tasks = cs_xrealloc(e->ft_tasks, e->capft * sizeof *e->ft_tasks);
@@ -67,6 +71,8 @@ cs__task *cs__ft_task_new(cs__engine *e, cs__thread *th)
 int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     cs__thread *th = cs__rare(t)->ft_thread;
+    if (f->st) /* issue 26: a portal call's task */
+        return cs__step_portal_task(e, t, f, c);
     if (f->phase == 0 && c->type == CS__C_EXC) {
         /* cancelled before its first step (asyncio: Runner.close cancels
          * what is left): the coroutine never runs, the thread gets the error */
@@ -88,6 +94,8 @@ int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
 
 static void cs__thread_finished(cs__engine *e, cs__thread *th)
 {
+    if (th->with && cs__portal_with_unwind(e, th)) /* issue 26: the with's __exit__ runs first */
+        return;
     th->done = true;
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_THREAD_END);
@@ -105,6 +113,12 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
     }
     e->pol->thread_report(e, th);
 }
+void cs__thread_raise(cs__engine *e, cs__thread *th, cs_exc *x)
+{
+    th->result = cs__c_exc(x);
+    cs__thread_finished(e, th);
+}
+
 /* from_thread.run() once the loop is gone: AnyIO raises RunFinishedError in
  * the thread (asyncio: run_async_from_thread finds the loop closed; Trio:
  * run_sync_soon finds the run finished, and AnyIO turns trio's error into
@@ -136,8 +150,21 @@ static bool cs__thread_inject(cs__engine *e, cs__thread *th, cs_pos pos)
     return true;
 }
 
-/* Runs the thread from where it stands to its next block or its end. */
+static void cs__thread_run1(cs__engine *e, cs__thread *th);
+
+/* Runs the thread from where it stands to its next block or its end (again
+ * when it ended inside a portal_with's body: it goes on at the with's exit). */
 static void cs__thread_run(cs__engine *e, cs__thread *th)
+{
+    do {
+        th->rerun = false;
+        th->running = true;
+        cs__thread_run1(e, th);
+        th->running = false;
+    } while (th->rerun && !e->aborted);
+}
+
+static void cs__thread_run1(cs__engine *e, cs__thread *th)
 {
     th->blocked = false;
     cs__plain_thread_starts(e, th); /* issue 26: a thread of "threads" begins */
@@ -184,6 +211,17 @@ static void cs__thread_run(cs__engine *e, cs__thread *th)
             th->result.value_json = s->value_json;
             cs__thread_finished(e, th);
             return;
+        case CS_OP_PORTAL_CALL: /* issue 26: the call's future is what it waits on (portal.c) */
+        case CS_OP_PORTAL_START_TASK_SOON:
+        case CS_OP_PORTAL_START_TASK:
+        case CS_OP_PORTAL_STOP: cs__portal_call(e, th, s); return;
+        case CS_OP_PORTAL_WITH: cs__portal_call(e, th, s); return;
+        case CS_OP_PORTAL_WITH_RESULT:
+        case CS_OP_FUTURE_RESULT:
+            if (cs__portal_future_result(e, th, s))
+                return;
+            break;
+        case CS_OP_PORTAL_FUTURE_CANCEL: cs__portal_future_cancel(e, th, s); break;
         case CS_OP_CHECK_CANCELLED: {
             cs_exc *x = th->plain ? cs__plain_step_error(e, th, s) : e->pol->thread_check_cancelled(e, th);
             if (x) {

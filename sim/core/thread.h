@@ -19,10 +19,14 @@ struct cs__thread {
     bool ft_sync;          /* issue 26: that call is from_thread.run_sync: its body runs without a task step */
     cs__completion result; /* how the thread function ended */
     cs__prim *limiter;
-    const cs_body *ft_body; /* the from_thread body it waits on */
-    cs__task *ft_task;      /* the from_thread body's own task, if any */
-    int32_t inject;         /* thread-fail: the plan's fault index, or -1 */
-    uint32_t id;            /* its index in e->threads: the trace's thread number - 1 */
+    const cs_body *ft_body;   /* the from_thread body it waits on */
+    cs__task *ft_task;        /* the from_thread body's own task, if any */
+    cs__tg *portal_g;         /* issue 26: its portal call spawns into this portal's group (portal.c) */
+    const cs_stmt *portal_st; /* that call's thread step (portal_call or portal_start_task_soon) */
+    const cs_stmt *with;      /* the portal_with whose body it runs (its __exit__ is due), or NULL */
+    bool running, rerun;      /* in cs__thread_run; to go on at once (a portal_with's exit steps) */
+    int32_t inject;           /* thread-fail: the plan's fault index, or -1 */
+    uint32_t id;              /* its index in e->threads: the trace's thread number - 1 */
     /* asyncio */
     cs__wait *wait;          /* the future run_sync awaits (ref) */
     cs__scope *worker_scope; /* where check_cancelled() looks */
@@ -62,6 +66,8 @@ void cs__threads_flush(cs__engine *e);
 /* After anyio.run() returned: the worker threads still running go on to
  * their ends in virtual time (trace only; the outcome is the run's). */
 void cs__threads_after_run(cs__engine *e);
+/* The thread function ends with exception x (owned): THREAD_END, the report. */
+void cs__thread_raise(cs__engine *e, cs__thread *th, cs_exc *x);
 
 /* plain_thread.c (issue 26): threads AnyIO did not start */
 /* At the run's start: each thread of "threads", blocked until its start_at. */

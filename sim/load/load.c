@@ -247,7 +247,9 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
         return -1;
     if (cs__load_expectations(ld, doc) < 0)
         return -1;
-    return cs__check_program(ld);
+    if (cs__load_portal_withs(ld) < 0 || cs__check_program(ld) < 0)
+        return -1;
+    return cs__load_portals(ld);
 }
 
 static void cs__loader_free(cs__loader *ld)

@@ -170,6 +170,10 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     case CS_OP_TO_THREAD:
     case CS_OP_FROM_THREAD:
     case CS_OP_FROM_THREAD_SYNC:
+    case CS_OP_PORTAL_CALL: /* issue 26: its own task's body */
+    case CS_OP_PORTAL_START_TASK_SOON:
+    case CS_OP_PORTAL_START_TASK:
+    case CS_OP_BLOCKING_PORTAL: /* issue 26: a task group frame */
     case CS_OP_START_SOON:
     case CS_OP_START:
     case CS_OP_CREATE_TASK:

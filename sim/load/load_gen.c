@@ -48,7 +48,8 @@ static void cs__gpush_bodies(cs__gwalk *w, const cs_stmt *st, int32_t fn)
     case CS_OP_CREATE_TASK: cs__gpush(w, st->body, -1); return;
     case CS_OP_TO_THREAD:
         for (uint32_t i = 0; i < st->body.n; i++)
-            if (st->body.items[i].op == CS_OP_FROM_THREAD)
+            if (st->body.items[i].op == CS_OP_FROM_THREAD || st->body.items[i].op == CS_OP_PORTAL_CALL ||
+                st->body.items[i].op == CS_OP_PORTAL_START_TASK_SOON || st->body.items[i].op == CS_OP_PORTAL_START_TASK)
                 cs__gpush(w, st->body.items[i].body, -1);
         return;
     case CS_OP_IF:

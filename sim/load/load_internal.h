@@ -286,6 +286,10 @@ int cs__check_plain_threads(cs__loader *ld);
  * task_return_value is used */
 int32_t cs__add_anyio_class(cs__loader *ld, const char *name, int32_t base, cs_pos pos, const char *why);
 int cs__add_task_not_finished(cs__loader *ld);
+/* issue 26: portal names into each portal statement's `ref` (load_portal.c) */
+int cs__load_portals(cs__loader *ld);
+/* issue 26: each portal_with flattened into its thread's steps, before the checks (load_portal.c) */
+int cs__load_portal_withs(cs__loader *ld);
 
 /* load_flow.c: no function reaches itself through `call` (fills `order`, one
  * entry per function, with the functions in an order where every function

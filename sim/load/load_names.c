@@ -443,7 +443,9 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
     case CS_OP_TASK_RETURN_VALUE: break;
     case CS_OP_TO_THREAD:
         for (uint32_t i = 0; i < st->body.n; i++)
-            if (st->body.items[i].op == CS_OP_FROM_THREAD || st->body.items[i].op == CS_OP_FROM_THREAD_SYNC)
+            if (st->body.items[i].op == CS_OP_FROM_THREAD || st->body.items[i].op == CS_OP_FROM_THREAD_SYNC ||
+                st->body.items[i].op == CS_OP_PORTAL_CALL || st->body.items[i].op == CS_OP_PORTAL_START_TASK_SOON ||
+                st->body.items[i].op == CS_OP_PORTAL_START_TASK)
                 cs__pending_add(&ps->todo, st->body.items[i].body, -1, NULL, true);
         break;
     case CS_OP_TRY:
@@ -499,6 +501,7 @@ static void cs__push_own_bodies(cs__pass *ps, cs__nframe **v, size_t *n, size_t 
     case CS_OP_REENTER:
     case CS_OP_ASYNC_WITH: cs__nframe_push(ps, v, n, cap, st->body, at->loops, at->star, env); break;
     case CS_OP_TASK_GROUP:
+    case CS_OP_BLOCKING_PORTAL: /* issue 26 */
     case CS_OP_CANCEL_SCOPE:
     case CS_OP_MOVE_ON_AFTER:
     case CS_OP_FAIL_AFTER:

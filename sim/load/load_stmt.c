@@ -53,6 +53,12 @@ typedef struct cs__zero {
     {                                         \
         "args", CS__K_ARGS, CS__F_ARGS, false \
     }
+/* issue 26: start_task_soon's / start_task's `name=` (any value, coerced to
+ * str by AnyIO): the call's task is not a scenario task, so it shows nowhere */
+#define CS__PORTAL_TASK_NAME                 \
+    {                                        \
+        "name", CS__K_ANY, CS__F_JSON, false \
+    }
 #define CS__CALL_OPTS {"function", CS__K_LOCAL, CS__F_CALL, false}, CS__ARGS_OPT
 #define CS__SCOPE_OPTS                                       \
     {                                                        \
@@ -200,6 +206,14 @@ static const cs__action cs__stmt_actions[] = {
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* issue 26 portals */
+    /* the portal's name is a string (not a scope: the portal's task group is
+     * anonymous, as real AnyIO's is); load_portal.c resolves it into `ref` */
+    {"blocking_portal", CS_OP_BLOCKING_PORTAL, CS__K_STRING, CS__F_TEXT, {CS__BODY_REQ}},
+    {"portal_stop",
+     CS_OP_PORTAL_STOP,
+     CS__K_STRING,
+     CS__F_TEXT,
+     {{"cancel_remaining", CS__K_BOOL, CS__F_SHIELD, false}}},
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     {"current_token", CS_OP_CURRENT_TOKEN, CS__K_STRING, CS__F_TEXT, {{0}}},
@@ -215,6 +229,32 @@ static const cs__action cs__thread_actions[] = {
     {"log", CS_OP_LOG, CS__K_STRING, CS__F_TEXT, {{0}}},
     {"from_thread", CS_OP_FROM_THREAD, CS__K_BODY, CS__F_BODY, {{"token", CS__K_STRING, CS__F_TEXT, false}}},
     /* issue 26 portals */
+    {"portal_call", CS_OP_PORTAL_CALL, CS__K_STRING, CS__F_TEXT, {CS__BODY_REQ}},
+    /* the future's name is `name` (its own namespace, load_portal.c) */
+    {"portal_start_task_soon",
+     CS_OP_PORTAL_START_TASK_SOON,
+     CS__K_STRING,
+     CS__F_TEXT,
+     {CS__BODY_REQ, {"future", CS__K_NAME, CS__F_DECL, true}, CS__PORTAL_TASK_NAME}},
+    {"portal_start_task",
+     CS_OP_PORTAL_START_TASK,
+     CS__K_STRING,
+     CS__F_TEXT,
+     {CS__BODY_REQ, {"future", CS__K_NAME, CS__F_DECL, true}, CS__PORTAL_TASK_NAME}},
+    /* the manager (an @asynccontextmanager generator function) is `name` */
+    {"portal_with",
+     CS_OP_PORTAL_WITH,
+     CS__K_STRING,
+     CS__F_TEXT,
+     {{"manager", CS__K_NAME, CS__F_DECL, true}, {"body", CS__K_THREAD_BODY, CS__F_BODY, true}}},
+    {"future_result", CS_OP_FUTURE_RESULT, CS__K_STRING, CS__F_TEXT, {{0}}},
+    {"future_cancel", CS_OP_PORTAL_FUTURE_CANCEL, CS__K_STRING, CS__F_TEXT, {{0}}},
+    /* p.call(p.stop, cancel_remaining) */
+    {"portal_stop",
+     CS_OP_PORTAL_STOP,
+     CS__K_STRING,
+     CS__F_TEXT,
+     {{"cancel_remaining", CS__K_BOOL, CS__F_SHIELD, false}}},
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     {"from_thread_sync", CS_OP_FROM_THREAD_SYNC, CS__K_BODY, CS__F_BODY, {{"token", CS__K_STRING, CS__F_TEXT, false}}},

@@ -42,6 +42,12 @@ static void cs__push_bodies(cs__walk *w, const cs_stmt *st, uint32_t level, unsi
     case CS_OP_FROM_THREAD_SYNC: /* issue 26 */
         cs__walk_push(w, &st->body, level, (cx & (CS__CX_HAS_TG | CS__CX_IN_START)) | CS__CX_IN_SYNC);
         break;
+    /* issue 26: a portal's body has no task group of its own to start_soon
+     * into (the portal's is not the program's), nor has a portal call's */
+    case CS_OP_BLOCKING_PORTAL: cs__walk_push(w, &st->body, level, cx & ~(unsigned)CS__CX_HAS_TG); break;
+    case CS_OP_PORTAL_CALL:
+    case CS_OP_PORTAL_START_TASK_SOON: cs__walk_push(w, &st->body, level, 0); break;
+    case CS_OP_PORTAL_START_TASK: cs__walk_push(w, &st->body, level, CS__CX_IN_START); break;
     case CS_OP_START_SOON:
     case CS_OP_CREATE_TASK:
     case CS_OP_ASYNCIO_CREATE_TASK:

@@ -156,6 +156,7 @@ void cs__trio_reparent(cs__engine *e, cs__scope *s, cs__scope *parent);
 
 /* trio_nursery.c */
 int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+cs_exc *cs__trio_tg_refuses(cs__engine *e, cs__tg *g);
 cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st);
 void cs__trio_child_finished(cs__engine *e, cs__tg *g, cs__task *t);
 void cs__nursery_check_closed(cs__engine *e, cs__tg *g);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "portal.h"
 #include "trio.h"
 #include "util.h"
 
@@ -53,12 +54,20 @@ void cs__trio_child_finished(cs__engine *e, cs__tg *g, cs__task *t)
     cs__nursery_check_closed(e, g);
 }
 
-cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st)
+cs_exc *cs__trio_tg_refuses(cs__engine *e, cs__tg *g)
 {
     if (!cs__trio_g(g)->active)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "This task group is not active; no new tasks can be started.");
     if (cs__trio_g(g)->closed)
         return cs__new_exc(e, CS_EXC_RUNTIME_ERROR, "Nursery is closed to new arrivals");
+    return NULL;
+}
+
+cs_exc *cs__trio_spawn(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st)
+{
+    cs_exc *x = cs__trio_tg_refuses(e, g);
+    if (x)
+        return x;
     cs__task *t = cs__spawn_task(e, g, parent, name, index, st);
     cs__trio_reschedule(e, t, NULL);
     return NULL;
@@ -115,6 +124,7 @@ int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
     if (f->phase == NS_START) {
         cs__tg *g = cs__tg_new(e, st->name, st->decl);
         f->obj = g->id;
+        cs__portal_tg_opened(e, st, g);
         cs__flow_scope_entered(e, t, st, g->scope->id);
         g->entered = cs__trio_g(g)->active = cs__trio_g(g)->nested_running = true;
         g->host = t;
@@ -127,7 +137,8 @@ int cs__trio_step_tg(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
     }
     cs__tg *g = e->tgs[f->obj];
     if (f->phase == NS_BODY) {
-        f->saved = *c; /* released with the frame; a RETURN passes through */
+        cs__portal_tg_body_done(e, st, g); /* a BlockingPortal's __aexit__ stops it first */
+        f->saved = *c;                     /* released with the frame; a RETURN passes through */
         c->type = CS__C_NORMAL;
         c->exc = NULL;
         if (f->saved.type == CS__C_EXC)

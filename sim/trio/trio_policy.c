@@ -236,6 +236,7 @@ const cs__policy cs__policy_trio = {
     .step_frame = cs__trio_step_frame,
     .step_tg = cs__trio_step_tg,
     .spawn = cs__trio_spawn,
+    .tg_refuses = cs__trio_tg_refuses,
     .step_start = cs__trio_step_start,
     .started = cs__trio_started,
     .event_wait = cs__trio_event_wait,

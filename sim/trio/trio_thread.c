@@ -9,6 +9,7 @@
 #include <assert.h>
 #include <stdlib.h>
 
+#include "portal.h"
 #include "sync.h"
 #include "thread.h"
 #include "trio.h"
@@ -42,7 +43,8 @@ void cs__trio_thread_report(cs__engine *e, cs__thread *th)
 
 void cs__trio_thread_call(cs__engine *e, cs__thread *th)
 {
-    /* a call passing a token (issue 26; a plain thread always does): trio runs it in the system nursery */
+    /* a call passing a token (issue 26; a plain thread always does, and so
+     * does a portal: cs__portal_call sets ft_token): trio runs it in the system nursery */
     bool system = th->st->abandon || th->ft_token;
     /* RunSync.run_in_system_nursery is run_sync_soon(self.run_sync): it runs in the queue's pass (issue 26) */
     cs__trio_queue(e, th, system ? (th->ft_sync ? RQ_SYNC_SOON : RQ_RUN_SYSTEM) : RQ_RUN_HOST);
@@ -61,6 +63,10 @@ void cs__trio_ft_task_exited(cs__engine *e, cs__task *t)
     if (t->member_of)
         cs__scope_tasks_remove(t->member_of, t);
     t->cancel_scope = NULL;
+    if (t->tg) { /* a portal call's task: the thread had its result; a child of the portal's group */
+        cs__trio_child_finished(e, t->tg, t);
+        return;
+    }
     cs__ft_resume(e, cs__rare(t)->ft_thread, &t->result);
     cs__trio_system_task_done(e);
 }
@@ -188,7 +194,8 @@ void cs__trio_thread_reports(cs__engine *e)
                 cs__thread_release(e, th);
                 break;
             }
-            cs__trio_reschedule(e, cs__ft_task_new(e, th), NULL);
+            if (!cs__portal_spawn_refused(e, th))
+                cs__trio_reschedule(e, cs__ft_task_new(e, th), NULL);
             break;
         }
     }

@@ -1,8 +1,6 @@
 """Blocking portals on real AnyIO (issue 26): a BlockingPortal in async code,
-called from worker threads.  The reference script's side only: cancelsim's
-loader does not know these statements yet (the engine's part of issue 26's
-portals is not done), so no corpus scenario uses them; they are here so that
-real AnyIO's answers can be had for the format the engine will take.
+called from worker threads (scenarios/portal/portal-*.json; the engine's
+side is sim/core/portal.c).
 
 - `{"blocking_portal": "p", "body": [...]}` is
   `async with anyio.from_thread.BlockingPortal() as p:` around the body;
@@ -10,7 +8,17 @@ real AnyIO's answers can be had for the format the engine will take.
   `await p.stop(cancel_remaining=b)`;
 - the thread step `{"portal_call": "p", "body": [...]}` is `p.call(fn)` in the
   worker thread, with `async def fn():` running the statements (their log
-  lines name the task that called to_thread, as a from_thread body's do).
+  lines name the task that called to_thread, as a from_thread body's do);
+- `{"portal_start_task_soon": "p", "body": [...], "future": "f"}` is
+  `f = p.start_task_soon(fn)`; `{"future_result": "f"}` is `f.result()` and
+  `{"future_cancel": "f"}` is `f.cancel()` (a concurrent.futures.Future);
+- the thread step `{"portal_stop": "p", "cancel_remaining": b}` is
+  `p.call(p.stop, b)`;
+- `{"portal_start_task": "p", "body": [... "started" ...], "future": "f"}` is
+  `f, _ = p.start_task(fn)` (`started` in the body is the portal's
+  task_status.started());
+- `{"portal_with": "p", "manager": "G", "body": [thread steps]}` is
+  `with p.wrap_async_context_manager(G()): ...` in the thread.
 
 Worker threads run in lock-step with the loop (anyio_reference.ThreadSync):
 portal.call() waits on concurrent.futures.Future objects twice (the
@@ -68,6 +76,7 @@ def _patch_futures():
 
 def setup(interp):
     interp.portals = {}
+    interp.portal_futures = {}
     _state["interp"] = interp
     _patch_futures()
 
@@ -82,14 +91,76 @@ async def _portal_stop(interp, st, ctx):
     await interp.portals[st["portal_stop"]].stop(cancel_remaining=st.get("cancel_remaining", False))
 
 
-def _portal_call(interp, step, job):
-    portal = interp.portals[step["portal_call"]]
-
+def _call_fn(interp, step, job):
+    """The async function a portal runs: the step's statements, in the name
+    of the task that called to_thread (as a from_thread body's are)."""
     async def fn():
         r = await interp.body(step["body"], type(job.ctx)(job.task, job.ctx.tg))
         return r.value if r is not None else None
 
-    portal.call(fn)
+    return fn
+
+
+class _StatusTask:
+    """The host task's record, with the portal's task_status for `started`."""
+
+    def __init__(self, task, task_status):
+        self.__dict__["_task"], self.__dict__["task_status"] = task, task_status
+
+    def __getattr__(self, k):
+        return getattr(self._task, k)
+
+    def __setattr__(self, k, v):
+        setattr(self._task, k, v)
+
+
+def _portal_start_task(interp, step, job):
+    portal = interp.portals[step["portal_start_task"]]
+
+    async def fn(task_status):
+        ctx = type(job.ctx)(_StatusTask(job.task, task_status), job.ctx.tg)
+        r = await interp.body(step["body"], ctx)
+        return r.value if r is not None else None
+
+    interp.portal_futures[step["future"]], _ = portal.start_task(fn, name=step.get("name"))
+
+
+def _portal_with(interp, step, job):
+    from . import generators  # the scenario's @asynccontextmanager functions
+
+    portal = interp.portals[step["portal_with"]]
+    ctx = type(job.ctx)(job.task, job.ctx.tg)
+    cm = generators.contextlib.asynccontextmanager(lambda: generators._gen(interp, step, ctx, "manager"))()
+    with portal.wrap_async_context_manager(cm):
+        saved = job.st  # the body's thread steps run as the thread's own
+        job.st = dict(saved, to_thread=step["body"])
+        try:
+            interp.thread_steps(job)
+        finally:
+            job.st = saved
+
+
+def _portal_call(interp, step, job):
+    interp.portals[step["portal_call"]].call(_call_fn(interp, step, job))
+
+
+def _portal_start_task_soon(interp, step, job):
+    portal = interp.portals[step["portal_start_task_soon"]]
+    interp.portal_futures[step["future"]] = portal.start_task_soon(_call_fn(interp, step, job),
+                                                                   name=step.get("name"))
+
+
+def _thread_portal_stop(interp, step, job):
+    portal = interp.portals[step["portal_stop"]]
+    portal.call(portal.stop, step.get("cancel_remaining", False))
+
+
+def _future_result(interp, step, job):
+    interp.portal_futures[step["future_result"]].result()
+
+
+def _future_cancel(interp, step, job):
+    interp.portal_futures[step["future_cancel"]].cancel()
 
 
 def sub_bodies(st):
@@ -97,4 +168,12 @@ def sub_bodies(st):
 
 
 ACTIONS = {"blocking_portal": _blocking_portal, "portal_stop": _portal_stop}
-THREAD_STEPS = {"portal_call": _portal_call}
+THREAD_STEPS = {
+    "portal_call": _portal_call,
+    "portal_start_task_soon": _portal_start_task_soon,
+    "future_result": _future_result,
+    "future_cancel": _future_cancel,
+    "portal_stop": _thread_portal_stop,
+    "portal_start_task": _portal_start_task,
+    "portal_with": _portal_with,
+}

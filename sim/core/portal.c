@@ -1,0 +1,404 @@
+/* portal.c - AnyIO's BlockingPortal inside async code (issue 26), the same on
+ * both backends: `async with BlockingPortal() as p:` is a task group (the
+ * portal's, anonymous) whose body ends with `await p.stop()`; p.call(fn) from
+ * a worker thread checks the portal runs, then has the loop start_soon
+ * `_call_func` in that group (asyncio: call_soon_threadsafe; Trio:
+ * run_sync_soon, in a system step), which runs fn and resolves the future the
+ * thread waits on.
+ *
+ * A call's task is the from_thread kind of task (thread.c: not a scenario task;
+ * its log lines and draws are the calling thread's host's), joined to the
+ * portal's group.  How the loop gets the call to it is each backend's
+ * pol->thread_call, as for from_thread.run.
+ */
+#include <assert.h>
+#include <stdlib.h>
+
+#include "policy.h"
+#include "portal.h"
+#include "thread.h"
+#include "util.h"
+
+static cs__tg *cs__portal_tg(cs__engine *e, const cs_stmt *st)
+{
+    int32_t id = st->ref >= 0 ? e->portal_latest[st->ref] : -1;
+    if (id < 0) {
+        cs__fail_scenario(e, st->pos, "portal '%s' is used before it was created", st->text);
+        return NULL;
+    }
+    return e->tgs[id];
+}
+
+/* The concurrent future a statement or thread step is about: start_task_soon's
+ * and start_task's (count), future_result's and future_cancel's (ref), or a
+ * portal_with's (count: the with's index; its future follows the named ones). */
+static bool cs__own_future(const cs_stmt *s)
+{
+    return s->op == CS_OP_PORTAL_START_TASK_SOON || s->op == CS_OP_PORTAL_START_TASK || s->op == CS_OP_PORTAL_WITH;
+}
+
+static cs__pfuture *cs__pf_at(cs__engine *e, const cs_stmt *s)
+{
+    switch (s->op) {
+    case CS_OP_PORTAL_START_TASK_SOON:
+    case CS_OP_PORTAL_START_TASK: return &e->pfutures[s->count];
+    case CS_OP_FUTURE_RESULT:
+    case CS_OP_PORTAL_FUTURE_CANCEL: return &e->pfutures[s->ref];
+    default: return &e->pfutures[e->prog->nfutures + (uint32_t)s->count];
+    }
+}
+
+/* BlockingPortal.stop(): no await in it; it marks the portal stopped (calls
+ * raise from now on) and, with cancel_remaining, cancels the portal's task
+ * group: its calls' tasks and the body that runs inside the portal. */
+static void cs__portal_stop(cs__engine *e, cs__tg *g, bool cancel_remaining)
+{
+    g->portal_stopped = true;
+    if (cancel_remaining)
+        cs__scope_cancel(e, g->scope, "the blocking portal is shutting down", CS_CAUSE_EXPLICIT);
+}
+
+/* The cm task of a portal_with: `value = await cm.__aenter__()` is over (the
+ * thread's __enter__ returns), then `await self._exit_event.wait()`; after
+ * it, the thread body's exception is thrown in (__aexit__(exc)). */
+static int cs__exec_cm(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    cs__pfuture *pf = cs__pf_at(e, st);
+    switch (st->op) {
+    case CS_OP_PORTAL_CM_WAIT:
+        if (pf->status_waiter) {
+            pf->status_done = true;
+            cs__thread_release(e, pf->status_waiter);
+            pf->status_waiter = NULL;
+        }
+        return e->pol->event_wait(e, t, pf->ev);
+    case CS_OP_PORTAL_CM_THROW:
+        if (pf->pending.type == CS__C_EXC)
+            *c = cs__c_exc(cs_exc_ref(pf->pending.exc));
+        return CS__CONT;
+    default: e->pol->event_set(e, pf->ev); return CS__CONT;
+    }
+}
+
+int cs__exec_portal(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
+{
+    if (st->op != CS_OP_BLOCKING_PORTAL && st->op != CS_OP_PORTAL_STOP)
+        return cs__exec_cm(e, t, st, c);
+    if (st->op == CS_OP_BLOCKING_PORTAL) {
+        cs__push(e, t, CS__F_TG, st); /* the group; its body's end is stop() (cs__portal_tg_body_done) */
+        return CS__CONT;
+    }
+    cs__tg *g = cs__portal_tg(e, st);
+    if (!g)
+        return CS__YIELD;
+    cs__portal_stop(e, g, st->shield);
+    return CS__CONT;
+}
+
+void cs__portal_tg_opened(cs__engine *e, const cs_stmt *st, const cs__tg *g)
+{
+    if (st->op == CS_OP_BLOCKING_PORTAL)
+        e->portal_latest[st->ref] = g->id;
+}
+
+/* __aexit__: `await self.stop()` before the task group's own __aexit__. */
+void cs__portal_tg_body_done(cs__engine *e, const cs_stmt *st, cs__tg *g)
+{
+    if (st->op == CS_OP_BLOCKING_PORTAL)
+        cs__portal_stop(e, g, false);
+}
+
+/* start_task_soon(fn) (call(fn) is start_task_soon(fn).result(); the
+ * portal_stop thread step is call(p.stop, cancel_remaining)):
+ * _check_running() in the thread, then the spawn through the loop. */
+void cs__portal_call(cs__engine *e, cs__thread *th, const cs_stmt *s)
+{
+    if (s->body.n == 1 && s->body.items[0].op == CS_OP_PORTAL_CM_SET)
+        th->with = NULL; /* a portal_with's __exit__ has begun: what it raises ends the thread */
+    cs__tg *g = cs__portal_tg(e, s);
+    if (!g)
+        return;
+    if (g->portal_stopped) {
+        cs_exc *x = cs__raise_new(e, th->host, CS_EXC_RUNTIME_ERROR, "This portal is not running");
+        cs_exc_set_context(x, NULL);
+        cs__emit_raise(e, th->host, x, s->pos);
+        cs__thread_raise(e, th, x);
+        return;
+    }
+    if (cs__own_future(s)) {
+        cs__pfuture *pf = cs__pf_at(e, s);
+        cs__completion_clear(&pf->res);
+        cs__completion_clear(&pf->pending);
+        cs__event *ev = pf->ev;
+        int32_t gen = pf->gen + 1;
+        *pf = (cs__pfuture){.state = CS__PF_PENDING, .gen = gen, .scope = -1, .ev = ev};
+        if (s->op != CS_OP_PORTAL_START_TASK_SOON)
+            pf->status_waiter = th; /* task_status_future.result(), or __enter__'s future */
+        if (s->op == CS_OP_PORTAL_WITH) {
+            if (!pf->ev) {
+                pf->ev = cs_xcalloc(1, sizeof *pf->ev);
+                pf->ev->label = cs_xasprintf("portal_with %s", s->name);
+            }
+            pf->ev->value = false;
+            th->with = s;
+        }
+    }
+    th->portal_g = g;
+    th->portal_st = s;
+    th->ft_token = true; /* the portal passes its token (Trio: the system nursery) */
+    th->ft_sync = false; /* start_soon(_call_func) in the loop, whatever this thread called before */
+    e->pol->thread_call(e, th);
+}
+
+bool cs__portal_spawn_refused(cs__engine *e, cs__thread *th)
+{
+    if (!th->portal_g)
+        return false;
+    cs_exc *x = e->pol->tg_refuses(e, th->portal_g);
+    if (!x)
+        return false;
+    th->portal_g = NULL;
+    th->with = NULL; /* run_sync raised in __enter__: no __exit__ */
+    cs__pfuture *pf = cs__own_future(th->portal_st) ? cs__pf_at(e, th->portal_st) : NULL;
+    if (pf) { /* the future no task will resolve */
+        pf->status_waiter = NULL;
+        pf->state = CS__PF_DONE;
+    }
+    cs_exc_set_context(x, NULL);
+    cs__emit_raise(e, th->host, x, th->portal_st->pos);
+    cs__thread_raise(e, th, x);
+    return true;
+}
+
+/* The loop's start_soon(_call_func): t joins the portal's group (its frame
+ * keeps which future it resolves); the thread of a start_task_soon goes on at
+ * once (its run_sync returned). */
+void cs__portal_task_joined(cs__engine *e, cs__thread *th, cs__task *t)
+{
+    cs__tg *g = th->portal_g;
+    if (cs__own_future(th->portal_st))
+        t->frames[0].obj = cs__pf_at(e, th->portal_st)->gen;
+    t->tg = g;
+    t->cancel_scope = g->scope;
+    cs__scope_tasks_add(g->scope, t);
+    g->ntasks++;
+    th->portal_g = NULL; /* the task has its call; a later from_thread of this thread is no portal call */
+    if (th->portal_st->op == CS_OP_PORTAL_START_TASK_SOON)
+        cs__thread_release(e, th);
+}
+
+/* A future's end reaches the thread waiting in its result(). */
+static void cs__pf_wake(cs__engine *e, cs__pfuture *pf)
+{
+    cs__thread *th = pf->waiter;
+    pf->waiter = NULL;
+    if (!th)
+        return;
+    if (pf->state == CS__PF_CANCELLED) {
+        cs_exc *x = cs__raise_new(e, th->host, CS_EXC_FUTURE_CANCELLED, NULL);
+        cs_exc_set_context(x, NULL);
+        cs__emit_raise(e, th->host, x, th->st->body.items[th->idx - 1].pos);
+        cs__thread_raise(e, th, x);
+        return;
+    }
+    cs__ft_resume(e, th, &pf->res);
+}
+
+/* start_task's task_done callback: the task ended without started(); the
+ * thread's start_task raises CancelledError, the task's exception, or
+ * RuntimeError. */
+static void cs__pf_status_failed(cs__engine *e, cs__pfuture *pf)
+{
+    cs__thread *th = pf->status_waiter;
+    pf->status_waiter = NULL;
+    pf->status_done = true;
+    th->with = NULL; /* a portal_with whose __aenter__ failed has no __exit__ */
+    if (pf->state == CS__PF_DONE && pf->res.type == CS__C_EXC) {
+        cs__ft_resume(e, th, &pf->res);
+        return;
+    }
+    cs_exc *x = pf->state == CS__PF_CANCELLED ? cs__raise_new(e, th->host, CS_EXC_FUTURE_CANCELLED, NULL)
+                                              : cs__raise_new(e, th->host, CS_EXC_RUNTIME_ERROR,
+                                                              "Task exited without calling task_status.started()");
+    cs_exc_set_context(x, NULL);
+    cs__emit_raise(e, th->host, x, th->st->body.items[th->idx - 1].pos);
+    cs__thread_raise(e, th, x);
+}
+
+bool cs__portal_started(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    if (!cs__rare(t)->ft_thread || !t->nframes || t->frames[0].kind != CS__F_FT_TASK || !t->frames[0].st ||
+        t->frames[0].st->op != CS_OP_PORTAL_START_TASK)
+        return false;
+    cs__pfuture *pf = &e->pfutures[t->frames[0].st->count];
+    if (pf->status_done) {
+        cs__fail_scenario(e, st->pos, "a second task_status.started() in a portal's start_task is not modelled");
+        return true;
+    }
+    pf->status_done = true; /* _BlockingPortalTaskStatus.started(): the future's result */
+    cs__thread *th = pf->status_waiter;
+    pf->status_waiter = NULL;
+    if (th)
+        cs__thread_release(e, th);
+    return true;
+}
+
+/* _call_func's except clauses: the cancellation becomes future.cancel() and
+ * the task ends normally; an Exception goes to the future only; any other
+ * BaseException goes to both.  Returns what the task group sees. */
+static cs__completion cs__portal_task_done(cs__engine *e, cs__thread *th, const cs_stmt *call, int32_t gen,
+                                           cs__completion c)
+{
+    cs__pfuture one = {.state = CS__PF_PENDING, .waiter = th}; /* call(): the thread waits on it */
+    cs__pfuture *pf = cs__own_future(call) ? cs__pf_at(e, call) : &one;
+    if (pf != &one && pf->gen != gen) /* a future no name holds any more: nobody can read it */
+        pf = &one, one.waiter = NULL;
+    cs__completion group = {.type = CS__C_NORMAL};
+    if (c.type == CS__C_EXC && !cs_exc_class_is(e->prog, c.exc->cls, CS_EXC_EXCEPTION) &&
+        c.exc->cls != CS_EXC_CANCELLED)
+        group = cs__c_exc(cs_exc_ref(c.exc));
+    if (pf->state == CS__PF_PENDING) {
+        pf->state = c.type == CS__C_EXC && c.exc->cls == CS_EXC_CANCELLED ? CS__PF_CANCELLED : CS__PF_DONE;
+        if (pf->state == CS__PF_DONE) {
+            pf->res = c.type == CS__C_EXC ? c : (cs__completion){.type = CS__C_NORMAL};
+            c.type = CS__C_NORMAL;
+            c.exc = NULL;
+        }
+        cs__pf_wake(e, pf);
+    }
+    if (pf->status_waiter)
+        cs__pf_status_failed(e, pf);
+    if (pf == &one)
+        cs__completion_clear(&one.res);
+    cs__completion_clear(&c);
+    return group;
+}
+
+/* The call's task: `with CancelScope() as scope:` around fn (future.cancel()
+ * from a thread cancels that scope), then the future's outcome. */
+int cs__step_portal_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
+{
+    cs__thread *th = cs__rare(t)->ft_thread;
+    if (f->phase == 0) {
+        if (c->type == CS__C_EXC) /* cancelled before it ran: the future stays pending */
+            return cs__pop_with(t, c, *c);
+        f->phase = 1;
+        cs__scope *s = cs__scope_new(e, NULL, CS_KIND_INTERNAL, INFINITY, false);
+        f->scope = s->id;
+        cs__scope_enter(e, s, t);
+        if (cs__own_future(f->st) && cs__pf_at(e, f->st)->gen == f->obj) {
+            cs__pfuture *pf = cs__pf_at(e, f->st);
+            pf->scope = s->id;
+            if (pf->state == CS__PF_CANCELLED) /* the done-callback runs at once, in the loop */
+                cs__scope_cancel(e, s, "the future was cancelled", CS_CAUSE_EXPLICIT);
+        }
+        if (f->st->op == CS_OP_PORTAL_STOP) /* p.call(p.stop, ...): stop() awaits nothing */
+            cs__portal_stop(e, t->tg, f->st->shield);
+        else if (f->st->op == CS_OP_PORTAL_WITH) /* run_async_cm: async with GEN() as value: wait */
+            cs__push_body(e, t, f->st->else_body);
+        else
+            cs__push_body(e, t, f->st->body);
+        return CS__CONT;
+    }
+    cs__completion r = cs__scope_exit(e, e->scopes[f->scope], *c);
+    c->type = CS__C_NORMAL;
+    c->exc = NULL;
+    if (r.type == CS__C_RETURN)
+        r.type = CS__C_NORMAL;
+    if (cs__own_future(f->st) && cs__pf_at(e, f->st)->gen == f->obj)
+        cs__pf_at(e, f->st)->scope = -1;
+    cs__completion out = cs__portal_task_done(e, th, f->st, f->obj, r);
+    cs__pop(t);
+    *c = out;
+    return CS__CONT;
+}
+
+static cs__pfuture *cs__pf_of(cs__engine *e, const cs_stmt *s)
+{
+    cs__pfuture *pf = cs__pf_at(e, s);
+    if (pf->state == CS__PF_NONE) {
+        cs__fail_scenario(e, s->pos, "future '%s' is used before it was created", s->text);
+        return NULL;
+    }
+    return pf;
+}
+
+bool cs__portal_future_result(cs__engine *e, cs__thread *th, const cs_stmt *s)
+{
+    cs__pfuture *pf = cs__pf_of(e, s);
+    if (!pf)
+        return true;
+    if (pf->state == CS__PF_PENDING) {
+        if (pf->waiter && pf->waiter != th) {
+            cs__fail_scenario(e, s->pos, "two threads waiting on future '%s' at once is not modelled", s->text);
+            return true;
+        }
+        pf->waiter = th; /* woken by the task's end or a cancel() */
+        return true;
+    }
+    pf->waiter = th;
+    if (pf->state == CS__PF_CANCELLED || pf->res.type == CS__C_EXC) {
+        cs__pf_wake(e, pf);
+        return true;
+    }
+    pf->waiter = NULL;
+    return false;
+}
+
+/* concurrent.futures.Future.cancel(): a pending future is cancelled at once
+ * (its waiters wake with CancelledError); a running task's done-callback
+ * cancels its scope through the loop (modelled at once: the thread waits for
+ * that run_sync). */
+void cs__portal_future_cancel(cs__engine *e, cs__thread *th, const cs_stmt *s)
+{
+    (void)th;
+    cs__pfuture *pf = cs__pf_of(e, s);
+    if (!pf || pf->state != CS__PF_PENDING)
+        return;
+    pf->state = CS__PF_CANCELLED;
+    if (pf->scope >= 0)
+        cs__scope_cancel(e, e->scopes[pf->scope], "the future was cancelled", CS_CAUSE_EXPLICIT);
+    cs__pf_wake(e, pf);
+}
+
+/* __exit__(exc): the thread's body ended with th->result; the thread goes on
+ * at the with's exit steps (call(event.set), then the future's result()),
+ * and the generator gets the exception thrown in. */
+bool cs__portal_with_unwind(cs__engine *e, cs__thread *th)
+{
+    const cs_stmt *w = th->with;
+    th->with = NULL;
+    if (th->result.type != CS__C_EXC)
+        return false;
+    cs__pfuture *pf = cs__pf_at(e, w);
+    cs__completion_clear(&pf->pending);
+    pf->pending = th->result;
+    th->result = (cs__completion){.type = CS__C_NORMAL};
+    th->idx = (uint32_t)w->decl;
+    if (th->running)
+        th->rerun = true;
+    else
+        cs__thread_release(e, th);
+    return true;
+}
+
+void cs__pfutures_init(cs__engine *e)
+{
+    e->pfutures = cs_xcalloc(e->prog->nfutures + e->prog->nwiths + 1, sizeof *e->pfutures);
+}
+
+void cs__pfutures_free(cs__engine *e)
+{
+    for (uint32_t i = 0; i < e->prog->nfutures + e->prog->nwiths; i++) {
+        cs__pfuture *pf = &e->pfutures[i];
+        cs__completion_clear(&pf->res);
+        cs__completion_clear(&pf->pending);
+        if (pf->ev) {
+            e->pol->event_free(e, pf->ev);
+            free(pf->ev->waiters);
+            free(pf->ev->label);
+            free(pf->ev);
+        }
+    }
+    free(e->pfutures);
+}
