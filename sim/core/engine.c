@@ -389,6 +389,19 @@ cs__task *cs__task_alloc(cs__engine *e)
     return t;
 }
 
+cs__task *cs__task_alloc_listed(cs__engine *e, const char *name)
+{
+    cs__task *t = cs__task_alloc(e);
+    t->id = (int32_t)e->ntasks;
+    t->name = name;
+    if (e->ntasks == e->captasks) {
+        e->captasks = e->captasks ? e->captasks * 2 : 64;
+        e->tasks = cs_xrealloc(e->tasks, e->captasks * sizeof *e->tasks);
+    }
+    e->tasks[e->ntasks++] = t;
+    return t;
+}
+
 /* Frees what a task still holds (a stopped run leaves frames, waits and
  * results behind).  Scopes and groups are the engine's, freed apart; the
  * task's own memory is the arena's. */

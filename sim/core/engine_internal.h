@@ -427,6 +427,9 @@ void cs__fail_scenario(cs__engine *e, cs_pos pos, const char *fmt, ...);
 /* A zeroed task with its backend part and its handle scope's storage, in the
  * arena (freed with the run). */
 cs__task *cs__task_alloc(cs__engine *e);
+/* cs__task_alloc, given the next task id and name and listed in e->tasks
+ * (a scenario task, or a plain thread's stand-in). */
+cs__task *cs__task_alloc_listed(cs__engine *e, const char *name);
 void cs__task_free(cs__engine *e, cs__task *t);
 cs_exc *cs__new_exc(cs__engine *e, int32_t cls, const char *msg);
 double cs__now_s(const cs__engine *e);

@@ -163,17 +163,10 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
         e->aborted = true;
         e->limit_kind = CS_RESULT_LIMIT_TASKS;
     }
-    cs__task *t = cs__task_alloc(e); /* freed with the run */
-    t->id = (int32_t)e->ntasks;
-    t->name = name;
+    cs__task *t = cs__task_alloc_listed(e, name); /* freed with the run */
     t->state = CS_TASK_UNFINISHED;
     t->tg = tg;
     t->default_tg = parent ? cs__innermost_tg(e, parent) : NULL;
-    if (e->ntasks == e->captasks) {
-        e->captasks = e->captasks ? e->captasks * 2 : 64;
-        e->tasks = cs_xrealloc(e->tasks, e->captasks * sizeof *e->tasks);
-    }
-    e->tasks[e->ntasks++] = t;
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_SPAWN);
     ev.task = t->id;

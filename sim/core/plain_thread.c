@@ -27,16 +27,9 @@
  * task takes its id) but done from the start, so no loop ever runs it. */
 static cs__task *cs__plain_task_new(cs__engine *e, const char *name)
 {
-    cs__task *t = cs__task_alloc(e); /* freed with the run */
-    t->id = (int32_t)e->ntasks;
-    t->name = name;
+    cs__task *t = cs__task_alloc_listed(e, name); /* freed with the run */
     t->state = CS_TASK_COMPLETED;
     t->run = CS__TS_DONE;
-    if (e->ntasks == e->captasks) {
-        e->captasks = e->captasks ? e->captasks * 2 : 64;
-        e->tasks = cs_xrealloc(e->tasks, e->captasks * sizeof *e->tasks);
-    }
-    e->tasks[e->ntasks++] = t;
     return t;
 }
 

@@ -113,6 +113,7 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
     }
     e->pol->thread_report(e, th);
 }
+/* The thread function raises x (already raised, in the trace): the thread ends. */
 void cs__thread_raise(cs__engine *e, cs__thread *th, cs_exc *x)
 {
     th->result = cs__c_exc(x);
@@ -129,8 +130,7 @@ static void cs__ft_run_finished(cs__engine *e, cs__thread *th, cs_pos pos)
                               "The event loop associated with the given token has already finished");
     cs_exc_set_context(x, NULL);
     cs__emit_raise(e, th->host, x, pos);
-    th->result = cs__c_exc(x);
-    cs__thread_finished(e, th);
+    cs__thread_raise(e, th, x);
 }
 
 /* thread-fail: the thread function raises where it would return.  Returns
@@ -145,8 +145,7 @@ static bool cs__thread_inject(cs__engine *e, cs__thread *th, cs_pos pos)
     cs_exc *x = cs__raise_new(e, th->host, fl->cls, "injected");
     cs_exc_set_context(x, NULL);
     cs__emit_raise(e, th->host, x, pos);
-    th->result = cs__c_exc(x);
-    cs__thread_finished(e, th);
+    cs__thread_raise(e, th, x);
     return true;
 }
 
@@ -200,8 +199,7 @@ static void cs__thread_run1(cs__engine *e, cs__thread *th)
             cs_exc *x = cs__raise_new(e, th->host, s->ref, s->text);
             cs_exc_set_context(x, NULL);
             cs__emit_raise(e, th->host, x, s->pos);
-            th->result = cs__c_exc(x);
-            cs__thread_finished(e, th);
+            cs__thread_raise(e, th, x);
             return;
         }
         case CS_OP_RETURN:
@@ -214,7 +212,7 @@ static void cs__thread_run1(cs__engine *e, cs__thread *th)
         case CS_OP_PORTAL_CALL: /* issue 26: the call's future is what it waits on (portal.c) */
         case CS_OP_PORTAL_START_TASK_SOON:
         case CS_OP_PORTAL_START_TASK:
-        case CS_OP_PORTAL_STOP: cs__portal_call(e, th, s); return;
+        case CS_OP_PORTAL_STOP:
         case CS_OP_PORTAL_WITH: cs__portal_call(e, th, s); return;
         case CS_OP_PORTAL_WITH_RESULT:
         case CS_OP_FUTURE_RESULT:
@@ -225,8 +223,7 @@ static void cs__thread_run1(cs__engine *e, cs__thread *th)
         case CS_OP_CHECK_CANCELLED: {
             cs_exc *x = th->plain ? cs__plain_step_error(e, th, s) : e->pol->thread_check_cancelled(e, th);
             if (x) {
-                th->result = cs__c_exc(x);
-                cs__thread_finished(e, th);
+                cs__thread_raise(e, th, x);
                 return;
             }
             break;
@@ -234,8 +231,7 @@ static void cs__thread_run1(cs__engine *e, cs__thread *th)
         default: { /* from_thread: the thread blocks until the body ran in the loop */
             cs_exc *x = cs__plain_step_error(e, th, s); /* a plain thread without a token */
             if (x) {
-                th->result = cs__c_exc(x);
-                cs__thread_finished(e, th);
+                cs__thread_raise(e, th, x);
                 return;
             }
             if (e->aborted) /* a token used before it was bound */
