@@ -464,6 +464,7 @@ static void cs__engine_free(cs__engine *e)
     }
     free(e->events);
     cs__pfutures_free(e); /* issue 26: their Events hold the backend's futures */
+    cs__agens_free(e);    /* issue 19: generator objects out of every stack */
     cs__threads_free(e);
     cs__prims_free(e);
     /* before the backend: waiters' Events hold the backend's futures */

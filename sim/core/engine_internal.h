@@ -332,6 +332,7 @@ struct cs__engine {
     uint32_t nprims;
     struct cs__streams *streams; /* memory object streams (stream.h) */
     struct cs__conds *conds;     /* anyio.Condition objects (condition.h) */
+    struct cs__agens *agens;     /* issue 19: async generator objects driven by anext (agen.c), or NULL */
     cs__task *current;
     /* the statement an event is about (spawn, scope entered, cancel called):
      * set by that statement around the call that emits it, {0,0} otherwise;

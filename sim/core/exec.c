@@ -356,6 +356,9 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_REENTER] = cs__exec_gen,
     [CS_OP_SCOPE_ENTER] = cs__exec_scope_manual, /* scope_manual.c */
     [CS_OP_SCOPE_EXIT] = cs__exec_scope_manual,
+    [CS_OP_AGEN] = cs__exec_agen, /* agen.c */
+    [CS_OP_ANEXT] = cs__exec_agen,
+    [CS_OP_AGEN_ACLOSE] = cs__exec_agen,
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
     [CS_OP_ASYNCIO_CREATE_TASK] = cs__exec_backend_op,

@@ -53,14 +53,13 @@ static uint32_t cs__gen_owner(const cs__task *t)
 }
 
 /* A gen_enter / yield / gen_exit event of generator frame g (trace.h). */
-static void cs__gen_emit(cs__engine *e, cs__task *t, const cs__frame *g, cs_event_kind kind, const cs_stmt *at,
-                         cs_exc *x)
+void cs__gen_event(cs__engine *e, cs__task *t, const cs__frame *g, cs_event_kind kind, const cs_stmt *at, cs_exc *x)
 {
     cs_event ev;
     cs__ev_init(e, &ev, kind);
     ev.task = t->id;
     ev.name = e->prog->functions[g->st->ref].name;
-    ev.label = cs__gen_is_cm(g) ? "async_with" : "aclosing";
+    ev.label = cs__gen_is_cm(g) ? "async_with" : g->st->op == CS_OP_AGEN ? "agen" : "aclosing";
     ev.scope = t->cancel_scope ? t->cancel_scope->id : -1;
     ev.parent = g->scope2; /* the innermost scope when the generator began */
     ev.exc = x;
@@ -81,8 +80,7 @@ static cs_exc *cs__gen_raise(cs__engine *e, cs__task *t, int32_t cls, const char
 
 /* aclose() on generator frame g: GeneratorExit thrown in at the yield st;
  * `after` (owned) is what the consumer goes on with once the close is over. */
-static int cs__gen_close(cs__engine *e, cs__task *t, uint32_t gi, const cs_stmt *st, cs__completion after,
-                         cs__completion *c)
+int cs__gen_close(cs__engine *e, cs__task *t, uint32_t gi, const cs_stmt *st, cs__completion after, cs__completion *c)
 {
     cs__frame *g = &t->frames[gi];
     cs__completion_clear(&g->saved);
@@ -106,7 +104,7 @@ static int cs__exec_yield(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
         return CS__YIELD;
     }
     g->scope++;
-    cs__gen_emit(e, t, g, CS_EV_YIELD, st, NULL);
+    cs__gen_event(e, t, g, CS_EV_YIELD, st, NULL);
     if (cs__gen_is_cm(g) && g->scope > 1) {
         /* contextlib's __aexit__: anext()/athrow() came back with a second
          * value: RuntimeError, then `finally: await self.gen.aclose()` */
@@ -118,6 +116,8 @@ static int cs__exec_yield(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
     }
     cs__frame *y = cs__push(e, t, CS__F_YIELD, st);
     y->obj = (int32_t)gi;
+    if (t->frames[gi].st->op == CS_OP_AGEN)
+        y->phase = 2; /* driven by anext: its frames leave the task's stack (agen.c) */
     return CS__CONT;
 }
 
@@ -153,6 +153,8 @@ static int cs__yield_resume(cs__engine *e, cs__task *t, cs__frame *y, cs__comple
 /* phase 0: the consumer's `as` is bound to the yielded value; 1: its body in place */
 int cs__step_yield(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
+    if (f->phase >= 2) /* a generator driven by anext (agen.c) */
+        return cs__agen_step_yield(e, t, f, c);
     if (f->phase == 0) {
         const cs_stmt *gst = t->frames[f->obj].st;
         cs__flow_bind(e, t, gst, f->st->value_json); /* the consumer's local: found below the generator */
@@ -217,9 +219,15 @@ int cs__step_gen(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
     c->type = CS__C_NORMAL;
     c->exc = NULL;
     out = cs__gen_result(e, t, f, out);
+    const cs_stmt *at = f->st;
+    if (f->st->op == CS_OP_AGEN) { /* driven by anext or aclose: the object is done (agen.c) */
+        uint32_t gi = (uint32_t)(f - t->frames);
+        at = cs__agen_driver(e, t, gi);
+        out = cs__agen_done(e, t, gi, out);
+    }
     if (out.type == CS__C_EXC) /* the generator's frame joins the traceback */
         out.exc->left_function = true;
-    cs__gen_emit(e, t, f, CS_EV_GEN_EXIT, f->st, out.type == CS__C_EXC ? out.exc : NULL);
+    cs__gen_event(e, t, f, CS_EV_GEN_EXIT, at, out.type == CS__C_EXC ? out.exc : NULL);
     return cs__pop_with(t, c, out);
 }
 
@@ -274,7 +282,7 @@ int cs__exec_gen(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *
     f->scope = 0; /* no yield yet (cs__push sets -1) */
     f->obj = CS__GS_RUNNING;
     f->scope2 = t->cancel_scope ? t->cancel_scope->id : -1;
-    cs__gen_emit(e, t, f, CS_EV_GEN_ENTER, st, NULL);
+    cs__gen_event(e, t, f, CS_EV_GEN_ENTER, st, NULL);
     f->body = e->prog->functions[st->ref].body;
     f->idx = 0;
     f->phase = 1;

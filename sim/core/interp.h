@@ -70,6 +70,20 @@ int cs__exec_scope_manual(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
 cs__completion cs__scope_exit_checked(cs__engine *e, cs__scope *s, cs__task *t, cs__completion c, cs_pos pos);
 int cs__step_gen(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 int cs__step_yield(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
+/* A gen_enter / yield / gen_exit event of GEN frame g, at statement `at`. */
+void cs__gen_event(cs__engine *e, cs__task *t, const cs__frame *g, cs_event_kind kind, const cs_stmt *at, cs_exc *x);
+/* aclose() on the generator whose GEN frame is t->frames[gi]: GeneratorExit
+ * is raised at yield st (*c); `after` (owned) follows once the close is over. */
+int cs__gen_close(cs__engine *e, cs__task *t, uint32_t gi, const cs_stmt *st, cs__completion after, cs__completion *c);
+/* agen.c: generator objects driven by anext / aclose (agen, anext, aclose) */
+int cs__exec_agen(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+/* A YIELD frame of such a generator: phase 2 its frames leave t; 4/5 resumed by anext/aclose. */
+int cs__agen_step_yield(cs__engine *e, cs__task *t, cs__frame *y, cs__completion *c);
+/* Its body ended with `out` (owned): the object is done; what anext or aclose gives. */
+cs__completion cs__agen_done(cs__engine *e, cs__task *t, uint32_t gi, cs__completion out);
+/* The anext or aclose that resumed the generator whose GEN frame is t->frames[gi]. */
+const cs_stmt *cs__agen_driver(cs__engine *e, const cs__task *t, uint32_t gi);
+void cs__agens_free(cs__engine *e);
 /* The frame a scan down t's stack for the consumer's state looks at after
  * frame i: a YIELD frame runs its consumer's body above the generator's
  * frames, so the scan skips them to just below the GEN frame.  Returns

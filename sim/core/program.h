@@ -147,6 +147,9 @@ typedef enum cs_op {
     CS_OP_REENTER,     /* with s: / async with tg: again on the latest instance of scope or group `ref` */
     CS_OP_SCOPE_ENTER, /* s = CancelScope(deadline, shield); s.__enter__() (declares `name`) */
     CS_OP_SCOPE_EXIT,  /* s.__exit__(None, None, None) on the latest instance of scope `ref` */
+    CS_OP_AGEN,        /* NAME = gen(args): an async generator object (decl: its agens[] index; ref: function) */
+    CS_OP_ANEXT,       /* v = await anext(NAME) / NAME.asend(None) (ref: agens[] index; agen.c) */
+    CS_OP_AGEN_ACLOSE, /* await NAME.aclose() on a generator object (ref: agens[] index) */
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
     CS_OP_ASYNCIO_CREATE_TASK,    /* NAME = asyncio.create_task(body): a task no group owns */
@@ -422,6 +425,12 @@ typedef struct cs_program {
     const char *const *futures; /* portal_start_task_soon's `future` names, by index */
     uint32_t nfutures;
     uint32_t nwiths; /* portal_with steps: their futures follow the named ones */
+    /* issue 19 leftovers: async generator objects made by `agen` (their
+     * names, by index: anext's and aclose's `ref`), and StopAsyncIteration,
+     * a class the loader adds when there are any (-1 otherwise) */
+    const char *const *agens;
+    uint32_t nagens;
+    int32_t stop_async_iteration_cls;
 } cs_program;
 
 /* Returns true when class `cls` is `base` or derives from it. */

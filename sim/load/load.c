@@ -255,8 +255,8 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
 static void cs__loader_free(cs__loader *ld)
 {
     cs__jpos_free(&ld->idx);
-    cs__strmap *maps[] = {&ld->classes, &ld->events, &ld->locks, &ld->sems, &ld->limiters,
-                          &ld->funcs,   &ld->decls,  &ld->ends,  &ld->conds};
+    cs__strmap *maps[] = {&ld->classes, &ld->events, &ld->locks, &ld->sems,  &ld->limiters,
+                          &ld->funcs,   &ld->decls,  &ld->ends,  &ld->conds, &ld->agens};
     for (size_t i = 0; i < sizeof maps / sizeof *maps; i++)
         cs__strmap_free(maps[i]);
     free(ld->scopes.v);

@@ -159,6 +159,7 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_CALL:
     case CS_OP_ASYNC_WITH: /* the generator function (load_gen.c) */
     case CS_OP_ACLOSING:
+    case CS_OP_AGEN:
         if ((st->ref = cs__strmap_get(&ld->funcs, name)) < 0)
             return cs__fail(ld, st->pos, "unknown function %s", q);
         return 0;
@@ -171,13 +172,17 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
             return cs__fail(ld, st->pos, "unknown exception class %s", q);
         return 0;
     case CS_OP_TRY: return cs__resolve_match(ld, st, r);
+    case CS_OP_ANEXT: return cs__resolve_agen(ld, st, name); /* issue 19: a generator object's (load_agen.c) */
+    case CS_OP_ACLOSE:                                       /* a stream end's, or a generator object's */
+        if (cs__strmap_get(&ld->ends, name) < 0 && cs__strmap_get(&ld->agens, name) >= 0)
+            return cs__resolve_agen(ld, st, name);
+        return cs__resolve_stream(ld, st, name);
     case CS_OP_SEND:
     case CS_OP_SEND_NOWAIT:
     case CS_OP_RECEIVE:
     case CS_OP_RECEIVE_NOWAIT:
     case CS_OP_ASYNC_FOR:
     case CS_OP_CLOSE:
-    case CS_OP_ACLOSE:
     case CS_OP_CLONE:
     case CS_OP_WITH_STREAM: return cs__resolve_stream(ld, st, name);
     case CS_OP_STATISTICS: /* a stream end's, or a lock's, semaphore's or limiter's (load_sync.c) */
@@ -235,7 +240,8 @@ static const cs_name_decl *cs__decls_copy(cs__loader *ld, const cs__decls *d)
 int cs__check_program(cs__loader *ld)
 {
     if (cs__add_task_not_finished(ld) < 0 || cs__walk_all(ld, cs__visit_declare, NULL) < 0 ||
-        cs__declare_clones(ld) < 0 || cs__check_names(ld) < 0 || cs__walk_all(ld, cs__visit_resolve, NULL) < 0)
+        cs__declare_clones(ld) < 0 || cs__declare_agens(ld) < 0 || cs__check_names(ld) < 0 ||
+        cs__walk_all(ld, cs__visit_resolve, NULL) < 0)
         return -1;
     cs__streams_done(ld);
     ld->prog->scopes = cs__decls_copy(ld, &ld->scopes);

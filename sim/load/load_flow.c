@@ -23,7 +23,7 @@ typedef struct cs__calls {
 static int cs__visit_calls(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t level, unsigned ctx, void *user)
 {
     cs__calls *c = user;
-    if (st->op != CS_OP_CALL && st->op != CS_OP_ASYNC_WITH && st->op != CS_OP_ACLOSING)
+    if (st->op != CS_OP_CALL && st->op != CS_OP_ASYNC_WITH && st->op != CS_OP_ACLOSING && st->op != CS_OP_AGEN)
         return 0;
     if (c->n == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 64;
@@ -131,6 +131,7 @@ static int cs__visit_context(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     }
     case CS_OP_ASYNC_WITH:
     case CS_OP_ACLOSING:
+    case CS_OP_AGEN:
         /* the generator's body is a function of its own: no enclosing group or handler */
         if (!(seen[st->ref] & 1u)) {
             seen[st->ref] |= 1u;
@@ -166,6 +167,13 @@ static int cs__visit_depth(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t le
     case CS_OP_CALL: deepest = level + d->fdepth[st->ref]; break;
     case CS_OP_ASYNC_WITH: /* the generator's frames, then the YIELD frame running the body */
     case CS_OP_ACLOSING: deepest = level + d->fdepth[st->ref] + 1; break;
+    case CS_OP_AGEN: deepest = level + 1; break; /* its arguments' frame, until anext runs it */
+    case CS_OP_ANEXT:                            /* some generator's frames, on this task's stack */
+    case CS_OP_AGEN_ACLOSE:
+        for (uint32_t f = 0; f < ld->prog->nfunctions; f++)
+            if (ld->prog->functions[f].is_gen && level + d->fdepth[f] + 1 > deepest)
+                deepest = level + d->fdepth[f] + 1;
+        break;
     case CS_OP_TRY:
     case CS_OP_TO_THREAD:
     case CS_OP_FROM_THREAD:

@@ -134,10 +134,13 @@ static int cs__visit_uses(cs__loader *ld, const cs_stmt *st, int32_t fn)
         return 0;
     case CS_OP_ASYNC_WITH:
     case CS_OP_ACLOSING:
+    case CS_OP_AGEN:
         if (st->ref >= 0 && !fns[st->ref].is_gen)
             return cs__fail(ld, st->pos, "function %s has no 'yield': '%s' needs an async generator function",
                             cs__repr(q, sizeof q, fns[st->ref].name),
-                            st->op == CS_OP_ASYNC_WITH ? "async_with" : "aclosing");
+                            st->op == CS_OP_ASYNC_WITH ? "async_with"
+                            : st->op == CS_OP_AGEN     ? "agen"
+                                                       : "aclosing");
         return 0;
     case CS_OP_RETURN:
         if (in_gen && strcmp(st->value_json, "null") != 0)

@@ -86,6 +86,7 @@ typedef struct cs__loader {
     const cs_datum **datums; /* every data value made (load_data.c) */
     uint32_t ndatums, capdatums;
     struct cs__names *names; /* load_names.c's state between its two passes */
+    cs__strmap agens;        /* issue 19: async generator object name -> prog->agens index (load_agen.c) */
 } cs__loader;
 
 #define CS__DECL_TASK 0x40000000
@@ -302,6 +303,12 @@ void cs__compute_depth(cs__loader *ld, const uint32_t *order);
 /* load_gen.c: which functions are async generators (cs_function.is_gen) and
  * where `yield`, `return` and generator functions may stand (issue 19). */
 int cs__check_generators(cs__loader *ld);
+/* load_agen.c (issue 19 leftovers): the generator objects `agen` names, and
+ * StopAsyncIteration when there are any; then, while references resolve,
+ * anext's and aclose's generator object (aclose: when no stream end has the
+ * name), as st->ref. */
+int cs__declare_agens(cs__loader *ld);
+int cs__resolve_agen(cs__loader *ld, cs_stmt *st, const char *name);
 
 /* load_check.c: the whole-scenario checks, in the oracle's order: names and
  * references (resolving every `ref`), recursion through `call`, where

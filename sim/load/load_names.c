@@ -421,6 +421,7 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
         break;
     case CS_OP_ASYNC_WITH: /* arguments as call's; `as` binds the yielded value here */
     case CS_OP_ACLOSING:
+    case CS_OP_AGEN: /* arguments as call's, taken when the generator object is made */
         if (cs__call_site(ps, env, st, st->ref >= 0 ? ld->refs[st->ref].ref : NULL, fl) < 0)
             return -1;
         break;
@@ -440,7 +441,8 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
     case CS_OP_WITH_SEMAPHORE:
     case CS_OP_WITH_LIMITER: return cs__object_ref(ps, env, st);
     case CS_OP_AWAIT_TASK:
-    case CS_OP_TASK_RETURN_VALUE: break;
+    case CS_OP_TASK_RETURN_VALUE:
+    case CS_OP_ANEXT: break; /* issue 19: v = await anext(g) */
     case CS_OP_TO_THREAD:
         for (uint32_t i = 0; i < st->body.n; i++)
             if (st->body.items[i].op == CS_OP_FROM_THREAD || st->body.items[i].op == CS_OP_FROM_THREAD_SYNC ||

@@ -187,6 +187,8 @@ static const cs__action cs__stmt_actions[] = {
      CS__F_DECL,
      {{"deadline", CS__K_DEADLINE, CS__F_NUM, false}, {"shield", CS__K_BOOL, CS__F_SHIELD, false}}},
     {"scope_exit", CS_OP_SCOPE_EXIT, CS__K_NAME, CS__F_REF, {{0}}},
+    {"agen", CS_OP_AGEN, CS__K_NAME, CS__F_REF, {CS__ARGS_OPT, {"as", CS__K_NAME, CS__F_DECL, true}}},
+    {"anext", CS_OP_ANEXT, CS__K_NAME, CS__F_REF, {CS__AS_OPT}},
     /* (end of issue 19) */
     /* issue 20: native asyncio (asyncio backend only) */
     {"asyncio_create_task", CS_OP_ASYNCIO_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},

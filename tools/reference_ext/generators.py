@@ -17,6 +17,11 @@ hand-written generator, on either backend.
 - {"yield": VALUE}: yield VALUE
 - {"reenter": NAME, "body": [...]}: `with s:` (`async with tg:`) again on the
   latest instance of a declared scope or task group: the misuse AnyIO refuses
+- {"agen": FN, "args": [...], "as": G}: G = FN(*args), a generator object held
+  by name (the latest one made under G)
+- {"anext": G, "as": V}: V = await anext(G)
+- {"aclose": G} on a generator object: await G.aclose() (streams.py's aclose
+  hands a name that is no stream end over to agen_aclose here)
 """
 import contextlib
 import sys
@@ -84,10 +89,12 @@ async def _agen(coro):
         coro.close()
 
 
-def _gen(interp, st, ctx, key):
+def _gen(interp, st, ctx, key, keep_ctx=None):
     fn = interp.functions[st[key]]
     ctx_cls = sys.modules[type(interp).__module__].Ctx
     gctx = ctx_cls(ctx.task, None, dataflow.call_vars(interp, fn, st, ctx))
+    if keep_ctx is not None:
+        keep_ctx.append(gctx)
     return _agen(interp.body(dataflow.function_body(fn), gctx))
 
 
@@ -124,4 +131,37 @@ async def _reenter(interp, st, ctx):
         return await interp.body(st["body"], ctx)
 
 
-ACTIONS = {"yield": _yield, "async_with": _async_with, "aclosing": _aclosing, "reenter": _reenter}
+class _Obj:
+    """A generator object and its body's context: whichever task resumes it
+    runs its code (its log lines and waits are that task's)."""
+
+    def __init__(self, interp, st, ctx):
+        keep = []
+        self.agen = _gen(interp, st, ctx, "agen", keep)
+        self.ctx = keep[0]
+
+    def driven_by(self, ctx):
+        if not self.agen.ag_running:  # a running one stays with its task: CPython refuses the call
+            self.ctx.task = ctx.task
+        return self.agen
+
+
+async def _agen_make(interp, st, ctx):
+    interp.agens[st["as"]] = _Obj(interp, st, ctx)
+
+
+async def _anext(interp, st, ctx):
+    dataflow.bind(ctx, st, await anext(interp.agens[st["anext"]].driven_by(ctx)))
+
+
+async def agen_aclose(interp, name, ctx):
+    await interp.agens[name].driven_by(ctx).aclose()
+
+
+def setup(interp):
+    interp.agens = {}  # name -> the latest generator object made under it
+    interp.classes.setdefault("StopAsyncIteration", StopAsyncIteration)
+
+
+ACTIONS = {"yield": _yield, "async_with": _async_with, "aclosing": _aclosing, "reenter": _reenter,
+           "agen": _agen_make, "anext": _anext}

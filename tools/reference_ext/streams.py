@@ -76,6 +76,9 @@ async def _close(interp, st, ctx):
 
 
 async def _aclose(interp, st, ctx):
+    if st["aclose"] in getattr(interp, "agens", {}):  # a generator object's (generators.py, issue 19)
+        from .generators import agen_aclose
+        return await agen_aclose(interp, st["aclose"], ctx)
     await _end(interp, st["aclose"]).aclose()
 
 
