@@ -98,6 +98,22 @@ void cs__agens_free(cs__engine *e)
     e->agens = NULL;
 }
 
+/* What the backends do with a generator left suspended at a yield (it is
+ * garbage once its last reference goes) is their finalizers' business:
+ * asyncio's asyncgen hooks schedule aclose() in a new task, and
+ * shutdown_asyncgens() closes the rest concurrently once main is done (their
+ * awaits work); Trio closes them one by one in its init task at the end of the
+ * run, under a cancelled shielded scope (their first checkpoint raises
+ * Cancelled), and logs what they raise.  Not modelled: refused. */
+static void cs__agen_refuse_left(cs__engine *e, const cs__agen *a, const char *why)
+{
+    cs__fail_scenario(e, a->made->pos,
+                      "an async generator object left suspended at a yield (%s) is closed by the backend's "
+                      "finalizer, which is not modelled: close it with aclose",
+                      why);
+    e->error = CS_E_UNSUPPORTED;
+}
+
 /* `g = gen(args)`: the arguments are taken now (a CALL frame binds them), the
  * body runs at the first anext. */
 static int cs__exec_make(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
@@ -118,6 +134,11 @@ static int cs__exec_make(cs__engine *e, cs__task *t, const cs_stmt *st, cs__comp
     f->body = e->prog->functions[st->ref].body;
     f->idx = 0;
     f->phase = 1;
+    int32_t old = ag->latest[st->decl];
+    if (old >= 0 && ag->v[old]->state == CS__AG_SUSPENDED) { /* rebinding the name drops the old object */
+        cs__agen_refuse_left(e, ag->v[old], "its name bound to a new one");
+        return CS__YIELD;
+    }
     cs__agen *a = cs_xcalloc(1, sizeof *a);
     a->state = CS__AG_NEW;
     a->task = -1;
@@ -283,6 +304,14 @@ cs__completion cs__agen_done(cs__engine *e, cs__task *t, uint32_t gi, cs__comple
         return cs__c_exc(x);
     }
     return out;
+}
+
+void cs__agens_at_end(cs__engine *e)
+{
+    struct cs__agens *ag = e->agens;
+    for (size_t i = 0; ag && i < ag->n && !e->error; i++) /* bounded by the objects made */
+        if (ag->v[i]->state == CS__AG_SUSPENDED)
+            cs__agen_refuse_left(e, ag->v[i], "when the run ends");
 }
 
 const cs_stmt *cs__agen_driver(cs__engine *e, const cs__task *t, uint32_t gi)

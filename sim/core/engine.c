@@ -559,6 +559,8 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     cs__push_body(e, m, prog->main);
     cs__plain_threads_begin(e); /* issue 26: the threads of "threads", waiting for their start_at */
     e->pol->run(e);
+    if (!e->error && !e->aborted && (e->tasks[0]->run == CS__TS_DONE || e->escaped))
+        cs__agens_at_end(e); /* issue 19: a generator object never closed (not after a deadlock) */
     int rc = CS_OK;
     if (e->error) {
         rc = e->error;

@@ -84,6 +84,8 @@ cs__completion cs__agen_done(cs__engine *e, cs__task *t, uint32_t gi, cs__comple
 /* The anext or aclose that resumed the generator whose GEN frame is t->frames[gi]. */
 const cs_stmt *cs__agen_driver(cs__engine *e, const cs__task *t, uint32_t gi);
 void cs__agens_free(cs__engine *e);
+/* At the end of a run: a generator object left suspended is refused (not modelled). */
+void cs__agens_at_end(cs__engine *e);
 /* The frame a scan down t's stack for the consumer's state looks at after
  * frame i: a YIELD frame runs its consumer's body above the generator's
  * frames, so the scan skips them to just below the GEN frame.  Returns
