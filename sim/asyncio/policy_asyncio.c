@@ -120,6 +120,7 @@ const cs__policy cs__policy_asyncio = {
     .scope_set_deadline = cs__aio_scope_set_deadline,
     .scope_set_shield = cs__aio_scope_set_shield,
     .scope_reentry_refused = cs__aio_scope_reentry_refused,
+    .cancel_is_thrown = true, /* issue 19: Task.__step throws CancelledError in (agen.c) */
     .scope_exit_misuse = cs__aio_scope_exit_misuse,
     .scope_cancel_called = cs__aio_cancel_called,
     .effective_deadline = cs__aio_effective_deadline,

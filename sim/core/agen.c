@@ -20,6 +20,10 @@
  * running") / "aclose(): ..."; anext of a finished generator raises
  * StopAsyncIteration (so does one whose body ends: `return` or its last
  * statement); aclose of a finished or never started one does nothing.
+ * On asyncio an aclose() that a cancellation ends leaves the generator
+ * flagged running for good (CPython 3.11's athrow throw() path does not clear
+ * ag_running_async; asyncio throws the cancellation in, Trio raises it inside
+ * the frame): every later anext raises "already running", aclose does nothing.
  *
  * Not modelled (the run stops, exit 2): a yield with a cancel scope or task
  * group of the generator still open (AnyIO's scope would stay the driving
@@ -40,6 +44,7 @@ typedef enum {
     CS__AG_SUSPENDED, /* at a yield: frames holds its frames, the YIELD frame on top */
     CS__AG_RUNNING,   /* its frames are on task `task`'s stack from `base` */
     CS__AG_DONE,      /* its body ended (or aclose() before it started) */
+    CS__AG_STUCK,     /* done, but still flagged running: an aclose() a throw() ended (asyncio) */
 } cs__ag_state;
 
 typedef struct cs__agen {
@@ -202,6 +207,11 @@ static int cs__exec_drive(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
                               anext ? "anext(): asynchronous generator is already running"
                                     : "aclose(): asynchronous generator is already running",
                               c);
+    case CS__AG_STUCK: /* CPython 3.11: anext checks the running flag first, aclose the closed one */
+        if (anext)
+            return cs__agen_raise(e, t, st, CS_EXC_RUNTIME_ERROR, "anext(): asynchronous generator is already running",
+                                  c);
+        return CS__CONT;
     case CS__AG_DONE:
         if (anext)
             return cs__agen_raise(e, t, st, e->prog->stop_async_iteration_cls, NULL, c);
@@ -295,6 +305,9 @@ cs__completion cs__agen_done(cs__engine *e, cs__task *t, uint32_t gi, cs__comple
     cs__agen *a = cs__agen_at(e, t, gi);
     const cs_stmt *driver = a->driver;
     a->state = CS__AG_DONE;
+    if (driver->op == CS_OP_AGEN_ACLOSE && out.type == CS__C_EXC && e->pol->cancel_is_thrown &&
+        cs_exc_class_is(e->prog, out.exc->cls, CS_EXC_CANCELLED))
+        a->state = CS__AG_STUCK; /* the cancellation was thrown in: the running flag stays set */
     a->task = -1;
     a->driver = NULL;
     if (driver->op == CS_OP_ANEXT && out.type == CS__C_NORMAL) { /* the body ended: StopAsyncIteration */

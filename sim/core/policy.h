@@ -119,6 +119,12 @@ typedef struct cs__policy {
      * while the loop waits.  Returns what t raises there (new reference) or
      * NULL (the backend's handler only noted it). */
     cs_exc *(*sigint)(cs__engine *e, cs__task *t);
+    /* issue 19: a cancellation reaches a task by a throw() into its coroutine
+     * chain (asyncio's Task.__step), not raised inside the innermost frame
+     * (Trio's trap unwraps it there).  CPython 3.11's aclose() awaitable does
+     * not clear a generator's running flag when a throw() ends it, so a
+     * generator whose aclose() was cancelled stays "already running" (agen.c). */
+    bool cancel_is_thrown;
 } cs__policy;
 
 /* The table of a backend (sim/backends.c, the one file that knows both). */
