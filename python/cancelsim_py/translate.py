@@ -546,6 +546,9 @@ class Translator(NativeAsyncio, HandlesScopes):
         d = self.stream_await(call, sc)
         if d is not None:
             return d
+        d = self.agen_await(call, sc)
+        if d is not None:
+            return d
         m = self.method(call, sc)
         if m and m[0] == "tg" and m[2] == "start":
             return self.spawn("start", call, m[1], sc)
@@ -565,6 +568,28 @@ class Translator(NativeAsyncio, HandlesScopes):
                 raise Unsupported(call, f"awaiting the plain function {f.name!r} is not supported")
             return self.with_args({"call": f.name}, f, call, call.args, sc)
         raise Unsupported(call, f"awaiting {describe(call)} is not supported")
+
+    def agen_await(self, call, sc):
+        """await anext(g) / g.asend(None) / g.aclose() on a generator object g = gen(...) of this
+        function (issue 19), or None."""
+        if isinstance(call.func, ast.Name) and call.func.id == "anext" and "anext" not in self.funcs:
+            obj = sc.lookup(call.args[0], self) if len(call.args) == 1 and not call.keywords else None
+            if not obj or obj[0] != "agen":
+                raise Unsupported(call, "anext() other than of one generator object (g = gen(...)) of this "
+                                        "function is not supported")
+            return {"anext": obj[1]}
+        obj = sc.lookup(call.func.value, self) if isinstance(call.func, ast.Attribute) else None
+        if not obj or obj[0] != "agen":
+            return None
+        m = call.func.attr
+        if m == "asend" and len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Constant) \
+                and call.args[0].value is None:
+            return {"anext": obj[1]}
+        if m == "aclose":
+            self.no_args(call)
+            return {"aclose": obj[1]}
+        raise Unsupported(call, f"{dotted_text(call.func)}() is not supported (anext(g), g.asend(None) and "
+                                "g.aclose() are)")
 
     def with_args(self, d, f, call, args, sc):
         """d with the arguments of a call of f (positional only, as many as its parameters)."""
@@ -911,6 +936,15 @@ class Translator(NativeAsyncio, HandlesScopes):
                 raise Unsupported(v, f"{describe(v)} is not supported (only a task handle's return_value)")
             sc.values.add(name)
             return {"task_return_value": obj[1], "as": name}
+        if isinstance(v, ast.Call) and isinstance(v.func, ast.Name) and v.func.id in self.funcs and \
+                self.funcs[v.func.id].is_gen and not self.funcs[v.func.id].is_cm:  # g = gen(...) (issue 19)
+            if name in sc.values:
+                raise Unsupported(target, f"rebinding {name!r} is not supported")
+            f = self.callee(v.func, sc, "iterate")
+            sc.names[name] = ("agen", self.fresh(name))
+            d = self.with_args({"agen": f.name}, f, v, v.args, sc)
+            d["as"] = sc.names[name][1]
+            return d
         if isinstance(v, ast.Await):
             d = self.await_call(v.value, sc)
             if d.get("return_handle"):  # srv = await tg.start(f, return_handle=True): a TaskHandle
@@ -920,7 +954,7 @@ class Translator(NativeAsyncio, HandlesScopes):
                 sc.names[name] = ("task", d["start"])
                 self.start_handles[d["start"]] = d
                 return d
-            if not any(k in d for k in ("call", "start", "to_thread", "await_task")):
+            if not any(k in d for k in ("call", "start", "to_thread", "await_task", "anext")):
                 raise Unsupported(v, f"assigning what {describe(v)} returns is not supported (only a function "
                                      "of the file, tg.start() or to_thread.run_sync())")
             d["as"] = name
@@ -998,6 +1032,8 @@ class Translator(NativeAsyncio, HandlesScopes):
         if q == "asyncio.TimeoutError":  # the built-in TimeoutError since Python 3.11
             return "TimeoutError"
         if name and (name in BUILTIN_CLASSES or name in self.classes) and name not in self.alias:
+            return name
+        if name == "StopAsyncIteration" and name not in self.alias:  # the loader adds it with agen (issue 19)
             return name
         raise Unsupported(e, f"{describe(e)} as {what} is not supported (a built-in exception or a class "
                              "defined earlier in the file)")
