@@ -82,6 +82,7 @@ void cs_census_sink(void *census, const cs_event *ev)
     cs_census *c = census;
     switch (ev->kind) {
     case CS_EV_TASK_SPAWN:
+    case CS_EV_PORTAL_TASK: /* issue 26: a portal call's task has its own checkpoints */
         if (ev->task >= 0 && ev->name) {
             c->tasks = cs__at(c->tasks, &c->ntasks, &c->captasks, (size_t)ev->task, sizeof *c->tasks);
             free(c->tasks[ev->task].name);

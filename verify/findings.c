@@ -515,6 +515,13 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         break;
     case CS_EV_SCOPE_UPDATE: cs__on_scope_update(f, ev); break;
     case CS_EV_TASK_SPAWN: cs__on_spawn(f, ev); break;
+    case CS_EV_PORTAL_TASK: /* issue 26: a portal call's task: its own scopes, in the portal's group (no TASK_END) */
+        if (cs__task(f, ev->task)) {
+            cs__task(f, ev->task)->name = ev->name;
+            cs__task(f, ev->task)->group = -1;
+            cs__task(f, ev->task)->cur = ev->group;
+        }
+        break;
     case CS_EV_FOREIGN_THREAD: /* issue 26: only its name, for the messages about the thread */
         if (cs__task(f, ev->task)) {
             cs__task(f, ev->task)->name = ev->name;

@@ -238,7 +238,8 @@ void cs_outcome_sink(void *outcome, const cs_event *ev)
     case CS_EV_SCOPE_EXIT:
     case CS_EV_SCOPE_STATE: cs__on_scope_state(o, ev); break;
     case CS_EV_LOG: cs__on_log(o, ev); break;
-    case CS_EV_FOREIGN_THREAD: cs__on_foreign_thread(o, ev); break;
+    case CS_EV_FOREIGN_THREAD:
+    case CS_EV_PORTAL_TASK: cs__on_foreign_thread(o, ev); break; /* issue 26: named, not listed */
     case CS_EV_TASK_WAITING: cs__on_task_waiting(o, ev); break;
     case CS_EV_RUN_END: cs__on_run_end(o, ev); break;
     default: break; /* the other events do not change the outcome */

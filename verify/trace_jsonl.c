@@ -420,6 +420,14 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
         cs__field_pos(w, ev->pos);
         break;
     /* issue 26 portals */
+    case CS_EV_PORTAL_TASK: /* the call's task: its name, the thread's host, the portal's group, the thread */
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        cs__field_task(w, CS_JW_LIT("parent"), ev->parent);
+        cs__field_scope(w, CS_JW_LIT("group"), CS_JW_LIT("group_id"), ev->group);
+        CS_JW_KEY(&w->w, "thread");
+        cs_jw_int(&w->w, (long long)ev->count);
+        cs__field_pos(w, ev->pos);
+        break;
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     case CS_EV_FOREIGN_THREAD: /* the thread's name (its stand-in task's), number, "threads" entry */
@@ -455,7 +463,7 @@ void cs_trace_jsonl_sink(void *writer, const cs_event *ev)
 {
     cs_trace_jsonl *w = writer;
     /* Names are learnt before the line is written, so an event names itself. */
-    if (ev->kind == CS_EV_TASK_SPAWN || ev->kind == CS_EV_FOREIGN_THREAD)
+    if (ev->kind == CS_EV_TASK_SPAWN || ev->kind == CS_EV_FOREIGN_THREAD || ev->kind == CS_EV_PORTAL_TASK)
         cs__remember_task(w, ev->task, ev->name);
     else if (ev->kind == CS_EV_SCOPE_ENTER)
         cs__remember_scope(w, ev->scope, ev->name);

@@ -152,6 +152,7 @@ static const cs__rd_kind_fields cs__kinds[] = {
     [CS_EV_SCOPE_EXIT_CALL] = {B(F_TASK) | SCOPE, POS},
     [CS_EV_INTERRUPT] = {B(F_TASK), POS},                    /* issue 26: task null while the loop waited */
     [CS_EV_FOREIGN_THREAD] = {B(F_TASK) | B(F_THREAD), POS}, /* issue 26: names a thread, as a spawn a task */
+    [CS_EV_PORTAL_TASK] = {B(F_TASK) | B(F_PARENT) | B(F_THREAD), B(F_GROUP) | B(F_GROUP_ID) | POS}, /* issue 26 */
     [CS_EV_RUN_END] = {B(F_RESULT), B(F_RETURNED) | B(F_EXCEPTION) | B(F_LIMIT)},
 };
 
@@ -325,7 +326,7 @@ static int cs__rd_field_ref(cs_trace_reader *r, int f, const json_t *v, cs_event
 {
     switch (f) {
     case F_TASK:
-        if (ev->kind == CS_EV_TASK_SPAWN || ev->kind == CS_EV_FOREIGN_THREAD)
+        if (ev->kind == CS_EV_TASK_SPAWN || ev->kind == CS_EV_FOREIGN_THREAD || ev->kind == CS_EV_PORTAL_TASK)
             return cs__rd_string(r, v, "task", &L->task_name);
         return cs__rd_task_ref(r, v, "task", &ev->task);
     case F_PARENT: return cs__rd_task_ref(r, v, "parent", &ev->parent);
@@ -642,6 +643,7 @@ static int cs__rd_settle(cs_trace_reader *r, cs_event *ev, const cs__rd_said *L)
     case CS_EV_RUN_END: return cs__rd_result(r, ev, L);
     case CS_EV_TASK_SPAWN:
     case CS_EV_FOREIGN_THREAD: /* issue 26: a thread's name, for the id its events carry */
+    case CS_EV_PORTAL_TASK:    /* issue 26: a portal call's task, not a scenario task */
         if (cs__rd_task_find(r, L->task_name) >= 0)
             return cs__rd_fail(r, "task '%s' is spawned twice", L->task_name);
         if ((ev->task = cs__rd_task_add(r, L->task_name)) < 0)

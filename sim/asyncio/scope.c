@@ -104,8 +104,8 @@ static bool cs__deliver_walk(cs__engine *e, cs__scope *root, cs__scope *origin)
                     }
                     if (t == origin->host) /* undone by uncancel() in the origin's exit */
                         cs__aio_s(origin)->pending_uncancel++;
-                    if (cs__rare(t)->ft_thread)
-                        continue; /* a from_thread body's task is not a scenario task */
+                    if (cs__rare(t)->ft_thread && !cs__rare(t)->log_as)
+                        continue; /* a from_thread body's task is not a scenario task (a portal call's has its own id) */
                     cs_event ev;
                     cs__ev_init(e, &ev, CS_EV_CANCEL_DELIVERED);
                     ev.task = t->id;

@@ -364,7 +364,7 @@ static int cs__print(cs__engine *e, cs__task *t, const cs_stmt *st)
     }
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_LOG);
-    ev.task = t->id;
+    ev.task = cs__log_id(t);
     ev.msg = out;
     ev.value_kind = CS_VAL_NONE;
     cs__emit(e, &ev);

@@ -191,6 +191,10 @@ typedef struct cs__task_rare {
      * scenario task; its events and draws are the calling task's */
     struct cs__thread *ft_thread;
     cs__task *draw_owner;
+    /* issue 26: a portal call's task (its own id, scopes and checkpoints):
+     * its log lines and draws are the calling task's, as the reference
+     * script's record of the call is the caller's (cs__log_id) */
+    cs__task *log_as;
     cs__event *finished;         /* TaskHandle._finished_event (create_task, start; owned) */
     char *start_label;           /* started by `start`: "start NAME", what the caller waits on (owned) */
     const char *start_value;     /* what task_status.started() was given (JSON, borrowed) */
@@ -395,6 +399,11 @@ extern const cs__rare_none cs__task_rare_none;
 static inline const cs__task_rare *cs__rare(const cs__task *t)
 {
     return t->rare ? t->rare : &cs__task_rare_none.rare;
+}
+/* The task id a task's log lines carry (issue 26: a portal call's task logs as its caller). */
+static inline int32_t cs__log_id(const cs__task *t)
+{
+    return t->rare && t->rare->log_as ? t->rare->log_as->id : t->id;
 }
 /* ... for writing: allocated on first use, with the backend's part (engine.c). */
 cs__task_rare *cs__rare_mut(cs__engine *e, cs__task *t);

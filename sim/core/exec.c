@@ -41,7 +41,7 @@ static void cs__log(cs__engine *e, cs__task *t, const char *msg, cs_value_kind v
 {
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_LOG);
-    ev.task = t->id;
+    ev.task = cs__log_id(t);
     ev.msg = msg;
     ev.value_kind = vk;
     ev.number = num;
@@ -385,6 +385,7 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_PORTAL_CM_WAIT] = cs__exec_portal,
     [CS_OP_PORTAL_CM_THROW] = cs__exec_portal,
     [CS_OP_PORTAL_CM_SET] = cs__exec_portal,
+    [CS_OP_PORTAL_SCOPE_CANCEL] = cs__exec_portal,
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     [CS_OP_CURRENT_TOKEN] = cs__exec_current_token, /* plain_thread.c */

@@ -146,6 +146,13 @@ static int32_t cs__class_of(const cs_program *prog, const char *s, size_t n)
     return -1;
 }
 
+/* issue 26 portals: a portal call's task, as AnyIO names it (its checkpoints are its own) */
+static bool cs__portal_task_name(const cs_program *prog, const char *s, size_t n)
+{
+    static const char name[] = "anyio.from_thread.BlockingPortal._call_func";
+    return prog->nportals && n == sizeof name - 1 && memcmp(s, name, n) == 0;
+}
+
 #define CS__KINDS "fail, timeout, delay, thread-fail, interrupt"
 
 /* interrupt:@T (issue 26): Ctrl+C at virtual time T, seconds; `num` is what
@@ -220,7 +227,8 @@ static int cs__parse_fault(const cs_program *prog, const char **p, cs_fault *f, 
     if (kind == CS_FAULT_TIMEOUT) {
         if (!cs__declared(prog->scopes, prog->nscopes, t, bl))
             return cs__err(err, errlen, "no cancel scope or task group named '%.*s' in this scenario", (int)tl, t);
-    } else if (!(bl == 4 && memcmp(t, "main", 4) == 0) && !cs__declared(prog->tasks, prog->ntasks, t, bl)) {
+    } else if (!(bl == 4 && memcmp(t, "main", 4) == 0) && !cs__declared(prog->tasks, prog->ntasks, t, bl) &&
+               !cs__portal_task_name(prog, t, bl)) {
         return cs__err(err, errlen, "no task named '%.*s' in this scenario", (int)tl, t);
     }
     const char *opt = NULL;

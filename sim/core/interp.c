@@ -171,7 +171,7 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
     cs__ev_init(e, &ev, CS_EV_TASK_SPAWN);
     ev.task = t->id;
     ev.name = t->name;
-    ev.parent = parent ? parent->id : -1;
+    ev.parent = parent ? cs__log_id(parent) : -1; /* issue 26: a portal call's child is its caller's in the graph */
     /* a child in start()'s temporary nursery is announced as the group's it is for */
     ev.group = tg ? (tg->eventual ? tg->eventual : tg)->scope->id : -1;
     ev.pos = e->emit_pos;
@@ -217,6 +217,8 @@ double cs__dur(cs__task *t, const cs_dur *d)
         return cs__flow_dur(t, d->slot);
     if (cs__rare(t)->draw_owner) /* a from_thread body draws as the task that called to_thread */
         t = cs__rare(t)->draw_owner;
+    if (cs__rare(t)->log_as) /* issue 26: so does a portal call's task (and a body it runs) */
+        t = cs__rare(t)->log_as;
     double u = cs_uniform_u(t->name, t->draws++);
     double v = d->lo + (d->hi - d->lo) * u;
     double r = nearbyint(v * 1e9) / 1e9;

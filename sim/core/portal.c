@@ -13,6 +13,7 @@
  */
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "policy.h"
 #include "portal.h"
@@ -82,6 +83,10 @@ static int cs__exec_cm(cs__engine *e, cs__task *t, const cs_stmt *st, cs__comple
 
 int cs__exec_portal(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
+    if (st->op == CS_OP_PORTAL_SCOPE_CANCEL) { /* scope.cancel("the future was cancelled"), in the loop */
+        cs__scope_cancel(e, e->scopes[st->ref], "the future was cancelled", CS_CAUSE_EXPLICIT);
+        return CS__CONT;
+    }
     if (st->op != CS_OP_BLOCKING_PORTAL && st->op != CS_OP_PORTAL_STOP)
         return cs__exec_cm(e, t, st, c);
     if (st->op == CS_OP_BLOCKING_PORTAL) {
@@ -168,6 +173,47 @@ bool cs__portal_spawn_refused(cs__engine *e, cs__thread *th)
     cs__emit_raise(e, th->host, x, th->portal_st->pos);
     cs__thread_raise(e, th, x);
     return true;
+}
+
+/* str(name) for a `name` given as JSON: a string's text (one with escapes
+ * keeps them: the name shows only in the trace), True/False, else the JSON
+ * text (numbers as Python prints most). */
+static char *cs__portal_name_str(const char *json)
+{
+    size_t n = strlen(json);
+    if (n >= 2 && json[0] == '"' && !strchr(json, '\\'))
+        return cs_xasprintf("%.*s", (int)(n - 2), json + 1);
+    if (strcmp(json, "true") == 0 || strcmp(json, "false") == 0)
+        return cs_xstrdup(json[0] == 't' ? "True" : "False");
+    return cs_xstrdup(json);
+}
+
+/* start_soon(self._call_func, ..., name=name): AnyIO names the task
+ * get_callable_name(_call_func, name), the same for every kind of call
+ * (call, start_task_soon, start_task, stop, a wrapped manager's two calls);
+ * instance names make it unique in the trace ("...#2"). */
+cs__task *cs__portal_task_new(cs__engine *e, cs__thread *th)
+{
+    const cs_stmt *s = th->portal_st;
+    bool named = (s->op == CS_OP_PORTAL_START_TASK_SOON || s->op == CS_OP_PORTAL_START_TASK) && s->value_json &&
+                 strcmp(s->value_json, "null") != 0;
+    char *base = named ? cs__portal_name_str(s->value_json) : NULL;
+    cs__task *t =
+        cs__task_alloc_listed(e, cs__instance_name(e, base ? base : "anyio.from_thread.BlockingPortal._call_func"));
+    free(base);
+    t->state = CS_TASK_UNFINISHED;
+    cs__task *as = cs__rare(th->host)->log_as; /* a call from a thread a call's task started */
+    cs__rare_mut(e, t)->log_as = as ? as : th->host;
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_PORTAL_TASK);
+    ev.task = t->id;
+    ev.name = t->name;
+    ev.parent = th->host->id;
+    ev.group = th->portal_g->scope->id;
+    ev.count = th->id + 1;
+    ev.pos = s->pos;
+    cs__emit(e, &ev);
+    return t;
 }
 
 /* The loop's start_soon(_call_func): t joins the portal's group (its frame
@@ -346,19 +392,29 @@ bool cs__portal_future_result(cs__engine *e, cs__thread *th, const cs_stmt *s)
 }
 
 /* concurrent.futures.Future.cancel(): a pending future is cancelled at once
- * (its waiters wake with CancelledError); a running task's done-callback
- * cancels its scope through the loop (modelled at once: the thread waits for
- * that run_sync). */
-void cs__portal_future_cancel(cs__engine *e, cs__thread *th, const cs_stmt *s)
+ * and its waiters wake (CancelledError), then its done-callbacks run in the
+ * cancelling thread: a running task's (_call_func's `callback`) calls
+ * run_sync(scope.cancel, token=portal token), so the thread waits while the
+ * loop runs scope.cancel() when it gets to it (asyncio: a
+ * call_soon_threadsafe callback; Trio: the run_sync_soon pass), after what
+ * is already due: the task may run on before its cancellation lands.  A task
+ * not started yet has no callback: it enters its scope cancelled. */
+bool cs__portal_future_cancel(cs__engine *e, cs__thread *th, const cs_stmt *s)
 {
-    (void)th;
     cs__pfuture *pf = cs__pf_of(e, s);
     if (!pf || pf->state != CS__PF_PENDING)
-        return;
+        return false;
     pf->state = CS__PF_CANCELLED;
-    if (pf->scope >= 0)
-        cs__scope_cancel(e, e->scopes[pf->scope], "the future was cancelled", CS_CAUSE_EXPLICIT);
     cs__pf_wake(e, pf);
+    if (pf->scope < 0 || e->after_run || e->calls_refused)
+        return false;
+    pf->cancel_stmt = (cs_stmt){.op = CS_OP_PORTAL_SCOPE_CANCEL, .pos = s->pos, .ref = pf->scope, .decl = -1};
+    pf->cancel_body = (cs_body){.items = &pf->cancel_stmt, .n = 1};
+    th->ft_body = &pf->cancel_body;
+    th->ft_sync = true;  /* run_sync: a plain function */
+    th->ft_token = true; /* the portal's token (Trio: run_sync_soon) */
+    e->pol->thread_call(e, th);
+    return true;
 }
 
 /* __exit__(exc): the thread's body ended with th->result; the thread goes on

@@ -26,6 +26,10 @@ typedef struct cs__pfuture {
      * ended with (thrown in at the generator's yield) */
     cs__event *ev;
     cs__completion pending;
+    /* cancel(): the done-callback's run_sync(scope.cancel), the body the
+     * cancelling thread has the loop run (a PORTAL_SCOPE_CANCEL) */
+    cs_stmt cancel_stmt;
+    cs_body cancel_body;
 } cs__pfuture;
 
 /* The thread steps portal_call and portal_start_task_soon: the thread raises
@@ -34,12 +38,17 @@ void cs__portal_call(cs__engine *e, struct cs__thread *th, const cs_stmt *s);
 /* The loop is about to spawn a thread's portal call: true when the portal's
  * group refuses it (tg.start_soon raises; the thread gets the error). */
 bool cs__portal_spawn_refused(cs__engine *e, struct cs__thread *th);
+/* The task a portal call spawns (cs__ft_task_new): listed, with its own id and
+ * AnyIO's name for it (PORTAL_TASK in the trace); logs and draws as the host. */
+cs__task *cs__portal_task_new(cs__engine *e, struct cs__thread *th);
 /* The spawn: t joins the portal's group (cs__ft_task_new). */
 void cs__portal_task_joined(cs__engine *e, struct cs__thread *th, cs__task *t);
 int cs__step_portal_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 /* future_result: true when the thread stops here (waits, or raises). */
 bool cs__portal_future_result(cs__engine *e, struct cs__thread *th, const cs_stmt *s);
-void cs__portal_future_cancel(cs__engine *e, struct cs__thread *th, const cs_stmt *s);
+/* future_cancel: true when the thread stops here (it waits for the loop to
+ * run the done-callback's scope.cancel()). */
+bool cs__portal_future_cancel(cs__engine *e, struct cs__thread *th, const cs_stmt *s);
 /* `started` in a portal start_task's task: true when it was that (the
  * thread's start_task returns); false for any other task. */
 bool cs__portal_started(cs__engine *e, cs__task *t, const cs_stmt *st);

@@ -144,7 +144,7 @@ static void cs__log_stats(cs__engine *e, cs__task *t, const cs__prim *p)
     char *json = cs__stats_json(p);
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_LOG);
-    ev.task = t->id;
+    ev.task = cs__log_id(t);
     ev.msg = msg;
     ev.value_kind = CS_VAL_JSON;
     ev.value_json = json;
@@ -161,7 +161,7 @@ static void cs__log_cond_stats(cs__engine *e, cs__task *t, const cs_stmt *st)
     char *msg = cs_xasprintf("%s.statistics", e->prog->conditions[st->ref].name);
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_LOG);
-    ev.task = t->id;
+    ev.task = cs__log_id(t);
     ev.msg = msg;
     ev.value_kind = CS_VAL_JSON;
     ev.value_json = json;
@@ -182,7 +182,7 @@ static void cs__log_locked(cs__engine *e, cs__task *t, const cs_stmt *st)
     char *msg = cs_xasprintf("%s.locked", name);
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_LOG);
-    ev.task = t->id;
+    ev.task = cs__log_id(t);
     ev.msg = msg;
     ev.value_kind = CS_VAL_BOOL;
     ev.boolean = p->owner != NULL;

@@ -179,6 +179,9 @@ typedef enum cs_op {
     CS_OP_PORTAL_CM_WAIT,
     CS_OP_PORTAL_CM_THROW,
     CS_OP_PORTAL_CM_SET,
+    /* future.cancel()'s done-callback, run in the loop through run_sync (made
+     * by the engine, portal.c): scope.cancel() on the scope of id `ref` */
+    CS_OP_PORTAL_SCOPE_CANCEL,
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     CS_OP_CURRENT_TOKEN, /* NAME = anyio.lowlevel.current_token(): `text` is the token's name */

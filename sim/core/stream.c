@@ -248,7 +248,7 @@ static void cs__log_json(cs__engine *e, cs__task *t, const char *msg, const char
 {
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_LOG);
-    ev.task = t->id;
+    ev.task = cs__log_id(t);
     ev.msg = msg;
     ev.value_kind = CS_VAL_JSON;
     ev.value_json = json;

@@ -49,16 +49,24 @@ void cs__ft_resume(cs__engine *e, cs__thread *th, const cs__completion *r)
 
 cs__task *cs__ft_task_new(cs__engine *e, cs__thread *th)
 {
+    const cs_stmt *call = th->portal_g ? th->portal_st : NULL;
+    if (call) { /* issue 26: the portal's task group start_soon()s a task of its own */
+        cs__task *t = cs__portal_task_new(e, th);
+        cs__rare_mut(e, t)->ft_thread = th;
+        cs__push(e, t, CS__F_FT_TASK, call);
+        cs__portal_task_joined(e, th, t);
+        th->ft_task = t;
+        return t;
+    }
     cs__task *t = cs__task_alloc(e);
     t->id = th->host->id;
     t->name = th->host->name; /* in the arena, as long as it */
     t->state = CS_TASK_UNFINISHED;
     cs__rare_mut(e, t)->draw_owner = th->host;
     cs__rare_mut(e, t)->ft_thread = th;
-    const cs_stmt *call = th->portal_g ? th->portal_st : NULL;
-    cs__push(e, t, CS__F_FT_TASK, call);
-    if (call) /* issue 26: the portal's task group start_soon()s it */
-        cs__portal_task_joined(e, th, t);
+    if (cs__rare(th->host)->log_as) /* issue 26: the host is a portal call's task: log as its caller */
+        cs__rare_mut(e, t)->log_as = cs__rare(th->host)->log_as;
+    cs__push(e, t, CS__F_FT_TASK, NULL);
     if (e->nft == e->capft) {
         e->capft = e->capft ? e->capft * 2 : 4;
         e->ft_tasks = cs_xrealloc(e->ft_tasks, e->capft * sizeof *e->ft_tasks);
@@ -179,7 +187,7 @@ static void cs__thread_run1(cs__engine *e, cs__thread *th)
         case CS_OP_LOG: {
             cs_event ev;
             cs__ev_init(e, &ev, CS_EV_LOG);
-            ev.task = th->host->id;
+            ev.task = cs__log_id(th->host);
             ev.msg = s->text;
             cs__emit(e, &ev);
             break;
@@ -219,7 +227,10 @@ static void cs__thread_run1(cs__engine *e, cs__thread *th)
             if (cs__portal_future_result(e, th, s))
                 return;
             break;
-        case CS_OP_PORTAL_FUTURE_CANCEL: cs__portal_future_cancel(e, th, s); break;
+        case CS_OP_PORTAL_FUTURE_CANCEL:
+            if (cs__portal_future_cancel(e, th, s))
+                return;
+            break;
         case CS_OP_CHECK_CANCELLED: {
             cs_exc *x = th->plain ? cs__plain_step_error(e, th, s) : e->pol->thread_check_cancelled(e, th);
             if (x) {

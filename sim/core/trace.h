@@ -74,6 +74,9 @@ typedef enum cs_event_kind {
     /* issue 26 */
     CS_EV_INTERRUPT, /* task (whose own code SIGINT arrived in; -1: the loop was waiting): Ctrl+C */
     /* issue 26 portals */
+    CS_EV_PORTAL_TASK, /* task (its own id, never a scenario task), name (as AnyIO names it, made unique),
+                          parent (the thread's host), group (the portal's), count (the thread's number),
+                          pos (the thread step): a portal spawned a task for a thread's call */
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     CS_EV_FOREIGN_THREAD, /* task (the id its events carry, never spawned), name (the thread's), count (its

@@ -50,6 +50,7 @@ static const char *const cs__event_kinds[] = {
     /* issue 26 */
     [CS_EV_INTERRUPT] = "interrupt",
     /* issue 26 portals */
+    [CS_EV_PORTAL_TASK] = "portal_task",
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     [CS_EV_FOREIGN_THREAD] = "foreign_thread",
