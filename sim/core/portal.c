@@ -233,21 +233,37 @@ void cs__portal_task_joined(cs__engine *e, cs__thread *th, cs__task *t)
         cs__thread_release(e, th);
 }
 
-/* A future's end reaches the thread waiting in its result(). */
+/* A future's end reaches the threads waiting in its result() (notify_all:
+ * in the order they began to wait, each at the same instant; each raises
+ * CancelledError of its own, or the same exception object). */
 static void cs__pf_wake(cs__engine *e, cs__pfuture *pf)
 {
-    cs__thread *th = pf->waiter;
-    pf->waiter = NULL;
-    if (!th)
-        return;
-    if (pf->state == CS__PF_CANCELLED) {
-        cs_exc *x = cs__raise_new(e, th->host, CS_EXC_FUTURE_CANCELLED, NULL);
-        cs_exc_set_context(x, NULL);
-        cs__emit_raise(e, th->host, x, th->st->body.items[th->idx - 1].pos);
-        cs__thread_raise(e, th, x);
-        return;
+    uint8_t n = pf->nwaiters;
+    cs__thread *v[CS__PF_MAX_WAITERS];
+    memcpy(v, pf->waiters, n * sizeof *v);
+    pf->nwaiters = 0;
+    for (uint8_t i = 0; i < n && !e->aborted; i++) {
+        cs__thread *th = v[i];
+        if (pf->state == CS__PF_CANCELLED) {
+            cs_exc *x = cs__raise_new(e, th->host, CS_EXC_FUTURE_CANCELLED, NULL);
+            cs_exc_set_context(x, NULL);
+            cs__emit_raise(e, th->host, x, th->st->body.items[th->idx - 1].pos);
+            cs__thread_raise(e, th, x);
+            continue;
+        }
+        cs__ft_resume(e, th, &pf->res);
     }
-    cs__ft_resume(e, th, &pf->res);
+}
+
+static bool cs__pf_add_waiter(cs__engine *e, cs__pfuture *pf, cs__thread *th, const cs_stmt *s)
+{
+    if (pf->nwaiters == CS__PF_MAX_WAITERS) {
+        cs__fail_scenario(e, s->pos, "more than %d threads waiting on future '%s' at once is not modelled",
+                          CS__PF_MAX_WAITERS, s->text);
+        return false;
+    }
+    pf->waiters[pf->nwaiters++] = th;
+    return true;
 }
 
 /* start_task's task_done callback: the task ended without started(); the
@@ -295,10 +311,10 @@ bool cs__portal_started(cs__engine *e, cs__task *t, const cs_stmt *st)
 static cs__completion cs__portal_task_done(cs__engine *e, cs__thread *th, const cs_stmt *call, int32_t gen,
                                            cs__completion c)
 {
-    cs__pfuture one = {.state = CS__PF_PENDING, .waiter = th}; /* call(): the thread waits on it */
+    cs__pfuture one = {.state = CS__PF_PENDING, .waiters = {th}, .nwaiters = 1}; /* call(): the thread waits on it */
     cs__pfuture *pf = cs__own_future(call) ? cs__pf_at(e, call) : &one;
     if (pf != &one && pf->gen != gen) /* a future no name holds any more: nobody can read it */
-        pf = &one, one.waiter = NULL;
+        pf = &one, one.nwaiters = 0;
     cs__completion group = {.type = CS__C_NORMAL};
     if (c.type == CS__C_EXC && !cs_exc_class_is(e->prog, c.exc->cls, CS_EXC_EXCEPTION) &&
         c.exc->cls != CS_EXC_CANCELLED)
@@ -375,19 +391,16 @@ bool cs__portal_future_result(cs__engine *e, cs__thread *th, const cs_stmt *s)
     if (!pf)
         return true;
     if (pf->state == CS__PF_PENDING) {
-        if (pf->waiter && pf->waiter != th) {
-            cs__fail_scenario(e, s->pos, "two threads waiting on future '%s' at once is not modelled", s->text);
-            return true;
-        }
-        pf->waiter = th; /* woken by the task's end or a cancel() */
+        cs__pf_add_waiter(e, pf, th, s); /* woken by the task's end or a cancel() */
         return true;
     }
-    pf->waiter = th;
     if (pf->state == CS__PF_CANCELLED || pf->res.type == CS__C_EXC) {
-        cs__pf_wake(e, pf);
+        cs__pfuture alone = *pf; /* this thread only: others may wait on it later too */
+        alone.nwaiters = 1;
+        alone.waiters[0] = th;
+        cs__pf_wake(e, &alone);
         return true;
     }
-    pf->waiter = NULL;
     return false;
 }
 

@@ -13,11 +13,14 @@ void cs__portal_tg_opened(cs__engine *e, const cs_stmt *st, const cs__tg *g);
 void cs__portal_tg_body_done(cs__engine *e, const cs_stmt *st, cs__tg *g);
 /* A start_task_soon's concurrent future (the call()'s own is the thread's). */
 enum { CS__PF_NONE, CS__PF_PENDING, CS__PF_DONE, CS__PF_CANCELLED };
+/* Threads waiting in one future's result() at once (more stop the run: not modelled). */
+#define CS__PF_MAX_WAITERS 8
 typedef struct cs__pfuture {
     uint8_t state;
     int32_t gen;               /* which start_task_soon made it (a name is rebound by the next) */
     cs__completion res;        /* CS__PF_DONE: its result or exception */
-    struct cs__thread *waiter; /* the thread in its result() */
+    struct cs__thread *waiters[CS__PF_MAX_WAITERS]; /* the threads in its result(), in the order they came */
+    uint8_t nwaiters;
     int32_t scope;             /* the task's CancelScope while it runs, or -1 */
     /* start_task: task_status_future, and the thread waiting on it */
     bool status_done;

@@ -50,13 +50,19 @@ def _patch_futures():
         interp = _state["interp"]
         job = job_of_thread(interp) if interp else None
         if job is not None and getattr(job, "fut", None) is not self and not self.done():
-            self._cs_waiter = True  # the loop hands a permit back when it resolves it
-            interp.threads.consume()
+            with self._condition:  # counted under the future's lock: two threads may wait on it
+                waiting = not self.done()
+                if waiting:
+                    self._cs_waiters = getattr(self, "_cs_waiters", 0) + 1  # the loop hands the permits back
+            if waiting:
+                interp.threads.consume()
         return orig_result(self, timeout)
 
     def wake(self):
-        if getattr(self, "_cs_waiter", False) and not self.done():
-            self._cs_waiter = False
+        with self._condition:
+            n = getattr(self, "_cs_waiters", 0) if not self.done() else 0
+            self._cs_waiters = 0
+        for _ in range(n):  # one permit for each thread in its result()
             _state["interp"].threads.add_permit()
 
     def set_result(self, value):
