@@ -1023,7 +1023,8 @@ class Interp:
                 if self.ran:
                     job.after_run.append({"t": jnum(self.now()), "from_thread": "called"})
                 token = self.tokens[step["token"]] if "token" in step else None  # reference_ext/foreign.py
-                from_thread.run(self.from_thread_body, step["from_thread"], job, token=token)
+                v = from_thread.run(self.from_thread_body, step["from_thread"], job, token=token)
+                reference_ext.portal.bind(job, step, v)  # the thread function's named values
         return None
 
     async def from_thread_body(self, stmts, job):

@@ -300,8 +300,11 @@ bool cs__portal_started(cs__engine *e, cs__task *t, const cs_stmt *st)
     pf->status_done = true; /* _BlockingPortalTaskStatus.started(): the future's result */
     cs__thread *th = pf->status_waiter;
     pf->status_waiter = NULL;
-    if (th)
+    if (th) {
+        cs__completion v = {.type = CS__C_NORMAL, .value_json = st->value_json}; /* `as`: the started value */
+        cs__thread_bind_result(e, th, &v);
         cs__thread_release(e, th);
+    }
     return true;
 }
 
@@ -322,7 +325,7 @@ static cs__completion cs__portal_task_done(cs__engine *e, cs__thread *th, const 
     if (pf->state == CS__PF_PENDING) {
         pf->state = c.type == CS__C_EXC && c.exc->cls == CS_EXC_CANCELLED ? CS__PF_CANCELLED : CS__PF_DONE;
         if (pf->state == CS__PF_DONE) {
-            pf->res = c.type == CS__C_EXC ? c : (cs__completion){.type = CS__C_NORMAL};
+            pf->res = c.type == CS__C_EXC ? c : (cs__completion){.type = CS__C_NORMAL, .value_json = c.value_json};
             c.type = CS__C_NORMAL;
             c.exc = NULL;
         }
@@ -401,6 +404,7 @@ bool cs__portal_future_result(cs__engine *e, cs__thread *th, const cs_stmt *s)
         cs__pf_wake(e, &alone);
         return true;
     }
+    cs__thread_bind(e, th, s, pf->res.value_json); /* `as`: what the task returned */
     return false;
 }
 

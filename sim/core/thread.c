@@ -43,6 +43,7 @@ void cs__ft_resume(cs__engine *e, cs__thread *th, const cs__completion *r)
         th->result = cs__c_exc(cs_exc_ref(r->exc));
         cs__thread_finished(e, th);
     } else {
+        cs__thread_bind_result(e, th, r); /* issue 26 portals: the step's `as` */
         cs__thread_release(e, th);
     }
 }
@@ -227,6 +228,21 @@ static void cs__thread_run1(cs__engine *e, cs__thread *th)
             if (cs__portal_future_result(e, th, s))
                 return;
             break;
+        case CS_OP_PRINT: /* issue 26 portals: the thread's named values (thread_values.c) */
+            if (!cs__thread_print(e, th, s))
+                return;
+            break;
+        case CS_OP_RETURN_VALUE: {
+            const char *json = cs__thread_return_value(e, th, s);
+            if (!json)
+                return;
+            if (cs__thread_inject(e, th, s->pos))
+                return;
+            th->result.type = CS__C_RETURN;
+            th->result.value_json = json;
+            cs__thread_finished(e, th);
+            return;
+        }
         case CS_OP_PORTAL_FUTURE_CANCEL:
             if (cs__portal_future_cancel(e, th, s))
                 return;
@@ -376,6 +392,7 @@ void cs__threads_free(cs__engine *e)
         cs__thread *th = e->threads[i];
         cs__completion_clear(&th->result);
         cs__completion_clear(&th->ft_result);
+        free(th->locals);
         e->pol->wait_unref(e, th->wait);
         cs_exc_unref(th->cancel_exc);
         free(th);

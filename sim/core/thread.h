@@ -24,6 +24,7 @@ struct cs__thread {
     cs__tg *portal_g;         /* issue 26: its portal call spawns into this portal's group (portal.c) */
     const cs_stmt *portal_st; /* that call's thread step (portal_call or portal_start_task_soon) */
     const cs_stmt *with;      /* the portal_with whose body it runs (its __exit__ is due), or NULL */
+    const cs_datum **locals;  /* issue 26: the thread function's named values (thread_values.c; owned) */
     bool running, rerun;      /* in cs__thread_run; to go on at once (a portal_with's exit steps) */
     int32_t inject;           /* thread-fail: the plan's fault index, or -1 */
     uint32_t id;              /* its index in e->threads: the trace's thread number - 1 */
@@ -68,6 +69,16 @@ void cs__threads_flush(cs__engine *e);
 void cs__threads_after_run(cs__engine *e);
 /* The thread function ends with exception x (owned): THREAD_END, the report. */
 void cs__thread_raise(cs__engine *e, cs__thread *th, cs_exc *x);
+
+/* thread_values.c (issue 26 portals): the thread function's named values */
+/* `as` of thread step s: binds the value of JSON text json (NULL: None). */
+void cs__thread_bind(cs__engine *e, cs__thread *th, const cs_stmt *s, const char *json);
+/* The step the thread waits in (the one before idx) returned r (normal): its `as`. */
+void cs__thread_bind_result(cs__engine *e, cs__thread *th, const cs__completion *r);
+/* print(...) in the thread: a log line; false after a scenario error. */
+bool cs__thread_print(cs__engine *e, cs__thread *th, const cs_stmt *s);
+/* return x: x's JSON text, or NULL after a scenario error. */
+const char *cs__thread_return_value(cs__engine *e, cs__thread *th, const cs_stmt *s);
 
 /* plain_thread.c (issue 26): threads AnyIO did not start */
 /* At the run's start: each thread of "threads", blocked until its start_at. */

@@ -449,7 +449,14 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
                 st->body.items[i].op == CS_OP_PORTAL_CALL || st->body.items[i].op == CS_OP_PORTAL_START_TASK_SOON ||
                 st->body.items[i].op == CS_OP_PORTAL_START_TASK)
                 cs__pending_add(&ps->todo, st->body.items[i].body, -1, NULL, true);
+        /* issue 26 portals: the thread function's steps are a function of their own (its
+         * named values: the to_thread's flow->nslots, thread_values.c) */
+        cs__pending_add(&ps->todo, st->body, -1, st, false);
         break;
+    case CS_OP_FROM_THREAD: /* issue 26 portals: thread steps whose `as` binds a named value of the thread */
+    case CS_OP_PORTAL_CALL:
+    case CS_OP_PORTAL_START_TASK:
+    case CS_OP_FUTURE_RESULT: break;
     case CS_OP_TRY:
         for (uint32_t h = 0; h < st->nhandlers; h++) {
             char q[128];

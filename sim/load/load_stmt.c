@@ -229,9 +229,17 @@ static const cs__action cs__thread_actions[] = {
     {"raise", CS_OP_RAISE, CS__K_NAME, CS__F_REF, {{"message", CS__K_STRING, CS__F_TEXT, false}}},
     {"return", CS_OP_RETURN, CS__K_ANY, CS__F_JSON, {{0}}},
     {"log", CS_OP_LOG, CS__K_STRING, CS__F_TEXT, {{0}}},
-    {"from_thread", CS_OP_FROM_THREAD, CS__K_BODY, CS__F_BODY, {{"token", CS__K_STRING, CS__F_TEXT, false}}},
+    {"from_thread",
+     CS_OP_FROM_THREAD,
+     CS__K_BODY,
+     CS__F_BODY,
+     {{"token", CS__K_STRING, CS__F_TEXT, false}, CS__AS_OPT /* issue 26 portals: the thread's named values */}},
     /* issue 26 portals */
-    {"portal_call", CS_OP_PORTAL_CALL, CS__K_STRING, CS__F_TEXT, {CS__BODY_REQ}},
+    /* `as`: a named value of the thread function (load_names.c walks a
+     * to_thread's steps as a function of their own) */
+    {"portal_call", CS_OP_PORTAL_CALL, CS__K_STRING, CS__F_TEXT, {CS__BODY_REQ, CS__AS_OPT}},
+    {"print", CS_OP_PRINT, CS__K_ARGS, CS__F_ARGS, {{0}}},
+    {"return_value", CS_OP_RETURN_VALUE, CS__K_VALUE, CS__F_NAMEREF, {{0}}},
     /* the future's name is `name` (its own namespace, load_portal.c) */
     {"portal_start_task_soon",
      CS_OP_PORTAL_START_TASK_SOON,
@@ -242,14 +250,14 @@ static const cs__action cs__thread_actions[] = {
      CS_OP_PORTAL_START_TASK,
      CS__K_STRING,
      CS__F_TEXT,
-     {CS__BODY_REQ, {"future", CS__K_NAME, CS__F_DECL, true}, CS__PORTAL_TASK_NAME}},
+     {CS__BODY_REQ, {"future", CS__K_NAME, CS__F_DECL, true}, CS__PORTAL_TASK_NAME, CS__AS_OPT}},
     /* the manager (an @asynccontextmanager generator function) is `name` */
     {"portal_with",
      CS_OP_PORTAL_WITH,
      CS__K_STRING,
      CS__F_TEXT,
      {{"manager", CS__K_NAME, CS__F_DECL, true}, {"body", CS__K_THREAD_BODY, CS__F_BODY, true}}},
-    {"future_result", CS_OP_FUTURE_RESULT, CS__K_STRING, CS__F_TEXT, {{0}}},
+    {"future_result", CS_OP_FUTURE_RESULT, CS__K_STRING, CS__F_TEXT, {CS__AS_OPT}},
     {"future_cancel", CS_OP_PORTAL_FUTURE_CANCEL, CS__K_STRING, CS__F_TEXT, {{0}}},
     /* p.call(p.stop, cancel_remaining) */
     {"portal_stop",

@@ -128,7 +128,8 @@ def _portal_start_task(interp, step, job):
         r = await interp.body(step["body"], ctx)
         return r.value if r is not None else None
 
-    interp.portal_futures[step["future"]], _ = portal.start_task(fn, name=step.get("name"))
+    interp.portal_futures[step["future"]], v = portal.start_task(fn, name=step.get("name"))
+    bind(job, step, v)
 
 
 def _portal_with(interp, step, job):
@@ -146,8 +147,32 @@ def _portal_with(interp, step, job):
             job.st = saved
 
 
+def bind(job, step, v):
+    """`as` on a thread step: a named value of the thread function (its
+    locals, shared by a wrapped manager's body, which runs in the same
+    function)."""
+    if "as" in step:
+        job.__dict__.setdefault("vars", {})[step["as"]] = v
+
+
+def _thread_value(job, x):
+    if isinstance(x, dict):
+        return job.__dict__.setdefault("vars", {})[x["name"]]
+    return x
+
+
+def _thread_print(interp, step, job):
+    interp.add_log(job.task, " ".join(str(_thread_value(job, x)) for x in step["print"]))
+
+
+def _thread_return_value(interp, step, job):
+    from .dataflow import _ret
+
+    return _ret(interp, _thread_value(job, {"name": step["return_value"]}))
+
+
 def _portal_call(interp, step, job):
-    interp.portals[step["portal_call"]].call(_call_fn(interp, step, job))
+    bind(job, step, interp.portals[step["portal_call"]].call(_call_fn(interp, step, job)))
 
 
 def _portal_start_task_soon(interp, step, job):
@@ -162,7 +187,7 @@ def _thread_portal_stop(interp, step, job):
 
 
 def _future_result(interp, step, job):
-    interp.portal_futures[step["future_result"]].result()
+    bind(job, step, interp.portal_futures[step["future_result"]].result())
 
 
 def _future_cancel(interp, step, job):
@@ -182,4 +207,6 @@ THREAD_STEPS = {
     "portal_stop": _thread_portal_stop,
     "portal_start_task": _portal_start_task,
     "portal_with": _portal_with,
+    "print": _thread_print,
+    "return_value": _thread_return_value,
 }
