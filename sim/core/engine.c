@@ -334,7 +334,7 @@ static bool cs__emit_end(cs__engine *e)
     if ((main_task->run != CS__TS_DONE || stuck) && !e->escaped) {
         for (uint32_t i = 0; i < e->ntasks; i++) {
             cs__task *t = e->tasks[i];
-            if (t->run == CS__TS_DONE)
+            if (t->run == CS__TS_DONE || cs__rare(t)->log_as) /* issue 26: a portal call's task shows as its caller */
                 continue;
             cs__ev_init(e, &ev, CS_EV_TASK_WAITING);
             ev.task = t->id;
@@ -342,6 +342,8 @@ static bool cs__emit_end(cs__engine *e)
             for (uint32_t k = 0; k < t->nframes; k++)
                 if (t->frames[k].kind == CS__F_FT_HOST)
                     ev.label = "to_thread"; /* a from_thread body's waits are the thread's, not the task's */
+            const char *call = cs__portal_wait_label(e, t);
+            ev.label = call ? call : ev.label;
             cs__emit(e, &ev);
         }
         cs__emit_open_scopes(e);

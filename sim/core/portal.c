@@ -216,6 +216,17 @@ cs__task *cs__portal_task_new(cs__engine *e, cs__thread *th)
     return t;
 }
 
+const char *cs__portal_wait_label(const cs__engine *e, const cs__task *t)
+{
+    const char *label = NULL;
+    for (uint32_t i = (uint32_t)t->id + 1; i < e->ntasks; i++) {
+        const cs__task *c = e->tasks[i];
+        if (c->run != CS__TS_DONE && cs__rare(c)->log_as == t)
+            label = c->run == CS__TS_NEW ? "not started" : c->wait_label ? c->wait_label : "running";
+    }
+    return label;
+}
+
 /* The loop's start_soon(_call_func): t joins the portal's group (its frame
  * keeps which future it resolves); the thread of a start_task_soon goes on at
  * once (its run_sync returned). */

@@ -17,11 +17,11 @@ enum { CS__PF_NONE, CS__PF_PENDING, CS__PF_DONE, CS__PF_CANCELLED };
 #define CS__PF_MAX_WAITERS 8
 typedef struct cs__pfuture {
     uint8_t state;
-    int32_t gen;               /* which start_task_soon made it (a name is rebound by the next) */
-    cs__completion res;        /* CS__PF_DONE: its result or exception */
+    int32_t gen;                                    /* which start_task_soon made it (a name is rebound by the next) */
+    cs__completion res;                             /* CS__PF_DONE: its result or exception */
     struct cs__thread *waiters[CS__PF_MAX_WAITERS]; /* the threads in its result(), in the order they came */
     uint8_t nwaiters;
-    int32_t scope;             /* the task's CancelScope while it runs, or -1 */
+    int32_t scope; /* the task's CancelScope while it runs, or -1 */
     /* start_task: task_status_future, and the thread waiting on it */
     bool status_done;
     struct cs__thread *status_waiter;
@@ -44,6 +44,9 @@ bool cs__portal_spawn_refused(cs__engine *e, struct cs__thread *th);
 /* The task a portal call spawns (cs__ft_task_new): listed, with its own id and
  * AnyIO's name for it (PORTAL_TASK in the trace); logs and draws as the host. */
 cs__task *cs__portal_task_new(cs__engine *e, struct cs__thread *th);
+/* At a deadlock: what the latest portal call's task of t's waits on, as the
+ * reference script's record of t shows it (NULL: t has none waiting). */
+const char *cs__portal_wait_label(const cs__engine *e, const cs__task *t);
 /* The spawn: t joins the portal's group (cs__ft_task_new). */
 void cs__portal_task_joined(cs__engine *e, struct cs__thread *th, cs__task *t);
 int cs__step_portal_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
