@@ -430,6 +430,9 @@ bool cs__portal_future_result(cs__engine *e, cs__thread *th, const cs_stmt *s)
 bool cs__portal_future_cancel(cs__engine *e, cs__thread *th, const cs_stmt *s)
 {
     cs__pfuture *pf = cs__pf_of(e, s);
+    if (pf && s->flow &&
+        s->flow->nargs == 2) /* `as`: False once done, else True (pending: the task may run; cancelled) */
+        cs__thread_bind(e, th, s, s->flow->args[pf->state == CS__PF_DONE ? 1 : 0].lit->json);
     if (!pf || pf->state != CS__PF_PENDING)
         return false;
     pf->state = CS__PF_CANCELLED;

@@ -36,8 +36,11 @@ void cs__thread_bind(cs__engine *e, cs__thread *th, const cs_stmt *s, const char
 
 void cs__thread_bind_result(cs__engine *e, cs__thread *th, const cs__completion *r)
 {
-    if (th->idx > 0 && th->idx <= th->st->body.n)
-        cs__thread_bind(e, th, &th->st->body.items[th->idx - 1], r->value_json);
+    if (th->idx == 0 || th->idx > th->st->body.n)
+        return;
+    const cs_stmt *s = &th->st->body.items[th->idx - 1];
+    if (s->op != CS_OP_PORTAL_FUTURE_CANCEL) /* its `as` is cancel()'s answer, not the callback's run_sync */
+        cs__thread_bind(e, th, s, r->value_json);
 }
 
 /* x's value; NULL (the run stops) for a name this run has not bound. */

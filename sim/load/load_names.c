@@ -456,6 +456,7 @@ static int cs__stmt(cs__pass *ps, const cs__env *env, cs_stmt *st, uint32_t loop
     case CS_OP_FROM_THREAD: /* issue 26 portals: thread steps whose `as` binds a named value of the thread */
     case CS_OP_PORTAL_CALL:
     case CS_OP_PORTAL_START_TASK:
+    case CS_OP_PORTAL_FUTURE_CANCEL:
     case CS_OP_FUTURE_RESULT: break;
     case CS_OP_TRY:
         for (uint32_t h = 0; h < st->nhandlers; h++) {

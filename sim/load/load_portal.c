@@ -141,8 +141,32 @@ static int cs__visit_flatten(cs__loader *ld, cs__walk *wk, cs_stmt *st, uint32_t
     return 0;
 }
 
+/* `{"future_cancel": "f", "as": "v"}`: v = f.cancel(), True or False; the two
+ * values are the program's datums (flow args 0 and 1), so a thread may
+ * return them to its task (thread_values.c). */
+static int cs__visit_cancel_values(cs__loader *ld, cs__walk *wk, cs_stmt *st, uint32_t level, unsigned ctx, void *user)
+{
+    (void)wk;
+    (void)level;
+    (void)ctx;
+    (void)user;
+    if (st->op != CS_OP_PORTAL_FUTURE_CANCEL || !st->flow || !st->flow->as_name || st->flow->nargs)
+        return 0;
+    cs_expr *x = cs__program_alloc(ld->prog, 2 * sizeof *x);
+    memset(x, 0, 2 * sizeof *x);
+    x[0].slot = x[1].slot = -1;
+    x[0].lit = cs__datum_new(ld, json_true());
+    x[1].lit = cs__datum_new(ld, json_false());
+    cs_flow *fl = cs__flow_of(ld, st);
+    fl->args = x;
+    fl->nargs = 2;
+    return 0;
+}
+
 int cs__load_portal_withs(cs__loader *ld)
 {
+    if (cs__walk_all(ld, cs__visit_cancel_values, NULL) < 0)
+        return -1;
     return cs__walk_all(ld, cs__visit_flatten, NULL);
 }
 

@@ -258,7 +258,7 @@ static const cs__action cs__thread_actions[] = {
      CS__F_TEXT,
      {{"manager", CS__K_NAME, CS__F_DECL, true}, {"body", CS__K_THREAD_BODY, CS__F_BODY, true}}},
     {"future_result", CS_OP_FUTURE_RESULT, CS__K_STRING, CS__F_TEXT, {CS__AS_OPT}},
-    {"future_cancel", CS_OP_PORTAL_FUTURE_CANCEL, CS__K_STRING, CS__F_TEXT, {{0}}},
+    {"future_cancel", CS_OP_PORTAL_FUTURE_CANCEL, CS__K_STRING, CS__F_TEXT, {CS__AS_OPT}}, /* `as`: cancel()'s bool */
     /* p.call(p.stop, cancel_remaining) */
     {"portal_stop",
      CS_OP_PORTAL_STOP,

@@ -191,7 +191,7 @@ def _future_result(interp, step, job):
 
 
 def _future_cancel(interp, step, job):
-    interp.portal_futures[step["future_cancel"]].cancel()
+    bind(job, step, interp.portal_futures[step["future_cancel"]].cancel())
 
 
 def sub_bodies(st):
