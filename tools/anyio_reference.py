@@ -101,7 +101,13 @@ def sub_bodies(st):
 
 def check_supported(doc):
     """Raises Unsupported naming the first statement outside the subset."""
-    bodies = [doc["main"], *map(dataflow.function_body, doc.get("functions", {}).values())]
+    bodies = [doc.get("main", []), *map(dataflow.function_body, doc.get("functions", {}).values())]
+    # a synchronous main and its start_blocking_portal bodies (reference_ext/sync_main.py)
+    sync = [doc.get("sync_main", [])]
+    while sync:
+        steps = sync.pop()
+        bodies.append([{"to_thread": steps}])
+        sync += [s["body"] for s in steps if isinstance(s, dict) and "start_blocking_portal" in s]
     # the steps of threads AnyIO did not start (reference_ext/foreign.py), as a to_thread's
     bodies += [[{"to_thread": t["steps"]}] for t in doc.get("threads", {}).values()]
     while bodies:
@@ -1251,8 +1257,11 @@ class Interp:
             self.clock, lockstep = make_trio_clock(self)
             options = {"clock": self.clock, "instruments": [lockstep]}
         try:
-            value = anyio.run(self.main, backend=self.backend, backend_options=options)
-            result = {"returned": value}
+            if "sync_main" in self.doc:  # a synchronous main starts the loop (reference_ext/sync_main.py)
+                result = reference_ext.sync_main.run(self, options)
+            else:
+                value = anyio.run(self.main, backend=self.backend, backend_options=options)
+                result = {"returned": value}
         except BaseException as e:  # noqa: BLE001 - whatever anyio.run raises is the outcome
             result = {"raised": exc_json(e)} if self.frozen is None else None
         out = self.frozen if self.frozen is not None else self.outcome(result)

@@ -115,7 +115,7 @@ static int cs__visit_flatten(cs__loader *ld, cs__walk *wk, cs_stmt *st, uint32_t
     (void)level;
     (void)ctx;
     (void)user;
-    if (st->op != CS_OP_TO_THREAD)
+    if (st->op != CS_OP_TO_THREAD && st->op != CS_OP_PLAIN_THREAD) /* a worker's or a plain thread's steps */
         return 0;
     uint32_t n = 0, withs = 0;
     for (uint32_t i = 0; i < st->body.n; i++) {

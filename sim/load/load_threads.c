@@ -171,8 +171,26 @@ static int cs__visit_no_yield(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t
 /* The steps a thread AnyIO did not start runs (plain_thread.c, thread.c). */
 static bool cs__plain_step(cs_op op)
 {
-    return op == CS_OP_BLOCK || op == CS_OP_LOG || op == CS_OP_RAISE || op == CS_OP_RETURN || op == CS_OP_FROM_THREAD ||
-           op == CS_OP_FROM_THREAD_SYNC || op == CS_OP_CHECK_CANCELLED;
+    switch (op) {
+    case CS_OP_BLOCK:
+    case CS_OP_LOG:
+    case CS_OP_RAISE:
+    case CS_OP_RETURN:
+    case CS_OP_FROM_THREAD:
+    case CS_OP_FROM_THREAD_SYNC:
+    case CS_OP_CHECK_CANCELLED:
+    /* a BlockingPortal the async code made and shared (portal.c) */
+    case CS_OP_PORTAL_CALL:
+    case CS_OP_PORTAL_START_TASK_SOON:
+    case CS_OP_PORTAL_START_TASK:
+    case CS_OP_PORTAL_WITH:
+    case CS_OP_PORTAL_STOP:
+    case CS_OP_FUTURE_RESULT:
+    case CS_OP_PORTAL_FUTURE_CANCEL:
+    /* portal_with's steps, flattened into the thread's (load_portal.c) */
+    case CS_OP_PORTAL_WITH_RESULT: return true;
+    default: return false;
+    }
 }
 
 int cs__check_plain_threads(cs__loader *ld)

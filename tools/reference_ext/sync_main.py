@@ -1,0 +1,120 @@
+"""start_blocking_portal from the program's synchronous main thread, on real
+AnyIO (issue 26; the engine's side is sim/core/sync_main.c).
+
+A scenario with top-level `"sync_main": [thread steps]` in place of `main` is
+a plain `def main():` run in Python's main thread; its thread step
+`{"start_blocking_portal": "p", "body": [thread steps]}` is
+`with anyio.from_thread.start_blocking_portal(backend, backend_options=...) as p:`
+so the scenario's one event loop is the portal's, in the thread AnyIO starts,
+with the same virtual loop factory / Trio clock the reference script gives
+anyio.run().  The sync main runs as a plain thread of ThreadSync: it holds a
+permit while it runs, gives it up while it waits on a concurrent future (the
+portal's, a call's: reference_ext/portal.py's patched Future.result) and for
+good before thread.join() (the loop then runs alone to its end).
+
+The outcome: `result` is what main() returned or raised; the task `main` is
+the loop's main task (AnyIO's run_portal): it ends when the loop does, failed
+with what run_eventloop raised (AnyIO drops that exception once the portal was
+handed out).  Log lines of the sync main name `main`.
+"""
+import sys
+import threading
+
+_saved = {}
+
+
+def _ref(interp):
+    return sys.modules[type(interp).__module__]  # anyio_reference, run as __main__ or imported
+
+
+def setup(interp):
+    interp.sync_options = None
+
+
+def _patch(interp, rec, job):
+    """Observe run_eventloop's end (run_portal's) and let the sync main give
+    up its permit before thread.join(); undone by _unpatch."""
+    import anyio.from_thread as ft
+
+    _saved["run"], _saved["Thread"] = ft.run_eventloop, ft.Thread
+    orig_run = ft.run_eventloop
+
+    def run_eventloop(*args, **kwargs):
+        try:
+            r = orig_run(*args, **kwargs)
+        except BaseException as e:
+            _ended(interp, rec, e)
+            raise
+        _ended(interp, rec, None)
+        return r
+
+    class Thread(threading.Thread):
+        def join(self, timeout=None):
+            if getattr(_ref(interp)._thread_local, "job", None) is job:
+                interp.threads.consume()  # the loop runs alone to its end
+            return super().join(timeout)
+
+    ft.run_eventloop, ft.Thread = run_eventloop, Thread
+
+
+def _ended(interp, rec, exc):
+    """run_portal's end (interp.finished asks AnyIO for the cancellation
+    class, which needs the loop that just ended; run_portal ends cancelled
+    never: its cancellation is its task group's)."""
+    if interp.frozen is None and rec.state == "unfinished":
+        rec.end = interp.now()
+        rec.state = "completed" if exc is None else "failed"
+        rec.exc = exc
+
+
+def _unpatch():
+    import anyio.from_thread as ft
+
+    if _saved:
+        ft.run_eventloop, ft.Thread = _saved.pop("run"), _saved.pop("Thread")
+
+
+def run(interp, options):
+    """The scenario's sync main in this (Python's main) thread; returns the
+    outcome's result."""
+    ref = _ref(interp)
+    interp.sync_options = options
+    rec = interp.new_task("main")  # the loop's main task: AnyIO's run_portal
+    rec.started = True
+    job = ref.Job(ref.Task("main"), {"to_thread": interp.doc["sync_main"]}, len(interp.jobs))
+    job.ctx = ref.Ctx(job.task)
+    job.plain = True
+    job.start = 0.0
+    interp.jobs.append(job)
+    ref._thread_local.job = job
+    interp.threads.add_permit()  # held while main() runs
+    _patch(interp, rec, job)
+    try:
+        try:
+            r = interp.thread_steps(job)
+            result = {"returned": r}
+        except ref.Stop:
+            result = None
+        except BaseException as e:  # noqa: BLE001 - what main() raises is the outcome
+            result = {"raised": ref.exc_json(e)}
+    finally:
+        _unpatch()
+        ref._thread_local.job = None
+        interp.threads.permits = 0
+    job.end = interp.now()
+    return result
+
+
+def _start_blocking_portal(interp, step, job):
+    portal_mod = interp.anyio.from_thread
+    with portal_mod.start_blocking_portal(interp.backend, backend_options=interp.sync_options) as portal:
+        interp.portals[step["start_blocking_portal"]] = portal
+        saved = job.st  # the body's thread steps run as the thread's own
+        job.st = dict(saved, to_thread=step["body"])
+        try:
+            interp.thread_steps(job)
+        finally:
+            job.st = saved
+
+
+THREAD_STEPS = {"start_blocking_portal": _start_blocking_portal}
