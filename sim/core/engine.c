@@ -355,8 +355,10 @@ static bool cs__emit_end(cs__engine *e)
     cs__streams_emit_left(e);   /* items sent and never received (stream_left.c) */
     if (e->prog->manual_scopes) /* a scope entered by hand may be left entered: shown as it is now (issue 19) */
         cs__emit_open_scopes(e);
+    /* issue 26: with a sync main, the run's result is what main() did */
+    const cs__completion *sync = cs__sync_main_finish(e);
     cs__ev_init(e, &ev, CS_EV_RUN_END);
-    cs__completion *r = &main_task->result;
+    const cs__completion *r = sync ? sync : &main_task->result;
     if (e->escaped) {
         ev.result = CS_RESULT_RAISED;
         ev.exc = e->escaped;
@@ -467,6 +469,7 @@ static void cs__engine_free(cs__engine *e)
     free(e->events);
     cs__pfutures_free(e); /* issue 26: their Events hold the backend's futures */
     cs__agens_free(e);    /* issue 19: generator objects out of every stack */
+    cs__sync_main_free(e);
     cs__threads_free(e);
     cs__prims_free(e);
     /* before the backend: waiters' Events hold the backend's futures */

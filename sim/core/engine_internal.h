@@ -330,6 +330,7 @@ struct cs__engine {
      * concurrent futures of start_task_soon, prog->nfutures (portal.c) */
     int32_t *portal_latest;
     struct cs__pfuture *pfutures;
+    cs__event *sbp_stop; /* issue 26: a sync_main portal's _stop_event (sync_main.c) */
 
     cs__event *events; /* prog->nevents */
     cs__prim *prims;   /* locks, then semaphores, then limiters, then the default limiter */

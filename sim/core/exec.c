@@ -389,6 +389,7 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     [CS_OP_CURRENT_TOKEN] = cs__exec_current_token, /* plain_thread.c */
+    [CS_OP_SBP_WAIT_STOPPED] = cs__exec_sbp_wait,   /* sync_main.c */
     /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
 };

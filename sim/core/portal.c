@@ -55,6 +55,7 @@ static cs__pfuture *cs__pf_at(cs__engine *e, const cs_stmt *s)
 static void cs__portal_stop(cs__engine *e, cs__tg *g, bool cancel_remaining)
 {
     g->portal_stopped = true;
+    cs__sbp_portal_stopped(e, g); /* a sync_main's run_portal wakes (sync_main.c) */
     if (cancel_remaining)
         cs__scope_cancel(e, g->scope, "the blocking portal is shutting down", CS_CAUSE_EXPLICIT);
 }

@@ -185,6 +185,9 @@ typedef enum cs_op {
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     CS_OP_CURRENT_TOKEN, /* NAME = anyio.lowlevel.current_token(): `text` is the token's name */
+    /* a sync_main's event loop main task (AnyIO's run_portal, made by the loader):
+     * await portal.sleep_until_stopped() (sync_main.c) */
+    CS_OP_SBP_WAIT_STOPPED,
     /* (end of issue 26 foreign threads) */
     /* (end of issue 26) */
     /* thread steps (only inside a to_thread body) */
@@ -208,9 +211,18 @@ typedef enum cs_op {
     /* issue 26 foreign threads: thread steps */
     CS_OP_PLAIN_THREAD,     /* a threading.Thread of the scenario ("threads"): `name`, start time `num`, steps `body` */
     CS_OP_FROM_THREAD_SYNC, /* anyio.from_thread.run_sync(fn[, token=tok]): `body` runs in the loop without awaiting */
+    /* with start_blocking_portal(backend) as P: body (thread steps; only in
+     * sync_main, which the loader flattens: load_sync_main.c) */
+    CS_OP_START_BLOCKING_PORTAL,
+    /* a step of that flattening (count: enter, exit, skip, join; sync_main.c) */
+    CS_OP_SBP_STEP,
     /* (end of issue 26 foreign threads: thread steps) */
     CS_OP_COUNT
 } cs_op;
+
+/* issue 26: the steps of a sync main's flattened start_blocking_portal
+ * (CS_OP_SBP_STEP's count; sim/load/load_sync_main.c, sim/core/sync_main.c) */
+enum { CS__SBP_ENTER, CS__SBP_EXIT_NORMAL, CS__SBP_SKIP, CS__SBP_JOIN };
 
 typedef enum cs_probe_kind {
     CS_PROBE_EFFECTIVE_DEADLINE,
@@ -434,6 +446,10 @@ typedef struct cs_program {
     const char *const *agens;
     uint32_t nagens;
     int32_t stop_async_iteration_cls;
+    /* issue 26: "sync_main" in place of main: plain_threads[0] is the sync
+     * main ("main"), and main is AnyIO's run_portal, this blocking_portal
+     * statement around a CS_OP_SBP_WAIT_STOPPED (sim/load/load_sync_main.c) */
+    const cs_stmt *sync_portal;
 } cs_program;
 
 /* Returns true when class `cls` is `base` or derives from it. */

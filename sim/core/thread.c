@@ -105,6 +105,8 @@ static void cs__thread_finished(cs__engine *e, cs__thread *th)
 {
     if (th->with && cs__portal_with_unwind(e, th)) /* issue 26: the with's __exit__ runs first */
         return;
+    if (th->sbp_phase && cs__sbp_unwind(e, th)) /* issue 26: start_blocking_portal's __exit__ too */
+        return;
     th->done = true;
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_THREAD_END);
@@ -245,6 +247,10 @@ static void cs__thread_run1(cs__engine *e, cs__thread *th)
         }
         case CS_OP_PORTAL_FUTURE_CANCEL:
             if (cs__portal_future_cancel(e, th, s))
+                return;
+            break;
+        case CS_OP_SBP_STEP: /* issue 26: a sync main's start_blocking_portal (sync_main.c) */
+            if (cs__sbp_step(e, th, s))
                 return;
             break;
         case CS_OP_CHECK_CANCELLED: {
@@ -393,6 +399,7 @@ void cs__threads_free(cs__engine *e)
         cs__completion_clear(&th->result);
         cs__completion_clear(&th->ft_result);
         free(th->locals);
+        cs__completion_clear(&th->sbp_pending);
         e->pol->wait_unref(e, th->wait);
         cs_exc_unref(th->cancel_exc);
         free(th);

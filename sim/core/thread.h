@@ -39,6 +39,11 @@ struct cs__thread {
     bool reported;            /* the host was woken with the result */
     bool run_finished;        /* its from_thread call is answered with RunFinishedError */
     cs__completion ft_result; /* the host ran the body: how it ended, for the thread */
+    /* issue 26, a sync_main's start_blocking_portal (sync_main.c) */
+    uint8_t sbp_phase;          /* CS__SBP_*: where the thread stands in the with */
+    uint32_t sbp_exc_idx;       /* the exit for an exception: stop(True), then the join */
+    bool sbp_parked;            /* in thread.join(): the loop runs to its end */
+    cs__completion sbp_pending; /* what the with body raised, raised again after the join */
 };
 
 /* The TO_THREAD frame's phases. */
@@ -92,5 +97,21 @@ cs_exc *cs__plain_step_error(cs__engine *e, cs__thread *th, const cs_stmt *s);
 /* THREAD_START the first time a plain thread runs. */
 void cs__plain_thread_starts(cs__engine *e, cs__thread *th);
 int cs__exec_current_token(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+
+/* sync_main.c (issue 26): start_blocking_portal from a synchronous main */
+enum { CS__SBP_OUT, CS__SBP_BODY, CS__SBP_EXIT };
+/* A CS_OP_SBP_STEP of the sync main: true when the thread stops here. */
+bool cs__sbp_step(cs__engine *e, cs__thread *th, const cs_stmt *s);
+/* The thread ends with th->result: inside the with it goes on at the with's
+ * exit instead (true). */
+bool cs__sbp_unwind(cs__engine *e, cs__thread *th);
+/* run_portal's `await portal.sleep_until_stopped()`. */
+int cs__exec_sbp_wait(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c);
+/* BlockingPortal.stop() on group g: run_portal's wait ends. */
+void cs__sbp_portal_stopped(cs__engine *e, const cs__tg *g);
+/* The loop has ended (its thread joined): the sync main runs to its end;
+ * NULL without a sync main, else how main() ended (the run's result). */
+const cs__completion *cs__sync_main_finish(cs__engine *e);
+void cs__sync_main_free(cs__engine *e);
 
 #endif

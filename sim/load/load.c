@@ -23,12 +23,10 @@
 /* "$schema" points an editor at docs/scenario.schema.json; checked to be a
  * string and otherwise ignored. */
 static const char *const cs__top_keys[] = {
-    "$schema",    "format",     "name",       "description",
-    "backends",   "exceptions", "limiters",   "events",
-    "locks",      "semaphores", "conditions", "memory_streams",
-    "functions",  "main",       "expect",     "expect_by_backend",
-    "expect_any", "always",     "pos",        "interrupt_at",
-    "threads",    NULL,
+    "$schema",   "format",       "name",    "description",       "backends",   "exceptions",
+    "limiters",  "events",       "locks",   "semaphores",        "conditions", "memory_streams",
+    "functions", "main",         "expect",  "expect_by_backend", "expect_any", "always",
+    "pos",       "interrupt_at", "threads", "sync_main",         NULL,
 };
 
 static void cs__error_init(cs_load_error *err, const char *path)
@@ -228,7 +226,7 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
         size_t i = 0;
         while (cs__top_keys[i] && strcmp(cs__top_keys[i], k) != 0)
             i++;
-        if (!cs__top_keys[i] && !json_object_get(doc, "main"))
+        if (!cs__top_keys[i] && !json_object_get(doc, "main") && !json_object_get(doc, "sync_main"))
             /* some other JSON file: say so rather than only naming the key */
             return cs__fail(ld, cs__kpos(ld, c), "unknown key %s: not a cancelsim scenario (it has no 'main')",
                             cs__repr(r, sizeof r, k));
@@ -241,10 +239,14 @@ static int cs__load_doc(cs__loader *ld, const json_t *doc)
         cs__load_interrupts(ld, doc) < 0 || cs__load_functions(ld, doc) < 0 || cs__load_plain_threads(ld, doc) < 0)
         return -1;
     const json_t *main_body = json_object_get(doc, "main");
-    if (!main_body)
+    if (json_object_get(doc, "sync_main")) { /* issue 26: main is start_blocking_portal's run_portal */
+        if (cs__load_sync_main(ld, doc) < 0)
+            return -1;
+    } else if (!main_body) {
         return cs__fail(ld, ld->root, "missing required key 'main'");
-    if (cs__conv_body(ld, main_body, cs__member(ld, doc, 0, "main"), false, &ld->prog->main) < 0)
+    } else if (cs__conv_body(ld, main_body, cs__member(ld, doc, 0, "main"), false, &ld->prog->main) < 0) {
         return -1;
+    }
     if (cs__load_expectations(ld, doc) < 0)
         return -1;
     if (cs__load_portal_withs(ld) < 0 || cs__check_program(ld) < 0)

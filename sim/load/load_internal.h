@@ -282,6 +282,9 @@ int cs__load_interrupts(cs__loader *ld, const json_t *doc);
 /* load_threads.c (issue 26): "threads", and the tokens of current_token */
 int cs__load_plain_threads(cs__loader *ld, const json_t *doc);
 int cs__check_plain_threads(cs__loader *ld);
+/* load_sync_main.c (issue 26): "sync_main" in place of main */
+int cs__load_sync_main(cs__loader *ld, const json_t *doc);
+int cs__check_sbp_place(cs__loader *ld, const cs_stmt *st);
 /* load_anyio_class.c: an AnyIO class added after the user's (its index, or -1
  * after an error: the scenario declared it); TaskNotFinished when a
  * task_return_value is used */

@@ -268,6 +268,12 @@ static const cs__action cs__thread_actions[] = {
     /* (end of issue 26 portals) */
     /* issue 26 foreign threads */
     {"from_thread_sync", CS_OP_FROM_THREAD_SYNC, CS__K_BODY, CS__F_BODY, {{"token", CS__K_STRING, CS__F_TEXT, false}}},
+    /* with start_blocking_portal(backend) as P: only in sync_main (load_sync_main.c) */
+    {"start_blocking_portal",
+     CS_OP_START_BLOCKING_PORTAL,
+     CS__K_STRING,
+     CS__F_TEXT,
+     {{"body", CS__K_THREAD_BODY, CS__F_BODY, true}}},
     /* (end of issue 26 foreign threads) */
     {NULL, 0, 0, 0, {{0}}},
 };

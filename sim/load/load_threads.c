@@ -147,6 +147,8 @@ static int cs__visit_use(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t leve
     const cs__tokens *tk = user;
     if (ctx & CS__CX_IN_SYNC && cs__sync_refused(ld, st) < 0)
         return -1;
+    if (cs__check_sbp_place(ld, st) < 0) /* load_sync_main.c */
+        return -1;
     if ((st->op != CS_OP_FROM_THREAD && st->op != CS_OP_FROM_THREAD_SYNC) || !st->text)
         return 0;
     st->ref = cs__token_find(tk, st->text);
@@ -188,7 +190,10 @@ static bool cs__plain_step(cs_op op)
     case CS_OP_FUTURE_RESULT:
     case CS_OP_PORTAL_FUTURE_CANCEL:
     /* portal_with's steps, flattened into the thread's (load_portal.c) */
-    case CS_OP_PORTAL_WITH_RESULT: return true;
+    case CS_OP_PORTAL_WITH_RESULT:
+    /* a sync main's start_blocking_portal, flattened (load_sync_main.c) */
+    case CS_OP_SBP_STEP:
+    case CS_OP_START_BLOCKING_PORTAL: return true; /* refused with its own message where it stands */
     default: return false;
     }
 }
@@ -199,6 +204,8 @@ int cs__check_plain_threads(cs__loader *ld)
     const cs_program *p = ld->prog;
     for (uint32_t i = 0; i < p->nplain_threads; i++) {
         const cs_stmt *st = &p->plain_threads[i];
+        if (i == 0 && p->sync_portal)
+            continue; /* the sync main is "main" (load_sync_main.c) */
         bool clash = strcmp(st->name, "main") == 0;
         for (uint32_t k = 0; k < p->ntasks && !clash; k++)
             clash = strcmp(p->tasks[k].name, st->name) == 0;
