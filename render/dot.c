@@ -442,6 +442,11 @@ static void cs__on_spawn(cs_dot *d, const cs_event *ev)
     free(k->name);
     k->name = cs_xstrdup(ev->name ? ev->name : "?");
     k->parent = ev->parent;
+    /* issue 26: a task a thread's portal call (or from_thread body) spawned
+     * hangs under the run's main task, where the portal's group lives: the
+     * thread itself is no node */
+    if (ev->parent >= 0 && (size_t)ev->parent < d->ntasks && d->tasks[ev->parent].thread)
+        k->parent = 0;
     k->group = ev->group;
     k->spawn_t = ev->t;
     k->pos = ev->pos;
@@ -456,6 +461,7 @@ void cs_dot_sink(void *dot, const cs_event *ev)
     switch (ev->kind) {
     case CS_EV_RUN_START: cs__on_run_start(d, ev); break;
     case CS_EV_TASK_SPAWN: cs__on_spawn(d, ev); break;
+    case CS_EV_FOREIGN_THREAD: cs__task(d, ev->task)->thread = true; break;
     case CS_EV_TASK_END: cs__on_task_end(d, ev); break;
     case CS_EV_SCOPE_ENTER: cs__on_scope_enter(d, ev); break;
     case CS_EV_SCOPE_EXIT: cs__on_scope_exit(d, ev, true); break;

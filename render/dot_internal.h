@@ -19,6 +19,7 @@ typedef struct cs__dot_task {
     int64_t spawn_t, end_t; /* ns */
     cs_task_state state;
     bool spawned, ended;
+    bool thread;    /* issue 26: the stand-in of a thread AnyIO did not start (not drawn) */
     char *exc_text; /* failed tasks: "ValueError: boom" */
     char *injected; /* faults injected into it: "fail:a@2 at 1s\n..." (owned), or NULL */
     cs_pos pos;     /* the statement that spawned it ({0,0} for main) */

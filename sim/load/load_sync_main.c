@@ -7,7 +7,8 @@
  * The loader makes:
  * - main: `{"blocking_portal": "p", "body": [SBP_WAIT_STOPPED]}`, AnyIO's
  *   run_portal (the portal is declared there, so the portal steps resolve);
- * - plain_threads[0]: the sync main, named "main", starting at 0, with the
+ * - plain_threads[0]: the sync main, named "MainThread" (Python's name for
+ *   it; its log lines and its portal calls' say so), starting at 0, with the
  *   with flattened: ENTER, body..., EXIT_NORMAL, stop(False), SKIP,
  *   stop(True), JOIN (stop: the portal_stop thread step, p.call(p.stop, b)).
  * Refused (FILE:LINE:COL: error:, exit 2): "sync_main" with "main"; none or a
@@ -113,7 +114,7 @@ int cs__load_sync_main(cs__loader *ld, const json_t *doc)
     /* the sync main: the first plain thread */
     cs_stmt *v = cs__program_alloc(p, (p->nplain_threads + 1) * sizeof *v);
     v[0] = cs__sbp_synth(CS_OP_PLAIN_THREAD, cs__kpos(ld, node), -1);
-    v[0].name = "main";
+    v[0].name = "MainThread"; /* threading.main_thread().name */
     v[0].body = cs__sbp_flatten(ld, &raw, (uint32_t)at);
     for (uint32_t i = 0; i < p->nplain_threads; i++)
         v[i + 1] = p->plain_threads[i];

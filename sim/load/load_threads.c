@@ -204,8 +204,12 @@ int cs__check_plain_threads(cs__loader *ld)
     const cs_program *p = ld->prog;
     for (uint32_t i = 0; i < p->nplain_threads; i++) {
         const cs_stmt *st = &p->plain_threads[i];
-        if (i == 0 && p->sync_portal)
-            continue; /* the sync main is "main" (load_sync_main.c) */
+        bool clash_thread = false;
+        for (uint32_t k = 0; k < i && !clash_thread; k++) /* the sync main's MainThread (load_sync_main.c) */
+            clash_thread = strcmp(p->plain_threads[k].name, st->name) == 0;
+        if (clash_thread)
+            return cs__fail(ld, st->pos, "thread %s has the name of the sync main's thread",
+                            cs__repr(r, sizeof r, st->name));
         bool clash = strcmp(st->name, "main") == 0;
         for (uint32_t k = 0; k < p->ntasks && !clash; k++)
             clash = strcmp(p->tasks[k].name, st->name) == 0;

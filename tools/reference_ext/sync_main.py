@@ -15,7 +15,8 @@ good before thread.join() (the loop then runs alone to its end).
 The outcome: `result` is what main() returned or raised; the task `main` is
 the loop's main task (AnyIO's run_portal): it ends when the loop does, failed
 with what run_eventloop raised (AnyIO drops that exception once the portal was
-handed out).  Log lines of the sync main name `main`.
+handed out).  Log lines of the sync main (and of its portal calls) name
+`MainThread`, Python's name for that thread.
 """
 import sys
 import threading
@@ -81,7 +82,7 @@ def run(interp, options):
     interp.sync_options = options
     rec = interp.new_task("main")  # the loop's main task: AnyIO's run_portal
     rec.started = True
-    job = ref.Job(ref.Task("main"), {"to_thread": interp.doc["sync_main"]}, len(interp.jobs))
+    job = ref.Job(ref.Task("MainThread"), {"to_thread": interp.doc["sync_main"]}, len(interp.jobs))
     job.ctx = ref.Ctx(job.task)
     job.plain = True
     job.start = 0.0
