@@ -13,9 +13,10 @@ portal's, a call's: reference_ext/portal.py's patched Future.result) and for
 good before thread.join() (the loop then runs alone to its end).
 
 The outcome: `result` is what main() returned or raised; the task `main` is
-the loop's main task (AnyIO's run_portal): it ends when the loop does, failed
-with what run_eventloop raised (AnyIO drops that exception once the portal was
-handed out).  Log lines of the sync main (and of its portal calls) name
+the loop's main task (AnyIO's run_portal), and how it ended (what its
+`async with BlockingPortal()` raised: the event loop raises that, or on
+asyncio a SystemExit / KeyboardInterrupt of a task directly, and AnyIO drops
+it once the portal was handed out).  Log lines of the sync main (and of its portal calls) name
 `MainThread`, Python's name for that thread.
 """
 import sys
@@ -30,24 +31,28 @@ def _ref(interp):
 
 def setup(interp):
     interp.sync_options = None
+    interp.sync_portal = None
 
 
 def _patch(interp, rec, job):
-    """Observe run_eventloop's end (run_portal's) and let the sync main give
-    up its permit before thread.join(); undone by _unpatch."""
+    """Observe run_portal's end (its BlockingPortal's __aexit__) and let the
+    sync main give up its permit before thread.join(); undone by _unpatch."""
     import anyio.from_thread as ft
 
-    _saved["run"], _saved["Thread"] = ft.run_eventloop, ft.Thread
-    orig_run = ft.run_eventloop
+    _saved["Portal"], _saved["Thread"] = ft.BlockingPortal, ft.Thread
+    orig_portal = ft.BlockingPortal
 
-    def run_eventloop(*args, **kwargs):
-        try:
-            r = orig_run(*args, **kwargs)
-        except BaseException as e:
-            _ended(interp, rec, e)
-            raise
-        _ended(interp, rec, None)
-        return r
+    class BlockingPortal(orig_portal):
+        async def __aexit__(self, exc_type, exc_val, exc_tb):
+            if self is not interp.sync_portal:  # a portal of the scenario's own statements
+                return await super().__aexit__(exc_type, exc_val, exc_tb)
+            try:
+                swallowed = await super().__aexit__(exc_type, exc_val, exc_tb)
+            except BaseException as e:
+                _ended(interp, rec, e)
+                raise
+            _ended(interp, rec, None if swallowed else exc_val)
+            return swallowed
 
     class Thread(threading.Thread):
         def join(self, timeout=None):
@@ -55,13 +60,12 @@ def _patch(interp, rec, job):
                 interp.threads.consume()  # the loop runs alone to its end
             return super().join(timeout)
 
-    ft.run_eventloop, ft.Thread = run_eventloop, Thread
+    ft.BlockingPortal, ft.Thread = BlockingPortal, Thread
 
 
 def _ended(interp, rec, exc):
-    """run_portal's end (interp.finished asks AnyIO for the cancellation
-    class, which needs the loop that just ended; run_portal ends cancelled
-    never: its cancellation is its task group's)."""
+    """run_portal's end (run_portal is never cancelled: its cancellation is
+    its portal's task group's)."""
     if interp.frozen is None and rec.state == "unfinished":
         rec.end = interp.now()
         rec.state = "completed" if exc is None else "failed"
@@ -72,7 +76,7 @@ def _unpatch():
     import anyio.from_thread as ft
 
     if _saved:
-        ft.run_eventloop, ft.Thread = _saved.pop("run"), _saved.pop("Thread")
+        ft.BlockingPortal, ft.Thread = _saved.pop("Portal"), _saved.pop("Thread")
 
 
 def run(interp, options):
@@ -109,7 +113,7 @@ def run(interp, options):
 def _start_blocking_portal(interp, step, job):
     portal_mod = interp.anyio.from_thread
     with portal_mod.start_blocking_portal(interp.backend, backend_options=interp.sync_options) as portal:
-        interp.portals[step["start_blocking_portal"]] = portal
+        interp.portals[step["start_blocking_portal"]] = interp.sync_portal = portal
         saved = job.st  # the body's thread steps run as the thread's own
         job.st = dict(saved, to_thread=step["body"])
         try:
