@@ -515,6 +515,8 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
         }
         return CS_E_UNSUPPORTED;
     }
+    if (cs__sync_main_refuses(prog, opt, err)) /* issue 26: Ctrl+C with a sync main (sync_main.c) */
+        return CS_E_UNSUPPORTED;
     memset(e, 0, sizeof *e);
     e->prog = prog;
     e->opt = *opt;

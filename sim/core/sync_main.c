@@ -21,6 +21,7 @@
  * as the main task's end).
  */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "policy.h"
@@ -125,6 +126,28 @@ const cs__completion *cs__sync_main_finish(cs__engine *e)
         cs__threads_flush(e);
     }
     return &th->result;
+}
+
+/* Ctrl+C with a synchronous main: Python's default SIGINT handler raises
+ * KeyboardInterrupt in the main thread (wherever main() waits), and the
+ * portal's loop, in another thread, installs no handler; the model delivers
+ * SIGINT to the loop only (interrupt.c), so an interrupt fault is refused
+ * (the loader refuses interrupt_at and the `interrupt` statement). */
+bool cs__sync_main_refuses(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
+{
+    if (!prog->sync_portal)
+        return false;
+    for (uint32_t i = 0; i < opt->nfaults; i++) {
+        if (opt->faults[i].kind != CS_FAULT_INTERRUPT)
+            continue;
+        if (err) {
+            err->pos = (cs_pos){0, 0};
+            snprintf(err->message, sizeof err->message,
+                     "an interrupt fault with sync_main is not modelled (SIGINT goes to the main thread)");
+        }
+        return true;
+    }
+    return false;
 }
 
 void cs__sync_main_free(cs__engine *e)

@@ -113,5 +113,7 @@ void cs__sbp_portal_stopped(cs__engine *e, const cs__tg *g);
  * NULL without a sync main, else how main() ended (the run's result). */
 const cs__completion *cs__sync_main_finish(cs__engine *e);
 void cs__sync_main_free(cs__engine *e);
+/* A plan the model cannot run with a sync main: true, with err filled. */
+bool cs__sync_main_refuses(const cs_program *prog, const cs_run_options *opt, cs_run_error *err);
 
 #endif

@@ -94,6 +94,9 @@ int cs__load_sync_main(cs__loader *ld, const json_t *doc)
     uint32_t node = cs__member(ld, doc, 0, "sync_main");
     if (json_object_get(doc, "main"))
         return cs__fail(ld, cs__kpos(ld, node), "a scenario has either 'main' or 'sync_main', not both");
+    if (json_object_get(doc, "interrupt_at")) /* sync_main.c, cs__sync_main_refuses */
+        return cs__fail(ld, cs__kpos(ld, cs__member(ld, doc, 0, "interrupt_at")),
+                        "interrupt_at with sync_main is not modelled (SIGINT goes to the main thread)");
     cs_body raw;
     if (cs__conv_body(ld, json_object_get(doc, "sync_main"), node, true, &raw) < 0)
         return -1;
@@ -128,9 +131,12 @@ int cs__load_sync_main(cs__loader *ld, const json_t *doc)
     return 0;
 }
 
-/* A start_blocking_portal the flattening did not take: nested somewhere. */
+/* A start_blocking_portal the flattening did not take: nested somewhere; and
+ * Ctrl+C with a sync main (see cs__sync_main_refuses). */
 int cs__check_sbp_place(cs__loader *ld, const cs_stmt *st)
 {
+    if (st->op == CS_OP_INTERRUPT && ld->prog->sync_portal)
+        return cs__fail(ld, st->pos, "'interrupt' with sync_main is not modelled (SIGINT goes to the main thread)");
     if (st->op == CS_OP_START_BLOCKING_PORTAL)
         return cs__fail(ld, st->pos,
                         "start_blocking_portal is only modelled among sync_main's own steps (one event loop per "
