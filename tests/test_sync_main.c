@@ -37,7 +37,6 @@ START_TEST(test_loaded)
                               CS_OP_SBP_STEP, CS_OP_LOG,         CS_OP_RETURN};
     for (uint32_t i = 0; i < 11; i++)
         ck_assert_int_eq(th->body.items[i].op, ops[i]);
-    ck_assert_int_eq(th->body.items[1].decl, 7); /* the exception's way out: stop(True) */
     ck_assert(!th->body.items[5].shield && th->body.items[7].shield);
     ck_assert_int_eq(th->body.items[8].count, CS__SBP_JOIN);
     cs_scenario_free(sc);

@@ -54,10 +54,18 @@ void cs__sbp_portal_stopped(cs__engine *e, const cs__tg *g)
 bool cs__sbp_step(cs__engine *e, cs__thread *th, const cs_stmt *s)
 {
     switch (s->count) {
-    case CS__SBP_ENTER: /* future.result() gave the portal: the body runs */
+    case CS__SBP_ENTER: { /* future.result() gave the portal: the body runs */
         th->sbp_phase = CS__SBP_BODY;
-        th->sbp_exc_idx = (uint32_t)s->decl;
+        /* the exit's place, found here: a portal_with in the body was
+         * flattened after this with (load_portal.c), moving it */
+        const cs_body *steps = &th->st->body;
+        uint32_t k = th->idx;
+        while (k < steps->n && !(steps->items[k].op == CS_OP_SBP_STEP && steps->items[k].count == CS__SBP_EXIT_NORMAL))
+            k++;
+        assert(k + 4 < steps->n);
+        th->sbp_exc_idx = k + 3; /* EXIT_NORMAL, stop(False), SKIP, stop(True) */
         return false;
+    }
     case CS__SBP_EXIT_NORMAL: th->sbp_phase = CS__SBP_EXIT; return false;
     case CS__SBP_SKIP: th->idx++; return false; /* past stop(True): the body did not raise */
     default: break;

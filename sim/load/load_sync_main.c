@@ -70,9 +70,9 @@ static cs_body cs__sbp_flatten(cs__loader *ld, const cs_body *raw, uint32_t at)
     uint32_t k = 0;
     for (uint32_t i = 0; i < at; i++)
         out[k++] = raw->items[i];
-    uint32_t exc_idx = at + 1 + nb + 3; /* stop(True) */
-    out[k] = cs__sbp_synth(CS_OP_SBP_STEP, sbp->pos, CS__SBP_ENTER);
-    out[k++].decl = (int32_t)exc_idx;
+    /* ENTER finds the exit when it runs (a portal_with in the body is
+     * flattened later, moving it) */
+    out[k++] = cs__sbp_synth(CS_OP_SBP_STEP, sbp->pos, CS__SBP_ENTER);
     for (uint32_t i = 0; i < nb; i++)
         out[k++] = sbp->body.items[i];
     out[k++] = cs__sbp_synth(CS_OP_SBP_STEP, sbp->pos, CS__SBP_EXIT_NORMAL);
