@@ -77,7 +77,7 @@ def pytest_collect_file(file_path, parent):
                 doc = json.load(f)
         except (OSError, ValueError):
             doc = {"main": []}  # let cancelsim report what is wrong with it
-        if isinstance(doc, dict) and "main" in doc:
+        if isinstance(doc, dict) and ("main" in doc or "sync_main" in doc):  # sync_main: issue 26
             return ScenarioFile.from_parent(parent, path=file_path)
     if name.endswith(".py") and _marked(file_path) and not _python_collects(file_path, parent):
         return ScenarioFile.from_parent(parent, path=file_path)
