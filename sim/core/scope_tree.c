@@ -155,7 +155,8 @@ cs__tg *cs__tg_new(cs__engine *e, const char *name, int32_t decl)
     g->decl = decl;
     const char *inst = name ? cs__instance_name(e, name) : NULL;
     g->scope = cs__scope_new(e, inst, CS_KIND_TASK_GROUP, INFINITY, false);
-    g->label = cs_xasprintf("task_group %s", name ? name : "");
+    /* a wait's label; an anonymous group (a BlockingPortal's) is just "task_group" */
+    g->label = name ? cs_xasprintf("task_group %s", name) : cs_xstrdup("task_group");
     if (e->ntgs == e->captgs) {
         e->captgs = e->captgs ? e->captgs * 2 : 16;
         e->tgs = cs_xrealloc(e->tgs, e->captgs * sizeof *e->tgs);

@@ -46,6 +46,7 @@ def _patch(interp, rec, job):
         async def __aexit__(self, exc_type, exc_val, exc_tb):
             if self is not interp.sync_portal:  # a portal of the scenario's own statements
                 return await super().__aexit__(exc_type, exc_val, exc_tb)
+            rec.wait = "task_group"  # run_portal waits for the portal's tasks (a deadlock says so)
             try:
                 swallowed = await super().__aexit__(exc_type, exc_val, exc_tb)
             except BaseException as e:
