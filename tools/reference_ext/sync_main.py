@@ -56,12 +56,33 @@ def _patch(interp, rec, job):
             return swallowed
 
     class Thread(threading.Thread):
+        def run(self):
+            try:
+                super().run()
+            finally:
+                _drive_after_loop(interp, job)
+
         def join(self, timeout=None):
             if getattr(_ref(interp)._thread_local, "job", None) is job:
                 interp.threads.consume()  # the loop runs alone to its end
             return super().join(timeout)
 
     ft.BlockingPortal, ft.Thread = BlockingPortal, Thread
+
+
+def _drive_after_loop(interp, job):
+    """The loop is gone but main() may still be in the with body (it stopped
+    the portal itself) and `block`: nobody drives the virtual clock to its
+    wake-up any more, so the loop's thread does it on its way out."""
+    ts = interp.threads
+    while not ts.aborted:
+        ts.sync()
+        with ts.cond:
+            mine = [w for w, _, j in ts.wakes if j is job]
+        if not mine:
+            return
+        interp.set_time(max(interp.now(), min(mine)))
+        ts.release_due(interp.now())
 
 
 def _ended(interp, rec, exc):
