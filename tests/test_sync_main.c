@@ -55,7 +55,6 @@ START_TEST(test_refused)
          "\"body\": []}]}]}",
          "only modelled among sync_main"},
         {"{\"sync_main\": [{\"block\": 1}, {\"start_blocking_portal\": \"p\", \"body\": []}]}", "'block' outside"},
-        {"{\"sync_main\": [{\"start_blocking_portal\": \"p\", \"body\": [{\"return\": 1}]}]}", "'return' inside"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cs_load_error err = cs_test_load_error(bad[i][0]);

@@ -78,6 +78,12 @@ bool cs__sbp_step(cs__engine *e, cs__thread *th, const cs_stmt *s)
     }
     th->sbp_parked = false;
     th->sbp_phase = CS__SBP_OUT;
+    if (th->sbp_pending.type == CS__C_RETURN) { /* `return v` in the with: main() returns it now */
+        th->result = th->sbp_pending;
+        th->sbp_pending = (cs__completion){.type = CS__C_NORMAL};
+        th->idx = th->st->body.n; /* past the last step: the thread ends with that result */
+        return false;
+    }
     if (th->sbp_pending.type != CS__C_EXC)
         return false;
     cs_exc *x = th->sbp_pending.exc; /* `raise` in the with's except: the body's exception goes on */
@@ -88,9 +94,13 @@ bool cs__sbp_step(cs__engine *e, cs__thread *th, const cs_stmt *s)
 
 bool cs__sbp_unwind(cs__engine *e, cs__thread *th)
 {
-    if (th->result.type != CS__C_EXC)
+    if (th->result.type == CS__C_RETURN && th->sbp_phase == CS__SBP_BODY) {
+        /* `return` leaves the with normally: stop(False), the join, then main() returns */
+        th->sbp_pending = th->result;
+        th->idx = th->sbp_exc_idx - 2;
+    } else if (th->result.type != CS__C_EXC) {
         return false;
-    if (th->sbp_phase == CS__SBP_BODY) { /* except BaseException: cancel_remaining_tasks = True */
+    } else if (th->sbp_phase == CS__SBP_BODY) { /* except BaseException: cancel_remaining_tasks = True */
         th->sbp_pending = th->result;
         th->idx = th->sbp_exc_idx;
     } else if (cs_exc_class_is(e->prog, th->result.exc->cls, CS_EXC_RUNTIME_ERROR)) {

@@ -14,7 +14,8 @@
  * Refused (FILE:LINE:COL: error:, exit 2): "sync_main" with "main"; none or a
  * second start_blocking_portal (one event loop per scenario), or one anywhere
  * but in sync_main's own steps; `block` outside the with (no loop runs then:
- * virtual time stands still) and `return` inside its body (not modelled yet).
+ * virtual time stands still).  A `return` in the body leaves the with as
+ * Python's does (stop(False), the join), then main() returns its value.
  */
 #include <string.h>
 
@@ -52,10 +53,6 @@ static int32_t cs__sbp_find(cs__loader *ld, const cs_body *raw, cs_pos where)
             return cs__fail(ld, raw->items[i].pos,
                             "'block' outside start_blocking_portal is not modelled (no event loop runs: virtual "
                             "time stands still)");
-    const cs_body *b = &raw->items[at].body;
-    for (uint32_t i = 0; i < b->n; i++)
-        if (b->items[i].op == CS_OP_RETURN)
-            return cs__fail(ld, b->items[i].pos, "'return' inside start_blocking_portal is not modelled yet");
     if (!raw->items[at].text[0])
         return cs__fail(ld, raw->items[at].pos, "'start_blocking_portal': expected a non-empty name");
     return at;

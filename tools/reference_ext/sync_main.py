@@ -139,9 +139,14 @@ def _start_blocking_portal(interp, step, job):
         saved = job.st  # the body's thread steps run as the thread's own
         job.st = dict(saved, to_thread=step["body"])
         try:
-            interp.thread_steps(job)
+            r = interp.thread_steps(job)
         finally:
             job.st = saved
+    # thread_steps returned normally: with a top-level `return` in the body it
+    # ran (nothing before it raised), and main() returns its value
+    if any(isinstance(s, dict) and "return" in s for s in step["body"]):
+        return _ref(interp).Ret(r)
+    return None
 
 
 THREAD_STEPS = {"start_blocking_portal": _start_blocking_portal}
