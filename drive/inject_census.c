@@ -82,7 +82,8 @@ void cs_census_sink(void *census, const cs_event *ev)
     cs_census *c = census;
     switch (ev->kind) {
     case CS_EV_TASK_SPAWN:
-    case CS_EV_PORTAL_TASK: /* issue 26: a portal call's task has its own checkpoints */
+    case CS_EV_PORTAL_TASK:    /* issue 26: a portal call's task has its own checkpoints */
+    case CS_EV_FOREIGN_THREAD: /* issue 26: a thread's portal calls checkpoint in its name */
         if (ev->task >= 0 && ev->name) {
             c->tasks = cs__at(c->tasks, &c->ntasks, &c->captasks, (size_t)ev->task, sizeof *c->tasks);
             free(c->tasks[ev->task].name);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "fault.h"
 #include "load.h"
 #include "run_json.h"
 
@@ -104,6 +105,34 @@ START_TEST(test_body_raises_after_stop)
 }
 END_TEST
 
+/* inject: MainThread is a fault target (its calls' checkpoints count in its
+ * name); its first checkpoint is the call's sleep, failing the call. */
+START_TEST(test_fault_in_main_thread)
+{
+    cs_scenario *sc = cs_test_load(cs_fixture);
+    cs_plan plan;
+    char err[256];
+    ck_assert_int_eq(cs_plan_parse(sc->program, "fail:MainThread@1", &plan, err, sizeof err), 0);
+    cs_outcome *o = cs_outcome_new();
+    cs_sink sink = {cs_outcome_sink, o};
+    cs_run_options opt;
+    cs_run_options_init(&opt);
+    opt.sinks = &sink;
+    opt.nsinks = 1;
+    opt.faults = plan.v;
+    opt.nfaults = plan.n;
+    cs_run_error rerr;
+    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
+    json_t *j = cs_outcome_to_json(o);
+    json_t *x = json_object_get(json_object_get(j, "result"), "raised");
+    ck_assert_str_eq(json_string_value(json_object_get(x, "message")), "injected");
+    json_decref(j);
+    cs_outcome_free(o);
+    cs_plan_free(&plan);
+    cs_scenario_free(sc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("sync_main");
@@ -112,6 +141,7 @@ int main(void)
     tcase_add_test(tc, test_refused);
     tcase_add_test(tc, test_returns);
     tcase_add_test(tc, test_body_raises_after_stop);
+    tcase_add_test(tc, test_fault_in_main_thread);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

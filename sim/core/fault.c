@@ -138,6 +138,16 @@ static bool cs__declared(const cs_name_decl *v, uint32_t nv, const char *s, size
     return false;
 }
 
+/* issue 26: a thread AnyIO did not start (its portal calls' and from_thread
+ * bodies' checkpoints are counted in its name, as a task's) */
+static bool cs__plain_thread_named(const cs_program *prog, const char *s, size_t n)
+{
+    for (uint32_t i = 0; i < prog->nplain_threads; i++)
+        if (strlen(prog->plain_threads[i].name) == n && memcmp(prog->plain_threads[i].name, s, n) == 0)
+            return true;
+    return false;
+}
+
 static int32_t cs__class_of(const cs_program *prog, const char *s, size_t n)
 {
     for (uint32_t i = 0; i < prog->nclasses; i++)
@@ -228,7 +238,7 @@ static int cs__parse_fault(const cs_program *prog, const char **p, cs_fault *f, 
         if (!cs__declared(prog->scopes, prog->nscopes, t, bl))
             return cs__err(err, errlen, "no cancel scope or task group named '%.*s' in this scenario", (int)tl, t);
     } else if (!(bl == 4 && memcmp(t, "main", 4) == 0) && !cs__declared(prog->tasks, prog->ntasks, t, bl) &&
-               !cs__portal_task_name(prog, t, bl)) {
+               !cs__portal_task_name(prog, t, bl) && !cs__plain_thread_named(prog, t, tl)) {
         return cs__err(err, errlen, "no task named '%.*s' in this scenario", (int)tl, t);
     }
     const char *opt = NULL;
