@@ -447,7 +447,7 @@ typedef struct cs_program {
     uint32_t nagens;
     int32_t stop_async_iteration_cls;
     /* issue 26: "sync_main" in place of main: plain_threads[0] is the sync
-     * main ("main"), and main is AnyIO's run_portal, this blocking_portal
+     * main ("MainThread"), and main is AnyIO's run_portal, this blocking_portal
      * statement around a CS_OP_SBP_WAIT_STOPPED (sim/load/load_sync_main.c) */
     const cs_stmt *sync_portal;
 } cs_program;
