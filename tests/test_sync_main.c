@@ -105,14 +105,15 @@ START_TEST(test_body_raises_after_stop)
 }
 END_TEST
 
-/* inject: MainThread is a fault target (its calls' checkpoints count in its
- * name); its first checkpoint is the call's sleep, failing the call. */
+/* inject: the call's task (AnyIO's name for it) is a fault target; its first
+ * checkpoint is the call's sleep, failing the call and main(). */
 START_TEST(test_fault_in_main_thread)
 {
     cs_scenario *sc = cs_test_load(cs_fixture);
     cs_plan plan;
     char err[256];
-    ck_assert_int_eq(cs_plan_parse(sc->program, "fail:MainThread@1", &plan, err, sizeof err), 0);
+    ck_assert_int_eq(
+        cs_plan_parse(sc->program, "fail:anyio.from_thread.BlockingPortal._call_func@1", &plan, err, sizeof err), 0);
     cs_outcome *o = cs_outcome_new();
     cs_sink sink = {cs_outcome_sink, o};
     cs_run_options opt;
