@@ -130,11 +130,63 @@ class LockStep:
 _tls = threading.local()
 
 
+_futures = {"ls": None, "patched": False}
+
+
+def patch_futures(ls):
+    """A thread in lock-step that waits on a concurrent.futures.Future not yet
+    done gives its permit back, and the loop hands one back when it resolves
+    that future.  Every call back into the loop waits on one: asyncio's
+    from_thread.run (run_coroutine_threadsafe) and run_sync (a Future set by a
+    call_soon_threadsafe callback), and on both backends a BlockingPortal's
+    call, start_task_soon's result() and start_task (without this, a worker
+    in from_thread.run_sync held its permit while the loop waited for it: the
+    run hung).  Patched once per process; `ls` is the current run's."""
+    import concurrent.futures
+
+    _futures["ls"] = ls
+    if _futures["patched"]:
+        return
+    _futures["patched"] = True
+    cls = concurrent.futures.Future
+    orig_result, orig_set_result, orig_set_exception = cls.result, cls.set_result, cls.set_exception
+    orig_cancel = cls.cancel
+
+    def result(self, timeout=None):
+        with self._condition:
+            wait = getattr(_tls, "stepped", False) and not self.done()
+            if wait:
+                self._cs_waiter = True
+        if wait:
+            _futures["ls"].release()
+        return orig_result(self, timeout)
+
+    def wake(self):
+        with self._condition:
+            mine = getattr(self, "_cs_waiter", False) and not self.done()
+            self._cs_waiter = False
+        if mine:
+            _futures["ls"].add_permit()
+
+    def set_result(self, value):
+        wake(self)
+        return orig_set_result(self, value)
+
+    def set_exception(self, exc):
+        wake(self)
+        return orig_set_exception(self, exc)
+
+    def cancel(self):
+        wake(self)
+        return orig_cancel(self)
+
+    cls.result, cls.set_result, cls.set_exception, cls.cancel = result, set_result, set_exception, cancel
+
+
 def patch_asyncio_threads(ls):
     """Dispatch to a worker thread takes a permit; the thread's result
-    delivery (call_soon_threadsafe after its function) and a from_thread
-    call give it back; a from_thread result takes it again."""
-    import asyncio
+    delivery (call_soon_threadsafe after its function) gives it back (its
+    waits on futures: patch_futures)."""
     import queue
 
     import anyio._backends._asyncio as backend
@@ -145,6 +197,7 @@ def patch_asyncio_threads(ls):
                 context, func, args, future, scope = item
 
                 def run_then_mark(*a):
+                    _tls.stepped = True
                     try:
                         return func(*a)
                     finally:
@@ -161,15 +214,6 @@ def patch_asyncio_threads(ls):
         self.queue = PermitQueue(2)
 
     backend.WorkerThread.__init__ = worker_init
-    orig_rct = asyncio.run_coroutine_threadsafe
-
-    def run_coroutine_threadsafe(coro, loop):
-        f = orig_rct(coro, loop)
-        f.add_done_callback(lambda _f: ls.add_permit())  # the loop thread sets the result
-        ls.release()
-        return f
-
-    asyncio.run_coroutine_threadsafe = run_coroutine_threadsafe
 
 
 def patch_trio_threads(ls):
@@ -184,8 +228,12 @@ def patch_trio_threads(ls):
             finally:
                 ls.release()
 
+        def stepped_fn():
+            _tls.stepped = True  # its waits on futures are lock-step's (patch_futures)
+            return fn()
+
         ls.add_permit()
-        return orig_start(fn, deliver_then_release, name)
+        return orig_start(stepped_fn, deliver_then_release, name)
 
     threads.start_thread_soon = start_thread_soon
     orig_send = threads._send_message_to_trio
@@ -338,6 +386,7 @@ def run(path, backend):
     entry = targets[0] if targets else g["main"]
     if "time" in g:
         g["time"] = TimeShim(clocks, threading.current_thread(), ls)
+    patch_futures(ls)
     if backend == "asyncio":
         ref.patch_asyncio_sets()
         patch_asyncio_threads(ls)
