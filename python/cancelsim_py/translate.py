@@ -25,10 +25,12 @@ import sys
 try:
     from .handles_scopes import HandlesScopes
     from .native_asyncio import NativeAsyncio
+    from .threads_portals import ThreadsPortals
 except ImportError:  # run as a script (cancelsim runs python3 -I, which leaves this folder off sys.path)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from handles_scopes import HandlesScopes
     from native_asyncio import NativeAsyncio
+    from threads_portals import ThreadsPortals
 
 BUILTIN_CLASSES = (
     "BaseException", "Exception", "ArithmeticError", "ZeroDivisionError", "LookupError", "KeyError",
@@ -150,8 +152,8 @@ def _has_yield(node):
     return False
 
 
-class Translator(NativeAsyncio, HandlesScopes):
-    # what the mixins (native_asyncio.py, handles_scopes.py) use of this module
+class Translator(NativeAsyncio, HandlesScopes, ThreadsPortals):
+    # what the mixins (native_asyncio.py, handles_scopes.py, threads_portals.py) use of this module
     Unsupported = Unsupported
     describe = staticmethod(describe)
     dotted_text = staticmethod(dotted_text)
@@ -221,9 +223,10 @@ class Translator(NativeAsyncio, HandlesScopes):
                 continue  # a docstring
             if isinstance(node, ast.Import):
                 for a in node.names:
-                    if a.name.split(".")[0] not in ("anyio", "time", "math", "contextlib", "signal", "asyncio"):
+                    if a.name.split(".")[0] not in ("anyio", "time", "math", "contextlib", "signal", "asyncio",
+                                                    "threading"):
                         raise Unsupported(node, f"import of {a.name!r} is not supported (only anyio, time, "
-                                                "math, contextlib, signal and asyncio)")
+                                                "math, contextlib, signal, asyncio and threading)")
                     if a.asname:
                         self.alias[a.asname] = a.name
                     else:
@@ -248,6 +251,8 @@ class Translator(NativeAsyncio, HandlesScopes):
                 self.stream_creation(node)
             elif isinstance(node, ast.Assign):
                 self.resource(node)
+            elif self.thread_start(node, None) is not None:
+                continue  # threading.Thread(target=fn).start(): a "threads" entry (threads_portals.py)
             elif self.is_run(node) or self.is_main_guard(node):
                 if i != len(body) - 1:
                     raise Unsupported(node, "code after anyio.run() is not supported")
@@ -321,9 +326,9 @@ class Translator(NativeAsyncio, HandlesScopes):
                     self.qual(default) == "anyio.TASK_STATUS_IGNORED":
                 f.has_status = True
                 continue
-            if default is not None or arg in a.kwonlyargs or not f.is_async or f.has_status or arg.annotation:
+            if default is not None or arg in a.kwonlyargs or f.has_status or arg.annotation:
                 raise Unsupported(arg, f"function parameter {arg.arg!r} is not supported (only positional "
-                                       "parameters of an async def, and task_status=anyio.TASK_STATUS_IGNORED)")
+                                       "parameters, and task_status=anyio.TASK_STATUS_IGNORED)")
             f.params.append(arg.arg)
         self.funcs[node.name] = f
 
@@ -431,6 +436,8 @@ class Translator(NativeAsyncio, HandlesScopes):
             doc["conditions"] = conds
         if self.streams:
             doc["memory_streams"] = self.streams
+        if self.__dict__.get("plain_threads"):
+            doc["threads"] = self.plain_threads
         if functions:
             doc["functions"] = functions
         doc["main"] = main
@@ -456,6 +463,13 @@ class Translator(NativeAsyncio, HandlesScopes):
     def statement(self, s, sc):
         if isinstance(s, ast.Pass):
             return []
+        started = self.thread_start(s, sc)  # threading.Thread(...).start() (threads_portals.py)
+        if started is not None:
+            return started
+        if isinstance(s, ast.Assign):
+            tok = self.token_assign(s, sc)
+            if tok is not None:
+                return tok
         native = self.native_statement(s, sc)
         if native is not None:
             return native
@@ -543,7 +557,7 @@ class Translator(NativeAsyncio, HandlesScopes):
             return {q[6:]: number(call.args[0], "duration" if q == "anyio.sleep" else "time")}
         if q == "anyio.to_thread.run_sync":
             return self.to_thread(call, sc)
-        d = self.stream_await(call, sc)
+        d = self.stream_await(call, sc) or self.portal_await(call, sc)
         if d is not None:
             return d
         d = self.agen_await(call, sc)
@@ -828,75 +842,6 @@ class Translator(NativeAsyncio, HandlesScopes):
         ast.copy_location(spawn, call)
         d = self.spawn("create_task", spawn, tg, sc)
         return d, d["create_task"]
-
-    def to_thread(self, call, sc):
-        if not call.args or len(call.args) > 1:
-            raise Unsupported(call, "to_thread.run_sync() other than with one function is not supported")
-        e = call.args[0]
-        if not isinstance(e, ast.Name) or e.id not in self.funcs or self.funcs[e.id].is_async:
-            raise Unsupported(e, f"{describe(e)} as the function to run in a thread is not supported (only a "
-                                 "plain def of the file)")
-        d = {"to_thread": self.thread_body(self.funcs[e.id].node.body)}
-        for k in call.keywords:
-            if k.arg == "abandon_on_cancel":
-                v = literal(k.value, "abandon_on_cancel")
-                if not isinstance(v, bool):
-                    raise Unsupported(k.value, "abandon_on_cancel other than True or False is not supported")
-                d["abandon_on_cancel"] = v
-            elif k.arg == "limiter":
-                r = self.resources.get(k.value.id) if isinstance(k.value, ast.Name) else None
-                if not r and sc.lookup(k.value, self) == ("limiter", "default"):
-                    r = ("limiter", "default")
-                if not r or r[0] != "limiter":
-                    raise Unsupported(k.value, f"{describe(k.value)} as the limiter is not supported (only a "
-                                               "module-level CapacityLimiter)")
-                d["limiter"] = r[1]
-            else:
-                raise Unsupported(k.value, f"to_thread.run_sync() with {k.arg}= is not supported")
-        return d
-
-    def thread_body(self, stmts):
-        out = []
-        for s in stmts:
-            if isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)
-                                           and isinstance(s.value.value, str)):
-                continue
-            if isinstance(s, ast.Raise):
-                if s.exc is None:
-                    raise Unsupported(s, "bare 'raise' in a thread is not supported")
-                out.append(self.raise_(s))
-                continue
-            if isinstance(s, ast.Return):
-                out.append(self.stmt(s, {"return": None if s.value is None else self.literal_value(s.value)}))
-                continue
-            if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)):
-                raise Unsupported(s, f"{describe(s)} in a thread is not supported")
-            call = s.value
-            q = self.qual(call.func)
-            if q == "time.sleep":
-                if len(call.args) != 1 or call.keywords:
-                    raise Unsupported(call, "time.sleep() other than with one number is not supported")
-                d = number(call.args[0], "duration")
-                if d < 0:
-                    raise Unsupported(call.args[0], "a negative time.sleep() is not supported")
-                out.append(self.stmt(s, {"block": d}))
-            elif isinstance(call.func, ast.Name) and call.func.id == "print" and "print" not in self.funcs:
-                out.append(self.stmt(s, {"log": self.print_text(call)}))
-            elif q == "anyio.from_thread.check_cancelled":
-                self.no_args(call)
-                out.append(self.stmt(s, {"check_cancelled": None}))
-            elif q == "anyio.from_thread.run":
-                if len(call.args) != 1 or call.keywords:
-                    raise Unsupported(call, "from_thread.run() other than with one function is not supported")
-                e = call.args[0]
-                if not isinstance(e, ast.Name) or e.id not in self.funcs or not self.funcs[e.id].is_async:
-                    raise Unsupported(e, f"{describe(e)} as the function of from_thread.run() is not supported "
-                                         "(only an async def of the file)")
-                self.referenced.add(e.id)
-                out.append(self.stmt(s, {"from_thread": [self.stmt(call, {"call": e.id})]}))
-            else:
-                raise Unsupported(call, f"{describe(call)} in a thread is not supported")
-        return out
 
     def assign(self, s, sc):
         if len(s.targets) == 1 and isinstance(s.targets[0], ast.Name):
@@ -1196,6 +1141,8 @@ class Translator(NativeAsyncio, HandlesScopes):
         if r is not None:
             return r
         r = self.generator_with(s, item, var, cont, sc, s if items is s.items else e)
+        if r is None:
+            r = self.portal_async_with(item, var, cont, sc, s if items is s.items else e)
         if r is not None:
             return r
         r = self.resources.get(e.id) if isinstance(e, ast.Name) else None

@@ -1,4 +1,4 @@
-# expect: 4:18: function parameter 'n' is not supported (only positional parameters of an async def, and task_status=anyio.TASK_STATUS_IGNORED)
+# expect: 4:18: function parameter 'n' is not supported (only positional parameters, and task_status=anyio.TASK_STATUS_IGNORED)
 import anyio
 
 async def worker(n=1):
