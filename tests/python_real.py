@@ -18,8 +18,10 @@ and `time.sleep` in the event loop's thread advancing the clock without
 yielding, as blocking code does.  Worker threads (`to_thread.run_sync`) run
 their function in lock-step with the loop (LockStep): the loop waits until a
 released thread blocks again (a virtual `time.sleep`, a `from_thread` call,
-or its end), and a thread's `time.sleep(d)` ends when the loop's clock
-reaches its start plus d.
+a wait on a concurrent future not yet done: a portal call, `run_sync`; or
+its end), and a thread's `time.sleep(d)` ends when the loop's clock reaches
+its start plus d.  A `threading.Thread` the program starts (at module level
+or in main) is in lock-step too, and first runs when the loop next waits.
 
 Exit status 0; 3 when AnyIO (or Trio) is not importable.
 """
@@ -362,6 +364,40 @@ class TimeShim:
         return getattr(time, name)
 
 
+class ThreadingShim:
+    """The program's `threading` module: a Thread it starts (a thread AnyIO did
+    not start: the scenario's "threads") runs in lock-step too.  It takes a
+    permit at start() and parks at once, as a `time.sleep(0)` would, so the
+    loop runs it when it next waits (what the format's start_at 0 means); it
+    gives the permit back when it ends.  What it raises is dropped (the run
+    is not affected; threading.excepthook would print it)."""
+
+    def __init__(self, ls):
+        import threading as real
+
+        class Thread(real.Thread):
+            def start(self):
+                ls.add_permit()
+                super().start()
+
+            def run(self):
+                _tls.stepped = True
+                try:
+                    ls.thread_sleep(0)
+                    super().run()
+                except BaseException:  # noqa: BLE001 - threading.excepthook's, not the run's
+                    pass
+                finally:
+                    ls.release()
+
+        self.Thread = Thread
+
+    def __getattr__(self, name):
+        import threading as real
+
+        return getattr(real, name)
+
+
 def run(path, backend):
     import anyio
 
@@ -376,6 +412,15 @@ def run(path, backend):
     with open(path, encoding="utf-8") as f:
         source = f.read()
     g = {"__name__": "__cancelsim_example__", "__file__": path, "print": record_print}
+    if "threading" in source:  # its threads may start at module level: the shim is there first
+        import builtins
+
+        real_import = builtins.__import__
+
+        def program_import(name, *a, **k):
+            return ThreadingShim(ls) if name == "threading" else real_import(name, *a, **k)
+
+        g["__builtins__"] = dict(vars(builtins), __import__=program_import)
     targets = []
     real_run = anyio.run
     anyio.run = lambda fn, *a, **k: targets.append(fn)

@@ -411,7 +411,7 @@ class ThreadsPortals:
             if not isinstance(want, str):
                 raise self.Unsupported(kw["name"], "a thread name other than a string is not supported")
         name = self.fresh(want)
-        threads[name] = self.stmt(node, {"start_at": 0, "steps": self.thread_body(f.node.body, env)})
+        threads[name] = {"start_at": 0, "steps": self.thread_body(f.node.body, env)}  # (no "pos" there)
         return []
 
     def before_first_await(self, node):
