@@ -384,9 +384,9 @@ class ThreadsPortals:
             return None
         self.no_args(call)
         if sc is not None and not self.before_first_await(node):
-            raise self.Unsupported(node, f"threading.Thread(...).start() after an await in {self.entry!r} is not "
-                                         "supported (only at module level or before the entry function's first "
-                                         "await: the thread starts at virtual time 0)")
+            raise self.Unsupported(node, "threading.Thread(...).start() other than at module level or before the "
+                                         f"first await of {self.entry!r} is not supported (the thread starts at "
+                                         "virtual time 0)")
         threads = self.__dict__.setdefault("plain_threads", {})
         if node in self.__dict__.setdefault("thread_nodes", set()):
             return []  # the entry's body read again (it is also called or spawned)
