@@ -26,6 +26,8 @@ or in main) is in lock-step too, and first runs when the loop next waits.
 Exit status 0; 3 when AnyIO (or Trio) is not importable.
 """
 import argparse
+import ast
+import inspect
 import json
 import os
 import sys
@@ -347,16 +349,15 @@ def make_trio_clock(clocks, ls):
 class TimeShim:
     """The program's `time` module: sleep() is virtual."""
 
-    def __init__(self, clocks, loop_thread, ls):
+    def __init__(self, clocks, ls):
         self._clocks = clocks
-        self._loop_thread = loop_thread
         self._ls = ls
 
     def sleep(self, d):
-        if threading.current_thread() is self._loop_thread:
-            self._clocks.busy(d)
-        else:
+        if getattr(_tls, "stepped", False):  # a thread in lock-step: a virtual block
             self._ls.thread_sleep(d)
+        else:  # the event loop's thread: busy, the clock goes on
+            self._clocks.busy(d)
 
     def __getattr__(self, name):
         import time
@@ -398,6 +399,46 @@ class ThreadingShim:
         return getattr(real, name)
 
 
+def module_code(source, path):
+    """(code, name): the program's module, less a final bare `main()` call of a
+    synchronous main, which the run makes itself (name: that function's)."""
+    tree = ast.parse(source, path)
+    last = tree.body[-1] if tree.body else None
+    call = last.value if isinstance(last, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.args and not call.keywords:
+        tree.body.pop()
+        return compile(tree, path, "exec"), call.func.id
+    return compile(tree, path, "exec"), None
+
+
+def run_sync_main(entry, ls):
+    """A synchronous main (`with start_blocking_portal() as p:`) in this thread,
+    in lock-step as a plain thread: it holds a permit while it runs, gives it
+    back while it waits on a future (patch_futures) and in thread.join() at
+    the end of the with, when the loop runs alone to its end."""
+    import anyio.from_thread as ft
+
+    real_thread = ft.Thread
+
+    class Thread(real_thread):
+        def join(self, timeout=None):
+            ls.release()
+            try:
+                return super().join(timeout)
+            finally:
+                ls.add_permit()
+
+    ft.Thread = Thread
+    _tls.stepped = True
+    ls.add_permit()
+    try:
+        return entry()
+    finally:
+        ls.release()
+        _tls.stepped = False
+        ft.Thread = real_thread
+
+
 def run(path, backend):
     import anyio
 
@@ -422,31 +463,41 @@ def run(path, backend):
 
         g["__builtins__"] = dict(vars(builtins), __import__=program_import)
     targets = []
-    real_run = anyio.run
+    real_run, real_sbp = anyio.run, anyio.from_thread.start_blocking_portal
     anyio.run = lambda fn, *a, **k: targets.append(fn)
+    options = {}
+    code, sync_name = module_code(source, path)
     try:
-        exec(compile(source, path, "exec"), g)
+        # a synchronous main's start_blocking_portal: this run's backend and clocks
+        anyio.from_thread.start_blocking_portal = lambda *a, name=None, **k: real_sbp(
+            backend, options, name=name)
+        exec(code, g)
     finally:
         anyio.run = real_run
-    entry = targets[0] if targets else g["main"]
+    entry = targets[0] if targets else g[sync_name or "main"]
     if "time" in g:
-        g["time"] = TimeShim(clocks, threading.current_thread(), ls)
+        g["time"] = TimeShim(clocks, ls)
     patch_futures(ls)
     if backend == "asyncio":
         ref.patch_asyncio_sets()
         patch_asyncio_threads(ls)
-        options = {"loop_factory": make_asyncio_loop(clocks, ls)}
+        options["loop_factory"] = make_asyncio_loop(clocks, ls)
     else:
         ref.patch_trio_order()
         patch_trio_threads(ls)
         clocks.clock, quiet = make_trio_clock(clocks, ls)
-        options = {"clock": clocks.clock, "instruments": [quiet]}
+        options.update(clock=clocks.clock, instruments=[quiet])
     try:
-        value = anyio.run(entry, backend=backend, backend_options=options)
+        if inspect.iscoroutinefunction(entry):
+            value = anyio.run(entry, backend=backend, backend_options=options)
+        else:
+            value = run_sync_main(entry, ls)
         result = {"returned": value}
-    except BaseException as e:  # noqa: BLE001 - what anyio.run raises is the outcome
+    except BaseException as e:  # noqa: BLE001 - what anyio.run (or main()) raises is the outcome
         sys.unraisablehook = lambda unraisable: None
         result = {"deadlock": {}} if clocks.deadlocked else {"raised": ref.exc_json(e)}
+    finally:
+        anyio.from_thread.start_blocking_portal = real_sbp
     end = ref.jnum(clocks.now())
     ls.close()
     return {"result": result, "end_time": end, "log": clocks.log}

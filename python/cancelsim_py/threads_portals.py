@@ -88,6 +88,9 @@ class ThreadsPortals:
                 out.append(self.stmt(s, {"return": None if s.value is None else self.literal_value(s.value)}))
             elif isinstance(s, ast.Assign):
                 out.append(self.stmt(s, self.thread_assign(s, env)))
+            elif isinstance(s, ast.With) and self.is_start_blocking_portal(s.items[0].context_expr):
+                raise self.Unsupported(s, "'with start_blocking_portal()' other than among the statements of the "
+                                          "synchronous main itself is not supported (one event loop per program)")
             elif isinstance(s, ast.With):
                 out.append(self.portal_with(s, env))
             elif isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
@@ -315,6 +318,49 @@ class ThreadsPortals:
                                                        "supported (the value is not kept)")
         self.referenced.add(f.name)
         return self.stmt(s, {"portal_with": obj[1], "manager": f.name, "body": self.thread_body(s.body, env)})
+
+    # -- a synchronous main: with start_blocking_portal() as p: -----------------------------
+    def is_sync_run(self, node):
+        """main() at module level (or under the __main__ guard), main a plain def of the file."""
+        call = node.value
+        f = self.funcs.get(call.func.id) if isinstance(call.func, ast.Name) else None
+        if not f or f.is_async:
+            return False
+        if call.args or call.keywords:
+            raise self.Unsupported(call, f"calling {f.name}() with arguments at module level is not supported")
+        self.run_target, self.sync_run = call.func, True
+        return True
+
+    def is_start_blocking_portal(self, e):
+        return isinstance(e, ast.Call) and self.qual(e.func) == "anyio.from_thread.start_blocking_portal"
+
+    def sync_main(self, f):
+        """A plain def main() run by the program itself: the scenario's "sync_main" (thread steps),
+        its `with start_blocking_portal(backend) as p:` the scenario's one event loop."""
+        out, env = [], {}
+        for s in f.node.body:
+            if not (isinstance(s, ast.With) and self.is_start_blocking_portal(s.items[0].context_expr)):
+                out.extend(self.thread_body([s], env))
+                continue
+            if len(s.items) != 1:
+                raise self.Unsupported(s, "'with' of several items in a thread is not supported")
+            item = s.items[0]
+            e = item.context_expr
+            args = list(e.args) + [k.value for k in e.keywords if k.arg == "backend"]
+            if len(args) > 1 or any(k.arg not in ("backend", "name") for k in e.keywords):
+                raise self.Unsupported(e, "start_blocking_portal() other than with a backend and name= is not "
+                                          "supported")
+            if args:
+                b = self.literal(args[0], "backend")
+                if b not in ("asyncio", "trio"):
+                    raise self.Unsupported(args[0], "a backend other than \"asyncio\" or \"trio\" is not supported")
+                self.run_backend = b
+            if not isinstance(item.optional_vars, ast.Name):
+                raise self.Unsupported(e, "'with start_blocking_portal()' other than 'as NAME' is not supported")
+            var = item.optional_vars.id
+            env[var] = ("portal", var)
+            out.append(self.stmt(s, {"start_blocking_portal": var, "body": self.thread_body(s.body, env)}))
+        return out
 
     # -- async code ---------------------------------------------------------------------------
     def portal_async_with(self, item, var, cont, sc, node):

@@ -262,6 +262,8 @@ class Translator(NativeAsyncio, HandlesScopes, ThreadsPortals):
     def is_run(self, node):
         if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
             return False
+        if self.is_sync_run(node):  # main() of a synchronous main (threads_portals.py)
+            return True
         call = node.value
         if self.qual(call.func) == "asyncio.run":
             raise Unsupported(call, "asyncio.run() is not supported (the program is run by anyio.run(main), "
@@ -398,7 +400,8 @@ class Translator(NativeAsyncio, HandlesScopes, ThreadsPortals):
         entry = self.function or (self.run_target.id if self.run_target else "main")
         where = self.run_target if (self.run_target and not self.function) else (1, 1)
         f = self.funcs.get(entry)
-        if f is None or not f.is_async:
+        sync = f is not None and not f.is_async and self.__dict__.get("sync_run") and not self.function
+        if f is None or not (f.is_async or sync):
             raise Unsupported(where, f"no async function {entry!r} to run")
         if f.has_status:
             raise Unsupported(f.node, f"running {entry!r}, which takes task_status, is not supported")
@@ -406,7 +409,8 @@ class Translator(NativeAsyncio, HandlesScopes, ThreadsPortals):
         self.referenced = set()
         if f.params:
             raise Unsupported(f.node, f"running {entry!r}, which takes parameters, is not supported")
-        main = self.body(f.node.body, Scope(f))  # first: the entry's names stay as written
+        # first: the entry's names stay as written
+        main = self.sync_main(f) if sync else self.body(f.node.body, Scope(f))
         functions = {}
         for name, g in self.funcs.items():
             if g.is_async and name != entry:
@@ -440,7 +444,7 @@ class Translator(NativeAsyncio, HandlesScopes, ThreadsPortals):
             doc["threads"] = self.plain_threads
         if functions:
             doc["functions"] = functions
-        doc["main"] = main
+        doc["sync_main" if sync else "main"] = main
         doc.update(self.expect)
         if self.top_pos:
             doc["pos"] = self.top_pos
