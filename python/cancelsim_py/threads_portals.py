@@ -84,6 +84,8 @@ class ThreadsPortals:
                 if s.exc is None:
                     raise self.Unsupported(s, "bare 'raise' in a thread is not supported")
                 out.append(self.raise_(s))
+            elif isinstance(s, ast.Return) and isinstance(s.value, ast.Name):
+                out.append(self.stmt(s, {"return_value": self.thread_value_name(s.value, env)}))
             elif isinstance(s, ast.Return):
                 out.append(self.stmt(s, {"return": None if s.value is None else self.literal_value(s.value)}))
             elif isinstance(s, ast.Assign):
@@ -109,6 +111,10 @@ class ThreadsPortals:
                 raise self.Unsupported(call.args[0], "a negative time.sleep() is not supported")
             return {"block": d}
         if isinstance(call.func, ast.Name) and call.func.id == "print" and "print" not in self.funcs:
+            if any(isinstance(a, ast.Name) for a in call.args):  # print("got", v): a named value
+                self.print_text(call, check_only=True)
+                return {"print": [{"name": self.thread_value_name(a, env)} if isinstance(a, ast.Name) else
+                                  self.literal(a, "print() argument") for a in call.args]}
             return {"log": self.print_text(call)}
         if q == "anyio.from_thread.check_cancelled":
             self.no_args(call)
@@ -123,6 +129,13 @@ class ThreadsPortals:
     def thread_obj(self, e, env):
         """(kind, scenario name) of a name a thread reads: its parameters and futures, or None."""
         return env.get(e.id) if isinstance(e, ast.Name) else None
+
+    def thread_value_name(self, e, env):
+        """The name of a value a thread step bound."""
+        if env.get(e.id, ("",))[0] != "value":
+            raise self.Unsupported(e, f"{self.describe(e)} as a value in a thread is not supported (only a value "
+                                      "bound by v = p.call(...), f.result(), from_thread.run(...) or p.start_task)")
+        return e.id
 
     def thread_token(self, call, env):
         """The token= keyword of a from_thread call: the token's name, or None."""
@@ -279,23 +292,41 @@ class ThreadsPortals:
         return name
 
     def thread_assign(self, s, env):
-        """f = p.start_task_soon(...) / f, _ = p.start_task(...) in a thread."""
+        """In a thread: f = p.start_task_soon(...), f, v = p.start_task(...) (v or _), and
+        v = p.call(...) / f.result() / anyio.from_thread.run(...): the step's "as" (a named
+        value of the thread function, which print and return read)."""
         t, v = s.targets[0] if len(s.targets) == 1 else None, s.value
         m = v.func.attr if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) else None
         obj = self.thread_obj(v.func.value, env) if m else None
-        ok = obj and obj[0] == "portal" and (
-            (m == "start_task_soon" and isinstance(t, ast.Name)) or
-            (m == "start_task" and isinstance(t, ast.Tuple) and len(t.elts) == 2 and
-             all(isinstance(x, ast.Name) for x in t.elts)))
-        if not ok:
-            raise self.Unsupported(s, "assignment in a thread is not supported (only f = p.start_task_soon(...) "
-                                      "and f, _ = p.start_task(...); a value a call returns is not kept)")
-        name = t.id if m == "start_task_soon" else t.elts[0].id
-        if name in env:
-            raise self.Unsupported(t, f"rebinding {name!r} is not supported")
-        d = self.portal_spawn(v, obj[1], m, self.fresh_future(name))
-        env[name] = ("future", d["future"])
+        if isinstance(t, ast.Tuple) and len(t.elts) == 2 and all(isinstance(x, ast.Name) for x in t.elts) and \
+                obj and obj[0] == "portal" and m == "start_task":
+            d = self.portal_spawn(v, obj[1], m, self.fresh_future(self.thread_bind(t.elts[0], env, "future")))
+            env[t.elts[0].id] = ("future", d["future"])
+            if t.elts[1].id != "_":
+                d["as"] = self.thread_bind(t.elts[1], env, "value")
+            return d
+        if isinstance(t, ast.Name) and obj and obj[0] == "portal" and m == "start_task_soon":
+            d = self.portal_spawn(v, obj[1], m, self.fresh_future(self.thread_bind(t, env, "future")))
+            env[t.id] = ("future", d["future"])
+            return d
+        valued = isinstance(v, ast.Call) and (
+            self.qual(v.func) == "anyio.from_thread.run" or
+            (obj and obj[0] == "portal" and m == "call" and not (v.args and isinstance(v.args[0], ast.Attribute)))
+            or (obj and obj[0] == "future" and m == "result"))
+        if not isinstance(t, ast.Name) or not valued:
+            raise self.Unsupported(s, "assignment in a thread is not supported (only f = p.start_task_soon(...), "
+                                      "f, v = p.start_task(...), and v = p.call(...), f.result() or "
+                                      "anyio.from_thread.run(...))")
+        d = self.thread_call(v, env)
+        d["as"] = self.thread_bind(t, env, "value")
         return d
+
+    def thread_bind(self, t, env, kind):
+        """A name a thread step binds (once: a thread function's names are not rebound)."""
+        if t.id in env:
+            raise self.Unsupported(t, f"rebinding {t.id!r} is not supported")
+        env[t.id] = (kind, t.id)
+        return t.id
 
     def portal_with(self, s, env):
         """with p.wrap_async_context_manager(cm()): thread steps."""
