@@ -224,21 +224,25 @@ class Translator(NativeAsyncio, HandlesScopes, ThreadsPortals):
             if isinstance(node, ast.Import):
                 for a in node.names:
                     if a.name.split(".")[0] not in ("anyio", "time", "math", "contextlib", "signal", "asyncio",
-                                                    "threading"):
+                                                    "threading") and a.name != "concurrent.futures":
                         raise Unsupported(node, f"import of {a.name!r} is not supported (only anyio, time, "
-                                                "math, contextlib, signal, asyncio and threading)")
+                                                "math, contextlib, signal, asyncio, threading and "
+                                                "concurrent.futures)")
                     if a.asname:
                         self.alias[a.asname] = a.name
                     else:
                         self.alias[a.name.split(".")[0]] = a.name.split(".")[0]
             elif isinstance(node, ast.ImportFrom):
-                ok = node.module and (node.module.split(".")[0] == "anyio" or node.module in ("contextlib", "asyncio"))
+                ok = node.module and (node.module.split(".")[0] == "anyio" or
+                                      node.module in ("contextlib", "asyncio", "concurrent.futures"))
                 if node.level or not ok:
                     raise Unsupported(node, f"import from {node.module or '.'!r} is not supported (only anyio, "
-                                            "contextlib and asyncio)")
+                                            "contextlib, asyncio and concurrent.futures)")
                 if node.module == "contextlib" and any(a.name not in ("asynccontextmanager", "aclosing")
                                                        for a in node.names):
                     raise Unsupported(node, "from contextlib only asynccontextmanager and aclosing are supported")
+                if node.module == "concurrent.futures" and any(a.name != "CancelledError" for a in node.names):
+                    raise Unsupported(node, "from concurrent.futures only CancelledError is supported")
                 for a in node.names:
                     if a.name == "*":
                         raise Unsupported(node, "'from anyio import *' is not supported")
@@ -980,6 +984,8 @@ class Translator(NativeAsyncio, HandlesScopes, ThreadsPortals):
             return q[6:]
         if q == "asyncio.TimeoutError":  # the built-in TimeoutError since Python 3.11
             return "TimeoutError"
+        if q == "concurrent.futures.CancelledError":  # what a portal call or future raises when cancelled
+            return q
         if name and (name in BUILTIN_CLASSES or name in self.classes) and name not in self.alias:
             return name
         if name == "StopAsyncIteration" and name not in self.alias:  # the loader adds it with agen (issue 19)
