@@ -343,6 +343,11 @@ def make_trio_clock(clocks, ls):
         def before_task_step(self, task):
             ls.wait_quiet()
 
+        def after_task_step(self, task):
+            # as the reference script does: a thread the step released reaches the run
+            # loop's next I/O poll (a run_sync_soon it made wakes this batch's, not the next)
+            ls.wait_quiet()
+
     return clock, Quiet()
 
 
