@@ -15,10 +15,14 @@ A mixin of translate.Translator:
 - threading.Thread(target=fn, args=(tok,), name="t1").start() at module level or among
   the entry function's first statements, before its first await: the scenario's
   top-level "threads" entry, starting at virtual time 0 (the loop runs it when it
-  first waits; a later start has no place in the format that runs it where Python does).
+  first waits; a later start has no place in the format that runs it where Python does);
+- a synchronous `def main():` called at module level: "sync_main", its
+  `with start_blocking_portal(backend) as p:` the start_blocking_portal step;
+- v = p.call(...) / f.result() / anyio.from_thread.run(...), f, v = p.start_task(...):
+  the thread step's "as", read by print("x", v) and return v.
 
 Names: Scope.names holds ("portal", name) and ("token", name); a thread's own names
-(its parameters, its futures) are the env dict thread_body passes along.
+(its parameters, futures and values) are the env dict thread_body passes along.
 """
 import ast
 
