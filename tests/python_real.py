@@ -15,7 +15,8 @@ orders (scope task sets in order of entry, Trio batches FIFO).  The program's
 module is executed with `anyio.run` held back (its final `anyio.run(main)`
 only names the function), `print` recording each line with the virtual time,
 and `time.sleep` in the event loop's thread advancing the clock without
-yielding, as blocking code does.  Worker threads (`to_thread.run_sync`) run
+yielding, as blocking code does (a thread whose sleep ends meanwhile runs
+at its own instant).  Worker threads (`to_thread.run_sync`) run
 their function in lock-step with the loop (LockStep): the loop waits until a
 released thread blocks again (a virtual `time.sleep`, a `from_thread` call,
 a wait on a concurrent future not yet done: a portal call, `run_sync`; or
@@ -47,6 +48,7 @@ class Clocks:
         self.clock = None
         self.log = []
         self.deadlocked = False
+        self.ls = None  # the run's LockStep (busy releases its threads)
 
     def now(self):
         if self.backend == "trio":
@@ -58,10 +60,20 @@ class Clocks:
         raise ref.Deadlock()
 
     def busy(self, d):
+        """time.sleep in the loop's thread: the clock goes on, and a thread whose
+        sleep ends meanwhile runs at its own instant (as the reference script's
+        Interp.busy releases it), not when the loop next waits."""
+        target = self.now() + d
+        while self.ls is not None and self.ls.next_wake() <= target:
+            self.advance(max(self.now(), self.ls.next_wake()))
+            self.ls.wake_next()
+        self.advance(target)
+
+    def advance(self, t):
         if self.backend == "trio":
-            self.clock.jump(d)
+            self.clock.jump(max(0.0, t - self.clock.current_time()))
         else:
-            self.loop.vt += d
+            self.loop.vt = max(self.loop.vt, t)
 
 
 class LockStep:
@@ -450,6 +462,7 @@ def run(path, backend):
     clocks = Clocks(backend)
 
     ls = LockStep(clocks)
+    clocks.ls = ls
 
     def record_print(*args, sep=" ", end="\n", file=None, flush=False):
         if not ls.closed:  # an abandoned thread printing after the run is not part of it
