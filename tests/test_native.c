@@ -146,6 +146,34 @@ START_TEST(swallowed_cancellation_finding)
     ck_assert(!swallowed("{\"backends\":[\"asyncio\"],\"main\":[{\"asyncio_create_task\":\"t\",\"body\":[\n"
                          "{\"try\":[{\"sleep\":5}],\"except\":[{\"match\":\"Cancelled\",\"body\":[\"reraise\"]}]}]},"
                          "{\"sleep\":1},{\"asyncio_cancel\":\"t\"},{\"sleep\":1}]}"));
+    /* issue 20: the CancelledError of `await t` after t.cancel() was not sent to the awaiter */
+    ck_assert(!swallowed("{\"backends\":[\"asyncio\"],\"main\":[{\"asyncio_create_task\":\"t\",\"body\":[\n"
+                         "{\"sleep\":5}]},{\"sleep\":1},{\"asyncio_cancel\":\"t\"},"
+                         "{\"try\":[{\"asyncio_await\":\"t\"}],\"except\":[{\"match\":\"Cancelled\",\"body\":[]}]}]}"));
+    /* caught and acknowledged with t.uncancel() (by t, or by main: {"uncancel": "t"}) */
+    ck_assert(!swallowed("{\"backends\":[\"asyncio\"],\"main\":[{\"asyncio_create_task\":\"t\",\"body\":[\n"
+                         "{\"try\":[{\"sleep\":5}],\"except\":[{\"match\":\"Cancelled\",\"body\":[\"uncancel\"]}]}]},"
+                         "{\"sleep\":1},{\"asyncio_cancel\":\"t\"},{\"asyncio_await\":\"t\"}]}"));
+    ck_assert(!swallowed("{\"backends\":[\"asyncio\"],\"main\":[{\"asyncio_create_task\":\"t\",\"body\":[\n"
+                         "{\"try\":[{\"sleep\":5}],\"except\":[{\"match\":\"Cancelled\",\"body\":[]}]},"
+                         "{\"sleep\":1}]},{\"sleep\":1},{\"asyncio_cancel\":\"t\"},\"checkpoint\","
+                         "{\"uncancel\":\"t\"},{\"asyncio_await\":\"t\"}]}"));
+}
+END_TEST
+
+/* AnyIO #1214: a native cancel() folded into an AnyIO scope's own
+ * CancelledError, which the scope swallows, is reported (the scope, not a handler). */
+START_TEST(swallowed_by_scope_1214)
+{
+    cs_findings *f = cs_findings_new();
+    json_decref(
+        cs_test_run_json("{\"backends\":[\"asyncio\"],\"main\":[{\"asyncio_create_task\":\"t\",\"body\":["
+                         "{\"cancel_scope\":\"s\",\"body\":[{\"sleep\":5}]},{\"sleep\":1}]},"
+                         "{\"sleep\":1},{\"cancel\":\"s\"},{\"asyncio_cancel\":\"t\"},{\"asyncio_await\":\"t\"}]}",
+                         CS_BACKEND_ASYNCIO, CS_DEFAULT_TASK_LIMIT, f));
+    ck_assert(cs_findings_has(f, CS_FINDING_SWALLOWED_CANCELLATION));
+    ck_assert_ptr_nonnull(strstr(cs_findings_detail(f, CS_FINDING_SWALLOWED_CANCELLATION), "scope 's'"));
+    cs_findings_free(f);
 }
 END_TEST
 
@@ -170,6 +198,7 @@ int main(void)
     tcase_add_test(tc, native_cancel_is_edge_triggered);
     tcase_add_test(tc, refused_on_trio);
     tcase_add_test(tc, swallowed_cancellation_finding);
+    tcase_add_test(tc, swallowed_by_scope_1214);
     tcase_add_test(tc, wait_for_timeout_and_swallow);
     tcase_add_test(tc, taskgroup_aborts_and_uncancels);
     tcase_add_test(tc, shared_future_cancelled_for_all);

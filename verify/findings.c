@@ -466,11 +466,16 @@ static void cs__on_run_end(cs_findings *f, const cs_event *ev)
         free(msg);
     }
     const cs__swallowed *sw = cs__swallow_first(&f->swallow);
-    if (sw && (ev->result == CS_RESULT_RETURNED || ev->result == CS_RESULT_RAISED))
+    if (sw && (ev->result == CS_RESULT_RETURNED || ev->result == CS_RESULT_RAISED) && sw->scope < 0)
         cs__report(f, CS_FINDING_SWALLOWED_CANCELLATION,
-                   cs_xasprintf("task '%s' swallowed a CancelledError no AnyIO scope sent, in the handler at %u:%u "
-                                "(t=%.9g): asyncio does not deliver it again",
+                   cs_xasprintf("task '%s' swallowed the CancelledError of a native cancel() of it, in the handler "
+                                "at %u:%u (t=%.9g): asyncio does not deliver it again",
                                 cs__tname(f, sw->task), sw->pos.line, sw->pos.col, (double)sw->t / 1e9));
+    else if (sw && (ev->result == CS_RESULT_RETURNED || ev->result == CS_RESULT_RAISED))
+        cs__report(f, CS_FINDING_SWALLOWED_CANCELLATION,
+                   cs_xasprintf("the AnyIO scope '%s' of task '%s' swallowed a native cancel() of the task folded into "
+                                "its own CancelledError (t=%.9g; AnyIO #1214): asyncio does not deliver it again",
+                                cs__sname(f, sw->scope), cs__tname(f, sw->task), (double)sw->t / 1e9));
     cs__settle(f, -1);
     /* the names stay borrowed: a worker thread that outlives the run still
      * reports (cs__after_run); cs_run emits nothing once it returns */
@@ -545,11 +550,15 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         break;
     case CS_EV_CATCH:
         cs__lost_account(&f->lost, ev->exc);
-        if (ev->scope < 0 && !(ev->label && strcmp(ev->label, "asyncio.TaskGroup") == 0)) /* a handler */
-            cs__swallow_catch(&f->swallow, ev->exc, ev->task, ev->pos, ev->t);
+        if (!(ev->label && strcmp(ev->label, "asyncio.TaskGroup") == 0)) /* a handler or an AnyIO scope */
+            cs__swallow_catch(&f->swallow, ev->exc, ev->task, ev->scope, ev->pos, ev->t);
         else
             cs__swallow_seen(&f->swallow, ev->exc);
         break;
+    /* issue 20 */
+    case CS_EV_NATIVE_CANCEL: cs__swallow_sent(&f->swallow, ev->exc, ev->task, ev->count); break;
+    case CS_EV_UNCANCEL: cs__swallow_uncancel(&f->swallow, ev->task, ev->count, ev->label); break;
+    /* (end of issue 20) */
     case CS_EV_GROUP_RAISE:
         /* the group accounts for its members and must now be accounted for
          * itself, or for a part split from it (a `return` in `finally` can

@@ -46,22 +46,39 @@ bool cs__lost_has_non_cancel_leaf(const cs_exc *g);
 void cs__stream_waiting(char **out, const char *label, const char *task);
 char *cs__items_left_detail(const cs_event *ev);
 
-/* swallowed_cancellation (findings_swallow.c): CancelledErrors no AnyIO scope
- * sent, caught by a handler and not seen again since. */
+/* swallowed_cancellation (findings_swallow.c): CancelledErrors a native
+ * cancel() of a task sent it (native_cancel events), caught by a handler of
+ * that task (or by an AnyIO scope that took it for its own) and not seen
+ * again since, nor acknowledged by uncancel(). */
 typedef struct cs__swallowed {
     uint32_t exc_id;
     int32_t task;
-    cs_pos pos; /* the handler */
+    int32_t scope; /* the AnyIO scope that swallowed it, or -1: a handler */
+    cs_pos pos;    /* the handler */
     int64_t t;
     bool live;
 } cs__swallowed;
+typedef struct cs__native_sent { /* a native_cancel event */
+    uint32_t exc_id;
+    int32_t task;
+} cs__native_sent;
 typedef struct cs__swallow {
     bool asyncio; /* the run's backend is asyncio (Trio's cancellations are all level-triggered) */
     cs__swallowed *v;
     size_t n, cap;
+    cs__native_sent *sent;
+    size_t nsent, cap_sent;
+    int64_t *count; /* by task id: cancelling() as the last uncancel event said, -1 unknown */
+    size_t ncount;
 } cs__swallow;
 void cs__swallow_free(cs__swallow *s);
-void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, cs_pos pos, int64_t t);
+/* native_cancel: x was thrown into `task` for a native cancel() of it; its cancelling() is `count` */
+void cs__swallow_sent(cs__swallow *s, const cs_exc *x, int32_t task, uint32_t count);
+/* uncancel: `task`'s cancelling() is now `count`; by its own code (`by` NULL) down to 0, its
+ * swallows were acknowledged */
+void cs__swallow_uncancel(cs__swallow *s, int32_t task, uint32_t count, const char *by);
+/* catch of x in `task` by a handler (scope -1) or by AnyIO scope `scope` */
+void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, int32_t scope, cs_pos pos, int64_t t);
 void cs__swallow_seen(cs__swallow *s, const cs_exc *x);
 const cs__swallowed *cs__swallow_first(const cs__swallow *s);
 

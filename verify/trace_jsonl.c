@@ -413,6 +413,19 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
         break;
     /* (end of issue 19) */
     /* issue 20 */
+    case CS_EV_NATIVE_CANCEL: /* k: the task's cancelling() then */
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
+        CS_JW_KEY(&w->w, "k");
+        cs_jw_int(&w->w, (long long)ev->count);
+        break;
+    case CS_EV_UNCANCEL: /* k: the task's cancelling() after it */
+        cs__field_task(w, CS_JW_LIT("task"), ev->task);
+        CS_JW_KEY(&w->w, "k");
+        cs_jw_int(&w->w, (long long)ev->count);
+        if (ev->label)
+            cs__field_str(w, CS_JW_LIT("label"), ev->label);
+        break;
     /* (end of issue 20) */
     /* issue 26 */
     case CS_EV_INTERRUPT: /* the task whose code it arrived in (null: the loop waited), where */

@@ -150,8 +150,10 @@ static const cs__rd_kind_fields cs__kinds[] = {
     [CS_EV_GEN_EXIT] = {B(F_TASK) | B(F_GENERATOR) | B(F_LABEL), B(F_EXCEPTION) | POS},
     [CS_EV_ITEMS_LEFT] = {B(F_LABEL) | B(F_K), 0}, /* issue 18 */
     [CS_EV_SCOPE_EXIT_CALL] = {B(F_TASK) | SCOPE, POS},
-    [CS_EV_INTERRUPT] = {B(F_TASK), POS},                    /* issue 26: task null while the loop waited */
-    [CS_EV_FOREIGN_THREAD] = {B(F_TASK) | B(F_THREAD), POS}, /* issue 26: names a thread, as a spawn a task */
+    [CS_EV_NATIVE_CANCEL] = {B(F_TASK) | B(F_EXCEPTION) | B(F_K), 0}, /* issue 20: k is cancelling() then */
+    [CS_EV_UNCANCEL] = {B(F_TASK) | B(F_K), B(F_LABEL)},              /* issue 20: k is cancelling() after it */
+    [CS_EV_INTERRUPT] = {B(F_TASK), POS},                             /* issue 26: task null while the loop waited */
+    [CS_EV_FOREIGN_THREAD] = {B(F_TASK) | B(F_THREAD), POS},          /* issue 26: names a thread, as a spawn a task */
     [CS_EV_PORTAL_TASK] = {B(F_TASK) | B(F_PARENT) | B(F_THREAD), B(F_GROUP) | B(F_GROUP_ID) | POS}, /* issue 26 */
     [CS_EV_RUN_END] = {B(F_RESULT), B(F_RETURNED) | B(F_EXCEPTION) | B(F_LIMIT)},
 };
@@ -470,7 +472,9 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
     case F_VALUE: return cs__rd_log_value(r, v, ev);
     case F_DATA: return cs__rd_log_data(r, v, ev);
     case F_K:
-        if (cs__rd_int(r, v, "k", 1, UINT32_MAX, &n) < 0)
+        /* issue 20: an uncancel's or native_cancel's k is a cancelling(), which may be 0 */
+        if (cs__rd_int(r, v, "k", ev->kind == CS_EV_UNCANCEL || ev->kind == CS_EV_NATIVE_CANCEL ? 0 : 1, UINT32_MAX,
+                       &n) < 0)
             return -1;
         ev->count = (uint32_t)n;
         return 0;

@@ -80,6 +80,9 @@ struct cs__wait {
 typedef struct cs__aio_task {
     bool must_cancel;
     bool in_cancel;           /* its cancel() is running: a cycle of awaits ends there */
+    bool native_req;          /* issue 20: a native Task.cancel() (not an AnyIO scope's) took effect and its
+                                 CancelledError is not thrown in yet: the next step's is a native_cancel event */
+    bool native_hist;         /* issue 20: it had a native_cancel event (its uncancel()s are traced) */
     uint32_t ncancels;        /* _num_cancels_requested: cancelling(), uncancel() */
     cs_exc *cancel_exc;       /* what a pending cancel() will throw (owned ref) */
     cs__fut *fut_waiter;      /* ref */
@@ -212,6 +215,8 @@ void cs__aio_sigint_result(cs__engine *e);
 /* task.c (asyncio.Task) */
 void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc);
 void cs__task_wakeup(cs__engine *e, cs__task *t, cs__fut *f);
+/* A native Task.cancel(): asyncio.create_task's, asyncio.timeout's, wait_for's,
+ * asyncio.TaskGroup's, the runner's (AnyIO's scopes use cs__task_cancel_rec). */
 bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc);
 /* the same, saying whether it went round a cycle of tasks awaiting each other
  * (CPython: RecursionError out of Task.cancel) */
@@ -294,6 +299,12 @@ bool cs__native_fut_cancel(cs__engine *e, cs__native_fut *f, cs_exc *exc);
 void cs__native_futs_free(cs__engine *e);
 int cs__native_step_wait_for(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 void cs__native_free(cs__engine *e, cs__task *t);
+/* the native_cancel event: exc, a CancelledError a native cancel() of t sent, is thrown into t */
+void cs__native_cancel_delivered(cs__engine *e, cs__task *t, cs_exc *exc);
+/* t.uncancel() made by `by` ("asyncio.timeout", "asyncio.TaskGroup", "cancel scope"; NULL: the
+ * scenario's uncancel statement), with its uncancel event (by the machinery only for a task that
+ * has had a native_cancel: the findings need no other) */
+void cs__aio_uncancel(cs__engine *e, cs__task *t, const char *by);
 int cs__native_timeout_begin(cs__engine *e, cs__task *t, const cs_stmt *st);
 int cs__native_step_timeout(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c);
 void cs__native_on_timeout(cs__engine *e, struct cs__native_tmo *r, bool soon);

@@ -212,6 +212,44 @@ static int cs__native_probe(cs__engine *e, cs__task *t, const cs_stmt *st)
     return CS__CONT;
 }
 
+void cs__native_cancel_delivered(cs__engine *e, cs__task *t, cs_exc *exc)
+{
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_NATIVE_CANCEL);
+    ev.task = t->id;
+    ev.exc = exc;
+    ev.count = cs__aio_t(t)->ncancels; /* 0 when uncancel() withdrew the request before it arrived */
+    cs__emit(e, &ev);
+    cs__aio_t(t)->native_hist = true;
+}
+
+void cs__aio_uncancel(cs__engine *e, cs__task *t, const char *by)
+{
+    cs__aio_task *at = cs__aio_t(t);
+    if (at->ncancels > 0) /* 3.11's Task.uncancel() */
+        at->ncancels--;
+    if (by && !at->native_hist)
+        return;
+    cs_event ev;
+    cs__ev_init(e, &ev, CS_EV_UNCANCEL);
+    ev.task = t->id;
+    ev.count = at->ncancels;
+    ev.label = by;
+    cs__emit(e, &ev);
+}
+
+/* t.uncancel() of the named task, or asyncio.current_task().uncancel(): the
+ * uncancel event says whose count it lowered and to what, so the findings
+ * know a swallowed cancellation was acknowledged (count back to 0). */
+static int cs__native_uncancel(cs__engine *e, cs__task *t, const cs_stmt *st)
+{
+    cs__task *h = cs__native_named(e, t, st);
+    if (!h)
+        return CS__YIELD;
+    cs__aio_uncancel(e, h, NULL);
+    return CS__CONT;
+}
+
 int cs__aio_exec_native(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)
 {
     cs__task *h;
@@ -243,10 +281,7 @@ int cs__aio_exec_native(cs__engine *e, cs__task *t, const cs_stmt *st, cs__compl
         cs_exc_unref(x);
         return CS__CONT;
     }
-    case CS_OP_UNCANCEL:
-        if (cs__aio_t(t)->ncancels > 0)
-            cs__aio_t(t)->ncancels--;
-        return CS__CONT;
+    case CS_OP_UNCANCEL: return cs__native_uncancel(e, t, st);
     case CS_OP_ASYNCIO_PROBE: return cs__native_probe(e, t, st);
     default: /* CS_OP_ASYNCIO_TIMEOUT, CS_OP_ASYNCIO_TIMEOUT_AT */ return cs__native_timeout_begin(e, t, st);
     }

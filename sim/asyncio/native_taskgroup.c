@@ -205,8 +205,7 @@ static int cs__atg_exit(cs__engine *e, cs__task *t, cs__frame *f, cs__native_tg 
         g->propagate = cs_exc_ref(b->exc);
     if (g->parent_cancel_requested) {
         cs__aio_task *at = cs__aio_t(g->parent);
-        if (at->ncancels > 0)
-            at->ncancels--;
+        cs__aio_uncancel(e, g->parent, "asyncio.TaskGroup");
         if (at->ncancels == 0) {
             cs_exc_unref(g->propagate);
             g->propagate = NULL;

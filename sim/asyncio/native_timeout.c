@@ -93,8 +93,7 @@ static cs__completion cs__native_timeout_exit(cs__engine *e, cs__task *t, cs__na
     }
     r->state = TMO_EXPIRED;
     cs__aio_task *at = cs__aio_t(t);
-    if (at->ncancels > 0)
-        at->ncancels--;
+    cs__aio_uncancel(e, t, "asyncio.timeout");
     if (at->ncancels <= r->cancelling && c.type == CS__C_EXC && c.exc->cls == CS_EXC_CANCELLED) {
         cs_exc *x = cs__new_exc(e, CS_EXC_TIMEOUT_ERROR, "");
         x->noargs = true;

@@ -226,8 +226,7 @@ cs__completion cs__aio_scope_exit(cs__engine *e, cs__scope *s, cs__completion c)
     if (s->cancel_called && !cs__scope_parent_cancel_visible(s)) {
         /* one uncancel() per cancel() this scope made of its host */
         for (; as->pending_uncancel > 0; as->pending_uncancel--)
-            if (cs__aio_t(host)->ncancels > 0)
-                cs__aio_t(host)->ncancels--;
+            cs__aio_uncancel(e, host, "cancel scope");
     } else if (as->pending_uncancel) {
         assert(s->parent);
         cs__aio_s(s->parent)->pending_uncancel += as->pending_uncancel;

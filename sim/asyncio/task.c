@@ -81,6 +81,11 @@ void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
         }
         at->must_cancel = false;
     }
+    if (at->native_req) { /* issue 20: the CancelledError a native cancel() sent, or none (absorbed) */
+        at->native_req = false;
+        if (exc && exc->cls == CS_EXC_CANCELLED)
+            cs__native_cancel_delivered(e, t, exc);
+    }
     at->fut_waiter_prev = at->fut_waiter; /* released after the event clean-up below */
     at->fut_waiter = NULL;
     if (at->sleep_timer) { /* asyncio.sleep's `finally: h.cancel()` */
@@ -133,8 +138,9 @@ void cs__task_wakeup(cs__engine *e, cs__task *t, cs__fut *f)
 }
 
 /* Task.cancel(msg); takes a new reference to exc when it keeps it.  Sets
- * the loop's `recursion` when it went round a cycle of awaits. */
-static bool cs__task_cancel_in(cs__engine *e, cs__task *t, cs_exc *exc)
+ * the loop's `recursion` when it went round a cycle of awaits.  `native`: not
+ * an AnyIO scope's delivery (marks the request for the native_cancel event). */
+static bool cs__task_cancel_in(cs__engine *e, cs__task *t, cs_exc *exc, bool native)
 {
     cs__aio_task *at = cs__aio_t(t);
     if (t->run == CS__TS_DONE)
@@ -151,17 +157,22 @@ static bool cs__task_cancel_in(cs__engine *e, cs__task *t, cs_exc *exc)
             return false;
         }
         at->in_cancel = true;
-        bool r = cs__task_cancel_in(e, inner, exc);
+        bool r = cs__task_cancel_in(e, inner, exc, native);
         at->in_cancel = false;
+        at->native_req |= r && native;
         if (r || cs__aio(e)->recursion)
             return r;
     } else if (nf && at->fut_waiter && at->fut_waiter->state == CS__FUT_PENDING) {
         /* awaiting a bare asyncio.Future shared with others: it is cancelled itself */
-        if (cs__native_fut_cancel(e, nf, exc))
+        if (cs__native_fut_cancel(e, nf, exc)) {
+            at->native_req |= native;
             return true;
+        }
     } else if (at->fut_waiter && cs__fut_cancel(e, at->fut_waiter, exc)) {
+        at->native_req |= native;
         return true;
     }
+    at->native_req |= native;
     at->must_cancel = true;
     cs_exc_unref(at->cancel_exc);
     at->cancel_exc = cs_exc_ref(exc);
@@ -170,14 +181,14 @@ static bool cs__task_cancel_in(cs__engine *e, cs__task *t, cs_exc *exc)
 
 bool cs__task_cancel(cs__engine *e, cs__task *t, cs_exc *exc)
 {
-    bool r = cs__task_cancel_in(e, t, exc);
+    bool r = cs__task_cancel_in(e, t, exc, true);
     cs__aio(e)->recursion = false;
     return r;
 }
 
 bool cs__task_cancel_rec(cs__engine *e, cs__task *t, cs_exc *exc, bool *recursion)
 {
-    bool r = cs__task_cancel_in(e, t, exc);
+    bool r = cs__task_cancel_in(e, t, exc, false);
     *recursion = cs__aio(e)->recursion;
     cs__aio(e)->recursion = false;
     return r;

@@ -70,6 +70,13 @@ typedef enum cs_event_kind {
                               AnyIO's checks, so a refused exit is seen too */
     /* (end of issue 19) */
     /* issue 20 */
+    CS_EV_NATIVE_CANCEL, /* task, exc, count (its cancelling() then): the CancelledError a native Task.cancel() of that task (asyncio.create_task's
+                            cancel(), asyncio.timeout, wait_for, asyncio.TaskGroup, the runner; not an AnyIO
+                            scope's delivery) sent is thrown into its coroutine (asyncio only) */
+    CS_EV_UNCANCEL,      /* task (the task uncancelled), count (its cancelling() after), label (NULL: the
+                            scenario's `uncancel` statement; else "asyncio.timeout", "asyncio.TaskGroup" or
+                            "cancel scope", whose uncancel()s are written only for a task that had a
+                            native_cancel): Task.uncancel() (asyncio only) */
     /* (end of issue 20) */
     /* issue 26 */
     CS_EV_INTERRUPT, /* task (whose own code SIGINT arrived in; -1: the loop was waiting): Ctrl+C */

@@ -46,6 +46,8 @@ static const char *const cs__event_kinds[] = {
     [CS_EV_SCOPE_EXIT_CALL] = "scope_exit_call",
     /* (end of issue 19) */
     /* issue 20 */
+    [CS_EV_NATIVE_CANCEL] = "native_cancel",
+    [CS_EV_UNCANCEL] = "uncancel",
     /* (end of issue 20) */
     /* issue 26 */
     [CS_EV_INTERRUPT] = "interrupt",

@@ -134,6 +134,7 @@ static int cs__visit_resolve(cs__loader *ld, cs__walk *w, cs_stmt *st, uint32_t 
     case CS_OP_ASYNCIO_CANCEL:
     case CS_OP_ASYNCIO_PROBE:
     case CS_OP_ASYNCIO_SHIELD:
+    case CS_OP_UNCANCEL: /* issue 20: {"uncancel": "t"} */
     case CS_OP_AWAIT_FUTURE:
     case CS_OP_FUTURE_SET_RESULT:
     case CS_OP_FUTURE_CANCEL: return cs__native_resolve(ld, st, name);

@@ -205,6 +205,8 @@ static const cs__action cs__stmt_actions[] = {
     {"future_set_result", CS_OP_FUTURE_SET_RESULT, CS__K_NAME, CS__F_REF, {{0}}},
     {"future_cancel", CS_OP_FUTURE_CANCEL, CS__K_NAME, CS__F_REF, {{"msg", CS__K_STRING, CS__F_TEXT, false}}},
     {"asyncio_tg_create_task", CS_OP_ASYNCIO_TG_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},
+    /* t.uncancel() of a native task t (the bare "uncancel" below: the current task's) */
+    {"uncancel", CS_OP_UNCANCEL, CS__K_NAME, CS__F_REF, {{0}}},
     /* (end of issue 20) */
     /* issue 26: portals, foreign threads and Ctrl+C */
     /* issue 26 portals */

@@ -6,7 +6,8 @@
   comes out as it is; cancelling the awaiting task cancels t: t is its
   _fut_waiter);
 - {"asyncio_cancel": "t", "msg": "..."}: t.cancel(msg);
-- "uncancel": asyncio.current_task().uncancel();
+- "uncancel": asyncio.current_task().uncancel(); {"uncancel": "t"}: t.uncancel()
+  of a native task t;
 - {"asyncio_probe": "cancelling" | "done" | "cancelled", "task": "t"}: logs
   t.cancelling() (a number) or t.done() / t.cancelled() (booleans), of the
   current task when "task" is absent (msg "t.cancelling" or "cancelling");
@@ -156,7 +157,7 @@ async def _cancel(interp, st, ctx):
 
 
 async def _uncancel(interp, st, ctx):
-    _task(interp, None).uncancel()
+    _task(interp, st.get("uncancel") if isinstance(st, dict) else None).uncancel()
 
 
 async def _probe(interp, st, ctx):
