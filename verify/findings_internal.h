@@ -49,27 +49,32 @@ char *cs__items_left_detail(const cs_event *ev);
 /* swallowed_cancellation (findings_swallow.c): CancelledErrors a native
  * cancel() of a task sent it (native_cancel events), caught by a handler of
  * that task (or by an AnyIO scope that took it for its own) and not seen
- * again since, nor acknowledged by uncancel(). */
+ * again since, nor acknowledged by uncancel().  Every operation is O(1) per
+ * exception it is given (amortised), so a loop that swallows a million times
+ * stays linear. */
 typedef struct cs__swallowed {
     uint32_t exc_id;
     int32_t task;
-    int32_t scope; /* the AnyIO scope that swallowed it, or -1: a handler */
-    cs_pos pos;    /* the handler */
+    int32_t scope;  /* the AnyIO scope that swallowed it, or -1: a handler */
+    uint32_t epoch; /* the task's uncancel epoch at the catch: a later one acknowledged it */
+    cs_pos pos;     /* the handler */
     int64_t t;
     bool live;
 } cs__swallowed;
-typedef struct cs__native_sent { /* a native_cancel event */
-    uint32_t exc_id;
-    int32_t task;
-} cs__native_sent;
+enum { CS__SWALLOW_SENT = 4 }; /* the latest native_cancel exceptions remembered per task */
+typedef struct cs__swallow_task {
+    int64_t count;  /* cancelling() as the trace last told it, -1 unknown */
+    uint32_t epoch; /* uncancel()s by the scenario that brought it to 0 */
+    uint32_t sent[CS__SWALLOW_SENT], nsent;
+} cs__swallow_task;
 typedef struct cs__swallow {
-    bool asyncio; /* the run's backend is asyncio (Trio's cancellations are all level-triggered) */
-    cs__swallowed *v;
-    size_t n, cap;
-    cs__native_sent *sent;
-    size_t nsent, cap_sent;
-    int64_t *count; /* by task id: cancelling() as the last uncancel event said, -1 unknown */
-    size_t ncount;
+    bool asyncio;        /* the run's backend is asyncio (Trio's cancellations are all level-triggered) */
+    cs__swallowed *v;    /* in catch order */
+    size_t n, cap, head; /* v[..head) are all dead */
+    uint32_t *slots;     /* open addressing on exc_id: index + 1 into v (the latest catch of it), 0 empty */
+    size_t nslots;       /* a power of two, at least twice n */
+    cs__swallow_task *tasks;
+    size_t ntasks;
 } cs__swallow;
 void cs__swallow_free(cs__swallow *s);
 /* native_cancel: x was thrown into `task` for a native cancel() of it; its cancelling() is `count` */
@@ -80,6 +85,7 @@ void cs__swallow_uncancel(cs__swallow *s, int32_t task, uint32_t count, const ch
 /* catch of x in `task` by a handler (scope -1) or by AnyIO scope `scope` */
 void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, int32_t scope, cs_pos pos, int64_t t);
 void cs__swallow_seen(cs__swallow *s, const cs_exc *x);
-const cs__swallowed *cs__swallow_first(const cs__swallow *s);
+/* The first suspicion still live (moves s->head past dead ones), or NULL. */
+const cs__swallowed *cs__swallow_first(cs__swallow *s);
 
 #endif

@@ -14,8 +14,9 @@
  * opens a suspicion on the exception's id; the same id seen again (caught
  * further out, leaving a scope, a task or the run) clears it, and so does the
  * task's own uncancel() bringing its cancelling() back to 0 (the documented
- * way to swallow a cancellation on purpose); what is left when the run ends is
- * reported with the handler's position.
+ * way to swallow a cancellation on purpose); with the count already 0 when it
+ * is caught (the request was withdrawn) there is nothing to lose.  What is left
+ * when the run ends is reported with the handler's position.
  *
  * An AnyIO scope that catches such a CancelledError is a suspect too: that
  * happens when a native cancel() and the scope's own cancellation reached the
@@ -34,9 +35,36 @@
 void cs__swallow_free(cs__swallow *s)
 {
     free(s->v);
-    free(s->sent);
-    free(s->count);
+    free(s->slots);
+    free(s->tasks);
     memset(s, 0, sizeof *s);
+}
+
+static size_t cs__swallow_slot(const cs__swallow *s, uint32_t id)
+{
+    size_t mask = s->nslots - 1, i = (id * 2654435761u) & mask;
+    while (s->slots[i] && s->v[s->slots[i] - 1].exc_id != id)
+        i = (i + 1) & mask; /* never full: nslots >= 2 n */
+    return i;
+}
+
+static void cs__swallow_rehash(cs__swallow *s)
+{
+    size_t m = s->nslots ? s->nslots * 2 : 16;
+    free(s->slots);
+    s->slots = cs_xcalloc(m, sizeof *s->slots);
+    s->nslots = m;
+    for (size_t k = 0; k < s->n; k++) /* later catches of an id overwrite earlier ones */
+        s->slots[cs__swallow_slot(s, s->v[k].exc_id)] = (uint32_t)(k + 1);
+}
+
+static void cs__swallow_kill(cs__swallow *s, uint32_t id)
+{
+    if (!s->nslots)
+        return;
+    size_t i = cs__swallow_slot(s, id);
+    if (s->slots[i])
+        s->v[s->slots[i] - 1].live = false;
 }
 
 /* The same exception seen after its catch: it was not swallowed. */
@@ -44,85 +72,77 @@ void cs__swallow_seen(cs__swallow *s, const cs_exc *x)
 {
     if (!x || !x->id)
         return;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->v[i].live && s->v[i].exc_id == x->id)
-            s->v[i].live = false;
+    cs__swallow_kill(s, x->id);
     for (uint32_t m = 0; m < x->nmembers; m++) /* a group carrying it on (one level) */
-        for (size_t i = 0; i < s->n; i++)
-            if (s->v[i].live && x->members[m]->id == s->v[i].exc_id)
-                s->v[i].live = false;
+        cs__swallow_kill(s, x->members[m]->id);
 }
 
-/* The task's cancelling() as the trace last told it (-1: unknown, or risen since). */
-static int64_t *cs__swallow_count(cs__swallow *s, int32_t task)
+/* The task's record, grown on demand (task ids are dense). */
+static cs__swallow_task *cs__swallow_task_of(cs__swallow *s, int32_t task)
 {
     assert(task >= 0);
-    if ((size_t)task >= s->ncount) {
-        size_t n = s->ncount ? s->ncount : 8;
+    if ((size_t)task >= s->ntasks) {
+        size_t n = s->ntasks ? s->ntasks : 8;
         while (n <= (size_t)task)
             n *= 2;
-        s->count = cs_xrealloc(s->count, n * sizeof *s->count);
-        for (size_t i = s->ncount; i < n; i++)
-            s->count[i] = -1;
-        s->ncount = n;
+        s->tasks = cs_xrealloc(s->tasks, n * sizeof *s->tasks);
+        memset(s->tasks + s->ntasks, 0, (n - s->ntasks) * sizeof *s->tasks);
+        for (size_t i = s->ntasks; i < n; i++)
+            s->tasks[i].count = -1;
+        s->ntasks = n;
     }
-    return &s->count[task];
+    return &s->tasks[task];
 }
 
 void cs__swallow_sent(cs__swallow *s, const cs_exc *x, int32_t task, uint32_t count)
 {
     if (!x || !x->id || task < 0)
         return;
-    *cs__swallow_count(s, task) = count;
-    if (s->nsent == s->cap_sent) {
-        s->cap_sent = s->cap_sent ? s->cap_sent * 2 : 8;
-        s->sent = cs_xrealloc(s->sent, s->cap_sent * sizeof *s->sent);
-    }
-    s->sent[s->nsent++] = (cs__native_sent){x->id, task};
+    cs__swallow_task *r = cs__swallow_task_of(s, task);
+    r->count = count;
+    r->sent[r->nsent++ % CS__SWALLOW_SENT] = x->id;
 }
 
 void cs__swallow_uncancel(cs__swallow *s, int32_t task, uint32_t count, const char *by)
 {
     if (task < 0)
         return;
-    *cs__swallow_count(s, task) = count;
-    if (count > 0 || by) /* asyncio.timeout's and the scopes' own uncancel() acknowledge their own */
-        return;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->v[i].live && s->v[i].task == task)
-            s->v[i].live = false;
-}
-
-/* Whether x was thrown into `task` by a native cancel() of it. */
-static bool cs__swallow_was_sent(const cs__swallow *s, const cs_exc *x, int32_t task)
-{
-    for (size_t i = s->nsent; i-- > 0;) /* the latest first: a catch follows its delivery closely */
-        if (s->sent[i].exc_id == x->id && s->sent[i].task == task)
-            return true;
-    return false;
+    cs__swallow_task *r = cs__swallow_task_of(s, task);
+    r->count = count;
+    if (count == 0 && !by) /* asyncio.timeout's and the scopes' own uncancel() acknowledge only their own */
+        r->epoch++;
 }
 
 void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, int32_t scope, cs_pos pos, int64_t t)
 {
     cs__swallow_seen(s, x); /* caught again further out */
-    if (!s->asyncio || !x || x->cls != CS_EXC_CANCELLED || !x->id || cs_exc_is_group(x) ||
-        !cs__swallow_was_sent(s, x, task))
+    if (!s->asyncio || !x || x->cls != CS_EXC_CANCELLED || !x->id || cs_exc_is_group(x) || task < 0)
         return;
+    cs__swallow_task *r = cs__swallow_task_of(s, task);
+    bool sent = false; /* thrown into this task by a native cancel() of it (a recent one) */
+    for (uint32_t i = 0; i < CS__SWALLOW_SENT && i < r->nsent; i++)
+        sent |= r->sent[i] == x->id;
     /* with the count at 0 nothing is lost: uncancel() withdrew the request before it arrived, or
      * its sender did before a scope swallowed it (asyncio.timeout's exit, then the scope's own) */
-    if (*cs__swallow_count(s, task) == 0)
+    if (!sent || r->count == 0)
         return;
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 8;
         s->v = cs_xrealloc(s->v, s->cap * sizeof *s->v);
     }
-    s->v[s->n++] = (cs__swallowed){x->id, task, scope, pos, t, true};
+    s->v[s->n++] = (cs__swallowed){x->id, task, scope, r->epoch, pos, t, true};
+    if (2 * s->n > s->nslots)
+        cs__swallow_rehash(s);
+    else
+        s->slots[cs__swallow_slot(s, x->id)] = (uint32_t)s->n;
 }
 
-const cs__swallowed *cs__swallow_first(const cs__swallow *s)
+const cs__swallowed *cs__swallow_first(cs__swallow *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (s->v[i].live)
-            return &s->v[i];
+    for (; s->head < s->n; s->head++) {
+        const cs__swallowed *w = &s->v[s->head];
+        if (w->live && w->epoch == cs__swallow_task_of(s, w->task)->epoch)
+            return w;
+    }
     return NULL;
 }
