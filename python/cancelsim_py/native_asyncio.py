@@ -256,7 +256,7 @@ class NativeAsyncio:
                                                                                             "asyncio.wait_for()")}
 
     def native_call(self, call, sc):
-        """t.cancel(msg), fut.set_result(None), fut.cancel(msg), asyncio.current_task().uncancel(),
+        """t.cancel(msg), t.uncancel(), fut.set_result(None), fut.cancel(msg), asyncio.current_task().uncancel(),
         asyncio.create_task(...) unassigned, tg.create_task(...) unassigned; or None."""
         if self.is_task_creation(call, sc):
             self.native(call, "asyncio.create_task()")
@@ -285,6 +285,9 @@ class NativeAsyncio:
                     raise self.Unsupported(call.args[0], "a message other than a string is not supported")
                 d["msg"] = msg
             return d
+        if kind == "native" and attr == "uncancel":  # t.uncancel() of another native task
+            self.no_args(call)
+            return {"uncancel": name}
         if kind == "future" and attr == "set_result":
             if len(call.args) != 1 or call.keywords or self.literal(call.args[0], "result") is not None:
                 raise self.Unsupported(call, "set_result() other than set_result(None) is not supported")
