@@ -14,7 +14,8 @@
  * opens a suspicion on the exception's id; the same id seen again (caught
  * further out, leaving a scope, a task or the run) clears it, and so does the
  * task's own uncancel() bringing its cancelling() back to 0 (the documented
- * way to swallow a cancellation on purpose); with the count already 0 when it
+ * way to swallow a cancellation on purpose), or an asyncio.TaskGroup's exit
+ * doing so (the group withdraws the cancel it sent its parent); with the count already 0 when it
  * is caught (the request was withdrawn) there is nothing to lose.  What is left
  * when the run ends is reported with the handler's position.
  *
@@ -109,7 +110,11 @@ void cs__swallow_uncancel(cs__swallow *s, int32_t task, uint32_t count, const ch
         return;
     cs__swallow_task *r = cs__swallow_task_of(s, task);
     r->count = count;
-    if (count == 0 && !by) /* asyncio.timeout's and the scopes' own uncancel() acknowledge only their own */
+    /* asyncio.TaskGroup's __aexit__ withdraws the cancel it sent its parent whatever the body did
+     * with it (it still raises its tasks' errors: a body that caught the CancelledError only ran
+     * on until the exit, gh-95289); asyncio.timeout's and the scopes' own uncancel() do not
+     * acknowledge a swallow in their body (the timeout then raises no TimeoutError: it is lost) */
+    if (count == 0 && (!by || strcmp(by, "asyncio.TaskGroup") == 0))
         r->epoch++;
 }
 
