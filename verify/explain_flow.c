@@ -87,6 +87,12 @@ static void cs__on_catch(cs_explain *x, const cs_event *ev)
         char *e = cs__with_origin(x, ev->exc);
         text = cs_xasprintf("the asyncio.TaskGroup dropped %s, the cancellation it had sent its parent", e);
         free(e);
+    } else if (ev->label && strcmp(ev->label, "asyncio.wait_for") == 0) {
+        char *e = cs__with_origin(x, ev->exc);
+        text = cs_xasprintf("asyncio.wait_for dropped %s and returned the result of its task, which had finished "
+                            "(3.11)",
+                            e);
+        free(e);
     } else {
         char *e = cs__with_origin(x, ev->exc);
         text = cs_xasprintf("an except handler caught %s", e);

@@ -466,7 +466,14 @@ static void cs__on_run_end(cs_findings *f, const cs_event *ev)
         free(msg);
     }
     const cs__swallowed *sw = cs__swallow_first(&f->swallow);
-    if (sw && (ev->result == CS_RESULT_RETURNED || ev->result == CS_RESULT_RAISED) && sw->scope < 0)
+    if (sw && (ev->result == CS_RESULT_RETURNED || ev->result == CS_RESULT_RAISED) && sw->wait_for)
+        cs__report(
+            f, CS_FINDING_SWALLOWED_CANCELLATION,
+            cs_xasprintf("asyncio.wait_for at %u:%u in task '%s' dropped the CancelledError of a native cancel() "
+                         "of the task and returned its finished task's result (t=%.9g; CPython 3.11): asyncio "
+                         "does not deliver it again",
+                         sw->pos.line, sw->pos.col, cs__tname(f, sw->task), (double)sw->t / 1e9));
+    else if (sw && (ev->result == CS_RESULT_RETURNED || ev->result == CS_RESULT_RAISED) && sw->scope < 0)
         cs__report(f, CS_FINDING_SWALLOWED_CANCELLATION,
                    cs_xasprintf("task '%s' swallowed the CancelledError of a native cancel() of it, in the handler "
                                 "at %u:%u (t=%.9g): asyncio does not deliver it again",
@@ -551,7 +558,8 @@ void cs_findings_sink(void *findings, const cs_event *ev)
     case CS_EV_CATCH:
         cs__lost_account(&f->lost, ev->exc);
         if (!(ev->label && strcmp(ev->label, "asyncio.TaskGroup") == 0)) /* a handler or an AnyIO scope */
-            cs__swallow_catch(&f->swallow, ev->exc, ev->task, ev->scope, ev->pos, ev->t);
+            cs__swallow_catch(&f->swallow, ev->exc, ev->task, ev->scope,
+                              ev->label && strcmp(ev->label, "asyncio.wait_for") == 0, ev->pos, ev->t);
         else
             cs__swallow_seen(&f->swallow, ev->exc);
         break;

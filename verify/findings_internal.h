@@ -55,7 +55,8 @@ char *cs__items_left_detail(const cs_event *ev);
 typedef struct cs__swallowed {
     uint32_t exc_id;
     int32_t task;
-    int32_t scope;  /* the AnyIO scope that swallowed it, or -1: a handler */
+    int32_t scope;  /* the AnyIO scope that swallowed it, or -1: a handler (or wait_for) */
+    bool wait_for;  /* 3.11's asyncio.wait_for dropped it (its task had finished) */
     uint32_t epoch; /* the task's uncancel epoch at the catch: a later one acknowledged it */
     cs_pos pos;     /* the handler */
     int64_t t;
@@ -82,8 +83,10 @@ void cs__swallow_sent(cs__swallow *s, const cs_exc *x, int32_t task, uint32_t co
 /* uncancel: `task`'s cancelling() is now `count`; by its own code (`by` NULL) down to 0, its
  * swallows were acknowledged */
 void cs__swallow_uncancel(cs__swallow *s, int32_t task, uint32_t count, const char *by);
-/* catch of x in `task` by a handler (scope -1) or by AnyIO scope `scope` */
-void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, int32_t scope, cs_pos pos, int64_t t);
+/* catch of x in `task` by a handler (scope -1; `wait_for`: 3.11's asyncio.wait_for) or by AnyIO
+ * scope `scope` */
+void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, int32_t scope, bool wait_for, cs_pos pos,
+                       int64_t t);
 void cs__swallow_seen(cs__swallow *s, const cs_exc *x);
 /* The first suspicion still live (moves s->head past dead ones), or NULL. */
 const cs__swallowed *cs__swallow_first(cs__swallow *s);

@@ -118,7 +118,8 @@ void cs__swallow_uncancel(cs__swallow *s, int32_t task, uint32_t count, const ch
         r->epoch++;
 }
 
-void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, int32_t scope, cs_pos pos, int64_t t)
+void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, int32_t scope, bool wait_for, cs_pos pos,
+                       int64_t t)
 {
     cs__swallow_seen(s, x); /* caught again further out */
     if (!s->asyncio || !x || x->cls != CS_EXC_CANCELLED || !x->id || cs_exc_is_group(x) || task < 0)
@@ -135,7 +136,7 @@ void cs__swallow_catch(cs__swallow *s, const cs_exc *x, int32_t task, int32_t sc
         s->cap = s->cap ? s->cap * 2 : 8;
         s->v = cs_xrealloc(s->v, s->cap * sizeof *s->v);
     }
-    s->v[s->n++] = (cs__swallowed){x->id, task, scope, r->epoch, pos, t, true};
+    s->v[s->n++] = (cs__swallowed){x->id, task, scope, wait_for, r->epoch, pos, t, true};
     if (2 * s->n > s->nslots)
         cs__swallow_rehash(s);
     else

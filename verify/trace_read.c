@@ -463,8 +463,13 @@ static int cs__rd_field_value(cs_trace_reader *r, int f, const json_t *v, cs_eve
             ev->label = "asyncio.TaskGroup";
             return 0;
         }
+        if (json_is_string(v) && strcmp(json_string_value(v), "asyncio.wait_for") == 0) { /* issue 20 */
+            ev->label = "asyncio.wait_for";
+            return 0;
+        }
         if (!json_is_string(v) || strcmp(json_string_value(v), "except*") != 0)
-            return cs__rd_fail(r, "handler must be \"except*\", \"aclose\" or \"asyncio.TaskGroup\"");
+            return cs__rd_fail(
+                r, "handler must be \"except*\", \"aclose\", \"asyncio.TaskGroup\" or \"asyncio.wait_for\"");
         ev->label = "except*";
         return 0;
     case F_MSG: return cs__rd_string(r, v, "msg", &ev->msg) < 0 ? -1 : (ev->msg = cs__rd_text(r, v), 0);

@@ -93,6 +93,15 @@ static int cs__wf_woken(cs__engine *e, cs__task *t, cs__frame *f, cs__task *h, c
 {
     if (h->run == CS__TS_DONE) { /* return fut.result(): a cancellation of the wait is lost */
         cs__wf_drop_timer(e, f);
+        if (c->type == CS__C_EXC) { /* said as a catch by wait_for itself (the findings' swallow) */
+            cs_event ev;
+            cs__ev_init(e, &ev, CS_EV_CATCH);
+            ev.task = t->id;
+            ev.exc = c->exc;
+            ev.pos = f->st->pos;
+            ev.label = "asyncio.wait_for";
+            cs__emit(e, &ev);
+        }
         cs__completion_clear(c);
         return cs__pop_with(t, c, cs__native_result(e, h));
     }
