@@ -177,6 +177,22 @@ START_TEST(swallowed_by_scope_1214)
 }
 END_TEST
 
+/* uncancel-other-task: {"uncancel": "t"} lowers t's count (not the caller's)
+ * and stops at 0, and the CancelledError already on its way still reaches t. */
+START_TEST(uncancel_of_another_task)
+{
+    json_t *j = run_json("{\"backends\":[\"asyncio\"],\"main\":["
+                         "{\"asyncio_create_task\":\"t\",\"body\":[{\"try\":[{\"sleep\":5}],\"except\":["
+                         "{\"match\":\"Cancelled\",\"body\":[{\"log\":\"t swallows\"}]}]}]},"
+                         "{\"sleep\":1},{\"asyncio_cancel\":\"t\"},{\"uncancel\":\"t\"},{\"uncancel\":\"t\"},"
+                         "{\"asyncio_probe\":\"cancelling\",\"task\":\"t\"},{\"asyncio_await\":\"t\"}]}");
+    ck_assert(json_number_value(json_object_get(cs_test_log_line(j, 0), "value")) == 0);
+    ck_assert_str_eq(cs_test_log_msg(j, 1), "t swallows");
+    ck_assert_str_eq(cs_test_task_state(j, "t"), "completed");
+    json_decref(j);
+}
+END_TEST
+
 /* The loader refuses a native statement in a scenario that runs on Trio. */
 START_TEST(refused_on_trio)
 {
@@ -199,6 +215,7 @@ int main(void)
     tcase_add_test(tc, refused_on_trio);
     tcase_add_test(tc, swallowed_cancellation_finding);
     tcase_add_test(tc, swallowed_by_scope_1214);
+    tcase_add_test(tc, uncancel_of_another_task);
     tcase_add_test(tc, wait_for_timeout_and_swallow);
     tcase_add_test(tc, taskgroup_aborts_and_uncancels);
     tcase_add_test(tc, shared_future_cancelled_for_all);
