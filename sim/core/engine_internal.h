@@ -47,10 +47,15 @@ typedef struct cs__prim cs__prim;
 /* RETURN, BREAK and CONTINUE are jumps: frames carry them out as they are
  * (cs__c_is_jump); a loop ends BREAK and CONTINUE, a function RETURN. */
 typedef enum { CS__C_NORMAL, CS__C_EXC, CS__C_RETURN, CS__C_BREAK, CS__C_CONTINUE } cs__ctype;
+/* 16 bytes (two in every task, one in every frame): an exception only with
+ * EXC and a value only with RETURN, so the two share one slot; read each only
+ * under its type. */
 typedef struct cs__completion {
     cs__ctype type;
-    cs_exc *exc;            /* owned reference when type == EXC */
-    const char *value_json; /* RETURN: borrowed from the program */
+    union {
+        cs_exc *exc;            /* owned reference when type == EXC */
+        const char *value_json; /* RETURN: borrowed from the program */
+    };
 } cs__completion;
 
 typedef enum cs__frame_kind {
@@ -91,7 +96,7 @@ union cs__local {
     int64_t scope1;
 };
 
-/* 88 bytes: a million tasks hold one to three each, so the fields no frame
+/* 80 bytes: a million tasks hold one to three each, so the fields no frame
  * kind uses together share storage (the kind says which one is live). */
 typedef struct cs__frame {
     uint8_t kind;
