@@ -218,12 +218,21 @@ struct cs__task {
     uint32_t nframes, capframes;
     uint32_t draws;
     /* fault injection (inject.c): counts as plans number them */
-    uint32_t checkpoints;    /* checkpoint statements reached */
-    uint32_t thread_calls;   /* to_thread statements reached */
-    uint32_t inject_next;    /* the plan's faults from here on still apply to it */
-    const char *name;        /* in the engine's arena */
-    cs__frame *frames;       /* a block of capframes frames from the engine's frame
-                               pool (cs__push), back to the pool when the task ends */
+    uint32_t checkpoints;  /* checkpoint statements reached */
+    uint32_t thread_calls; /* to_thread statements reached */
+    uint32_t inject_next;  /* the plan's faults from here on still apply to it */
+    const char *name;      /* in the engine's arena */
+    /* capframes > 0: a block of capframes frames from the engine's frame
+     * pool (cs__push), back to the pool when the task ends.  capframes == 0
+     * (no block yet): the spawning statement, until the first step pushes the
+     * task's wrapper frame (CS__F_TASK): a million tasks spawned at once then
+     * take their frame blocks one after another as they run, each growing
+     * block handed on to the next task instead of left behind by all.  Read
+     * task_frame_st through cs__task_frame_st. */
+    union {
+        cs__frame *frames;
+        const cs_stmt *task_frame_st;
+    };
     cs__scope *cancel_scope; /* TaskState.cancel_scope */
     cs__task *sprev, *snext; /* membership in cancel_scope->tasks */
     cs__scope *member_of;    /* which scope's task set holds it (NULL none) */
@@ -234,11 +243,6 @@ struct cs__task {
     cs__scope *handle_scope; /* its TaskHandle's own scope, made at spawn: own_scope */
     cs__completion body;     /* how the body ended: what the task's record and await_task see */
     cs__completion result;
-    /* the spawning statement, until the first step pushes the task's wrapper
-     * frame (CS__F_TASK): a million tasks spawned at once then take their
-     * frame blocks one after another as they run, each growing block handed
-     * on to the next task instead of left behind by all */
-    const cs_stmt *task_frame_st;
     const char *wait_label;
     cs__task_rare *rare; /* fields few tasks use (cs__rare, cs__rare_mut), or NULL */
     /* then pol->task_ext bytes, the backend's part (CS__EXT), then the
@@ -394,6 +398,13 @@ struct cs__engine {
     } * ki;
     uint32_t nki, ki_next;
 };
+
+/* The statement that spawned t, while its wrapper frame is not pushed yet
+ * (it shares its slot with the frame block), else NULL. */
+static inline const cs_stmt *cs__task_frame_st(const cs__task *t)
+{
+    return t->capframes ? NULL : t->task_frame_st;
+}
 
 /* A task's rare fields for reading: its own, or one whose fields are all
  * NULL (the backend's part included, up to CS__RARE_EXT_MAX bytes). */

@@ -89,7 +89,7 @@ static cs__frame *cs__frames_get(cs__engine *e, uint32_t k)
 void cs__frames_release(cs__engine *e, cs__task *t)
 {
     assert(t->nframes == 0); /* only an empty stack goes back */
-    if (t->frames)
+    if (t->capframes)        /* else the slot is task_frame_st's */
         cs__frames_put(e, t->frames, t->capframes);
     t->frames = NULL;
     t->capframes = 0;
@@ -97,6 +97,7 @@ void cs__frames_release(cs__engine *e, cs__task *t)
 
 cs__frame *cs__push(cs__engine *e, cs__task *t, uint8_t kind, const cs_stmt *st)
 {
+    assert(t->capframes || !t->task_frame_st); /* a spawned task's wrapper frame comes first */
     if (t->nframes == t->capframes) {
         /* the stack moves to a block of the next size class; the old block
          * goes back to the pool for the next task that needs it */
@@ -108,7 +109,7 @@ cs__frame *cs__push(cs__engine *e, cs__task *t, uint8_t kind, const cs_stmt *st)
         cs__frame *nb = cs__frames_get(e, k);
         if (t->nframes)
             memcpy(nb, t->frames, t->nframes * sizeof *nb);
-        if (t->frames)
+        if (t->capframes) /* else the slot is task_frame_st's (NULL by now) */
             cs__frames_put(e, t->frames, t->capframes);
         t->frames = nb;
         t->capframes = cs__class_cap(k);
@@ -344,7 +345,8 @@ void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st)
 cs__task *cs__spawn_task(cs__engine *e, cs__tg *g, cs__task *parent, const char *name, int64_t index, const cs_stmt *st)
 {
     cs__task *t = cs__task_new(e, cs__spawn_name(e, name, index), parent, g);
-    t->task_frame_st = st; /* its wrapper frame comes with its first step */
+    assert(t->capframes == 0); /* the slot is the frame block's once it has one */
+    t->task_frame_st = st;     /* its wrapper frame comes with its first step */
     cs__task_prepare(e, t, st);
     t->cancel_scope = g->scope;
     cs__scope_tasks_add(g->scope, t);
@@ -369,9 +371,10 @@ bool cs__interp_resume(cs__engine *e, cs__task *t, cs__completion in)
 {
     cs__completion c = in;
     e->yield_on = NULL;
-    if (t->task_frame_st) {
-        cs__push(e, t, CS__F_TASK, t->task_frame_st);
-        t->task_frame_st = NULL;
+    const cs_stmt *first = cs__task_frame_st(t);
+    if (first) {
+        t->task_frame_st = NULL; /* the slot becomes the frame block's */
+        cs__push(e, t, CS__F_TASK, first);
     }
     for (;;) {
         if (e->aborted) {

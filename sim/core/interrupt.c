@@ -68,7 +68,7 @@ static cs_pos cs__main_pos(const cs__engine *e)
     for (uint32_t k = m->nframes; k-- > 0;)
         if (m->frames[k].st && m->frames[k].st->pos.line)
             return m->frames[k].st->pos;
-    return m->task_frame_st ? m->task_frame_st->pos : (cs_pos){0, 0};
+    return cs__task_frame_st(m) ? cs__task_frame_st(m)->pos : (cs_pos){0, 0};
 }
 
 void cs__interrupts_due(cs__engine *e)
