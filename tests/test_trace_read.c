@@ -206,7 +206,7 @@ START_TEST(test_two_runs)
     ck_assert_int_eq(cs_trace_replay(f, &runs, &n, &err), 0);
     ck_assert_uint_eq(n, 2);
     ck_assert_str_eq(cs_outcome_task_name(runs[1].outcome, 1), "a");
-    ck_assert_int_eq(runs[1].outcome->tasks[1].exc->cls, CS_EXC_BUILTIN_COUNT);
+    ck_assert_int_eq(cs_outcome_task_exc(runs[1].outcome, &runs[1].outcome->tasks[1])->cls, CS_EXC_BUILTIN_COUNT);
     cs_trace_runs_free(runs, n);
     fclose(f);
     free(text);

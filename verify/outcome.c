@@ -38,12 +38,12 @@ void cs_outcome_free(cs_outcome *o)
 {
     if (!o)
         return;
-    for (size_t i = 0; i < o->ntasks; i++) /* exc_bits: only failed tasks hold one */
-        if (o->exc_bits[i / 64] & (UINT64_C(1) << (i % 64)))
-            cs_exc_unref(o->tasks[i].exc);
+    for (size_t i = 0; i < o->nextras; i++)
+        cs_exc_unref(o->extras[i].exc);
     cs_exc_unref(o->raised);
     free(o->tasks);
-    free(o->exc_bits);
+    free(o->extra_bits);
+    free(o->extras);
     free(o->scopes);
     free(o->log);
     free(o->waiting);
@@ -68,6 +68,30 @@ const char *cs_outcome_class_name(const cs_outcome *o, int32_t cls)
     if (cls < 0 || (uint32_t)cls >= o->nclasses)
         return "?";
     return cs_outcome_str(o, o->class_names[cls]);
+}
+
+/* The side record of task t, or NULL: the bitmap is read first, so a task
+ * without one never has its record read here. */
+static const cs_outcome_task_extra *cs__extra(const cs_outcome *o, const cs_outcome_task *t)
+{
+    size_t id = (size_t)(t - o->tasks);
+    assert(id < o->ntasks);
+    if (!(o->extra_bits[id / 64] & (UINT64_C(1) << (id % 64))))
+        return NULL;
+    assert(t->extra > 0 && t->extra <= o->nextras);
+    return &o->extras[t->extra - 1];
+}
+
+cs_exc *cs_outcome_task_exc(const cs_outcome *o, const cs_outcome_task *t)
+{
+    const cs_outcome_task_extra *x = cs__extra(o, t);
+    return x ? x->exc : NULL;
+}
+
+size_t cs_outcome_task_returned(const cs_outcome *o, const cs_outcome_task *t)
+{
+    const cs_outcome_task_extra *x = cs__extra(o, t);
+    return x ? x->returned : CS_OUTCOME_NONE;
 }
 
 const char *cs_outcome_task_name(const cs_outcome *o, int32_t task)
@@ -97,10 +121,9 @@ static cs_outcome_task *cs__task(cs_outcome *o, int32_t id)
     if (need > o->ntasks) {
         o->tasks = cs_xgrow(o->tasks, &o->cap_tasks, need, sizeof *o->tasks);
         for (size_t i = o->ntasks; i < need; i++)
-            o->tasks[i] =
-                (cs_outcome_task){.name = CS_OUTCOME_NONE, .returned = CS_OUTCOME_NONE, .state = CS_TASK_UNFINISHED};
+            o->tasks[i] = (cs_outcome_task){.name = CS_OUTCOME_NONE, .state = CS_TASK_UNFINISHED};
         o->ntasks = need;
-        o->exc_bits = cs_xgrow(o->exc_bits, &o->cap_exc_bits, (need + 63) / 64, sizeof *o->exc_bits);
+        o->extra_bits = cs_xgrow(o->extra_bits, &o->cap_extra_bits, (need + 63) / 64, sizeof *o->extra_bits);
     }
     return &o->tasks[id];
 }
@@ -133,18 +156,31 @@ static void cs__on_task_end(cs_outcome *o, const cs_event *ev)
     t->end = ev->t;
     /* Section 4 lists an exception for failed tasks only; a cancelled task's
      * cancellation is not shown.  Tasks end in any order, so with a million
-     * of them the record is rarely in cache: the bitmap says whether an old
-     * exception must be released, and the record is only stored to, which
-     * does not stall the way reading it did (W1 1e6: the sink was 8% of the
-     * run, nearly all on that read). */
+     * of them the record is rarely in cache: the bitmap says whether the task
+     * has a side record (an old exception to release), and the record is
+     * only stored to, which does not stall the way reading it did (W1 1e6:
+     * the sink was 8% of the run, nearly all on that read). */
     uint64_t bit = UINT64_C(1) << (ev->task % 64);
-    uint64_t *word = &o->exc_bits[ev->task / 64];
-    if (*word & bit)
-        cs_exc_unref(t->exc);
-    t->exc = ev->state == CS_TASK_FAILED ? cs_exc_ref(ev->exc) : NULL;
-    *word = t->exc ? *word | bit : *word & ~bit;
-    if (ev->state == CS_TASK_COMPLETED && ev->value_json)
-        t->returned = cs__intern(o, ev->value_json);
+    uint64_t *word = &o->extra_bits[ev->task / 64];
+    cs_exc *exc = ev->state == CS_TASK_FAILED ? ev->exc : NULL;
+    const char *ret = ev->state == CS_TASK_COMPLETED ? ev->value_json : NULL;
+    cs_outcome_task_extra *x;
+    if (*word & bit) {
+        x = &o->extras[t->extra - 1];
+        cs_exc_unref(x->exc);
+    } else if (exc || ret) {
+        assert(o->nextras < o->ntasks); /* at most one per task id (an int32) */
+        o->extras = cs_xgrow(o->extras, &o->cap_extras, o->nextras + 1, sizeof *o->extras);
+        x = &o->extras[o->nextras++];
+        x->returned = CS_OUTCOME_NONE;
+        t->extra = (uint32_t)o->nextras;
+        *word |= bit;
+    } else {
+        return;
+    }
+    x->exc = exc ? cs_exc_ref(exc) : NULL;
+    if (ret)
+        x->returned = cs__intern(o, ret);
 }
 
 /* Index in scopes[] of scope id, or -1. */

@@ -27,15 +27,23 @@
 /* A string-pool offset meaning "absent". */
 #define CS_OUTCOME_NONE SIZE_MAX
 
+/* 24 bytes (a million tasks): what only some tasks have (an exception, a
+ * returned value) is in a side record, read with cs_outcome_task_exc and
+ * cs_outcome_task_returned. */
 typedef struct cs_outcome_task {
-    size_t name;     /* pool offset */
-    size_t returned; /* pool offset of compact JSON text, or CS_OUTCOME_NONE */
-    int64_t end;     /* ns; meaningful when state != CS_TASK_UNFINISHED */
-    cs_exc *exc;     /* owned reference; kept for failed tasks only */
-    cs_task_state state;
-    bool spawned; /* false for an id never announced by TASK_SPAWN */
-    bool thread;  /* issue 26: the id of a thread AnyIO did not start (FOREIGN_THREAD): named, not listed */
+    size_t name;    /* pool offset */
+    int64_t end;    /* ns; meaningful when state != CS_TASK_UNFINISHED */
+    uint32_t extra; /* index + 1 in the outcome's extras, or 0 (valid when its extra_bits bit is set) */
+    uint8_t state;  /* cs_task_state */
+    bool spawned;   /* false for an id never announced by TASK_SPAWN */
+    bool thread;    /* issue 26: the id of a thread AnyIO did not start (FOREIGN_THREAD): named, not listed */
 } cs_outcome_task;
+
+/* A task's rarer results. */
+typedef struct cs_outcome_task_extra {
+    cs_exc *exc;     /* owned reference; kept for failed tasks only */
+    size_t returned; /* pool offset of compact JSON text, or CS_OUTCOME_NONE */
+} cs_outcome_task_extra;
 
 /* A named scope as it was when it exited, or its state when the run stopped. */
 typedef struct cs_outcome_scope {
@@ -78,8 +86,10 @@ typedef struct cs_outcome {
 
     cs_outcome_task *tasks;
     size_t ntasks, cap_tasks; /* indexed by task id */
-    uint64_t *exc_bits;
-    size_t cap_exc_bits; /* bit id: tasks[id].exc set */
+    uint64_t *extra_bits;
+    size_t cap_extra_bits; /* bit id: tasks[id].extra set */
+    cs_outcome_task_extra *extras;
+    size_t nextras, cap_extras;
     cs_outcome_scope *scopes;
     size_t nscopes, cap_scopes; /* named only, by id */
     cs_outcome_log *log;
@@ -99,6 +109,10 @@ void cs_outcome_sink(void *outcome, const cs_event *ev);
 const char *cs_outcome_str(const cs_outcome *o, size_t off);
 /* Borrowed name of exception class cls as the backend prints it. */
 const char *cs_outcome_class_name(const cs_outcome *o, int32_t cls);
+/* A task's exception (borrowed; failed tasks only) or NULL. */
+cs_exc *cs_outcome_task_exc(const cs_outcome *o, const cs_outcome_task *t);
+/* The pool offset of what a task returned (compact JSON), or CS_OUTCOME_NONE. */
+size_t cs_outcome_task_returned(const cs_outcome *o, const cs_outcome_task *t);
 /* Borrowed name of a task id ("?" when unknown). */
 const char *cs_outcome_task_name(const cs_outcome *o, int32_t task);
 /* The enums' names (cs_scope_kind_name, cs_task_state_name, cs_backend_name)

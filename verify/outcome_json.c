@@ -103,13 +103,15 @@ static void cs__jw_tasks(cs_jw *w, const cs_outcome *o)
             CS_JW_KEY(w, "end");
             cs_jw_seconds(w, t->end);
         }
-        if (t->exc) {
+        cs_exc *x = cs_outcome_task_exc(o, t);
+        size_t ret = cs_outcome_task_returned(o, t);
+        if (x) {
             CS_JW_KEY(w, "exception");
-            cs__jw_exc(w, o, t->exc);
+            cs__jw_exc(w, o, x);
         }
-        if (t->returned != CS_OUTCOME_NONE) {
+        if (ret != CS_OUTCOME_NONE) {
             CS_JW_KEY(w, "returned");
-            cs__jw_returned(w, o, t->returned);
+            cs__jw_returned(w, o, ret);
         }
         cs_jw_end_object(w);
     }
@@ -295,10 +297,12 @@ static json_t *cs__task_json(const cs_outcome *o, const cs_outcome_task *t)
     json_object_set_new(j, "state", json_string(cs_task_state_name(t->state)));
     if (t->state != CS_TASK_UNFINISHED)
         json_object_set_new(j, "end", cs__seconds(t->end));
-    if (t->exc)
-        json_object_set_new(j, "exception", cs__exc_json(o, t->exc));
-    if (t->returned != CS_OUTCOME_NONE)
-        json_object_set_new(j, "returned", cs__returned_json(o, t->returned));
+    cs_exc *x = cs_outcome_task_exc(o, t);
+    size_t ret = cs_outcome_task_returned(o, t);
+    if (x)
+        json_object_set_new(j, "exception", cs__exc_json(o, x));
+    if (ret != CS_OUTCOME_NONE)
+        json_object_set_new(j, "returned", cs__returned_json(o, ret));
     return j;
 }
 

@@ -148,13 +148,15 @@ static void cs__text_tasks(FILE *f, const cs_outcome *o)
             fprintf(f, "%*s  end ", (int)(10 - strlen(state)), "");
             cs__text_seconds(f, t->end);
         }
-        if (t->returned != CS_OUTCOME_NONE) {
+        size_t ret = cs_outcome_task_returned(o, t);
+        cs_exc *x = cs_outcome_task_exc(o, t);
+        if (ret != CS_OUTCOME_NONE) {
             fputs("  returned ", f);
-            cs__text_value(f, o, t->returned);
+            cs__text_value(f, o, ret);
         }
-        if (t->exc) {
+        if (x) {
             fputs("  ", f);
-            cs__text_exc(f, o, t->exc, 2);
+            cs__text_exc(f, o, x, 2);
         } else {
             fputc('\n', f);
         }
