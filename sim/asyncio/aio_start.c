@@ -31,12 +31,12 @@ int cs__aio_step_start(cs__engine *e, cs__task *t, cs__frame *f, cs__completion 
     if (f->phase == ST_WAIT) {
         cs__fut_unref(e, f->wait);
         f->wait = NULL;
-        bool pending =
-            child->run != CS__TS_DONE && !cs__rare(child)->finished->value && !child->handle_scope->cancel_called;
+        bool pending = child->run != CS__TS_DONE && !cs__rare(child)->finished->value &&
+                       !cs__handle_scope(e, child)->cancel_called;
         if (c->type != CS__C_EXC || !pending)
             return cs__start_done(e, t, c, *c, child);
         /* handle.cancel(); with CancelScope(shield=True): await handle.wait() */
-        cs__scope_cancel(e, child->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
+        cs__scope_cancel(e, cs__handle_scope(e, child), NULL, CS_CAUSE_TASK_HANDLE);
         f->saved = *c;
         c->type = CS__C_NORMAL;
         c->exc = NULL;

@@ -278,7 +278,7 @@ static int cs__task_status(cs__engine *e, const cs_stmt *st, const cs_cond *cd)
     const cs__task *h = e->tasks[id];
     cs_task_status s;
     if (!cs__rare(h)->finished->value)
-        s = e->pol->scope_cancel_called(e, h->handle_scope) ? CS_TS_CANCELLING : CS_TS_PENDING;
+        s = e->pol->scope_cancel_called(e, cs__handle_scope(e, h)) ? CS_TS_CANCELLING : CS_TS_PENDING;
     else if (h->body.type == CS__C_EXC)
         s = h->body.exc->cls == CS_EXC_CANCELLED ? CS_TS_CANCELLED : CS_TS_FAILED;
     else

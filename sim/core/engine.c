@@ -388,9 +388,9 @@ cs__task *cs__task_alloc(cs__engine *e)
     _Static_assert(sizeof(cs__task) % 8 == 0 && sizeof(cs__scope) % 8 == 0, "backend parts follow aligned");
     size_t tsz = sizeof(cs__task) + e->pol->task_ext;
     tsz = (tsz + 7) & ~(size_t)7;
-    cs__task *t = cs__arena_calloc(&e->arena, tsz + sizeof(cs__scope) + e->pol->scope_ext);
-    t->handle_scope = (cs__scope *)((char *)t + tsz); /* initialised by cs__task_prepare */
-    return t;
+    assert(e->handle_off == tsz); /* set with the policy (cs_run) */
+    /* the handle scope (cs__handle_scope) is initialised by cs__task_prepare */
+    return cs__arena_calloc(&e->arena, tsz + sizeof(cs__scope) + e->pol->scope_ext);
 }
 
 cs__task *cs__task_alloc_listed(cs__engine *e, const char *name)
@@ -524,6 +524,7 @@ int cs_run(const cs_program *prog, const cs_run_options *opt, cs_run_error *err)
     if (!e->opt.trace_limit)
         e->opt.trace_limit = 1;
     e->pol = cs__policy_of(opt->backend);
+    e->handle_off = (uint32_t)((sizeof(cs__task) + e->pol->task_ext + 7) & ~(size_t)7);
     e->pol->init(e);
     e->rng = opt->seed;
     e->err = err;

@@ -240,15 +240,14 @@ struct cs__task {
     cs__tg *default_tg;      /* the group a `start_soon` without `in` means when no
                                  task group frame of its own encloses it: the one
                                  that lexically enclosed its spawn */
-    cs__scope *handle_scope; /* its TaskHandle's own scope, made at spawn: own_scope */
     cs__completion body;     /* how the body ended: what the task's record and await_task see */
     cs__completion result;
     const char *wait_label;
     cs__task_rare *rare; /* fields few tasks use (cs__rare, cs__rare_mut), or NULL */
     /* then pol->task_ext bytes, the backend's part (CS__EXT), then the
-     * handle scope's storage (core and backend part): beside the task it
-     * guards (one cache miss fewer per step at a million tasks), freed with
-     * it (cs__task_alloc) */
+     * handle scope's storage (core and backend part; cs__handle_scope):
+     * beside the task it guards (one cache miss fewer per step at a million
+     * tasks), freed with it (cs__task_alloc) */
 };
 
 /* anyio.Event: a flag and its waiters in insertion order, what each backend
@@ -310,7 +309,8 @@ struct cs__engine {
     /* live timers: asyncio's timer handles, Trio's deadline heap entries
      * (each backend keeps it; --timer-limit reads it) */
     uint32_t live_timers;
-    cs__arena arena; /* tasks, names, scopes, timers, futures, frames (arena.h) */
+    uint32_t handle_off; /* where a task's handle scope starts, from the task (cs__task_alloc) */
+    cs__arena arena;     /* tasks, names, scopes, timers, futures, frames (arena.h) */
     /* free lists (cs__pool_take): scopes done with (Trio's sleep scopes),
      * and frame stacks by size class (1, 2, 3, 4, 6, 8, ... frames;
      * interp.c): a task takes the smallest block its stack fits (most need
@@ -398,6 +398,13 @@ struct cs__engine {
     } * ki;
     uint32_t nki, ki_next;
 };
+
+/* Task t's TaskHandle's own scope, made at spawn (own_scope): its storage
+ * follows the task and its backend part (cs__task_alloc). */
+static inline cs__scope *cs__handle_scope(const cs__engine *e, const cs__task *t)
+{
+    return (cs__scope *)((char *)t + e->handle_off);
+}
 
 /* The statement that spawned t, while its wrapper frame is not pushed yet
  * (it shares its slot with the frame block), else NULL. */

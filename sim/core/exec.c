@@ -223,7 +223,7 @@ static int cs__exec_tasks(cs__engine *e, cs__task *t, const cs_stmt *st, cs__com
             return CS__YIELD;
         if (!cs__rare(h)->finished->value) {
             e->emit_pos = st->pos;
-            cs__scope_cancel(e, h->handle_scope, NULL, CS_CAUSE_TASK_HANDLE);
+            cs__scope_cancel(e, cs__handle_scope(e, h), NULL, CS_CAUSE_TASK_HANDLE);
             e->emit_pos = (cs_pos){0, 0};
         }
         return CS__CONT;

@@ -210,7 +210,7 @@ static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
 static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (f->phase == 0) {
-        cs__scope_enter(e, t->handle_scope, t);
+        cs__scope_enter(e, cs__handle_scope(e, t), t);
         cs__body_begin(f, f->st->body);
         return CS__CONT;
     }
@@ -225,7 +225,7 @@ static int cs__step_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
         cs_exc_ref(c->exc);
     if (cs__rare(t)->finished)
         e->pol->event_set(e, cs__rare(t)->finished);
-    cs__completion out = cs__scope_exit(e, t->handle_scope, *c);
+    cs__completion out = cs__scope_exit(e, cs__handle_scope(e, t), *c);
     c->type = CS__C_NORMAL;
     c->exc = NULL;
     return cs__pop_with(t, c, out);

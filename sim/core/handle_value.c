@@ -23,7 +23,7 @@ int cs__exec_task_return_value(cs__engine *e, cs__task *t, const cs_stmt *st, cs
     const cs__task *h = e->tasks[id];
     cs_exc *x = NULL;
     if (!cs__rare(h)->finished->value) {
-        bool cancelling = e->pol->scope_cancel_called(e, h->handle_scope);
+        bool cancelling = e->pol->scope_cancel_called(e, cs__handle_scope(e, h));
         x = cancelling ? cs__raise_new(e, t, CS_EXC_TASK_CANCELLED, "the task was cancelled")
                        : cs__raise_new(e, t, e->prog->task_not_finished_cls, "the task has not finished yet");
     } else if (h->body.type == CS__C_EXC) {

@@ -328,7 +328,7 @@ cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)
  * finished event that `await` waits on. */
 void cs__task_prepare(cs__engine *e, cs__task *t, const cs_stmt *st)
 {
-    cs__scope_init(e, t->handle_scope, NULL, CS_KIND_INTERNAL, INFINITY, false); /* storage: cs__task_alloc */
+    cs__scope_init(e, cs__handle_scope(e, t), NULL, CS_KIND_INTERNAL, INFINITY, false); /* storage: cs__task_alloc */
     /* a start_soon's handle only when the program names it (issue 18) */
     if (st->op == CS_OP_CREATE_TASK || st->op == CS_OP_START ||
         (st->op == CS_OP_START_SOON && st->decl >= 0 && e->prog->tasks[st->decl].handle_named)) {
