@@ -32,15 +32,13 @@ void cs__call_soon(cs__engine *e, uint8_t kind, void *a, void *b)
     h->kind = kind;
     h->a = a;
     h->b = b;
-    h->timer = NULL;
     L->rcount++;
 }
 
 static void cs__push_ready_timer(cs__engine *e, cs__timer *t)
 {
-    cs__aio_loop *L = cs__aio(e);
-    cs__call_soon(e, t->kind, t->a, NULL);
-    L->ready[(L->rhead + L->rcount - 1) & (L->rcap - 1)].timer = t;
+    assert(t->kind < CS__CB_TIMER);
+    cs__call_soon(e, CS__CB_TIMER, t, NULL); /* the timer's ref moves to the handle */
 }
 
 /* The timer heap is CPython's heapq, step for step, comparing TimerHandles by
@@ -257,7 +255,8 @@ bool cs__fut_cancel(cs__engine *e, cs__fut *f, cs_exc *exc)
     return true;
 }
 
-static void cs__run_handle(cs__engine *e, cs__handle h)
+/* from_timer: the handle came from the timer heap. */
+static void cs__run_handle(cs__engine *e, cs__handle h, bool from_timer)
 {
     switch (h.kind) {
     case CS__CB_TASK_STEP: cs__task_step(e, h.a, h.b); break;
@@ -279,7 +278,7 @@ static void cs__run_handle(cs__engine *e, cs__handle h)
     case CS__CB_FT_START: cs__ft_start(e, h.a); break;
     case CS__CB_FT_DONE: cs__ft_done(e, h.a); break;
     case CS__CB_FT_SYNC: cs__ft_sync(e, h.a); break;
-    case CS__CB_NATIVE_TIMEOUT: cs__native_on_timeout(e, h.a, h.timer == NULL); break;
+    case CS__CB_NATIVE_TIMEOUT: cs__native_on_timeout(e, h.a, !from_timer); break;
     case CS__CB_NATIVE_TG_DONE: cs__native_tg_task_done(e, h.a); break;
     case CS__CB_NOOP: break;
     }
@@ -302,15 +301,18 @@ static void cs__loop_run_ready(cs__engine *e)
         cs__handle h = L->ready[L->rhead];
         L->rhead = (L->rhead + 1) & (L->rcap - 1);
         L->rcount--;
-        if (h.timer) {
-            bool cancelled = h.timer->cancelled;
-            h.timer->cancelled = true; /* it ran: a later cancel() is a no-op */
-            cs__timer_unref(e, h.timer);
+        bool from_timer = h.kind == CS__CB_TIMER;
+        if (from_timer) {
+            cs__timer *t = h.a;
+            h = (cs__handle){.kind = t->kind, .a = t->a};
+            bool cancelled = t->cancelled;
+            t->cancelled = true; /* it ran: a later cancel() is a no-op */
+            cs__timer_unref(e, t);
             if (cancelled)
                 continue;
         }
         e->nevents++;
-        cs__run_handle(e, h);
+        cs__run_handle(e, h, from_timer);
         if (e->nreleased)
             cs__threads_flush(e);
     }
@@ -375,8 +377,10 @@ void cs__loop_free(cs__engine *e)
         cs__handle h = L->ready[L->rhead];
         L->rhead = (L->rhead + 1) & (L->rcap - 1);
         L->rcount--;
-        if (h.timer)
-            cs__timer_unref(e, h.timer);
+        if (h.kind == CS__CB_TIMER) {
+            cs__timer_unref(e, h.a);
+            continue;
+        }
         if (h.kind == CS__CB_TASK_WAKEUP)
             cs__fut_unref(e, h.b);
         if (h.kind == CS__CB_TASK_STEP)
