@@ -62,6 +62,7 @@ static union cs__local *cs__locals(cs__engine *e, cs__task *t)
         i = cs__frame_below(t, i);
     cs__frame *f = &t->frames[i];
     if (!f->owns_locals) {
+        assert(!cs__frame_has_star(f->kind)); /* a TRY's slot is star's */
         uint32_t n = cs__nslots_of(e, f, i == 0);
         assert(n > 0); /* the loader gave every name used here a slot of this function */
         f->locals = cs_xcalloc(n, sizeof *f->locals);

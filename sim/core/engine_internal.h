@@ -96,7 +96,7 @@ union cs__local {
     int64_t scope1;
 };
 
-/* 80 bytes: a million tasks hold one to three each, so the fields no frame
+/* 72 bytes: a million tasks hold one to three each, so the fields no frame
  * kind uses together share storage (the kind says which one is live). */
 typedef struct cs__frame {
     uint8_t kind;
@@ -124,14 +124,19 @@ typedef struct cs__frame {
         struct cs__sw *sw;       /* STREAM: its waiting sender/receiver (owned by the run's streams) */
         cs__event *ev;           /* CONDITION: the Event it waits on (owned by the run's conditions) */
         union cs__local *locals; /* owns_locals: the function's named values (dataflow.c; owned) */
+        cs__star_state *star;    /* TRY (never owns locals): except*'s handler results (owned) or NULL */
     };
-    cs__star_state *star; /* TRY*: handler results (owned) or NULL */
 } cs__frame;
 
 /* Whether frame kind k uses the handled/aux arm of the union (else body). */
 static inline bool cs__frame_has_exc(uint8_t k)
 {
     return k == CS__F_TRY || k == CS__F_TG;
+}
+/* Whether frame kind k may hold except*'s results in `star`. */
+static inline bool cs__frame_has_star(uint8_t k)
+{
+    return k == CS__F_TRY;
 }
 /* Whether frame kind k may hold a wait token in `wait` (else num). */
 static inline bool cs__frame_has_wait(uint8_t k)

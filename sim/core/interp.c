@@ -139,7 +139,7 @@ void cs__pop(cs__task *t)
         cs_exc_unref(f->handled);
         cs_exc_unref(f->aux);
     }
-    if (f->star) {
+    if (cs__frame_has_star(f->kind) && f->star) {
         for (uint32_t i = 0; i < f->star->nraised; i++)
             cs_exc_unref(f->star->raised[i]);
         free(f->star->raised);

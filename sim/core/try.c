@@ -3,6 +3,7 @@
  * replaces the carried completion only when it does not end normally; except*
  * wraps a naked exception, splits it handler by handler, and rebuilds what is
  * re-raised (_PyExc_PrepReraiseStar). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,6 +252,7 @@ static int cs__try_body_done(cs__engine *e, cs__task *t, cs__frame *f, cs__compl
 static int cs__try_star_handler_done(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c)
 {
     if (c->type == CS__C_EXC) {
+        assert(cs__frame_has_star(f->kind) && !f->owns_locals); /* star shares the locals' slot */
         if (!f->star)
             f->star = cs_xcalloc(1, sizeof *f->star);
         /* is_same_exception_metadata: the group itself, with the traceback
