@@ -82,15 +82,14 @@ struct cs__wait {
 /* asyncio.Task's part of a task. */
 typedef struct cs__aio_task {
     bool must_cancel;
-    bool in_cancel;           /* its cancel() is running: a cycle of awaits ends there */
-    bool native_req;          /* issue 20: a native Task.cancel() (not an AnyIO scope's) took effect and its
+    bool in_cancel;         /* its cancel() is running: a cycle of awaits ends there */
+    bool native_req;        /* issue 20: a native Task.cancel() (not an AnyIO scope's) took effect and its
                                  CancelledError is not thrown in yet: the next step's is a native_cancel event */
-    bool native_hist;         /* issue 20: it had a native_cancel event (its uncancel()s are traced) */
-    uint32_t ncancels;        /* _num_cancels_requested: cancelling(), uncancel() */
-    cs_exc *cancel_exc;       /* what a pending cancel() will throw (owned ref) */
-    cs__fut *fut_waiter;      /* ref */
-    cs__timer *sleep_timer;   /* asyncio.sleep's call_later handle (ref) */
-    cs__fut *fut_waiter_prev; /* the future just woken from, during a step */
+    bool native_hist;       /* issue 20: it had a native_cancel event (its uncancel()s are traced) */
+    uint32_t ncancels;      /* _num_cancels_requested: cancelling(), uncancel() */
+    cs_exc *cancel_exc;     /* what a pending cancel() will throw (owned ref) */
+    cs__fut *fut_waiter;    /* ref */
+    cs__timer *sleep_timer; /* asyncio.sleep's call_later handle (ref) */
 } cs__aio_task;
 
 /* AnyIO's asyncio CancelScope's part of a scope. */

@@ -46,7 +46,6 @@ static void cs__aio_task_free(cs__engine *e, cs__task *t)
     }
     cs_exc_unref(at->cancel_exc);
     cs__fut_unref(e, at->fut_waiter);
-    cs__fut_unref(e, at->fut_waiter_prev);
     if (at->sleep_timer)
         cs__timer_unref(e, at->sleep_timer);
 }

@@ -86,7 +86,7 @@ void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
         if (exc && exc->cls == CS_EXC_CANCELLED)
             cs__native_cancel_delivered(e, t, exc);
     }
-    at->fut_waiter_prev = at->fut_waiter; /* released after the event clean-up below */
+    cs__fut *woken = at->fut_waiter; /* released after the event clean-up below */
     at->fut_waiter = NULL;
     if (at->sleep_timer) { /* asyncio.sleep's `finally: h.cancel()` */
         cs__timer_cancel(e, at->sleep_timer);
@@ -94,11 +94,10 @@ void cs__task_step(cs__engine *e, cs__task *t, cs_exc *exc)
         at->sleep_timer = NULL;
     }
     if (cs__aio_r(t)->event_wait) {
-        cs__event_forget(e, cs__aio_r(t)->event_wait, at->fut_waiter_prev);
+        cs__event_forget(e, cs__aio_r(t)->event_wait, woken);
         CS__AIO_RARE_CLEAR(t, event_wait);
     }
-    cs__fut_unref(e, at->fut_waiter_prev);
-    at->fut_waiter_prev = NULL;
+    cs__fut_unref(e, woken);
     cs__task_started(e, t);
     cs__completion in = {.type = exc ? CS__C_EXC : CS__C_NORMAL, .exc = exc};
     cs__task *prev = e->current;
