@@ -210,6 +210,10 @@ typedef struct cs__task_rare {
     const char *start_value;     /* what task_status.started() was given (JSON, borrowed) */
     const cs_datum **spawn_args; /* a spawn's `call` arguments, taken by the spawner (engine arena) */
     const cs_stmt *inject_skip;  /* the statement an injected delay stands before */
+    /* the group a `start_soon` without `in` means when no task group frame
+     * of the task's own encloses it (the one that lexically enclosed its
+     * spawn), when that is not its `tg` (the task's default_other says) */
+    cs__tg *default_tg;
     /* then pol->rare_ext bytes (at most CS__RARE_EXT_MAX): the backend's part */
 } cs__task_rare;
 #define CS__RARE_EXT_MAX 64
@@ -220,6 +224,9 @@ struct cs__task {
     uint8_t run;    /* cs__task_run */
     uint8_t state;  /* cs_task_state */
     bool body_done; /* the body ended (before the handle scope's exit) */
+    /* the group a `start_soon` without `in` means outside its own group
+     * frames is rare->default_tg, not tg (cs__innermost_tg, cs__task_set_tg) */
+    bool default_other;
     uint32_t nframes, capframes;
     uint32_t draws;
     /* fault injection (inject.c): counts as plans number them */
@@ -242,9 +249,6 @@ struct cs__task {
     cs__task *sprev, *snext; /* membership in cancel_scope->tasks */
     cs__scope *member_of;    /* which scope's task set holds it (NULL none) */
     cs__tg *tg;              /* the group it was spawned into (NULL for main) */
-    cs__tg *default_tg;      /* the group a `start_soon` without `in` means when no
-                                 task group frame of its own encloses it: the one
-                                 that lexically enclosed its spawn */
     cs__completion body;     /* how the body ended: what the task's record and await_task see */
     cs__completion result;
     const char *wait_label;
@@ -501,6 +505,9 @@ cs__tg *cs__tg_new(cs__engine *e, const char *name, int32_t decl);
 /* interp.c */
 /* name: in the engine's arena (cs__spawn_name, cs__instance_name) */
 cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg *tg);
+/* t->tg = g (a started child moving to its nursery, a portal's task joining
+ * the portal's group), keeping the group its plain start_soon means. */
+void cs__task_set_tg(cs__engine *e, cs__task *t, cs__tg *g);
 /* Runs the task's coroutine from its current suspension with `in` (NORMAL or
  * EXC thrown in) until it yields or finishes.  Returns true when it finished
  * (t->result holds the completion); false when it yielded: then e->yield_on

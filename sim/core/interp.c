@@ -167,7 +167,11 @@ cs__task *cs__task_new(cs__engine *e, const char *name, cs__task *parent, cs__tg
     cs__task *t = cs__task_alloc_listed(e, name); /* freed with the run */
     t->state = CS_TASK_UNFINISHED;
     t->tg = tg;
-    t->default_tg = parent ? cs__innermost_tg(e, parent) : NULL;
+    cs__tg *d = parent ? cs__innermost_tg(e, parent) : NULL;
+    if (d != tg) { /* nearly every task's default is its own group: only the others keep one */
+        cs__rare_mut(e, t)->default_tg = d;
+        t->default_other = true;
+    }
     cs_event ev;
     cs__ev_init(e, &ev, CS_EV_TASK_SPAWN);
     ev.task = t->id;
@@ -320,7 +324,16 @@ cs__tg *cs__innermost_tg(cs__engine *e, cs__task *t)
     for (uint32_t i = t->nframes - 1; t->nframes && i != UINT32_MAX; i = cs__frame_below(t, i))
         if (t->frames[i].kind == CS__F_TG && t->frames[i].obj >= 0)
             return e->tgs[t->frames[i].obj];
-    return t->default_tg;
+    return t->default_other ? t->rare->default_tg : t->tg;
+}
+
+void cs__task_set_tg(cs__engine *e, cs__task *t, cs__tg *g)
+{
+    if (!t->default_other && g != t->tg) {
+        cs__rare_mut(e, t)->default_tg = t->tg;
+        t->default_other = true;
+    }
+    t->tg = g;
 }
 
 /* What every spawned task gets before its first step: its TaskHandle's scope

@@ -236,7 +236,7 @@ void cs__portal_task_joined(cs__engine *e, cs__thread *th, cs__task *t)
     cs__tg *g = th->portal_g;
     if (cs__own_future(th->portal_st))
         t->frames[0].obj = cs__pf_at(e, th->portal_st)->gen;
-    t->tg = g;
+    cs__task_set_tg(e, t, g);
     t->cancel_scope = g->scope;
     cs__scope_tasks_add(g->scope, t);
     g->ntasks++;

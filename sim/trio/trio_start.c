@@ -85,7 +85,7 @@ int cs__trio_started(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completi
         return CS__CONT; /* quietly stays in the cancelled temporary nursery */
     old->ntasks--;
     g->ntasks++;
-    t->tg = g;
+    cs__task_set_tg(e, t, g);
     /* move the cancel statuses and tasks under the temporary nursery's status */
     while (old->scope->kids_head)
         cs__trio_reparent(e, old->scope->kids_head, g->scope);
