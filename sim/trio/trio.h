@@ -33,7 +33,8 @@ typedef struct cs__trio_task {
 } cs__trio_task;
 
 /* trio.CancelScope's part of a scope: its CancelStatus and CancelReason, and
- * its entries in the deadline heap. */
+ * its entries in the deadline heap.  32 bytes, small fields first (every
+ * task's handle scope and every sleeping task's sleep scope have one). */
 typedef struct cs__trio_scope {
     bool effectively_cancelled;
     int8_t reason_source;       /* -1 none, else cs__trio_source */
@@ -41,9 +42,9 @@ typedef struct cs__trio_scope {
     bool sleep_done;            /* a sleep scope that exited: reused once no deadline entry names it */
     int32_t origin;             /* the scope whose cancellation this status carries (-1 none) */
     uint32_t dl_refs;           /* entries of the deadline heap that point at it */
+    bool abandoned;             /* CancelStatus.abandoned_by_misnesting: an outer scope was closed first */
     double registered_deadline; /* what the deadline heap holds for it (inf: nothing) */
     char *reason_text;          /* the CancelReason's text, or NULL (owned) */
-    bool abandoned;             /* CancelStatus.abandoned_by_misnesting: an outer scope was closed first */
 } cs__trio_scope;
 
 /* A nursery's part of a group. */
