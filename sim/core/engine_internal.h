@@ -166,9 +166,10 @@ struct cs__scope {
     const char *name;      /* instance name or NULL */
     cs__task *host;
     cs__scope *parent;
-    /* insertion-ordered sets, as the reference order of AnyIO's sets */
-    cs__task *tasks_head, *tasks_tail;
-    cs__scope *kids_head, *kids_tail;
+    /* insertion-ordered sets, as the reference order of AnyIO's sets: lists
+     * whose head's prev link is their tail (scope_tree.c) */
+    cs__task *tasks_head;
+    cs__scope *kids_head;
     cs__scope *sib_prev, *sib_next;
     cs_exc *swallowed; /* the cancellation its exit swallowed (owned), for fail_after */
     /* then pol->scope_ext bytes: the backend's part (CS__EXT) */
@@ -246,7 +247,7 @@ struct cs__task {
         const cs_stmt *task_frame_st;
     };
     cs__scope *cancel_scope; /* TaskState.cancel_scope */
-    cs__task *sprev, *snext; /* membership in cancel_scope->tasks */
+    cs__task *sprev, *snext; /* membership in member_of's tasks (the head's sprev: the tail) */
     cs__scope *member_of;    /* which scope's task set holds it (NULL none) */
     cs__tg *tg;              /* the group it was spawned into (NULL for main) */
     cs__completion body;     /* how the body ended: what the task's record and await_task see */

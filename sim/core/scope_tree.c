@@ -43,6 +43,10 @@ void cs__scope_recycle(cs__engine *e, cs__scope *s)
     cs__pool_put(&e->free_scopes, s);
 }
 
+/* The task and child sets are lists whose head's prev link is the tail (the
+ * tail's next is NULL): appending needs the tail, and a scope keeps no tail
+ * pointer of its own (a million handle scopes: 16 bytes each).  A member's
+ * prev is never NULL; forward walks (head, next, ...) end at NULL as usual. */
 void cs__scope_tasks_add(cs__scope *s, cs__task *t)
 {
     if (t->member_of == s)
@@ -51,54 +55,67 @@ void cs__scope_tasks_add(cs__scope *s, cs__task *t)
         cs__scope_tasks_remove(t->member_of, t);
     t->member_of = s;
     t->snext = NULL;
-    t->sprev = s->tasks_tail;
-    if (s->tasks_tail)
-        s->tasks_tail->snext = t;
-    else
+    cs__task *head = s->tasks_head;
+    if (!head) {
         s->tasks_head = t;
-    s->tasks_tail = t;
-    assert(t->member_of == s && s->tasks_tail == t);
+        t->sprev = t;
+    } else {
+        cs__task *tail = head->sprev;
+        tail->snext = t;
+        t->sprev = tail;
+        head->sprev = t;
+    }
+    assert(s->tasks_head->sprev == t);
 }
 
 void cs__scope_tasks_remove(cs__scope *s, cs__task *t)
 {
     if (t->member_of != s)
         return;
-    if (t->sprev)
-        t->sprev->snext = t->snext;
+    cs__task *head = s->tasks_head, *next = t->snext;
+    assert(head && t->sprev);
+    if (t == head)
+        s->tasks_head = next;
     else
-        s->tasks_head = t->snext;
-    if (t->snext)
-        t->snext->sprev = t->sprev;
-    else
-        s->tasks_tail = t->sprev;
+        t->sprev->snext = next;
+    if (next)
+        next->sprev = t->sprev;
+    else if (t != head)
+        head->sprev = t->sprev; /* t was the tail */
     t->sprev = t->snext = NULL;
     t->member_of = NULL;
-    assert(!s->tasks_head == !s->tasks_tail);
+    assert(!s->tasks_head || !s->tasks_head->sprev->snext);
 }
 
 void cs__scope_kids_add(cs__scope *p, cs__scope *k)
 {
     k->sib_next = NULL;
-    k->sib_prev = p->kids_tail;
-    if (p->kids_tail)
-        p->kids_tail->sib_next = k;
-    else
+    cs__scope *head = p->kids_head;
+    if (!head) {
         p->kids_head = k;
-    p->kids_tail = k;
+        k->sib_prev = k;
+    } else {
+        cs__scope *tail = head->sib_prev;
+        tail->sib_next = k;
+        k->sib_prev = tail;
+        head->sib_prev = k;
+    }
 }
 
 void cs__scope_kids_remove(cs__scope *p, cs__scope *k)
 {
-    if (k->sib_prev)
-        k->sib_prev->sib_next = k->sib_next;
+    cs__scope *head = p->kids_head, *next = k->sib_next;
+    assert(head && k->sib_prev); /* k is one of p's children */
+    if (k == head)
+        p->kids_head = next;
     else
-        p->kids_head = k->sib_next;
-    if (k->sib_next)
-        k->sib_next->sib_prev = k->sib_prev;
-    else
-        p->kids_tail = k->sib_prev;
+        k->sib_prev->sib_next = next;
+    if (next)
+        next->sib_prev = k->sib_prev;
+    else if (k != head)
+        head->sib_prev = k->sib_prev; /* k was the tail */
     k->sib_prev = k->sib_next = NULL;
+    assert(!p->kids_head || !p->kids_head->sib_prev->sib_next);
 }
 
 void cs__scope_enter(cs__engine *e, cs__scope *s, cs__task *t)
