@@ -269,7 +269,7 @@ static int cs__try_star_handler_done(cs__engine *e, cs__task *t, cs__frame *f, c
         c->type = CS__C_NORMAL;
     } else if (c->type == CS__C_RETURN) {
         /* not expressible (the loader rejects it); treat as normal end */
-        c->type = CS__C_NORMAL;
+        *c = (cs__completion){.type = CS__C_NORMAL};
     }
     if (f->handled) /* what it had before, for an outer handler */
         f->handled->left_function |= f->scope2 != 0;
