@@ -116,7 +116,7 @@ int cs__aio_step_to_thread(cs__engine *e, cs__task *t, cs__frame *f, cs__complet
         c->exc = NULL;
         cs__prim_release(e, cs__prim_of(e, st), t); /* the limiter's __aexit__ */
         if (r.type == CS__C_RETURN)
-            r = (cs__completion){.type = CS__C_NORMAL}; /* the value leaves the shared slot */
+            r.type = CS__C_NORMAL; /* a value stays in the shared slot (portal.c reads it) */
         if (r.type == CS__C_EXC && e->threads[f->obj]->result.type != CS__C_EXC && r.exc->cls == CS_EXC_CANCELLED)
             cs__emit_thread_abandoned(e, t, st->pos, (uint32_t)f->obj + 1); /* run_sync gave up on the thread */
         return cs__thread_done(e, t, c, r, e->threads[f->obj]);

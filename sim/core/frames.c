@@ -196,7 +196,7 @@ static int cs__step_call(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     /* `return` ends the function only; but a spawn's `function` is the task
      * itself (its body is this one call): its return value is the task's */
     if (out.type == CS__C_RETURN && !(st->flow && st->flow->spawn_args))
-        out = (cs__completion){.type = CS__C_NORMAL}; /* the value leaves the shared slot */
+        out.type = CS__C_NORMAL; /* a value stays in the shared slot (portal.c reads it) */
     cs__pop(t);
     if (out.type == CS__C_NORMAL) /* `as`: in the caller, once the callee's locals are gone */
         cs__flow_bind(e, t, st, ret);
@@ -264,8 +264,9 @@ int cs__step_frame(cs__engine *e, cs__task *t, cs__completion *c)
     assert(t->nframes > 0 && t->nframes <= t->capframes);
     cs__frame *f = &t->frames[t->nframes - 1];
     assert(c->type == CS__C_NORMAL || c->type == CS__C_EXC || cs__c_is_jump(c->type));
-    /* an exception is carried only by EXC (RETURN's value shares the slot) */
-    assert(c->type == CS__C_RETURN || (c->type == CS__C_EXC) == (c->exc != NULL));
+    /* EXC carries an exception; another type may carry a value in the same
+     * slot (RETURN's, or one a normal end passes on: portal.c) */
+    assert(c->type != CS__C_EXC || c->exc != NULL);
     switch (f->kind) {
     case CS__F_BODY: return cs__step_body(e, t, f, c);
     case CS__F_TASK: return cs__step_task(e, t, f, c);

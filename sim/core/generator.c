@@ -174,8 +174,8 @@ static cs__completion cs__gen_result(cs__engine *e, cs__task *t, cs__frame *g, c
 {
     cs__completion pending = g->saved;
     g->saved = (cs__completion){.type = CS__C_NORMAL};
-    if (out.type == CS__C_RETURN)                     /* `return` ends the generator: StopAsyncIteration */
-        out = (cs__completion){.type = CS__C_NORMAL}; /* the value leaves the shared slot */
+    if (out.type == CS__C_RETURN) /* `return` ends the generator: StopAsyncIteration */
+        out.type = CS__C_NORMAL;  /* a value stays in the shared slot (portal.c reads it) */
     if (g->obj == CS__GS_CLOSING) {
         if (out.type == CS__C_NORMAL || out.exc->cls == CS_EXC_GENERATOR_EXIT) {
             if (out.type == CS__C_EXC) { /* aclose() catches the GeneratorExit: traced as a catch */

@@ -381,7 +381,7 @@ int cs__step_portal_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completio
     c->type = CS__C_NORMAL;
     c->exc = NULL;
     if (r.type == CS__C_RETURN)
-        r = (cs__completion){.type = CS__C_NORMAL}; /* the value leaves the shared slot */
+        r.type = CS__C_NORMAL; /* a value stays in the shared slot (portal.c reads it) */
     if (cs__own_future(f->st) && cs__pf_at(e, f->st)->gen == f->obj)
         cs__pf_at(e, f->st)->scope = -1;
     cs__completion out = cs__portal_task_done(e, th, f->st, f->obj, r);

@@ -95,7 +95,7 @@ int cs__step_ft_task(cs__engine *e, cs__task *t, cs__frame *f, cs__completion *c
     }
     cs__completion out = *c;
     if (out.type == CS__C_RETURN)
-        out = (cs__completion){.type = CS__C_NORMAL}; /* the value leaves the shared slot */
+        out.type = CS__C_NORMAL; /* a value stays in the shared slot (portal.c reads it) */
     cs__pop(t);
     *c = out;
     return CS__CONT;
