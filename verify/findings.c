@@ -563,10 +563,9 @@ void cs_findings_sink(void *findings, const cs_event *ev)
         else
             cs__swallow_seen(&f->swallow, ev->exc);
         break;
-    /* issue 20 */
+    /* native asyncio (asyncio backend only) */
     case CS_EV_NATIVE_CANCEL: cs__swallow_sent(&f->swallow, ev->exc, ev->task, ev->count); break;
     case CS_EV_UNCANCEL: cs__swallow_uncancel(&f->swallow, ev->task, ev->count, ev->label); break;
-    /* (end of issue 20) */
     case CS_EV_GROUP_RAISE:
         /* the group accounts for its members and must now be accounted for
          * itself, or for a part split from it (a `return` in `finally` can

@@ -384,14 +384,13 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
 {
     switch (ev->kind) {
     case CS_EV_RUN_START: cs__body_run_start(w, ev); break;
-    /* issue 18 */
+    /* primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
     case CS_EV_ITEMS_LEFT:
         cs__field_str(w, CS_JW_LIT("label"), ev->label);
         CS_JW_KEY(&w->w, "k");
         cs_jw_int(&w->w, (long long)ev->count);
         break;
-    /* (end of issue 18) */
-    /* issue 19 */
+    /* async generators and @asynccontextmanager */
     case CS_EV_GEN_ENTER:
     case CS_EV_YIELD:
     case CS_EV_GEN_EXIT:
@@ -411,8 +410,7 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
         cs__field_scope(w, CS_JW_LIT("scope"), CS_JW_LIT("scope_id"), ev->scope);
         cs__field_pos(w, ev->pos);
         break;
-    /* (end of issue 19) */
-    /* issue 20 */
+    /* native asyncio (asyncio backend only) */
     case CS_EV_NATIVE_CANCEL: /* k: the task's cancelling() then */
         cs__field_task(w, CS_JW_LIT("task"), ev->task);
         cs__field_exc(w, CS_JW_LIT("exception"), ev->exc);
@@ -426,13 +424,12 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
         if (ev->label)
             cs__field_str(w, CS_JW_LIT("label"), ev->label);
         break;
-    /* (end of issue 20) */
-    /* issue 26 */
+    /* portals, foreign threads and Ctrl+C */
     case CS_EV_INTERRUPT: /* the task whose code it arrived in (null: the loop waited), where */
         cs__field_task(w, CS_JW_LIT("task"), ev->task);
         cs__field_pos(w, ev->pos);
         break;
-    /* issue 26 portals */
+    /* blocking portals */
     case CS_EV_PORTAL_TASK: /* the call's task: its name, the thread's host, the portal's group, the thread */
         cs__field_task(w, CS_JW_LIT("task"), ev->task);
         cs__field_task(w, CS_JW_LIT("parent"), ev->parent);
@@ -441,16 +438,13 @@ static void cs__body(cs_trace_jsonl *w, const cs_event *ev)
         cs_jw_int(&w->w, (long long)ev->count);
         cs__field_pos(w, ev->pos);
         break;
-    /* (end of issue 26 portals) */
-    /* issue 26 foreign threads */
+    /* threads AnyIO did not start */
     case CS_EV_FOREIGN_THREAD: /* the thread's name (its stand-in task's), number, "threads" entry */
         cs__field_task(w, CS_JW_LIT("task"), ev->task);
         CS_JW_KEY(&w->w, "thread");
         cs_jw_int(&w->w, (long long)ev->count);
         cs__field_pos(w, ev->pos);
         break;
-    /* (end of issue 26 foreign threads) */
-    /* (end of issue 26) */
     case CS_EV_RUN_END: cs__body_run_end(w, ev); break;
     case CS_EV_SCOPE_ENTER:
     case CS_EV_SCOPE_EXIT:

@@ -335,7 +335,7 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_LET] = cs__flow_exec,
     [CS_OP_PRINT] = cs__flow_exec,
     [CS_OP_RETURN_VALUE] = cs__flow_exec,
-    /* issue 18: primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
+    /* primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
     [CS_OP_ACQUIRE] = cs__exec_prim, /* prim_ops.c */
     [CS_OP_ACQUIRE_NOWAIT] = cs__exec_prim,
     [CS_OP_RELEASE] = cs__exec_prim,
@@ -348,8 +348,7 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_TASK_RETURN_VALUE] = cs__exec_task_return_value, /* handle_value.c */
     [CS_OP_LOCKED] = cs__exec_prim,
     [CS_OP_CONDITION_LOCKED] = cs__exec_prim,
-    /* (end of issue 18) */
-    /* issue 19: async generators and @asynccontextmanager */
+    /* async generators and @asynccontextmanager */
     [CS_OP_YIELD] = cs__exec_gen, /* generator.c */
     [CS_OP_ASYNC_WITH] = cs__exec_gen,
     [CS_OP_ACLOSING] = cs__exec_gen,
@@ -359,8 +358,7 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_AGEN] = cs__exec_agen, /* agen.c */
     [CS_OP_ANEXT] = cs__exec_agen,
     [CS_OP_AGEN_ACLOSE] = cs__exec_agen,
-    /* (end of issue 19) */
-    /* issue 20: native asyncio (asyncio backend only) */
+    /* native asyncio (asyncio backend only) */
     [CS_OP_ASYNCIO_CREATE_TASK] = cs__exec_backend_op,
     [CS_OP_ASYNCIO_AWAIT] = cs__exec_backend_op,
     [CS_OP_ASYNCIO_CANCEL] = cs__exec_backend_op,
@@ -376,22 +374,18 @@ static const cs__exec_fn cs__families[CS_OP_COUNT] = {
     [CS_OP_AWAIT_FUTURE] = cs__exec_backend_op,
     [CS_OP_FUTURE_SET_RESULT] = cs__exec_backend_op,
     [CS_OP_FUTURE_CANCEL] = cs__exec_backend_op,
-    /* (end of issue 20) */
-    /* issue 26: portals, foreign threads and Ctrl+C */
+    /* portals, foreign threads and Ctrl+C */
     [CS_OP_INTERRUPT] = cs__exec_interrupt,
-    /* issue 26 portals */
+    /* blocking portals */
     [CS_OP_BLOCKING_PORTAL] = cs__exec_portal, /* portal.c */
     [CS_OP_PORTAL_STOP] = cs__exec_portal,
     [CS_OP_PORTAL_CM_WAIT] = cs__exec_portal,
     [CS_OP_PORTAL_CM_THROW] = cs__exec_portal,
     [CS_OP_PORTAL_CM_SET] = cs__exec_portal,
     [CS_OP_PORTAL_SCOPE_CANCEL] = cs__exec_portal,
-    /* (end of issue 26 portals) */
-    /* issue 26 foreign threads */
+    /* threads AnyIO did not start */
     [CS_OP_CURRENT_TOKEN] = cs__exec_current_token, /* plain_thread.c */
     [CS_OP_SBP_WAIT_STOPPED] = cs__exec_sbp_wait,   /* sync_main.c */
-    /* (end of issue 26 foreign threads) */
-    /* (end of issue 26) */
 };
 
 int cs__exec(cs__engine *e, cs__task *t, const cs_stmt *st, cs__completion *c)

@@ -31,25 +31,14 @@ bool cs_op_is_checkpoint(cs_op op)
     case CS_OP_ASYNC_FOR:
     case CS_OP_WITH_CONDITION:
     case CS_OP_CONDITION_WAIT:
-        /* issue 18 */
+        /* primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
     case CS_OP_ACQUIRE:
     case CS_OP_CONDITION_ACQUIRE:
-        /* (end of issue 18) */
-        /* issue 19 */
-        /* (end of issue 19) */
-        /* issue 20 */
+        /* native asyncio (asyncio backend only) */
     case CS_OP_ASYNCIO_AWAIT:
     case CS_OP_WAIT_FOR:
     case CS_OP_ASYNCIO_SHIELD:
-    case CS_OP_AWAIT_FUTURE:
-        /* (end of issue 20) */
-        /* issue 26 */
-        /* issue 26 portals */
-        /* (end of issue 26 portals) */
-        /* issue 26 foreign threads */
-        /* (end of issue 26 foreign threads) */
-        /* (end of issue 26) */
-        return true;
+    case CS_OP_AWAIT_FUTURE: return true;
     default: return false;
     }
 }
@@ -75,24 +64,14 @@ const char *cs_op_checkpoint_name(cs_op op)
     case CS_OP_ASYNC_FOR: return "async_for";
     case CS_OP_WITH_CONDITION: return "with_condition";
     case CS_OP_CONDITION_WAIT: return "condition_wait";
-    /* issue 18 */
+    /* primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
     case CS_OP_ACQUIRE:
     case CS_OP_CONDITION_ACQUIRE: return "acquire";
-    /* (end of issue 18) */
-    /* issue 19 */
-    /* (end of issue 19) */
-    /* issue 20 */
+    /* native asyncio (asyncio backend only) */
     case CS_OP_ASYNCIO_AWAIT: return "asyncio_await";
     case CS_OP_WAIT_FOR: return "wait_for";
     case CS_OP_ASYNCIO_SHIELD: return "asyncio_shield";
     case CS_OP_AWAIT_FUTURE: return "await_future";
-    /* (end of issue 20) */
-    /* issue 26 */
-    /* issue 26 portals */
-    /* (end of issue 26 portals) */
-    /* issue 26 foreign threads */
-    /* (end of issue 26 foreign threads) */
-    /* (end of issue 26) */
     default: return "?";
     }
 }
@@ -156,7 +135,7 @@ static int32_t cs__class_of(const cs_program *prog, const char *s, size_t n)
     return -1;
 }
 
-/* issue 26 portals: a portal call's task, as AnyIO names it (its checkpoints are its own) */
+/* blocking portals: a portal call's task, as AnyIO names it (its checkpoints are its own) */
 static bool cs__portal_task_name(const cs_program *prog, const char *s, size_t n)
 {
     static const char name[] = "anyio.from_thread.BlockingPortal._call_func";

@@ -121,7 +121,7 @@ typedef enum cs_op {
     CS_OP_LET,          /* NAME = value */
     CS_OP_PRINT,        /* print(a, b, ...) */
     CS_OP_RETURN_VALUE, /* return NAME */
-    /* issue 18: primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
+    /* primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
     /* explicit Lock / Semaphore / CapacityLimiter calls: `ref` indexes the
      * primitives as sync.c lays them out (locks, semaphores, limiters, then
      * the default thread limiter); `text` is on_behalf_of's borrower or NULL */
@@ -139,8 +139,7 @@ typedef enum cs_op {
     CS_OP_TASK_RETURN_VALUE,        /* v = h.return_value (TaskHandle, 4.14): `ref` is tasks[] (a kept handle) */
     CS_OP_LOCKED,                   /* l.locked() of a Lock, logged: `ref` indexes the primitives (a lock's) */
     CS_OP_CONDITION_LOCKED,         /* cond.locked() (a `locked` naming a condition), logged: `ref` is conditions[] */
-    /* (end of issue 18) */
-    /* issue 19: async generators and @asynccontextmanager */
+    /* async generators and @asynccontextmanager */
     CS_OP_YIELD,       /* yield VALUE (value_json), in a generator function only */
     CS_OP_ASYNC_WITH,  /* async with cm(args) as v: body, cm an @asynccontextmanager generator (ref) */
     CS_OP_ACLOSING,    /* async with aclosing(gen(args)) as g: async for v in g: body */
@@ -150,8 +149,7 @@ typedef enum cs_op {
     CS_OP_AGEN,        /* NAME = gen(args): an async generator object (decl: its agens[] index; ref: function) */
     CS_OP_ANEXT,       /* v = await anext(NAME) / NAME.asend(None) (ref: agens[] index; agen.c) */
     CS_OP_AGEN_ACLOSE, /* await NAME.aclose() on a generator object (ref: agens[] index) */
-    /* (end of issue 19) */
-    /* issue 20: native asyncio (asyncio backend only) */
+    /* native asyncio (asyncio backend only) */
     CS_OP_ASYNCIO_CREATE_TASK,    /* NAME = asyncio.create_task(body): a task no group owns */
     CS_OP_ASYNCIO_AWAIT,          /* await NAME */
     CS_OP_ASYNCIO_CANCEL,         /* NAME.cancel(msg): `text` the message or NULL */
@@ -167,10 +165,9 @@ typedef enum cs_op {
     CS_OP_AWAIT_FUTURE,           /* await NAME (a bare future) */
     CS_OP_FUTURE_SET_RESULT,      /* NAME.set_result(None) */
     CS_OP_FUTURE_CANCEL,          /* NAME.cancel(msg) */
-    /* (end of issue 20) */
-    /* issue 26: portals, foreign threads and Ctrl+C */
+    /* portals, foreign threads and Ctrl+C */
     CS_OP_INTERRUPT, /* SIGINT arrives while this task runs (signal.raise_signal(SIGINT)) */
-    /* issue 26 portals */
+    /* blocking portals */
     CS_OP_BLOCKING_PORTAL, /* async with BlockingPortal() as P: body (ref: the portal's index) */
     CS_OP_PORTAL_STOP,     /* await P.stop(cancel_remaining=shield) */
     /* the cm task of a portal_with (made by the loader, count: the future):
@@ -182,19 +179,16 @@ typedef enum cs_op {
     /* future.cancel()'s done-callback, run in the loop through run_sync (made
      * by the engine, portal.c): scope.cancel() on the scope of id `ref` */
     CS_OP_PORTAL_SCOPE_CANCEL,
-    /* (end of issue 26 portals) */
-    /* issue 26 foreign threads */
+    /* threads AnyIO did not start */
     CS_OP_CURRENT_TOKEN, /* NAME = anyio.lowlevel.current_token(): `text` is the token's name */
     /* a sync_main's event loop main task (AnyIO's run_portal, made by the loader):
      * await portal.sleep_until_stopped() (sync_main.c) */
     CS_OP_SBP_WAIT_STOPPED,
-    /* (end of issue 26 foreign threads) */
-    /* (end of issue 26) */
     /* thread steps (only inside a to_thread body) */
     CS_OP_BLOCK,
     CS_OP_FROM_THREAD,
     CS_OP_CHECK_CANCELLED,
-    /* issue 26 portals: thread steps */
+    /* blocking portals: thread steps */
     CS_OP_PORTAL_CALL,            /* P.call(fn), fn running the statements of body */
     CS_OP_PORTAL_START_TASK_SOON, /* F = P.start_task_soon(fn) (ref: the portal; count: the future's index) */
     CS_OP_FUTURE_RESULT,          /* F.result() (ref: the future's index) */
@@ -207,8 +201,7 @@ typedef enum cs_op {
      * then PORTAL_WITH_RESULT (its future's result(); count = the with's index) */
     CS_OP_PORTAL_WITH,
     CS_OP_PORTAL_WITH_RESULT,
-    /* (end of issue 26 portals: thread steps) */
-    /* issue 26 foreign threads: thread steps */
+    /* threads AnyIO did not start: thread steps */
     CS_OP_PLAIN_THREAD,     /* a threading.Thread of the scenario ("threads"): `name`, start time `num`, steps `body` */
     CS_OP_FROM_THREAD_SYNC, /* anyio.from_thread.run_sync(fn[, token=tok]): `body` runs in the loop without awaiting */
     /* with start_blocking_portal(backend) as P: body (thread steps; only in
@@ -216,7 +209,6 @@ typedef enum cs_op {
     CS_OP_START_BLOCKING_PORTAL,
     /* a step of that flattening (count: enter, exit, skip, join; sync_main.c) */
     CS_OP_SBP_STEP,
-    /* (end of issue 26 foreign threads: thread steps) */
     CS_OP_COUNT
 } cs_op;
 
@@ -415,7 +407,7 @@ typedef struct cs_program {
     cs_datums datums;     /* every data value, by the address of its JSON (flow.h) */
     uint32_t max_depth;   /* deepest statement nesting, for sizing frame stacks */
     bool manual_scopes;   /* a scope_enter: every scope exit checks its order (issue 19) */
-    /* issue 26: "interrupt_at": virtual times (ns, ascending) at which SIGINT arrives */
+    /* "interrupt_at": virtual times (ns, ascending) at which SIGINT arrives */
     const int64_t *interrupt_at;
     uint32_t ninterrupts;
     /* issue 26 foreign threads: "threads", plain threading.Threads started at

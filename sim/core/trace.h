@@ -55,11 +55,10 @@ typedef enum cs_event_kind {
     CS_EV_CHECKPOINT,       /* task, count (its k-th checkpoint), label (the statement: "sleep", ...),
                                scope (the task's innermost scope, -1 none), pos */
     CS_EV_INJECT,           /* task, label (the fault as a plan writes it), scope (timeout), pos */
-    /* issue 18 */
+    /* primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
     CS_EV_ITEMS_LEFT, /* label (a stream's declared send end), count (items still in its buffer, >= 1): just
                        * before run_end when anyio.run() returned or raised: sent, never received */
-    /* (end of issue 18) */
-    /* issue 19 */
+    /* async generators and @asynccontextmanager */
     CS_EV_GEN_ENTER,       /* task (the task driving it), name (the generator function), label ("async_with" or
                         "aclosing"), scope (the task's innermost scope, -1 none), pos (the statement) */
     CS_EV_YIELD,           /* task, name, label, scope (the task's innermost scope at the yield), parent (that
@@ -68,8 +67,7 @@ typedef enum cs_event_kind {
     CS_EV_GEN_EXIT,        /* task, name, label, exc (what the generator gives its consumer, or NULL), pos */
     CS_EV_SCOPE_EXIT_CALL, /* task (the one calling s.__exit__() by hand: scope_exit), scope, pos; before
                               AnyIO's checks, so a refused exit is seen too */
-    /* (end of issue 19) */
-    /* issue 20 */
+    /* native asyncio (asyncio backend only) */
     CS_EV_NATIVE_CANCEL, /* task, exc, count (its cancelling() then): the CancelledError a native Task.cancel() of that task (asyncio.create_task's
                             cancel(), asyncio.timeout, wait_for, asyncio.TaskGroup, the runner; not an AnyIO
                             scope's delivery) sent is thrown into its coroutine (asyncio only) */
@@ -77,20 +75,16 @@ typedef enum cs_event_kind {
                             scenario's `uncancel` statement; else "asyncio.timeout", "asyncio.TaskGroup" or
                             "cancel scope", whose uncancel()s are written only for a task that had a
                             native_cancel): Task.uncancel() (asyncio only) */
-    /* (end of issue 20) */
-    /* issue 26 */
+    /* portals, foreign threads and Ctrl+C */
     CS_EV_INTERRUPT, /* task (whose own code SIGINT arrived in; -1: the loop was waiting): Ctrl+C */
-    /* issue 26 portals */
+    /* blocking portals */
     CS_EV_PORTAL_TASK, /* task (its own id, never a scenario task), name (as AnyIO names it, made unique),
                           parent (the thread's host), group (the portal's), count (the thread's number),
                           pos (the thread step): a portal spawned a task for a thread's call */
-    /* (end of issue 26 portals) */
-    /* issue 26 foreign threads */
+    /* threads AnyIO did not start */
     CS_EV_FOREIGN_THREAD, /* task (the id its events carry, never spawned), name (the thread's), count (its
                              thread number), pos (its "threads" entry): a thread AnyIO did not start exists */
-    /* (end of issue 26 foreign threads) */
-    /* (end of issue 26) */
-    CS_EV_RUN_END /* result, exc / value_json / limit, t = end time */
+    CS_EV_RUN_END         /* result, exc / value_json / limit, t = end time */
 } cs_event_kind;
 
 typedef enum cs_task_state { CS_TASK_COMPLETED, CS_TASK_FAILED, CS_TASK_CANCELLED, CS_TASK_UNFINISHED } cs_task_state;

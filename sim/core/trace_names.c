@@ -36,28 +36,22 @@ static const char *const cs__event_kinds[] = {
     [CS_EV_TASK_WAITING] = "task_waiting",
     [CS_EV_CHECKPOINT] = "checkpoint",
     [CS_EV_INJECT] = "inject",
-    /* issue 18 */
+    /* primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
     [CS_EV_ITEMS_LEFT] = "items_left",
-    /* (end of issue 18) */
-    /* issue 19 */
+    /* async generators and @asynccontextmanager */
     [CS_EV_GEN_ENTER] = "gen_enter",
     [CS_EV_YIELD] = "yield",
     [CS_EV_GEN_EXIT] = "gen_exit",
     [CS_EV_SCOPE_EXIT_CALL] = "scope_exit_call",
-    /* (end of issue 19) */
-    /* issue 20 */
+    /* native asyncio (asyncio backend only) */
     [CS_EV_NATIVE_CANCEL] = "native_cancel",
     [CS_EV_UNCANCEL] = "uncancel",
-    /* (end of issue 20) */
-    /* issue 26 */
+    /* portals, foreign threads and Ctrl+C */
     [CS_EV_INTERRUPT] = "interrupt",
-    /* issue 26 portals */
+    /* blocking portals */
     [CS_EV_PORTAL_TASK] = "portal_task",
-    /* (end of issue 26 portals) */
-    /* issue 26 foreign threads */
+    /* threads AnyIO did not start */
     [CS_EV_FOREIGN_THREAD] = "foreign_thread",
-    /* (end of issue 26 foreign threads) */
-    /* (end of issue 26) */
     [CS_EV_RUN_END] = "run_end",
 };
 

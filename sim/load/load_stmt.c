@@ -164,7 +164,7 @@ static const cs__action cs__stmt_actions[] = {
     {"let", CS_OP_LET, CS__K_LOCAL, CS__F_AS, {{"value", CS__K_VALUE, CS__F_ARGS, true}}},
     {"print", CS_OP_PRINT, CS__K_ARGS, CS__F_ARGS, {{0}}},
     {"return_value", CS_OP_RETURN_VALUE, CS__K_VALUE, CS__F_NAMEREF, {{0}}},
-    /* issue 18: primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
+    /* primitives: nowait acquires, explicit acquire/release, limiter tokens, exception groups */
     {"acquire", CS_OP_ACQUIRE, CS__K_NAME, CS__F_REF, {{"on_behalf_of", CS__K_STRING, CS__F_TEXT, false}}},
     {"acquire_nowait",
      CS_OP_ACQUIRE_NOWAIT,
@@ -175,8 +175,7 @@ static const cs__action cs__stmt_actions[] = {
     {"set_total_tokens", CS_OP_SET_TOTAL_TOKENS, CS__K_NAME, CS__F_REF, {{"value", CS__K_DEADLINE, CS__F_NUM, true}}},
     {"task_return_value", CS_OP_TASK_RETURN_VALUE, CS__K_NAME, CS__F_REF, {CS__AS_OPT}},
     {"locked", CS_OP_LOCKED, CS__K_NAME, CS__F_REF, {{0}}},
-    /* (end of issue 18) */
-    /* issue 19: async generators and @asynccontextmanager */
+    /* async generators and @asynccontextmanager */
     {"yield", CS_OP_YIELD, CS__K_ANY, CS__F_JSON, {{0}}},
     {"async_with", CS_OP_ASYNC_WITH, CS__K_NAME, CS__F_REF, {CS__ARGS_OPT, CS__AS_OPT, CS__BODY_REQ}},
     {"aclosing", CS_OP_ACLOSING, CS__K_NAME, CS__F_REF, {CS__ARGS_OPT, CS__AS_OPT, CS__BODY_REQ}},
@@ -189,8 +188,7 @@ static const cs__action cs__stmt_actions[] = {
     {"scope_exit", CS_OP_SCOPE_EXIT, CS__K_NAME, CS__F_REF, {{0}}},
     {"agen", CS_OP_AGEN, CS__K_NAME, CS__F_REF, {CS__ARGS_OPT, {"as", CS__K_NAME, CS__F_DECL, true}}},
     {"anext", CS_OP_ANEXT, CS__K_NAME, CS__F_REF, {CS__AS_OPT}},
-    /* (end of issue 19) */
-    /* issue 20: native asyncio (asyncio backend only) */
+    /* native asyncio (asyncio backend only) */
     {"asyncio_create_task", CS_OP_ASYNCIO_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},
     {"asyncio_await", CS_OP_ASYNCIO_AWAIT, CS__K_NAME, CS__F_REF, {{0}}},
     {"asyncio_cancel", CS_OP_ASYNCIO_CANCEL, CS__K_NAME, CS__F_REF, {{"msg", CS__K_STRING, CS__F_TEXT, false}}},
@@ -207,9 +205,7 @@ static const cs__action cs__stmt_actions[] = {
     {"asyncio_tg_create_task", CS_OP_ASYNCIO_TG_CREATE_TASK, CS__K_NAME, CS__F_DECL, {CS__BODY_REQ}},
     /* t.uncancel() of a native task t (the bare "uncancel" below: the current task's) */
     {"uncancel", CS_OP_UNCANCEL, CS__K_NAME, CS__F_REF, {{0}}},
-    /* (end of issue 20) */
-    /* issue 26: portals, foreign threads and Ctrl+C */
-    /* issue 26 portals */
+    /* blocking portals */
     /* the portal's name is a string (not a scope: the portal's task group is
      * anonymous, as real AnyIO's is); load_portal.c resolves it into `ref` */
     {"blocking_portal", CS_OP_BLOCKING_PORTAL, CS__K_STRING, CS__F_TEXT, {CS__BODY_REQ}},
@@ -218,11 +214,8 @@ static const cs__action cs__stmt_actions[] = {
      CS__K_STRING,
      CS__F_TEXT,
      {{"cancel_remaining", CS__K_BOOL, CS__F_SHIELD, false}}},
-    /* (end of issue 26 portals) */
-    /* issue 26 foreign threads */
+    /* threads AnyIO did not start */
     {"current_token", CS_OP_CURRENT_TOKEN, CS__K_STRING, CS__F_TEXT, {{0}}},
-    /* (end of issue 26 foreign threads) */
-    /* (end of issue 26) */
     {NULL, 0, 0, 0, {{0}}},
 };
 
@@ -236,7 +229,7 @@ static const cs__action cs__thread_actions[] = {
      CS__K_BODY,
      CS__F_BODY,
      {{"token", CS__K_STRING, CS__F_TEXT, false}, CS__AS_OPT /* issue 26 portals: the thread's named values */}},
-    /* issue 26 portals */
+    /* blocking portals */
     /* `as`: a named value of the thread function (load_names.c walks a
      * to_thread's steps as a function of their own) */
     {"portal_call", CS_OP_PORTAL_CALL, CS__K_STRING, CS__F_TEXT, {CS__BODY_REQ, CS__AS_OPT}},
@@ -267,8 +260,7 @@ static const cs__action cs__thread_actions[] = {
      CS__K_STRING,
      CS__F_TEXT,
      {{"cancel_remaining", CS__K_BOOL, CS__F_SHIELD, false}}},
-    /* (end of issue 26 portals) */
-    /* issue 26 foreign threads */
+    /* threads AnyIO did not start */
     {"from_thread_sync", CS_OP_FROM_THREAD_SYNC, CS__K_BODY, CS__F_BODY, {{"token", CS__K_STRING, CS__F_TEXT, false}}},
     /* with start_blocking_portal(backend) as P: only in sync_main (load_sync_main.c) */
     {"start_blocking_portal",
@@ -276,7 +268,6 @@ static const cs__action cs__thread_actions[] = {
      CS__K_STRING,
      CS__F_TEXT,
      {{"body", CS__K_THREAD_BODY, CS__F_BODY, true}}},
-    /* (end of issue 26 foreign threads) */
     {NULL, 0, 0, 0, {{0}}},
 };
 
@@ -295,10 +286,6 @@ static const cs__zero cs__stmt_zero[] = {
 
 static const cs__zero cs__thread_zero[] = {
     {"check_cancelled", CS_OP_CHECK_CANCELLED},
-    /* issue 26 portals */
-    /* (end of issue 26 portals) */
-    /* issue 26 foreign threads */
-    /* (end of issue 26 foreign threads) */
     {NULL, 0},
 };
 
