@@ -34,14 +34,7 @@ static cancel_counts count_cancels(const char *text, cs_backend b)
 {
     cs_scenario *sc = cs_test_load(text);
     cancel_counts n = {0, 0};
-    cs_sink sink = {count_deliveries, &n};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    opt.backend = b;
-    cs_run_error rerr;
-    ck_assert_int_eq(cs_run(sc->program, &opt, &rerr), CS_OK);
+    cs_test_run_sink(sc->program, b, count_deliveries, &n);
     cs_scenario_free(sc);
     return n;
 }

@@ -70,13 +70,7 @@ START_TEST(test_census_plans)
 {
     cs_scenario *sc = cs_test_load(cs_fixture);
     cs_census *c = cs_census_new();
-    cs_sink sink = {cs_census_sink, c};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    cs_run_error err;
-    ck_assert_int_eq(cs_run(sc->program, &opt, &err), CS_OK);
+    cs_test_run_sink(sc->program, CS_BACKEND_ASYNCIO, cs_census_sink, c);
     for (int all = 0; all < 2; all++) {
         cs_inject_kinds k = {.interrupts = true, .all_interrupts = all};
         cs_fault *v = NULL;

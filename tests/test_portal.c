@@ -9,20 +9,13 @@
 
 #include "engine.h"
 #include "load.h"
-
-static cs_scenario *cs_load_text(const char *text)
-{
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("fixture.json", text, strlen(text), &sc, &err) == 0, "%s", err.message);
-    return sc;
-}
+#include "run_json.h"
 
 /* Two portals and a future: each statement names its portal by index. */
 START_TEST(test_names)
 {
     cs_scenario *sc =
-        cs_load_text("{\"main\": [{\"blocking_portal\": \"a\", \"body\": [{\"blocking_portal\": \"b\", \"body\": ["
+        cs_test_load("{\"main\": [{\"blocking_portal\": \"a\", \"body\": [{\"blocking_portal\": \"b\", \"body\": ["
                      "{\"to_thread\": [{\"portal_start_task_soon\": \"a\", \"future\": \"f\", \"body\": []},"
                      "{\"future_result\": \"f\"}, {\"portal_call\": \"b\", \"body\": []}]},"
                      "{\"portal_stop\": \"a\", \"cancel_remaining\": true}]}]}]}");
@@ -54,7 +47,7 @@ END_TEST
  * named ones. */
 START_TEST(test_with_flattened)
 {
-    cs_scenario *sc = cs_load_text("{\"functions\": {\"cm\": {\"body\": [{\"yield\": null}]}}, \"main\": ["
+    cs_scenario *sc = cs_test_load("{\"functions\": {\"cm\": {\"body\": [{\"yield\": null}]}}, \"main\": ["
                                    "{\"blocking_portal\": \"p\", \"body\": [{\"to_thread\": [{\"portal_with\": "
                                    "\"p\", \"manager\": \"cm\", \"body\": [{\"block\": 1}]}, {\"log\": \"x\"}]}]}]}");
     const cs_program *p = sc->program;
@@ -83,16 +76,9 @@ static void cs_thread_end_sink(void *p, const cs_event *ev)
 /* The class the (one) worker thread ended with on backend b, -1 for none. */
 static int32_t cs_thread_exc(const char *text, int b)
 {
-    cs_scenario *sc = cs_load_text(text);
+    cs_scenario *sc = cs_test_load(text);
     int32_t cls = -2;
-    cs_sink sink = {cs_thread_end_sink, &cls};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = (cs_backend)b;
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    cs_run_error err;
-    ck_assert_int_eq(cs_run(sc->program, &opt, &err), CS_OK);
+    cs_test_run_sink(sc->program, (cs_backend)b, cs_thread_end_sink, &cls);
     cs_scenario_free(sc);
     return cls;
 }

@@ -10,14 +10,7 @@
 #include "engine.h"
 #include "flow.h"
 #include "load.h"
-
-static cs_scenario *cs_load_text(const char *text)
-{
-    cs_scenario *sc = NULL;
-    cs_load_error err;
-    ck_assert_msg(cs_load_buffer("fixture.json", text, strlen(text), &sc, &err) == 0, "%s", err.message);
-    return sc;
-}
+#include "run_json.h"
 
 /* What the tests read from a run's events. */
 typedef struct rec {
@@ -52,16 +45,9 @@ static void rec_sink(void *p, const cs_event *ev)
 
 static rec run_text(const char *text, int backend)
 {
-    cs_scenario *sc = cs_load_text(text);
+    cs_scenario *sc = cs_test_load(text);
     rec r = {.portal_task = -1, .portal_parent = -1, .checkpoint_task = -1, .log_task = -1};
-    cs_sink sink = {rec_sink, &r};
-    cs_run_options opt;
-    cs_run_options_init(&opt);
-    opt.backend = (cs_backend)backend;
-    opt.sinks = &sink;
-    opt.nsinks = 1;
-    cs_run_error err;
-    ck_assert_int_eq(cs_run(sc->program, &opt, &err), CS_OK);
+    cs_test_run_sink(sc->program, (cs_backend)backend, rec_sink, &r);
     cs_scenario_free(sc);
     return r;
 }
@@ -125,7 +111,7 @@ START_TEST(test_thread_values)
     const char *text = "{\"main\": [{\"blocking_portal\": \"p\", \"body\": [{\"to_thread\": [{\"portal_call\": \"p\", "
                        "\"as\": \"v\", \"body\": [{\"return\": [1, \"x\"]}]}, {\"return_value\": \"v\"}], \"as\": "
                        "\"r\"}, {\"print\": [{\"name\": \"r\"}]}]}]}";
-    cs_scenario *sc = cs_load_text(text);
+    cs_scenario *sc = cs_test_load(text);
     const cs_stmt *tt = &sc->program->main.items[0].body.items[0];
     ck_assert_int_eq(tt->op, CS_OP_TO_THREAD);
     ck_assert_ptr_nonnull(tt->flow);
